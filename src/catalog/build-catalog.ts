@@ -1,0 +1,109 @@
+import { availableParallelism } from 'node:os';
+import { formatPlatform, type Image, type Layer } from '../oci/index.js';
+import { analyzeLayer } from './analyze-layer.js';
+import type { CatalogCache } from './cache.js';
+import type { Cataloger } from './cataloger.js';
+import type { Catalog, ImageSummary } from './catalog.js';
+import { finalizePackages, pickOs } from './finalize.js';
+import type { LayerAnalysis } from './layer-analysis.js';
+import { squash, type SquashedView } from './squash.js';
+
+export type CatalogProgress =
+  | { readonly kind: 'layer-start'; readonly index: number; readonly total: number; readonly size: number | undefined; readonly cached: boolean }
+  | { readonly kind: 'layer-entries'; readonly index: number; readonly entries: number }
+  | { readonly kind: 'layer-done'; readonly index: number; readonly cached: boolean };
+
+export interface BuildCatalogOptions {
+  readonly catalogers: readonly Cataloger[];
+  readonly cache?: CatalogCache | undefined;
+  readonly maxLayerBytes?: number | undefined;
+  readonly maxFileBytes?: number | undefined;
+  readonly concurrency?: number | undefined;
+  readonly onProgress?: ((event: CatalogProgress) => void) | undefined;
+}
+
+export function summarizeImage(image: Image): ImageSummary {
+  return {
+    name: image.name,
+    kind: image.kind,
+    manifestDigest: image.manifestDigest,
+    configDigest: image.configDigest,
+    repoTags: image.repoTags,
+    platform: image.platform ? formatPlatform(image.platform) : undefined,
+    created: image.config.created,
+    layers: image.layers.map((layer) => ({
+      index: layer.index,
+      digest: layer.digest,
+      diffId: layer.diffId,
+      mediaType: layer.mediaType,
+      size: layer.size,
+      createdBy: layer.history?.created_by,
+    })),
+    config: image.config,
+  };
+}
+
+/** Distroless images keep one dpkg stanza file per package in status.d and no status file. */
+function detectDistroless(view: SquashedView, prettyName: string | undefined): boolean {
+  if (prettyName?.toLowerCase().includes('distroless')) return true;
+  const dpkgPaths = view.results.filter((r) => r.cataloger === 'dpkg').map((r) => r.path);
+  return dpkgPaths.some((p) => p.startsWith('var/lib/dpkg/status.d/')) && !dpkgPaths.includes('var/lib/dpkg/status');
+}
+
+async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  async function worker(): Promise<void> {
+    for (let index = next++; index < items.length; index = next++) {
+      out[index] = await fn(items[index] as T);
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+/**
+ * Catalogs an image: each layer is analysed once (or taken from the cache by diff_id), the
+ * analyses are squashed into the final file system's view, and packages are finalized.
+ * A warm rescan of an image the cache has seen reads no layer at all.
+ */
+export async function buildCatalog(image: Image, options: BuildCatalogOptions): Promise<Catalog> {
+  const imageId = image.configDigest;
+  const cached = imageId ? options.cache?.getCatalog(imageId) : undefined;
+  if (cached) return { ...cached, image: { ...cached.image, name: image.name } };
+
+  const total = image.layers.length;
+  const analyseOne = async (layer: Layer): Promise<LayerAnalysis> => {
+    const key = layer.diffId;
+    const hit = key ? options.cache?.getLayer(key) : undefined;
+    options.onProgress?.({ kind: 'layer-start', index: layer.index, total, size: layer.size, cached: hit !== undefined });
+    if (hit) {
+      options.onProgress?.({ kind: 'layer-done', index: layer.index, cached: true });
+      return hit;
+    }
+    const analysis = await analyzeLayer(image, layer, options.catalogers, {
+      maxLayerBytes: options.maxLayerBytes,
+      maxFileBytes: options.maxFileBytes,
+      onEntry: (entries) => options.onProgress?.({ kind: 'layer-entries', index: layer.index, entries }),
+    });
+    if (key) options.cache?.putLayer(key, analysis);
+    options.onProgress?.({ kind: 'layer-done', index: layer.index, cached: false });
+    return analysis;
+  };
+  const concurrency = options.concurrency ?? Math.max(2, availableParallelism());
+  const analyses = await mapLimited(image.layers, concurrency, analyseOne);
+
+  const view = squash(analyses);
+  const os = pickOs(view.results);
+  const packages = finalizePackages(view, os, image.layers);
+  const catalog: Catalog = {
+    schemaVersion: 1,
+    image: summarizeImage(image),
+    os,
+    distroless: detectDistroless(view, os?.prettyName),
+    packages,
+    warnings: [...analyses.flatMap((analysis) => analysis.warnings), ...view.warnings],
+  };
+  if (imageId) options.cache?.putCatalog(imageId, catalog);
+  return catalog;
+}

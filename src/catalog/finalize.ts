@@ -1,0 +1,116 @@
+import { createHash } from 'node:crypto';
+import { resolveLinkTarget } from '../oci/index.js';
+import type { SquashedView, VisibleResult } from './squash.js';
+import type { FileRecord } from './layer-analysis.js';
+import { purlFor } from './purl.js';
+import { OS_PACKAGE_TYPES, type Location, type OsInfo, type Package, type PackageType } from './types.js';
+
+export interface LayerRef {
+  readonly index: number;
+  readonly diffId: string | undefined;
+  readonly digest: string | undefined;
+}
+
+const OS_RELEASE_PRIORITY = ['etc/os-release', 'usr/lib/os-release'];
+
+/** The distribution: `/etc/os-release` first, then `/usr/lib/os-release`, then any fallback file. */
+export function pickOs(results: readonly VisibleResult[]): OsInfo | undefined {
+  const withOs = results.filter((result) => result.result.os !== undefined);
+  const rank = (result: VisibleResult): number => {
+    const at = OS_RELEASE_PRIORITY.indexOf(result.accessPath);
+    return at === -1 ? OS_RELEASE_PRIORITY.length : at;
+  };
+  withOs.sort((a, b) => rank(a) - rank(b));
+  return withOs[0]?.result.os;
+}
+
+/** Rewrites a path through symlinked directories (`lib/x` -> `usr/lib/x` on merged-/usr systems). */
+export function canonicalPath(path: string, links: ReadonlyMap<string, FileRecord>): string {
+  let parts = path.split('/');
+  for (let hops = 0, i = 1; i <= parts.length && hops < 40; ) {
+    const prefix = parts.slice(0, i).join('/');
+    const link = links.get(prefix);
+    if (link?.type === 'symlink' && i < parts.length) {
+      const target = resolveLinkTarget(prefix, link.linkTarget ?? '');
+      if (target === undefined) return path;
+      parts = [...(target === '' ? [] : target.split('/')), ...parts.slice(i)];
+      i = 1;
+      hops += 1;
+      continue;
+    }
+    i += 1;
+  }
+  return parts.join('/');
+}
+
+function packageId(type: string, name: string, version: string, path: string): string {
+  return createHash('sha256').update(`${type}\0${name}\0${version}\0${path}`).digest('hex').slice(0, 16);
+}
+
+function normalizeOwnedPath(file: string): string {
+  return file.replace(/^\/+/, '').replace(/\/+$/, '');
+}
+
+/**
+ * Joins the squashed results into packages: purls (with the distro), locations with layers,
+ * file ownership by OS packages, and one package per (purl, real file) with every path it is
+ * reached by.
+ */
+export function finalizePackages(view: SquashedView, os: OsInfo | undefined, layers: readonly LayerRef[]): Package[] {
+  const owners = new Map<string, { type: PackageType; name: string }>();
+  const addOwner = (type: PackageType, name: string, file: string): void => {
+    owners.set(canonicalPath(normalizeOwnedPath(file), view.links), { type, name });
+  };
+  for (const result of view.results) {
+    for (const list of result.result.fileOwners ?? []) {
+      for (const file of list.files) addOwner(list.type, list.packageName, file);
+    }
+    for (const record of result.result.packages ?? []) {
+      for (const file of record.files ?? []) addOwner(record.type, record.name, file);
+    }
+  }
+
+  const byKey = new Map<string, Package>();
+  for (const result of view.results) {
+    const layer = layers[result.layerIndex];
+    for (const record of result.result.packages ?? []) {
+      const outer = result.accessPath;
+      const path = record.innerPath ? `${outer}!${record.innerPath}` : outer;
+      const location: Location = {
+        path,
+        layerDiffId: layer?.diffId,
+        layerDigest: layer?.digest,
+        layerIndex: result.layerIndex,
+      };
+      const purl = purlFor(record, os);
+      const realPath = record.innerPath ? `${result.path}!${record.innerPath}` : result.path;
+      const key = OS_PACKAGE_TYPES.has(record.type) ? `${purl}\0${result.cataloger}` : `${purl}\0${realPath}`;
+      const existing = byKey.get(key);
+      if (existing) {
+        if (!existing.locations.some((known) => known.path === path)) {
+          byKey.set(key, { ...existing, locations: [...existing.locations, location] });
+        }
+        continue;
+      }
+      const owner = OS_PACKAGE_TYPES.has(record.type) ? undefined : owners.get(canonicalPath(outer, view.links));
+      byKey.set(key, {
+        ...record,
+        id: packageId(record.type, record.name, record.version, path),
+        purl,
+        cataloger: result.cataloger,
+        locations: [location],
+        ...(owner ? { ownedBy: owner } : {}),
+      });
+    }
+  }
+  return [...byKey.values()].sort(comparePackages);
+}
+
+export function comparePackages(a: Package, b: Package): number {
+  return (
+    a.type.localeCompare(b.type) ||
+    a.name.localeCompare(b.name) ||
+    a.version.localeCompare(b.version) ||
+    (a.locations[0]?.path ?? '').localeCompare(b.locations[0]?.path ?? '')
+  );
+}

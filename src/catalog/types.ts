@@ -1,0 +1,69 @@
+/** Package types are purl types (https://github.com/package-url/purl-spec/blob/main/PURL-TYPES.rst). */
+export type PackageType =
+  | 'deb'
+  | 'apk'
+  | 'rpm'
+  | 'npm'
+  | 'pypi'
+  | 'golang'
+  | 'maven'
+  | 'gem'
+  | 'cargo'
+  | 'nuget'
+  | 'composer';
+
+export const OS_PACKAGE_TYPES: ReadonlySet<PackageType> = new Set(['deb', 'apk', 'rpm']);
+
+/** What `/etc/os-release` (or a fallback file) says about the distribution. */
+export interface OsInfo {
+  /** Lower-case distro id: `debian`, `ubuntu`, `alpine`, `rhel`, `centos`, `fedora`, ... */
+  readonly id: string;
+  readonly versionId: string | undefined;
+  readonly versionCodename: string | undefined;
+  readonly name: string | undefined;
+  readonly prettyName: string | undefined;
+  readonly idLike: readonly string[];
+}
+
+/** One package as a cataloger reads it from one file. */
+export interface PackageRecord {
+  readonly type: PackageType;
+  readonly name: string;
+  /** The version as the ecosystem writes it (rpm: `version-release`, without epoch). */
+  readonly version: string;
+  /** purl namespace where the ecosystem has one (Maven groupId, npm scope, Go module prefix). */
+  readonly namespace?: string | undefined;
+  readonly arch?: string | undefined;
+  /** rpm/dpkg epoch, when not zero. */
+  readonly epoch?: number | undefined;
+  /** For OS packages: the source package (dpkg `Source:`, rpm `SOURCERPM`, apk origin). */
+  readonly source?: { readonly name: string; readonly version: string } | undefined;
+  readonly licenses?: readonly string[] | undefined;
+  /** Files this package installed (OS package file lists), image-relative. */
+  readonly files?: readonly string[] | undefined;
+  /** purl qualifiers beyond those derived from the OS (arch, distro, epoch, upstream). */
+  readonly qualifiers?: Readonly<Record<string, string>> | undefined;
+  /** A location inside the claimed file (`lib/inner.jar` inside a war), appended as `file!inner`. */
+  readonly innerPath?: string | undefined;
+  /** Ecosystem-specific facts worth keeping (dev dependency, Go main module, ...). */
+  readonly metadata?: Readonly<Record<string, string | number | boolean>> | undefined;
+}
+
+export interface Location {
+  readonly path: string;
+  /** The layer that last added or changed the file: its diff_id (or blob digest), and index. */
+  readonly layerDiffId: string | undefined;
+  readonly layerDigest: string | undefined;
+  readonly layerIndex: number;
+}
+
+/** A catalogued package: a record with identity, purl, where it was found, and who owns it. */
+export interface Package extends PackageRecord {
+  /** Stable within an SBOM: derived from type, name, version, and first location. */
+  readonly id: string;
+  readonly purl: string;
+  readonly cataloger: string;
+  readonly locations: readonly Location[];
+  /** The OS package whose file list contains this package's file (e.g. a Go binary from a .deb). */
+  readonly ownedBy?: { readonly type: PackageType; readonly name: string } | undefined;
+}

@@ -1,0 +1,3 @@
+export function run(_argv: readonly string[]): Promise<number> {
+  return Promise.resolve(0);
+}

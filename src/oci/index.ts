@@ -1,0 +1,27 @@
+export { ImageError, type ImageErrorCode } from './errors.js';
+export { MediaType, layerCompression, isIndexMediaType, isManifestMediaType, type Compression } from './media-types.js';
+export { parseDigest, isDigest, sha256, digestOf, verifyDigest, type Digest } from './digest.js';
+export { parseReference, formatReference, isValidRepositoryName, isValidTag, type Reference } from './reference.js';
+export { parsePlatform, formatPlatform, hostPlatform, platformMatches, type PlatformSpec } from './platform.js';
+export * from './schemas.js';
+export { parseJsonDocument, describeIssues } from './parse-json.js';
+export {
+  historyForLayers,
+  layerLabel,
+  type Image,
+  type Layer,
+  type BlobLayer,
+  type DirectoryLayer,
+  type LayerEntry,
+  type LayerFile,
+  type LayerEvent,
+  type EntryType,
+  type ImageSourceKind,
+} from './image.js';
+export { readLayer, DEFAULT_MAX_LAYER_BYTES, type ReadLayerOptions } from './layer/read-layer.js';
+export { normalizeEntryPath, resolveLinkTarget } from './layer/paths.js';
+export { openImage, detectImageSource, type ImageSourceSpec, type OpenImageOptions } from './open-image.js';
+export { resolveImage, blobLayers, selectFromIndex, type BlobFetcher, type ResolvedImage } from './resolve.js';
+export type { RegistryOptions } from './sources/registry/index.js';
+export { buildTar, entriesFromDirectory, type TarEntrySpec } from './writers/tar-builder.js';
+export { writeOciLayout, writeImageBlobs, type ImageInput, type LayerInput, type WrittenImage } from './writers/oci-layout-writer.js';

@@ -1,0 +1,54 @@
+import { Transform, type TransformCallback } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { Decompress } from 'fzstd';
+import type { Compression } from '../media-types.js';
+
+/** Detects a layer's compression from its first bytes (the media type may be wrong). */
+export function sniffCompression(head: Uint8Array): Compression {
+  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
+  if (head.length >= 4 && head[0] === 0x28 && head[1] === 0xb5 && head[2] === 0x2f && head[3] === 0xfd) {
+    return 'zstd';
+  }
+  return 'none';
+}
+
+/** Streaming zstd decompression over fzstd's push API. */
+class ZstdDecompressor extends Transform {
+  private readonly decoder: Decompress;
+
+  constructor() {
+    super();
+    this.decoder = new Decompress((chunk) => {
+      this.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+    });
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    try {
+      this.decoder.push(chunk);
+      callback();
+    } catch (error) {
+      callback(error as Error);
+    }
+  }
+
+  override _flush(callback: TransformCallback): void {
+    try {
+      this.decoder.push(new Uint8Array(0), true);
+      callback();
+    } catch (error) {
+      callback(error as Error);
+    }
+  }
+}
+
+export function createDecompressor(compression: Compression): Transform | undefined {
+  switch (compression) {
+    case 'gzip':
+      return createGunzip({ chunkSize: 256 * 1024 });
+    case 'zstd':
+      return new ZstdDecompressor();
+    case 'none':
+      return undefined;
+  }
+}

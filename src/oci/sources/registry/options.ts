@@ -1,0 +1,14 @@
+/** How to reach registries: credentials and transport choices, from flags and docker config. */
+export interface RegistryOptions {
+  /** Hosts (`host[:port]`) to reach over plain HTTP; never applied to other hosts. */
+  readonly insecureHosts?: readonly string[];
+  /** Explicit credentials (from `--username` + `--password-stdin`), for every host. */
+  readonly username?: string;
+  readonly password?: string;
+  /** Path of a docker `config.json` to read credentials from (default ~/.docker/config.json). */
+  readonly dockerConfigPath?: string;
+  /** Extra CA certificates (PEM) to trust for TLS. */
+  readonly caCertificates?: readonly string[];
+  /** Progress callback for blob downloads. */
+  readonly onProgress?: (event: { digest: string; bytes: number; total: number | undefined }) => void;
+}

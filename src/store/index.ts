@@ -1,0 +1,3 @@
+export { resolveDataDir, ensureDataDir, type DataDirLayout } from './data-dir.js';
+export { openSqlite, type SqliteDatabase } from './sqlite.js';
+export { openKeyValueStore, memoryKeyValueStore, type KeyValueStore } from './kv-store.js';
