@@ -1,0 +1,6 @@
+import type { Command } from 'commander';
+import type { CliContext } from '../context.js';
+import { sbomCommand } from './sbom.js';
+
+/** Every CLI command, explicitly, in help order. */
+export const commands: readonly ((context: CliContext) => Command)[] = [sbomCommand];
