@@ -1,0 +1,38 @@
+import { Command, Option } from 'commander';
+import { sbomFormats } from '../../report/index.js';
+import { catalogImage } from '../../scan/index.js';
+import type { CliContext } from '../context.js';
+import { addImageOptions, resolveImageFlags, type ImageFlags } from '../image-options.js';
+import { writeOutput } from '../output.js';
+import { createCatalogProgress } from '../progress.js';
+import { VERSION } from '../version.js';
+
+interface SbomFlags extends ImageFlags {
+  readonly format: string;
+  readonly output?: string;
+}
+
+export function sbomCommand(context: CliContext): Command {
+  const command = new Command('sbom')
+    .description('List what is inside an image: OS and language packages, as an SBOM')
+    .argument('<image>', 'docker-archive tar, OCI layout dir, root fs dir, or registry reference (prefixes oci:, docker-archive:, dir:, registry: force a kind)')
+    .addOption(new Option('-f, --format <format>', 'output format').choices([...sbomFormats.keys(), 'cyclonedx', 'spdx'].filter((v, i, a) => a.indexOf(v) === i)).default('table'))
+    .option('-o, --output <file>', 'write to a file instead of standard output');
+  addImageOptions(command);
+  command.action(async (image: string, flags: SbomFlags, cmd: Command) => {
+    const quiet = Boolean(cmd.optsWithGlobals()['quiet']);
+    const format = sbomFormats.get(flags.format);
+    if (!format) throw new Error(`format ${flags.format} is not registered`);
+    const resolved = await resolveImageFlags(image, flags, context);
+    const progress = createCatalogProgress(context.stderr, !quiet);
+    try {
+      const catalog = await catalogImage(image, { ...resolved, onProgress: progress.onProgress });
+      for (const warning of catalog.warnings) context.logger.warn(warning);
+      const text = format.renderSbom(catalog, { toolName: 'lockyard', toolVersion: VERSION, now: new Date() });
+      await writeOutput(context, flags.output, text);
+    } finally {
+      progress.done();
+    }
+  });
+  return command;
+}

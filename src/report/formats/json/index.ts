@@ -1,0 +1,11 @@
+import type { SbomFormat } from '../../sbom-format.js';
+
+/** Lockyard's own catalog JSON: everything the catalog knows, stable field order. */
+export const jsonFormat: SbomFormat = {
+  id: 'json',
+  displayName: 'Lockyard JSON',
+  urls: ['https://github.com/lockyard/lockyard/blob/main/docs/formats.md#json'],
+  mediaType: 'application/json',
+  renderSbom: (catalog, context) =>
+    `${JSON.stringify({ tool: { name: context.toolName, version: context.toolVersion }, ...catalog }, null, 2)}\n`,
+};

@@ -1,0 +1,48 @@
+import {
+  allCatalogers,
+  buildCatalog,
+  catalogCache,
+  catalogersFingerprint,
+  type Catalog,
+  type Cataloger,
+  type CatalogProgress,
+} from '../catalog/index.js';
+import { openImage, type PlatformSpec, type RegistryOptions } from '../oci/index.js';
+import { ensureDataDir, memoryKeyValueStore, openKeyValueStore, type KeyValueStore } from '../store/index.js';
+
+export interface CatalogImageOptions {
+  readonly dataDir: string;
+  readonly platform?: PlatformSpec | undefined;
+  readonly registry?: RegistryOptions | undefined;
+  /** Skip the layer and catalog cache (neither read nor written). */
+  readonly noCache?: boolean | undefined;
+  readonly maxLayerBytes?: number | undefined;
+  readonly catalogers?: readonly Cataloger[] | undefined;
+  readonly onProgress?: ((event: CatalogProgress) => void) | undefined;
+}
+
+/**
+ * The SBOM workflow: open the image (any source kind), catalog it through the per-layer cache in
+ * the data directory, close it. `lockyard sbom`, `lockyard scan` and the registry's scan on push
+ * all start here.
+ */
+export async function catalogImage(input: string, options: CatalogImageOptions): Promise<Catalog> {
+  const layout = ensureDataDir(options.dataDir);
+  const catalogers = options.catalogers ?? allCatalogers();
+  const store: KeyValueStore = options.noCache ? memoryKeyValueStore() : openKeyValueStore(layout.cacheDb);
+  try {
+    const image = await openImage(input, { tmpDir: layout.tmp, platform: options.platform, registry: options.registry });
+    try {
+      return await buildCatalog(image, {
+        catalogers,
+        cache: catalogCache(store, catalogersFingerprint(catalogers)),
+        maxLayerBytes: options.maxLayerBytes,
+        onProgress: options.onProgress,
+      });
+    } finally {
+      await image.close();
+    }
+  } finally {
+    store.close();
+  }
+}

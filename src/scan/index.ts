@@ -1,0 +1,1 @@
+export { catalogImage, type CatalogImageOptions } from './catalog-image.js';
