@@ -1,0 +1,115 @@
+import * as CDX from '@cyclonedx/cyclonedx-library';
+import { PackageURL } from 'packageurl-js';
+import parseSpdxExpression from 'spdx-expression-parse';
+import type { Catalog, Package } from '../../../catalog/index.js';
+import type { RenderContext } from '../../sbom-format.js';
+
+const PROPERTY_PREFIX = 'lockyard:';
+const licenseFactory = new CDX.Contrib.License.Factories.LicenseFactory((expression) => {
+  parseSpdxExpression(expression);
+});
+
+function property(name: string, value: string | undefined): CDX.Models.Property[] {
+  return value === undefined || value === '' ? [] : [new CDX.Models.Property(`${PROPERTY_PREFIX}${name}`, value)];
+}
+
+function licensesOf(pkg: Package): CDX.Models.LicenseRepository {
+  const repository = new CDX.Models.LicenseRepository();
+  for (const text of pkg.licenses ?? []) {
+    try {
+      repository.add(licenseFactory.makeFromString(text));
+    } catch {
+      repository.add(new CDX.Models.NamedLicense(text));
+    }
+  }
+  return repository;
+}
+
+/** Groups in CycloneDX are the purl namespace for language packages (npm scope, Maven groupId). */
+function groupOf(pkg: Package): string | undefined {
+  if (pkg.type === 'deb' || pkg.type === 'rpm' || pkg.type === 'apk') return undefined;
+  return pkg.namespace;
+}
+
+function componentFor(pkg: Package): CDX.Models.Component {
+  const properties = new CDX.Models.PropertyRepository([
+    ...property('package:type', pkg.type),
+    ...property('package:cataloger', pkg.cataloger),
+    ...property('package:source-name', pkg.source?.name),
+    ...property('package:source-version', pkg.source?.version),
+    ...property('package:arch', pkg.arch),
+    ...property('package:owned-by', pkg.ownedBy ? `${pkg.ownedBy.type}:${pkg.ownedBy.name}` : undefined),
+    ...pkg.locations.flatMap((location) => [
+      ...property('location:path', location.path),
+      ...property('location:layer-diff-id', location.layerDiffId),
+      ...property('location:layer-digest', location.layerDigest),
+    ]),
+  ]);
+  const group = groupOf(pkg);
+  return new CDX.Models.Component(CDX.Enums.ComponentType.Library, pkg.name, {
+    bomRef: `${pkg.purl}#${pkg.id}`,
+    version: pkg.version,
+    ...(group ? { group } : {}),
+    purl: pkg.purl,
+    licenses: licensesOf(pkg),
+    properties,
+  });
+}
+
+function imageComponent(catalog: Catalog): CDX.Models.Component {
+  const image = catalog.image;
+  const digest = image.manifestDigest ?? image.configDigest;
+  const name = image.repoTags[0]?.replace(/:[^:/]+$/, '') ?? image.name;
+  const purl = digest ? new PackageURL('oci', undefined, name.split('/').pop() ?? name, digest, undefined, undefined).toString() : undefined;
+  return new CDX.Models.Component(CDX.Enums.ComponentType.Container, image.name, {
+    bomRef: `image:${digest ?? image.name}`,
+    ...(digest ? { version: digest } : {}),
+    ...(purl ? { purl } : {}),
+    properties: new CDX.Models.PropertyRepository([
+      ...property('image:config-digest', image.configDigest),
+      ...property('image:manifest-digest', image.manifestDigest),
+      ...property('image:platform', image.platform),
+      ...image.repoTags.flatMap((tag) => property('image:repo-tag', tag)),
+      ...image.layers.flatMap((layer) => property('image:layer-diff-id', layer.diffId)),
+    ]),
+  });
+}
+
+/** Builds the CycloneDX model: image -> OS -> OS packages, image -> language packages. */
+export function buildBom(catalog: Catalog, context: RenderContext): CDX.Models.Bom {
+  const image = imageComponent(catalog);
+  const tool = new CDX.Models.Component(CDX.Enums.ComponentType.Application, context.toolName, {
+    version: context.toolVersion,
+  });
+  const bom = new CDX.Models.Bom({
+    metadata: new CDX.Models.Metadata({
+      timestamp: context.now,
+      tools: new CDX.Models.Tools({ components: new CDX.Models.ComponentRepository([tool]) }),
+      component: image,
+    }),
+  });
+  let osComponent: CDX.Models.Component | undefined;
+  if (catalog.os) {
+    osComponent = new CDX.Models.Component(CDX.Enums.ComponentType.OperatingSystem, catalog.os.id, {
+      bomRef: `os:${catalog.os.id}:${catalog.os.versionId ?? ''}`,
+      ...(catalog.os.versionId ? { version: catalog.os.versionId } : {}),
+      description: catalog.os.prettyName,
+      properties: new CDX.Models.PropertyRepository(property('os:distroless', catalog.distroless ? 'true' : undefined)),
+    });
+    bom.components.add(osComponent);
+    image.dependencies.add(osComponent.bomRef);
+  }
+  for (const pkg of catalog.packages) {
+    const component = componentFor(pkg);
+    bom.components.add(component);
+    const isOs = pkg.type === 'deb' || pkg.type === 'rpm' || pkg.type === 'apk';
+    (isOs && osComponent ? osComponent : image).dependencies.add(component.bomRef);
+  }
+  return bom;
+}
+
+const serializer = new CDX.Serialize.JsonSerializer(new CDX.Serialize.JSON.Normalize.Factory(CDX.Spec.Spec1dot6));
+
+export function serializeBom(bom: CDX.Models.Bom): string {
+  return `${serializer.serialize(bom, { sortLists: true, space: 2 })}\n`;
+}

@@ -1,0 +1,89 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as CDX from '@cyclonedx/cyclonedx-library';
+import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Catalog } from '../../catalog/index.js';
+import { catalogImageDir, repoRoot, sharedFixture } from '../../testing/index.js';
+import { sbomFormats } from '../api.js';
+
+const context = { toolName: 'lockyard', toolVersion: '0.0.0-test', now: new Date('2026-01-02T03:04:05Z') };
+let catalog: Catalog;
+
+beforeAll(async () => {
+  // A real image: Alpine 3.10.4 as `docker save` wrote it (Trivy's test data).
+  catalog = await catalogImageDir(sharedFixture('pkgdb', 'images', 'trivy', 'alpine-310.tar.gz'));
+});
+
+function render(id: string): string {
+  const format = sbomFormats.get(id);
+  if (!format) throw new Error(`no format ${id}`);
+  return format.renderSbom(catalog, context);
+}
+
+describe('CycloneDX 1.6', () => {
+  it('validates against the official schema (the CycloneDX library validator)', async () => {
+    const validator = new CDX.Validation.JsonStrictValidator(CDX.Spec.Version.v1dot6);
+    const error = await validator.validate(render('cyclonedx'));
+    expect(error).toBeNull();
+  });
+
+  it('carries every package with purl, location and layer', () => {
+    const bom = JSON.parse(render('cyclonedx')) as {
+      components: { purl?: string; type: string; properties?: { name: string; value: string }[] }[];
+      metadata: { component: { type: string } };
+    };
+    const libraries = bom.components.filter((c) => c.type === 'library');
+    expect(catalog.packages.length).toBeGreaterThan(0);
+    expect(libraries).toHaveLength(catalog.packages.length);
+    expect(bom.metadata.component.type).toBe('container');
+    for (const component of libraries) {
+      expect(component.purl).toMatch(/^pkg:/);
+      const names = (component.properties ?? []).map((p) => p.name);
+      expect(names).toContain('lockyard:location:path');
+      expect(names).toContain('lockyard:location:layer-diff-id');
+    }
+    expect(bom.components.some((c) => c.type === 'operating-system')).toBe(true);
+  });
+});
+
+describe('SPDX 2.3', () => {
+  it('validates against the official SPDX 2.3 JSON schema', async () => {
+    const schema = JSON.parse(await readFile(join(repoRoot, 'assets', 'schemas', 'spdx-2.3.schema.json'), 'utf8')) as object;
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    addFormats.default(ajv);
+    const validate = ajv.compile(schema);
+    const document: unknown = JSON.parse(render('spdx'));
+    const ok = validate(document);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(ok).toBe(true);
+  });
+
+  it('describes the image, which contains every package with its purl', () => {
+    const document = JSON.parse(render('spdx')) as {
+      packages: { SPDXID: string; externalRefs?: { referenceLocator: string }[] }[];
+      relationships: { relationshipType: string; spdxElementId: string; relatedSpdxElement: string }[];
+    };
+    const ids = new Set(document.packages.map((p) => p.SPDXID));
+    expect(ids.size).toBe(document.packages.length);
+    for (const relationship of document.relationships) {
+      if (relationship.spdxElementId !== 'SPDXRef-DOCUMENT') expect(ids.has(relationship.spdxElementId)).toBe(true);
+      expect(ids.has(relationship.relatedSpdxElement)).toBe(true);
+    }
+    const purls = document.packages.flatMap((p) => (p.externalRefs ?? []).map((r) => r.referenceLocator));
+    expect(purls.sort()).toEqual(catalog.packages.map((p) => p.purl).sort());
+  });
+});
+
+describe('JSON and table', () => {
+  it('json round-trips the catalog', () => {
+    const parsed = JSON.parse(render('json')) as Catalog;
+    expect(parsed.packages).toEqual(JSON.parse(JSON.stringify(catalog.packages)));
+  });
+
+  it('table lists each package once', () => {
+    const lines = render('table').split('\n');
+    for (const pkg of catalog.packages) expect(lines.some((line) => line.startsWith(`${pkg.name} `))).toBe(true);
+  });
+});
