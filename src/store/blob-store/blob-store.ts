@@ -1,0 +1,60 @@
+import type { Readable } from 'node:stream';
+
+/** What the store knows about one blob. */
+export interface BlobInfo {
+  readonly digest: string;
+  readonly size: number;
+  /** Last write (or re-write of the same content), milliseconds since the epoch; gc's grace period reads it. */
+  readonly modifiedAt: number;
+}
+
+/** An inclusive byte range, as in an HTTP `Range: bytes=start-end` header. */
+export interface ByteRange {
+  readonly start: number;
+  readonly end: number;
+}
+
+/** What a writer promises about the content it streams in; the store refuses a mismatch. */
+export interface PutExpectation {
+  /** `sha256:…` or `sha512:…`; without it the blob is stored under its sha256. */
+  readonly digest?: string;
+  readonly size?: number;
+}
+
+/**
+ * Content-addressed blob storage. A blob becomes visible only complete and verified: `put`
+ * hashes while streaming, refuses a digest or size mismatch, and publishes atomically, so a
+ * reader (or a crash) never sees a partial blob. Putting the same content twice is safe, also
+ * concurrently.
+ */
+export interface BlobStore {
+  stat(digest: string): Promise<BlobInfo | undefined>;
+  /** A stream of the blob (or of an inclusive range of it), or undefined when absent. */
+  get(digest: string, range?: ByteRange): Promise<Readable | undefined>;
+  put(source: AsyncIterable<Uint8Array>, expected?: PutExpectation): Promise<BlobInfo>;
+  /** Removes a blob; false when it was not there. */
+  delete(digest: string): Promise<boolean>;
+  list(): AsyncIterable<BlobInfo>;
+}
+
+/** The state of a resumable upload: how many bytes it holds so far. */
+export interface UploadState {
+  readonly id: string;
+  readonly size: number;
+  readonly modifiedAt: number;
+}
+
+/**
+ * Resumable uploads staged next to a blob store (the OCI chunked upload protocol). Chunks are
+ * appended strictly in order; `commit` verifies the whole content against the digest and moves
+ * it into the store in one atomic step.
+ */
+export interface BlobUploads {
+  create(): Promise<UploadState>;
+  state(id: string): Promise<UploadState | undefined>;
+  /** Appends a chunk that must start at `offset` (the current size), returning the new state. */
+  append(id: string, offset: number, source: AsyncIterable<Uint8Array>): Promise<UploadState>;
+  commit(id: string, expected: PutExpectation & { readonly digest: string }): Promise<BlobInfo>;
+  abort(id: string): Promise<boolean>;
+  list(): AsyncIterable<UploadState>;
+}

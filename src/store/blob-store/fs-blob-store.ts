@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, open, readdir, stat, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { parseDigest } from '../../oci/index.js';
+import type { BlobInfo, BlobStore, BlobUploads, ByteRange, PutExpectation } from './blob-store.js';
+import { publishFile } from './durable-fs.js';
+import { BlobStoreError } from './errors.js';
+import { checkExpectation, hashing, type ByteCounter } from './hashing.js';
+import { blobPath, isNotFound } from './paths.js';
+import { createFsUploads } from './fs-uploads.js';
+
+/** A blob store on the local file system, plus the resumable uploads staged beside it. */
+export interface FsBlobStore extends BlobStore {
+  readonly root: string;
+  readonly uploads: BlobUploads;
+}
+
+const READ_CHUNK = 1 << 20;
+
+function algorithmOf(digest: string | undefined): 'sha256' | 'sha512' {
+  if (digest === undefined) return 'sha256';
+  try {
+    return parseDigest(digest).algorithm;
+  } catch (error) {
+    throw new BlobStoreError('DIGEST_INVALID', `invalid blob digest "${digest.slice(0, 150)}"`, { cause: error });
+  }
+}
+
+/**
+ * Opens (creating) a content-addressed store under `root`. Temp files live in `root/tmp`, on the
+ * same file system as the blobs, so publishing is a rename; blobs are shared by every repository.
+ */
+export async function openFsBlobStore(root: string): Promise<FsBlobStore> {
+  const tmpDir = join(root, 'tmp');
+  await mkdir(join(root, 'blobs'), { recursive: true, mode: 0o700 });
+  await mkdir(tmpDir, { recursive: true, mode: 0o700 });
+  const knownDirs = new Set<string>();
+
+  async function statBlob(digest: string): Promise<BlobInfo | undefined> {
+    try {
+      const info = await stat(blobPath(root, digest));
+      return info.isFile() ? { digest, size: info.size, modifiedAt: info.mtimeMs } : undefined;
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async function get(digest: string, range?: ByteRange): Promise<Readable | undefined> {
+    let handle;
+    try {
+      handle = await open(blobPath(root, digest), 'r');
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+    return handle.createReadStream({ highWaterMark: READ_CHUNK, ...(range ? { start: range.start, end: range.end } : {}) });
+  }
+
+  async function put(source: AsyncIterable<Uint8Array>, expected: PutExpectation = {}): Promise<BlobInfo> {
+    const algorithm = algorithmOf(expected.digest);
+    const temp = join(tmpDir, randomUUID());
+    const hash = createHash(algorithm);
+    const counter: ByteCounter = { bytes: 0 };
+    try {
+      await pipeline(hashing(source, hash, counter, expected.size), createWriteStream(temp, { flags: 'wx', mode: 0o600, flush: true }));
+      const digest = `${algorithm}:${hash.digest('hex')}`;
+      checkExpectation({ digest, size: counter.bytes }, expected);
+      await publishFile(temp, blobPath(root, digest), knownDirs);
+      return { digest, size: counter.bytes, modifiedAt: Date.now() };
+    } catch (error) {
+      await unlink(temp).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async function remove(digest: string): Promise<boolean> {
+    try {
+      await unlink(blobPath(root, digest));
+      return true;
+    } catch (error) {
+      if (isNotFound(error)) return false;
+      throw error;
+    }
+  }
+
+  async function* list(): AsyncGenerator<BlobInfo> {
+    for (const algorithm of ['sha256', 'sha512']) {
+      const base = join(root, 'blobs', algorithm);
+      const prefixes = await readdir(base).catch(() => [] as string[]);
+      for (const prefix of prefixes) {
+        for (const name of await readdir(join(base, prefix)).catch(() => [] as string[])) {
+          const info = await statBlob(`${algorithm}:${name}`).catch(() => undefined);
+          if (info) yield info;
+        }
+      }
+    }
+  }
+
+  const uploads = await createFsUploads(root, (temp, digest) => publishFile(temp, blobPath(root, digest), knownDirs));
+  return { root, uploads, stat: statBlob, get, put, delete: remove, list };
+}
