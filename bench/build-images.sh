@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Builds the real benchmark images into .bench/images (idempotent: skips what exists).
+#   debian-minbase.tar       Debian 12 minbase, docker-archive, uncompressed layer
+#   debian-minbase-oci/      the same image as an OCI layout with a gzip layer (tag: minbase)
+#   large.tar                Debian 12 with a few hundred packages + a node_modules layer (>1 GB unpacked)
+# Needs: debootstrap umoci skopeo (apt-get install -y debootstrap umoci skopeo), npm registry access.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+OUT=.bench/images
+ROOTS=.bench/rootfs
+mkdir -p "$OUT" "$ROOTS"
+
+layout_from_rootfs() { # layout-dir tag rootfs-dir...
+  local layout=$1 tag=$2; shift 2
+  rm -rf "$layout" "$layout.bundle"
+  umoci init --layout "$layout"
+  umoci new --image "$layout:$tag"
+  for rootfs in "$@"; do
+    umoci unpack --image "$layout:$tag" "$layout.bundle"
+    # Each rootfs becomes one layer on top of the previous ones.
+    cp -a "$rootfs"/. "$layout.bundle/rootfs/"
+    umoci repack --image "$layout:$tag" "$layout.bundle"
+    rm -rf "$layout.bundle"
+  done
+  umoci config --image "$layout:$tag" --config.cmd /bin/bash --os linux --architecture amd64
+  umoci gc --layout "$layout"
+}
+
+if [ ! -d "$ROOTS/minbase/usr" ]; then
+  debootstrap --variant=minbase bookworm "$ROOTS/minbase"
+fi
+if [ ! -f "$OUT/debian-minbase.tar" ]; then
+  layout_from_rootfs "$OUT/debian-minbase-oci" minbase "$ROOTS/minbase"
+  skopeo copy --quiet oci:"$OUT/debian-minbase-oci:minbase" docker-archive:"$OUT/debian-minbase.tar":bench/debian:minbase
+fi
+
+if [ ! -d "$ROOTS/large/usr" ]; then
+  debootstrap --variant=minbase \
+    --include=python3,python3-pip,python3-venv,perl,git,curl,wget,openssh-client,vim,less,gcc,g++,make,libc6-dev,libssl-dev,zlib1g-dev,openssl,ca-certificates,gnupg,sudo,procps,iproute2,iputils-ping,netbase,unzip,xz-utils,bzip2,file,jq,rsync,tzdata,locales,libxml2,libsqlite3-0,sqlite3,postgresql-client,default-jre-headless \
+    bookworm "$ROOTS/large"
+fi
+if [ ! -d "$ROOTS/large-app/app/node_modules" ]; then
+  mkdir -p "$ROOTS/large-app/app"
+  cat > "$ROOTS/large-app/app/package.json" <<'JSON'
+{ "name": "bench-app", "version": "1.0.0", "private": true,
+  "dependencies": { "typescript": "5.9.3", "webpack": "5.97.1", "@babel/core": "7.26.0", "eslint": "9.17.0",
+    "react": "18.3.1", "react-dom": "18.3.1", "next": "15.1.3", "express": "4.21.2", "lodash": "4.17.21",
+    "aws-sdk": "2.1692.0", "@angular/core": "19.0.5", "rxjs": "7.8.1", "moment": "2.30.1", "axios": "1.7.9",
+    "jest": "29.7.0", "prettier": "3.4.2", "sass": "1.83.0", "mongoose": "8.9.2", "puppeteer-core": "23.11.1",
+    "@mui/material": "6.3.0", "three": "0.171.0", "googleapis": "144.0.0", "@tensorflow/tfjs": "4.22.0" } }
+JSON
+  (cd "$ROOTS/large-app/app" && npm install --no-audit --no-fund --ignore-scripts >/dev/null)
+fi
+if [ ! -f "$OUT/large.tar" ]; then
+  layout_from_rootfs "$OUT/large-oci" large "$ROOTS/large" "$ROOTS/large-app"
+  skopeo copy --quiet oci:"$OUT/large-oci:large" docker-archive:"$OUT/large.tar":bench/large:latest
+fi
+du -sh "$OUT"/* "$ROOTS"/*
