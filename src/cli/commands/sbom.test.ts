@@ -1,0 +1,41 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { repoRoot, runCli, useTempDir } from '../../testing/index.js';
+
+const example = join(repoRoot, 'examples', 'alpine-3.10.tar.gz');
+const dir = useTempDir();
+
+describe('lockyard sbom', () => {
+  it('writes a CycloneDX SBOM of the shipped example image to -o, caching in --data-dir', async () => {
+    const out = join(dir, 'sbom.cdx.json');
+    const dataDir = join(dir, 'data');
+    const result = await runCli(['sbom', example, '-f', 'cyclonedx', '-o', out, '--data-dir', dataDir]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const bom = JSON.parse(await readFile(out, 'utf8')) as { bomFormat: string; specVersion: string };
+    expect(bom).toMatchObject({ bomFormat: 'CycloneDX', specVersion: '1.6' });
+    expect(existsSync(join(dataDir, 'cache.db'))).toBe(true);
+  });
+
+  it('prints a table by default, naming the OS', async () => {
+    const result = await runCli(['sbom', example, '--no-cache']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('OS: Alpine Linux v3.10');
+  });
+
+  it.each([
+    [['sbom', join(dir, 'missing.tar')], /missing\.tar: no such file or directory/],
+    [['sbom', example, '-f', 'xml'], /argument 'xml' is invalid/],
+    [['sbom', example, '--password-stdin'], /--password-stdin needs --username/],
+    [['sbom', example, '--max-layer-size', 'lots'], /--max-layer-size: invalid size "lots"/],
+    [['sbom', `oci:${dir}`], /not an OCI image layout/],
+  ])('%j fails with one line and exit 2', async (args, message) => {
+    const result = await runCli(args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});
