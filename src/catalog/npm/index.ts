@@ -1,0 +1,69 @@
+import { baseName, defineCataloger, type Cataloger, type ParseResult } from '../cataloger.js';
+import { parseInstalledPackageJson } from './package-json.js';
+import { parsePackageLock, type LockOptions } from './package-lock.js';
+import { isInstalledPackageJson, lockfileKind } from './paths.js';
+import { parsePnpmLock } from './pnpm-lock.js';
+import { parseYarnLock } from './yarn-lock.js';
+
+export { normalizeLicense, normalizeLicenses, spdxExpression } from './license.js';
+export { isInstalledPackageJson, lockfileKind } from './paths.js';
+export { parseInstalledPackageJson } from './package-json.js';
+export { parsePackageLock, type LockOptions } from './package-lock.js';
+export { parsePnpmLock, parsePnpmKey } from './pnpm-lock.js';
+export { parseYarnLock, parseYarnV1, parseYarnBerry } from './yarn-lock.js';
+
+export interface NpmCatalogerOptions {
+  /** Report lockfile packages marked dev-only (default false, as Trivy does). */
+  readonly includeDev?: boolean;
+}
+
+function parseNpmFile(path: string, text: string, options: LockOptions): ParseResult {
+  const kind = lockfileKind(path);
+  switch (kind) {
+    case 'package-lock.json':
+    case 'npm-shrinkwrap.json':
+    case 'hidden':
+      return parsePackageLock(text, options);
+    case 'yarn.lock':
+      return parseYarnLock(text);
+    case 'pnpm-lock.yaml':
+      return parsePnpmLock(text, options);
+    case undefined:
+      return isInstalledPackageJson(path) ? parseInstalledPackageJson(text) : { warnings: [`not an npm file: ${baseName(path)}`] };
+  }
+}
+
+/**
+ * npm packages: installed ones from `node_modules/<name>/package.json`, declared ones from
+ * package-lock.json (v1-v3), npm-shrinkwrap.json, node_modules/.package-lock.json, yarn.lock
+ * (classic and berry) and pnpm-lock.yaml (v5, v6, v9). See README.md for what an image scan
+ * reports when both exist.
+ */
+export function createNpmCataloger(options: NpmCatalogerOptions = {}): Cataloger {
+  const lockOptions: LockOptions = { includeDev: options.includeDev ?? false };
+  return defineCataloger({
+    id: 'npm',
+    displayName: 'npm packages (node_modules, package-lock, yarn, pnpm)',
+    urls: [
+      'https://docs.npmjs.com/cli/configuring-npm/package-json',
+      'https://docs.npmjs.com/cli/configuring-npm/package-lock-json',
+      'https://classic.yarnpkg.com/lang/en/docs/yarn-lock/',
+      'https://yarnpkg.com/configuration/yarnrc',
+      'https://github.com/pnpm/spec/tree/master/lockfile',
+    ],
+    packageTypes: ['npm'],
+    version: 1,
+    claims: (file) => isInstalledPackageJson(file.path) || lockfileKind(file.path) !== undefined,
+    parse(file): ParseResult {
+      try {
+        return parseNpmFile(file.path, file.content.toString('utf8'), lockOptions);
+      } catch (error) {
+        // The parsers report bad fields as warnings; this catches the unforeseen (stack overflow
+        // on pathological YAML) so one hostile file never aborts a scan.
+        return { warnings: [`could not parse: ${error instanceof Error ? error.message : String(error)}`] };
+      }
+    },
+  });
+}
+
+export const npmCataloger: Cataloger = createNpmCataloger();

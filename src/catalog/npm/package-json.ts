@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import type { ParseResult } from '../cataloger.js';
+import { normalizeLicenses } from './license.js';
+import { isNpmName, npmRecord } from './record.js';
+
+/** The legacy object forms: `"license": {"type": "MIT"}` and `"licenses": [{"type": "MIT"}]`. */
+const licenseValue = z.union([z.string(), z.object({ type: z.string() }).transform((value) => value.type)]);
+
+const manifestSchema = z.object({
+  name: z.string().min(1),
+  version: z.string().min(1),
+  license: z.unknown().optional(),
+  licenses: z.unknown().optional(),
+  private: z.unknown().optional(),
+});
+
+function declaredLicenses(license: unknown, licenses: unknown): string[] | undefined {
+  const raws: string[] = [];
+  const list: readonly unknown[] = Array.isArray(licenses) ? licenses : [licenses];
+  for (const value of [license, ...list]) {
+    const parsed = licenseValue.safeParse(value);
+    if (parsed.success) raws.push(parsed.data);
+  }
+  return normalizeLicenses(raws);
+}
+
+/**
+ * An installed package's `package.json` (https://docs.npmjs.com/cli/configuring-npm/package-json):
+ * the package as it sits on disk, so it is reported whether it was a dev dependency or not.
+ */
+export function parseInstalledPackageJson(text: string): ParseResult {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    return { warnings: [`package.json is not valid JSON: ${error instanceof Error ? error.message : String(error)}`] };
+  }
+  const parsed = manifestSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue?.path.join('.') || '(root)';
+    return { warnings: [`package.json skipped: field "${field}": ${issue?.message ?? 'invalid'}`] };
+  }
+  const manifest = parsed.data;
+  if (!isNpmName(manifest.name)) return { warnings: [`package.json skipped: field "name" is not a package name`] };
+  return {
+    packages: [
+      npmRecord({
+        name: manifest.name,
+        version: manifest.version.trim(),
+        licenses: declaredLicenses(manifest.license, manifest.licenses),
+        metadata: manifest.private === true ? { private: true } : undefined,
+      }),
+    ],
+  };
+}

@@ -1,0 +1,165 @@
+import { z } from 'zod';
+import type { ParseResult } from '../cataloger.js';
+import { normalizeLicense } from './license.js';
+import { nameFromInstallPath } from './paths.js';
+import { isNpmName, npmRecord, RecordSet } from './record.js';
+
+/** v1 nests `dependencies` inside `dependencies`; deeper than this is hostile, not a real tree. */
+const MAX_V1_DEPTH = 512;
+
+const objectOf = z.record(z.string(), z.unknown());
+
+/** One `packages` entry of lockfile v2/v3 (https://docs.npmjs.com/cli/configuring-npm/package-lock-json). */
+const packageEntry = z.object({
+  name: z.string().optional(),
+  version: z.string().optional(),
+  link: z.boolean().optional(),
+  dev: z.boolean().optional(),
+  license: z.unknown().optional(),
+  dependencies: objectOf.optional(),
+  devDependencies: objectOf.optional(),
+  optionalDependencies: objectOf.optional(),
+  peerDependencies: objectOf.optional(),
+});
+
+/** One `dependencies` entry of lockfile v1. */
+const v1Entry = z.object({
+  version: z.string().min(1),
+  dev: z.boolean().optional(),
+  dependencies: objectOf.optional(),
+});
+
+export interface LockOptions {
+  readonly includeDev: boolean;
+}
+
+function describe(issues: readonly z.core.$ZodIssue[]): string {
+  const issue = issues[0];
+  return issue ? `${issue.path.join('.') || '(entry)'}: ${issue.message}` : 'invalid';
+}
+
+/**
+ * The direct dependency names of the project root (`""`) and of each workspace folder, keyed by
+ * folder: a package installed right under that folder's node_modules with such a name is direct.
+ */
+function projectDependencies(packages: Readonly<Record<string, unknown>>): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const [key, value] of Object.entries(packages)) {
+    if (key !== '' && key.includes('node_modules/')) continue;
+    const entry = packageEntry.safeParse(value);
+    if (!entry.success) continue;
+    const { dependencies, devDependencies, optionalDependencies, peerDependencies } = entry.data;
+    const names = new Set<string>();
+    for (const deps of [dependencies, devDependencies, optionalDependencies, peerDependencies]) {
+      for (const name of Object.keys(deps ?? {})) names.add(name);
+    }
+    out.set(key, names);
+  }
+  return out;
+}
+
+/** Undefined where the lockfile does not say (the hidden lockfile has no project entry). */
+function isDirect(key: string, folderName: string, projects: Map<string, Set<string>>): boolean | undefined {
+  const parent = key.slice(0, key.length - folderName.length - 'node_modules/'.length).replace(/\/$/, '');
+  if (!projects.has('')) return undefined;
+  return projects.get(parent)?.has(folderName) ?? false;
+}
+
+function parsePackages(packages: Readonly<Record<string, unknown>>, options: LockOptions, warnings: string[]): RecordSet {
+  const records = new RecordSet();
+  const projects = projectDependencies(packages);
+  for (const [key, value] of Object.entries(packages)) {
+    const folderName = nameFromInstallPath(key);
+    // `""` is the project itself and keys without node_modules/ are workspace folders: the
+    // project's own code, not dependencies.
+    if (folderName === undefined) continue;
+    const parsed = packageEntry.safeParse(value);
+    if (!parsed.success) {
+      warnings.push(`packages["${key}"] skipped: ${describe(parsed.error.issues)}`);
+      continue;
+    }
+    const entry = parsed.data;
+    if (entry.link === true) continue; // a symlink to a workspace folder, reported there if at all
+    if (entry.dev === true && !options.includeDev) continue;
+    const name = entry.name ?? folderName;
+    if (!isNpmName(name) || entry.version === undefined || entry.version === '') {
+      warnings.push(`packages["${key}"] skipped: no valid name and version`);
+      continue;
+    }
+    const license = normalizeLicense(entry.license);
+    const direct = isDirect(key, folderName, projects);
+    records.add(
+      npmRecord({
+        name,
+        version: entry.version,
+        licenses: license === undefined ? undefined : [license],
+        metadata: { ...(direct === undefined ? {} : { direct }), ...(entry.dev === true ? { dev: true } : {}) },
+      }),
+    );
+  }
+  return records;
+}
+
+/** `npm:real-name@1.2.3` (an aliased install) -> the real package. */
+function unalias(name: string, version: string): { name: string; version: string } {
+  if (!version.startsWith('npm:')) return { name, version };
+  const spec = version.slice(4);
+  const at = spec.lastIndexOf('@');
+  return at > 0 ? { name: spec.slice(0, at), version: spec.slice(at + 1) } : { name, version };
+}
+
+function parseV1(dependencies: Readonly<Record<string, unknown>>, options: LockOptions, warnings: string[]): RecordSet {
+  const records = new RecordSet();
+  const stack: { deps: Readonly<Record<string, unknown>>; depth: number; path: string }[] = [
+    { deps: dependencies, depth: 0, path: 'dependencies' },
+  ];
+  for (let frame = stack.pop(); frame; frame = stack.pop()) {
+    if (frame.depth > MAX_V1_DEPTH) {
+      warnings.push(`${frame.path}: nested deeper than ${MAX_V1_DEPTH} levels, not read further`);
+      continue;
+    }
+    for (const [key, value] of Object.entries(frame.deps)) {
+      const path = `${frame.path}["${key}"]`;
+      const parsed = v1Entry.safeParse(value);
+      if (!parsed.success) {
+        warnings.push(`${path} skipped: ${describe(parsed.error.issues)}`);
+        continue;
+      }
+      const entry = parsed.data;
+      if (entry.dependencies) stack.push({ deps: entry.dependencies, depth: frame.depth + 1, path: `${path}.dependencies` });
+      if (entry.dev === true && !options.includeDev) continue;
+      const { name, version } = unalias(key, entry.version);
+      // `file:` and `link:` versions are local folders: the project's own code.
+      if (version.startsWith('file:') || version.startsWith('link:')) continue;
+      if (!isNpmName(name)) {
+        warnings.push(`${path} skipped: not a package name`);
+        continue;
+      }
+      records.add(npmRecord({ name, version, metadata: entry.dev === true ? { dev: true } : undefined }));
+    }
+  }
+  return records;
+}
+
+/**
+ * `package-lock.json`, `npm-shrinkwrap.json` and `node_modules/.package-lock.json`: lockfile v2/v3
+ * from `packages` (keyed by install path), v1 from the nested `dependencies` tree.
+ */
+export function parsePackageLock(text: string, options: LockOptions): ParseResult {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    return { warnings: [`lockfile is not valid JSON: ${error instanceof Error ? error.message : String(error)}`] };
+  }
+  const top = objectOf.safeParse(json);
+  if (!top.success) return { warnings: ['lockfile skipped: not a JSON object'] };
+  const warnings: string[] = [];
+  const packages = objectOf.safeParse(top.data['packages']);
+  const dependencies = objectOf.safeParse(top.data['dependencies']);
+  let records: RecordSet;
+  if (packages.success) records = parsePackages(packages.data, options, warnings);
+  else if (dependencies.success) records = parseV1(dependencies.data, options, warnings);
+  else return { warnings: ['lockfile has neither "packages" nor "dependencies"'] };
+  return { packages: records.records(), ...(warnings.length > 0 ? { warnings } : {}) };
+}
