@@ -32,8 +32,12 @@ export interface BlobStore {
   /** A stream of the blob (or of an inclusive range of it), or undefined when absent. */
   get(digest: string, range?: ByteRange): Promise<Readable | undefined>;
   put(source: AsyncIterable<Uint8Array>, expected?: PutExpectation): Promise<BlobInfo>;
-  /** Removes a blob; false when it was not there. */
-  delete(digest: string): Promise<boolean>;
+  /**
+   * Removes a blob; false when it was not there. With `writtenBefore`, removes it only if it was
+   * last written before that time, atomically with respect to a concurrent put of the same
+   * content (gc's grace period: a blob being pushed again is never lost).
+   */
+  delete(digest: string, options?: { readonly writtenBefore?: number }): Promise<boolean>;
   list(): AsyncIterable<BlobInfo>;
 }
 

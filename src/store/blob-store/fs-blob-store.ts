@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, open, readdir, stat, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseDigest } from '../../oci/index.js';
 import type { BlobInfo, BlobStore, BlobUploads, ByteRange, PutExpectation } from './blob-store.js';
-import { publishFile } from './durable-fs.js';
+import { publishFile, syncDirectory } from './durable-fs.js';
 import { BlobStoreError } from './errors.js';
 import { checkExpectation, hashing, type ByteCounter } from './hashing.js';
 import { blobPath, isNotFound } from './paths.js';
@@ -78,14 +78,36 @@ export async function openFsBlobStore(root: string): Promise<FsBlobStore> {
     }
   }
 
-  async function remove(digest: string): Promise<boolean> {
+  async function remove(digest: string, options: { readonly writtenBefore?: number } = {}): Promise<boolean> {
+    const path = blobPath(root, digest);
+    if (options.writtenBefore !== undefined) return removeIfOld(path, options.writtenBefore);
     try {
-      await unlink(blobPath(root, digest));
+      await unlink(path);
       return true;
     } catch (error) {
       if (isNotFound(error)) return false;
       throw error;
     }
+  }
+
+  // Move the file aside first, then judge the inode we moved: a put that lands meanwhile renames a
+  // fresh file into place, which we never touch; a fresh inode we moved goes back.
+  async function removeIfOld(path: string, writtenBefore: number): Promise<boolean> {
+    const aside = join(tmpDir, `gc-${randomUUID()}`);
+    try {
+      await rename(path, aside);
+    } catch (error) {
+      if (isNotFound(error)) return false;
+      throw error;
+    }
+    const info = await stat(aside);
+    if (info.mtimeMs >= writtenBefore) {
+      await rename(aside, path);
+      return false;
+    }
+    await unlink(aside);
+    await syncDirectory(dirname(path));
+    return true;
   }
 
   async function* list(): AsyncGenerator<BlobInfo> {

@@ -117,6 +117,16 @@ export function runBlobStoreContract(name: string, makeStore: () => Promise<Blob
       expect(await store.get(digest)).toBeUndefined();
     });
 
+    it('deletes with `writtenBefore` only a blob last written before that time', async () => {
+      const store = await makeStore();
+      const info = await store.put(chunked(data));
+      expect(await store.delete(digest, { writtenBefore: info.modifiedAt - 60_000 })).toBe(false);
+      expect(await read(store, digest)).toEqual(data);
+      expect(await store.delete(digest, { writtenBefore: Date.now() + 60_000 })).toBe(true);
+      expect(await store.stat(digest)).toBeUndefined();
+      expect(await store.delete(digest, { writtenBefore: Date.now() + 60_000 })).toBe(false);
+    });
+
     it('lists every stored blob with its size', async () => {
       const store = await makeStore();
       const blobs = [Buffer.from('a'), Buffer.from('bb'), Buffer.from('ccc')];

@@ -1,0 +1,79 @@
+/** A manifest as the registry stores it: the exact bytes pushed, plus what was derived from them. */
+export interface ManifestRecord {
+  readonly repository: string;
+  readonly digest: string;
+  readonly mediaType: string;
+  readonly size: number;
+  readonly content: Buffer;
+  /** `artifactType`, else the config media type of an image manifest (the referrers API reports it). */
+  readonly artifactType: string | undefined;
+  readonly subject: string | undefined;
+  readonly annotations: Readonly<Record<string, string>> | undefined;
+  readonly createdAt: number;
+}
+
+/** What a manifest points at; each must exist in the same repository before the manifest may. */
+export interface ManifestReferences {
+  readonly blobs: readonly string[];
+  readonly manifests: readonly string[];
+}
+
+/** A manifest that names this one as its `subject` (the OCI referrers API). */
+export interface Referrer {
+  readonly mediaType: string;
+  readonly digest: string;
+  readonly size: number;
+  readonly artifactType: string | undefined;
+  readonly annotations: Readonly<Record<string, string>> | undefined;
+}
+
+export interface UploadSession {
+  readonly id: string;
+  readonly repository: string;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+}
+
+/** A page of names: `limit` entries lexically after `after`, and whether more follow. */
+export interface Page {
+  readonly items: readonly string[];
+  readonly more: boolean;
+}
+
+export type PutManifestResult = { readonly ok: true } | { readonly ok: false; readonly missing: readonly string[] };
+
+/**
+ * Everything the registry knows besides blob bytes: repositories, which blobs each repository
+ * may serve, manifests and their references, tags, referrers, and upload sessions. Every write
+ * is one transaction, so a crash leaves either the old state or the new one.
+ */
+export interface RegistryMetadata {
+  listRepositories(limit: number | undefined, after: string | undefined): Promise<Page>;
+  repositoryExists(repository: string): Promise<boolean>;
+
+  linkBlob(repository: string, digest: string): Promise<void>;
+  hasBlob(repository: string, digest: string): Promise<boolean>;
+  unlinkBlob(repository: string, digest: string): Promise<boolean>;
+
+  /**
+   * Stores a manifest (and moves `tag` to it) only if every reference exists in the repository,
+   * checked in the same transaction as the insert; otherwise reports the missing digests.
+   */
+  putManifest(manifest: ManifestRecord, references: ManifestReferences, tag: string | undefined): Promise<PutManifestResult>;
+  getManifest(repository: string, digest: string): Promise<ManifestRecord | undefined>;
+  resolveTag(repository: string, tag: string): Promise<string | undefined>;
+  listTags(repository: string, limit: number | undefined, after: string | undefined): Promise<Page>;
+  /** Deletes a manifest and every tag pointing at it; false when it was not there. */
+  deleteManifest(repository: string, digest: string): Promise<boolean>;
+  deleteTag(repository: string, tag: string): Promise<boolean>;
+  referrers(repository: string, subject: string): Promise<readonly Referrer[]>;
+
+  createUpload(session: UploadSession): Promise<void>;
+  getUpload(id: string): Promise<UploadSession | undefined>;
+  deleteUpload(id: string): Promise<void>;
+  listUploads(): Promise<readonly UploadSession[]>;
+
+  /** A number that changes whenever another connection or process commits (for caches). */
+  externalChanges(): number;
+  close(): void;
+}
