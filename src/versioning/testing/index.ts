@@ -1,0 +1,3 @@
+export { runVersioningContract, type VersioningContractCases } from './contract.js';
+export { picker, seededRandom, pairsFrom, unique, type Picker } from './generate.js';
+export { referenceAvailable, runBatch, toOrdering, disagreements, type Disagreement } from './reference.js';
