@@ -1,4 +1,5 @@
 import type { Cataloger } from './cataloger.js';
+import { npmCataloger } from './npm/index.js';
 import { osReleaseCataloger } from './os-release/index.js';
 
 /**
@@ -7,6 +8,7 @@ import { osReleaseCataloger } from './os-release/index.js';
  */
 export const catalogers: ReadonlyMap<string, Cataloger> = new Map<string, Cataloger>([
   [osReleaseCataloger.id, osReleaseCataloger],
+  [npmCataloger.id, npmCataloger],
 ]);
 
 export function allCatalogers(): Cataloger[] {

@@ -83,7 +83,8 @@ const berryEntry = z.object({ version: z.union([z.string(), z.number()]).transfo
 export function parseYarnBerry(text: string): ParseResult {
   let doc: unknown;
   try {
-    doc = parseYaml(text, { maxAliasCount: 100 });
+    // Yarn's own reader takes the last of duplicate keys; so do we, rather than drop the file.
+    doc = parseYaml(text, { maxAliasCount: 100, uniqueKeys: false });
   } catch (error) {
     return { warnings: [`yarn.lock is not valid YAML: ${error instanceof Error ? error.message : String(error)}`] };
   }
