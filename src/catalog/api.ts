@@ -1,6 +1,9 @@
 import type { Cataloger } from './cataloger.js';
 import { npmCataloger } from './npm/index.js';
+import { apkCataloger } from './apk/index.js';
+import { dpkgCataloger } from './dpkg/index.js';
 import { osReleaseCataloger } from './os-release/index.js';
+import { rpmCataloger } from './rpm/index.js';
 
 /**
  * The explicit registry of catalogers, in the order they run. A test checks that every folder
@@ -8,6 +11,9 @@ import { osReleaseCataloger } from './os-release/index.js';
  */
 export const catalogers: ReadonlyMap<string, Cataloger> = new Map<string, Cataloger>([
   [osReleaseCataloger.id, osReleaseCataloger],
+  [dpkgCataloger.id, dpkgCataloger],
+  [apkCataloger.id, apkCataloger],
+  [rpmCataloger.id, rpmCataloger],
   [npmCataloger.id, npmCataloger],
 ]);
 

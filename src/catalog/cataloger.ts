@@ -1,4 +1,5 @@
 import type { EntryType } from '../oci/index.js';
+import type { FileFinding } from './file-finding.js';
 import type { OsInfo, PackageRecord, PackageType } from './types.js';
 
 /** What a cataloger sees before deciding to claim a file: the tar header, never the bytes. */
@@ -13,17 +14,25 @@ export interface ClaimedFile extends FileHeader {
   readonly content: Buffer;
 }
 
-/** An OS package's file list that lives in a file of its own (dpkg `info/<pkg>.list`). */
+/**
+ * Facts about an OS package that live in a file of their own: its file list (dpkg
+ * `info/<pkg>.list`, distroless `status.d/<pkg>.md5sums`) or its licences (dpkg
+ * `usr/share/doc/<pkg>/copyright`). Finalize joins them to the package of that type and name.
+ */
 export interface FileOwnerList {
   readonly type: PackageType;
   readonly packageName: string;
   readonly files: readonly string[];
+  /** Licences for a package whose database record names none. */
+  readonly licenses?: readonly string[] | undefined;
 }
 
 export interface ParseResult {
   readonly packages?: readonly PackageRecord[];
   readonly os?: OsInfo;
   readonly fileOwners?: readonly FileOwnerList[];
+  /** Findings about the file itself (secrets, permission bits), kept per layer, not squashed. */
+  readonly findings?: readonly FileFinding[];
   /** Problems with the file's content: recorded and reported, never thrown. */
   readonly warnings?: readonly string[];
 }

@@ -3,7 +3,7 @@ import { resolveLinkTarget } from '../oci/index.js';
 import type { SquashedView, VisibleResult } from './squash.js';
 import type { FileRecord } from './layer-analysis.js';
 import { purlFor } from './purl.js';
-import { OS_PACKAGE_TYPES, type Location, type OsInfo, type Package, type PackageType } from './types.js';
+import { OS_PACKAGE_TYPES, type Location, type OsInfo, type Package, type PackageRecord, type PackageType } from './types.js';
 
 export interface LayerRef {
   readonly index: number;
@@ -51,12 +51,43 @@ function normalizeOwnedPath(file: string): string {
   return file.replace(/^\/+/, '').replace(/\/+$/, '');
 }
 
+/** Files and licences from separate files (FileOwnerList), by package type and name. */
+interface PackageExtras {
+  files: string[];
+  licenses: string[];
+}
+
+function collectExtras(view: SquashedView): Map<string, PackageExtras> {
+  const extras = new Map<string, PackageExtras>();
+  for (const result of view.results) {
+    for (const list of result.result.fileOwners ?? []) {
+      const key = `${list.type}\0${list.packageName}`;
+      const entry = extras.get(key) ?? { files: [], licenses: [] };
+      for (const file of list.files) entry.files.push(file);
+      for (const license of list.licenses ?? []) if (!entry.licenses.includes(license)) entry.licenses.push(license);
+      extras.set(key, entry);
+    }
+  }
+  return extras;
+}
+
+/** An OS package record keeps its own files and licences; where it has none, the separate files supply them. */
+function withExtras(record: PackageRecord, extras: ReadonlyMap<string, PackageExtras>): PackageRecord {
+  if (!OS_PACKAGE_TYPES.has(record.type)) return record;
+  const extra = extras.get(`${record.type}\0${record.name}`);
+  if (!extra) return record;
+  const files = record.files === undefined && extra.files.length > 0 ? { files: extra.files } : {};
+  const licenses = record.licenses === undefined && extra.licenses.length > 0 ? { licenses: extra.licenses } : {};
+  return { ...record, ...files, ...licenses };
+}
+
 /**
  * Joins the squashed results into packages: purls (with the distro), locations with layers,
- * file ownership by OS packages, and one package per (purl, real file) with every path it is
- * reached by.
+ * file ownership by OS packages, files and licences kept in separate files, and one package
+ * per (purl, real file) with every path it is reached by.
  */
 export function finalizePackages(view: SquashedView, os: OsInfo | undefined, layers: readonly LayerRef[]): Package[] {
+  const extras = collectExtras(view);
   const owners = new Map<string, { type: PackageType; name: string }>();
   const addOwner = (type: PackageType, name: string, file: string): void => {
     owners.set(canonicalPath(normalizeOwnedPath(file), view.links), { type, name });
@@ -94,7 +125,7 @@ export function finalizePackages(view: SquashedView, os: OsInfo | undefined, lay
       }
       const owner = OS_PACKAGE_TYPES.has(record.type) ? undefined : owners.get(canonicalPath(outer, view.links));
       byKey.set(key, {
-        ...record,
+        ...withExtras(record, extras),
         id: packageId(record.type, record.name, record.version, path),
         purl,
         cataloger: result.cataloger,

@@ -1,0 +1,88 @@
+import type { PackageRecord } from '../types.js';
+
+/** One package's fields as apk writes them; `F`/`R` lines are folded into `files`. */
+interface Entry {
+  readonly line: number;
+  readonly fields: Map<string, string>;
+  readonly files: string[];
+}
+
+export interface ParsedInstalled {
+  readonly packages: readonly PackageRecord[];
+  readonly warnings: readonly string[];
+}
+
+function toRecord(entry: Entry): PackageRecord | string {
+  const name = entry.fields.get('P');
+  const version = entry.fields.get('V');
+  if (!name) return `entry at line ${entry.line}: no package name (P:)`;
+  if (!version) return `entry at line ${entry.line} (${name}): no version (V:)`;
+  const arch = entry.fields.get('A');
+  const origin = entry.fields.get('o');
+  const license = entry.fields.get('L');
+  const metadata: Record<string, string | number> = {};
+  const maintainer = entry.fields.get('m');
+  const commit = entry.fields.get('c');
+  const buildTime = Number(entry.fields.get('t'));
+  const url = entry.fields.get('U');
+  if (maintainer) metadata['maintainer'] = maintainer;
+  if (commit) metadata['commit'] = commit;
+  if (Number.isSafeInteger(buildTime) && buildTime > 0) metadata['buildTime'] = buildTime;
+  if (url) metadata['url'] = url;
+  return {
+    type: 'apk',
+    name,
+    version,
+    ...(arch ? { arch } : {}),
+    // The origin is the aport the package was built from, at the same version.
+    source: { name: origin || name, version },
+    ...(license ? { licenses: [license] } : {}),
+    ...(entry.files.length > 0 ? { files: entry.files } : {}),
+    ...(Object.keys(metadata).length > 0 ? { metadata } : {}),
+  };
+}
+
+/**
+ * Parses apk's installed database (`lib/apk/db/installed`): one `X:value` line per field, a blank
+ * line between packages. `F:` opens a directory and each following `R:` is a file in it (their
+ * `a:`/`M:`/`Z:` attribute lines are skipped). Lines that are not `X:value` are counted and
+ * reported; an entry without `P:` or `V:` is reported and skipped.
+ */
+export function parseInstalled(text: string): ParsedInstalled {
+  const packages: PackageRecord[] = [];
+  const warnings: string[] = [];
+  let entry: Entry | undefined;
+  let dir = '';
+  let badLines = 0;
+  const finish = (): void => {
+    if (entry) {
+      const record = toRecord(entry);
+      if (typeof record === 'string') warnings.push(record);
+      else packages.push(record);
+    }
+    entry = undefined;
+    dir = '';
+  };
+  const lines = text.split('\n');
+  for (let index = 0; index < lines.length; index += 1) {
+    const raw = lines[index] ?? '';
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (line === '') {
+      finish();
+      continue;
+    }
+    if (line.length < 2 || line[1] !== ':') {
+      badLines += 1;
+      continue;
+    }
+    entry ??= { line: index + 1, fields: new Map(), files: [] };
+    const key = line[0] ?? '';
+    const value = line.slice(2);
+    if (key === 'F') dir = value;
+    else if (key === 'R') entry.files.push(dir === '' ? `/${value}` : `/${dir}/${value}`);
+    else if (!entry.fields.has(key)) entry.fields.set(key, value);
+  }
+  finish();
+  if (badLines > 0) warnings.push(`${badLines} lines were not "X:value" lines and were skipped`);
+  return { packages, warnings };
+}

@@ -1,0 +1,35 @@
+import { parseStanzas } from './parse-stanzas.js';
+
+const LICENSE_FIELDS: ReadonlySet<string> = new Set(['format', 'license']);
+
+/** Free-form copyright files name their licence by the file Debian ships it in. */
+const COMMON_LICENSE = /\/usr\/share\/common-licenses\/(?<name>[A-Za-z0-9][A-Za-z0-9.+_-]*)/gu;
+
+function addUnique(out: string[], seen: Set<string>, value: string): void {
+  if (value === '' || seen.has(value)) return;
+  seen.add(value);
+  out.push(value);
+}
+
+/**
+ * Licences named by a package's `usr/share/doc/<pkg>/copyright`. A machine-readable (DEP-5)
+ * file starts with a `Format:` paragraph and names each licence on the first line of a `License:`
+ * field (`GPL-2+`, `BSD-3-clause or Artistic`); those short names are kept as written, in order of
+ * first use. Older free-form files are searched for `/usr/share/common-licenses/<name>`.
+ */
+export function licensesFromCopyright(text: string): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  const { stanzas } = parseStanzas(text, LICENSE_FIELDS);
+  if (stanzas[0]?.fields.has('format')) {
+    for (const stanza of stanzas) {
+      const value = stanza.fields.get('license');
+      if (value !== undefined) addUnique(out, seen, value.split('\n', 1)[0]?.trim() ?? '');
+    }
+    return out;
+  }
+  for (const match of text.matchAll(COMMON_LICENSE)) {
+    addUnique(out, seen, (match.groups?.['name'] ?? '').replace(/\.+$/u, ''));
+  }
+  return out;
+}

@@ -1,0 +1,64 @@
+import type { PackageRecord } from '../types.js';
+import type { Stanza } from './parse-stanzas.js';
+import { installedState } from './status.js';
+
+/** The status-file fields this cataloger reads; every other field is skipped while parsing. */
+export const PACKAGE_FIELDS: ReadonlySet<string> = new Set([
+  'package',
+  'status',
+  'version',
+  'architecture',
+  'source',
+]);
+
+const SOURCE_FIELD = /^(?<name>\S+)(?:\s+\((?<version>[^)\s]+)\))?$/u;
+const EPOCH_PREFIX = /^(?<epoch>\d+):/u;
+
+export type StanzaPackage =
+  | { readonly record: PackageRecord; readonly warning?: undefined }
+  | { readonly record?: undefined; readonly warning?: string | undefined };
+
+/**
+ * `Source: name` or `Source: name (version)`; the version is given only when it differs from
+ * the binary's (binNMUs like `2.38.1-5+b1` built from `util-linux (2.38.1-5)`).
+ */
+export function parseSourceField(
+  value: string | undefined,
+  name: string,
+  version: string,
+): { name: string; version: string } | undefined {
+  if (value === undefined || value === '') return { name, version };
+  const match = SOURCE_FIELD.exec(value);
+  const sourceName = match?.groups?.['name'];
+  if (!sourceName) return undefined;
+  return { name: sourceName, version: match.groups?.['version'] ?? version };
+}
+
+/** One installed package from a status stanza; a package that is not installed gives nothing. */
+export function stanzaToPackage(stanza: Stanza): StanzaPackage {
+  const at = `stanza at line ${stanza.line}`;
+  const name = stanza.fields.get('package');
+  if (!name) return { warning: `${at}: no Package name` };
+  const verdict = installedState(stanza.fields.get('status'));
+  if ('error' in verdict) return { warning: `${at} (${name}): ${verdict.error}` };
+  if (!verdict.installed) return {};
+  const version = stanza.fields.get('version');
+  if (!version) return { warning: `${at} (${name}): no Version` };
+  const source = parseSourceField(stanza.fields.get('source'), name, version);
+  if (!source)
+    return {
+      warning: `${at} (${name}): Source "${stanza.fields.get('source') ?? ''}" is not "name (version)"`,
+    };
+  const epoch = Number(EPOCH_PREFIX.exec(version)?.groups?.['epoch'] ?? 0);
+  const arch = stanza.fields.get('architecture');
+  const record: PackageRecord = {
+    type: 'deb',
+    name,
+    version,
+    ...(arch ? { arch } : {}),
+    ...(epoch > 0 ? { epoch } : {}),
+    source,
+    ...(verdict.state === 'installed' ? {} : { metadata: { status: verdict.state } }),
+  };
+  return { record };
+}

@@ -1,0 +1,84 @@
+import { defineCataloger, type FileHeader, type ParseResult } from '../cataloger.js';
+import type { PackageRecord } from '../types.js';
+import { readHashDb } from './bdb/read-hash-db.js';
+import type { DbBlobs } from './db-blobs.js';
+import { parseHeader } from './header/parse-header.js';
+import { headerToPackage } from './header/to-package.js';
+import { readNdb } from './ndb/read-ndb.js';
+import { readSqliteDb } from './sqlite/read-sqlite.js';
+
+export { parseHeader, RpmHeader } from './header/parse-header.js';
+export { headerToPackage } from './header/to-package.js';
+export { parseSourceRpm } from './header/source-rpm.js';
+export { readHashDb } from './bdb/read-hash-db.js';
+export { readNdb } from './ndb/read-ndb.js';
+export { readSqliteDb } from './sqlite/read-sqlite.js';
+
+type Backend = (file: Buffer) => DbBlobs;
+
+/** The rpmdb locations: RHEL/CentOS <= 8 and Amazon Linux 2 (BDB), SUSE (NDB), rpm >= 4.16 (SQLite). */
+const DATABASES: ReadonlyMap<string, Backend> = new Map<string, Backend>([
+  ['var/lib/rpm/Packages', readHashDb],
+  ['usr/lib/sysimage/rpm/Packages', readHashDb],
+  ['var/lib/rpm/Packages.db', readNdb],
+  ['usr/lib/sysimage/rpm/Packages.db', readNdb],
+  ['var/lib/rpm/rpmdb.sqlite', readSqliteDb],
+  ['usr/lib/sysimage/rpm/rpmdb.sqlite', readSqliteDb],
+]);
+
+/** One database can hold thousands of damaged entries; the first few say enough. */
+const MAX_WARNINGS = 20;
+
+function capped(warnings: readonly string[]): string[] {
+  if (warnings.length <= MAX_WARNINGS) return [...warnings];
+  return [
+    ...warnings.slice(0, MAX_WARNINGS),
+    `... and ${warnings.length - MAX_WARNINGS} more problems`,
+  ];
+}
+
+/** Parses every header blob into a package; gpg-pubkey entries and bad headers are left out. */
+export function packagesFromBlobs(blobs: readonly Buffer[]): {
+  packages: PackageRecord[];
+  warnings: string[];
+} {
+  const packages: PackageRecord[] = [];
+  const warnings: string[] = [];
+  for (const [index, blob] of blobs.entries()) {
+    const parsed = parseHeader(blob);
+    if (parsed.error !== undefined) {
+      warnings.push(`header ${index}: ${parsed.error}`);
+      continue;
+    }
+    const result = headerToPackage(parsed.header);
+    warnings.push(...result.warnings);
+    if (result.record) packages.push(result.record);
+    else if (result.skipped !== 'gpg-pubkey')
+      warnings.push(`header ${index} skipped: ${result.skipped}`);
+  }
+  return { packages, warnings };
+}
+
+/** Installed rpm packages, read straight from the rpm database files (no rpm binary, no libdb). */
+export const rpmCataloger = defineCataloger({
+  id: 'rpm',
+  displayName: 'rpm database (Berkeley DB, NDB, SQLite)',
+  urls: [
+    'https://rpm-software-management.github.io/rpm/manual/format_header.html',
+    'https://github.com/rpm-software-management/rpm/blob/master/lib/backend/bdb_ro.c',
+    'https://github.com/rpm-software-management/rpm/blob/master/lib/backend/ndb/rpmpkg.c',
+    'https://github.com/rpm-software-management/rpm/blob/master/lib/backend/sqlite.c',
+  ],
+  packageTypes: ['rpm'],
+  version: 1,
+  claims: (file: FileHeader) => DATABASES.has(file.path),
+  parse(file): ParseResult {
+    const backend = DATABASES.get(file.path);
+    if (!backend) return {};
+    const db = backend(file.content);
+    if (db.error !== undefined) return { warnings: [db.error] };
+    const { packages, warnings } = packagesFromBlobs(db.blobs);
+    const all = capped([...db.warnings, ...warnings]);
+    return all.length > 0 ? { packages, warnings: all } : { packages };
+  },
+});
