@@ -80,7 +80,7 @@ export async function analyzeLayer(
     for (const cataloger of claimers) {
       const { warnings: fileWarnings, ...result } = await parseSafely(cataloger, entry, content);
       if (fileWarnings) warnings.push(...fileWarnings.map((w) => `${entry.path}: ${w}`));
-      if (result.packages?.length || result.os || result.fileOwners?.length) {
+      if (result.packages?.length || result.os || result.fileOwners?.length || result.findings?.length) {
         results.push({ path: entry.path, cataloger: cataloger.id, result });
       }
     }

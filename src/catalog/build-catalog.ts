@@ -7,6 +7,7 @@ import type { Catalog, ImageSummary } from './catalog.js';
 import { finalizePackages, pickOs } from './finalize.js';
 import type { LayerAnalysis } from './layer-analysis.js';
 import { squash, type SquashedView } from './squash.js';
+import type { LocatedFileFinding } from './file-finding.js';
 
 export type CatalogProgress =
   | { readonly kind: 'layer-start'; readonly index: number; readonly total: number; readonly size: number | undefined; readonly cached: boolean }
@@ -48,6 +49,26 @@ function detectDistroless(view: SquashedView, prettyName: string | undefined): b
   if (prettyName?.toLowerCase().includes('distroless')) return true;
   const dpkgPaths = view.results.filter((r) => r.cataloger === 'dpkg').map((r) => r.path);
   return dpkgPaths.some((p) => p.startsWith('var/lib/dpkg/status.d/')) && !dpkgPaths.includes('var/lib/dpkg/status');
+}
+
+/** Findings from every layer's analysis, marked visible when the final image still shows that file. */
+function locateFindings(analyses: readonly LayerAnalysis[], view: SquashedView, image: Image): LocatedFileFinding[] {
+  const visible = new Set(view.results.map((result) => `${result.layerIndex}\0${result.path}`));
+  const out: LocatedFileFinding[] = [];
+  analyses.forEach((analysis, layerIndex) => {
+    for (const result of analysis.results) {
+      for (const finding of result.result.findings ?? []) {
+        out.push({
+          ...finding,
+          path: result.path,
+          layerIndex,
+          layerDiffId: image.layers[layerIndex]?.diffId,
+          visible: visible.has(`${layerIndex}\0${result.path}`),
+        });
+      }
+    }
+  });
+  return out;
 }
 
 async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
@@ -102,6 +123,7 @@ export async function buildCatalog(image: Image, options: BuildCatalogOptions): 
     os,
     distroless: detectDistroless(view, os?.prettyName),
     packages,
+    findings: locateFindings(analyses, view, image),
     warnings: [...analyses.flatMap((analysis) => analysis.warnings), ...view.warnings],
   };
   if (imageId) options.cache?.putCatalog(imageId, catalog);

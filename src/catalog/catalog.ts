@@ -1,4 +1,5 @@
 import type { ImageConfig, ImageSourceKind } from '../oci/index.js';
+import type { LocatedFileFinding } from './file-finding.js';
 import type { OsInfo, Package } from './types.js';
 
 export interface LayerSummary {
@@ -31,5 +32,7 @@ export interface Catalog {
   /** No package manager and shell, only a package list (Google distroless and the like). */
   readonly distroless: boolean;
   readonly packages: readonly Package[];
+  /** Findings of file analyzers (secrets, permissions) in every layer, deleted files included. */
+  readonly findings: readonly LocatedFileFinding[];
   readonly warnings: readonly string[];
 }

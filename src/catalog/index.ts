@@ -4,6 +4,7 @@ export type { Cataloger, ClaimedFile, FileHeader, FileOwnerList, ParseResult } f
 export { defineCataloger, isExecutableFile, baseName } from './cataloger.js';
 export type { Catalog, ImageSummary, LayerSummary } from './catalog.js';
 export type { LayerAnalysis, FileRecord, FileResult } from './layer-analysis.js';
+export type { FileFinding, LocatedFileFinding } from './file-finding.js';
 export { analyzeLayer, type AnalyzeLayerOptions } from './analyze-layer.js';
 export { squash, type SquashedView, type VisibleResult } from './squash.js';
 export { finalizePackages, canonicalPath, pickOs, comparePackages } from './finalize.js';

@@ -47,7 +47,8 @@ export function runCatalogerContract(cataloger: Cataloger, cases: readonly Catal
         const first = await cataloger.parse(file);
         const second = await cataloger.parse({ ...file, content: Buffer.from(c.content) });
         expect(second).toEqual(first);
-        const produced = (first.packages?.length ?? 0) + (first.os ? 1 : 0) + (first.fileOwners?.length ?? 0);
+        const produced =
+          (first.packages?.length ?? 0) + (first.os ? 1 : 0) + (first.fileOwners?.length ?? 0) + (first.findings?.length ?? 0);
         expect(produced, `${c.path} produced nothing`).toBeGreaterThan(0);
         for (const record of first.packages ?? []) {
           expect(cataloger.packageTypes).toContain(record.type);

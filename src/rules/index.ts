@@ -1,0 +1,1 @@
+export { defineRule, severityRank, SEVERITIES, type Rule, type Severity } from './define-rule.js';
