@@ -1,0 +1,1 @@
+export { buildZip, type ZipEntrySpec } from './zip-writer.js';
