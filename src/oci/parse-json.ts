@@ -26,5 +26,5 @@ export function parseJsonDocument<T extends z.ZodType>(
   if (!result.success) {
     throw new ImageError(code, `${what}: ${describeIssues(result.error)}`);
   }
-  return result.data as z.infer<T>;
+  return result.data;
 }

@@ -4,7 +4,7 @@ import { isDigest } from './digest.js';
 // Schemas for the untrusted JSON inside images: OCI image-spec v1.1 and Docker image-spec v1.2.
 // Unknown fields are kept (passthrough-free objects drop them, which is fine for reading).
 
-export const digestSchema = z.string().refine(isDigest, { message: 'not a valid digest' });
+export const digestSchema = z.string().refine(isDigest, { error: 'not a valid digest' });
 
 export const platformSchema = z.object({
   architecture: z.string(),

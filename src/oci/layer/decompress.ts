@@ -9,6 +9,10 @@ export function sniffCompression(head: Uint8Array): Compression {
   if (head.length >= 4 && head[0] === 0x28 && head[1] === 0xb5 && head[2] === 0x2f && head[3] === 0xfd) {
     return 'zstd';
   }
+  // A zstd stream may open with a skippable frame (magic 0x184D2A50..5F, little-endian).
+  if (head.length >= 4 && ((head[0] ?? 0) & 0xf0) === 0x50 && head[1] === 0x2a && head[2] === 0x4d && head[3] === 0x18) {
+    return 'zstd';
+  }
   return 'none';
 }
 

@@ -5,6 +5,7 @@ import { Transform, type TransformCallback } from 'node:stream';
 export class DigestTap extends Transform {
   private readonly hash: Hash | undefined;
   bytes = 0;
+  private hex: string | undefined;
 
   constructor(
     algorithm: 'sha256' | 'sha512' | undefined,
@@ -25,9 +26,10 @@ export class DigestTap extends Transform {
     callback(null, chunk);
   }
 
-  /** The digest of everything that passed, once the stream has ended. */
+  /** The hex digest of everything that passed, once the stream has ended. */
   digest(): string | undefined {
     if (!this.hash) return undefined;
-    return `${this.hash.digest('hex')}`;
+    this.hex ??= this.hash.digest('hex');
+    return this.hex;
   }
 }

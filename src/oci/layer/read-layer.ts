@@ -1,24 +1,14 @@
-import { opendir, lstat, readFile, readlink } from 'node:fs/promises';
-import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import type { Readable, Transform } from 'node:stream';
-import tar from 'tar-stream';
 import { ImageError } from '../errors.js';
 import { parseDigest } from '../digest.js';
 import { layerCompression } from '../media-types.js';
-import {
-  layerLabel,
-  type BlobLayer,
-  type DirectoryLayer,
-  type EntryType,
-  type Layer,
-  type LayerEvent,
-  type LayerFile,
-} from '../image.js';
-import { createDecompressor, sniffCompression } from './decompress.js';
-import { DigestTap } from './digest-tap.js';
-import { peekStream } from './peek.js';
-import { normalizeEntryPath, OPAQUE_WHITEOUT, WHITEOUT_PREFIX } from './paths.js';
+import { layerLabel, type BlobLayer, type Layer, type LayerEvent, type LayerFile } from '../image.js';
+import { printable } from '../printable.js';
+import { ByteQueue } from '../tar/byte-queue.js';
+import { TarFormatError, TarStreamReader } from '../tar/tar-stream-reader.js';
+import { openLayerStream, type LayerStream } from './layer-stream.js';
+import { classifyEntryName } from './entry-name.js';
+import { normalizeEntryPath } from './paths.js';
+import { readDirectoryLayer } from './read-directory.js';
 
 export interface ReadLayerOptions {
   /** The image's name, for error messages. */
@@ -28,17 +18,6 @@ export interface ReadLayerOptions {
 }
 
 export const DEFAULT_MAX_LAYER_BYTES = 32 * 1024 ** 3;
-
-const TAR_TYPES: Readonly<Record<string, EntryType>> = {
-  file: 'file',
-  'contiguous-file': 'file',
-  link: 'hardlink',
-  symlink: 'symlink',
-  directory: 'dir',
-  'character-device': 'char',
-  'block-device': 'block',
-  fifo: 'fifo',
-};
 
 /**
  * Reads a layer as one stream of events: entries (whose bodies can be read while current),
@@ -55,157 +34,132 @@ export function readLayer(layer: Layer, options: ReadLayerOptions): AsyncGenerat
   }
 }
 
-function where(layer: Layer, options: ReadLayerOptions, path?: string): string {
-  return `${options.imageName}: layer ${layerLabel(layer)}${path ? `: ${path}` : ''}`;
+interface Site {
+  readonly layer: BlobLayer;
+  readonly options: ReadLayerOptions;
 }
 
-function toEvent(name: string, fail: (path: string, why: string) => never): LayerEvent | 'skip' | undefined {
-  const path = normalizeEntryPath(name);
-  if (path === undefined) fail(name, 'entry path leaves the image root');
-  if (path === '') return 'skip';
-  const slash = path.lastIndexOf('/');
-  const base = path.slice(slash + 1);
-  if (!base.startsWith(WHITEOUT_PREFIX)) return undefined;
-  const dir = slash >= 0 ? path.slice(0, slash) : '';
-  if (base === OPAQUE_WHITEOUT) return { type: 'opaque', path: dir };
-  const target = base.slice(WHITEOUT_PREFIX.length);
-  return { type: 'whiteout', path: dir ? `${dir}/${target}` : target };
+function where(site: Site, path?: string): string {
+  return `${site.options.imageName}: layer ${layerLabel(site.layer)}${path === undefined ? '' : `: ${printable(path)}`}`;
+}
+
+function details(site: Site, path?: string): Record<string, string | undefined> {
+  return { image: site.options.imageName, layer: layerLabel(site.layer), path };
+}
+
+function unsafe(site: Site, path: string, why: string): ImageError {
+  return new ImageError('UNSAFE_PATH', `${where(site, path)}: ${why}`, { details: details(site, path) });
+}
+
+const DECOMPRESSOR_NAMES = { gzip: 'gzip', zstd: 'zstd', none: 'tar' } as const;
+
+/** Turns whatever stopped the read into one typed error naming image, layer and entry. */
+function corrupt(site: Site, stream: LayerStream | undefined, error: unknown, path: string | undefined): ImageError {
+  const cause = stream?.error() ?? error;
+  if (cause instanceof ImageError) return cause;
+  if (error instanceof ImageError) return error;
+  if (error instanceof TarFormatError && stream?.error() === undefined) {
+    return new ImageError('LAYER_CORRUPT', `${where(site, path)}: corrupt tar (${error.message})`, { cause: error, details: details(site, path) });
+  }
+  const why = cause instanceof Error ? cause.message : String(cause);
+  const kind = stream ? DECOMPRESSOR_NAMES[stream.compression] : 'layer';
+  return new ImageError('LAYER_CORRUPT', `${where(site, path)}: corrupt ${kind} data (${printable(why, 120)})`, {
+    cause,
+    details: details(site, path),
+  });
+}
+
+function verify(site: Site, what: string, expected: string | undefined, actual: string | undefined): void {
+  if (!expected || actual === undefined || actual === expected) return;
+  throw new ImageError('DIGEST_MISMATCH', `${where(site)}: ${what} digest mismatch (expected ${expected}, got ${actual})`, {
+    details: { ...details(site), expected, actual },
+  });
 }
 
 async function* readBlobLayer(layer: BlobLayer, options: ReadLayerOptions): AsyncGenerator<LayerEvent> {
+  const site: Site = { layer, options };
   if (layerCompression(layer.mediaType) === undefined) {
-    throw new ImageError('UNSUPPORTED_MEDIA_TYPE', `${where(layer, options)}: unsupported layer media type "${layer.mediaType}"`);
+    throw new ImageError('UNSUPPORTED_MEDIA_TYPE', `${where(site)}: unsupported layer media type "${printable(layer.mediaType)}"`, {
+      details: details(site),
+    });
   }
+  // Malformed digests fail here, before any byte is read.
+  if (layer.digest) parseDigest(layer.digest);
+  if (layer.diffId) parseDigest(layer.diffId);
   const limit = options.maxLayerBytes ?? DEFAULT_MAX_LAYER_BYTES;
-  let currentPath: string | undefined;
-  const fail = (path: string, why: string): never => {
-    throw new ImageError('UNSAFE_PATH', `${where(layer, options, path)}: ${why}`, {
-      details: { image: options.imageName, layer: layerLabel(layer), path },
-    });
-  };
-
-  const raw = await layer.open();
-  const rawTap = new DigestTap(layer.digest ? parseDigest(layer.digest).algorithm : undefined);
-  raw.on('error', (error) => rawTap.destroy(error));
-  const { head, stream } = await peekStream(raw.pipe(rawTap), 4);
-  const decompressor = createDecompressor(sniffCompression(head));
-  const plainTap = new DigestTap(layer.diffId ? parseDigest(layer.diffId).algorithm : undefined, limit, () =>
-    new ImageError('SIZE_LIMIT', `${where(layer, options)}: uncompressed size exceeds the limit of ${limit} bytes`),
-  );
-  const extract = tar.extract();
-  const stages: (Readable | Transform | tar.Extract)[] = [stream];
-  if (decompressor) stages.push(decompressor);
-  stages.push(plainTap, extract);
-  let pipelineError: unknown;
-  const done = pipeline(stages as [Readable, ...Transform[], tar.Extract]).catch((error: unknown) => {
-    pipelineError = error;
-  });
-
-  const corrupt = (error: unknown): ImageError => {
-    const cause = pipelineError ?? error;
-    if (cause instanceof ImageError) return cause;
-    const why = cause instanceof Error ? cause.message : String(cause);
-    return new ImageError('LAYER_CORRUPT', `${where(layer, options, currentPath)}: corrupt layer (${why})`, {
-      cause,
-      details: { image: options.imageName, layer: layerLabel(layer), path: currentPath },
-    });
-  };
-
+  let stream: LayerStream | undefined;
+  let path: string | undefined;
+  let finished = false;
   try {
-    for await (const tarEntry of extract) {
-      const header = tarEntry.header;
-      const event = toEvent(header.name, fail);
-      currentPath = header.name;
-      if (event === 'skip') {
-        tarEntry.resume();
+    stream = await openLayerStream(layer, {
+      maxTarBytes: limit,
+      oversize: () =>
+        new ImageError('SIZE_LIMIT', `${where(site)}: uncompressed size exceeds the limit of ${limit} bytes`, { details: details(site) }),
+      overlong: () =>
+        new ImageError('DIGEST_MISMATCH', `${where(site)}: blob is larger than the ${layer.size ?? 0} bytes its descriptor declares`, {
+          details: details(site),
+        }),
+    });
+    const opened = stream;
+    const reader = new TarStreamReader(new ByteQueue(stream.tar[Symbol.asyncIterator]() as AsyncIterator<Buffer>));
+    for (let header = await reader.next(); header; header = await reader.next()) {
+      path = header.name;
+      const named = classifyEntryName(header.name);
+      if (named.kind === 'unsafe') throw unsafe(site, header.name, named.reason);
+      if (named.kind === 'skip' || header.type === 'other') continue;
+      if (named.kind === 'whiteout' || named.kind === 'opaque') {
+        yield { type: named.kind, path: named.path };
         continue;
       }
-      if (event) {
-        tarEntry.resume();
-        yield event;
-        continue;
+      let linkTarget: string | undefined;
+      if (header.type === 'hardlink') {
+        linkTarget = normalizeEntryPath(header.linkname);
+        if (!linkTarget || header.linkname.split('/').includes('..')) {
+          throw unsafe(site, header.name, `hard link to "${printable(header.linkname)}" leaves the image root`);
+        }
+      } else if (header.type === 'symlink') {
+        // Recorded as stored; resolving it (inside the root) is the reader's business.
+        linkTarget = header.linkname;
       }
-      const type = TAR_TYPES[header.type ?? 'file'];
-      if (!type) {
-        tarEntry.resume();
-        continue;
-      }
-      const linkTarget =
-        type === 'hardlink' ? (normalizeEntryPath(header.linkname ?? '') ?? fail(header.name, 'hard link leaves the image root')) : (header.linkname ?? undefined);
-      let consumed = false;
-      const file: LayerFile = {
-        path: normalizeEntryPath(header.name) ?? '',
-        type,
-        mode: (header.mode ?? 0) & 0o7777,
-        uid: header.uid ?? 0,
-        gid: header.gid ?? 0,
-        size: header.size ?? 0,
+      let current = true;
+      let taken = false;
+      const entry: LayerFile = {
+        path: named.path,
+        type: header.type,
+        mode: header.mode,
+        uid: header.uid,
+        gid: header.gid,
+        size: header.dataSize,
         linkTarget: linkTarget || undefined,
         read: async () => {
-          if (consumed) throw new Error(`entry ${header.name} was already read`);
-          consumed = true;
-          const chunks: Buffer[] = [];
-          for await (const chunk of tarEntry) chunks.push(chunk as Buffer);
-          return Buffer.concat(chunks);
+          if (!current || taken) throw new Error(`layer entry ${named.path} can only be read once, while it is current`);
+          taken = true;
+          try {
+            return await reader.readBody();
+          } catch (error) {
+            throw corrupt(site, opened, error, header.name);
+          }
         },
       };
-      yield { type: 'entry', entry: file };
-      if (!consumed) {
-        consumed = true;
-        tarEntry.resume();
-      }
-    }
-  } catch (error) {
-    throw corrupt(error);
-  }
-  await done;
-  if (pipelineError !== undefined) throw corrupt(pipelineError);
-  verify(layer, options, 'blob', layer.digest, rawTap.digest());
-  verify(layer, options, 'diff_id', layer.diffId, plainTap.digest());
-}
-
-function verify(layer: Layer, options: ReadLayerOptions, what: string, expected: string | undefined, hex: string | undefined): void {
-  if (!expected || hex === undefined) return;
-  const actual = `${parseDigest(expected).algorithm}:${hex}`;
-  if (actual !== expected) {
-    throw new ImageError('DIGEST_MISMATCH', `${where(layer, options)}: ${what} digest mismatch (expected ${expected}, got ${actual})`, {
-      details: { image: options.imageName, layer: layerLabel(layer), expected, actual },
-    });
-  }
-}
-
-async function* readDirectoryLayer(layer: DirectoryLayer): AsyncGenerator<LayerEvent> {
-  async function* walk(relative: string): AsyncGenerator<LayerEvent> {
-    const absolute = relative ? join(layer.root, relative) : layer.root;
-    const dir = await opendir(absolute);
-    for await (const dirent of dir) {
-      const path = relative ? `${relative}/${dirent.name}` : dirent.name;
-      const full = join(layer.root, path);
-      const stats = await lstat(full);
-      const type: EntryType = stats.isDirectory()
-        ? 'dir'
-        : stats.isSymbolicLink()
-          ? 'symlink'
-          : stats.isFile()
-            ? 'file'
-            : stats.isCharacterDevice()
-              ? 'char'
-              : stats.isBlockDevice()
-                ? 'block'
-                : 'fifo';
-      const entry: LayerFile = {
-        path,
-        type,
-        mode: stats.mode & 0o7777,
-        uid: stats.uid,
-        gid: stats.gid,
-        size: type === 'file' ? stats.size : 0,
-        linkTarget: type === 'symlink' ? await readlink(full) : undefined,
-        read: () => readFile(full),
-      };
       yield { type: 'entry', entry };
-      if (type === 'dir') yield* walk(path);
+      current = false;
     }
+    path = undefined;
+    await reader.drain();
+    await stream.settled;
+    if (stream.error() !== undefined) throw stream.error();
+    if (layer.size !== undefined && stream.rawBytes() !== layer.size) {
+      throw new ImageError('DIGEST_MISMATCH', `${where(site)}: blob has ${stream.rawBytes()} bytes but its descriptor declares ${layer.size}`, {
+        details: details(site),
+      });
+    }
+    const computed = stream.digests();
+    verify(site, 'blob', layer.digest, computed.blob);
+    verify(site, 'diff_id', layer.diffId, computed.diffId);
+    finished = true;
+  } catch (error) {
+    throw corrupt(site, stream, error, path);
+  } finally {
+    if (!finished) stream?.destroy();
   }
-  yield* walk('');
 }

@@ -1,5 +1,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import { ImageError } from '../errors.js';
+import { MAX_META_BYTES, metaKind, TarMetaState } from '../tar/entry-header.js';
+import { BLOCK_SIZE, isZeroBlock, parseHeaderBlock } from '../tar/header.js';
 
 /** Where one member of an uncompressed tar file lives, for reading it without a full pass. */
 export interface TarMember {
@@ -10,56 +12,10 @@ export interface TarMember {
   readonly linkname: string;
 }
 
-const BLOCK = 512;
-
-function readString(block: Buffer, start: number, length: number): string {
-  const end = block.indexOf(0, start);
-  return block.toString('utf8', start, end === -1 || end > start + length ? start + length : end);
+/** Archive member names as `docker save`, podman and `tar -C dir .` write them: `./` and trailing `/` dropped. */
+export function normalizeMemberName(name: string): string {
+  return name.replace(/^(?:\.\/|\/)+/, '').replace(/\/+$/, '');
 }
-
-function readNumber(block: Buffer, start: number, length: number): number {
-  const first = block[start] ?? 0;
-  if (first & 0x80) {
-    // GNU base-256: big-endian, high bit of the first byte is the flag.
-    let value = first & 0x7f;
-    for (let i = start + 1; i < start + length; i += 1) value = value * 256 + (block[i] ?? 0);
-    return value;
-  }
-  const text = readString(block, start, length).trim();
-  return text === '' ? 0 : Number.parseInt(text, 8);
-}
-
-function checksumOk(block: Buffer): boolean {
-  let sum = 0;
-  for (let i = 0; i < BLOCK; i += 1) sum += i >= 148 && i < 156 ? 32 : (block[i] ?? 0);
-  return sum === readNumber(block, 148, 8);
-}
-
-function parsePax(data: Buffer): Record<string, string> {
-  const out: Record<string, string> = {};
-  let position = 0;
-  while (position < data.length) {
-    const space = data.indexOf(0x20, position);
-    if (space === -1) break;
-    const length = Number.parseInt(data.toString('utf8', position, space), 10);
-    if (!Number.isFinite(length) || length <= 0) break;
-    const record = data.toString('utf8', space + 1, position + length - 1);
-    const equals = record.indexOf('=');
-    if (equals > 0) out[record.slice(0, equals)] = record.slice(equals + 1);
-    position += length;
-  }
-  return out;
-}
-
-const TYPES: Readonly<Record<string, TarMember['type']>> = {
-  '0': 'file',
-  '\0': 'file',
-  '': 'file',
-  '7': 'file',
-  '5': 'dir',
-  '2': 'symlink',
-  '1': 'hardlink',
-};
 
 /**
  * Lists an uncompressed tar file's members by reading only their 512-byte headers, so a
@@ -68,49 +24,37 @@ const TYPES: Readonly<Record<string, TarMember['type']>> = {
 export async function indexTar(file: FileHandle, what: string): Promise<Map<string, TarMember>> {
   const { size: fileSize } = await file.stat();
   const members = new Map<string, TarMember>();
-  const block = Buffer.alloc(BLOCK);
+  const block = Buffer.alloc(BLOCK_SIZE);
+  const meta = new TarMetaState();
   let position = 0;
-  let longName: string | undefined;
-  let longLink: string | undefined;
-  let pax: Record<string, string> = {};
-  const corrupt = (why: string): never => {
+  const corrupt: (why: string) => never = (why) => {
     throw new ImageError('LAYER_CORRUPT', `${what}: not a valid tar archive (${why} at offset ${position})`);
   };
-  while (position + BLOCK <= fileSize) {
-    const { bytesRead } = await file.read(block, 0, BLOCK, position);
-    if (bytesRead < BLOCK) corrupt('truncated header');
-    if (block.every((byte) => byte === 0)) break;
-    if (!checksumOk(block)) corrupt('bad header checksum');
-    const typeflag = String.fromCharCode(block[156] ?? 0);
-    const isMeta = typeflag === 'L' || typeflag === 'K' || typeflag === 'x' || typeflag === 'g';
-    const size = !isMeta && pax['size'] ? Number(pax['size']) : readNumber(block, 124, 12);
-    const dataOffset = position + BLOCK;
-    if (dataOffset + size > fileSize) corrupt('member extends past the end of the file');
-    position = dataOffset + Math.ceil(size / BLOCK) * BLOCK;
-    if (isMeta) {
-      const data = Buffer.alloc(size);
-      await file.read(data, 0, size, dataOffset);
-      if (typeflag === 'L') longName = readString(data, 0, size);
-      else if (typeflag === 'K') longLink = readString(data, 0, size);
-      else if (typeflag === 'x') pax = parsePax(data);
+  while (position < fileSize) {
+    const { bytesRead } = await file.read(block, 0, BLOCK_SIZE, position);
+    if (bytesRead < BLOCK_SIZE) corrupt('truncated header');
+    if (isZeroBlock(block, 0)) break;
+    const parsed = parseHeaderBlock(block, 0);
+    if (typeof parsed === 'string') corrupt(parsed);
+    const dataOffset = position + BLOCK_SIZE;
+    const kind = metaKind(parsed.typeflag);
+    if (kind) {
+      if (parsed.size > MAX_META_BYTES) corrupt('oversized meta member');
+      if (dataOffset + parsed.size > fileSize) corrupt('member extends past the end of the file');
+      const data = Buffer.alloc(parsed.size);
+      await file.read(data, 0, parsed.size, dataOffset);
+      const problem = meta.accept(kind, data);
+      if (problem) corrupt(problem);
+      position = dataOffset + Math.ceil(parsed.size / BLOCK_SIZE) * BLOCK_SIZE;
       continue;
     }
-    const magic = block.toString('latin1', 257, 263);
-    const prefix = magic.startsWith('ustar') ? readString(block, 345, 155) : '';
-    const baseName = readString(block, 0, 100);
-    const name = pax['path'] ?? longName ?? (prefix ? `${prefix}/${baseName}` : baseName);
-    const linkname = pax['linkpath'] ?? longLink ?? readString(block, 157, 100);
-    const normalized = name.replace(/^(\.\/)+/, '').replace(/\/+$/, '');
-    members.set(normalized, {
-      name: normalized,
-      type: TYPES[typeflag] ?? 'other',
-      offset: dataOffset,
-      size,
-      linkname,
-    });
-    longName = undefined;
-    longLink = undefined;
-    pax = {};
+    const header = meta.resolve(parsed);
+    if (typeof header === 'string') corrupt(header);
+    if (dataOffset + header.dataSize > fileSize) corrupt('member extends past the end of the file');
+    const name = normalizeMemberName(header.name);
+    const type = header.type === 'file' || header.type === 'dir' || header.type === 'symlink' || header.type === 'hardlink' ? header.type : 'other';
+    members.set(name, { name, type, offset: dataOffset, size: header.dataSize, linkname: header.linkname });
+    position = dataOffset + Math.ceil(header.dataSize / BLOCK_SIZE) * BLOCK_SIZE;
   }
   return members;
 }

@@ -1,0 +1,123 @@
+/**
+ * Pull-based access to a stream of chunks: wait until N bytes are buffered, then take them as a
+ * view (no copy when they sit in one chunk). The tar reader pulls headers and bodies through it,
+ * so an entry costs a few synchronous slices instead of a stream per entry.
+ */
+const EMPTY = Buffer.alloc(0);
+
+export class ByteQueue {
+  private readonly chunks: Buffer[] = [];
+  private first = 0;
+  /** Offset into chunks[first] where unread bytes start. */
+  private head = 0;
+  private buffered = 0;
+  private ended = false;
+  /** Bytes taken or skipped so far (the offset of the next unread byte in the stream). */
+  position = 0;
+
+  constructor(private readonly source: AsyncIterator<Buffer>) {}
+
+  private async pull(): Promise<boolean> {
+    if (this.ended) return false;
+    const next = await this.source.next();
+    if (next.done === true) {
+      this.ended = true;
+      return false;
+    }
+    const chunk = next.value;
+    if (chunk.length > 0) {
+      this.chunks.push(chunk);
+      this.buffered += chunk.length;
+    }
+    return true;
+  }
+
+  /** Waits until `count` bytes are buffered; false when the stream ends first. */
+  async ensure(count: number): Promise<boolean> {
+    while (this.buffered < count) {
+      if (!(await this.pull())) return false;
+    }
+    return true;
+  }
+
+  /** Bytes buffered and not yet taken. */
+  get available(): number {
+    return this.buffered;
+  }
+
+  /** Takes `count` buffered bytes (call `ensure` first). A view when they sit in one chunk. */
+  take(count: number): Buffer {
+    const current = this.chunks[this.first];
+    if (current && current.length - this.head >= count) {
+      const view = current.subarray(this.head, this.head + count);
+      this.advance(count);
+      return view;
+    }
+    const out = Buffer.allocUnsafe(count);
+    let written = 0;
+    while (written < count) {
+      const chunk = this.chunks[this.first];
+      if (!chunk) throw new Error('ByteQueue.take beyond buffered data');
+      const n = Math.min(chunk.length - this.head, count - written);
+      chunk.copy(out, written, this.head, this.head + n);
+      written += n;
+      this.advance(n);
+    }
+    return out;
+  }
+
+  private advance(count: number): void {
+    this.buffered -= count;
+    this.position += count;
+    this.head += count;
+    let chunk = this.chunks[this.first];
+    while (chunk && this.head >= chunk.length) {
+      this.head -= chunk.length;
+      this.chunks[this.first] = EMPTY;
+      this.first += 1;
+      chunk = this.chunks[this.first];
+    }
+    if (this.first > 64) {
+      this.chunks.splice(0, this.first);
+      this.first = 0;
+    }
+  }
+
+  /** Discards `count` bytes without copying them; false when the stream ends first. */
+  async skip(count: number): Promise<boolean> {
+    let left = count;
+    while (left > 0) {
+      if (this.buffered === 0 && !(await this.pull())) return false;
+      const n = Math.min(left, this.buffered);
+      this.advance(n);
+      left -= n;
+    }
+    return true;
+  }
+
+  /**
+   * Reads `count` bytes into a buffer of its own (never a view that would pin a whole chunk);
+   * undefined when the stream ends first. Memory grows with the data seen, not with `count`,
+   * so a header that lies about a huge size cannot make us allocate it.
+   */
+  async read(count: number): Promise<Buffer | undefined> {
+    const parts: Buffer[] = [];
+    let left = count;
+    while (left > 0) {
+      if (this.buffered === 0 && !(await this.pull())) return undefined;
+      const chunk = this.chunks[this.first];
+      if (!chunk) return undefined;
+      const n = Math.min(chunk.length - this.head, left);
+      parts.push(chunk.subarray(this.head, this.head + n));
+      this.advance(n);
+      left -= n;
+    }
+    return Buffer.concat(parts, count);
+  }
+
+  /** Reads and discards everything left (so digests over the whole stream can finish). */
+  async drain(): Promise<void> {
+    this.advance(this.buffered);
+    while (await this.pull()) this.advance(this.buffered);
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * One 512-byte tar header block, decoded the way Go's archive/tar reads it (Docker, containerd and
+ * the registries all write layers with it): POSIX ustar, GNU and PAX flavours, octal or GNU
+ * base-256 numbers, and a checksum that may be summed as unsigned or signed bytes.
+ */
+export const BLOCK_SIZE = 512;
+
+export interface HeaderBlock {
+  readonly name: string;
+  readonly mode: number;
+  readonly uid: number;
+  readonly gid: number;
+  readonly size: number;
+  readonly typeflag: string;
+  readonly linkname: string;
+}
+
+const NUL = 0;
+const SPACE = 0x20;
+
+/** Whether the block at `offset` is all zero bytes (the end-of-archive marker). */
+export function isZeroBlock(buffer: Uint8Array, offset: number): boolean {
+  for (let index = offset; index < offset + BLOCK_SIZE; index += 1) {
+    if (buffer[index] !== 0) return false;
+  }
+  return true;
+}
+
+/** A NUL-terminated string field (the whole field when it has no NUL). */
+export function readCString(buffer: Buffer, start: number, length: number): string {
+  let end = start;
+  const limit = start + length;
+  while (end < limit && buffer[end] !== NUL) end += 1;
+  return buffer.toString('utf8', start, end);
+}
+
+/**
+ * A numeric field: octal digits padded with spaces or NULs, or GNU base-256 (high bit of the
+ * first byte set) for values that do not fit. Returns undefined when the field is malformed.
+ */
+export function readNumber(buffer: Buffer, start: number, length: number): number | undefined {
+  const first = buffer[start] ?? 0;
+  if (first & 0x80) {
+    // Negative base-256 values (0xff lead byte) are never valid sizes or ids.
+    if (first === 0xff) return undefined;
+    let value = first & 0x7f;
+    for (let index = start + 1; index < start + length; index += 1) value = value * 256 + (buffer[index] ?? 0);
+    return Number.isSafeInteger(value) ? value : undefined;
+  }
+  let index = start;
+  const end = start + length;
+  while (index < end && (buffer[index] === SPACE || buffer[index] === NUL)) index += 1;
+  let value = 0;
+  let digits = 0;
+  for (; index < end; index += 1) {
+    const byte = buffer[index] ?? 0;
+    if (byte === SPACE || byte === NUL) break;
+    if (byte < 0x30 || byte > 0x37) return undefined;
+    value = value * 8 + (byte - 0x30);
+    digits += 1;
+  }
+  // Only padding may follow the digits.
+  for (; index < end; index += 1) {
+    if (buffer[index] !== SPACE && buffer[index] !== NUL) return undefined;
+  }
+  return digits === 0 ? 0 : value;
+}
+
+function checksumMatches(buffer: Buffer, offset: number): boolean {
+  const stored = readNumber(buffer, offset + 148, 8);
+  if (stored === undefined) return false;
+  let unsigned = 0;
+  let signed = 0;
+  for (let index = 0; index < BLOCK_SIZE; index += 1) {
+    const byte = index >= 148 && index < 156 ? SPACE : (buffer[offset + index] ?? 0);
+    unsigned += byte;
+    signed += byte > 127 ? byte - 256 : byte;
+  }
+  return stored === unsigned || stored === signed;
+}
+
+/**
+ * Decodes the header block at `offset`. Returns a reason string when the block is not a valid
+ * header (bad checksum or a malformed numeric field): the caller reports it with its position.
+ */
+export function parseHeaderBlock(buffer: Buffer, offset: number): HeaderBlock | string {
+  if (!checksumMatches(buffer, offset)) return 'bad header checksum';
+  const size = readNumber(buffer, offset + 124, 12);
+  if (size === undefined) return 'malformed size field';
+  const mode = readNumber(buffer, offset + 100, 8);
+  const uid = readNumber(buffer, offset + 108, 8);
+  const gid = readNumber(buffer, offset + 116, 8);
+  const typeflag = String.fromCharCode(buffer[offset + 156] ?? 0);
+  let name = readCString(buffer, offset, 100);
+  // Only POSIX ustar ("ustar\0") has a name prefix; GNU ("ustar  \0") keeps atime/ctime there.
+  const posix = buffer[offset + 257] === 0x75 && buffer.toString('latin1', offset + 257, offset + 263) === 'ustar\0';
+  if (posix) {
+    const prefix = readCString(buffer, offset + 345, 155);
+    if (prefix) name = `${prefix}/${name}`;
+  }
+  return {
+    name,
+    mode: mode ?? 0,
+    uid: uid ?? 0,
+    gid: gid ?? 0,
+    size,
+    typeflag,
+    linkname: readCString(buffer, offset + 157, 100),
+  };
+}
