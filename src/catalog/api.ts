@@ -3,6 +3,7 @@ import { npmCataloger } from './npm/index.js';
 import { apkCataloger } from './apk/index.js';
 import { dpkgCataloger } from './dpkg/index.js';
 import { osReleaseCataloger } from './os-release/index.js';
+import { pythonCataloger } from './python/index.js';
 import { rpmCataloger } from './rpm/index.js';
 
 /**
@@ -15,6 +16,7 @@ export const catalogers: ReadonlyMap<string, Cataloger> = new Map<string, Catalo
   [apkCataloger.id, apkCataloger],
   [rpmCataloger.id, rpmCataloger],
   [npmCataloger.id, npmCataloger],
+  [pythonCataloger.id, pythonCataloger],
 ]);
 
 export function allCatalogers(): Cataloger[] {

@@ -1,0 +1,14 @@
+/** Path tests for Python files; plain `endsWith` checks because `claims()` sees every layer entry. */
+
+/** An installed distribution's metadata: `*.dist-info/METADATA`, `*.egg-info/PKG-INFO`, `EGG-INFO/PKG-INFO`. */
+export function isInstalledMetadata(path: string): boolean {
+  if (path.endsWith('.dist-info/METADATA')) return true;
+  if (path.endsWith('/EGG-INFO/PKG-INFO')) return true;
+  // `egg-info/PKG-INFO` preceded by `.` (name.egg-info) or `/` (a folder named egg-info).
+  if (path.endsWith('egg-info/PKG-INFO')) {
+    const before = path.charCodeAt(path.length - 'egg-info/PKG-INFO'.length - 1);
+    return before === 0x2e || before === 0x2f;
+  }
+  // distutils writes a single `name-version-pyX.Y.egg-info` file instead of a folder.
+  return path.endsWith('.egg-info');
+}
