@@ -1,0 +1,67 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { allCatalogers } from '../catalog/index.js';
+import { writeOciLayout, type ImageInput } from '../oci/index.js';
+import { catalogImageDir, readSharedFixture, useTempDir } from '../testing/index.js';
+import { checkImage, permissionAnalyzer } from './index.js';
+
+const root = useTempDir();
+const now = new Date('2026-11-26T00:00:00Z');
+const token = `ghp_${randomBytes(27).toString('base64url').replace(/[-_]/g, 'a').slice(0, 36)}`;
+
+async function check(name: string, image: ImageInput): Promise<Map<string, string[]>> {
+  const dir = join(root, name);
+  await writeOciLayout(dir, image);
+  const catalog = await catalogImageDir(dir, [...allCatalogers(), permissionAnalyzer]);
+  const findings = checkImage({ catalog, now, maxImageAgeDays: 365 });
+  const byRule = new Map<string, string[]>();
+  for (const f of findings) byRule.set(f.ruleId, [...(byRule.get(f.ruleId) ?? []), f.message]);
+  expect(JSON.stringify(findings)).not.toContain(token);
+  return byRule;
+}
+
+describe('image checks', () => {
+  it('reports a root, SSH-exposed, unhealthchecked, old image with secrets in ENV and history', async () => {
+    const status = await readSharedFixture('pkgdb', 'dpkg', 'trivy', 'dpkg');
+    const found = await check('bad', {
+      config: {
+        created: '2020-01-01T00:00:00Z',
+        config: { Env: ['PATH=/usr/local/bin:/usr/bin:/bin', `GITHUB_TOKEN=${token}`, 'DB_PASSWORD=s3cr3t-Value!', 'PASSWORD_FILE=/run/secrets/db'], ExposedPorts: { '22/tcp': {}, '8080/tcp': {} } },
+      },
+      layers: [
+        {
+          kind: 'entries',
+          entries: [
+            { name: 'var/lib/dpkg/status', content: status },
+            { name: 'usr/bin/su', content: 'elf', mode: 0o4755 },
+            { name: 'usr/local/bin/tool', content: '#!/bin/sh', mode: 0o777 },
+            { name: 'srv/data.txt', content: 'x', mode: 0o666 },
+          ],
+          history: { created_by: `|1 NPM_TOKEN=${token} /bin/sh -c npm ci` },
+        },
+        { kind: 'entries', entries: [{ name: 'app/x', content: 'x' }], history: { created_by: 'ADD https://example.com/tool.tar.gz /opt/ # buildkit' } },
+      ],
+    });
+    expect(found.get('LY-IMG-001')).toEqual(['no USER is set; the container runs as root']);
+    expect(found.get('LY-IMG-002')).toEqual([`ENV GITHUB_TOKEN=${'*'.repeat(12)}`, `ENV DB_PASSWORD=${'*'.repeat(12)}`]);
+    expect(found.get('LY-IMG-003')?.[0]).toMatch(/^history\[0\]: ARG NPM_TOKEN=\*+$/);
+    expect(found.get('LY-IMG-004')).toEqual(['history[1]: ADD https://example.com/tool.tar.gz']);
+    expect(found.get('LY-IMG-007')).toEqual(['setuid usr/bin/su']);
+    expect(found.get('LY-IMG-008')).toEqual(['usr/local/bin/tool']);
+    expect(found.get('LY-IMG-009')).toEqual(['EXPOSE 22/tcp']);
+    expect(found.get('LY-IMG-010')).toHaveLength(1);
+    expect(found.get('LY-IMG-011')?.[0]).toMatch(/days ago, limit 365/);
+  });
+
+  it('passes a non-root image with a healthcheck and nothing to report', async () => {
+    const found = await check('good', {
+      config: {
+        created: '2026-11-01T00:00:00Z',
+        config: { User: 'app:app', Env: ['PATH=/usr/bin'], Healthcheck: { Test: ['CMD', '/app/health'] } },
+      },
+      layers: [{ kind: 'entries', entries: [{ name: 'app/health', content: 'x', mode: 0o755 }] }],
+    });
+    expect([...found.keys()]).toEqual([]);
+  });
+});
