@@ -64,20 +64,26 @@ function collectExtras(view: SquashedView): Map<string, PackageExtras> {
       const key = `${list.type}\0${list.packageName}`;
       const entry = extras.get(key) ?? { files: [], licenses: [] };
       for (const file of list.files) entry.files.push(file);
-      for (const license of list.licenses ?? []) if (!entry.licenses.includes(license)) entry.licenses.push(license);
+      for (const license of list.licenses ?? []) {
+        if (!entry.licenses.includes(license)) entry.licenses.push(license);
+      }
       extras.set(key, entry);
     }
   }
   return extras;
 }
 
-/** An OS package record keeps its own files and licences; where it has none, the separate files supply them. */
-function withExtras(record: PackageRecord, extras: ReadonlyMap<string, PackageExtras>): PackageRecord {
+/** An OS package keeps its own files and licences; where it has none, separate files supply them. */
+function withExtras(
+  record: PackageRecord,
+  extras: ReadonlyMap<string, PackageExtras>,
+): PackageRecord {
   if (!OS_PACKAGE_TYPES.has(record.type)) return record;
   const extra = extras.get(`${record.type}\0${record.name}`);
   if (!extra) return record;
   const files = record.files === undefined && extra.files.length > 0 ? { files: extra.files } : {};
-  const licenses = record.licenses === undefined && extra.licenses.length > 0 ? { licenses: extra.licenses } : {};
+  const licenses =
+    record.licenses === undefined && extra.licenses.length > 0 ? { licenses: extra.licenses } : {};
   return { ...record, ...files, ...licenses };
 }
 

@@ -40,12 +40,12 @@ function kindOf(path: string): DpkgFile | undefined {
   return undefined;
 }
 
-function parseStatus(text: string): ParseResult {
+function parseStatus(text: string, missingStatus: 'installed' | 'not-installed'): ParseResult {
   const { stanzas, warnings } = parseStanzas(text, PACKAGE_FIELDS);
   const packages: PackageRecord[] = [];
   const all = [...warnings];
   for (const stanza of stanzas) {
-    const { record, warning } = stanzaToPackage(stanza);
+    const { record, warning } = stanzaToPackage(stanza, missingStatus);
     if (record) packages.push(record);
     if (warning) all.push(warning);
   }
@@ -79,7 +79,7 @@ export const dpkgCataloger = defineCataloger({
     const name = baseName(file.path);
     switch (kind) {
       case 'status':
-        return parseStatus(text);
+        return parseStatus(text, file.path === STATUS ? 'not-installed' : 'installed');
       case 'list':
         return {
           fileOwners: [

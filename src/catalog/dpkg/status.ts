@@ -20,11 +20,15 @@ export type StatusVerdict =
   { readonly installed: boolean; readonly state: string } | { readonly error: string };
 
 /**
- * Whether a stanza describes a package whose files are installed. A stanza without a Status
- * field is one of distroless's `status.d` files, which only ever list installed packages.
+ * Whether a stanza describes a package whose files are installed. Distroless `status.d` files
+ * have no Status field and list only installed packages (`missing: 'installed'`); in dpkg's own
+ * `status` file a stanza without one is a package dpkg does not count as installed.
  */
-export function installedState(status: string | undefined): StatusVerdict {
-  if (status === undefined) return { installed: true, state: 'installed' };
+export function installedState(
+  status: string | undefined,
+  missing: 'installed' | 'not-installed',
+): StatusVerdict {
+  if (status === undefined) return { installed: missing === 'installed', state: missing };
   const words = status.split(/\s+/u).filter(Boolean);
   const [want, flag, state] = words;
   if (words.length !== 3 || want === undefined || flag === undefined || state === undefined) {

@@ -35,13 +35,19 @@ export function parseSourceField(
 }
 
 /** One installed package from a status stanza; a package that is not installed gives nothing. */
-export function stanzaToPackage(stanza: Stanza): StanzaPackage {
+export function stanzaToPackage(
+  stanza: Stanza,
+  missingStatus: 'installed' | 'not-installed',
+): StanzaPackage {
   const at = `stanza at line ${stanza.line}`;
   const name = stanza.fields.get('package');
   if (!name) return { warning: `${at}: no Package name` };
-  const verdict = installedState(stanza.fields.get('status'));
+  const status = stanza.fields.get('status');
+  const verdict = installedState(status, missingStatus);
   if ('error' in verdict) return { warning: `${at} (${name}): ${verdict.error}` };
-  if (!verdict.installed) return {};
+  if (!verdict.installed) {
+    return status === undefined ? { warning: `${at} (${name}): no Status, not installed` } : {};
+  }
   const version = stanza.fields.get('version');
   if (!version) return { warning: `${at} (${name}): no Version` };
   const source = parseSourceField(stanza.fields.get('source'), name, version);
