@@ -3,6 +3,7 @@ import { npmCataloger } from './npm/index.js';
 import { apkCataloger } from './apk/index.js';
 import { dpkgCataloger } from './dpkg/index.js';
 import { osReleaseCataloger } from './os-release/index.js';
+import { phpCataloger } from './php/index.js';
 import { pythonCataloger } from './python/index.js';
 import { rpmCataloger } from './rpm/index.js';
 
@@ -17,6 +18,7 @@ export const catalogers: ReadonlyMap<string, Cataloger> = new Map<string, Catalo
   [rpmCataloger.id, rpmCataloger],
   [npmCataloger.id, npmCataloger],
   [pythonCataloger.id, pythonCataloger],
+  [phpCataloger.id, phpCataloger],
 ]);
 
 export function allCatalogers(): Cataloger[] {
