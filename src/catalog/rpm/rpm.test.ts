@@ -136,11 +136,9 @@ describe('NDB rpmdb (SUSE): not readable by Debian’s rpm, so checked through r
     expect(expected).toHaveLength(35);
     const result = await parse('var/lib/rpm/Packages.db', db);
     expect(lines(result)).toEqual(expected);
-    expect(result.packages?.find((p) => p.name === 'glibc')).toMatchObject({
-      version: '2.31-9.3.2',
-      arch: 'x86_64',
-      metadata: expect.objectContaining({ vendor: 'SUSE LLC <https://www.suse.com/>' }),
-    });
+    const glibc = result.packages?.find((p) => p.name === 'glibc');
+    expect(glibc).toMatchObject({ version: '2.31-9.3.2', arch: 'x86_64' });
+    expect(glibc?.metadata?.['vendor']).toBe('SUSE LLC <https://www.suse.com/>');
   });
 });
 
