@@ -1,0 +1,36 @@
+import { baseName, defineCataloger, type FileHeader, type ParseResult } from '../cataloger.js';
+import { isElf, mayBeElfExecutable, parseElf } from '../internal/elf/index.js';
+import { readAuditableData } from './auditable.js';
+import { parseCargoLock } from './cargo-lock.js';
+
+/**
+ * Cargo's download caches under CARGO_HOME hold the sources of dependencies, some with their own
+ * development Cargo.lock: those describe how a crate was developed, not what the image runs.
+ */
+const CARGO_CACHE = /(?:^|\/)\.?cargo\/(?:registry|git)\//;
+
+function isCargoLock(file: FileHeader): boolean {
+  return file.type === 'file' && baseName(file.path) === 'Cargo.lock' && !CARGO_CACHE.test(file.path);
+}
+
+/** Rust crates: cargo-auditable data in executables, and Cargo.lock files. */
+export const rustCataloger = defineCataloger({
+  id: 'rust',
+  displayName: 'Rust crates (cargo-auditable binaries, Cargo.lock)',
+  urls: [
+    'https://github.com/rust-secure-code/cargo-auditable/blob/master/PARSING.md',
+    'https://doc.rust-lang.org/cargo/guide/cargo-toml-vs-cargo-lock.html',
+    'https://github.com/package-url/purl-spec/blob/main/types-doc/cargo-definition.md',
+  ],
+  packageTypes: ['cargo'],
+  version: 1,
+  claims: (file) => isCargoLock(file) || mayBeElfExecutable(file),
+  parse(file): ParseResult {
+    if (baseName(file.path) === 'Cargo.lock' && !isElf(file.content)) return parseCargoLock(file.content);
+    if (!isElf(file.content)) return {};
+    const parsed = parseElf(file.content);
+    // An unreadable ELF header is reported once, by the Go cataloger, which claims the same files.
+    if (!parsed.ok) return {};
+    return readAuditableData(file.content, parsed.elf) ?? {};
+  },
+});
