@@ -5,6 +5,7 @@ import { dpkgCataloger } from './dpkg/index.js';
 import { osReleaseCataloger } from './os-release/index.js';
 import { phpCataloger } from './php/index.js';
 import { pythonCataloger } from './python/index.js';
+import { rubyCataloger } from './ruby/index.js';
 import { rpmCataloger } from './rpm/index.js';
 
 /**
@@ -19,6 +20,7 @@ export const catalogers: ReadonlyMap<string, Cataloger> = new Map<string, Catalo
   [npmCataloger.id, npmCataloger],
   [pythonCataloger.id, pythonCataloger],
   [phpCataloger.id, phpCataloger],
+  [rubyCataloger.id, rubyCataloger],
 ]);
 
 export function allCatalogers(): Cataloger[] {

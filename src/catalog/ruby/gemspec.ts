@@ -1,0 +1,59 @@
+import type { ParseResult } from '../cataloger.js';
+import { normalizeLicenses } from '../npm/index.js';
+import type { PackageRecord } from '../types.js';
+import { readStrings } from './ruby-literals.js';
+
+/** `Gem::Specification.new do |s|` — the block variable is usually `s` or `spec`. */
+const SPEC_BLOCK = /Gem::Specification\.new\s+do\s*\|\s*(?<var>[a-z_][a-zA-Z0-9_]*)\s*\|/;
+/** The comment RubyGems writes at the top of installed specs: `# stub: name version platform paths`. */
+const STUB = /^# stub: (?<name>\S+) (?<version>\S+) (?<platform>\S+)/m;
+/** Gem names: letters, digits, `.`, `-`, `_` (RubyGems' own rule). */
+const GEM_NAME = /^[A-Za-z0-9._-]+$/;
+const VERSION = /^[0-9]+[0-9A-Za-z.-]*$/;
+const FIELDS = ['name', 'version', 'license', 'licenses', 'platform'] as const;
+type Field = (typeof FIELDS)[number];
+
+function assignments(text: string, variable: string): Map<Field, string[]> {
+  const out = new Map<Field, string[]>();
+  const prefix = `${variable}.`;
+  for (const rawLine of text.split('\n')) {
+    const line = rawLine.trim();
+    if (!line.startsWith(prefix)) continue;
+    const equals = line.indexOf('=');
+    if (equals === -1 || line[equals + 1] === '=') continue;
+    const field = line.slice(prefix.length, equals).trim() as Field;
+    if (!FIELDS.includes(field) || out.has(field)) continue;
+    // Drop a trailing modifier (`if s.respond_to? ...`) before reading the literal.
+    const rhs = line.slice(equals + 1).replace(/\s+(?:if|unless)\s.*$/, '');
+    out.set(field, readStrings(rhs));
+  }
+  return out;
+}
+
+/**
+ * An installed gem's specification (`specifications/<name>-<version>.gemspec`, as RubyGems writes
+ * it: https://guides.rubygems.org/specification-reference/). Ruby source, read without evaluating
+ * it: the `s.name` / `s.version` / `s.licenses` / `s.platform` literals, falling back to the
+ * `# stub:` header line RubyGems puts at the top.
+ */
+export function parseGemspec(text: string): ParseResult {
+  const variable = SPEC_BLOCK.exec(text)?.groups?.['var'] ?? 's';
+  const fields = assignments(text, variable);
+  const stub = STUB.exec(text)?.groups;
+  const name = fields.get('name')?.[0] ?? stub?.['name'];
+  const version = fields.get('version')?.[0] ?? stub?.['version'];
+  if (!name || !version) return { warnings: [`no ${name ? 'version' : 'name'} found: not an installed gem specification`] };
+  if (!GEM_NAME.test(name)) return { warnings: [`gem name "${name.slice(0, 80)}" is not a gem name`] };
+  if (!VERSION.test(version)) return { warnings: [`gem version "${version.slice(0, 80)}" is not a gem version`] };
+  const platform = fields.get('platform')?.[0] ?? stub?.['platform'];
+  const licenses = normalizeLicenses([...(fields.get('licenses') ?? []), ...(fields.get('license') ?? [])]);
+  const record: PackageRecord = {
+    type: 'gem',
+    name,
+    version,
+    ...(licenses ? { licenses } : {}),
+    // `ruby` is the pure-Ruby default; a native gem's platform is part of its identity.
+    ...(platform && platform !== 'ruby' && GEM_NAME.test(platform) ? { qualifiers: { platform } } : {}),
+  };
+  return { packages: [record] };
+}
