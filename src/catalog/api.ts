@@ -1,4 +1,5 @@
 import type { Cataloger } from './cataloger.js';
+import { dotnetCataloger } from './dotnet/index.js';
 import { npmCataloger } from './npm/index.js';
 import { apkCataloger } from './apk/index.js';
 import { dpkgCataloger } from './dpkg/index.js';
@@ -21,6 +22,7 @@ export const catalogers: ReadonlyMap<string, Cataloger> = new Map<string, Catalo
   [pythonCataloger.id, pythonCataloger],
   [phpCataloger.id, phpCataloger],
   [rubyCataloger.id, rubyCataloger],
+  [dotnetCataloger.id, dotnetCataloger],
 ]);
 
 export function allCatalogers(): Cataloger[] {
