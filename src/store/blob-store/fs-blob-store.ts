@@ -17,6 +17,8 @@ import { createFsUploads } from './fs-uploads.js';
 export interface FsBlobStore extends BlobStore {
   readonly root: string;
   readonly uploads: BlobUploads;
+  /** Deletes temp files (left by a crash mid-put) last written before `writtenBefore`; returns how many. */
+  removeStaleTemp(writtenBefore: number): Promise<number>;
 }
 
 const READ_CHUNK = 1 << 20;
@@ -123,6 +125,16 @@ export async function openFsBlobStore(root: string): Promise<FsBlobStore> {
     }
   }
 
+  async function removeStaleTemp(writtenBefore: number): Promise<number> {
+    let removed = 0;
+    for (const name of await readdir(tmpDir)) {
+      const path = join(tmpDir, name);
+      const info = await stat(path).catch(() => undefined);
+      if (info && info.mtimeMs < writtenBefore && (await unlink(path).then(() => true, () => false))) removed += 1;
+    }
+    return removed;
+  }
+
   const uploads = await createFsUploads(root, (temp, digest) => publishFile(temp, blobPath(root, digest), knownDirs));
-  return { root, uploads, stat: statBlob, get, put, delete: remove, list };
+  return { root, uploads, stat: statBlob, get, put, delete: remove, list, removeStaleTemp };
 }

@@ -1,0 +1,56 @@
+import { Command } from 'commander';
+import { pino } from 'pino';
+import { ConfigError } from '../../errors/index.js';
+import { collectGarbage, loadServerConfig } from '../../server/index.js';
+import { resolveDataDir } from '../../store/index.js';
+import { join } from 'node:path';
+import type { CliContext } from '../context.js';
+
+interface GcFlags {
+  readonly config?: string;
+  readonly dataDir?: string;
+  readonly dryRun?: boolean;
+  readonly gracePeriod?: string;
+}
+
+const DURATION = /^(?<amount>\d+)(?<unit>ms|s|m|h|d)?$/;
+const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** Parses `90s`, `30m`, `1h`, `2d` (a bare number is seconds). */
+export function parseDuration(text: string, flag: string): number {
+  const match = DURATION.exec(text.trim());
+  if (!match?.groups) throw new ConfigError('INVALID_ARGUMENT', `${flag}: invalid duration "${text.slice(0, 40)}" (e.g. 90s, 30m, 1h, 2d)`);
+  return Number(match.groups['amount']) * (UNIT_MS[match.groups['unit'] ?? 's'] ?? 1000);
+}
+
+function megabytes(bytes: number): string {
+  return `${(bytes / 1e6).toFixed(1)} MB`;
+}
+
+export function registryCommand(context: CliContext): Command {
+  const registry = new Command('registry').description('Maintain the registry data of a Lockyard server');
+  registry
+    .command('gc')
+    .description('Delete unreferenced blobs, untagged unreferenced manifests, expired uploads (safe while the server runs)')
+    .option('-c, --config <file>', 'the server YAML config (for dataDir and the grace period)')
+    .option('--data-dir <dir>', 'data directory (default $LOCKYARD_DATA_DIR or ~/.lockyard)')
+    .option('--dry-run', 'report what would be deleted, delete nothing')
+    .option('--grace-period <duration>', 'keep anything written more recently than this (default from config: 1h)')
+    .action(async (flags: GcFlags) => {
+      const config = loadServerConfig({
+        ...(flags.config === undefined ? {} : { file: flags.config }),
+        env: context.env,
+        flags: flags.dataDir === undefined ? {} : { dataDir: flags.dataDir },
+      });
+      const dataDir = resolveDataDir(config.dataDir);
+      const gracePeriodMs = flags.gracePeriod === undefined ? config.registry.gcGracePeriodSeconds * 1000 : parseDuration(flags.gracePeriod, '--grace-period');
+      const logger = pino({ level: 'warn' }, pino.destination({ fd: 2, sync: true }));
+      const report = await collectGarbage(join(dataDir, 'registry'), { dryRun: flags.dryRun ?? false, gracePeriodMs, logger });
+      const verb = report.dryRun ? 'would delete' : 'deleted';
+      context.stdout.write(
+        `registry gc: ${verb} ${report.manifestsDeleted} manifests, ${report.blobsDeleted} blobs (${megabytes(report.bytesFreed)}), ` +
+          `${report.uploadsDeleted} uploads, ${report.tempFilesDeleted} temp files\n`,
+      );
+    });
+  return registry;
+}

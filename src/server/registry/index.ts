@@ -1,0 +1,6 @@
+export { createRegistry, registryPaths, openRegistryStores, DEFAULT_LIMITS, type Registry, type RegistryOptions } from './registry-service.js';
+export { allowAllAccess, type RegistryAccess, type AccessRequest, type AccessDecision, type RegistryAction } from './access.js';
+export { RegistryEvents, type RegistryEvent } from './events.js';
+export { RegistryError, type RegistryErrorCode } from './errors.js';
+export type { RegistryLimits } from './context.js';
+export { collectGarbage, type GcOptions, type GcReport } from './gc.js';

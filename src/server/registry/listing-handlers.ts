@@ -1,0 +1,81 @@
+import type { FastifyReply } from 'fastify';
+import { MediaType } from '../../oci/index.js';
+import type { Page } from '../../store/index.js';
+import type { RegistryContext } from './context.js';
+import { RegistryError } from './errors.js';
+import { checkDigest } from './names.js';
+
+type Query = Readonly<Record<string, string | string[] | undefined>>;
+
+function first(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+// Without `n` everything is returned (the spec); a cap keeps one response bounded.
+const MAX_PAGE = 10_000;
+
+function pagination(query: Query): { limit: number | undefined; last: string | undefined } {
+  const n = first(query['n']);
+  const last = first(query['last']);
+  if (n === undefined || n === '') return { limit: undefined, last };
+  if (!/^\d+$/.test(n)) {
+    throw new RegistryError('PAGINATION_NUMBER_INVALID', `invalid page size n="${n.slice(0, 20)}": not a non-negative integer`, { detail: { n: n.slice(0, 20) } });
+  }
+  return { limit: Math.min(Number(n), MAX_PAGE), last };
+}
+
+/** `Link: <path?n=N&last=X>; rel="next"` when more results follow (RFC 8288, as the spec shows). */
+function nextLink(path: string, limit: number | undefined, page: Page): string | undefined {
+  const last = page.items.at(-1);
+  if (!page.more || limit === undefined || last === undefined) return undefined;
+  return `<${path}?n=${limit}&last=${encodeURIComponent(last)}>; rel="next"`;
+}
+
+async function sendPage(reply: FastifyReply, body: object, link: string | undefined): Promise<void> {
+  const text = JSON.stringify(body);
+  reply.code(200).headers({ 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  if (link) reply.header('Link', link);
+  await reply.send(text);
+}
+
+export async function listTags(ctx: RegistryContext, name: string, query: Query, reply: FastifyReply): Promise<void> {
+  const { limit, last } = pagination(query);
+  if (!(await ctx.metadata.repositoryExists(name))) {
+    throw new RegistryError('NAME_UNKNOWN', `repository ${name} is not known to this registry`, { detail: { name } });
+  }
+  const page = limit === 0 ? { items: [], more: false } : await ctx.metadata.listTags(name, limit, last);
+  await sendPage(reply, { name, tags: page.items }, nextLink(`/v2/${name}/tags/list`, limit, page));
+}
+
+export async function listCatalog(ctx: RegistryContext, query: Query, reply: FastifyReply): Promise<void> {
+  const { limit, last } = pagination(query);
+  const page = limit === 0 ? { items: [], more: false } : await ctx.metadata.listRepositories(limit ?? MAX_PAGE, last);
+  await sendPage(reply, { repositories: page.items }, nextLink('/v2/_catalog', limit ?? MAX_PAGE, page));
+}
+
+/**
+ * The referrers API: an image index of the manifests whose `subject` is `digest`, optionally
+ * filtered by `artifactType` (then `OCI-Filters-Applied` says so). Never 404: an unknown subject
+ * simply has no referrers.
+ */
+export async function listReferrers(ctx: RegistryContext, name: string, digestText: string, query: Query, reply: FastifyReply): Promise<void> {
+  const digest = checkDigest(digestText);
+  const artifactType = first(query['artifactType']);
+  const all = await ctx.metadata.referrers(name, digest);
+  const selected = artifactType === undefined ? all : all.filter((entry) => entry.artifactType === artifactType);
+  const body = {
+    schemaVersion: 2,
+    mediaType: MediaType.ociIndex,
+    manifests: selected.map((entry) => ({
+      mediaType: entry.mediaType,
+      digest: entry.digest,
+      size: entry.size,
+      ...(entry.artifactType === undefined ? {} : { artifactType: entry.artifactType }),
+      ...(entry.annotations === undefined ? {} : { annotations: entry.annotations }),
+    })),
+  };
+  const text = JSON.stringify(body);
+  reply.code(200).headers({ 'Content-Type': MediaType.ociIndex, 'Content-Length': Buffer.byteLength(text) });
+  if (artifactType !== undefined) reply.header('OCI-Filters-Applied', 'artifactType');
+  await reply.send(text);
+}

@@ -1,0 +1,104 @@
+import type { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
+import { pino, type Logger } from 'pino';
+import { ConfigError, describeCause } from '../errors/index.js';
+import { createRegistry, type Registry } from './registry/index.js';
+import type { ServerConfig } from './config.js';
+import { isLoopback, parseListenAddress } from './listen-address.js';
+import { ensureDevTls } from './tls-dev.js';
+import { join } from 'node:path';
+
+export interface RunningServer {
+  readonly url: string;
+  readonly registry: Registry;
+  /** Set when `--tls-dev` made or reused the development CA: the folder clients trust. */
+  readonly devTrustDir: string | undefined;
+  close(): Promise<void>;
+}
+
+type TlsMaterial = { readonly cert: Buffer; readonly key: Buffer } | undefined;
+
+function readTlsFile(path: string, what: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    throw new ConfigError('INVALID_CONFIG', `cannot read ${what} ${path}: ${describeCause(error)}`);
+  }
+}
+
+/** Decides how to serve: configured TLS, dev TLS, or plain HTTP (only when asked and on loopback). */
+async function resolveTls(config: ServerConfig, dataDir: string, host: string): Promise<{ tls: TlsMaterial; devTrustDir: string | undefined; created: boolean }> {
+  if ((config.tlsCert === undefined) !== (config.tlsKey === undefined)) {
+    throw new ConfigError('INVALID_CONFIG', 'tlsCert and tlsKey must be given together');
+  }
+  const modes = [config.tlsCert !== undefined, config.tlsDev, config.insecureHttp].filter(Boolean).length;
+  if (modes > 1) throw new ConfigError('INVALID_CONFIG', 'choose one of --tls-cert/--tls-key, --tls-dev and --insecure-http');
+  if (config.tlsCert !== undefined && config.tlsKey !== undefined) {
+    return { tls: { cert: readTlsFile(config.tlsCert, 'TLS certificate'), key: readTlsFile(config.tlsKey, 'TLS key') }, devTrustDir: undefined, created: false };
+  }
+  if (config.tlsDev) {
+    const dev = await ensureDevTls(dataDir, [host]);
+    return { tls: { cert: dev.cert, key: dev.key }, devTrustDir: dev.trustDir, created: dev.created };
+  }
+  if (!config.insecureHttp) {
+    throw new ConfigError('INVALID_CONFIG', 'no TLS configured: give --tls-cert and --tls-key, or --tls-dev, or --insecure-http on a loopback address');
+  }
+  if (!isLoopback(host)) {
+    throw new ConfigError('INVALID_CONFIG', `refusing plain HTTP on ${host}: --insecure-http is allowed only on a loopback address (127.0.0.1, ::1, localhost)`);
+  }
+  return { tls: undefined, devTrustDir: undefined, created: false };
+}
+
+/** Builds every service from the config, wires the stores, and starts listening. */
+export async function startServer(config: ServerConfig, dataDir: string, logger: Logger = pino({ level: config.logLevel })): Promise<RunningServer> {
+  const address = parseListenAddress(config.listen);
+  const { tls, devTrustDir, created } = await resolveTls(config, dataDir, address.host);
+  const registry = await createRegistry({
+    root: join(dataDir, 'registry'),
+    logger,
+    limits: { maxManifestBytes: config.registry.maxManifestBytes, uploadTtlMs: config.registry.uploadTtlSeconds * 1000 },
+    cacheBytes: config.registry.cacheBytes,
+  });
+  const options = {
+    loggerInstance: logger as FastifyBaseLogger,
+    // One log line per request would cost more than a manifest GET itself; errors are logged.
+    logController: new LogController({ disableRequestLogging: true }),
+    return503OnClosing: true,
+    exposeHeadRoutes: false,
+  };
+  // Our own server factory keeps one Fastify type for HTTP and HTTPS (node:https.Server is an http.Server).
+  const app = Fastify({
+    ...options,
+    serverFactory: (handler): HttpServer => {
+      // An https.Server speaks the same request/response API; its typings just do not say so.
+      const server = tls ? (createHttpsServer({ cert: tls.cert, key: tls.key }, handler) as unknown as HttpServer) : createHttpServer(handler);
+      // A large layer over a slow link takes long: no overall request deadline; idle sockets still close.
+      server.requestTimeout = 0;
+      server.keepAliveTimeout = 75_000;
+      return server;
+    },
+  });
+  registry.register(app);
+  try {
+    await app.listen({ host: address.host, port: address.port });
+  } catch (error) {
+    registry.close();
+    throw new ConfigError('INVALID_CONFIG', `cannot listen on ${config.listen}: ${describeCause(error)}`);
+  }
+  const bound = app.server.address() as AddressInfo;
+  const host = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address;
+  const url = `${tls ? 'https' : 'http'}://${host}:${bound.port}`;
+  logger.info({ url, tls: tls ? (devTrustDir ? 'dev' : 'configured') : 'none', devCaCreated: created }, 'server listening');
+  return {
+    url,
+    registry,
+    devTrustDir,
+    close: async () => {
+      await app.close();
+      registry.close();
+    },
+  };
+}
