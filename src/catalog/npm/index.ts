@@ -67,3 +67,4 @@ export function createNpmCataloger(options: NpmCatalogerOptions = {}): Cataloger
 }
 
 export const npmCataloger: Cataloger = createNpmCataloger();
+export { dropLockfileDuplicates } from './shadowed.js';
