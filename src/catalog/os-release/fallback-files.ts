@@ -37,7 +37,9 @@ export function parseDebianVersion(text: string): OsInfo | undefined {
   const version = text.trim();
   if (version === '') return undefined;
   const major = /^(?<major>\d+)/.exec(version)?.groups?.['major'];
-  return major ? info('debian', major, 'Debian GNU/Linux') : info('debian', undefined, `Debian GNU/Linux ${version}`);
+  return major
+    ? info('debian', major, 'Debian GNU/Linux')
+    : info('debian', undefined, `Debian GNU/Linux ${version}`);
 }
 
 /** `/etc/lsb-release` (Ubuntu): DISTRIB_ID / DISTRIB_RELEASE / DISTRIB_CODENAME. */
@@ -52,4 +54,36 @@ export function parseLsbRelease(fields: Readonly<Record<string, string>>): OsInf
     prettyName: fields['DISTRIB_DESCRIPTION'],
     idLike: [],
   };
+}
+
+/**
+ * Older os-release files (Debian 7 and 8, Ubuntu 14.04) have no VERSION_CODENAME; the codename
+ * is in VERSION: `8 (jessie)`, `Debian GNU/Linux 10 (buster)`, `14.04.6 LTS, Trusty Tahr`.
+ */
+export function codenameFromVersion(version: string): string | undefined {
+  const inParens = /\((?<codename>[A-Za-z]+)\)\s*$/u.exec(version)?.groups?.['codename'];
+  if (inParens) return inParens.toLowerCase();
+  const afterComma = /^[\d.]+(?: LTS)?, (?<codename>[A-Za-z]+) [A-Za-z]+$/u.exec(version)?.groups?.[
+    'codename'
+  ];
+  return afterComma?.toLowerCase();
+}
+
+const CPE_VENDORS: Readonly<Record<string, string>> = {
+  centos: 'centos',
+  redhat: 'rhel',
+  oracle: 'ol',
+  fedoraproject: 'fedora',
+  amazon: 'amzn',
+  rocky: 'rocky',
+  almalinux: 'almalinux',
+};
+
+/** `/etc/system-release-cpe` (CentOS 6 and other RPM distributions): `cpe:/o:centos:linux:6:GA`. */
+export function parseSystemReleaseCpe(text: string): OsInfo | undefined {
+  const cpe = text.split('\n')[0]?.trim() ?? '';
+  const match = /^cpe:\/o:(?<vendor>[^:]+):(?<product>[^:]+):(?<version>[^:]+)/u.exec(cpe);
+  const vendor = match?.groups?.['vendor'];
+  const id = vendor ? CPE_VENDORS[vendor.toLowerCase()] : undefined;
+  return id ? info(id, match?.groups?.['version'], cpe) : undefined;
 }

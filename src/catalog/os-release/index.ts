@@ -1,6 +1,13 @@
 import { defineCataloger, type ParseResult } from '../cataloger.js';
 import type { OsInfo } from '../types.js';
-import { parseAlpineRelease, parseDebianVersion, parseLsbRelease, parseReleaseLine } from './fallback-files.js';
+import {
+  codenameFromVersion,
+  parseAlpineRelease,
+  parseDebianVersion,
+  parseLsbRelease,
+  parseReleaseLine,
+  parseSystemReleaseCpe,
+} from './fallback-files.js';
 import { parseOsRelease } from './parse-os-release.js';
 
 const OS_RELEASE = new Set(['etc/os-release', 'usr/lib/os-release']);
@@ -11,17 +18,32 @@ const RELEASE_FILES = new Set([
   'etc/system-release',
   'etc/fedora-release',
 ]);
-const OTHER_FILES = new Set(['etc/alpine-release', 'etc/debian_version', 'etc/lsb-release']);
+const OTHER_FILES = new Set([
+  'etc/alpine-release',
+  'etc/debian_version',
+  'etc/lsb-release',
+  'etc/system-release-cpe',
+]);
+
+/** An empty value (`VERSION_CODENAME=""` on Fedora) says nothing; treat it as absent. */
+function field(fields: Readonly<Record<string, string>>, key: string): string | undefined {
+  const value = fields[key]?.trim();
+  return value === '' ? undefined : value;
+}
 
 function fromOsRelease(fields: Readonly<Record<string, string>>): OsInfo | undefined {
-  const id = fields['ID']?.toLowerCase();
+  const id = field(fields, 'ID')?.toLowerCase();
   if (!id) return undefined;
+  const version = field(fields, 'VERSION');
   return {
     id,
-    versionId: fields['VERSION_ID'],
-    versionCodename: fields['VERSION_CODENAME'] ?? fields['UBUNTU_CODENAME'],
-    name: fields['NAME'],
-    prettyName: fields['PRETTY_NAME'],
+    versionId: field(fields, 'VERSION_ID'),
+    versionCodename:
+      field(fields, 'VERSION_CODENAME') ??
+      field(fields, 'UBUNTU_CODENAME') ??
+      (version ? codenameFromVersion(version) : undefined),
+    name: field(fields, 'NAME'),
+    prettyName: field(fields, 'PRETTY_NAME'),
     idLike: (fields['ID_LIKE'] ?? '').split(/\s+/).filter(Boolean),
   };
 }
@@ -36,6 +58,8 @@ function parseByPath(path: string, text: string): OsInfo | undefined {
       return parseDebianVersion(text);
     case 'etc/lsb-release':
       return parseLsbRelease(parseOsRelease(text));
+    case 'etc/system-release-cpe':
+      return parseSystemReleaseCpe(text);
     default:
       return undefined;
   }
@@ -47,10 +71,12 @@ export const osReleaseCataloger = defineCataloger({
   displayName: 'Operating system release files',
   urls: ['https://www.freedesktop.org/software/systemd/man/latest/os-release.html'],
   packageTypes: [],
-  version: 1,
-  claims: (file) => OS_RELEASE.has(file.path) || RELEASE_FILES.has(file.path) || OTHER_FILES.has(file.path),
+  version: 2,
+  claims: (file) =>
+    OS_RELEASE.has(file.path) || RELEASE_FILES.has(file.path) || OTHER_FILES.has(file.path),
   parse(file): ParseResult {
-    if (file.content.length > 64 * 1024) return { warnings: ['os release file larger than 64 KiB, ignored'] };
+    if (file.content.length > 64 * 1024)
+      return { warnings: ['os release file larger than 64 KiB, ignored'] };
     const os = parseByPath(file.path, file.content.toString('utf8'));
     return os ? { os } : { warnings: ['no distribution id found'] };
   },
