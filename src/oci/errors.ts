@@ -16,6 +16,8 @@ export type ImageErrorCode =
   | 'REFERENCE_INVALID'
   | 'UNAUTHORIZED'
   | 'DENIED'
+  | 'CREDENTIALS_UNAVAILABLE'
+  | 'RATE_LIMITED'
   | 'REGISTRY_ERROR';
 
 /** Anything wrong with an image: where it is, what it says, or what its blobs hold. */

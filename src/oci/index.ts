@@ -24,4 +24,12 @@ export { openImage, detectImageSource, type ImageSourceSpec, type OpenImageOptio
 export { resolveImage, blobLayers, selectFromIndex, type BlobFetcher, type ResolvedImage } from './resolve.js';
 export type { RegistryOptions } from './sources/registry/index.js';
 export { buildTar, entriesFromDirectory, type TarEntrySpec } from './writers/tar-builder.js';
-export { writeOciLayout, writeImageBlobs, type ImageInput, type LayerInput, type WrittenImage } from './writers/oci-layout-writer.js';
+export {
+  writeOciLayout,
+  writeOciIndex,
+  writeImageBlobs,
+  type ImageInput,
+  type IndexEntryInput,
+  type LayerInput,
+  type WrittenImage,
+} from './writers/oci-layout-writer.js';

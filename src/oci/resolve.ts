@@ -3,6 +3,7 @@ import { ImageError } from './errors.js';
 import { historyForLayers, type BlobLayer } from './image.js';
 import { isIndexMediaType, MediaType } from './media-types.js';
 import { parseJsonDocument } from './parse-json.js';
+import { printable } from './printable.js';
 import { formatPlatform, platformMatches, type PlatformSpec } from './platform.js';
 import {
   imageConfigSchema,
@@ -81,10 +82,10 @@ export async function resolveImage(
     const manifest = parseJsonDocument(bytes, imageManifestSchema, `${what}: manifest ${current.digest}`);
     const declared = manifest.mediaType ?? mediaType;
     if (declared !== MediaType.ociManifest && declared !== MediaType.dockerManifest) {
-      throw new ImageError('UNSUPPORTED_MEDIA_TYPE', `${what}: unsupported manifest media type "${declared ?? 'none'}"`);
+      throw new ImageError('UNSUPPORTED_MEDIA_TYPE', `${what}: unsupported manifest media type "${printable(declared ?? 'none')}"`);
     }
     const configBytes = await fetcher.readVerified(manifest.config);
-    const config = parseJsonDocument(configBytes, imageConfigSchema, `${what}: config ${manifest.config.digest}`);
+    const config = parseConfig(configBytes, manifest.config, current.digest, what);
     if (config.rootfs.diff_ids.length !== manifest.layers.length) {
       throw new ImageError(
         'MANIFEST_INVALID',
@@ -100,6 +101,26 @@ export async function resolveImage(
     };
   }
   throw new ImageError('MANIFEST_INVALID', `${what}: image indexes nested deeper than ${MAX_INDEX_DEPTH}`);
+}
+
+const IMAGE_CONFIG_TYPES = new Set<string>([MediaType.ociConfig, MediaType.dockerConfig]);
+
+/**
+ * Parses an image config. A manifest whose config is not an image config and does not parse as
+ * one is an OCI artifact (a Helm chart, a signature, an SBOM): say so rather than list fields.
+ */
+function parseConfig(bytes: Buffer, descriptor: Descriptor, manifestDigest: string, what: string): ImageConfig {
+  if (IMAGE_CONFIG_TYPES.has(descriptor.mediaType)) {
+    return parseJsonDocument(bytes, imageConfigSchema, `${what}: config ${descriptor.digest}`);
+  }
+  try {
+    return parseJsonDocument(bytes, imageConfigSchema, `${what}: config ${descriptor.digest}`);
+  } catch {
+    throw new ImageError(
+      'UNSUPPORTED_MEDIA_TYPE',
+      `${what}: manifest ${manifestDigest} is not a container image (config media type "${printable(descriptor.mediaType)}")`,
+    );
+  }
 }
 
 /** The layers of a resolved manifest, read through a fetcher. */

@@ -96,3 +96,30 @@ export async function writeOciLayout(root: string, image: ImageInput, tag?: stri
   await writeFile(join(root, 'index.json'), JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [entry] }));
   return written;
 }
+
+/** One platform's image in a multi-platform index. */
+export interface IndexEntryInput {
+  readonly image: ImageInput;
+  readonly platform: { readonly os: string; readonly architecture: string; readonly variant?: string };
+}
+
+/**
+ * Writes an OCI layout whose `index.json` names one image index (tagged `tag`) that lists an
+ * image per platform: what `docker buildx` and `skopeo copy --all` produce for multi-arch images.
+ */
+export async function writeOciIndex(root: string, entries: readonly IndexEntryInput[], tag?: string): Promise<Descriptor> {
+  await mkdir(root, { recursive: true });
+  const manifests: Descriptor[] = [];
+  for (const entry of entries) {
+    const { os, architecture, variant } = entry.platform;
+    const written = await writeImageBlobs(root, { ...entry.image, config: { ...entry.image.config, os, architecture, ...(variant ? { variant } : {}) } });
+    manifests.push({ ...written.manifest, platform: { os, architecture, ...(variant ? { variant } : {}) } });
+  }
+  const indexBytes = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ociIndex, manifests }));
+  const digest = await writeBlob(root, indexBytes);
+  const descriptor: Descriptor = { mediaType: MediaType.ociIndex, digest, size: indexBytes.length };
+  const top = tag ? { ...descriptor, annotations: { 'org.opencontainers.image.ref.name': tag } } : descriptor;
+  await writeFile(join(root, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
+  await writeFile(join(root, 'index.json'), JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [top] }));
+  return descriptor;
+}

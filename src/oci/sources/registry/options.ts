@@ -5,10 +5,12 @@ export interface RegistryOptions {
   /** Explicit credentials (from `--username` + `--password-stdin`), for every host. */
   readonly username?: string;
   readonly password?: string;
-  /** Path of a docker `config.json` to read credentials from (default ~/.docker/config.json). */
+  /** Path of a docker `config.json` to read credentials from (default $DOCKER_CONFIG/config.json or ~/.docker/config.json). */
   readonly dockerConfigPath?: string;
   /** Extra CA certificates (PEM) to trust for TLS. */
   readonly caCertificates?: readonly string[];
   /** Progress callback for blob downloads. */
   readonly onProgress?: (event: { digest: string; bytes: number; total: number | undefined }) => void;
+  /** Retries of idempotent requests on 429, 5xx and broken connections (default 4, from 250 ms doubling). */
+  readonly retries?: { readonly attempts?: number; readonly baseDelayMs?: number };
 }

@@ -1,0 +1,78 @@
+import { parseWwwAuthenticate, type Challenge } from './challenge.js';
+import { loadCredentials, type Credentials } from './credentials.js';
+import type { HttpResponse, RegistryHttp } from './http.js';
+import type { RegistryOptions } from './options.js';
+import { fetchToken, forgetToken, type TokenRequest } from './token.js';
+
+function allChallenges(response: HttpResponse): Challenge[] {
+  const raw = response.headers['www-authenticate'];
+  const values = Array.isArray(raw) ? raw : raw ? [raw] : [];
+  return values.flatMap(parseWwwAuthenticate);
+}
+
+/**
+ * The Authorization header for one repository of one registry. It starts empty (anonymous) and
+ * answers each 401 by following the challenge: Basic with the user's credentials, or Bearer with
+ * a token for `repository:NAME:pull` from the realm the registry names. Credentials are looked
+ * up lazily, so a public registry never runs a credential helper.
+ */
+export class RegistryAuth {
+  private current: string | undefined;
+  private credentials: Promise<Credentials | undefined> | undefined;
+  private lastToken: TokenRequest | undefined;
+
+  constructor(
+    private readonly registry: string,
+    private readonly repository: string,
+    private readonly options: RegistryOptions,
+    private readonly http: RegistryHttp,
+  ) {}
+
+  get authorization(): string | undefined {
+    return this.current;
+  }
+
+  /** Whether credentials were presented (for the wording of a refusal). */
+  async hasCredentials(): Promise<boolean> {
+    return (await this.loadCredentials()) !== undefined;
+  }
+
+  private loadCredentials(): Promise<Credentials | undefined> {
+    this.credentials ??= loadCredentials(this.registry, this.options);
+    return this.credentials;
+  }
+
+  /**
+   * Reacts to a 401: returns true when a new Authorization header is worth a retry, false when
+   * there is nothing new to try (the caller then reports the refusal).
+   */
+  async onUnauthorized(response: HttpResponse): Promise<boolean> {
+    const challenges = allChallenges(response);
+    const credentials = await this.loadCredentials();
+    const bearer = challenges.find((challenge) => challenge.scheme === 'bearer');
+    const basic = challenges.find((challenge) => challenge.scheme === 'basic');
+    let next: string | undefined;
+    if (credentials?.kind === 'registry-token') {
+      next = `Bearer ${credentials.token}`;
+    } else if (bearer?.params['realm']) {
+      if (this.lastToken) forgetToken(this.lastToken);
+      const wanted = `repository:${this.repository}:pull`;
+      const offered = bearer.params['scope'];
+      const request: TokenRequest = {
+        realm: bearer.params['realm'],
+        service: bearer.params['service'],
+        scopes: offered && offered !== wanted ? [wanted, ...offered.split(' ')] : [wanted],
+        credentials,
+        registry: this.registry,
+        repository: this.repository,
+      };
+      this.lastToken = request;
+      next = `Bearer ${await fetchToken(request, this.http)}`;
+    } else if (basic && credentials?.kind === 'basic') {
+      next = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
+    }
+    if (next === undefined || next === this.current) return false;
+    this.current = next;
+    return true;
+  }
+}

@@ -1,0 +1,112 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** How to configure the CNCF Distribution registry (`docker-registry`, Debian's build of 2.8). */
+export interface DistributionOptions {
+  /** htpasswd Basic auth with one user (bcrypt via `htpasswd -B`, from apache2-utils). */
+  readonly htpasswd?: { readonly user: string; readonly password: string };
+  /** Token auth: the registry sends clients to `realm` and trusts tokens signed by the bundle's keys. */
+  readonly token?: { readonly realm: string; readonly service: string; readonly issuer: string; readonly rootCertBundle: string };
+  readonly tls?: { readonly cert: string; readonly key: string };
+}
+
+export interface RunningRegistry {
+  /** `127.0.0.1:PORT`, as a reference's host part. */
+  readonly host: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a real `docker-registry serve` on 127.0.0.1 with a free port and filesystem storage in
+ * `dir`, and waits for it to say where it listens.
+ */
+export async function startDistribution(dir: string, options: DistributionOptions = {}): Promise<RunningRegistry> {
+  await mkdir(join(dir, 'storage'), { recursive: true });
+  let auth: Record<string, unknown> | undefined;
+  if (options.htpasswd) {
+    const line = execFileSync('htpasswd', ['-Bbn', options.htpasswd.user, options.htpasswd.password], { encoding: 'utf8' });
+    await writeFile(join(dir, 'htpasswd'), line.trim() + '\n');
+    auth = { htpasswd: { realm: 'lockyard-test', path: join(dir, 'htpasswd') } };
+  } else if (options.token) {
+    const { realm, service, issuer, rootCertBundle } = options.token;
+    auth = { token: { realm, service, issuer, rootcertbundle: rootCertBundle } };
+  }
+  const config = {
+    version: '0.1',
+    log: { level: 'info', accesslog: { disabled: true } },
+    storage: { filesystem: { rootdirectory: join(dir, 'storage') }, delete: { enabled: true } },
+    http: {
+      addr: '127.0.0.1:0',
+      secret: 'lockyard-test-secret',
+      ...(options.tls ? { tls: { certificate: options.tls.cert, key: options.tls.key } } : {}),
+    },
+    ...(auth ? { auth } : {}),
+  };
+  const configPath = join(dir, 'config.yml');
+  // YAML is a superset of JSON.
+  await writeFile(configPath, JSON.stringify(config));
+  const child = spawn('docker-registry', ['serve', configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const host = await waitForListening(child);
+  return {
+    host,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) {
+          resolve();
+          return;
+        }
+        child.once('exit', () => { resolve(); });
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+function waitForListening(child: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`docker-registry did not start:\n${output}`));
+    }, 20_000);
+    const onData = (chunk: Buffer): void => {
+      output += chunk.toString('utf8');
+      const match = /listening on (?<address>127\.0\.0\.1:\d+)/.exec(output);
+      if (match?.groups?.['address']) {
+        clearTimeout(timer);
+        resolve(match.groups['address']);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`docker-registry exited with ${code ?? 'a signal'}:\n${output}`));
+    });
+  });
+}
+
+/** A CA and a server certificate for 127.0.0.1 (Go's TLS wants the IP in subjectAltName). */
+export async function makeTlsFiles(dir: string): Promise<{ caCert: string; cert: string; key: string }> {
+  await mkdir(dir, { recursive: true });
+  const path = (name: string): string => join(dir, name);
+  const run = (args: string[]): void => {
+    execFileSync('openssl', args, { stdio: 'ignore' });
+  };
+  run(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path('ca.key'), '-out', path('ca.pem'), '-days', '2', '-subj', '/CN=lockyard test CA']);
+  run(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', path('server.key'), '-out', path('server.csr'), '-subj', '/CN=127.0.0.1']);
+  await writeFile(path('ext.cnf'), 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
+  run(['x509', '-req', '-in', path('server.csr'), '-CA', path('ca.pem'), '-CAkey', path('ca.key'), '-CAcreateserial', '-out', path('server.pem'), '-days', '2', '-extfile', path('ext.cnf')]);
+  return { caCert: path('ca.pem'), cert: path('server.pem'), key: path('server.key') };
+}
+
+/** Copies an image with skopeo (the reference client) into a registry reached over plain HTTP. */
+export function skopeoCopy(source: string, destination: string, options: { all?: boolean; creds?: string; destCertDir?: string } = {}): void {
+  const args = ['--insecure-policy', 'copy', '--quiet'];
+  if (options.all) args.push('--all');
+  if (options.creds) args.push('--dest-creds', options.creds);
+  if (options.destCertDir) args.push('--dest-cert-dir', options.destCertDir);
+  else args.push('--dest-tls-verify=false');
+  args.push(source, destination);
+  execFileSync('skopeo', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+}
