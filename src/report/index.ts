@@ -1,3 +1,13 @@
-export type { SbomFormat, RenderContext } from './sbom-format.js';
-export { sbomFormats } from './api.js';
+export type { ReportFormat, SbomFormat, RenderContext } from './sbom-format.js';
+export type {
+  ScanReport,
+  Scanner,
+  Suppressible,
+  Suppression,
+  ScanSummary,
+  GateResult,
+  SeverityCounts,
+  DbInfo,
+} from './scan-report.js';
+export { reportFormats, sbomFormats, scanFormats } from './api.js';
 export { renderTable } from './formats/table/index.js';

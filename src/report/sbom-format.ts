@@ -1,18 +1,22 @@
 import type { Catalog } from '../catalog/index.js';
+import type { ScanReport } from './scan-report.js';
 
-/** Context every SBOM renderer gets: the tool's identity and a clock (fixed in tests). */
+/** Context every renderer gets: the tool's identity and a clock (fixed in tests). */
 export interface RenderContext {
   readonly toolName: string;
   readonly toolVersion: string;
   readonly now: Date;
 }
 
-/** One SBOM output format. Registered in report/api.ts. */
-export interface SbomFormat {
+/** One output format; it renders SBOMs, scan reports, or both. Registered in report/api.ts. */
+export interface ReportFormat {
   readonly id: string;
   readonly displayName: string;
   readonly urls: readonly string[];
-  /** File extension for `-o` defaults and content negotiation. */
   readonly mediaType: string;
-  renderSbom(catalog: Catalog, context: RenderContext): string;
+  readonly renderSbom?: (catalog: Catalog, context: RenderContext) => string;
+  readonly renderScan?: (report: ScanReport, context: RenderContext) => string;
 }
+
+/** Kept for readability where only SBOM rendering is meant. */
+export type SbomFormat = ReportFormat & { readonly renderSbom: (catalog: Catalog, context: RenderContext) => string };

@@ -21,14 +21,14 @@ export function sbomCommand(context: CliContext): Command {
   addImageOptions(command);
   command.action(async (image: string, flags: SbomFlags, cmd: Command) => {
     const quiet = Boolean(cmd.optsWithGlobals()['quiet']);
-    const format = sbomFormats.get(flags.format);
-    if (!format) throw new Error(`format ${flags.format} is not registered`);
+    const render = sbomFormats.get(flags.format)?.renderSbom;
+    if (!render) throw new Error(`format ${flags.format} cannot render an SBOM`);
     const resolved = await resolveImageFlags(image, flags, context);
     const progress = createCatalogProgress(context.stderr, !quiet);
     try {
       const catalog = await catalogImage(image, { ...resolved, onProgress: progress.onProgress });
       for (const warning of catalog.warnings) context.logger.warn(warning);
-      const text = format.renderSbom(catalog, { toolName: 'lockyard', toolVersion: VERSION, now: new Date() });
+      const text = render(catalog, { toolName: 'lockyard', toolVersion: VERSION, now: new Date() });
       await writeOutput(context, flags.output, text);
     } finally {
       progress.done();

@@ -17,9 +17,9 @@ beforeAll(async () => {
 });
 
 function render(id: string): string {
-  const format = sbomFormats.get(id);
-  if (!format) throw new Error(`no format ${id}`);
-  return format.renderSbom(catalog, context);
+  const render = sbomFormats.get(id)?.renderSbom;
+  if (!render) throw new Error(`no SBOM format ${id}`);
+  return render(catalog, context);
 }
 
 describe('CycloneDX 1.6', () => {

@@ -1,11 +1,13 @@
-import type { SbomFormat } from '../../sbom-format.js';
+import type { ReportFormat } from '../../sbom-format.js';
 
 /** Lockyard's own catalog JSON: everything the catalog knows, stable field order. */
-export const jsonFormat: SbomFormat = {
+export const jsonFormat: ReportFormat = {
   id: 'json',
   displayName: 'Lockyard JSON',
   urls: ['https://github.com/lockyard/lockyard/blob/main/docs/formats.md#json'],
   mediaType: 'application/json',
   renderSbom: (catalog, context) =>
     `${JSON.stringify({ tool: { name: context.toolName, version: context.toolVersion }, ...catalog }, null, 2)}\n`,
+  renderScan: (report, context) =>
+    `${JSON.stringify({ tool: { name: context.toolName, version: context.toolVersion }, ...report }, null, 2)}\n`,
 };

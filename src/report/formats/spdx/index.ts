@@ -1,10 +1,10 @@
-import type { SbomFormat } from '../../sbom-format.js';
+import type { ReportFormat } from '../../sbom-format.js';
 import { buildSpdxDocument } from './build-document.js';
 
 export { buildSpdxDocument } from './build-document.js';
 
 /** SPDX 2.3 JSON. */
-export const spdxFormat: SbomFormat = {
+export const spdxFormat: ReportFormat = {
   id: 'spdx',
   displayName: 'SPDX 2.3 JSON',
   urls: ['https://spdx.github.io/spdx-spec/v2.3/'],

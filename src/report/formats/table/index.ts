@@ -1,10 +1,11 @@
-import type { SbomFormat } from '../../sbom-format.js';
+import type { ReportFormat } from '../../sbom-format.js';
 import { renderTable } from './render-table.js';
+import { renderScanTable } from './scan-table.js';
 
 export { renderTable } from './render-table.js';
 
 /** A human summary: the image, the OS, then one row per package. */
-export const tableFormat: SbomFormat = {
+export const tableFormat: ReportFormat = {
   id: 'table',
   displayName: 'Table',
   urls: ['https://github.com/lockyard/lockyard/blob/main/docs/formats.md#table'],
@@ -25,4 +26,5 @@ export const tableFormat: SbomFormat = {
     ]);
     return `${header.join('\n')}\n${renderTable(['NAME', 'VERSION', 'TYPE', 'PATH'], rows)}\n`;
   },
+  renderScan: (report) => renderScanTable(report),
 };

@@ -1,0 +1,4 @@
+export type { Finding, FindingPackage, FindingStatus, CvssScore } from './finding.js';
+export { createMatcher, type Matcher, type MatchOptions, type MatchResult } from './matcher.js';
+export { lookupKey, distroEcosystem, type LookupKey } from './ecosystem.js';
+export { decideSeverity, severityOfScore, severityOfLabel, cvssScores } from './severity.js';

@@ -1,0 +1,171 @@
+import type { OsInfo, Package } from '../catalog/index.js';
+import { describeCause } from '../errors/index.js';
+import { isAffectedByOsv, versionSchemeForEcosystem } from '../versioning/index.js';
+import type { AffectedRecord, StoredAdvisory, VulnDb } from '../vulndb/index.js';
+import { toOsvAffected } from './convert.js';
+import { lookupKey, type LookupKey } from './ecosystem.js';
+import type { Finding, FindingPackage, FindingStatus } from './finding.js';
+import { cvssScores, decideSeverity } from './severity.js';
+
+export interface MatchOptions {
+  /**
+   * Match language packages whose files an OS package installed (Debian's python3-* modules, a Go
+   * binary from a .deb) against language advisories too. Off by default: the distro's own feed
+   * covers them, with its backported fixes, and matching both double-reports.
+   */
+  readonly includeOsOwned?: boolean;
+}
+
+export interface MatchResult {
+  readonly findings: Finding[];
+  /** Why some packages were not matched (unknown release, unreadable versions), counted. */
+  readonly notes: string[];
+}
+
+/** What matching one (ecosystem, name, version) produced, before it is tied to a package. */
+interface Hit {
+  readonly record: AffectedRecord;
+  readonly status: FindingStatus;
+}
+
+const DISTRO_LABEL_SOURCES = new Set(['debian', 'ubuntu', 'alpine', 'redhat', 'suse', 'distro']);
+
+function primaryId(advisory: StoredAdvisory): { id: string; aliases: string[] } {
+  const ids = [advisory.id, ...advisory.aliases];
+  const cves = ids.filter((id) => id.startsWith('CVE-'));
+  const id = cves.length === 1 && cves[0] ? cves[0] : advisory.id;
+  return { id, aliases: [...new Set(ids.filter((other) => other !== id))].sort() };
+}
+
+function statusOf(record: AffectedRecord): FindingStatus {
+  if (record.fixed.length > 0) return 'fixed';
+  switch (record.status) {
+    case 'will-not-fix':
+    case 'end-of-life':
+      return record.status;
+    default:
+      return 'affected';
+  }
+}
+
+/**
+ * Matches packages against the vulnerability database by ecosystem and exact package name (never
+ * by guessed CPE). Results per (ecosystem, name, version) are memoized, so re-matching thousands of
+ * stored SBOMs that share packages costs one comparison run per distinct package version.
+ */
+export function createMatcher(db: VulnDb, options: MatchOptions = {}) {
+  const memo = new Map<string, Hit[]>();
+  const enrichment = new Map<string, StoredAdvisory[]>();
+  const problems = new Map<string, number>();
+
+  function hitsFor(key: LookupKey): Hit[] {
+    const memoKey = `${key.ecosystem}\0${key.name}\0${key.version}`;
+    const known = memo.get(memoKey);
+    if (known) return known;
+    const scheme = versionSchemeForEcosystem(key.ecosystem);
+    const hits: Hit[] = [];
+    for (const record of db.lookup(key.ecosystem, key.name)) {
+      if (record.advisory.withdrawn || record.status === 'not-affected') continue;
+      let affected: boolean;
+      try {
+        affected =
+          record.ranges.length === 0 && record.versions.length === 0
+            ? record.status !== 'fixed'
+            : scheme !== undefined && isAffectedByOsv(scheme.api, key.version, toOsvAffected(record));
+      } catch (error) {
+        const note = `${key.ecosystem} ${key.name} ${key.version} vs ${record.advisory.id}: ${describeCause(error)}`;
+        problems.set(note, (problems.get(note) ?? 0) + 1);
+        continue;
+      }
+      if (affected) hits.push({ record, status: statusOf(record) });
+    }
+    memo.set(memoKey, hits);
+    return hits;
+  }
+
+  function related(advisory: StoredAdvisory): StoredAdvisory[] {
+    const known = enrichment.get(advisory.id);
+    if (known) return known;
+    const ids = [advisory.id, ...advisory.aliases].filter((id) => id.startsWith('CVE-') || id.startsWith('GHSA-'));
+    const found = ids.flatMap((id) => db.advisories(id)).filter((other) => other.id !== advisory.id);
+    enrichment.set(advisory.id, found);
+    return found;
+  }
+
+  function toFinding(pkg: Package, key: LookupKey, hit: Hit): Finding {
+    const advisory = hit.record.advisory;
+    const others = related(advisory);
+    const cvss = cvssScores([...advisory.severity, ...hit.record.severity], advisory.source);
+    const otherCvss = cvss.length > 0 ? [] : others.flatMap((other) => cvssScores(other.severity, other.source));
+    const labels = [...hit.record.severity, ...advisory.severity].filter((s) => s.type === 'LABEL');
+    const distroLabels = labels.filter((s) => DISTRO_LABEL_SOURCES.has(s.source ?? '') || key.distro);
+    const { severity, source } = decideSeverity({
+      distro: key.distro,
+      distroLabels,
+      cvss: [...cvss, ...otherCvss],
+      otherLabels: [...labels, ...others.flatMap((other) => other.severity.filter((s) => s.type === 'LABEL'))],
+    });
+    const { id, aliases } = primaryId(advisory);
+    const findingPackage: FindingPackage = {
+      id: pkg.id,
+      type: pkg.type,
+      name: pkg.name,
+      version: pkg.version,
+      purl: pkg.purl,
+      source: pkg.source,
+      locations: pkg.locations,
+    };
+    const describing = advisory.summary || advisory.details ? advisory : (others.find((o) => o.summary) ?? advisory);
+    return {
+      id,
+      aliases,
+      package: findingPackage,
+      installedVersion: key.version,
+      fixedVersions: hit.record.fixed,
+      status: hit.status,
+      severity,
+      severitySource: source,
+      cvss: [...cvss, ...otherCvss],
+      title: describing.summary,
+      description: describing.details,
+      primaryUrl: advisory.url ?? advisory.references[0]?.url,
+      references: advisory.references.map((ref) => ref.url),
+      published: advisory.published,
+      modified: advisory.modified,
+      dataSource: advisory.source,
+      ecosystem: key.ecosystem,
+    };
+  }
+
+  return {
+    match(catalog: { readonly os: OsInfo | undefined; readonly packages: readonly Package[] }): MatchResult {
+      const notes: string[] = [];
+      const findings = new Map<string, Finding>();
+      let osUnmatched = 0;
+      for (const pkg of catalog.packages) {
+        if (pkg.ownedBy && !options.includeOsOwned) continue;
+        const key = lookupKey(pkg, catalog.os);
+        if (!key) {
+          if (pkg.type === 'deb' || pkg.type === 'apk' || pkg.type === 'rpm') osUnmatched += 1;
+          continue;
+        }
+        for (const hit of hitsFor(key)) {
+          const finding = toFinding(pkg, key, hit);
+          // One finding per package and vulnerability, whichever feeds reported it.
+          const dedupe = `${pkg.id}\0${finding.id}`;
+          const existing = findings.get(dedupe);
+          if (!existing) findings.set(dedupe, finding);
+          else findings.set(dedupe, { ...existing, aliases: [...new Set([...existing.aliases, ...finding.aliases, finding.id])].filter((a) => a !== existing.id).sort() });
+        }
+      }
+      if (osUnmatched > 0) {
+        notes.push(`${osUnmatched} OS packages not matched: the distribution release (${catalog.os ? `${catalog.os.id} ${catalog.os.versionId ?? '?'}` : 'unknown'}) has no advisory feed`);
+      }
+      for (const [note, count] of problems) notes.push(count > 1 ? `${note} (${count} times)` : note);
+      problems.clear();
+      return { findings: [...findings.values()], notes };
+    },
+  };
+}
+
+export type Matcher = ReturnType<typeof createMatcher>;

@@ -1,0 +1,71 @@
+import { fromVector } from 'ae-cvss-calculator';
+import type { Severity as FeedSeverity } from '../vulndb/index.js';
+import type { Severity } from '../rules/index.js';
+import type { CvssScore } from './finding.js';
+
+/** CVSS base score bands (FIRST, v3.x and v4.0; v2 uses the same bands here). */
+export function severityOfScore(score: number): Severity {
+  if (score >= 9) return 'CRITICAL';
+  if (score >= 7) return 'HIGH';
+  if (score >= 4) return 'MEDIUM';
+  if (score > 0) return 'LOW';
+  return 'UNKNOWN';
+}
+
+const LABELS: Readonly<Record<string, Severity>> = {
+  critical: 'CRITICAL',
+  high: 'HIGH',
+  important: 'HIGH',
+  moderate: 'MEDIUM',
+  medium: 'MEDIUM',
+  low: 'LOW',
+  negligible: 'LOW',
+  unimportant: 'LOW',
+};
+
+/** A feed's qualitative label (`MODERATE`, Debian `unimportant`, Red Hat `Important`) as a severity. */
+export function severityOfLabel(label: string): Severity | undefined {
+  return LABELS[label.trim().toLowerCase().replace(/\*+$/, '')];
+}
+
+/** Computes every CVSS vector's base score with a maintained calculator (invalid vectors are dropped). */
+export function cvssScores(severities: readonly FeedSeverity[], source: string): CvssScore[] {
+  const out: CvssScore[] = [];
+  for (const severity of severities) {
+    if (severity.type === 'LABEL') continue;
+    const vector = fromVector(severity.score);
+    if (!vector) continue;
+    const scores = vector.calculateScores();
+    const version = vector.getVectorName().replace(/^CVSS:/, '');
+    out.push({ version, vector: severity.score, score: scores.base ?? scores.overall, source: severity.source ?? source });
+  }
+  return out;
+}
+
+const VERSION_RANK: Readonly<Record<string, number>> = { '4.0': 4, '3.1': 3, '3.0': 2, '2.0': 1 };
+
+/**
+ * Decides one severity, documented in match/README.md: for distro packages the distribution's own
+ * rating wins (it knows how the package is built and used there); otherwise, and when a distro has
+ * no rating, the newest CVSS version's base score; then any other feed's label; else UNKNOWN.
+ */
+export function decideSeverity(input: {
+  readonly distro: boolean;
+  readonly distroLabels: readonly FeedSeverity[];
+  readonly cvss: readonly CvssScore[];
+  readonly otherLabels: readonly FeedSeverity[];
+}): { severity: Severity; source: string } {
+  if (input.distro) {
+    for (const label of input.distroLabels) {
+      const severity = label.type === 'LABEL' ? severityOfLabel(label.score) : undefined;
+      if (severity) return { severity, source: label.source ?? 'distro' };
+    }
+  }
+  const newest = [...input.cvss].sort((a, b) => (VERSION_RANK[b.version] ?? 0) - (VERSION_RANK[a.version] ?? 0) || b.score - a.score)[0];
+  if (newest) return { severity: severityOfScore(newest.score), source: `cvss:${newest.version}` };
+  for (const label of [...input.distroLabels, ...input.otherLabels]) {
+    const severity = label.type === 'LABEL' ? severityOfLabel(label.score) : undefined;
+    if (severity) return { severity, source: label.source ?? 'label' };
+  }
+  return { severity: 'UNKNOWN', source: 'none' };
+}

@@ -1,0 +1,32 @@
+import { PackageURL } from 'packageurl-js';
+import type { PackageRecord, PackageType } from '../catalog/index.js';
+
+const TYPES = new Set<PackageType>(['deb', 'apk', 'rpm', 'npm', 'pypi', 'golang', 'maven', 'gem', 'cargo', 'nuget', 'composer']);
+
+/** What a purl says about a package, or undefined for purl types Lockyard does not match. */
+export function recordFromPurl(purl: string): { record: PackageRecord; distro: string | undefined } | undefined {
+  let parsed: PackageURL;
+  try {
+    parsed = PackageURL.fromString(purl);
+  } catch {
+    return undefined;
+  }
+  const type = parsed.type as PackageType;
+  if (!TYPES.has(type) || !parsed.version) return undefined;
+  const qualifiers = (parsed.qualifiers ?? {}) as Record<string, string>;
+  const upstream = qualifiers['upstream'];
+  const epoch = qualifiers['epoch'] ? Number(qualifiers['epoch']) : undefined;
+  const isOs = type === 'deb' || type === 'apk' || type === 'rpm';
+  // `upstream` may be `name` or `name@version` (Syft writes the source version there for debs).
+  const [sourceName, sourceVersion] = upstream ? upstream.split('@') : [];
+  const record: PackageRecord = {
+    type,
+    name: parsed.name,
+    version: parsed.version,
+    ...(parsed.namespace && !isOs ? { namespace: parsed.namespace } : {}),
+    ...(qualifiers['arch'] ? { arch: qualifiers['arch'] } : {}),
+    ...(epoch !== undefined && Number.isFinite(epoch) ? { epoch } : {}),
+    ...(isOs && sourceName ? { source: { name: sourceName, version: sourceVersion ?? parsed.version } } : {}),
+  };
+  return { record, distro: qualifiers['distro'] };
+}

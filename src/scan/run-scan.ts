@@ -1,0 +1,121 @@
+import { join } from 'node:path';
+import type { CatalogProgress, LocatedFileFinding } from '../catalog/index.js';
+import { createMatcher, type Finding } from '../match/index.js';
+import { checkImage, type ImageCheckFinding } from '../misconfig/index.js';
+import type { PlatformSpec, RegistryOptions } from '../oci/index.js';
+import type { Severity } from '../rules/index.js';
+import { openVulnDb, type VulnDb } from '../vulndb/index.js';
+import { applyFilters, countBySeverity, evaluateGate } from './gate.js';
+import { readIgnoreFile, ScanConfigError } from './ignore-file.js';
+import { loadTarget } from './load-target.js';
+import type { DbInfo, ScanReport, Scanner, Suppressible } from '../report/index.js';
+import { expiredEntries, suppressMisconfigurations, suppressSecrets, suppressVulnerabilities, type SuppressionRules } from './suppress.js';
+import { readVex } from './vex.js';
+
+export interface ScanOptions {
+  readonly dataDir: string;
+  readonly dbPath?: string | undefined;
+  readonly scanners: readonly Scanner[];
+  readonly severities?: readonly Severity[] | undefined;
+  readonly ignoreUnfixed?: boolean | undefined;
+  readonly failOn?: Severity | undefined;
+  readonly ignoreFile?: string | undefined;
+  readonly vex?: readonly string[] | undefined;
+  readonly includeOsOwned?: boolean | undefined;
+  /** Warn when the database is older than this; with requireFreshDb, fail. */
+  readonly maxDbAgeHours: number;
+  readonly requireFreshDb?: boolean | undefined;
+  readonly maxImageAgeDays: number;
+  readonly platform?: PlatformSpec | undefined;
+  readonly registry?: RegistryOptions | undefined;
+  readonly noCache?: boolean | undefined;
+  readonly maxLayerBytes?: number | undefined;
+  readonly onProgress?: ((event: CatalogProgress) => void) | undefined;
+  readonly now?: Date | undefined;
+}
+
+/** Where `db build` and `db update` put the database by default. */
+export function defaultVulnDbPath(dataDir: string): string {
+  return join(dataDir, 'vulndb', 'lockyard.db');
+}
+
+function checkFreshness(db: VulnDb, options: ScanOptions, now: Date, warnings: string[]): DbInfo {
+  const status = db.status();
+  const ageHours = (now.getTime() - Date.parse(status.builtAt)) / 3_600_000;
+  if (ageHours > options.maxDbAgeHours) {
+    const message = `vulnerability database ${db.path} was built ${Math.floor(ageHours)} hours ago (limit ${options.maxDbAgeHours}): update it with 'lockyard db update'`;
+    if (options.requireFreshDb) throw new ScanConfigError('DB_STALE', message);
+    warnings.push(message);
+  }
+  return { path: db.path, builtAt: status.builtAt, ageHours: Math.round(ageHours * 10) / 10, sources: status.sources.map((s) => s.kind) };
+}
+
+async function suppressionRules(options: ScanOptions, now: Date): Promise<SuppressionRules> {
+  const ignore = options.ignoreFile ? (await readIgnoreFile(options.ignoreFile)).map((entry) => ({ entry, source: options.ignoreFile ?? '' })) : [];
+  const vex = (await Promise.all((options.vex ?? []).map((path) => readVex(path)))).flat();
+  return { ignore, vex, now };
+}
+
+/**
+ * The scan workflow, as named steps: load the target (image or SBOM) -> open and check the
+ * database -> match -> secrets and image checks -> suppress (ignore file, VEX) -> filter
+ * (--severity, --ignore-unfixed) -> gate (--fail-on).
+ */
+export async function runScan(target: string, options: ScanOptions): Promise<ScanReport> {
+  const now = options.now ?? new Date();
+  const rules = await suppressionRules(options, now);
+  const { catalog, type } = await loadTarget(target, options);
+  const warnings: string[] = [...expiredEntries(rules)];
+
+  let vulnerabilities: Finding[] = [];
+  let db: DbInfo | undefined;
+  if (options.scanners.includes('vuln')) {
+    const vulnDb = openVulnDb(options.dbPath ?? defaultVulnDbPath(options.dataDir));
+    try {
+      db = checkFreshness(vulnDb, options, now, warnings);
+      const result = createMatcher(vulnDb, { includeOsOwned: options.includeOsOwned ?? false }).match(catalog);
+      vulnerabilities = result.findings;
+      warnings.push(...result.notes);
+    } finally {
+      vulnDb.close();
+    }
+  }
+  const secrets: LocatedFileFinding[] = options.scanners.includes('secret') ? catalog.findings.filter((f) => f.kind === 'secret') : [];
+  const misconfigurations: ImageCheckFinding[] =
+    options.scanners.includes('misconfig') && type === 'image' ? checkImage({ catalog, now, maxImageAgeDays: options.maxImageAgeDays }) : [];
+
+  const filters = { severities: options.severities, ignoreUnfixed: options.ignoreUnfixed };
+  const vulns = applyFilters(suppressVulnerabilities(vulnerabilities, rules), filters);
+  const secretsKept = applyFilters(suppressSecrets(secrets, rules), { severities: options.severities });
+  const misconfigKept = applyFilters(suppressMisconfigurations(misconfigurations, rules), { severities: options.severities });
+  const suppressed = [...vulns.kept, ...secretsKept.kept, ...misconfigKept.kept].filter((f: Suppressible<object>) => f.suppressed).length;
+
+  const gate = evaluateGate(
+    [
+      ...vulns.kept.map((f) => ({ ...f, label: `${f.id} in ${f.package.name} ${f.package.version}` })),
+      ...secretsKept.kept.map((f) => ({ ...f, label: `secret ${f.ruleId} in ${f.path}` })),
+      ...misconfigKept.kept.map((f) => ({ ...f, label: `${f.ruleId} ${f.title}` })),
+    ],
+    options.failOn,
+  );
+  return {
+    schemaVersion: 1,
+    artifact: { name: catalog.image.name, type, image: catalog.image, os: catalog.os, distroless: catalog.distroless },
+    scanners: options.scanners,
+    db,
+    packages: catalog.packages,
+    vulnerabilities: vulns.kept,
+    secrets: secretsKept.kept,
+    misconfigurations: misconfigKept.kept,
+    summary: {
+      vulnerabilities: countBySeverity(vulns.kept),
+      secrets: countBySeverity(secretsKept.kept),
+      misconfigurations: countBySeverity(misconfigKept.kept),
+      suppressed,
+      filtered: vulns.filtered + secretsKept.filtered + misconfigKept.filtered,
+      packages: catalog.packages.length,
+    },
+    gate,
+    warnings: [...warnings, ...catalog.warnings],
+  };
+}
