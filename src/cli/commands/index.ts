@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { sbomCommand } from './sbom.js';
+import { scanCommand } from './scan.js';
 import { serverCommand } from './server.js';
 import { registryCommand } from './registry.js';
 
 /** Every CLI command, explicitly, in help order. */
-export const commands: readonly ((context: CliContext) => Command)[] = [sbomCommand, serverCommand, registryCommand];
+export const commands: readonly ((context: CliContext) => Command)[] = [sbomCommand, scanCommand, serverCommand, registryCommand];
