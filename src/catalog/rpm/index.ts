@@ -4,6 +4,7 @@ import { readHashDb } from './bdb/read-hash-db.js';
 import type { DbBlobs } from './db-blobs.js';
 import { parseHeader } from './header/parse-header.js';
 import { headerToPackage } from './header/to-package.js';
+import { parseManifest } from './manifest/parse-manifest.js';
 import { readNdb } from './ndb/read-ndb.js';
 import { readSqliteDb } from './sqlite/read-sqlite.js';
 
@@ -13,6 +14,7 @@ export { parseSourceRpm } from './header/source-rpm.js';
 export { readHashDb } from './bdb/read-hash-db.js';
 export { readNdb } from './ndb/read-ndb.js';
 export { readSqliteDb } from './sqlite/read-sqlite.js';
+export { parseManifest } from './manifest/parse-manifest.js';
 
 type Backend = (file: Buffer) => DbBlobs;
 
@@ -25,6 +27,9 @@ const DATABASES: ReadonlyMap<string, Backend> = new Map<string, Backend>([
   ['var/lib/rpm/rpmdb.sqlite', readSqliteDb],
   ['usr/lib/sysimage/rpm/rpmdb.sqlite', readSqliteDb],
 ]);
+
+/** The package list of CBL-Mariner / Azure Linux distroless images, which have no rpmdb. */
+const MANIFEST = 'var/lib/rpmmanifest/container-manifest-2';
 
 /** One database can hold thousands of damaged entries; the first few say enough. */
 const MAX_WARNINGS = 20;
@@ -59,7 +64,10 @@ export function packagesFromBlobs(blobs: readonly Buffer[]): {
   return { packages, warnings };
 }
 
-/** Installed rpm packages, read straight from the rpm database files (no rpm binary, no libdb). */
+/**
+ * Installed rpm packages, read straight from the rpm database files (no rpm binary, no libdb),
+ * or from the package manifest of CBL-Mariner distroless images.
+ */
 export const rpmCataloger = defineCataloger({
   id: 'rpm',
   displayName: 'rpm database (Berkeley DB, NDB, SQLite)',
@@ -71,8 +79,15 @@ export const rpmCataloger = defineCataloger({
   ],
   packageTypes: ['rpm'],
   version: 1,
-  claims: (file: FileHeader) => DATABASES.has(file.path),
+  claims: (file: FileHeader) => DATABASES.has(file.path) || file.path === MANIFEST,
   parse(file): ParseResult {
+    if (file.path === MANIFEST) {
+      const manifest = parseManifest(file.content.toString('utf8'));
+      const warnings = capped(manifest.warnings);
+      return warnings.length > 0
+        ? { packages: manifest.packages, warnings }
+        : { packages: manifest.packages };
+    }
     const backend = DATABASES.get(file.path);
     if (!backend) return {};
     const db = backend(file.content);

@@ -27,6 +27,10 @@ const debianBdbs = existsSync(GO_RPMDB_DEB)
   : [];
 
 runCatalogerContract(rpmCataloger, [
+  {
+    path: 'var/lib/rpmmanifest/container-manifest-2',
+    content: await fixture('syft', 'container-manifest-2'),
+  },
   { path: 'var/lib/rpm/Packages', content: await fixture('go-rpmdb', 'libuuid', 'Packages') },
   {
     path: 'var/lib/rpm/Packages.db',
@@ -139,6 +143,37 @@ describe('NDB rpmdb (SUSE): not readable by Debian’s rpm, so checked through r
     const glibc = result.packages?.find((p) => p.name === 'glibc');
     expect(glibc).toMatchObject({ version: '2.31-9.3.2', arch: 'x86_64' });
     expect(glibc?.metadata?.['vendor']).toBe('SUSE LLC <https://www.suse.com/>');
+  });
+});
+
+describe('CBL-Mariner distroless package manifest', () => {
+  it('reads every line: name, version-release, epoch, arch, source rpm', async () => {
+    const text = await fixture('syft', 'container-manifest-2');
+    const result = await parse('var/lib/rpmmanifest/container-manifest-2', text);
+    const lineCount = text
+      .toString('utf8')
+      .split('\n')
+      .filter((line) => line.trim() !== '').length;
+    expect(result.packages).toHaveLength(lineCount);
+    expect(result.warnings).toBeUndefined();
+    expect(result.packages?.find((p) => p.name === 'vim')).toMatchObject({
+      version: '9.0-1.cm2',
+      epoch: 2,
+      arch: 'x86_64',
+      source: { name: 'vim', version: '9.0-1.cm2' },
+    });
+    expect(result.packages?.find((p) => p.name === 'glibc')?.epoch).toBeUndefined();
+  });
+
+  it('reports lines that are not ten tab-separated columns', async () => {
+    const result = await parse(
+      'var/lib/rpmmanifest/container-manifest-2',
+      Buffer.from('vim 9.0-1.cm2\n'),
+    );
+    expect(result).toEqual({
+      packages: [],
+      warnings: ['line 1: expected 10 tab-separated columns with a name and version'],
+    });
   });
 });
 
