@@ -1,0 +1,23 @@
+export { VulnDbError, type VulnDbErrorCode } from './errors.js';
+export type {
+  Advisory,
+  AffectedPackage,
+  AffectedRecord,
+  AffectedStatus,
+  EventKind,
+  RangeEvent,
+  RangeType,
+  Reference,
+  Severity,
+  SeverityType,
+  StoredAdvisory,
+  VersionRange,
+} from './model.js';
+export { AFFECTED_STATUSES, advisorySchema } from './model.js';
+export { canonicalEcosystem, packageKey } from './normalize.js';
+export type { AdvisorySource, ImportSink, SourceInput, RecordOrigin, DefaultFeed } from './source.js';
+export { advisorySources } from './api.js';
+export { buildVulnDb, parseSourceSpec, resolveSource, type BuildInput, type BuildOptions, type BuildProgress, type BuildSummary } from './build.js';
+export type { SourceRow } from './db/writer.js';
+export { openVulnDb, type VulnDb, type VulnDbStatus, type SourceStatus } from './db/reader.js';
+export { SCHEMA_VERSION } from './db/schema.js';
