@@ -13,6 +13,8 @@ export interface ZipEntrySpec {
   readonly method?: 0 | 8;
   /** Overrides the uncompressed size written to both headers (a lying zip bomb). */
   readonly declaredSize?: number;
+  /** Sets the "encrypted" flag (bit 0) without encrypting anything. */
+  readonly encrypted?: boolean;
 }
 
 const DOS_DATE = ((2024 - 1980) << 9) | (1 << 5) | 1;
@@ -28,10 +30,11 @@ export function buildZip(entries: readonly ZipEntrySpec[]): Buffer {
     const data = method === 8 ? deflateRawSync(raw) : raw;
     const size = entry.declaredSize ?? raw.length;
     const crc = crc32(raw);
+    const flags = 0x0800 | (entry.encrypted ? 1 : 0); // UTF-8 names
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(0x0800, 6); // UTF-8 names
+    local.writeUInt16LE(flags, 6);
     local.writeUInt16LE(method, 8);
     local.writeUInt16LE(0, 10);
     local.writeUInt16LE(DOS_DATE, 12);
@@ -45,7 +48,7 @@ export function buildZip(entries: readonly ZipEntrySpec[]): Buffer {
     central.writeUInt32LE(0x02014b50, 0);
     central.writeUInt16LE(0x031e, 4); // made by: UNIX, 3.0
     central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(0x0800, 8);
+    central.writeUInt16LE(flags, 8);
     central.writeUInt16LE(method, 10);
     central.writeUInt16LE(0, 12);
     central.writeUInt16LE(DOS_DATE, 14);
