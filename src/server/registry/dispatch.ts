@@ -55,7 +55,7 @@ export async function dispatch(ctx: RegistryContext, request: FastifyRequest, re
   const query = request.query as Query;
   switch (route.kind) {
     case 'base':
-      await reply.code(200).header('Content-Type', 'application/json').send('{}');
+      await reply.code(200).header('Content-Type', 'application/json').send(Buffer.from('{}'));
       return;
     case 'catalog':
       return listCatalog(ctx, query, reply);

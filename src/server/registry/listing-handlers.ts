@@ -35,7 +35,7 @@ async function sendPage(reply: FastifyReply, body: object, link: string | undefi
   const text = JSON.stringify(body);
   reply.code(200).headers({ 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
   if (link) reply.header('Link', link);
-  await reply.send(text);
+  await reply.send(Buffer.from(text));
 }
 
 export async function listTags(ctx: RegistryContext, name: string, query: Query, reply: FastifyReply): Promise<void> {
@@ -77,5 +77,5 @@ export async function listReferrers(ctx: RegistryContext, name: string, digestTe
   const text = JSON.stringify(body);
   reply.code(200).headers({ 'Content-Type': MediaType.ociIndex, 'Content-Length': Buffer.byteLength(text) });
   if (artifactType !== undefined) reply.header('OCI-Filters-Applied', 'artifactType');
-  await reply.send(text);
+  await reply.send(Buffer.from(text));
 }

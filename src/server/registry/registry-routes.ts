@@ -20,17 +20,17 @@ function sendError(ctx: RegistryContext, error: unknown, request: FastifyRequest
     void reply
       .code(mapped.status)
       .headers({ ...mapped.headers, 'Content-Type': 'application/json' })
-      .send(errorBody(mapped));
+      .send(Buffer.from(errorBody(mapped)));
     return;
   }
   if (isFastifyError(error) && error.statusCode !== undefined && error.statusCode < 500) {
     const wire = new RegistryError('UNSUPPORTED', error.message, { status: error.statusCode });
-    void reply.code(wire.status).header('Content-Type', 'application/json').send(errorBody(wire));
+    void reply.code(wire.status).header('Content-Type', 'application/json').send(Buffer.from(errorBody(wire)));
     return;
   }
   if (request.raw.destroyed || reply.raw.destroyed) return;
   ctx.logger.error({ method: request.method, err: error }, 'registry request failed');
-  void reply.code(500).header('Content-Type', 'application/json').send(INTERNAL);
+  void reply.code(500).header('Content-Type', 'application/json').send(Buffer.from(INTERNAL));
 }
 
 /**
