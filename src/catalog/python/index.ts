@@ -1,36 +1,71 @@
 import { defineCataloger, type Cataloger, type ParseResult } from '../cataloger.js';
 import { parseCoreMetadata } from './installed.js';
-import { isInstalledMetadata } from './paths.js';
+import type { PythonLockOptions } from './lock-record.js';
+import { isInstalledMetadata, pythonLockfile } from './paths.js';
+import { parsePipfileLock } from './pipfile-lock.js';
+import { parseRequirements } from './requirements.js';
+import { parsePoetryLock, parseUvLock } from './toml-locks.js';
 
 export { parseCoreMetadata } from './installed.js';
 export { normalizePythonName, parseHeaders } from './core-metadata.js';
 export { licenseFromClassifier } from './classifiers.js';
-export { isInstalledMetadata } from './paths.js';
+export { isInstalledMetadata, pythonLockfile } from './paths.js';
+export { parseRequirements } from './requirements.js';
+export { parsePipfileLock } from './pipfile-lock.js';
+export { parsePoetryLock, parseUvLock } from './toml-locks.js';
 
-/** Larger than any real METADATA (a huge long description is ~1 MiB): not read. */
-const MAX_METADATA_BYTES = 8 * 1024 * 1024;
+/** Larger than any real METADATA or lockfile: not read. */
+const MAX_BYTES = 16 * 1024 * 1024;
+
+export interface PythonCatalogerOptions {
+  /** Report lockfile packages that only development groups need (default false). */
+  readonly includeDev?: boolean;
+}
+
+function parsePythonFile(path: string, text: string, options: PythonLockOptions): ParseResult {
+  switch (pythonLockfile(path)) {
+    case 'requirements.txt':
+      return parseRequirements(text);
+    case 'Pipfile.lock':
+      return parsePipfileLock(text, options);
+    case 'poetry.lock':
+      return parsePoetryLock(text, options);
+    case 'uv.lock':
+      return parseUvLock(text, options);
+    case undefined:
+      return parseCoreMetadata(text);
+  }
+}
 
 /**
- * Installed Python distributions from their core metadata: `*.dist-info/METADATA` (wheels),
- * `*.egg-info/PKG-INFO` and single-file `*.egg-info` (setuptools, distutils). See README.md.
+ * Python packages: installed distributions from their core metadata (`*.dist-info/METADATA`,
+ * `*.egg-info/PKG-INFO`, single-file `*.egg-info`) and declared ones from requirements.txt,
+ * Pipfile.lock, poetry.lock and uv.lock. See README.md.
  */
-export const pythonCataloger: Cataloger = defineCataloger({
-  id: 'python',
-  displayName: 'Python packages (dist-info, egg-info)',
-  urls: [
-    'https://packaging.python.org/en/latest/specifications/core-metadata/',
-    'https://packaging.python.org/en/latest/specifications/recording-installed-packages/',
-    'https://peps.python.org/pep-0503/#normalized-names',
-  ],
-  packageTypes: ['pypi'],
-  version: 1,
-  claims: (file) => isInstalledMetadata(file.path),
-  parse(file): ParseResult {
-    if (file.content.length > MAX_METADATA_BYTES) return { warnings: [`metadata larger than ${MAX_METADATA_BYTES} bytes, not read`] };
-    try {
-      return parseCoreMetadata(file.content.toString('utf8'));
-    } catch (error) {
-      return { warnings: [`could not parse: ${error instanceof Error ? error.message : String(error)}`] };
-    }
-  },
-});
+export function createPythonCataloger(options: PythonCatalogerOptions = {}): Cataloger {
+  const lockOptions: PythonLockOptions = { includeDev: options.includeDev ?? false };
+  return defineCataloger({
+    id: 'python',
+    displayName: 'Python packages (dist-info, egg-info, requirements, Pipfile, poetry, uv)',
+    urls: [
+      'https://packaging.python.org/en/latest/specifications/core-metadata/',
+      'https://packaging.python.org/en/latest/specifications/recording-installed-packages/',
+      'https://peps.python.org/pep-0503/#normalized-names',
+      'https://pip.pypa.io/en/stable/reference/requirements-file-format/',
+      'https://docs.astral.sh/uv/concepts/projects/layout/#the-lockfile',
+    ],
+    packageTypes: ['pypi'],
+    version: 1,
+    claims: (file) => isInstalledMetadata(file.path) || pythonLockfile(file.path) !== undefined,
+    parse(file): ParseResult {
+      if (file.content.length > MAX_BYTES) return { warnings: [`larger than ${MAX_BYTES} bytes, not read`] };
+      try {
+        return parsePythonFile(file.path, file.content.toString('utf8'), lockOptions);
+      } catch (error) {
+        return { warnings: [`could not parse: ${error instanceof Error ? error.message : String(error)}`] };
+      }
+    },
+  });
+}
+
+export const pythonCataloger: Cataloger = createPythonCataloger();

@@ -1,4 +1,4 @@
-/** Path tests for Python files; plain `endsWith` checks because `claims()` sees every layer entry. */
+/** Path tests for Python files; plain string checks because `claims()` sees every layer entry. */
 
 /** An installed distribution's metadata: `*.dist-info/METADATA`, `*.egg-info/PKG-INFO`, `EGG-INFO/PKG-INFO`. */
 export function isInstalledMetadata(path: string): boolean {
@@ -11,4 +11,20 @@ export function isInstalledMetadata(path: string): boolean {
   }
   // distutils writes a single `name-version-pyX.Y.egg-info` file instead of a folder.
   return path.endsWith('.egg-info');
+}
+
+export type PythonLockfile = 'requirements.txt' | 'Pipfile.lock' | 'poetry.lock' | 'uv.lock';
+const LOCKFILES: readonly PythonLockfile[] = ['requirements.txt', 'Pipfile.lock', 'poetry.lock', 'uv.lock'];
+
+/**
+ * A project's lockfile. One inside site-packages/dist-packages came with an installed
+ * distribution (its own test data or build inputs), not with this install.
+ */
+export function pythonLockfile(path: string): PythonLockfile | undefined {
+  for (const name of LOCKFILES) {
+    if (!path.endsWith(name)) continue;
+    if (path.length !== name.length && path.charCodeAt(path.length - name.length - 1) !== 0x2f) return undefined;
+    return path.includes('site-packages/') || path.includes('dist-packages/') ? undefined : name;
+  }
+  return undefined;
 }

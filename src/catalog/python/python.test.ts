@@ -7,6 +7,8 @@ import { licenseFromClassifier, normalizePythonName, pythonCataloger } from './i
 
 const fixturePath = (...parts: readonly string[]): string => sharedFixture('pkgdb', 'python', ...parts);
 const fixture = (...parts: readonly string[]): Promise<Buffer> => readFile(fixturePath(...parts));
+/** Debian's interpreter, where apt's python3-packaging lives (a pyenv shim may shadow `python3`). */
+const PYTHON = '/usr/bin/python3';
 const header = (path: string, size = 100) => ({ path, type: 'file' as const, mode: 0o644, size });
 
 /** Each real metadata file, and the image path it is placed at for the tests. */
@@ -46,7 +48,7 @@ function pythonReads(paths: readonly string[]): PythonView[] {
     '    out.append({"name": canonicalize_name(m["Name"]), "version": m["Version"], "license": m["License"], "expression": m["License-Expression"]})',
     'print(json.dumps(out))',
   ].join('\n');
-  return JSON.parse(execFileSync('python3', ['-c', script, ...paths], { encoding: 'utf8' })) as PythonView[];
+  return JSON.parse(execFileSync(PYTHON, ['-c', script, ...paths], { encoding: 'utf8' })) as PythonView[];
 }
 
 runCatalogerContract(
@@ -94,7 +96,7 @@ describe('python installed metadata against CPython', () => {
 
   it('normalizes names as PEP 503 does', () => {
     const names = ['Flask', 'zope.interface', 'typing_extensions', 'A__B--C..d', 'ruamel.yaml.clib'];
-    const expected = execFileSync('python3', ['-c', 'import sys\nfrom packaging.utils import canonicalize_name as c\nprint("\\n".join(c(n) for n in sys.argv[1:]))', ...names], { encoding: 'utf8' });
+    const expected = execFileSync(PYTHON, ['-c', 'import sys\nfrom packaging.utils import canonicalize_name as c\nprint("\\n".join(c(n) for n in sys.argv[1:]))', ...names], { encoding: 'utf8' });
     expect(names.map(normalizePythonName)).toEqual(expected.trim().split('\n'));
   });
 
