@@ -11,7 +11,7 @@ import { api, apk } from './index.js';
 // (rows used verbatim, as [a, b, expected]) and its version.c rules.
 runVersioningContract(apk, {
   valid: ['1.36.1-r29', '3.0.8-r0', '2.4.1_p20220330-r1', '0.4.0_git20220602-r0', '1.0_alpha_pre2', '2.12r-r4', '006'],
-  invalid: ['', '1.0-1', '1.0_foo', '1.0bc', '1.2.A', 'A1', '1.0_rc1.2', '1.0 ', '1.0-r1.2', '1..0'],
+  invalid: ['', '1.0-1', '1.0_foo', '1.0bc', '1.2.A', 'A1', '1.0_rc1.2', '1.0 ', '1.0-r1.2', '1.0-r1_p1'],
   ordered: [
     ['0.1.1_alpha_pre2'],
     ['0.1.1_alpha'],
