@@ -21,3 +21,6 @@ export { buildVulnDb, parseSourceSpec, resolveSource, type BuildInput, type Buil
 export type { SourceRow } from './db/writer.js';
 export { openVulnDb, type VulnDb, type VulnDbStatus, type SourceStatus } from './db/reader.js';
 export { SCHEMA_VERSION } from './db/schema.js';
+export { defaultVulnDbPath, parseDuration, checkFreshness, assertFresh, type Freshness } from './freshness.js';
+export { updateVulnDb, type UpdateOptions, type UpdateResult } from './update/update.js';
+export { defaultFeeds, parseFeedSpec, readFeedsFile, type FeedSpec } from './update/feeds.js';

@@ -4,6 +4,7 @@ import { sbomCommand } from './sbom.js';
 import { scanCommand } from './scan.js';
 import { serverCommand } from './server.js';
 import { registryCommand } from './registry.js';
+import { dbCommand } from './db.js';
 
 /** Every CLI command, explicitly, in help order. */
-export const commands: readonly ((context: CliContext) => Command)[] = [sbomCommand, scanCommand, serverCommand, registryCommand];
+export const commands: readonly ((context: CliContext) => Command)[] = [sbomCommand, scanCommand, serverCommand, registryCommand, dbCommand];
