@@ -7,6 +7,7 @@ import type { ParseResult } from '../cataloger.js';
 import { runCatalogerContract } from '../testing/cataloger-contract.js';
 import { parseSourceRpm, readNdb, rpmCataloger } from './index.js';
 import { rpmLine, rpmQa, rpmQaOfBlobs } from './testing/rpm-query.js';
+import { toBigEndianHashDb } from './testing/swap-endian.js';
 
 const fixture = (...parts: string[]): Promise<Buffer> =>
   readFile(sharedFixture('pkgdb', 'rpm', ...parts));
@@ -73,6 +74,16 @@ describe('Berkeley DB rpmdb, compared with rpm -qa (bdb_ro)', () => {
       expect(result.warnings).toBeUndefined();
     });
   }
+
+  it('reads a big-endian (s390x) database like rpm -qa does', async () => {
+    const db = toBigEndianHashDb(await fixture('go-rpmdb', 'centos7-plain', 'Packages'));
+    expect(db.readUInt32BE(12)).toBe(0x00061561);
+    const expected = rpmQa(db, 'bdb');
+    expect(expected).toHaveLength(144);
+    const result = await parse('var/lib/rpm/Packages', db);
+    expect(lines(result)).toEqual(expected);
+    expect(result.warnings).toBeUndefined();
+  });
 
   it('keeps the epoch apart from version-release', async () => {
     const epoch = await parse('var/lib/rpm/Packages', await fixture('scalibr', 'Packages_epoch'));
