@@ -36,7 +36,8 @@ export function parseStanzas(text: string, keep: ReadonlySet<string>): ParsedSta
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     const first = line.charCodeAt(0);
     const isContinuation = first === 0x20 || first === 0x09;
-    if (line.trim() === '') {
+    // Only a line that starts with whitespace can be blank-but-not-empty; trim nothing else.
+    if (line.length === 0 || (isContinuation && line.trim() === '')) {
       flush();
       continue;
     }
