@@ -1,4 +1,4 @@
-import { fromVector } from 'ae-cvss-calculator';
+import cvssCalculator from 'ae-cvss-calculator';
 import type { Severity as FeedSeverity } from '../vulndb/index.js';
 import type { Severity } from '../rules/index.js';
 import type { CvssScore } from './finding.js';
@@ -33,7 +33,7 @@ export function cvssScores(severities: readonly FeedSeverity[], source: string):
   const out: CvssScore[] = [];
   for (const severity of severities) {
     if (severity.type === 'LABEL') continue;
-    const vector = fromVector(severity.score);
+    const vector = cvssCalculator.fromVector(severity.score);
     if (!vector) continue;
     const scores = vector.calculateScores();
     const version = vector.getVectorName().replace(/^CVSS:/, '');
