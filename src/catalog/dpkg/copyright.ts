@@ -1,6 +1,7 @@
 import { parseStanzas } from './parse-stanzas.js';
 
-const LICENSE_FIELDS: ReadonlySet<string> = new Set(['format', 'license']);
+/** `Format-Specification` is the header of the pre-1.0 DEP-5 drafts, still found in old packages. */
+const LICENSE_FIELDS: ReadonlySet<string> = new Set(['format', 'format-specification', 'license']);
 
 /** Free-form copyright files name their licence by the file Debian ships it in. */
 const COMMON_LICENSE = /\/usr\/share\/common-licenses\/(?<name>[A-Za-z0-9][A-Za-z0-9.+_-]*)/gu;
@@ -21,7 +22,8 @@ export function licensesFromCopyright(text: string): string[] {
   const out: string[] = [];
   const seen = new Set<string>();
   const { stanzas } = parseStanzas(text, LICENSE_FIELDS);
-  if (stanzas[0]?.fields.has('format')) {
+  const header = stanzas[0]?.fields;
+  if (header?.has('format') || header?.has('format-specification')) {
     for (const stanza of stanzas) {
       const value = stanza.fields.get('license');
       if (value !== undefined) addUnique(out, seen, value.split('\n', 1)[0]?.trim() ?? '');

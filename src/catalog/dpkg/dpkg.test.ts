@@ -274,6 +274,20 @@ describe('file lists and copyright files', () => {
     expect(result.fileOwners).toEqual([{ type: 'deb', packageName: name, files: [], licenses }]);
   });
 
+  it('licences from a pre-1.0 DEP-5 draft (Format-Specification header)', async () => {
+    const text = [
+      'Format-Specification: http://svn.debian.org/wsvn/dep/web/deps/dep5.mdwn?op=file&rev=135',
+      'Name: zlib',
+      '',
+      'Files: *',
+      'Copyright: 1995-2010 Jean-loup Gailly and Mark Adler',
+      'License: Zlib',
+      '',
+    ].join('\n');
+    const result = await parse('usr/share/doc/zlib1g/copyright', text);
+    expect(result.fileOwners?.[0]?.licenses).toEqual(['Zlib']);
+  });
+
   it('licences from a free-form copyright file by its common-licenses reference', async () => {
     const text =
       "This is Debian bash.\n\nOn Debian systems, the complete text of the GNU General Public\nLicense version 3 can be found in `/usr/share/common-licenses/GPL-3'.\n";
