@@ -38,13 +38,14 @@ export function serverCommand(context: CliContext): Command {
       // JSON logs go to stderr; stdout carries only the lines a person or a test script reads.
       const logger = pino({ level: config.logLevel }, pino.destination({ fd: 2, sync: false }));
       const server = await startServer(config, dataDir, logger);
-      context.stdout.write(`lockyard server: listening on ${server.url}\n`);
       if (server.devTrustDir) {
         context.stdout.write(
           `lockyard server: development CA in ${server.devTrustDir}/ca.crt; trust it with skopeo --cert-dir ${server.devTrustDir}, ` +
             `or copy it to /etc/containers/certs.d/<host:port>/ca.crt for podman\n`,
         );
       }
+      // Last, so a script that waits for this line has everything printed before it.
+      context.stdout.write(`lockyard server: listening on ${server.url}\n`);
       await new Promise<void>((resolve) => {
         const stop = (): void => {
           process.off('SIGINT', stop);
