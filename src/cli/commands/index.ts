@@ -5,6 +5,7 @@ import { scanCommand } from './scan.js';
 import { serverCommand } from './server.js';
 import { registryCommand } from './registry.js';
 import { dbCommand } from './db.js';
+import { versionCommand } from './version.js';
 
 /** Every CLI command, explicitly, in help order. */
-export const commands: readonly ((context: CliContext) => Command)[] = [sbomCommand, scanCommand, serverCommand, registryCommand, dbCommand];
+export const commands: readonly ((context: CliContext) => Command)[] = [sbomCommand, scanCommand, serverCommand, registryCommand, dbCommand, versionCommand];
