@@ -193,6 +193,15 @@ describe('Berkeley DB: truncation, loops and absurd metadata', () => {
   });
 });
 
+describe('empty database files', () => {
+  it.each(['var/lib/rpm/Packages', 'var/lib/rpm/Packages.db', 'var/lib/rpm/rpmdb.sqlite'])(
+    'an empty %s means no packages, without a warning',
+    async (path) => {
+      expect(await parse(path, Buffer.alloc(0))).toEqual({ packages: [] });
+    },
+  );
+});
+
 describe('NDB: truncation and bad slots', () => {
   it('a truncated NDB file gives the blobs that are whole and warns for the rest', async () => {
     const full = await fixture('go-rpmdb', 'sle15-bci', 'Packages.db');

@@ -90,6 +90,8 @@ export const rpmCataloger = defineCataloger({
     }
     const backend = DATABASES.get(file.path);
     if (!backend) return {};
+    // Images that dropped the database sometimes leave an empty file in its place: no packages.
+    if (file.content.length === 0) return { packages: [] };
     const db = backend(file.content);
     if (db.error !== undefined) return { warnings: [db.error] };
     const { packages, warnings } = packagesFromBlobs(db.blobs);
