@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ParseResult } from '../cataloger.js';
 import type { PackageRecord } from '../types.js';
+import { describeCause } from '../../errors/index.js';
 
 const objectOf = z.record(z.string(), z.unknown());
 const library = z.object({ type: z.string() });
@@ -49,15 +50,23 @@ function readTargets(json: Record<string, unknown>): Map<string, TargetEntry> | 
 }
 
 /** The project nobody else depends on is the application; its dependencies are the direct ones. */
-function directIds(projects: readonly string[], targets: ReadonlyMap<string, TargetEntry>): Set<string> | undefined {
+function directIds(
+  projects: readonly string[],
+  targets: ReadonlyMap<string, TargetEntry>,
+): Set<string> | undefined {
   const referenced = new Set<string>();
   for (const entry of targets.values()) {
-    for (const [name, version] of Object.entries(entry.dependencies ?? {})) referenced.add(`${name.replace(/^runtimepack\./, '')}/${String(version)}`);
+    for (const [name, version] of Object.entries(entry.dependencies ?? {}))
+      referenced.add(`${name.replace(/^runtimepack\./, '')}/${String(version)}`);
   }
   const roots = projects.filter((id) => !referenced.has(id));
   if (roots.length !== 1 || roots[0] === undefined) return undefined;
   const root = targets.get(roots[0]);
-  return new Set(Object.entries(root?.dependencies ?? {}).map(([name, version]) => `${name.replace(/^runtimepack\./, '')}/${String(version)}`));
+  return new Set(
+    Object.entries(root?.dependencies ?? {}).map(
+      ([name, version]) => `${name.replace(/^runtimepack\./, '')}/${String(version)}`,
+    ),
+  );
 }
 
 /**
@@ -72,7 +81,7 @@ export function parseDepsJson(text: string): ParseResult {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    return { warnings: [`deps.json is not valid JSON: ${error instanceof Error ? error.message : String(error)}`] };
+    return { warnings: [`deps.json is not valid JSON: ${describeCause(error).split('\n')[0]}`] };
   }
   const top = objectOf.safeParse(json);
   if (!top.success) return { warnings: ['deps.json is not a JSON object'] };
@@ -85,10 +94,16 @@ export function parseDepsJson(text: string): ParseResult {
     const parsed = library.safeParse(value);
     const parts = splitKey(key);
     if (!parsed.success || !parts || !NUGET_ID.test(parts.name)) {
-      warnings.push(`libraries["${key.slice(0, 120)}"] skipped: ${parsed.success ? 'not "Name/Version"' : 'field "type" missing or not a string'}`);
+      warnings.push(
+        `libraries["${key.slice(0, 120)}"] skipped: ${parsed.success ? 'not "Name/Version"' : 'field "type" missing or not a string'}`,
+      );
       continue;
     }
-    candidates.push({ id: `${parts.name}/${parts.version}`, ...parts, kind: parsed.data.type.toLowerCase() });
+    candidates.push({
+      id: `${parts.name}/${parts.version}`,
+      ...parts,
+      kind: parsed.data.type.toLowerCase(),
+    });
   }
   const projects = candidates.filter((c) => c.kind === 'project').map((c) => c.id);
   const direct = targets ? directIds(projects, targets) : undefined;
@@ -100,7 +115,17 @@ export function parseDepsJson(text: string): ParseResult {
     // compile assets only): its assets were left out of the app (provided by the framework,
     // or a build-time-only package). Metapackages (dependencies only) and satellite resource
     // packages are kept: they are what the app was built with.
-    if (target && [target.runtime, target.runtimeTargets, target.native, target.resources, target.dependencies].every(isEmpty)) continue;
+    if (
+      target &&
+      [
+        target.runtime,
+        target.runtimeTargets,
+        target.native,
+        target.resources,
+        target.dependencies,
+      ].every(isEmpty)
+    )
+      continue;
     const metadata: Record<string, boolean> = {};
     if (direct) metadata['direct'] = direct.has(candidate.id);
     if (candidate.kind === 'runtimepack') metadata['runtimePack'] = true;

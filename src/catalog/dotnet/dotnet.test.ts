@@ -5,9 +5,11 @@ import { runCatalogerContract } from '../testing/cataloger-contract.js';
 import type { PackageRecord } from '../types.js';
 import { dotnetCataloger } from './index.js';
 
-const fixture = (...parts: string[]): Promise<Buffer> => readFile(sharedFixture('pkgdb', 'dotnet', ...parts));
+const fixture = (...parts: string[]): Promise<Buffer> =>
+  readFile(sharedFixture('pkgdb', 'dotnet', ...parts));
 const header = (path: string) => ({ path, type: 'file' as const, mode: 0o644, size: 100 });
-const ids = (records: readonly PackageRecord[] | undefined): string[] => (records ?? []).map((r) => `${r.name}@${r.version}`).sort();
+const ids = (records: readonly PackageRecord[] | undefined): string[] =>
+  (records ?? []).map((r) => `${r.name}@${r.version}`).sort();
 
 interface DepsJson {
   runtimeTarget: { name: string };
@@ -33,33 +35,51 @@ function depsExpected(content: Buffer): string[] {
 }
 
 runCatalogerContract(dotnetCataloger, [
-  { path: 'app/VulnApp.deps.json', content: await fixture('snyk-docker-plugin', 'VulnApp.deps.json') },
-  { path: 'app/ExampleApp1.deps.json', content: await fixture('trivy', 'self-contained.deps.json') },
+  {
+    path: 'app/VulnApp.deps.json',
+    content: await fixture('snyk-docker-plugin', 'VulnApp.deps.json'),
+  },
+  {
+    path: 'app/ExampleApp1.deps.json',
+    content: await fixture('trivy', 'self-contained.deps.json'),
+  },
   { path: 'src/app/packages.lock.json', content: await fixture('syft', 'packages.lock.json') },
 ]);
 
 describe('deps.json', () => {
-  it.each([['snyk-docker-plugin', 'VulnApp.deps.json'], ['syft', 'TestLibrary.deps.json'], ['syft', 'net8-app-single-file.deps.json'], ['trivy', 'self-contained.deps.json']])(
-    '%s/%s',
-    async (...parts) => {
-      const content = await fixture(...parts);
-      const result = await dotnetCataloger.parse({ ...header(`app/${parts[1]}`), content });
-      expect(result.warnings).toBeUndefined();
-      expect(ids(result.packages)).toEqual(depsExpected(content));
-    },
-  );
+  it.each([
+    ['snyk-docker-plugin', 'VulnApp.deps.json'],
+    ['syft', 'TestLibrary.deps.json'],
+    ['syft', 'net8-app-single-file.deps.json'],
+    ['trivy', 'self-contained.deps.json'],
+  ])('%s/%s', async (...parts) => {
+    const content = await fixture(...parts);
+    const result = await dotnetCataloger.parse({ ...header(`app/${parts[1]}`), content });
+    expect(result.warnings).toBeUndefined();
+    expect(ids(result.packages)).toEqual(depsExpected(content));
+  });
 
   it('drops packages the runtime target lists with no assets, keeps the app direct/indirect split', async () => {
-    const result = await dotnetCataloger.parse({ ...header('app/VulnApp.deps.json'), content: await fixture('snyk-docker-plugin', 'VulnApp.deps.json') });
+    const result = await dotnetCataloger.parse({
+      ...header('app/VulnApp.deps.json'),
+      content: await fixture('snyk-docker-plugin', 'VulnApp.deps.json'),
+    });
     // System.Runtime.CompilerServices.Unsafe/6.0.0 is `{}` under net8.0: the framework provides it.
     expect(ids(result.packages)).not.toContain('System.Runtime.CompilerServices.Unsafe@6.0.0');
-    expect(result.packages?.find((r) => r.name === 'AutoMapper')?.metadata).toEqual({ direct: true });
-    expect(result.packages?.find((r) => r.name === 'Microsoft.Extensions.Options')?.metadata).toEqual({ direct: false });
+    expect(result.packages?.find((r) => r.name === 'AutoMapper')?.metadata).toEqual({
+      direct: true,
+    });
+    expect(
+      result.packages?.find((r) => r.name === 'Microsoft.Extensions.Options')?.metadata,
+    ).toEqual({ direct: false });
   });
 
   it('reports the bundled runtime of a self-contained app under its NuGet name (as Trivy does)', async () => {
     // The SDK lists the runtime packs as dependencies of the app project itself: direct.
-    const result = await dotnetCataloger.parse({ ...header('app/ExampleApp1.deps.json'), content: await fixture('trivy', 'self-contained.deps.json') });
+    const result = await dotnetCataloger.parse({
+      ...header('app/ExampleApp1.deps.json'),
+      content: await fixture('trivy', 'self-contained.deps.json'),
+    });
     expect(result.packages?.map((r) => [r.name, r.version, r.metadata])).toEqual([
       ['Newtonsoft.Json', '13.0.1', { direct: true }],
       ['Microsoft.NETCore.App.Runtime.linux-x64', '8.0.0', { direct: true, runtimePack: true }],
@@ -68,47 +88,85 @@ describe('deps.json', () => {
   });
 
   it('warns on malformed documents and entries', async () => {
-    const parse = async (text: string) => dotnetCataloger.parse({ ...header('a.deps.json'), content: Buffer.from(text) });
+    const parse = async (text: string) =>
+      dotnetCataloger.parse({ ...header('a.deps.json'), content: Buffer.from(text) });
     expect((await parse('{')).warnings?.[0]).toMatch(/not valid JSON/);
-    expect((await parse('{"libraries": []}')).warnings).toEqual(['deps.json has no "libraries" object']);
-    const bad = await parse('{"libraries": {"NoVersion": {"type": "package"}, "A/1.0": {"type": 3}, "B/2.0": {"type": "package"}}}');
+    expect((await parse('{"libraries": []}')).warnings).toEqual([
+      'deps.json has no "libraries" object',
+    ]);
+    const bad = await parse(
+      '{"libraries": {"NoVersion": {"type": "package"}, "A/1.0": {"type": 3}, "B/2.0": {"type": "package"}}}',
+    );
     expect(ids(bad.packages)).toEqual(['B@2.0']);
-    expect(bad.warnings).toEqual(['libraries["NoVersion"] skipped: not "Name/Version"', 'libraries["A/1.0"] skipped: field "type" missing or not a string']);
+    expect(bad.warnings).toEqual([
+      'libraries["NoVersion"] skipped: not "Name/Version"',
+      'libraries["A/1.0"] skipped: field "type" missing or not a string',
+    ]);
   });
 });
 
 describe('packages.lock.json', () => {
   /** Independent reading: every non-Project dependency of every framework, name@resolved, once. */
   const lockExpected = (content: Buffer): string[] => {
-    const lock = JSON.parse(content.toString('utf8')) as { dependencies: Record<string, Record<string, { type: string; resolved: string }>> };
+    const lock = JSON.parse(content.toString('utf8')) as {
+      dependencies: Record<string, Record<string, { type: string; resolved: string }>>;
+    };
     const found = new Set<string>();
-    for (const deps of Object.values(lock.dependencies)) for (const [name, d] of Object.entries(deps)) if (d.type !== 'Project') found.add(`${name}@${d.resolved}`);
+    for (const deps of Object.values(lock.dependencies))
+      for (const [name, d] of Object.entries(deps))
+        if (d.type !== 'Project') found.add(`${name}@${d.resolved}`);
     return [...found].sort();
   };
 
-  it.each([['syft', 'packages.lock.json'], ['syft', 'image-net8-app', 'packages.lock.json'], ['trivy', 'packages_lock_multi.json']])('%s/%s', async (...parts) => {
+  it.each([
+    ['syft', 'packages.lock.json'],
+    ['syft', 'image-net8-app', 'packages.lock.json'],
+    ['trivy', 'packages_lock_multi.json'],
+  ])('%s/%s', async (...parts) => {
     const content = await fixture(...parts);
     const result = await dotnetCataloger.parse({ ...header('src/packages.lock.json'), content });
     expect(result.warnings).toBeUndefined();
     expect(ids(result.packages)).toEqual(lockExpected(content));
-    const lock = JSON.parse(content.toString('utf8')) as { dependencies: Record<string, Record<string, { type: string }>> };
-    const directNames = new Set(Object.values(lock.dependencies).flatMap((deps) => Object.entries(deps).filter(([, d]) => d.type === 'Direct').map(([name]) => name)));
-    expect(new Set(result.packages?.filter((r) => r.metadata?.['direct'] === true).map((r) => r.name))).toEqual(directNames);
+    const lock = JSON.parse(content.toString('utf8')) as {
+      dependencies: Record<string, Record<string, { type: string }>>;
+    };
+    const directNames = new Set(
+      Object.values(lock.dependencies).flatMap((deps) =>
+        Object.entries(deps)
+          .filter(([, d]) => d.type === 'Direct')
+          .map(([name]) => name),
+      ),
+    );
+    expect(
+      new Set(result.packages?.filter((r) => r.metadata?.['direct'] === true).map((r) => r.name)),
+    ).toEqual(directNames);
   });
 });
 
 describe('dotnet claims', () => {
-  it.each(['app/VulnApp.deps.json', 'VulnApp.deps.json', 'src/packages.lock.json', 'packages.lock.json'])('claims %s', (path) => {
+  it.each([
+    'app/VulnApp.deps.json',
+    'VulnApp.deps.json',
+    'src/packages.lock.json',
+    'packages.lock.json',
+  ])('claims %s', (path) => {
     expect(dotnetCataloger.claims(header(path))).toBe(true);
   });
-  it.each(['app/.deps.json', 'app/deps.json', 'app/mypackages.lock.json', 'app/VulnApp.runtimeconfig.json'])('does not claim %s', (path) => {
+  it.each([
+    'app/.deps.json',
+    'app/deps.json',
+    'app/mypackages.lock.json',
+    'app/VulnApp.runtimeconfig.json',
+  ])('does not claim %s', (path) => {
     expect(dotnetCataloger.claims(header(path))).toBe(false);
   });
 });
 
 describe('dotnet end to end through a real image', () => {
   it('reports NuGet packages with purls and locations', async () => {
-    const catalog = await catalogFiles({ 'app/VulnApp.deps.json': await fixture('snyk-docker-plugin', 'VulnApp.deps.json') });
+    const catalog = await catalogFiles({
+      'app/VulnApp.deps.json': await fixture('snyk-docker-plugin', 'VulnApp.deps.json'),
+    });
     const nuget = catalog.packages.filter((p) => p.type === 'nuget');
     expect(nuget.map((p) => p.purl).sort()).toEqual([
       'pkg:nuget/AutoMapper@13.0.1',
@@ -116,6 +174,8 @@ describe('dotnet end to end through a real image', () => {
       'pkg:nuget/Microsoft.Extensions.Options@6.0.0',
       'pkg:nuget/Microsoft.Extensions.Primitives@6.0.0',
     ]);
-    expect(nuget[0]?.locations.map((l) => [l.path, l.layerIndex])).toEqual([['app/VulnApp.deps.json', 0]]);
+    expect(nuget[0]?.locations.map((l) => [l.path, l.layerIndex])).toEqual([
+      ['app/VulnApp.deps.json', 0],
+    ]);
   });
 });

@@ -1,6 +1,7 @@
 import { defineCataloger, type Cataloger, type ParseResult } from '../cataloger.js';
 import { parseDepsJson } from './deps-json.js';
 import { parsePackagesLock } from './packages-lock.js';
+import { describeCause } from '../../errors/index.js';
 
 export { parseDepsJson } from './deps-json.js';
 export { parsePackagesLock } from './packages-lock.js';
@@ -10,8 +11,15 @@ const PACKAGES_LOCK = 'packages.lock.json';
 
 /** `<app>.deps.json` or `packages.lock.json`, by string ends only (runs for every layer entry). */
 function claimsPath(path: string): boolean {
-  if (path.endsWith(DEPS_JSON)) return path.length > DEPS_JSON.length && path.charCodeAt(path.length - DEPS_JSON.length - 1) !== 0x2f;
-  return path.endsWith(PACKAGES_LOCK) && (path.length === PACKAGES_LOCK.length || path.charCodeAt(path.length - PACKAGES_LOCK.length - 1) === 0x2f);
+  if (path.endsWith(DEPS_JSON))
+    return (
+      path.length > DEPS_JSON.length && path.charCodeAt(path.length - DEPS_JSON.length - 1) !== 0x2f
+    );
+  return (
+    path.endsWith(PACKAGES_LOCK) &&
+    (path.length === PACKAGES_LOCK.length ||
+      path.charCodeAt(path.length - PACKAGES_LOCK.length - 1) === 0x2f)
+  );
 }
 
 /** .NET packages from `<app>.deps.json` and NuGet `packages.lock.json`. See README.md. */
@@ -30,7 +38,7 @@ export const dotnetCataloger: Cataloger = defineCataloger({
     try {
       return file.path.endsWith(DEPS_JSON) ? parseDepsJson(text) : parsePackagesLock(text);
     } catch (error) {
-      return { warnings: [`could not parse: ${error instanceof Error ? error.message : String(error)}`] };
+      return { warnings: [`could not parse: ${describeCause(error).split('\n')[0]}`] };
     }
   },
 });

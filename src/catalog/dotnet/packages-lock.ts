@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ParseResult } from '../cataloger.js';
 import type { PackageRecord } from '../types.js';
+import { describeCause } from '../../errors/index.js';
 
 const dependency = z.object({ type: z.string(), resolved: z.string().min(1) });
 const objectOf = z.record(z.string(), z.unknown());
@@ -15,7 +16,9 @@ export function parsePackagesLock(text: string): ParseResult {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    return { warnings: [`packages.lock.json is not valid JSON: ${error instanceof Error ? error.message : String(error)}`] };
+    return {
+      warnings: [`packages.lock.json is not valid JSON: ${describeCause(error).split('\n')[0]}`],
+    };
   }
   const top = z.object({ dependencies: objectOf }).safeParse(json);
   if (!top.success) return { warnings: ['packages.lock.json has no "dependencies" object'] };
@@ -30,7 +33,9 @@ export function parsePackagesLock(text: string): ParseResult {
     for (const [name, value] of Object.entries(entries.data)) {
       const entry = dependency.safeParse(value);
       if (!entry.success) {
-        warnings.push(`dependencies["${framework.slice(0, 80)}"]["${name.slice(0, 80)}"] skipped: field "${entry.error.issues[0]?.path.join('.') ?? ''}" invalid`);
+        warnings.push(
+          `dependencies["${framework.slice(0, 80)}"]["${name.slice(0, 80)}"] skipped: field "${entry.error.issues[0]?.path.join('.') ?? ''}" invalid`,
+        );
         continue;
       }
       if (entry.data.type.toLowerCase() === 'project') continue;

@@ -4,6 +4,7 @@ import { parsePackageLock, type LockOptions } from './package-lock.js';
 import { isInstalledPackageJson, lockfileKind } from './paths.js';
 import { parsePnpmLock } from './pnpm-lock.js';
 import { parseYarnLock } from './yarn-lock.js';
+import { describeCause } from '../../errors/index.js';
 
 export { normalizeLicense, normalizeLicenses, spdxExpression } from './license.js';
 export { isInstalledPackageJson, lockfileKind } from './paths.js';
@@ -29,7 +30,9 @@ function parseNpmFile(path: string, text: string, options: LockOptions): ParseRe
     case 'pnpm-lock.yaml':
       return parsePnpmLock(text, options);
     case undefined:
-      return isInstalledPackageJson(path) ? parseInstalledPackageJson(text) : { warnings: [`not an npm file: ${baseName(path)}`] };
+      return isInstalledPackageJson(path)
+        ? parseInstalledPackageJson(text)
+        : { warnings: [`not an npm file: ${baseName(path)}`] };
   }
 }
 
@@ -60,7 +63,7 @@ export function createNpmCataloger(options: NpmCatalogerOptions = {}): Cataloger
       } catch (error) {
         // The parsers report bad fields as warnings; this catches the unforeseen (stack overflow
         // on pathological YAML) so one hostile file never aborts a scan.
-        return { warnings: [`could not parse: ${error instanceof Error ? error.message : String(error)}`] };
+        return { warnings: [`could not parse: ${describeCause(error).split('\n')[0]}`] };
       }
     },
   });

@@ -7,9 +7,12 @@ import { sharedFixture } from '../../testing/fixtures.js';
 import type { PackageRecord } from '../types.js';
 import { parsePackageLock } from './package-lock.js';
 
-const read = (...parts: string[]): string => readFileSync(sharedFixture('pkgdb', 'npm', ...parts), 'utf8');
+const read = (...parts: string[]): string =>
+  readFileSync(sharedFixture('pkgdb', 'npm', ...parts), 'utf8');
 const ids = (records: readonly PackageRecord[] | undefined): string[] =>
-  (records ?? []).map((r) => `${r.namespace ? `${r.namespace}/` : ''}${r.name}@${r.version}`).sort();
+  (records ?? [])
+    .map((r) => `${r.namespace ? `${r.namespace}/` : ''}${r.name}@${r.version}`)
+    .sort();
 
 interface NpmLsNode {
   version?: string;
@@ -25,11 +28,15 @@ function npmLs(lockfile: string): string[] {
   const dir = mkdtempSync(join(tmpdir(), 'lockyard-npm-ls-'));
   try {
     writeFileSync(join(dir, 'package-lock.json'), lockfile);
-    const out = execFileSync('npm', ['ls', '--json', '--package-lock-only', '--all', '--omit=dev', '--offline'], {
-      cwd: dir,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
+    const out = execFileSync(
+      'npm',
+      ['ls', '--json', '--package-lock-only', '--all', '--omit=dev', '--offline'],
+      {
+        cwd: dir,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      },
+    );
     const found = new Set<string>();
     const walk = (deps: Record<string, NpmLsNode> | undefined): void => {
       for (const [name, node] of Object.entries(deps ?? {})) {
@@ -65,7 +72,11 @@ function v1Expected(text: string, includeDev: boolean): string[] {
 
 /** Independent reading of v2/v3 `packages`: installed (node_modules/) keys, not links, not dev. */
 function v2Expected(text: string): string[] {
-  const packages = (JSON.parse(text) as { packages: Record<string, { version?: string; name?: string; dev?: boolean; link?: boolean }> }).packages;
+  const packages = (
+    JSON.parse(text) as {
+      packages: Record<string, { version?: string; name?: string; dev?: boolean; link?: boolean }>;
+    }
+  ).packages;
   const found = new Set<string>();
   for (const [key, entry] of Object.entries(packages)) {
     if (!key.includes('node_modules/') || entry.link || entry.dev) continue;
@@ -75,16 +86,18 @@ function v2Expected(text: string): string[] {
 }
 
 describe('package-lock.json v2/v3', () => {
-  it.each([['trivy', 'package-lock_v2.json'], ['trivy', 'package-lock_v3.json'], ['syft', 'pkg-lock', 'package-lock-2.json'], ['syft', 'pkg-lock', 'package-lock-3.json']])(
-    '%s/%s matches npm ls',
-    (...parts) => {
-      const text = read(...parts);
-      const result = parsePackageLock(text, { includeDev: false });
-      expect(result.warnings).toBeUndefined();
-      expect(ids(result.packages)).toEqual(npmLs(text));
-      expect(ids(result.packages)).toEqual(v2Expected(text));
-    },
-  );
+  it.each([
+    ['trivy', 'package-lock_v2.json'],
+    ['trivy', 'package-lock_v3.json'],
+    ['syft', 'pkg-lock', 'package-lock-2.json'],
+    ['syft', 'pkg-lock', 'package-lock-3.json'],
+  ])('%s/%s matches npm ls', (...parts) => {
+    const text = read(...parts);
+    const result = parsePackageLock(text, { includeDev: false });
+    expect(result.warnings).toBeUndefined();
+    expect(ids(result.packages)).toEqual(npmLs(text));
+    expect(ids(result.packages)).toEqual(v2Expected(text));
+  });
 
   it('reports entries npm ls cannot reach (a trimmed lockfile whose root declares nothing)', () => {
     // scalibr's fixture keeps only nested supports-color entries: npm ls finds no path to them,
@@ -104,7 +117,9 @@ describe('package-lock.json v2/v3', () => {
   });
 
   it('marks direct dependencies from the root entry and dev ones when asked for', () => {
-    const result = parsePackageLock(read('syft', 'pkg-lock', 'package-lock-3.json'), { includeDev: true });
+    const result = parsePackageLock(read('syft', 'pkg-lock', 'package-lock-3.json'), {
+      includeDev: true,
+    });
     const byName = new Map(result.packages?.map((r) => [r.name, r.metadata]));
     expect(byName.get('react')).toEqual({ direct: true });
     expect(byName.get('prop-types')).toEqual({ direct: false });
@@ -114,15 +129,27 @@ describe('package-lock.json v2/v3', () => {
 });
 
 describe('package-lock.json v1', () => {
-  it.each([['trivy', 'package-lock_v1.json'], ['syft', 'pkg-lock', 'package-lock.json'], ['scalibr', 'nested-dependencies-dup.v1.json']])('%s/%s', (...parts) => {
+  it.each([
+    ['trivy', 'package-lock_v1.json'],
+    ['syft', 'pkg-lock', 'package-lock.json'],
+    ['scalibr', 'nested-dependencies-dup.v1.json'],
+  ])('%s/%s', (...parts) => {
     const text = read(...parts);
-    expect(ids(parsePackageLock(text, { includeDev: false }).packages)).toEqual(v1Expected(text, false));
-    expect(ids(parsePackageLock(text, { includeDev: true }).packages)).toEqual(v1Expected(text, true));
+    expect(ids(parsePackageLock(text, { includeDev: false }).packages)).toEqual(
+      v1Expected(text, false),
+    );
+    expect(ids(parsePackageLock(text, { includeDev: true }).packages)).toEqual(
+      v1Expected(text, true),
+    );
   });
 
   it('reads the same packages from the v1 and v2 forms of one project', () => {
-    const v1 = ids(parsePackageLock(read('trivy', 'package-lock_v1.json'), { includeDev: false }).packages);
-    const v2 = ids(parsePackageLock(read('trivy', 'package-lock_v2.json'), { includeDev: false }).packages);
+    const v1 = ids(
+      parsePackageLock(read('trivy', 'package-lock_v1.json'), { includeDev: false }).packages,
+    );
+    const v2 = ids(
+      parsePackageLock(read('trivy', 'package-lock_v2.json'), { includeDev: false }).packages,
+    );
     expect(v1).toEqual(v2);
   });
 });
@@ -131,7 +158,12 @@ describe('hostile package-lock.json', () => {
   it('warns on wrong types and keeps the good entries', () => {
     const text = JSON.stringify({
       lockfileVersion: 3,
-      packages: { '': {}, 'node_modules/a': { version: 1 }, 'node_modules/b': { version: '1.0.0' }, 'node_modules/c': 'x' },
+      packages: {
+        '': {},
+        'node_modules/a': { version: 1 },
+        'node_modules/b': { version: '1.0.0' },
+        'node_modules/c': 'x',
+      },
     });
     const result = parsePackageLock(text, { includeDev: false });
     expect(ids(result.packages)).toEqual(['b@1.0.0']);
@@ -141,7 +173,10 @@ describe('hostile package-lock.json', () => {
 
   it('stops at absurd v1 nesting instead of overflowing the stack', () => {
     const depth = 5000;
-    const open = Array.from({ length: depth }, (_, i) => `{"p${i}":{"version":"1.0.0","dependencies":`).join('');
+    const open = Array.from(
+      { length: depth },
+      (_, i) => `{"p${i}":{"version":"1.0.0","dependencies":`,
+    ).join('');
     const text = `{"lockfileVersion":1,"dependencies":${open}{}${'}}'.repeat(depth)}}`;
     const result = parsePackageLock(text, { includeDev: false });
     expect(result.packages?.length).toBeGreaterThan(500);
@@ -149,8 +184,12 @@ describe('hostile package-lock.json', () => {
   });
 
   it('warns on bad JSON and on JSON that is not a lockfile', () => {
-    expect(parsePackageLock('{"packages": ', { includeDev: false }).warnings?.[0]).toMatch(/not valid JSON/);
-    expect(parsePackageLock('[1,2]', { includeDev: false }).warnings?.[0]).toMatch(/not a JSON object/);
+    expect(parsePackageLock('{"packages": ', { includeDev: false }).warnings?.[0]).toMatch(
+      /not valid JSON/,
+    );
+    expect(parsePackageLock('[1,2]', { includeDev: false }).warnings?.[0]).toMatch(
+      /not a JSON object/,
+    );
     expect(parsePackageLock('{}', { includeDev: false }).warnings?.[0]).toMatch(/neither/);
   });
 });

@@ -5,15 +5,32 @@ import { runCatalogerContract } from '../testing/cataloger-contract.js';
 import { createNpmCataloger, npmCataloger } from './index.js';
 import { isInstalledPackageJson, lockfileKind } from './paths.js';
 
-const fixture = (...parts: string[]): Promise<Buffer> => readFile(sharedFixture('pkgdb', 'npm', ...parts));
+const fixture = (...parts: string[]): Promise<Buffer> =>
+  readFile(sharedFixture('pkgdb', 'npm', ...parts));
 const header = (path: string) => ({ path, type: 'file' as const, mode: 0o644, size: 100 });
 
 runCatalogerContract(npmCataloger, [
-  { path: 'app/node_modules/yaml/package.json', content: await fixture('snyk-docker-plugin', 'home', 'app', 'node_modules', 'yaml', 'package.json') },
-  { path: 'app/node_modules/@actions/core/package.json', content: await fixture('syft', 'pkg-lock', 'node_modules', '@actions', 'core', 'package.json') },
+  {
+    path: 'app/node_modules/yaml/package.json',
+    content: await fixture(
+      'snyk-docker-plugin',
+      'home',
+      'app',
+      'node_modules',
+      'yaml',
+      'package.json',
+    ),
+  },
+  {
+    path: 'app/node_modules/@actions/core/package.json',
+    content: await fixture('syft', 'pkg-lock', 'node_modules', '@actions', 'core', 'package.json'),
+  },
   { path: 'app/package-lock.json', content: await fixture('trivy', 'package-lock_v3.json') },
   { path: 'app/npm-shrinkwrap.json', content: await fixture('trivy', 'package-lock_v1.json') },
-  { path: 'app/node_modules/.package-lock.json', content: await fixture('trivy', 'package-lock_v2.json') },
+  {
+    path: 'app/node_modules/.package-lock.json',
+    content: await fixture('trivy', 'package-lock_v2.json'),
+  },
   { path: 'app/yarn.lock', content: await fixture('trivy', 'yarn_happy.lock') },
   { path: 'yarn.lock', content: await fixture('trivy', 'yarn_v2_happy.lock') },
   { path: 'srv/pnpm-lock.yaml', content: await fixture('trivy', 'pnpm-lock_v9.yaml') },
@@ -61,36 +78,87 @@ describe('npm claims', () => {
 describe('installed package.json', () => {
   // Expected name/version/license read straight from each manifest with JSON.parse.
   it.each([
-    [['snyk-docker-plugin', 'home', 'app', 'node_modules', 'yaml', 'package.json'], 'app/node_modules/yaml/package.json'],
-    [['snyk-docker-plugin', 'home', 'app', 'node_modules', 'z-schema', 'node_modules', 'commander', 'package.json'], 'app/node_modules/z-schema/node_modules/commander/package.json'],
-    [['syft', 'pkg-lock', 'node_modules', '@actions', 'core', 'package.json'], 'app/node_modules/@actions/core/package.json'],
+    [
+      ['snyk-docker-plugin', 'home', 'app', 'node_modules', 'yaml', 'package.json'],
+      'app/node_modules/yaml/package.json',
+    ],
+    [
+      [
+        'snyk-docker-plugin',
+        'home',
+        'app',
+        'node_modules',
+        'z-schema',
+        'node_modules',
+        'commander',
+        'package.json',
+      ],
+      'app/node_modules/z-schema/node_modules/commander/package.json',
+    ],
+    [
+      ['syft', 'pkg-lock', 'node_modules', '@actions', 'core', 'package.json'],
+      'app/node_modules/@actions/core/package.json',
+    ],
     [['scalibr', 'undici-package.json'], 'app/node_modules/undici/package.json'],
     [['trivy', 'package.json'], 'app/node_modules/bootstrap/package.json'],
   ])('%j', async (parts, path) => {
     const content = await fixture(...parts);
-    const manifest = JSON.parse(content.toString('utf8')) as { name: string; version: string; license: string };
+    const manifest = JSON.parse(content.toString('utf8')) as {
+      name: string;
+      version: string;
+      license: string;
+    };
     const result = await npmCataloger.parse({ ...header(path), content });
     expect(result.warnings).toBeUndefined();
     const [record] = result.packages ?? [];
-    const [scope, bare] = manifest.name.startsWith('@') ? manifest.name.split('/') : [undefined, manifest.name];
-    expect(record).toMatchObject({ type: 'npm', name: bare, version: manifest.version, licenses: [manifest.license] });
+    const [scope, bare] = manifest.name.startsWith('@')
+      ? manifest.name.split('/')
+      : [undefined, manifest.name];
+    expect(record).toMatchObject({
+      type: 'npm',
+      name: bare,
+      version: manifest.version,
+      licenses: [manifest.license],
+    });
     expect(record?.namespace).toBe(scope);
   });
 
   it('reads the legacy licence object forms and SPDX expressions', async () => {
     const parse = async (json: object) =>
-      (await npmCataloger.parse({ ...header('node_modules/x/package.json'), content: Buffer.from(JSON.stringify(json)) })).packages?.[0]?.licenses;
-    expect(await parse({ name: 'x', version: '1.0.0', license: { type: 'MIT', url: 'u' } })).toEqual(['MIT']);
-    expect(await parse({ name: 'x', version: '1.0.0', licenses: [{ type: 'MIT' }, { type: 'Apache-2.0' }] })).toEqual(['MIT', 'Apache-2.0']);
-    expect(await parse({ name: 'x', version: '1.0.0', license: '(MIT OR  Apache-2.0)' })).toEqual(['MIT OR Apache-2.0']);
-    expect(await parse({ name: 'x', version: '1.0.0', license: 'SEE LICENSE IN LICENSE.md' })).toEqual(['SEE LICENSE IN LICENSE.md']);
+      (
+        await npmCataloger.parse({
+          ...header('node_modules/x/package.json'),
+          content: Buffer.from(JSON.stringify(json)),
+        })
+      ).packages?.[0]?.licenses;
+    expect(
+      await parse({ name: 'x', version: '1.0.0', license: { type: 'MIT', url: 'u' } }),
+    ).toEqual(['MIT']);
+    expect(
+      await parse({
+        name: 'x',
+        version: '1.0.0',
+        licenses: [{ type: 'MIT' }, { type: 'Apache-2.0' }],
+      }),
+    ).toEqual(['MIT', 'Apache-2.0']);
+    expect(await parse({ name: 'x', version: '1.0.0', license: '(MIT OR  Apache-2.0)' })).toEqual([
+      'MIT OR Apache-2.0',
+    ]);
+    expect(
+      await parse({ name: 'x', version: '1.0.0', license: 'SEE LICENSE IN LICENSE.md' }),
+    ).toEqual(['SEE LICENSE IN LICENSE.md']);
   });
 
   it('warns, naming the field, on manifests without a usable name or version', async () => {
-    const parse = async (text: string) => npmCataloger.parse({ ...header('node_modules/x/package.json'), content: Buffer.from(text) });
-    expect((await parse('{"name": "x"}')).warnings).toEqual(['package.json skipped: field "version": Invalid input: expected string, received undefined']);
+    const parse = async (text: string) =>
+      npmCataloger.parse({ ...header('node_modules/x/package.json'), content: Buffer.from(text) });
+    expect((await parse('{"name": "x"}')).warnings).toEqual([
+      'package.json skipped: field "version": Invalid input: expected string, received undefined',
+    ]);
     expect((await parse('{"name": 7, "version": "1"}')).warnings?.[0]).toContain('field "name"');
-    expect((await parse('{"name": "a b", "version": "1"}')).warnings?.[0]).toContain('not a package name');
+    expect((await parse('{"name": "a b", "version": "1"}')).warnings?.[0]).toContain(
+      'not a package name',
+    );
     expect((await parse('{')).warnings?.[0]).toMatch(/not valid JSON/);
   });
 });
@@ -98,18 +166,49 @@ describe('installed package.json', () => {
 describe('npm end to end through a real image', () => {
   it('reports installed packages with purls, locations and the layer', async () => {
     const catalog = await catalogFiles({
-      'home/app/node_modules/yaml/package.json': await fixture('snyk-docker-plugin', 'home', 'app', 'node_modules', 'yaml', 'package.json'),
-      'home/app/node_modules/z-schema/package.json': await fixture('snyk-docker-plugin', 'home', 'app', 'node_modules', 'z-schema', 'package.json'),
-      'home/app/node_modules/z-schema/node_modules/commander/package.json': await fixture(
-        'snyk-docker-plugin', 'home', 'app', 'node_modules', 'z-schema', 'node_modules', 'commander', 'package.json',
+      'home/app/node_modules/yaml/package.json': await fixture(
+        'snyk-docker-plugin',
+        'home',
+        'app',
+        'node_modules',
+        'yaml',
+        'package.json',
       ),
-      'home/app/node_modules/@actions/core/package.json': await fixture('syft', 'pkg-lock', 'node_modules', '@actions', 'core', 'package.json'),
+      'home/app/node_modules/z-schema/package.json': await fixture(
+        'snyk-docker-plugin',
+        'home',
+        'app',
+        'node_modules',
+        'z-schema',
+        'package.json',
+      ),
+      'home/app/node_modules/z-schema/node_modules/commander/package.json': await fixture(
+        'snyk-docker-plugin',
+        'home',
+        'app',
+        'node_modules',
+        'z-schema',
+        'node_modules',
+        'commander',
+        'package.json',
+      ),
+      'home/app/node_modules/@actions/core/package.json': await fixture(
+        'syft',
+        'pkg-lock',
+        'node_modules',
+        '@actions',
+        'core',
+        'package.json',
+      ),
       'home/app/node_modules/z-schema/test/package.json': '{"name":"fixture","version":"0.0.0"}',
     });
     const npm = catalog.packages.filter((p) => p.type === 'npm');
     expect(npm.map((p) => [p.purl, p.locations.map((l) => l.path)]).sort()).toEqual([
       ['pkg:npm/%40actions/core@1.6.0', ['home/app/node_modules/@actions/core/package.json']],
-      ['pkg:npm/commander@2.20.3', ['home/app/node_modules/z-schema/node_modules/commander/package.json']],
+      [
+        'pkg:npm/commander@2.20.3',
+        ['home/app/node_modules/z-schema/node_modules/commander/package.json'],
+      ],
       ['pkg:npm/yaml@1.10.2', ['home/app/node_modules/yaml/package.json']],
       ['pkg:npm/z-schema@3.25.1', ['home/app/node_modules/z-schema/package.json']],
     ]);
@@ -121,11 +220,21 @@ describe('npm end to end through a real image', () => {
   });
 
   it('reports lockfile packages without dev dependencies, and with them when configured', async () => {
-    const files = { 'srv/app/package-lock.json': await fixture('syft', 'pkg-lock', 'package-lock-3.json') };
+    const files = {
+      'srv/app/package-lock.json': await fixture('syft', 'pkg-lock', 'package-lock-3.json'),
+    };
     const prod = (await catalogFiles(files)).packages.map((p) => p.purl).sort();
-    expect(prod).toEqual(['pkg:npm/%40types/prop-types@15.7.5', 'pkg:npm/%40types/react@18.0.20', 'pkg:npm/%40types/scheduler@0.16.2', 'pkg:npm/csstype@3.1.1']);
+    expect(prod).toEqual([
+      'pkg:npm/%40types/prop-types@15.7.5',
+      'pkg:npm/%40types/react@18.0.20',
+      'pkg:npm/%40types/scheduler@0.16.2',
+      'pkg:npm/csstype@3.1.1',
+    ]);
     const all = await catalogFiles(files, [createNpmCataloger({ includeDev: true })]);
-    expect(all.packages.find((p) => p.name === 'async')).toMatchObject({ purl: 'pkg:npm/async@3.2.4', metadata: { direct: true, dev: true } });
+    expect(all.packages.find((p) => p.name === 'async')).toMatchObject({
+      purl: 'pkg:npm/async@3.2.4',
+      metadata: { direct: true, dev: true },
+    });
     expect(all.packages[0]?.locations[0]?.path).toBe('srv/app/package-lock.json');
   });
 });

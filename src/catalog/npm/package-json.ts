@@ -2,9 +2,13 @@ import { z } from 'zod';
 import type { ParseResult } from '../cataloger.js';
 import { normalizeLicenses } from './license.js';
 import { isNpmName, npmRecord } from './record.js';
+import { describeCause } from '../../errors/index.js';
 
 /** The legacy object forms: `"license": {"type": "MIT"}` and `"licenses": [{"type": "MIT"}]`. */
-const licenseValue = z.union([z.string(), z.object({ type: z.string() }).transform((value) => value.type)]);
+const licenseValue = z.union([
+  z.string(),
+  z.object({ type: z.string() }).transform((value) => value.type),
+]);
 
 const manifestSchema = z.object({
   name: z.string().min(1),
@@ -33,7 +37,7 @@ export function parseInstalledPackageJson(text: string): ParseResult {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    return { warnings: [`package.json is not valid JSON: ${error instanceof Error ? error.message : String(error)}`] };
+    return { warnings: [`package.json is not valid JSON: ${describeCause(error).split('\n')[0]}`] };
   }
   const parsed = manifestSchema.safeParse(json);
   if (!parsed.success) {
@@ -42,7 +46,8 @@ export function parseInstalledPackageJson(text: string): ParseResult {
     return { warnings: [`package.json skipped: field "${field}": ${issue?.message ?? 'invalid'}`] };
   }
   const manifest = parsed.data;
-  if (!isNpmName(manifest.name)) return { warnings: [`package.json skipped: field "name" is not a package name`] };
+  if (!isNpmName(manifest.name))
+    return { warnings: [`package.json skipped: field "name" is not a package name`] };
   return {
     packages: [
       npmRecord({

@@ -3,6 +3,7 @@ import type { ParseResult } from '../cataloger.js';
 import { normalizeLicense } from './license.js';
 import { nameFromInstallPath } from './paths.js';
 import { isNpmName, npmRecord, RecordSet } from './record.js';
+import { describeCause } from '../../errors/index.js';
 
 /** v1 nests `dependencies` inside `dependencies`; deeper than this is hostile, not a real tree. */
 const MAX_V1_DEPTH = 512;
@@ -42,7 +43,9 @@ function describe(issues: readonly z.core.$ZodIssue[]): string {
  * The direct dependency names of the project root (`""`) and of each workspace folder, keyed by
  * folder: a package installed right under that folder's node_modules with such a name is direct.
  */
-function projectDependencies(packages: Readonly<Record<string, unknown>>): Map<string, Set<string>> {
+function projectDependencies(
+  packages: Readonly<Record<string, unknown>>,
+): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();
   for (const [key, value] of Object.entries(packages)) {
     if (key !== '' && key.includes('node_modules/')) continue;
@@ -59,13 +62,23 @@ function projectDependencies(packages: Readonly<Record<string, unknown>>): Map<s
 }
 
 /** Undefined where the lockfile does not say (the hidden lockfile has no project entry). */
-function isDirect(key: string, folderName: string, projects: Map<string, Set<string>>): boolean | undefined {
-  const parent = key.slice(0, key.length - folderName.length - 'node_modules/'.length).replace(/\/$/, '');
+function isDirect(
+  key: string,
+  folderName: string,
+  projects: Map<string, Set<string>>,
+): boolean | undefined {
+  const parent = key
+    .slice(0, key.length - folderName.length - 'node_modules/'.length)
+    .replace(/\/$/, '');
   if (!projects.has('')) return undefined;
   return projects.get(parent)?.has(folderName) ?? false;
 }
 
-function parsePackages(packages: Readonly<Record<string, unknown>>, options: LockOptions, warnings: string[]): RecordSet {
+function parsePackages(
+  packages: Readonly<Record<string, unknown>>,
+  options: LockOptions,
+  warnings: string[],
+): RecordSet {
   const records = new RecordSet();
   const projects = projectDependencies(packages);
   for (const [key, value] of Object.entries(packages)) {
@@ -93,7 +106,10 @@ function parsePackages(packages: Readonly<Record<string, unknown>>, options: Loc
         name,
         version: entry.version,
         licenses: license === undefined ? undefined : [license],
-        metadata: { ...(direct === undefined ? {} : { direct }), ...(entry.dev === true ? { dev: true } : {}) },
+        metadata: {
+          ...(direct === undefined ? {} : { direct }),
+          ...(entry.dev === true ? { dev: true } : {}),
+        },
       }),
     );
   }
@@ -108,7 +124,11 @@ function unalias(name: string, version: string): { name: string; version: string
   return at > 0 ? { name: spec.slice(0, at), version: spec.slice(at + 1) } : { name, version };
 }
 
-function parseV1(dependencies: Readonly<Record<string, unknown>>, options: LockOptions, warnings: string[]): RecordSet {
+function parseV1(
+  dependencies: Readonly<Record<string, unknown>>,
+  options: LockOptions,
+  warnings: string[],
+): RecordSet {
   const records = new RecordSet();
   const stack: { deps: Readonly<Record<string, unknown>>; depth: number; path: string }[] = [
     { deps: dependencies, depth: 0, path: 'dependencies' },
@@ -126,7 +146,12 @@ function parseV1(dependencies: Readonly<Record<string, unknown>>, options: LockO
         continue;
       }
       const entry = parsed.data;
-      if (entry.dependencies) stack.push({ deps: entry.dependencies, depth: frame.depth + 1, path: `${path}.dependencies` });
+      if (entry.dependencies)
+        stack.push({
+          deps: entry.dependencies,
+          depth: frame.depth + 1,
+          path: `${path}.dependencies`,
+        });
       if (entry.dev === true && !options.includeDev) continue;
       const { name, version } = unalias(key, entry.version);
       // `file:` and `link:` versions are local folders: the project's own code.
@@ -135,7 +160,9 @@ function parseV1(dependencies: Readonly<Record<string, unknown>>, options: LockO
         warnings.push(`${path} skipped: not a package name`);
         continue;
       }
-      records.add(npmRecord({ name, version, metadata: entry.dev === true ? { dev: true } : undefined }));
+      records.add(
+        npmRecord({ name, version, metadata: entry.dev === true ? { dev: true } : undefined }),
+      );
     }
   }
   return records;
@@ -150,7 +177,7 @@ export function parsePackageLock(text: string, options: LockOptions): ParseResul
   try {
     json = JSON.parse(text);
   } catch (error) {
-    return { warnings: [`lockfile is not valid JSON: ${error instanceof Error ? error.message : String(error)}`] };
+    return { warnings: [`lockfile is not valid JSON: ${describeCause(error).split('\n')[0]}`] };
   }
   const top = objectOf.safeParse(json);
   if (!top.success) return { warnings: ['lockfile skipped: not a JSON object'] };

@@ -6,7 +6,12 @@
 const NODE_MODULES = 'node_modules/';
 const PACKAGE_JSON = '/package.json';
 export const HIDDEN_LOCKFILE = 'node_modules/.package-lock.json';
-export const LOCKFILE_NAMES = ['package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', 'pnpm-lock.yaml'] as const;
+export const LOCKFILE_NAMES = [
+  'package-lock.json',
+  'npm-shrinkwrap.json',
+  'yarn.lock',
+  'pnpm-lock.yaml',
+] as const;
 export type LockfileName = (typeof LOCKFILE_NAMES)[number];
 
 /** Does `path` hold `segment` (a whole path component, with its trailing slash) at `at`? */
@@ -58,7 +63,10 @@ export function isInstalledPackageJson(path: string): boolean {
 
 /** Which lockfile a path is, when it is one the cataloger reads. */
 export function lockfileKind(path: string): LockfileName | 'hidden' | undefined {
-  if (path.endsWith(HIDDEN_LOCKFILE) && segmentAt(path, HIDDEN_LOCKFILE, path.length - HIDDEN_LOCKFILE.length)) {
+  if (
+    path.endsWith(HIDDEN_LOCKFILE) &&
+    segmentAt(path, HIDDEN_LOCKFILE, path.length - HIDDEN_LOCKFILE.length)
+  ) {
     return 'hidden';
   }
   for (const name of LOCKFILE_NAMES) {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { ParseResult } from '../cataloger.js';
 import { isNpmName, npmRecord, RecordSet } from './record.js';
 import type { LockOptions } from './package-lock.js';
+import { describeCause } from '../../errors/index.js';
 
 /**
  * `pnpm-lock.yaml` (https://github.com/pnpm/spec/tree/master/lockfile). Package keys changed
@@ -17,7 +18,10 @@ const packageEntry = z.object({
   version: z.union([z.string(), z.number()]).transform(String).optional(),
   dev: z.boolean().optional(),
 });
-const snapshotEntry = z.object({ dependencies: mapping.optional(), optionalDependencies: mapping.optional() });
+const snapshotEntry = z.object({
+  dependencies: mapping.optional(),
+  optionalDependencies: mapping.optional(),
+});
 const DEP_KINDS = ['dependencies', 'optionalDependencies', 'devDependencies'] as const;
 type DepKind = (typeof DEP_KINDS)[number];
 
@@ -36,13 +40,19 @@ function isPlainVersion(version: string): boolean {
 }
 
 /** Name and version from a `packages` key of any lockfile version. */
-export function parsePnpmKey(key: string, major: number): { name: string; version: string } | undefined {
+export function parsePnpmKey(
+  key: string,
+  major: number,
+): { name: string; version: string } | undefined {
   const bare = key.startsWith('/') ? key.slice(1) : key;
   if (major <= 5) {
     const parts = bare.split('/');
     const nameParts = bare.startsWith('@') ? 2 : 1;
     if (parts.length !== nameParts + 1) return undefined;
-    return { name: parts.slice(0, nameParts).join('/'), version: stripPeers(parts[nameParts] ?? '') };
+    return {
+      name: parts.slice(0, nameParts).join('/'),
+      version: stripPeers(parts[nameParts] ?? ''),
+    };
   }
   const peers = bare.indexOf('(');
   const noPeers = peers === -1 ? bare : bare.slice(0, peers);
@@ -58,7 +68,13 @@ function importerDeps(value: unknown): Map<string, string> {
   if (!deps.success) return out;
   for (const [name, ref] of Object.entries(deps.data)) {
     if (typeof ref === 'string') out.set(name, ref);
-    else if (typeof ref === 'object' && ref !== null && 'version' in ref && typeof ref.version === 'string') out.set(name, ref.version);
+    else if (
+      typeof ref === 'object' &&
+      ref !== null &&
+      'version' in ref &&
+      typeof ref.version === 'string'
+    )
+      out.set(name, ref.version);
   }
   return out;
 }
@@ -88,7 +104,10 @@ function snapshotKey(name: string, ref: string): string {
 }
 
 /** v9: package keys (without peers) reachable from the importers' prod dependencies. */
-function prodReachable(snapshots: Readonly<Record<string, unknown>>, importers: readonly Importer[]): Set<string> {
+function prodReachable(
+  snapshots: Readonly<Record<string, unknown>>,
+  importers: readonly Importer[],
+): Set<string> {
   const seen = new Set<string>();
   const stack: string[] = [];
   for (const importer of importers) {
@@ -105,7 +124,8 @@ function prodReachable(snapshots: Readonly<Record<string, unknown>>, importers: 
     const entry = snapshotEntry.safeParse(snapshots[key]);
     if (!entry.success) continue;
     for (const deps of [entry.data.dependencies, entry.data.optionalDependencies]) {
-      for (const [name, ref] of Object.entries(deps ?? {})) if (typeof ref === 'string') stack.push(snapshotKey(name, ref));
+      for (const [name, ref] of Object.entries(deps ?? {}))
+        if (typeof ref === 'string') stack.push(snapshotKey(name, ref));
     }
   }
   return reached;
@@ -113,7 +133,9 @@ function prodReachable(snapshots: Readonly<Record<string, unknown>>, importers: 
 
 function directNames(importers: readonly Importer[]): Set<string> {
   const out = new Set<string>();
-  for (const importer of importers) for (const kind of DEP_KINDS) for (const [name, ref] of importer[kind]) out.add(`${name}@${stripPeers(ref)}`);
+  for (const importer of importers)
+    for (const kind of DEP_KINDS)
+      for (const [name, ref] of importer[kind]) out.add(`${name}@${stripPeers(ref)}`);
   return out;
 }
 
@@ -122,18 +144,25 @@ export function parsePnpmLock(text: string, options: LockOptions): ParseResult {
   try {
     doc = parseYaml(text, { maxAliasCount: 100 });
   } catch (error) {
-    return { warnings: [`pnpm-lock.yaml is not valid YAML: ${error instanceof Error ? error.message : String(error)}`] };
+    return {
+      warnings: [`pnpm-lock.yaml is not valid YAML: ${describeCause(error).split('\n')[0]}`],
+    };
   }
   const top = mapping.safeParse(doc);
   if (!top.success) return { warnings: ['pnpm-lock.yaml is not a YAML mapping'] };
   const rawVersion = top.data['lockfileVersion'];
-  const major = typeof rawVersion === 'number' || typeof rawVersion === 'string' ? Number.parseInt(String(rawVersion), 10) : Number.NaN;
-  if (!Number.isFinite(major)) return { warnings: ['pnpm-lock.yaml: field "lockfileVersion" missing or not a number'] };
+  const major =
+    typeof rawVersion === 'number' || typeof rawVersion === 'string'
+      ? Number.parseInt(String(rawVersion), 10)
+      : Number.NaN;
+  if (!Number.isFinite(major))
+    return { warnings: ['pnpm-lock.yaml: field "lockfileVersion" missing or not a number'] };
   const packages = mapping.safeParse(top.data['packages'] ?? {});
   if (!packages.success) return { warnings: ['pnpm-lock.yaml: field "packages" is not a mapping'] };
   const importers = readImporters(top.data);
   const snapshots = mapping.safeParse(top.data['snapshots']);
-  const prod = major >= 9 && snapshots.success ? prodReachable(snapshots.data, importers) : undefined;
+  const prod =
+    major >= 9 && snapshots.success ? prodReachable(snapshots.data, importers) : undefined;
   const direct = directNames(importers);
   const records = new RecordSet();
   const warnings: string[] = [];
@@ -141,7 +170,9 @@ export function parsePnpmLock(text: string, options: LockOptions): ParseResult {
     const entry = packageEntry.safeParse(value ?? {});
     const fromKey = parsePnpmKey(key, major);
     if (!entry.success) {
-      warnings.push(`packages["${key.slice(0, 120)}"] skipped: field "${entry.error.issues[0]?.path.join('.') ?? ''}" invalid`);
+      warnings.push(
+        `packages["${key.slice(0, 120)}"] skipped: field "${entry.error.issues[0]?.path.join('.') ?? ''}" invalid`,
+      );
       continue;
     }
     const name = entry.data.name ?? fromKey?.name;
@@ -152,10 +183,14 @@ export function parsePnpmLock(text: string, options: LockOptions): ParseResult {
       warnings.push(`packages["${key.slice(0, 120)}"] skipped: bad package name`);
       continue;
     }
-    const dev = prod ? fromKey !== undefined && !prod.has(`${fromKey.name}@${fromKey.version}`) : entry.data.dev === true;
+    const dev = prod
+      ? fromKey !== undefined && !prod.has(`${fromKey.name}@${fromKey.version}`)
+      : entry.data.dev === true;
     if (dev && !options.includeDev) continue;
     const isDirect = fromKey !== undefined && direct.has(`${fromKey.name}@${fromKey.version}`);
-    records.add(npmRecord({ name, version, metadata: { direct: isDirect, ...(dev ? { dev: true } : {}) } }));
+    records.add(
+      npmRecord({ name, version, metadata: { direct: isDirect, ...(dev ? { dev: true } : {}) } }),
+    );
   }
   return { packages: records.records(), ...(warnings.length > 0 ? { warnings } : {}) };
 }

@@ -11,7 +11,8 @@ export interface NpmRecordInput {
 export function splitNpmName(full: string): { namespace: string | undefined; name: string } {
   if (full.startsWith('@')) {
     const slash = full.indexOf('/');
-    if (slash > 1 && slash < full.length - 1) return { namespace: full.slice(0, slash), name: full.slice(slash + 1) };
+    if (slash > 1 && slash < full.length - 1)
+      return { namespace: full.slice(0, slash), name: full.slice(slash + 1) };
   }
   return { namespace: undefined, name: full };
 }
@@ -25,7 +26,12 @@ export function isNpmName(name: string): boolean {
   }
   const slash = name.indexOf('/');
   if (slash === -1) return !name.startsWith('.');
-  return name.startsWith('@') && slash > 1 && slash < name.length - 1 && name.indexOf('/', slash + 1) === -1;
+  return (
+    name.startsWith('@') &&
+    slash > 1 &&
+    slash < name.length - 1 &&
+    name.indexOf('/', slash + 1) === -1
+  );
 }
 
 export function npmRecord(input: NpmRecordInput): PackageRecord {
@@ -36,7 +42,9 @@ export function npmRecord(input: NpmRecordInput): PackageRecord {
     version: input.version,
     ...(namespace === undefined ? {} : { namespace }),
     ...(input.licenses && input.licenses.length > 0 ? { licenses: input.licenses } : {}),
-    ...(input.metadata && Object.keys(input.metadata).length > 0 ? { metadata: input.metadata } : {}),
+    ...(input.metadata && Object.keys(input.metadata).length > 0
+      ? { metadata: input.metadata }
+      : {}),
   };
 }
 
@@ -56,7 +64,10 @@ export class RecordSet {
     const metadata = { ...known.metadata };
     if (record.metadata?.['direct'] === true) metadata['direct'] = true;
     if (record.metadata?.['dev'] !== true) delete metadata['dev'];
-    this.byKey.set(key, { ...known, metadata: Object.keys(metadata).length > 0 ? metadata : undefined });
+    this.byKey.set(key, {
+      ...known,
+      metadata: Object.keys(metadata).length > 0 ? metadata : undefined,
+    });
   }
 
   records(): PackageRecord[] {

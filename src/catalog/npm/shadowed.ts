@@ -3,7 +3,10 @@ import { lockfileKind } from './paths.js';
 
 function projectDir(lockfilePath: string): string {
   const kind = lockfileKind(lockfilePath);
-  const cut = kind === 'hidden' ? lockfilePath.lastIndexOf('node_modules/') : lockfilePath.lastIndexOf('/') + 1;
+  const cut =
+    kind === 'hidden'
+      ? lockfilePath.lastIndexOf('node_modules/')
+      : lockfilePath.lastIndexOf('/') + 1;
   return lockfilePath.slice(0, cut);
 }
 

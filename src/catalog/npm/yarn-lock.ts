@@ -2,6 +2,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { ParseResult } from '../cataloger.js';
 import { isNpmName, npmRecord, RecordSet } from './record.js';
+import { describeCause } from '../../errors/index.js';
 
 /** `name@range` (name may be `@scope/name`) -> name and range; undefined when there is no `@`. */
 function splitDescriptor(descriptor: string): { name: string; range: string } | undefined {
@@ -12,12 +13,19 @@ function splitDescriptor(descriptor: string): { name: string; range: string } | 
 
 /** Ranges that point at the project's own folders, not at a published package. */
 function isLocal(range: string): boolean {
-  return range.startsWith('file:') || range.startsWith('link:') || range.startsWith('workspace:') || range.startsWith('portal:');
+  return (
+    range.startsWith('file:') ||
+    range.startsWith('link:') ||
+    range.startsWith('workspace:') ||
+    range.startsWith('portal:')
+  );
 }
 
 function unquote(text: string): string {
   const trimmed = text.trim();
-  return trimmed.length >= 2 && trimmed.startsWith('"') && trimmed.endsWith('"') ? trimmed.slice(1, -1) : trimmed;
+  return trimmed.length >= 2 && trimmed.startsWith('"') && trimmed.endsWith('"')
+    ? trimmed.slice(1, -1)
+    : trimmed;
 }
 
 /**
@@ -32,7 +40,8 @@ export function parseYarnV1(text: string): ParseResult {
   let current: { name: string; line: number } | undefined;
   let sawVersion = false;
   const finish = (): void => {
-    if (current && !sawVersion) warnings.push(`line ${current.line}: entry "${current.name}" has no version`);
+    if (current && !sawVersion)
+      warnings.push(`line ${current.line}: entry "${current.name}" has no version`);
   };
   const lines = text.split('\n');
   for (let index = 0; index < lines.length; index += 1) {
@@ -60,11 +69,14 @@ export function parseYarnV1(text: string): ParseResult {
       current = { name, line: index + 1 };
       continue;
     }
-    if (!current || sawVersion || !line.startsWith('  version ') || line.startsWith('   ')) continue;
+    if (!current || sawVersion || !line.startsWith('  version ') || line.startsWith('   '))
+      continue;
     const version = unquote(line.slice('  version '.length));
     sawVersion = true;
     if (!isNpmName(current.name) || version === '') {
-      warnings.push(`line ${index + 1}: entry "${current.name.slice(0, 80)}" skipped: bad name or version`);
+      warnings.push(
+        `line ${index + 1}: entry "${current.name.slice(0, 80)}" skipped: bad name or version`,
+      );
       continue;
     }
     records.add(npmRecord({ name: current.name, version }));
@@ -73,7 +85,10 @@ export function parseYarnV1(text: string): ParseResult {
   return { packages: records.records(), ...(warnings.length > 0 ? { warnings } : {}) };
 }
 
-const berryEntry = z.object({ version: z.union([z.string(), z.number()]).transform(String), resolution: z.string() });
+const berryEntry = z.object({
+  version: z.union([z.string(), z.number()]).transform(String),
+  resolution: z.string(),
+});
 
 /**
  * Yarn berry (v2+) lockfile: YAML keyed by descriptors, each entry with `version` and a
@@ -86,16 +101,19 @@ export function parseYarnBerry(text: string): ParseResult {
     // Yarn's own reader takes the last of duplicate keys; so do we, rather than drop the file.
     doc = parseYaml(text, { maxAliasCount: 100, uniqueKeys: false });
   } catch (error) {
-    return { warnings: [`yarn.lock is not valid YAML: ${error instanceof Error ? error.message : String(error)}`] };
+    return { warnings: [`yarn.lock is not valid YAML: ${describeCause(error).split('\n')[0]}`] };
   }
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return { warnings: ['yarn.lock is not a YAML mapping'] };
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
+    return { warnings: ['yarn.lock is not a YAML mapping'] };
   const records = new RecordSet();
   const warnings: string[] = [];
   for (const [key, value] of Object.entries(doc)) {
     if (key === '__metadata') continue;
     const parsed = berryEntry.safeParse(value);
     if (!parsed.success) {
-      warnings.push(`entry "${key.slice(0, 80)}" skipped: field "${parsed.error.issues[0]?.path.join('.') ?? ''}" missing or invalid`);
+      warnings.push(
+        `entry "${key.slice(0, 80)}" skipped: field "${parsed.error.issues[0]?.path.join('.') ?? ''}" missing or invalid`,
+      );
       continue;
     }
     const resolved = splitDescriptor(parsed.data.resolution);

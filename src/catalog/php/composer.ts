@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ParseResult } from '../cataloger.js';
 import { normalizeLicenses } from '../npm/index.js';
 import type { PackageRecord } from '../types.js';
+import { describeCause } from '../../errors/index.js';
 
 /** One package entry, the same shape in installed.json and composer.lock (https://getcomposer.org/doc/04-schema.md). */
 const packageEntry = z.object({
@@ -11,24 +12,34 @@ const packageEntry = z.object({
 });
 
 /** `vendor/project`, both lower case letters, digits, `_`, `.`, `-` (composer's own name rule, loosened for case). */
-const NAME = /^(?<vendor>[A-Za-z0-9](?:[A-Za-z0-9_.-]*))\/(?<project>[A-Za-z0-9](?:[A-Za-z0-9_.-]*))$/;
+const NAME =
+  /^(?<vendor>[A-Za-z0-9](?:[A-Za-z0-9_.-]*))\/(?<project>[A-Za-z0-9](?:[A-Za-z0-9_.-]*))$/;
 
 export interface ComposerOptions {
   readonly includeDev: boolean;
 }
 
-function toRecord(value: unknown, where: string, dev: boolean, warnings: string[]): PackageRecord | undefined {
+function toRecord(
+  value: unknown,
+  where: string,
+  dev: boolean,
+  warnings: string[],
+): PackageRecord | undefined {
   const parsed = packageEntry.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    warnings.push(`${where} skipped: field "${issue?.path.join('.') ?? ''}": ${issue?.message ?? 'invalid'}`);
+    warnings.push(
+      `${where} skipped: field "${issue?.path.join('.') ?? ''}": ${issue?.message ?? 'invalid'}`,
+    );
     return undefined;
   }
   const match = NAME.exec(parsed.data.name);
   const vendor = match?.groups?.['vendor'];
   const project = match?.groups?.['project'];
   if (!vendor || !project) {
-    warnings.push(`${where} skipped: name "${parsed.data.name.slice(0, 80)}" is not vendor/project`);
+    warnings.push(
+      `${where} skipped: name "${parsed.data.name.slice(0, 80)}" is not vendor/project`,
+    );
     return undefined;
   }
   const raw = parsed.data.license;
@@ -47,14 +58,20 @@ function parseJson(text: string, what: string): { json?: unknown; warning?: stri
   try {
     return { json: JSON.parse(text) };
   } catch (error) {
-    return { warning: `${what} is not valid JSON: ${error instanceof Error ? error.message : String(error)}` };
+    return { warning: `${what} is not valid JSON: ${describeCause(error).split('\n')[0]}` };
   }
 }
 
-function collect(list: readonly unknown[], field: string, isDev: (name: unknown) => boolean, warnings: string[]): PackageRecord[] {
+function collect(
+  list: readonly unknown[],
+  field: string,
+  isDev: (name: unknown) => boolean,
+  warnings: string[],
+): PackageRecord[] {
   const out: PackageRecord[] = [];
   list.forEach((entry, index) => {
-    const name = typeof entry === 'object' && entry !== null && 'name' in entry ? entry.name : undefined;
+    const name =
+      typeof entry === 'object' && entry !== null && 'name' in entry ? entry.name : undefined;
     const record = toRecord(entry, `${field}[${index}]`, isDev(name), warnings);
     if (record) out.push(record);
   });
@@ -87,13 +104,15 @@ export function parseInstalledJson(text: string): ParseResult {
 export function parseComposerLock(text: string, options: ComposerOptions): ParseResult {
   const { json, warning } = parseJson(text, 'composer.lock');
   if (warning) return { warnings: [warning] };
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) return { warnings: ['composer.lock is not a JSON object'] };
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    return { warnings: ['composer.lock is not a JSON object'] };
   const warnings: string[] = [];
   const lock = json as Record<string, unknown>;
   const prod = lock['packages'];
   const dev = lock['packages-dev'];
   if (!Array.isArray(prod)) return { warnings: ['composer.lock has no "packages" array'] };
   const records = collect(prod, 'packages', () => false, warnings);
-  if (options.includeDev && Array.isArray(dev)) records.push(...collect(dev, 'packages-dev', () => true, warnings));
+  if (options.includeDev && Array.isArray(dev))
+    records.push(...collect(dev, 'packages-dev', () => true, warnings));
   return { packages: records, ...(warnings.length > 0 ? { warnings } : {}) };
 }

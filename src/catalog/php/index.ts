@@ -1,5 +1,6 @@
 import { baseName, defineCataloger, type Cataloger, type ParseResult } from '../cataloger.js';
 import { parseComposerLock, parseInstalledJson, type ComposerOptions } from './composer.js';
+import { describeCause } from '../../errors/index.js';
 
 export { parseComposerLock, parseInstalledJson, type ComposerOptions } from './composer.js';
 
@@ -7,12 +8,18 @@ const INSTALLED = 'composer/installed.json';
 
 /** composer's record of what it installed, in any vendor-dir (default `vendor/`). */
 export function isInstalledJson(path: string): boolean {
-  return path.endsWith(INSTALLED) && (path.length === INSTALLED.length || path.charCodeAt(path.length - INSTALLED.length - 1) === 0x2f);
+  return (
+    path.endsWith(INSTALLED) &&
+    (path.length === INSTALLED.length ||
+      path.charCodeAt(path.length - INSTALLED.length - 1) === 0x2f)
+  );
 }
 
 /** A project's lockfile; one inside vendor/ came with an installed package, not with this install. */
 export function isComposerLock(path: string): boolean {
-  return baseName(path) === 'composer.lock' && !path.startsWith('vendor/') && !path.includes('/vendor/');
+  return (
+    baseName(path) === 'composer.lock' && !path.startsWith('vendor/') && !path.includes('/vendor/')
+  );
 }
 
 export interface ComposerCatalogerOptions {
@@ -26,16 +33,23 @@ export function createPhpCataloger(options: ComposerCatalogerOptions = {}): Cata
   return defineCataloger({
     id: 'php',
     displayName: 'PHP Composer packages (installed.json, composer.lock)',
-    urls: ['https://getcomposer.org/doc/04-schema.md', 'https://getcomposer.org/doc/01-basic-usage.md#commit-your-composer-lock-file-to-version-control'],
+    urls: [
+      'https://getcomposer.org/doc/04-schema.md',
+      'https://getcomposer.org/doc/01-basic-usage.md#commit-your-composer-lock-file-to-version-control',
+    ],
     packageTypes: ['composer'],
     version: 1,
-    claims: (file) => isInstalledJson(file.path) || (file.path.endsWith('composer.lock') && isComposerLock(file.path)),
+    claims: (file) =>
+      isInstalledJson(file.path) ||
+      (file.path.endsWith('composer.lock') && isComposerLock(file.path)),
     parse(file): ParseResult {
       const text = file.content.toString('utf8');
       try {
-        return isInstalledJson(file.path) ? parseInstalledJson(text) : parseComposerLock(text, lockOptions);
+        return isInstalledJson(file.path)
+          ? parseInstalledJson(text)
+          : parseComposerLock(text, lockOptions);
       } catch (error) {
-        return { warnings: [`could not parse: ${error instanceof Error ? error.message : String(error)}`] };
+        return { warnings: [`could not parse: ${describeCause(error).split('\n')[0]}`] };
       }
     },
   });

@@ -5,6 +5,7 @@ import { isInstalledMetadata, pythonLockfile } from './paths.js';
 import { parsePipfileLock } from './pipfile-lock.js';
 import { parseRequirements } from './requirements.js';
 import { parsePoetryLock, parseUvLock } from './toml-locks.js';
+import { describeCause } from '../../errors/index.js';
 
 export { parseCoreMetadata } from './installed.js';
 export { normalizePythonName, parseHeaders } from './core-metadata.js';
@@ -58,11 +59,12 @@ export function createPythonCataloger(options: PythonCatalogerOptions = {}): Cat
     version: 1,
     claims: (file) => isInstalledMetadata(file.path) || pythonLockfile(file.path) !== undefined,
     parse(file): ParseResult {
-      if (file.content.length > MAX_BYTES) return { warnings: [`larger than ${MAX_BYTES} bytes, not read`] };
+      if (file.content.length > MAX_BYTES)
+        return { warnings: [`larger than ${MAX_BYTES} bytes, not read`] };
       try {
         return parsePythonFile(file.path, file.content.toString('utf8'), lockOptions);
       } catch (error) {
-        return { warnings: [`could not parse: ${error instanceof Error ? error.message : String(error)}`] };
+        return { warnings: [`could not parse: ${describeCause(error).split('\n')[0]}`] };
       }
     },
   });

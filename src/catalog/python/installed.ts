@@ -31,9 +31,12 @@ export function parseCoreMetadata(text: string): ParseResult {
   const version = first(headers, 'Version');
   if (!name || !version) {
     const missing = name ? 'Version' : 'Name';
-    return { warnings: [`no "${missing}" header: not a package metadata file`, ...problems.slice(0, 3)] };
+    return {
+      warnings: [`no "${missing}" header: not a package metadata file`, ...problems.slice(0, 3)],
+    };
   }
-  if (!NAME.test(name)) return { warnings: [`header "Name" is not a distribution name: ${name.slice(0, 80)}`] };
+  if (!NAME.test(name))
+    return { warnings: [`header "Name" is not a distribution name: ${name.slice(0, 80)}`] };
   const normalized = normalizePythonName(name);
   const licenses = declaredLicenses(headers);
   const record: PackageRecord = {

@@ -8,10 +8,19 @@ export interface PythonLockOptions {
   readonly includeDev: boolean;
 }
 
-export function pypiRecord(name: string, version: string, metadata?: Record<string, boolean | string>): PackageRecord {
+export function pypiRecord(
+  name: string,
+  version: string,
+  metadata?: Record<string, boolean | string>,
+): PackageRecord {
   const normalized = normalizePythonName(name);
   const all = { ...metadata, ...(normalized === name ? {} : { declaredName: name }) };
-  return { type: 'pypi', name: normalized, version, ...(Object.keys(all).length > 0 ? { metadata: all } : {}) };
+  return {
+    type: 'pypi',
+    name: normalized,
+    version,
+    ...(Object.keys(all).length > 0 ? { metadata: all } : {}),
+  };
 }
 
 /** One record per normalized name@version, keeping the first (prod before dev by construction). */

@@ -14,7 +14,12 @@ export function isInstalledMetadata(path: string): boolean {
 }
 
 export type PythonLockfile = 'requirements.txt' | 'Pipfile.lock' | 'poetry.lock' | 'uv.lock';
-const LOCKFILES: readonly PythonLockfile[] = ['requirements.txt', 'Pipfile.lock', 'poetry.lock', 'uv.lock'];
+const LOCKFILES: readonly PythonLockfile[] = [
+  'requirements.txt',
+  'Pipfile.lock',
+  'poetry.lock',
+  'uv.lock',
+];
 
 /**
  * A project's lockfile. One inside site-packages/dist-packages came with an installed
@@ -23,7 +28,8 @@ const LOCKFILES: readonly PythonLockfile[] = ['requirements.txt', 'Pipfile.lock'
 export function pythonLockfile(path: string): PythonLockfile | undefined {
   for (const name of LOCKFILES) {
     if (!path.endsWith(name)) continue;
-    if (path.length !== name.length && path.charCodeAt(path.length - name.length - 1) !== 0x2f) return undefined;
+    if (path.length !== name.length && path.charCodeAt(path.length - name.length - 1) !== 0x2f)
+      return undefined;
     return path.includes('site-packages/') || path.includes('dist-packages/') ? undefined : name;
   }
   return undefined;

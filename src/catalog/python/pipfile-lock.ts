@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ParseResult } from '../cataloger.js';
 import type { PackageRecord } from '../types.js';
 import { dedupe, pypiRecord, PYTHON_NAME, type PythonLockOptions } from './lock-record.js';
+import { describeCause } from '../../errors/index.js';
 
 const section = z.record(z.string(), z.unknown());
 const entry = z.object({ version: z.string() });
@@ -16,13 +17,23 @@ export function parsePipfileLock(text: string, options: PythonLockOptions): Pars
   try {
     json = JSON.parse(text);
   } catch (error) {
-    return { warnings: [`Pipfile.lock is not valid JSON: ${error instanceof Error ? error.message : String(error)}`] };
+    return { warnings: [`Pipfile.lock is not valid JSON: ${describeCause(error).split('\n')[0]}`] };
   }
-  const top = z.object({ default: section.optional(), develop: section.optional() }).safeParse(json);
-  if (!top.success) return { warnings: [`Pipfile.lock: field "${top.error.issues[0]?.path.join('.') ?? ''}" is not an object`] };
+  const top = z
+    .object({ default: section.optional(), develop: section.optional() })
+    .safeParse(json);
+  if (!top.success)
+    return {
+      warnings: [
+        `Pipfile.lock: field "${top.error.issues[0]?.path.join('.') ?? ''}" is not an object`,
+      ],
+    };
   const warnings: string[] = [];
   const records: PackageRecord[] = [];
-  const sections: ['default' | 'develop', boolean][] = [['default', false], ...(options.includeDev ? [['develop', true] as ['develop', boolean]] : [])];
+  const sections: ['default' | 'develop', boolean][] = [
+    ['default', false],
+    ...(options.includeDev ? [['develop', true] as ['develop', boolean]] : []),
+  ];
   for (const [name, dev] of sections) {
     for (const [pkg, value] of Object.entries(top.data[name] ?? {})) {
       const parsed = entry.safeParse(value);

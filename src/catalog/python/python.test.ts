@@ -5,7 +5,8 @@ import { catalogFiles, sharedFixture } from '../../testing/index.js';
 import { runCatalogerContract } from '../testing/cataloger-contract.js';
 import { licenseFromClassifier, normalizePythonName, pythonCataloger } from './index.js';
 
-const fixturePath = (...parts: readonly string[]): string => sharedFixture('pkgdb', 'python', ...parts);
+const fixturePath = (...parts: readonly string[]): string =>
+  sharedFixture('pkgdb', 'python', ...parts);
 const fixture = (...parts: readonly string[]): Promise<Buffer> => readFile(fixturePath(...parts));
 /** Debian's interpreter, where apt's python3-packaging lives (a pyenv shim may shadow `python3`). */
 const PYTHON = '/usr/bin/python3';
@@ -14,17 +15,53 @@ const header = (path: string, size = 100) => ({ path, type: 'file' as const, mod
 /** Each real metadata file, and the image path it is placed at for the tests. */
 const CASES: readonly (readonly [readonly string[], string])[] = [
   [['scalibr', 'distinfo_meta'], 'usr/lib/python3/dist-packages/pip-22.2.2.dist-info/METADATA'],
-  [['scalibr', 'egginfo_pkginfo'], 'usr/lib/python3/site-packages/setuptools-57.4.0-py3.9.egg-info/PKG-INFO'],
-  ...['Flask-2.2.1', 'Jinja2-3.1.2', 'MarkupSafe-2.1.1', 'Werkzeug-2.2.1', 'click-8.1.3', 'itsdangerous-2.1.2', 'pip-22.2.1', 'setuptools-63.2.0', 'six-1.16.0', 'wheel-0.37.1'].map(
-    (dist) => [['snyk-docker-plugin', 'ok', 'site-packages', `${dist}.dist-info`, 'METADATA'], `usr/local/lib/python3.10/site-packages/${dist}.dist-info/METADATA`] as const,
+  [
+    ['scalibr', 'egginfo_pkginfo'],
+    'usr/lib/python3/site-packages/setuptools-57.4.0-py3.9.egg-info/PKG-INFO',
+  ],
+  ...[
+    'Flask-2.2.1',
+    'Jinja2-3.1.2',
+    'MarkupSafe-2.1.1',
+    'Werkzeug-2.2.1',
+    'click-8.1.3',
+    'itsdangerous-2.1.2',
+    'pip-22.2.1',
+    'setuptools-63.2.0',
+    'six-1.16.0',
+    'wheel-0.37.1',
+  ].map(
+    (dist) =>
+      [
+        ['snyk-docker-plugin', 'ok', 'site-packages', `${dist}.dist-info`, 'METADATA'],
+        `usr/local/lib/python3.10/site-packages/${dist}.dist-info/METADATA`,
+      ] as const,
   ),
   [['syft', 'Python-2.7.egg-info'], 'usr/lib/python2.7/lib-dynload/Python-2.7.egg-info'],
-  [['syft', 'site-packages', 'egg-name', 'egg-info', 'PKG-INFO'], 'opt/app/site-packages/requests.egg-info/PKG-INFO'],
-  [['syft', 'site-packages', 'with-license-file-declared.dist-info', 'METADATA'], 'opt/app/site-packages/Pygments-2.6.1.dist-info/METADATA'],
-  [['trivy', 'distlib-0.3.1-py3.9.egg-info'], 'usr/lib/python3.9/site-packages/distlib-0.3.1-py3.9.egg-info'],
-  [['trivy', 'networkx-3.0.METADATA'], 'usr/lib/python3.11/site-packages/networkx-3.0.dist-info/METADATA'],
-  [['trivy', 'setuptools-51.3.3-py3.8.egg-info.PKG-INFO'], 'usr/lib/python3.8/site-packages/setuptools-51.3.3-py3.8.egg-info/PKG-INFO'],
-  [['trivy', 'zipp-3.12.1.METADATA'], 'usr/lib/python3.11/site-packages/zipp-3.12.1.dist-info/METADATA'],
+  [
+    ['syft', 'site-packages', 'egg-name', 'egg-info', 'PKG-INFO'],
+    'opt/app/site-packages/requests.egg-info/PKG-INFO',
+  ],
+  [
+    ['syft', 'site-packages', 'with-license-file-declared.dist-info', 'METADATA'],
+    'opt/app/site-packages/Pygments-2.6.1.dist-info/METADATA',
+  ],
+  [
+    ['trivy', 'distlib-0.3.1-py3.9.egg-info'],
+    'usr/lib/python3.9/site-packages/distlib-0.3.1-py3.9.egg-info',
+  ],
+  [
+    ['trivy', 'networkx-3.0.METADATA'],
+    'usr/lib/python3.11/site-packages/networkx-3.0.dist-info/METADATA',
+  ],
+  [
+    ['trivy', 'setuptools-51.3.3-py3.8.egg-info.PKG-INFO'],
+    'usr/lib/python3.8/site-packages/setuptools-51.3.3-py3.8.egg-info/PKG-INFO',
+  ],
+  [
+    ['trivy', 'zipp-3.12.1.METADATA'],
+    'usr/lib/python3.11/site-packages/zipp-3.12.1.dist-info/METADATA',
+  ],
 ];
 
 interface PythonView {
@@ -48,12 +85,16 @@ function pythonReads(paths: readonly string[]): PythonView[] {
     '    out.append({"name": canonicalize_name(m["Name"]), "version": m["Version"], "license": m["License"], "expression": m["License-Expression"]})',
     'print(json.dumps(out))',
   ].join('\n');
-  return JSON.parse(execFileSync(PYTHON, ['-c', script, ...paths], { encoding: 'utf8' })) as PythonView[];
+  return JSON.parse(
+    execFileSync(PYTHON, ['-c', script, ...paths], { encoding: 'utf8' }),
+  ) as PythonView[];
 }
 
 runCatalogerContract(
   pythonCataloger,
-  await Promise.all(CASES.slice(0, 4).map(async ([parts, path]) => ({ path, content: await fixture(...parts) }))),
+  await Promise.all(
+    CASES.slice(0, 4).map(async ([parts, path]) => ({ path, content: await fixture(...parts) })),
+  ),
 );
 
 describe('python installed metadata against CPython', () => {
@@ -72,39 +113,94 @@ describe('python installed metadata against CPython', () => {
     // The License header wins when it says something; UNKNOWN and multi-line texts fall back to classifiers.
     const license = expected.license?.trim();
     if (expected.expression) expect(record.licenses).toEqual([expected.expression]);
-    else if (license && license !== 'UNKNOWN' && !license.includes('\n')) expect(record.licenses).toEqual([license]);
+    else if (license && license !== 'UNKNOWN' && !license.includes('\n'))
+      expect(record.licenses).toEqual([license]);
   });
 
   it('falls back to classifiers, mapping unambiguous ones to SPDX', async () => {
-    const parse = async (...parts: string[]) => (await pythonCataloger.parse({ ...header('x.dist-info/METADATA'), content: await fixture(...parts) })).packages?.[0];
-    expect((await parse('trivy', 'setuptools-51.3.3-py3.8.egg-info.PKG-INFO'))?.licenses).toEqual(['MIT']);
+    const parse = async (...parts: string[]) =>
+      (
+        await pythonCataloger.parse({
+          ...header('x.dist-info/METADATA'),
+          content: await fixture(...parts),
+        })
+      ).packages?.[0];
+    expect((await parse('trivy', 'setuptools-51.3.3-py3.8.egg-info.PKG-INFO'))?.licenses).toEqual([
+      'MIT',
+    ]);
     expect((await parse('trivy', 'zipp-3.12.1.METADATA'))?.licenses).toEqual(['MIT']);
-    expect((await parse('syft', 'site-packages', 'with-license-file-declared.dist-info', 'METADATA'))?.licenses).toEqual(['BSD License']);
+    expect(
+      (await parse('syft', 'site-packages', 'with-license-file-declared.dist-info', 'METADATA'))
+        ?.licenses,
+    ).toEqual(['BSD License']);
     // Only a License-File: the licence text lives in another file, not read here.
     expect((await parse('trivy', 'networkx-3.0.METADATA'))?.licenses).toBeUndefined();
-    expect((await parse('snyk-docker-plugin', 'ok', 'site-packages', 'Flask-2.2.1.dist-info', 'METADATA'))?.metadata).toEqual({ declaredName: 'Flask' });
-    expect(licenseFromClassifier('License :: OSI Approved :: GNU General Public License v2 or later (GPLv2+)')).toBe('GPL-2.0-or-later');
-    expect(licenseFromClassifier('License :: OSI Approved :: Apache Software License')).toBe('Apache Software License');
+    expect(
+      (
+        await parse(
+          'snyk-docker-plugin',
+          'ok',
+          'site-packages',
+          'Flask-2.2.1.dist-info',
+          'METADATA',
+        )
+      )?.metadata,
+    ).toEqual({ declaredName: 'Flask' });
+    expect(
+      licenseFromClassifier(
+        'License :: OSI Approved :: GNU General Public License v2 or later (GPLv2+)',
+      ),
+    ).toBe('GPL-2.0-or-later');
+    expect(licenseFromClassifier('License :: OSI Approved :: Apache Software License')).toBe(
+      'Apache Software License',
+    );
     expect(licenseFromClassifier('License :: OSI Approved')).toBeUndefined();
   });
 
   it('prefers License-Expression (core metadata 2.4)', async () => {
-    const text = 'Metadata-Version: 2.4\nName: demo_pkg.x\nVersion: 1.0\nLicense-Expression: MIT OR Apache-2.0\nLicense: ignored\n\nbody: not a header\n';
-    const record = (await pythonCataloger.parse({ ...header('a/demo_pkg.x-1.0.dist-info/METADATA'), content: Buffer.from(text) })).packages?.[0];
-    expect(record).toMatchObject({ name: 'demo-pkg-x', version: '1.0', licenses: ['MIT OR Apache-2.0'] });
+    const text =
+      'Metadata-Version: 2.4\nName: demo_pkg.x\nVersion: 1.0\nLicense-Expression: MIT OR Apache-2.0\nLicense: ignored\n\nbody: not a header\n';
+    const record = (
+      await pythonCataloger.parse({
+        ...header('a/demo_pkg.x-1.0.dist-info/METADATA'),
+        content: Buffer.from(text),
+      })
+    ).packages?.[0];
+    expect(record).toMatchObject({
+      name: 'demo-pkg-x',
+      version: '1.0',
+      licenses: ['MIT OR Apache-2.0'],
+    });
   });
 
   it('normalizes names as PEP 503 does', () => {
-    const names = ['Flask', 'zope.interface', 'typing_extensions', 'A__B--C..d', 'ruamel.yaml.clib'];
-    const expected = execFileSync(PYTHON, ['-c', 'import sys\nfrom packaging.utils import canonicalize_name as c\nprint("\\n".join(c(n) for n in sys.argv[1:]))', ...names], { encoding: 'utf8' });
+    const names = [
+      'Flask',
+      'zope.interface',
+      'typing_extensions',
+      'A__B--C..d',
+      'ruamel.yaml.clib',
+    ];
+    const expected = execFileSync(
+      PYTHON,
+      [
+        '-c',
+        'import sys\nfrom packaging.utils import canonicalize_name as c\nprint("\\n".join(c(n) for n in sys.argv[1:]))',
+        ...names,
+      ],
+      { encoding: 'utf8' },
+    );
     expect(names.map(normalizePythonName)).toEqual(expected.trim().split('\n'));
   });
 
   it('warns on files that are not metadata', async () => {
-    const parse = async (text: string) => pythonCataloger.parse({ ...header('a.dist-info/METADATA'), content: Buffer.from(text) });
+    const parse = async (text: string) =>
+      pythonCataloger.parse({ ...header('a.dist-info/METADATA'), content: Buffer.from(text) });
     expect((await parse('Name: x\n')).warnings?.[0]).toMatch(/no "Version" header/);
     expect((await parse('Version: 1\n')).warnings?.[0]).toMatch(/no "Name" header/);
-    expect((await parse('Name: x y\nVersion: 1\n')).warnings?.[0]).toMatch(/not a distribution name/);
+    expect((await parse('Name: x y\nVersion: 1\n')).warnings?.[0]).toMatch(
+      /not a distribution name/,
+    );
     expect((await parse('')).warnings).toHaveLength(1);
   });
 });
@@ -119,12 +215,15 @@ describe('python claims', () => {
     expect(pythonCataloger.claims(header(path))).toBe(true);
   });
 
-  it.each(['usr/lib/python3/dist-packages/six-1.16.0.dist-info/RECORD', 'app/METADATA', 'app/PKG-INFO', 'app/notegg-info/PKG-INFOX', 'app/xegg-info/PKG-INFO'])(
-    'does not claim %s',
-    (path) => {
-      expect(pythonCataloger.claims(header(path))).toBe(false);
-    },
-  );
+  it.each([
+    'usr/lib/python3/dist-packages/six-1.16.0.dist-info/RECORD',
+    'app/METADATA',
+    'app/PKG-INFO',
+    'app/notegg-info/PKG-INFOX',
+    'app/xegg-info/PKG-INFO',
+  ])('does not claim %s', (path) => {
+    expect(pythonCataloger.claims(header(path))).toBe(false);
+  });
 });
 
 describe('python end to end through a real image', () => {
@@ -134,12 +233,21 @@ describe('python end to end through a real image', () => {
     const catalog = await catalogFiles(files);
     const pypi = catalog.packages.filter((p) => p.type === 'pypi');
     expect(pypi.map((p) => p.purl).sort()).toEqual(
-      ['click@8.1.3', 'flask@2.2.1', 'itsdangerous@2.1.2', 'jinja2@3.1.2', 'markupsafe@2.1.1', 'pip@22.2.1', 'setuptools@63.2.0', 'six@1.16.0', 'werkzeug@2.2.1', 'wheel@0.37.1'].map(
-        (id) => `pkg:pypi/${id}`,
-      ),
+      [
+        'click@8.1.3',
+        'flask@2.2.1',
+        'itsdangerous@2.1.2',
+        'jinja2@3.1.2',
+        'markupsafe@2.1.1',
+        'pip@22.2.1',
+        'setuptools@63.2.0',
+        'six@1.16.0',
+        'werkzeug@2.2.1',
+        'wheel@0.37.1',
+      ].map((id) => `pkg:pypi/${id}`),
     );
-    expect(pypi.find((p) => p.name === 'flask')?.locations.map((l) => [l.path, l.layerIndex])).toEqual([
-      ['usr/local/lib/python3.10/site-packages/Flask-2.2.1.dist-info/METADATA', 0],
-    ]);
+    expect(
+      pypi.find((p) => p.name === 'flask')?.locations.map((l) => [l.path, l.layerIndex]),
+    ).toEqual([['usr/local/lib/python3.10/site-packages/Flask-2.2.1.dist-info/METADATA', 0]]);
   });
 });

@@ -2,7 +2,8 @@ import type { ParseResult } from '../cataloger.js';
 import { dedupe, pypiRecord, PYTHON_NAME } from './lock-record.js';
 
 /** `name[extras] == version` (or `===`), the only requirement form that names one release. */
-const PINNED = /^(?<name>[A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*===?\s*(?<version>[A-Za-z0-9][A-Za-z0-9.+!_-]*)$/;
+const PINNED =
+  /^(?<name>[A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*===?\s*(?<version>[A-Za-z0-9][A-Za-z0-9.+!_-]*)$/;
 
 /** Joins `\`-continued lines and drops comments (`#` at line start or after whitespace). */
 function logicalLines(text: string): string[] {

@@ -4,6 +4,7 @@ import type { ParseResult } from '../cataloger.js';
 import type { PackageRecord } from '../types.js';
 import { normalizePythonName } from './core-metadata.js';
 import { dedupe, pypiRecord, PYTHON_NAME, type PythonLockOptions } from './lock-record.js';
+import { describeCause } from '../../errors/index.js';
 
 const tomlPackage = z.object({
   name: z.string(),
@@ -16,12 +17,15 @@ const tomlPackage = z.object({
 });
 type TomlPackage = z.infer<typeof tomlPackage>;
 
-function readPackages(text: string, file: string): { packages: TomlPackage[]; warnings: string[] } | { error: string } {
+function readPackages(
+  text: string,
+  file: string,
+): { packages: TomlPackage[]; warnings: string[] } | { error: string } {
   let doc: unknown;
   try {
     doc = parseToml(text);
   } catch (error) {
-    return { error: `${file} is not valid TOML: ${(error instanceof Error ? error.message : String(error)).split('\n')[0] ?? ''}` };
+    return { error: `${file} is not valid TOML: ${describeCause(error).split('\n')[0]}` };
   }
   const list = z.object({ package: z.array(z.unknown()) }).safeParse(doc);
   if (!list.success) return { error: `${file} has no [[package]] array` };
@@ -45,11 +49,15 @@ export function parsePoetryLock(text: string, options: PythonLockOptions): Parse
   const records: PackageRecord[] = [];
   for (const pkg of read.packages) {
     if (!pkg.version) continue;
-    const dev = pkg.category === 'dev' || (pkg.groups !== undefined && !pkg.groups.includes('main'));
+    const dev =
+      pkg.category === 'dev' || (pkg.groups !== undefined && !pkg.groups.includes('main'));
     if (dev && !options.includeDev) continue;
     records.push(pypiRecord(pkg.name, pkg.version, dev ? { dev: true } : undefined));
   }
-  return { packages: dedupe(records), ...(read.warnings.length > 0 ? { warnings: read.warnings } : {}) };
+  return {
+    packages: dedupe(records),
+    ...(read.warnings.length > 0 ? { warnings: read.warnings } : {}),
+  };
 }
 
 /** Sources that are the project's own code: the workspace root and local folders. */
@@ -62,7 +70,8 @@ function dependencyNames(value: unknown): string[] {
     if (deps.success) for (const dep of deps.data) out.push(normalizePythonName(dep.name));
   };
   visit(value);
-  if (typeof value === 'object' && value !== null && !Array.isArray(value)) for (const group of Object.values(value)) visit(group);
+  if (typeof value === 'object' && value !== null && !Array.isArray(value))
+    for (const group of Object.values(value)) visit(group);
   return out;
 }
 
@@ -75,15 +84,29 @@ function dependencyNames(value: unknown): string[] {
 export function parseUvLock(text: string, options: PythonLockOptions): ParseResult {
   const read = readPackages(text, 'uv.lock');
   if ('error' in read) return { warnings: [read.error] };
-  const isLocal = (pkg: TomlPackage): boolean => LOCAL_SOURCES.some((kind) => pkg.source?.[kind] !== undefined);
+  const isLocal = (pkg: TomlPackage): boolean =>
+    LOCAL_SOURCES.some((kind) => pkg.source?.[kind] !== undefined);
   const byName = new Map<string, TomlPackage[]>();
-  for (const pkg of read.packages) byName.set(normalizePythonName(pkg.name), [...(byName.get(normalizePythonName(pkg.name)) ?? []), pkg]);
+  for (const pkg of read.packages)
+    byName.set(normalizePythonName(pkg.name), [
+      ...(byName.get(normalizePythonName(pkg.name)) ?? []),
+      pkg,
+    ]);
   const prod = new Set<string>();
-  const stack = read.packages.filter(isLocal).flatMap((pkg) => [...dependencyNames(pkg.dependencies), ...dependencyNames(pkg['optional-dependencies'])]);
+  const stack = read.packages
+    .filter(isLocal)
+    .flatMap((pkg) => [
+      ...dependencyNames(pkg.dependencies),
+      ...dependencyNames(pkg['optional-dependencies']),
+    ]);
   for (let name = stack.pop(); name !== undefined; name = stack.pop()) {
     if (prod.has(name)) continue;
     prod.add(name);
-    for (const pkg of byName.get(name) ?? []) stack.push(...dependencyNames(pkg.dependencies), ...dependencyNames(pkg['optional-dependencies']));
+    for (const pkg of byName.get(name) ?? [])
+      stack.push(
+        ...dependencyNames(pkg.dependencies),
+        ...dependencyNames(pkg['optional-dependencies']),
+      );
   }
   const hasRoot = read.packages.some(isLocal);
   const records: PackageRecord[] = [];
@@ -93,5 +116,8 @@ export function parseUvLock(text: string, options: PythonLockOptions): ParseResu
     if (dev && !options.includeDev) continue;
     records.push(pypiRecord(pkg.name, pkg.version, dev ? { dev: true } : undefined));
   }
-  return { packages: dedupe(records), ...(read.warnings.length > 0 ? { warnings: read.warnings } : {}) };
+  return {
+    packages: dedupe(records),
+    ...(read.warnings.length > 0 ? { warnings: read.warnings } : {}),
+  };
 }

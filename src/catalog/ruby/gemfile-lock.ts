@@ -12,7 +12,8 @@ const DEPENDENCY = /^ {2}(?<name>[A-Za-z0-9._-]+)/;
  * Gemfile's direct dependencies under DEPENDENCIES. It records no groups, so there is no dev flag.
  */
 export function parseGemfileLock(text: string): ParseResult {
-  const specs: { name: string; version: string; platform: string | undefined; source: string }[] = [];
+  const specs: { name: string; version: string; platform: string | undefined; source: string }[] =
+    [];
   const direct = new Set<string>();
   const warnings: string[] = [];
   let section = '';
@@ -29,15 +30,22 @@ export function parseGemfileLock(text: string): ParseResult {
       if (name) direct.add(name);
       continue;
     }
-    if (!SOURCE_SECTIONS.has(section) || !line.startsWith('    ') || line.startsWith('     ')) continue;
+    if (!SOURCE_SECTIONS.has(section) || !line.startsWith('    ') || line.startsWith('     '))
+      continue;
     const match = SPEC.exec(line)?.groups;
     if (!match?.['name'] || !match['version']) {
       warnings.push(`line ${index + 1}: not a "name (version)" spec`);
       continue;
     }
-    specs.push({ name: match['name'], version: match['version'], platform: match['platform'], source: section.toLowerCase() });
+    specs.push({
+      name: match['name'],
+      version: match['version'],
+      platform: match['platform'],
+      source: section.toLowerCase(),
+    });
   }
-  if (specs.length === 0 && direct.size === 0) return { warnings: ['no GEM, GIT or PATH specs: not a Gemfile.lock', ...warnings.slice(0, 3)] };
+  if (specs.length === 0 && direct.size === 0)
+    return { warnings: ['no GEM, GIT or PATH specs: not a Gemfile.lock', ...warnings.slice(0, 3)] };
   const seen = new Set<string>();
   const packages: PackageRecord[] = [];
   for (const spec of specs) {
@@ -49,7 +57,10 @@ export function parseGemfileLock(text: string): ParseResult {
       name: spec.name,
       version: spec.version,
       ...(spec.platform ? { qualifiers: { platform: spec.platform } } : {}),
-      metadata: { direct: direct.has(spec.name), ...(spec.source === 'gem' ? {} : { source: spec.source }) },
+      metadata: {
+        direct: direct.has(spec.name),
+        ...(spec.source === 'gem' ? {} : { source: spec.source }),
+      },
     });
   }
   return { packages, ...(warnings.length > 0 ? { warnings } : {}) };

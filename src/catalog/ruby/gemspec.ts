@@ -42,18 +42,28 @@ export function parseGemspec(text: string): ParseResult {
   const stub = STUB.exec(text)?.groups;
   const name = fields.get('name')?.[0] ?? stub?.['name'];
   const version = fields.get('version')?.[0] ?? stub?.['version'];
-  if (!name || !version) return { warnings: [`no ${name ? 'version' : 'name'} found: not an installed gem specification`] };
-  if (!GEM_NAME.test(name)) return { warnings: [`gem name "${name.slice(0, 80)}" is not a gem name`] };
-  if (!VERSION.test(version)) return { warnings: [`gem version "${version.slice(0, 80)}" is not a gem version`] };
+  if (!name || !version)
+    return {
+      warnings: [`no ${name ? 'version' : 'name'} found: not an installed gem specification`],
+    };
+  if (!GEM_NAME.test(name))
+    return { warnings: [`gem name "${name.slice(0, 80)}" is not a gem name`] };
+  if (!VERSION.test(version))
+    return { warnings: [`gem version "${version.slice(0, 80)}" is not a gem version`] };
   const platform = fields.get('platform')?.[0] ?? stub?.['platform'];
-  const licenses = normalizeLicenses([...(fields.get('licenses') ?? []), ...(fields.get('license') ?? [])]);
+  const licenses = normalizeLicenses([
+    ...(fields.get('licenses') ?? []),
+    ...(fields.get('license') ?? []),
+  ]);
   const record: PackageRecord = {
     type: 'gem',
     name,
     version,
     ...(licenses ? { licenses } : {}),
     // `ruby` is the pure-Ruby default; a native gem's platform is part of its identity.
-    ...(platform && platform !== 'ruby' && GEM_NAME.test(platform) ? { qualifiers: { platform } } : {}),
+    ...(platform && platform !== 'ruby' && GEM_NAME.test(platform)
+      ? { qualifiers: { platform } }
+      : {}),
   };
   return { packages: [record] };
 }

@@ -1,13 +1,17 @@
 import { baseName, defineCataloger, type Cataloger, type ParseResult } from '../cataloger.js';
 import { parseGemfileLock } from './gemfile-lock.js';
 import { parseGemspec } from './gemspec.js';
+import { describeCause } from '../../errors/index.js';
 
 export { parseGemspec } from './gemspec.js';
 export { parseGemfileLock } from './gemfile-lock.js';
 
 /** Installed gem specs live in `<GEM_HOME>/specifications/` (and `specifications/default/`). */
 export function isInstalledGemspec(path: string): boolean {
-  return path.endsWith('.gemspec') && (path.startsWith('specifications/') || path.includes('/specifications/'));
+  return (
+    path.endsWith('.gemspec') &&
+    (path.startsWith('specifications/') || path.includes('/specifications/'))
+  );
 }
 
 /**
@@ -16,7 +20,11 @@ export function isInstalledGemspec(path: string): boolean {
  */
 export function isGemfileLock(path: string): boolean {
   const name = baseName(path);
-  return (name === 'Gemfile.lock' || name === 'gems.locked') && !path.startsWith('gems/') && !path.includes('/gems/');
+  return (
+    (name === 'Gemfile.lock' || name === 'gems.locked') &&
+    !path.startsWith('gems/') &&
+    !path.includes('/gems/')
+  );
 }
 
 /** Larger than any real gemspec or Gemfile.lock: not read. */
@@ -26,17 +34,23 @@ const MAX_BYTES = 16 * 1024 * 1024;
 export const rubyCataloger: Cataloger = defineCataloger({
   id: 'ruby',
   displayName: 'Ruby gems (installed gemspecs, Gemfile.lock)',
-  urls: ['https://guides.rubygems.org/specification-reference/', 'https://bundler.io/guides/gemfile_lock.html'],
+  urls: [
+    'https://guides.rubygems.org/specification-reference/',
+    'https://bundler.io/guides/gemfile_lock.html',
+  ],
   packageTypes: ['gem'],
   version: 1,
-  claims: (file) => isInstalledGemspec(file.path) || ((file.path.endsWith('.lock') || file.path.endsWith('.locked')) && isGemfileLock(file.path)),
+  claims: (file) =>
+    isInstalledGemspec(file.path) ||
+    ((file.path.endsWith('.lock') || file.path.endsWith('.locked')) && isGemfileLock(file.path)),
   parse(file): ParseResult {
-    if (file.content.length > MAX_BYTES) return { warnings: [`larger than ${MAX_BYTES} bytes, not read`] };
+    if (file.content.length > MAX_BYTES)
+      return { warnings: [`larger than ${MAX_BYTES} bytes, not read`] };
     const text = file.content.toString('utf8');
     try {
       return isInstalledGemspec(file.path) ? parseGemspec(text) : parseGemfileLock(text);
     } catch (error) {
-      return { warnings: [`could not parse: ${error instanceof Error ? error.message : String(error)}`] };
+      return { warnings: [`could not parse: ${describeCause(error).split('\n')[0]}`] };
     }
   },
 });

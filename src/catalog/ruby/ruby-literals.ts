@@ -6,23 +6,32 @@
 const PERCENT_PAIRS: Readonly<Record<string, string>> = { '{': '}', '(': ')', '[': ']', '<': '>' };
 
 function unescapeDouble(body: string): string {
-  return body.replace(/\\(?:u(?<hex>[0-9A-Fa-f]{4})|(?<char>.))/g, (_match, hex: string | undefined, char: string | undefined) => {
-    if (hex) return String.fromCharCode(Number.parseInt(hex, 16));
-    if (char === 'n') return '\n';
-    if (char === 't') return '\t';
-    return char ?? '';
-  });
+  return body.replace(
+    /\\(?:u(?<hex>[0-9A-Fa-f]{4})|(?<char>.))/g,
+    (_match, hex: string | undefined, char: string | undefined) => {
+      if (hex) return String.fromCharCode(Number.parseInt(hex, 16));
+      if (char === 'n') return '\n';
+      if (char === 't') return '\t';
+      return char ?? '';
+    },
+  );
 }
 
 /** Reads one string literal at `start`; returns its value and the index after it. */
-export function readString(text: string, start: number): { value: string; end: number } | undefined {
+export function readString(
+  text: string,
+  start: number,
+): { value: string; end: number } | undefined {
   const open = text[start];
   if (open === '"' || open === "'") {
     let index = start + 1;
     while (index < text.length && text[index] !== open) index += text[index] === '\\' ? 2 : 1;
     if (index >= text.length) return undefined;
     const body = text.slice(start + 1, index);
-    return { value: open === '"' ? unescapeDouble(body) : body.replace(/\\(?<char>['\\])/g, '$<char>'), end: index + 1 };
+    return {
+      value: open === '"' ? unescapeDouble(body) : body.replace(/\\(?<char>['\\])/g, '$<char>'),
+      end: index + 1,
+    };
   }
   if (open === '%' && (text[start + 1] === 'q' || text[start + 1] === 'Q')) {
     const close = PERCENT_PAIRS[text[start + 2] ?? ''];

@@ -12,13 +12,27 @@ const fixturePath = (...parts: string[]): string => sharedFixture('pkgdb', 'ruby
 const fixture = (...parts: string[]): Promise<Buffer> => readFile(fixturePath(...parts));
 const header = (path: string) => ({ path, type: 'file' as const, mode: 0o644, size: 100 });
 
-const GEMSPECS = [['scalibr', 'rss-0.2.9.gemspec'], ['scalibr', 'yaml-0.2.1.gemspec'], ['syft', 'bundler.gemspec'], ['syft', 'formatador.gemspec'], ['trivy', 'multiple_licenses.gemspec']];
-const LOCKS = [['trivy', 'Gemfile_bundler2.lock'], ['scalibr', 'has-git-gem.lock'], ['scalibr', 'rails.lock'], ['syft', 'Gemfile.lock']];
+const GEMSPECS = [
+  ['scalibr', 'rss-0.2.9.gemspec'],
+  ['scalibr', 'yaml-0.2.1.gemspec'],
+  ['syft', 'bundler.gemspec'],
+  ['syft', 'formatador.gemspec'],
+  ['trivy', 'multiple_licenses.gemspec'],
+];
+const LOCKS = [
+  ['trivy', 'Gemfile_bundler2.lock'],
+  ['scalibr', 'has-git-gem.lock'],
+  ['scalibr', 'rails.lock'],
+  ['syft', 'Gemfile.lock'],
+];
 
 /** The reference: RubyGems itself loading (evaluating) each trusted fixture gemspec. */
 function rubyGemspecs(paths: readonly string[]): string[] {
-  const script = 'ARGV.each { |f| s = Gem::Specification.load(f); puts [s.name, s.version, s.licenses.join(","), s.platform].join(" ") }';
-  return execFileSync('ruby', ['-e', script, ...paths], { encoding: 'utf8' }).trim().split('\n');
+  const script =
+    'ARGV.each { |f| s = Gem::Specification.load(f); puts [s.name, s.version, s.licenses.join(","), s.platform].join(" ") }';
+  return execFileSync('ruby', ['-e', script, ...paths], { encoding: 'utf8' })
+    .trim()
+    .split('\n');
 }
 
 /** The reference: Bundler's own LockfileParser (with an empty Gemfile so it can start). */
@@ -26,8 +40,12 @@ function bundlerSpecs(path: string): string[] {
   const dir = mkdtempSync(join(tmpdir(), 'lockyard-bundler-'));
   try {
     writeFileSync(join(dir, 'Gemfile'), '');
-    const script = 'p = Bundler::LockfileParser.new(File.read(ARGV[0])); p.specs.each { |s| puts "#{s.name}@#{s.version}@#{s.platform}" }';
-    const out = execFileSync('ruby', ['-rbundler', '-e', script, path], { encoding: 'utf8', env: { ...process.env, BUNDLE_GEMFILE: join(dir, 'Gemfile') } });
+    const script =
+      'p = Bundler::LockfileParser.new(File.read(ARGV[0])); p.specs.each { |s| puts "#{s.name}@#{s.version}@#{s.platform}" }';
+    const out = execFileSync('ruby', ['-rbundler', '-e', script, path], {
+      encoding: 'utf8',
+      env: { ...process.env, BUNDLE_GEMFILE: join(dir, 'Gemfile') },
+    });
     return [...new Set(out.trim().split('\n'))].sort();
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -35,41 +53,83 @@ function bundlerSpecs(path: string): string[] {
 }
 
 runCatalogerContract(rubyCataloger, [
-  { path: 'usr/lib/ruby/gems/3.1.0/specifications/rss-0.2.9.gemspec', content: await fixture('scalibr', 'rss-0.2.9.gemspec') },
-  { path: 'usr/lib/ruby/gems/3.1.0/specifications/default/yaml-0.2.1.gemspec', content: await fixture('scalibr', 'yaml-0.2.1.gemspec') },
+  {
+    path: 'usr/lib/ruby/gems/3.1.0/specifications/rss-0.2.9.gemspec',
+    content: await fixture('scalibr', 'rss-0.2.9.gemspec'),
+  },
+  {
+    path: 'usr/lib/ruby/gems/3.1.0/specifications/default/yaml-0.2.1.gemspec',
+    content: await fixture('scalibr', 'yaml-0.2.1.gemspec'),
+  },
   { path: 'app/Gemfile.lock', content: await fixture('scalibr', 'rails.lock') },
 ]);
 
 describe('installed gemspecs against RubyGems', () => {
   const reference = rubyGemspecs(GEMSPECS.map((parts) => fixturePath(...parts)));
 
-  it.each(GEMSPECS.map((parts, index) => [parts.join('/'), parts, index] as const))('%s', async (_label, parts, index) => {
-    const content = await fixture(...parts);
-    const result = await rubyCataloger.parse({ ...header(`usr/local/bundle/specifications/${parts[1]}`), content });
-    expect(result.warnings).toBeUndefined();
-    const record = result.packages?.[0];
-    const platform = record?.qualifiers?.['platform'] ?? 'ruby';
-    expect([record?.name, record?.version, (record?.licenses ?? []).join(','), platform].join(' ')).toBe(reference[index]);
-  });
+  it.each(GEMSPECS.map((parts, index) => [parts.join('/'), parts, index] as const))(
+    '%s',
+    async (_label, parts, index) => {
+      const content = await fixture(...parts);
+      const result = await rubyCataloger.parse({
+        ...header(`usr/local/bundle/specifications/${parts[1]}`),
+        content,
+      });
+      expect(result.warnings).toBeUndefined();
+      const record = result.packages?.[0];
+      const platform = record?.qualifiers?.['platform'] ?? 'ruby';
+      expect(
+        [record?.name, record?.version, (record?.licenses ?? []).join(','), platform].join(' '),
+      ).toBe(reference[index]);
+    },
+  );
 
   it('reads the spec variable name, platforms, Gem::Version and the stub line fallback', async () => {
-    const parse = async (text: string) => (await rubyCataloger.parse({ ...header('specifications/x.gemspec'), content: Buffer.from(text) })).packages?.[0];
-    expect(await parse('Gem::Specification.new do |spec|\n  spec.name = %q{nokogiri}\n  spec.version = Gem::Version.new("1.15.4")\n  spec.platform = "x86_64-linux".freeze\n  spec.license = "MIT"\nend\n')).toEqual({
+    const parse = async (text: string) =>
+      (
+        await rubyCataloger.parse({
+          ...header('specifications/x.gemspec'),
+          content: Buffer.from(text),
+        })
+      ).packages?.[0];
+    expect(
+      await parse(
+        'Gem::Specification.new do |spec|\n  spec.name = %q{nokogiri}\n  spec.version = Gem::Version.new("1.15.4")\n  spec.platform = "x86_64-linux".freeze\n  spec.license = "MIT"\nend\n',
+      ),
+    ).toEqual({
       type: 'gem',
       name: 'nokogiri',
       version: '1.15.4',
       licenses: ['MIT'],
       qualifiers: { platform: 'x86_64-linux' },
     });
-    expect(await parse('# stub: json 2.6.2 ruby lib\nGem::Specification.new do |s|\n  s.name = name_from_elsewhere\nend\n')).toEqual({ type: 'gem', name: 'json', version: '2.6.2' });
+    expect(
+      await parse(
+        '# stub: json 2.6.2 ruby lib\nGem::Specification.new do |s|\n  s.name = name_from_elsewhere\nend\n',
+      ),
+    ).toEqual({ type: 'gem', name: 'json', version: '2.6.2' });
   });
 
   it('warns on specs it cannot read, without evaluating anything', async () => {
-    const parse = async (text: string) => (await rubyCataloger.parse({ ...header('specifications/x.gemspec'), content: Buffer.from(text) })).warnings;
-    expect(await parse('Gem::Specification.new do |s|\n  s.name = "x"\nend\n')).toEqual(['no version found: not an installed gem specification']);
-    expect(await parse('s.name = "a b"\ns.version = "1"\n')).toEqual(['gem name "a b" is not a gem name']);
-    expect(await parse('s.name = "#{`rm -rf /`}"\ns.version = "1"\n')).toEqual(['no name found: not an installed gem specification']);
-    expect(await parse('s.name = "x"\ns.version = "1.0; system(1)"\n')).toEqual(['gem version "1.0; system(1)" is not a gem version']);
+    const parse = async (text: string) =>
+      (
+        await rubyCataloger.parse({
+          ...header('specifications/x.gemspec'),
+          content: Buffer.from(text),
+        })
+      ).warnings;
+    expect(await parse('Gem::Specification.new do |s|\n  s.name = "x"\nend\n')).toEqual([
+      'no version found: not an installed gem specification',
+    ]);
+    expect(await parse('s.name = "a b"\ns.version = "1"\n')).toEqual([
+      'gem name "a b" is not a gem name',
+    ]);
+    expect(await parse('s.name = "#{`rm -rf /`}"\ns.version = "1"\n')).toEqual([
+      'no name found: not an installed gem specification',
+    ]);
+    expect(await parse('s.name = "x"\ns.version = "1.0; system(1)"\n')).toEqual([
+      'gem version "1.0; system(1)" is not a gem version',
+    ]);
   });
 });
 
@@ -78,32 +138,54 @@ describe('Gemfile.lock against Bundler', () => {
     const content = await fixture(...parts);
     const result = await rubyCataloger.parse({ ...header('srv/app/Gemfile.lock'), content });
     expect(result.warnings).toBeUndefined();
-    const ours = (result.packages ?? []).map((r) => `${r.name}@${r.version}@${r.qualifiers?.['platform'] ?? 'ruby'}`).sort();
+    const ours = (result.packages ?? [])
+      .map((r) => `${r.name}@${r.version}@${r.qualifiers?.['platform'] ?? 'ruby'}`)
+      .sort();
     expect(ours).toEqual(bundlerSpecs(fixturePath(...parts)));
   });
 
   it('marks direct dependencies and non-rubygems sources', async () => {
-    const result = await rubyCataloger.parse({ ...header('Gemfile.lock'), content: await fixture('scalibr', 'has-git-gem.lock') });
+    const result = await rubyCataloger.parse({
+      ...header('Gemfile.lock'),
+      content: await fixture('scalibr', 'has-git-gem.lock'),
+    });
     const byName = new Map(result.packages?.map((r) => [r.name, r.metadata]));
     expect(byName.get('hanami-utils')).toEqual({ direct: true, source: 'git' });
     expect(byName.get('rack')).toEqual({ direct: false });
   });
 
   it('splits the platform off as bundler does', async () => {
-    const text = 'GEM\n  remote: https://rubygems.org/\n  specs:\n    nokogiri (1.15.4-x86_64-linux)\n      racc (~> 1.4)\n    racc (1.7.1)\n\nDEPENDENCIES\n  nokogiri\n';
-    const result = await rubyCataloger.parse({ ...header('Gemfile.lock'), content: Buffer.from(text) });
-    expect(result.packages?.[0]).toMatchObject({ name: 'nokogiri', version: '1.15.4', qualifiers: { platform: 'x86_64-linux' }, metadata: { direct: true } });
+    const text =
+      'GEM\n  remote: https://rubygems.org/\n  specs:\n    nokogiri (1.15.4-x86_64-linux)\n      racc (~> 1.4)\n    racc (1.7.1)\n\nDEPENDENCIES\n  nokogiri\n';
+    const result = await rubyCataloger.parse({
+      ...header('Gemfile.lock'),
+      content: Buffer.from(text),
+    });
+    expect(result.packages?.[0]).toMatchObject({
+      name: 'nokogiri',
+      version: '1.15.4',
+      qualifiers: { platform: 'x86_64-linux' },
+      metadata: { direct: true },
+    });
   });
 });
 
 describe('ruby claims', () => {
-  it.each(['usr/local/bundle/specifications/rack-2.2.3.gemspec', 'var/lib/gems/3.1.0/specifications/default/json-2.6.1.gemspec', 'app/Gemfile.lock', 'Gemfile.lock', 'app/gems.locked'])(
-    'claims %s',
-    (path) => {
-      expect(rubyCataloger.claims(header(path))).toBe(true);
-    },
-  );
-  it.each(['app/rack.gemspec', 'usr/local/bundle/gems/http_parser.rb-0.6.0/Gemfile.lock', 'app/vendor/bundle/ruby/3.1.0/gems/x-1/Gemfile.lock', 'app/Gemfile'])('does not claim %s', (path) => {
+  it.each([
+    'usr/local/bundle/specifications/rack-2.2.3.gemspec',
+    'var/lib/gems/3.1.0/specifications/default/json-2.6.1.gemspec',
+    'app/Gemfile.lock',
+    'Gemfile.lock',
+    'app/gems.locked',
+  ])('claims %s', (path) => {
+    expect(rubyCataloger.claims(header(path))).toBe(true);
+  });
+  it.each([
+    'app/rack.gemspec',
+    'usr/local/bundle/gems/http_parser.rb-0.6.0/Gemfile.lock',
+    'app/vendor/bundle/ruby/3.1.0/gems/x-1/Gemfile.lock',
+    'app/Gemfile',
+  ])('does not claim %s', (path) => {
     expect(rubyCataloger.claims(header(path))).toBe(false);
   });
 });
@@ -111,13 +193,27 @@ describe('ruby claims', () => {
 describe('ruby end to end through a real image', () => {
   it('reports installed gems with purls and locations', async () => {
     const catalog = await catalogFiles({
-      'usr/lib/ruby/gems/3.1.0/specifications/rss-0.2.9.gemspec': await fixture('scalibr', 'rss-0.2.9.gemspec'),
-      'usr/lib/ruby/gems/3.1.0/specifications/default/yaml-0.2.1.gemspec': await fixture('scalibr', 'yaml-0.2.1.gemspec'),
+      'usr/lib/ruby/gems/3.1.0/specifications/rss-0.2.9.gemspec': await fixture(
+        'scalibr',
+        'rss-0.2.9.gemspec',
+      ),
+      'usr/lib/ruby/gems/3.1.0/specifications/default/yaml-0.2.1.gemspec': await fixture(
+        'scalibr',
+        'yaml-0.2.1.gemspec',
+      ),
     });
     const gems = catalog.packages.filter((p) => p.type === 'gem');
     expect(gems.map((p) => [p.purl, p.licenses, p.locations[0]?.path])).toEqual([
-      ['pkg:gem/rss@0.2.9', ['BSD-2-Clause'], 'usr/lib/ruby/gems/3.1.0/specifications/rss-0.2.9.gemspec'],
-      ['pkg:gem/yaml@0.2.1', ['Ruby', 'BSD-2-Clause'], 'usr/lib/ruby/gems/3.1.0/specifications/default/yaml-0.2.1.gemspec'],
+      [
+        'pkg:gem/rss@0.2.9',
+        ['BSD-2-Clause'],
+        'usr/lib/ruby/gems/3.1.0/specifications/rss-0.2.9.gemspec',
+      ],
+      [
+        'pkg:gem/yaml@0.2.1',
+        ['Ruby', 'BSD-2-Clause'],
+        'usr/lib/ruby/gems/3.1.0/specifications/default/yaml-0.2.1.gemspec',
+      ],
     ]);
   });
 });
