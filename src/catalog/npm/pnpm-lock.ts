@@ -1,9 +1,8 @@
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { ParseResult } from '../cataloger.js';
 import { isNpmName, npmRecord, RecordSet } from './record.js';
 import type { LockOptions } from './package-lock.js';
-import { describeCause } from '../../errors/index.js';
+import { parseLockYaml } from './yaml-guard.js';
 
 /**
  * `pnpm-lock.yaml` (https://github.com/pnpm/spec/tree/master/lockfile). Package keys changed
@@ -140,14 +139,9 @@ function directNames(importers: readonly Importer[]): Set<string> {
 }
 
 export function parsePnpmLock(text: string, options: LockOptions): ParseResult {
-  let doc: unknown;
-  try {
-    doc = parseYaml(text, { maxAliasCount: 100 });
-  } catch (error) {
-    return {
-      warnings: [`pnpm-lock.yaml is not valid YAML: ${describeCause(error).split('\n')[0]}`],
-    };
-  }
+  const parsed = parseLockYaml(text, 'pnpm-lock.yaml');
+  if ('warning' in parsed) return { warnings: [parsed.warning] };
+  const doc = parsed.doc;
   const top = mapping.safeParse(doc);
   if (!top.success) return { warnings: ['pnpm-lock.yaml is not a YAML mapping'] };
   const rawVersion = top.data['lockfileVersion'];

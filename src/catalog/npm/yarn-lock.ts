@@ -1,8 +1,7 @@
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { ParseResult } from '../cataloger.js';
 import { isNpmName, npmRecord, RecordSet } from './record.js';
-import { describeCause } from '../../errors/index.js';
+import { parseLockYaml } from './yaml-guard.js';
 
 /** `name@range` (name may be `@scope/name`) -> name and range; undefined when there is no `@`. */
 function splitDescriptor(descriptor: string): { name: string; range: string } | undefined {
@@ -96,13 +95,10 @@ const berryEntry = z.object({
  * copy of an npm entry that is listed on its own) are not separate published packages.
  */
 export function parseYarnBerry(text: string): ParseResult {
-  let doc: unknown;
-  try {
-    // Yarn's own reader takes the last of duplicate keys; so do we, rather than drop the file.
-    doc = parseYaml(text, { maxAliasCount: 100, uniqueKeys: false });
-  } catch (error) {
-    return { warnings: [`yarn.lock is not valid YAML: ${describeCause(error).split('\n')[0]}`] };
-  }
+  // Yarn's own reader takes the last of duplicate keys; so does parseLockYaml.
+  const parsed = parseLockYaml(text, 'yarn.lock');
+  if ('warning' in parsed) return { warnings: [parsed.warning] };
+  const doc = parsed.doc;
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
     return { warnings: ['yarn.lock is not a YAML mapping'] };
   const records = new RecordSet();
