@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -66,6 +67,20 @@ describe('golang cataloger on real Go binaries, checked against go version -m', 
     const result = await parseFile(TRIVY_GO115);
     expect(rows(result.packages)).toEqual(expectedRows(ref, ''));
     expect(result.packages).toHaveLength(5);
+  });
+
+  it('reads Debian-built Go programs (GOPATH mode, cgo, PIE) as the toolchain alone, like go version -m', async () => {
+    // Installed by .ci/run (skopeo, podman, buildah, umoci, runc, docker-registry): real binaries
+    // built without module mode, so their build info holds only `path` and `build` lines.
+    const candidates = ['/usr/bin/skopeo', '/usr/bin/podman', '/usr/bin/buildah', '/usr/bin/umoci', '/usr/sbin/runc', '/usr/bin/docker-registry'];
+    const present = candidates.filter((path) => existsSync(path));
+    expect(present.length).toBeGreaterThanOrEqual(3);
+    for (const path of present) {
+      const ref = await goVersionM(path, scratch);
+      const result = await parseFile(path);
+      expect(rows(result.packages), path).toEqual(expectedRows(ref, ''));
+      expect(result.warnings, path).toBeUndefined();
+    }
   });
 
   it('passes non-Go and non-ELF executables silently and fast', async () => {

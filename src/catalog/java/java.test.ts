@@ -1,11 +1,11 @@
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile, readdir, realpath } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { catalogFiles, sharedFixture, useTempDir } from '../../testing/index.js';
 import type { PackageRecord } from '../index.js';
 import { runCatalogerContract } from '../testing/cataloger-contract.js';
 import { createJavaCataloger, javaCataloger } from './index.js';
-import { jarTool, jdkPomPackages, pomProperties, writeTree } from './testing/jdk-tools.js';
+import { jarTool, jdkPomPackagesOf, pomProperties, writeTree } from './testing/jdk-tools.js';
 
 const scratch = useTempDir('lockyard-java-');
 const fixture = (...parts: string[]): string => sharedFixture('pkgdb', 'java', ...parts);
@@ -42,11 +42,32 @@ runCatalogerContract(
 );
 
 describe('java cataloger on real archives, checked against the JDK', () => {
+  let reference = new Map<string, string[]>();
+  beforeAll(async () => {
+    reference = await jdkPomPackagesOf(ARCHIVES.map((parts) => fixture(...parts)));
+  });
+
   it.each(ARCHIVES.map((parts) => [parts.join('/'), parts]))('%s: every pom.properties the JDK reads, at every nesting level', async (_name, parts) => {
     const path = fixture(...parts);
     const result = await parseAt(`opt/app/${parts[1] ?? ''}`, await readFile(path));
-    expect(keys(result.packages)).toEqual(await jdkPomPackages(path));
+    expect(keys(result.packages)).toEqual(reference.get(path));
     expect(result.warnings).toBeUndefined();
+  });
+
+  it('agrees with the JDK on every jar Debian installed under /usr/share/java (maven and its libraries)', async () => {
+    // .ci/run installs maven and default-jdk-headless, which bring ~70 real jars from Debian.
+    const jars = [...new Set(await Promise.all((await readdir('/usr/share/java')).filter((f) => f.endsWith('.jar')).map((f) => realpath(join('/usr/share/java', f)))))].sort();
+    expect(jars.length).toBeGreaterThan(20);
+    const reference = await jdkPomPackagesOf(jars);
+    let identified = 0;
+    for (const jar of jars) {
+      const result = await parseAt(jar.slice(1), await readFile(jar));
+      expect(keys(result.packages), jar).toEqual(reference.get(jar));
+      expect(result.warnings, jar).toBeUndefined();
+      if ((result.packages ?? []).length > 0) identified += 1;
+    }
+    // Most carry pom.properties; OSGi-only ones are named from the manifest; a few say nothing.
+    expect(identified / jars.length).toBeGreaterThan(0.8);
   });
 
   it('finds the four libraries of a real war in WEB-INF/lib (Trivy expects the same)', async () => {
@@ -86,6 +107,7 @@ describe('java cataloger on real archives, checked against the JDK', () => {
 
 describe('java cataloger on archives built here with the JDK jar tool', () => {
   const built: Record<string, string> = {};
+  let reference = new Map<string, string[]>();
 
   beforeAll(async () => {
     const lib = async (name: string, groupId: string, artifactId: string, version: string): Promise<string> => {
@@ -138,12 +160,14 @@ describe('java cataloger on archives built here with the JDK jar tool', () => {
     });
     built['bundle'] = join(scratch, 'jackson-core-2.15.2.jar');
     await jarTool(built['bundle'], join(bundle, 'content'), { manifest: join(bundle, 'MANIFEST.MF') });
+    reference = await jdkPomPackagesOf(Object.values(built));
   });
 
   it.each(['war', 'ear', 'boot'])('%s: the same pom.properties as the JDK, with nested locations', async (kind) => {
     const path = built[kind]!;
     const result = await parseAt(`opt/${kind}`, await readFile(path));
-    expect(keys(result.packages)).toEqual(await jdkPomPackages(path));
+    expect(keys(result.packages)).toEqual(reference.get(path));
+    expect(reference.get(path)?.length).toBeGreaterThan(0);
     expect(result.warnings).toBeUndefined();
   });
 

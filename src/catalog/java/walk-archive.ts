@@ -1,5 +1,5 @@
 import type { PackageRecord } from '../types.js';
-import { manifestCoordinates, parseArchiveFileName, type Coordinates } from './identity.js';
+import { manifestCoordinates, parseArchiveFileName, sameArtifact, type Coordinates } from './identity.js';
 import { parseManifestMain } from './manifest.js';
 import { parseProperties } from './properties.js';
 import { openArchive, type ArchiveEntry, type OpenArchive } from './zip-archive.js';
@@ -124,7 +124,7 @@ async function walkLevel(walk: Walk, level: Level): Promise<void> {
     // The archive's own identity: a pom.properties named like the file (as Trivy decides), else the manifest.
     const own = poms.some((p) => p.artifactId === fileName.artifactId && (fileName.version === undefined || p.version === fileName.version));
     const fromManifest = own || !manifest ? undefined : manifestCoordinates(manifest, fileName);
-    const duplicate = fromManifest && poms.some((p) => p.artifactId.toLowerCase() === fromManifest.artifactId.toLowerCase() || (p.groupId === fromManifest.groupId && p.version === fromManifest.version));
+    const duplicate = fromManifest && poms.some((p) => sameArtifact(p, fromManifest, manifest?.get('bundle-symbolicname')));
     if (fromManifest && !duplicate) add(walk, level, fromManifest, { identifiedBy: 'MANIFEST.MF' });
     for (const entry of nested) {
       const innerPath = level.innerPath ? `${level.innerPath}!${entry.name}` : entry.name;

@@ -16,10 +16,22 @@ export async function jdkReference(args: readonly string[]): Promise<string[][]>
     .map((line) => line.split('\t'));
 }
 
-/** `key:value` pairs of each pom.properties the JDK finds, keyed `inner path|g:a@v`, de-duplicated. */
+/** Each pom.properties the JDK finds in an archive, as `inner path|g:a@v`, de-duplicated and sorted. */
 export async function jdkPomPackages(archive: string): Promise<string[]> {
-  const lines = await jdkReference([archive]);
-  return [...new Set(lines.filter((l) => l[0] === 'POM').map(([, , inner = '', g, a, v]) => `${inner}|${g}:${a}@${v}`))].sort();
+  return (await jdkPomPackagesOf([archive])).get(archive) ?? [];
+}
+
+/** The same for many archives in one JVM start. */
+export async function jdkPomPackagesOf(archives: readonly string[]): Promise<Map<string, string[]>> {
+  const lines = await jdkReference(archives);
+  const out = new Map<string, string[]>(archives.map((archive) => [archive, []]));
+  for (const [kind, file = '', inner = '', g, a, v] of lines) {
+    const key = `${inner}|${g}:${a}@${v}`;
+    const list = out.get(file);
+    if (kind === 'POM' && list && !list.includes(key)) list.push(key);
+  }
+  for (const list of out.values()) list.sort();
+  return out;
 }
 
 /** Writes files (path -> text or bytes) under dir, creating folders. */
