@@ -24,8 +24,8 @@ export interface GcReport {
  * no live subject) go first, repeatedly, since removing an index orphans its children; then blobs
  * no manifest references; then expired uploads and crash leftovers. Every delete re-checks its
  * condition in a write transaction and honours the grace period, so it is safe while the server
- * keeps accepting pushes. A dry run counts one pass (what becomes unreachable only after a
- * delete shows up in the next run).
+ * keeps accepting pushes. A dry run plans the same sweep in a rolled-back transaction, so its
+ * counts match what a real run at that moment would delete.
  */
 export async function collectGarbage(root: string, options: GcOptions): Promise<GcReport> {
   const now = options.now ?? Date.now();
@@ -33,12 +33,10 @@ export async function collectGarbage(root: string, options: GcOptions): Promise<
   const { blobs, metadata } = await openRegistryStores(root);
   try {
     let manifestsDeleted = 0;
-    for (;;) {
+    const plan = options.dryRun ? await metadata.planManifestSweep(cutoff) : undefined;
+    if (plan) manifestsDeleted = plan.manifests;
+    while (!plan) {
       const candidates = await metadata.unreachableManifests(cutoff);
-      if (options.dryRun) {
-        manifestsDeleted = candidates.length;
-        break;
-      }
       let swept = 0;
       for (const { repository, digest } of candidates) {
         if (await metadata.sweepManifest(repository, digest, cutoff)) {
@@ -50,7 +48,7 @@ export async function collectGarbage(root: string, options: GcOptions): Promise<
       if (swept === 0) break;
     }
 
-    const referenced = await metadata.referencedBlobs();
+    const referenced = plan ? plan.referencedBlobs : await metadata.referencedBlobs();
     let blobsDeleted = 0;
     let bytesFreed = 0;
     for await (const blob of blobs.list()) {

@@ -7,6 +7,11 @@ export interface RegistryMaintenance {
   unreachableManifests(cutoff: number): Promise<readonly { repository: string; digest: string }[]>;
   /** Deletes the manifest if it is still unreachable (see above); true when deleted. */
   sweepManifest(repository: string, digest: string, cutoff: number): Promise<boolean>;
+  /**
+   * What sweeping manifests to a fixed point would delete, and which blobs would still be
+   * referenced afterwards, without changing anything (a dry run).
+   */
+  planManifestSweep(cutoff: number): Promise<{ readonly manifests: number; readonly referencedBlobs: ReadonlySet<string> }>;
   /** Every blob digest a stored manifest references. */
   referencedBlobs(): Promise<ReadonlySet<string>>;
   /** Drops every repository link of a blob, unless a manifest references it or a link is newer than `cutoff`; true when the blob may go. */

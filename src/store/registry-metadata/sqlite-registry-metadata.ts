@@ -176,6 +176,31 @@ export function openSqliteRegistryMetadata(path: string): SqliteRegistryMetadata
     q.dropLinks.run(digest);
     return true;
   });
+  class Rollback extends Error {
+    constructor(readonly plan: { manifests: number; referencedBlobs: ReadonlySet<string> }) {
+      super('planned sweep rolled back');
+    }
+  }
+  // Runs the real sweep inside a transaction and throws to roll it back: the plan is exact.
+  const planTx = db.transaction((cutoff: number) => {
+    let manifests = 0;
+    for (;;) {
+      const candidates = q.unreachable.all(cutoff);
+      if (candidates.length === 0) break;
+      for (const { repository, digest } of candidates) deleteManifestTx(repository, digest);
+      manifests += candidates.length;
+    }
+    throw new Rollback({ manifests, referencedBlobs: new Set(q.referencedBlobs.all().map((row) => row.child)) });
+  });
+  const plan = (cutoff: number): { manifests: number; referencedBlobs: ReadonlySet<string> } => {
+    try {
+      planTx.immediate(cutoff);
+    } catch (error) {
+      if (error instanceof Rollback) return error.plan;
+      throw error;
+    }
+    return { manifests: 0, referencedBlobs: new Set() };
+  };
   // IMMEDIATE takes the write lock up front, so the checks and the writes see one state.
   const immediate =
     <A extends unknown[], R>(tx: { immediate: (...args: A) => R }) =>
@@ -225,6 +250,7 @@ export function openSqliteRegistryMetadata(path: string): SqliteRegistryMetadata
     listUploads: () => q.uploads.all().map((row) => ({ id: row.id, repository: row.repository, createdAt: row.created_at, expiresAt: row.expires_at })),
     unreachableManifests: (cutoff) => q.unreachable.all(cutoff),
     sweepManifest: (repository, digest, cutoff) => immediate(sweepManifestTx)(repository, digest, cutoff),
+    planManifestSweep: (cutoff) => plan(cutoff),
     referencedBlobs: () => new Set(q.referencedBlobs.all().map((row) => row.child)),
     sweepBlobLinks: (digest, cutoff) => immediate(sweepBlobTx)(digest, cutoff),
   };
