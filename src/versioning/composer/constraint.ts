@@ -1,7 +1,7 @@
 import type { VersionPredicate } from '../define-api.js';
 import { invalidConstraint } from '../errors.js';
 import { normalizeComposerVersion } from './normalize.js';
-import { compareComposerVersions, parseComposerVersion, type ComposerVersion } from './parse.js';
+import { compareComposerVersions, fromNormalized, parseComposerVersion, type ComposerVersion } from './parse.js';
 
 type Op = '==' | '!=' | '<' | '<=' | '>' | '>=';
 
@@ -24,12 +24,17 @@ function isStable(normalized: string): boolean {
   return !/-(?:alpha|beta|rc)\d*$/.test(lower);
 }
 
-/** Constraint::versionCompare: branches match only `==` themselves or `!=` others. */
+/**
+ * Constraint::versionCompare: any `dev-` version (default branches included: constraints see
+ * `dev-master`, not its sort key) matches only `==` itself or `!=` anything else.
+ */
 function test(op: Op, bound: ComposerVersion): VersionPredicate<ComposerVersion> {
+  const boundIsBranch = bound.normalized.startsWith('dev-');
   return (v) => {
-    if (v.branch || bound.branch) {
+    const isBranch = v.normalized.startsWith('dev-');
+    if (isBranch || boundIsBranch) {
       if (op === '!=') return v.normalized !== bound.normalized;
-      return op === '==' && v.branch && bound.branch && v.normalized === bound.normalized;
+      return op === '==' && isBranch && boundIsBranch && v.normalized === bound.normalized;
     }
     const order = compareComposerVersions(v, bound);
     switch (op) {
@@ -75,7 +80,7 @@ function parseSingle(raw: string, fail: (why: string) => never): VersionPredicat
   }
   constraint = constraint.replace(/^(?<c>dev-[^,\s@]+?|[^,\s@]+?\.x-dev)#.+$/i, '$<c>');
   const any = /^(?<v>v)?[xX*](?<rest>\.[xX*])*$/i.exec(constraint)?.groups;
-  if (any) return any['v'] || any['rest'] ? [test('>=', version('0.0.0.0-dev'))] : [() => true];
+  if (any) return any['v'] || any['rest'] ? [test('>=', fromNormalized('0.0.0.0-dev'))] : [() => true];
   const numbersOf = (m: RegExpExecArray): (string | undefined)[] => [m[1], m[2], m[3], m[4]];
   const unstable = (m: RegExpExecArray): boolean => Boolean(m[5] || m[7] || m[8]);
 
@@ -85,33 +90,33 @@ function parseSingle(raw: string, fail: (why: string) => never): VersionPredicat
     // `~2.x-dev` shifts the position, as if the x were a number.
     const position = (tilde[4] ? 4 : tilde[3] ? 3 : tilde[2] ? 2 : 1) + (tilde[8] ? 1 : 0);
     const low = version(constraint.slice(1) + (unstable(tilde) ? '' : '-dev'));
-    const high = version(`${bumped(numbersOf(tilde), Math.max(1, position - 1), 1)}-dev`);
+    const high = fromNormalized(`${bumped(numbersOf(tilde), Math.max(1, position - 1), 1)}-dev`);
     return [test('>=', low), test('<', high)];
   }
   const caret = CARET.exec(constraint);
   if (caret) {
     const position = caret[1] !== '0' || !caret[2] ? 1 : caret[2] !== '0' || !caret[3] ? 2 : 3;
     const low = version(constraint.slice(1) + (unstable(caret) ? '' : '-dev'));
-    const high = version(`${bumped(numbersOf(caret), position, 1)}-dev`);
+    const high = fromNormalized(`${bumped(numbersOf(caret), position, 1)}-dev`);
     return [test('>=', low), test('<', high)];
   }
   const wildcard = WILDCARD.exec(constraint);
   if (wildcard) {
     const position = wildcard[3] ? 3 : wildcard[2] ? 2 : 1;
     const lowText = `${bumped(numbersOf(wildcard), position, 0)}-dev`;
-    const high = test('<', version(`${bumped(numbersOf(wildcard), position, 1)}-dev`));
-    return lowText === '0.0.0.0-dev' ? [high] : [test('>=', version(lowText)), high];
+    const high = test('<', fromNormalized(`${bumped(numbersOf(wildcard), position, 1)}-dev`));
+    return lowText === '0.0.0.0-dev' ? [high] : [test('>=', fromNormalized(lowText)), high];
   }
   const hyphen = HYPHEN.exec(constraint);
   if (hyphen) {
     // Groups: from = 1 (numbers 2-5, modifier 6-8, x-dev 9), to = 10 (11-14, 15-17, 18).
     const present = (x: string | undefined): boolean => x !== undefined && x !== '';
-    const low = version((hyphen.groups?.['from'] ?? '') + (hyphen[6] || hyphen[8] || hyphen[9] ? '' : '-dev'));
+    const low = fromNormalized(version(hyphen.groups?.['from'] ?? '').normalized + (hyphen[6] || hyphen[8] || hyphen[9] ? '' : '-dev'));
     const to = hyphen.groups?.['to'] ?? '';
     const toFull = (present(hyphen[12]) && present(hyphen[13])) || Boolean(hyphen[15] || hyphen[17] || hyphen[18]);
     if (toFull) return [test('>=', low), test('<=', version(to))];
     version(to);
-    const high = version(`${bumped([hyphen[11], hyphen[12], hyphen[13], hyphen[14]], present(hyphen[12]) ? 2 : 1, 1)}-dev`);
+    const high = fromNormalized(`${bumped([hyphen[11], hyphen[12], hyphen[13], hyphen[14]], present(hyphen[12]) ? 2 : 1, 1)}-dev`);
     return [test('>=', low), test('<', high)];
   }
   const comparator = COMPARATOR.exec(constraint)?.groups;
@@ -125,7 +130,7 @@ function parseSingle(raw: string, fail: (why: string) => never): VersionPredicat
   if (op !== '==' && stabilityModifier && isStable(normalized)) normalized += `-${stabilityModifier}`;
   // ">=1.0" also admits 1.0's pre-releases, "<1.0" excludes them: the bound becomes 1.0.0.0-dev.
   else if ((op === '<' || op === '>=') && !ENDS_WITH_MODIFIER.test(text.toLowerCase()) && !text.startsWith('dev-')) normalized += '-dev';
-  return [test(op, version(normalized))];
+  return [test(op, fromNormalized(normalized))];
 }
 
 /**

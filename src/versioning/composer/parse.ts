@@ -15,7 +15,14 @@ const DEFAULT_BRANCHES = new Set(['dev-master', 'dev-trunk', 'dev-default']);
 
 export function parseComposerVersion(text: string): ComposerVersion | undefined {
   const normalized = normalizeComposerVersion(text);
-  if (normalized === undefined) return undefined;
+  return normalized === undefined ? undefined : fromNormalized(normalized);
+}
+
+/**
+ * A version from a string Composer already treats as normalized. Constraint bounds are such
+ * strings: VersionParser appends `-dev` to them without normalizing again (`5.0.0.0-dev-dev`).
+ */
+export function fromNormalized(normalized: string): ComposerVersion {
   // VersionParser::normalizeDefaultBranch, as Semver::sort applies it.
   const comparable = DEFAULT_BRANCHES.has(normalized) ? '9999999-dev' : normalized;
   const branch = comparable.startsWith('dev-');
