@@ -74,10 +74,11 @@ function lockfiles(): { versions: string[]; requirements: string[] } {
   const visit = (value: unknown, key: string): void => {
     if (Array.isArray(value)) for (const item of value) visit(item, key);
     else if (value && typeof value === 'object') {
-      for (const [k, v] of Object.entries(value)) {
+      for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
         if ((k === 'version' || k === 'version_normalized') && typeof v === 'string') versions.add(v);
-        else if ((k === 'require' || k === 'require-dev') && v && typeof v === 'object') for (const c of Object.values(v)) if (typeof c === 'string') requirements.add(c);
-        else visit(v, k);
+        else if ((k === 'require' || k === 'require-dev') && v && typeof v === 'object') {
+          for (const c of Object.values(v as Record<string, unknown>)) if (typeof c === 'string') requirements.add(c);
+        } else visit(v, k);
       }
     }
   };
