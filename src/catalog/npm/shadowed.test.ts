@@ -49,3 +49,35 @@ describe('dropLockfileDuplicates', () => {
     );
   });
 });
+
+describe('dropLockfileDuplicates on a full npm install', () => {
+  it('leaves one package per install when package-lock.json, the hidden lockfile and node_modules agree', async () => {
+    // npm >= 7 writes both lockfiles and the manifests: without this step each package shows
+    // three times. Manifests here are the lockfile's own entries (name and version only).
+    const lock = await fixture('trivy', 'package-lock_v2.json');
+    const packages = (
+      JSON.parse(lock.toString('utf8')) as {
+        packages: Record<string, { version?: string; dev?: boolean }>;
+      }
+    ).packages;
+    const files: Record<string, Buffer | string> = {
+      'srv/app/package-lock.json': lock,
+      'srv/app/node_modules/.package-lock.json': lock,
+    };
+    for (const [key, entry] of Object.entries(packages)) {
+      if (!key.startsWith('node_modules/') || !entry.version) continue;
+      files[`srv/app/${key}/package.json`] = JSON.stringify({
+        name: key.split('node_modules/').pop(),
+        version: entry.version,
+      });
+    }
+    const catalog = await catalogFiles(files);
+    const installed = catalog.packages.filter((p) => !p.locations[0]?.path.endsWith('lock.json'));
+    expect(catalog.packages.length).toBeGreaterThan(2 * installed.length - 10);
+    const kept = dropLockfileDuplicates(catalog.packages);
+    expect(
+      kept.map((p) => p.locations[0]?.path).filter((path) => path?.endsWith('lock.json')),
+    ).toEqual([]);
+    expect(kept.map((p) => p.purl).sort()).toEqual(installed.map((p) => p.purl).sort());
+  });
+});
