@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import bz2 from 'unbzip2-stream';
 
@@ -44,10 +44,14 @@ export function decompress(source: Readable, compression: Compression): Readable
     }
     case 'bzip2': {
       const through = bz2();
-      source.on('error', (error) => through.emit('error', error));
-      const readable = new Readable({ highWaterMark: 1024 * 1024 }).wrap(source.pipe(through));
-      readable.on('close', () => source.destroy());
-      return readable;
+      // Piped into a PassThrough rather than Readable.wrap: wrap destroys on the classic
+      // stream's 'close', which can come before the last buffered output was read.
+      const output = new PassThrough({ highWaterMark: 1024 * 1024 });
+      source.on('error', (error) => output.destroy(error));
+      through.on('error', (error: Error) => output.destroy(error));
+      output.on('close', () => source.destroy());
+      source.pipe(through).pipe(output);
+      return output;
     }
   }
 }

@@ -158,7 +158,7 @@ export function resolveDefinitions(doc: OvalDocument, origin: string, sink: Impo
     });
   }
   for (const { advisory, related } of cveRecords.values()) {
-    out.push({ field: advisory.id, advisory: related.size > 0 ? { ...advisory, related: [...related] } : advisory });
+    out.push({ field: advisory.id, advisory: related.size > 0 ? { ...advisory, related: [...new Set([...advisory.related, ...related])] } : advisory });
   }
   return out;
 }

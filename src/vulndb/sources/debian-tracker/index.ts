@@ -30,7 +30,8 @@ export const debianTrackerSource = defineSource({
       try {
         // Bytes go in as they are: the parser decodes UTF-8 itself, across chunk boundaries.
         for await (const chunk of await file.open()) parser.write(chunk as Buffer);
-        parser.end();
+        // The parser ends by itself after the top-level value; only a cut-off dump is still open.
+        if (!parser.isEnded) parser.end();
       } catch (error) {
         if (importError !== undefined) throw importError;
         throw new VulnDbError('INPUT_INVALID', `cannot read Debian tracker JSON ${file.origin}: ${describeCause(error)}`, { cause: error, details: { file: file.origin } });
