@@ -18,10 +18,11 @@ function encode(value: unknown): Buffer {
   return gzipSync(JSON.stringify(value), { level: constants.Z_BEST_SPEED });
 }
 
-function decode<T>(bytes: Buffer | undefined): T | undefined {
+/** Cached values are our own JSON; an unreadable entry is a cache miss, not an error. */
+function decode(bytes: Buffer | undefined): unknown {
   if (!bytes) return undefined;
   try {
-    return JSON.parse(gunzipSync(bytes).toString('utf8')) as T;
+    return JSON.parse(gunzipSync(bytes).toString('utf8')) as unknown;
   } catch {
     return undefined;
   }
@@ -37,11 +38,11 @@ export interface CatalogCache {
 
 export function catalogCache(store: KeyValueStore, fingerprint: string): CatalogCache {
   return {
-    getLayer: (diffId) => decode<LayerAnalysis>(store.get('layer', `${diffId}:${fingerprint}`)),
+    getLayer: (diffId) => decode(store.get('layer', `${diffId}:${fingerprint}`)) as LayerAnalysis | undefined,
     putLayer: (diffId, analysis) => {
       store.put('layer', `${diffId}:${fingerprint}`, encode(analysis));
     },
-    getCatalog: (imageId) => decode<Catalog>(store.get('catalog', `${imageId}:${fingerprint}`)),
+    getCatalog: (imageId) => decode(store.get('catalog', `${imageId}:${fingerprint}`)) as Catalog | undefined,
     putCatalog: (imageId, catalog) => {
       store.put('catalog', `${imageId}:${fingerprint}`, encode(catalog));
     },

@@ -1,7 +1,18 @@
-import cvssCalculator from 'ae-cvss-calculator';
+import { createRequire } from 'node:module';
 import type { Severity as FeedSeverity } from '../vulndb/index.js';
 import type { Severity } from '../rules/index.js';
 import type { CvssScore } from './finding.js';
+
+/** The part of the calculator's vector object used here (its own typings say `any`). */
+interface ParsedVector {
+  calculateScores(): { readonly base?: number; readonly overall: number };
+  getVectorName(): string;
+}
+
+// The calculator is CommonJS whose exports Node's ESM loader cannot detect by name.
+const { fromVector } = createRequire(import.meta.url)('ae-cvss-calculator') as {
+  fromVector: (vector: string) => ParsedVector | null | undefined;
+};
 
 /** CVSS base score bands (FIRST, v3.x and v4.0; v2 uses the same bands here). */
 export function severityOfScore(score: number): Severity {
@@ -33,7 +44,7 @@ export function cvssScores(severities: readonly FeedSeverity[], source: string):
   const out: CvssScore[] = [];
   for (const severity of severities) {
     if (severity.type === 'LABEL') continue;
-    const vector = cvssCalculator.fromVector(severity.score);
+    const vector = fromVector(severity.score);
     if (!vector) continue;
     const scores = vector.calculateScores();
     const version = vector.getVectorName().replace(/^CVSS:/, '');

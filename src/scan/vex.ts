@@ -17,7 +17,7 @@ const statementSchema = z.object({
 });
 
 const documentSchema = z.object({
-  '@context': z.string().refine((value) => value.startsWith('https://openvex.dev/ns'), { message: 'not an OpenVEX context' }),
+  '@context': z.string().refine((value) => value.startsWith('https://openvex.dev/ns'), { error: 'not an OpenVEX context' }),
   statements: z.array(statementSchema),
 });
 

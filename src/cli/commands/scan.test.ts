@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import AjvDraft04 from 'ajv-draft-04';
+import AjvDraft04Module from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
 import * as CDX from '@cyclonedx/cyclonedx-library';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -98,7 +98,7 @@ describe('lockyard scan', () => {
     const result = await runCli(['scan', nodeImage, ...common, '-f', 'sarif', '-o', out]);
     expect(result.code).toBe(0);
     const schema = JSON.parse(await readFile(join(repoRoot, 'node_modules', '@microsoft', 'jest-sarif', 'lib', 'schemas', 'sarif-2.1.0-rtm.5.json'), 'utf8')) as object;
-    const ajv = new AjvDraft04({ strict: false, allErrors: true, unicodeRegExp: false });
+    const ajv = new AjvDraft04Module.default({ strict: false, allErrors: true, unicodeRegExp: false });
     addFormats.default(ajv);
     const validate = ajv.compile(schema);
     const sarif = JSON.parse(await readFile(out, 'utf8')) as { runs: { results: { ruleId: string; level: string }[] }[] };

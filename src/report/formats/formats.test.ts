@@ -25,7 +25,7 @@ function render(id: string): string {
 describe('CycloneDX 1.6', () => {
   it('validates against the official schema (the CycloneDX library validator)', async () => {
     const validator = new CDX.Validation.JsonStrictValidator(CDX.Spec.Version.v1dot6);
-    const error = await validator.validate(render('cyclonedx'));
+    const error: unknown = await validator.validate(render('cyclonedx'));
     expect(error).toBeNull();
   });
 
