@@ -25,8 +25,11 @@ export function createJavaCataloger(limits: WalkLimits = DEFAULT_LIMITS): Catalo
     ],
     packageTypes: ['maven'],
     version: 1,
-    claims: (file) => file.type === 'file' && file.size > 0 && ARCHIVE_EXTENSION.test(file.path),
+    // By name whatever the entry type: a link or an emptied file in an upper layer must still hide
+    // the archive below it, and a link (Debian's foo.jar -> foo-1.2.jar) adds a path to reach it by.
+    claims: (file) => ARCHIVE_EXTENSION.test(file.path),
     async parse(file): Promise<ParseResult> {
+      if (file.content.length === 0) return {};
       const magic = file.content.subarray(0, 4);
       if (magic.equals(EMPTY_ZIP_MAGIC)) return {};
       if (!magic.equals(ZIP_MAGIC)) return { warnings: ['not a zip archive (no PK header)'] };

@@ -72,6 +72,19 @@ describe('coordinates from a manifest and the file name', () => {
     expect(manifestCoordinates(attributes, parseArchiveFileName(fileName))).toEqual(expected);
   });
 
+  it.each([
+    // maven-bundle-plugin's default symbolic name drops the repeated "commons" segment.
+    [{ 'bundle-symbolicname': 'org.apache.commons.lang3', 'bundle-name': 'Apache Commons Lang', 'implementation-version': '3.12.0' }, 'commons-lang3-3.12.0.jar', 'org.apache.commons:commons-lang3@3.12.0'],
+    [{ 'bundle-symbolicname': 'com.fasterxml.jackson.core.jackson-databind', 'bundle-name': 'jackson-databind', 'bundle-version': '2.9.10.6' }, 'x.jar', 'com.fasterxml.jackson.core:jackson-databind@2.9.10.6'],
+    // A symbolic name unrelated to any name: Trivy's fallback (drop the last segment).
+    [{ 'bundle-symbolicname': 'com.google.inject', 'bundle-name': 'guice', 'bundle-version': '4.2.3' }, 'guice.jar', 'com.google:guice@4.2.3'],
+    [{ 'bundle-symbolicname': 'org.x.y;singleton:=true', 'implementation-vendor-id': 'org.x', 'implementation-version': '1' }, 'y.jar', 'org.x:y@1'],
+    [{ 'implementation-vendor': 'The Apache Software Foundation', 'implementation-title': 'lib', 'implementation-version': '1' }, 'lib-1.jar', undefined],
+  ])('manifest %j with file %s -> %s', (attributes, fileName, expected) => {
+    const coordinates = manifestCoordinates(new Map(Object.entries(attributes)), parseArchiveFileName(fileName));
+    expect(coordinates && `${coordinates.groupId}:${coordinates.artifactId}@${coordinates.version}`).toBe(expected);
+  });
+
   it('reads Jenkins plugin manifests', () => {
     const attributes = new Map([
       ['group-id', 'org.jenkins-ci.plugins'],

@@ -1,7 +1,8 @@
 import { readFile, readdir, realpath } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { catalogFiles, sharedFixture, useTempDir } from '../../testing/index.js';
+import { writeOciLayout } from '../../oci/index.js';
+import { catalogFiles, catalogImageDir, sharedFixture, useTempDir } from '../../testing/index.js';
 import type { PackageRecord } from '../index.js';
 import { runCatalogerContract } from '../testing/cataloger-contract.js';
 import { createJavaCataloger, javaCataloger } from './index.js';
@@ -101,7 +102,9 @@ describe('java cataloger on real archives, checked against the JDK', () => {
     const header = { type: 'file' as const, mode: 0o644, size: 10 };
     for (const path of ['a/b.jar', 'a/b.WAR', 'a/b.ear', 'plugins/x.jpi', 'plugins/x.hpi', 'a/b.par', 'a/b.sar']) expect(javaCataloger.claims({ ...header, path })).toBe(true);
     for (const path of ['a/b.zip', 'a/b.jar.sha1', 'a/pom.xml', 'a/gradle.lockfile']) expect(javaCataloger.claims({ ...header, path })).toBe(false);
-    expect(javaCataloger.claims({ ...header, path: 'a/b.jar', size: 0 })).toBe(false);
+    // Links and empty files are claimed too, so that they hide an archive in a lower layer.
+    expect(javaCataloger.claims({ ...header, path: 'a/b.jar', type: 'symlink', size: 0 })).toBe(true);
+    expect(javaCataloger.claims({ ...header, path: 'a/b.jar', size: 0 })).toBe(true);
   });
 });
 
@@ -184,6 +187,36 @@ describe('java cataloger on archives built here with the JDK jar tool', () => {
   it('derives coordinates from an OSGi manifest (group from Implementation-Vendor-Id, artifact from the symbolic name)', async () => {
     const result = await parseAt('opt/jackson-core-2.15.2.jar', await readFile(built['bundle']!));
     expect(keys(result.packages, 'MANIFEST.MF')).toEqual(['|com.fasterxml.jackson.core:jackson-core@2.15.2']);
+  });
+
+  it('reports a jar reached through a Debian-style symlink at both paths, and lets an upper layer hide it', async () => {
+    const content = await readFile(fixture('trivy', 'jackson-annotations-2.15.0-rc2.jar'));
+    const linked = await catalogFiles(
+      [
+        { name: 'usr/share/java/jackson-annotations-2.15.0-rc2.jar', content },
+        { name: 'usr/share/java/jackson-annotations.jar', type: 'symlink', linkname: 'jackson-annotations-2.15.0-rc2.jar' },
+      ],
+      [javaCataloger],
+    );
+    expect(linked.packages.map((p) => [p.purl, p.locations.map((l) => l.path).sort()])).toEqual([
+      ['pkg:maven/com.fasterxml.jackson.core/jackson-annotations@2.15.0-rc2', ['usr/share/java/jackson-annotations-2.15.0-rc2.jar', 'usr/share/java/jackson-annotations.jar']],
+    ]);
+  });
+
+  it('places packages in the layer that last wrote the archive, and drops an archive an upper layer emptied', async () => {
+    const war = await readFile(fixture('trivy', 'gradle.war'));
+    const jar = await readFile(fixture('trivy', 'nested.jar'));
+    const dir = join(scratch, 'layered');
+    await writeOciLayout(dir, {
+      layers: [
+        { kind: 'entries', entries: [{ name: 'opt/app.war', content: war }, { name: 'opt/lib/nested.jar', content: jar }] },
+        { kind: 'entries', entries: [{ name: 'opt/lib/nested.jar', content: '' }, { name: 'opt/app2.war', content: war }] },
+      ],
+    });
+    const catalog = await catalogImageDir(dir, [javaCataloger]);
+    expect(catalog.packages.some((p) => p.name.startsWith('nested'))).toBe(false);
+    const log4j = catalog.packages.filter((p) => p.name === 'log4j').map((p) => p.locations.map((l) => [l.path, l.layerIndex]));
+    expect(log4j).toEqual([[['opt/app.war!WEB-INF/lib/log4j-1.2.17.jar', 0]], [['opt/app2.war!WEB-INF/lib/log4j-1.2.17.jar', 1]]]);
   });
 
   it('catalogs a war end to end: purls and app.war!WEB-INF/lib/x.jar locations with the layer', async () => {

@@ -9,8 +9,9 @@ import { parseCargoLock } from './cargo-lock.js';
  */
 const CARGO_CACHE = /(?:^|\/)\.?cargo\/(?:registry|git)\//;
 
+/** By name whatever the entry type, so an upper layer's link or deletion hides a lower lockfile. */
 function isCargoLock(file: FileHeader): boolean {
-  return file.type === 'file' && baseName(file.path) === 'Cargo.lock' && !CARGO_CACHE.test(file.path);
+  return baseName(file.path) === 'Cargo.lock' && !CARGO_CACHE.test(file.path);
 }
 
 /** Rust crates: cargo-auditable data in executables, and Cargo.lock files. */
