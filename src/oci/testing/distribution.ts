@@ -1,6 +1,9 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+
+const execFileAsync = promisify(execFile);
 
 /** How to configure the CNCF Distribution registry (`docker-registry`, Debian's build of 2.8). */
 export interface DistributionOptions {
@@ -100,13 +103,21 @@ export async function makeTlsFiles(dir: string): Promise<{ caCert: string; cert:
   return { caCert: path('ca.pem'), cert: path('server.pem'), key: path('server.key') };
 }
 
-/** Copies an image with skopeo (the reference client) into a registry reached over plain HTTP. */
-export function skopeoCopy(source: string, destination: string, options: { all?: boolean; creds?: string; destCertDir?: string } = {}): void {
+/**
+ * Copies an image with skopeo (the reference client). Asynchronous on purpose: a token server in
+ * the test's own process must keep answering while skopeo runs.
+ */
+export async function skopeoCopy(
+  source: string,
+  destination: string,
+  options: { all?: boolean; creds?: string; destCertDir?: string; format?: 'v2s2' | 'oci' } = {},
+): Promise<void> {
   const args = ['--insecure-policy', 'copy', '--quiet'];
   if (options.all) args.push('--all');
+  if (options.format) args.push('--format', options.format);
   if (options.creds) args.push('--dest-creds', options.creds);
   if (options.destCertDir) args.push('--dest-cert-dir', options.destCertDir);
   else args.push('--dest-tls-verify=false');
   args.push(source, destination);
-  execFileSync('skopeo', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  await execFileAsync('skopeo', args);
 }

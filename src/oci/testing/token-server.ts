@@ -13,7 +13,7 @@ export interface TokenServerOptions {
   readonly refreshTokens?: Readonly<Record<string, string>>;
   /** Repositories anyone may pull without credentials. */
   readonly publicRepositories?: readonly string[];
-  /** Token lifetime to announce, and how far in the past to date `issued_at`. */
+  /** Token lifetime to announce, and how far in the past to date `issued_at` in the answer (the JWT stays valid). */
   readonly expiresIn?: number;
   readonly issuedSecondsAgo?: number;
 }
@@ -71,7 +71,7 @@ export async function startTokenServer(dir: string, options: TokenServerOptions)
       const allowed = user ? wanted : options.publicRepositories?.includes(name) ? wanted.filter((action) => action === 'pull') : [];
       return [{ type, name, actions: allowed }];
     });
-    const now = Math.floor(Date.now() / 1000) - (options.issuedSecondsAgo ?? 0);
+    const now = Math.floor(Date.now() / 1000);
     return new SignJWT({ access })
       .setProtectedHeader({ alg: 'RS256', typ: 'JWT', x5c })
       .setIssuer(issuer)

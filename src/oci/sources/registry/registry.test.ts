@@ -58,13 +58,13 @@ beforeAll(async () => {
   host = registry.host;
   await writeTwoLayerLayout(join(dir, 'two'), 'v1');
   await writeMultiPlatformLayout(join(dir, 'multi'), 'multi');
-  skopeoCopy(`oci:${join(dir, 'two')}:v1`, `docker://${host}/team/app:v1`);
+  await skopeoCopy(`oci:${join(dir, 'two')}:v1`, `docker://${host}/team/app:v1`);
   // Docker schema 2 has no zstd layer type: the same files, both layers gzip.
   await writeOciLayout(join(dir, 'gzip'), { layers: [{ kind: 'entries', entries: BASE_LAYER }, { kind: 'entries', entries: TOP_LAYER }] }, 'v1');
-  execFileSync('skopeo', ['--insecure-policy', 'copy', '--quiet', '--format', 'v2s2', '--dest-tls-verify=false', `oci:${join(dir, 'gzip')}:v1`, `docker://${host}/team/docker:v1`]);
-  skopeoCopy(`oci:${join(dir, 'multi')}:multi`, `docker://${host}/multi:latest`, { all: true });
-  skopeoCopy(`oci:${join(dir, 'two')}:v1`, `docker://${host}/tamper/config:v1`);
-  skopeoCopy(`oci:${join(dir, 'two')}:v1`, `docker://${host}/tamper/layer:v1`);
+  await skopeoCopy(`oci:${join(dir, 'gzip')}:v1`, `docker://${host}/team/docker:v1`, { format: 'v2s2' });
+  await skopeoCopy(`oci:${join(dir, 'multi')}:multi`, `docker://${host}/multi:latest`, { all: true });
+  await skopeoCopy(`oci:${join(dir, 'two')}:v1`, `docker://${host}/tamper/config:v1`);
+  await skopeoCopy(`oci:${join(dir, 'two')}:v1`, `docker://${host}/tamper/layer:v1`);
   const local = await openImage(join(dir, 'two'), { tmpDir: dir });
   expectedListing = await listImage(local);
   await local.close();
