@@ -8,19 +8,24 @@ import { first, normalizePythonName, parseHeaders, type Headers } from './core-m
 const NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/;
 
 /**
- * Declared licences, most precise source first: `License-Expression` (metadata 2.4, SPDX), then
- * `License` (free text; an SPDX id when it parses as one), then the trove licence classifiers.
+ * Declared licences, most precise source first: `License-Expression` (metadata 2.4, SPDX); a
+ * `License` that is an SPDX expression; trove classifiers that name an SPDX licence exactly
+ * (`License: LGPL` + `GNU Lesser General Public License v2 or later (LGPLv2+)` says
+ * LGPL-2.0-or-later); the `License` text as written; the remaining classifier names.
  */
 function declaredLicenses(headers: Headers): string[] | undefined {
   const expression = first(headers, 'License-Expression');
   if (expression) return [spdxExpression(expression) ?? expression];
   const license = normalizeLicense(first(headers, 'License'));
-  if (license) return [license];
+  if (license && spdxExpression(license)) return [license];
   const fromClassifiers: string[] = [];
   for (const classifier of headers.get('classifier') ?? []) {
     const mapped = licenseFromClassifier(classifier);
     if (mapped && !fromClassifiers.includes(mapped)) fromClassifiers.push(mapped);
   }
+  const spdx = fromClassifiers.filter((name) => spdxExpression(name) !== undefined);
+  if (spdx.length > 0) return spdx;
+  if (license) return [license];
   return fromClassifiers.length > 0 ? fromClassifiers : undefined;
 }
 

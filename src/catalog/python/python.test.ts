@@ -69,6 +69,7 @@ interface PythonView {
   version: string;
   license: string | null;
   expression: string | null;
+  classifiers: string[];
 }
 
 /**
@@ -82,7 +83,7 @@ function pythonReads(paths: readonly string[]): PythonView[] {
     'out = []',
     'for p in sys.argv[1:]:',
     '    m = email.parser.HeaderParser().parsestr(open(p, encoding="utf-8").read())',
-    '    out.append({"name": canonicalize_name(m["Name"]), "version": m["Version"], "license": m["License"], "expression": m["License-Expression"]})',
+    '    out.append({"name": canonicalize_name(m["Name"]), "version": m["Version"], "license": m["License"], "expression": m["License-Expression"], "classifiers": [c for c in m.get_all("Classifier", []) if c.startswith("License ::")]})',
     'print(json.dumps(out))',
   ].join('\n');
   return JSON.parse(
@@ -110,10 +111,17 @@ describe('python installed metadata against CPython', () => {
     expect(record.type).toBe('pypi');
     expect(record.name).toBe(expected.name);
     expect(record.version).toBe(expected.version);
-    // The License header wins when it says something; UNKNOWN and multi-line texts fall back to classifiers.
+    // Without licence classifiers (anywhere in the file: CPython stops at a blank line inside an
+    // old Description, we read on), a one-line License header (not UNKNOWN) is the licence.
     const license = expected.license?.trim();
     if (expected.expression) expect(record.licenses).toEqual([expected.expression]);
-    else if (license && license !== 'UNKNOWN' && !license.includes('\n'))
+    else if (
+      license &&
+      license !== 'UNKNOWN' &&
+      !license.includes('\n') &&
+      expected.classifiers.length === 0 &&
+      !content.includes('Classifier: License ::')
+    )
       expect(record.licenses).toEqual([license]);
   });
 
@@ -155,6 +163,30 @@ describe('python installed metadata against CPython', () => {
       'Apache Software License',
     );
     expect(licenseFromClassifier('License :: OSI Approved')).toBeUndefined();
+  });
+
+  it('prefers an exact classifier to a vague License text, and an SPDX License to classifiers', async () => {
+    // Header lines as Debian's python3-chardet 5.1.0 and python3-requests 2.28.1 ship them.
+    const parse = async (extra: string) =>
+      (
+        await pythonCataloger.parse({
+          ...header('a/x-1.dist-info/METADATA'),
+          content: Buffer.from(`Name: x\nVersion: 1\n${extra}\n`),
+        })
+      ).packages?.[0]?.licenses;
+    expect(
+      await parse(
+        'License: LGPL\nClassifier: License :: OSI Approved :: GNU Lesser General Public License v2 or later (LGPLv2+)',
+      ),
+    ).toEqual(['LGPL-2.0-or-later']);
+    expect(
+      await parse(
+        'License: Apache 2.0\nClassifier: License :: OSI Approved :: Apache Software License',
+      ),
+    ).toEqual(['Apache 2.0']);
+    expect(
+      await parse('License: BSD-3-Clause\nClassifier: License :: OSI Approved :: MIT License'),
+    ).toEqual(['BSD-3-Clause']);
   });
 
   it('prefers License-Expression (core metadata 2.4)', async () => {
