@@ -36,7 +36,7 @@ async function pythonLockPackages(text: string): Promise<{ name: string; version
 function expectedPurl(p: { name: string; version: string; source: string | null }): string | undefined {
   if (p.source === null) return undefined;
   if (/^(registry|sparse)\+https:\/\/(github\.com\/rust-lang\/crates\.io-index|index\.crates\.io\/?)$/.test(p.source)) return `pkg:cargo/${p.name}@${p.version}`;
-  const git = /^git\+(?<url>[^?#]*)(\?[^#]*)?#(?<rev>.*)$/.exec(p.source)?.groups;
+  const git = /^git\+(?<url>[^?#]*)(?:\?[^#]*)?#(?<rev>.*)$/.exec(p.source)?.groups;
   if (git) return `pkg:cargo/${p.name}@${p.version}?vcs_url=${encodeURIComponent(`git+${git['url']}@${git['rev']}`)}`;
   return `pkg:cargo/${p.name}@${p.version}?repository_url=${encodeURIComponent(p.source.replace(/^registry\+/, ''))}`;
 }
