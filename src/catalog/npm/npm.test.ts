@@ -1,6 +1,9 @@
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { catalogFiles, sharedFixture } from '../../testing/index.js';
+import { writeOciLayout } from '../../oci/index.js';
+import { catalogFiles, catalogImageDir, sharedFixture } from '../../testing/index.js';
 import { runCatalogerContract } from '../testing/cataloger-contract.js';
 import { createNpmCataloger, npmCataloger } from './index.js';
 import { isInstalledPackageJson, lockfileKind } from './paths.js';
@@ -236,5 +239,55 @@ describe('npm end to end through a real image', () => {
       metadata: { direct: true, dev: true },
     });
     expect(all.packages[0]?.locations[0]?.path).toBe('srv/app/package-lock.json');
+  });
+
+  it('follows layers: a later layer upgrades one package and deletes another', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lockyard-npm-image-'));
+    try {
+      const yaml = await fixture(
+        'snyk-docker-plugin',
+        'home',
+        'app',
+        'node_modules',
+        'yaml',
+        'package.json',
+      );
+      const zSchema = await fixture(
+        'snyk-docker-plugin',
+        'home',
+        'app',
+        'node_modules',
+        'z-schema',
+        'package.json',
+      );
+      const upgraded = JSON.stringify({
+        ...(JSON.parse(zSchema.toString('utf8')) as object),
+        version: '5.0.6',
+      });
+      await writeOciLayout(dir, {
+        layers: [
+          {
+            kind: 'entries',
+            entries: [
+              { name: 'app/node_modules/yaml/package.json', content: yaml },
+              { name: 'app/node_modules/z-schema/package.json', content: zSchema },
+            ],
+          },
+          {
+            kind: 'entries',
+            entries: [
+              { name: 'app/node_modules/.wh.yaml', content: '' },
+              { name: 'app/node_modules/z-schema/package.json', content: upgraded },
+            ],
+          },
+        ],
+      });
+      const npm = (await catalogImageDir(dir)).packages.filter((p) => p.type === 'npm');
+      expect(npm.map((p) => [p.purl, p.locations[0]?.layerIndex])).toEqual([
+        ['pkg:npm/z-schema@5.0.6', 1],
+      ]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
