@@ -8,6 +8,7 @@ import { unquoteGo } from './go-quote.js';
 import { canonicalSemver, isFullSemver, stdlibVersion } from './go-version.js';
 import { ldflagsVersion, linkerDefinitions, shellWords } from './ldflags.js';
 import { parseModInfo } from './modinfo.js';
+import { GOCACHE } from './testing/go-toolchain.js';
 
 const run = promisify(execFile);
 const scratch = useTempDir('lockyard-go-strings-');
@@ -48,7 +49,7 @@ describe('unquoteGo agrees with Go strconv.Unquote', () => {
         '}',
       ].join('\n'),
     );
-    const child = run('go', ['run', program], { env: { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '', GO111MODULE: 'off' } });
+    const child = run('go', ['run', program], { env: { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '', GO111MODULE: 'off', ...(GOCACHE ? { GOCACHE } : {}) } });
     child.child.stdin?.end(JSON.stringify(inputs));
     const expected = JSON.parse((await child).stdout) as (string | null)[];
     expect(inputs.map((input) => unquoteGo(input) ?? null)).toEqual(expected);

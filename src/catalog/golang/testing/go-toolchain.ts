@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { chmod, copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { buildZip } from '../../internal/testing/index.js';
@@ -49,6 +50,9 @@ export async function writeModuleProxy(root: string, modules: readonly ModuleSpe
   return `file://${root}`;
 }
 
+/** The build cache: the user's, or a fixed temp folder when the environment names none (no HOME in CI). */
+export const GOCACHE = process.env['GOCACHE'] ?? (process.env['HOME'] || process.env['XDG_CACHE_HOME'] ? undefined : join(tmpdir(), 'lockyard-go-build-cache'));
+
 /** An offline Go environment: a local proxy, a private module cache, no toolchain downloads. */
 export function goEnv(proxy: string, gopath: string, extra: Readonly<Record<string, string>> = {}): NodeJS.ProcessEnv {
   return {
@@ -61,6 +65,7 @@ export function goEnv(proxy: string, gopath: string, extra: Readonly<Record<stri
     GOMODCACHE: join(gopath, 'pkg', 'mod'),
     CGO_ENABLED: '0',
     GOWORK: 'off',
+    ...(GOCACHE ? { GOCACHE } : {}),
     ...extra,
   };
 }
