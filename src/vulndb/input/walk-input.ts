@@ -6,6 +6,7 @@ import tar from 'tar-stream';
 import yauzl from 'yauzl';
 import { describeCause } from '../../errors/index.js';
 import { VulnDbError } from '../errors.js';
+import type { ImportSink } from '../source.js';
 import { decompress, readAll, readHead, sniffCompression, type Compression } from './decompress.js';
 
 /** One file of an input: a plain file, a file in a directory tree, or an entry of an archive. */
@@ -18,6 +19,17 @@ export interface InputFile {
   open(): Promise<Readable>;
   /** The whole decompressed content, refusing more than `maxBytes`. */
   read(maxBytes?: number): Promise<Buffer>;
+}
+
+/** Reads a one-record file; an oversized one is skipped with a warning (undefined), not fatal. */
+export async function readRecordFile(file: InputFile, sink: ImportSink, maxBytes = DEFAULT_MAX_RECORD_BYTES): Promise<Buffer | undefined> {
+  try {
+    return await file.read(maxBytes);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    sink.skip({ file: file.origin }, `file is ${error.message}`);
+    return undefined;
+  }
 }
 
 /** No single advisory record comes near this; a bigger one is a bomb or the wrong input. */
@@ -49,7 +61,16 @@ function inputFile(path: string, origin: string, open: () => Promise<Readable>):
       opened = true;
       return open();
     },
-    read: async (maxBytes = DEFAULT_MAX_RECORD_BYTES) => readAll(await file.open(), maxBytes),
+    read: async (maxBytes = DEFAULT_MAX_RECORD_BYTES) => {
+      try {
+        return await readAll(await file.open(), maxBytes);
+      } catch (error) {
+        // Too large is this record's problem (a RangeError the source skips); anything else
+        // is a damaged stream, and the input as a whole cannot be trusted past it.
+        if (error instanceof RangeError) throw error;
+        throw new VulnDbError('INPUT_INVALID', `cannot read ${origin}: ${describeCause(error)}`, { cause: error, details: { file: origin } });
+      }
+    },
   };
   return file;
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { walkInput } from '../../input/walk-input.js';
+import { readRecordFile, walkInput } from '../../input/walk-input.js';
 import { firstIssue } from '../../issues.js';
 import type { AffectedPackage, VersionRange } from '../../model.js';
 import { CVE_ID, distroRange } from '../../normalize.js';
@@ -128,9 +128,11 @@ export const alpineSecdbSource = defineSource({
   async import(input, sink) {
     for await (const file of walkInput(input.path)) {
       if (!/\.json$/i.test(file.path)) continue;
+      const bytes = await readRecordFile(file, sink);
+      if (bytes === undefined) continue;
       let value: unknown;
       try {
-        value = JSON.parse((await file.read()).toString('utf8').replace(/^\uFEFF/, ''));
+        value = JSON.parse(bytes.toString('utf8').replace(/^\uFEFF/, ''));
       } catch (error) {
         sink.skip({ file: file.origin }, `cannot decode JSON: ${error instanceof Error ? error.message : String(error)}`);
         continue;

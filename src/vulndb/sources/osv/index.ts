@@ -1,5 +1,5 @@
 import { parse as parseYaml } from 'yaml';
-import { walkInput } from '../../input/walk-input.js';
+import { readRecordFile, walkInput } from '../../input/walk-input.js';
 import { firstIssue } from '../../issues.js';
 import { defineSource, type ImportSink } from '../../source.js';
 import { convertOsvRecord } from './convert.js';
@@ -41,9 +41,11 @@ export const osvSource = defineSource({
     for await (const file of walkInput(input.path)) {
       const format = RECORD_FILE.exec(file.path)?.groups?.['format'];
       if (format === undefined) continue;
+      const bytes = await readRecordFile(file, sink);
+      if (bytes === undefined) continue;
       let value: unknown;
       try {
-        value = decode(await file.read(), format.toLowerCase() !== 'json');
+        value = decode(bytes, format.toLowerCase() !== 'json');
       } catch (error) {
         sink.skip({ file: file.origin }, `cannot decode ${format.toUpperCase()}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
         continue;
