@@ -76,6 +76,8 @@ export function lookupKey(pkg: Package, os: OsInfo | undefined): LookupKey | und
   }
   const ecosystem = LANGUAGE_ECOSYSTEMS[pkg.type];
   if (!ecosystem) return undefined;
+  // A crate from a git repository or another registry is not the crates.io crate of that name.
+  if (pkg.type === 'cargo' && (pkg.qualifiers?.['repository_url'] || pkg.qualifiers?.['vcs_url'])) return undefined;
   switch (pkg.type) {
     case 'maven':
       return { ecosystem, name: pkg.namespace ? `${pkg.namespace}:${pkg.name}` : pkg.name, version: pkg.version, distro: false };

@@ -26,6 +26,8 @@ export interface MatchResult {
 interface Hit {
   readonly record: AffectedRecord;
   readonly status: FindingStatus;
+  /** The finding without its package, computed once per distinct package version. */
+  core?: Omit<Finding, 'package'>;
 }
 
 const DISTRO_LABEL_SOURCES = new Set(['debian', 'ubuntu', 'alpine', 'redhat', 'suse', 'distro']);
@@ -93,6 +95,20 @@ export function createMatcher(db: VulnDb, options: MatchOptions = {}) {
   }
 
   function toFinding(pkg: Package, key: LookupKey, hit: Hit): Finding {
+    hit.core ??= findingCore(key, hit);
+    const findingPackage: FindingPackage = {
+      id: pkg.id,
+      type: pkg.type,
+      name: pkg.name,
+      version: pkg.version,
+      purl: pkg.purl,
+      source: pkg.source,
+      locations: pkg.locations,
+    };
+    return { ...hit.core, package: findingPackage };
+  }
+
+  function findingCore(key: LookupKey, hit: Hit): Omit<Finding, 'package'> {
     const advisory = hit.record.advisory;
     const others = related(advisory);
     const cvss = cvssScores([...advisory.severity, ...hit.record.severity], advisory.source);
@@ -106,20 +122,10 @@ export function createMatcher(db: VulnDb, options: MatchOptions = {}) {
       otherLabels: [...labels, ...others.flatMap((other) => other.severity.filter((s) => s.type === 'LABEL'))],
     });
     const { id, aliases } = primaryId(advisory);
-    const findingPackage: FindingPackage = {
-      id: pkg.id,
-      type: pkg.type,
-      name: pkg.name,
-      version: pkg.version,
-      purl: pkg.purl,
-      source: pkg.source,
-      locations: pkg.locations,
-    };
     const describing = advisory.summary || advisory.details ? advisory : (others.find((o) => o.summary) ?? advisory);
     return {
       id,
       aliases,
-      package: findingPackage,
       installedVersion: key.version,
       fixedVersions: hit.record.fixed,
       status: hit.status,
