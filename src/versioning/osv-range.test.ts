@@ -37,12 +37,12 @@ describe('OSV range evaluation (osv-schema "Evaluation")', () => {
   // record's ECOSYSTEM ranges by our PEP 440 order, on 2,600 real advisories. A few records list
   // versions that only their GIT range or an overlapping-events quirk adds (PYSEC-2023-177 lists
   // gevent 23.9.0 though `fixed: 23.9.0`); the spec's algorithm says those are not affected.
-  it('agrees with osv.dev on the enumerated PyPI versions of real advisories', () => {
+  it('agrees with osv.dev on the enumerated PyPI versions of real advisories', async () => {
     const pep440 = versionSchemeForEcosystem('PyPI')?.api;
     if (!pep440) throw new Error('no PyPI scheme');
     let checked = 0;
     const misses: string[] = [];
-    for (const affected of readOsvArchive('osv-pypi-yaml.tar.gz')) {
+    for (const affected of await readOsvArchive('osv-pypi-yaml.tar.gz')) {
       const ranges = (affected.ranges ?? []).filter((r) => r.type === 'ECOSYSTEM');
       if (ranges.length === 0) continue;
       for (const v of affected.versions ?? []) {
@@ -56,10 +56,10 @@ describe('OSV range evaluation (osv-schema "Evaluation")', () => {
     expect(misses).toContain('PYSEC-2023-177.yaml gevent 23.9.0');
   });
 
-  it('evaluates every Go and crates.io record without error', () => {
+  it('evaluates every Go and crates.io record without error', async () => {
     for (const archive of ['osv-go.tar.gz', 'osv-crates.tar.gz']) {
       let ranges = 0;
-      for (const affected of readOsvArchive(archive)) {
+      for (const affected of await readOsvArchive(archive)) {
         const scheme = versionSchemeForEcosystem(affected.ecosystem)?.api;
         if (!scheme) throw new Error(`no scheme for ${affected.ecosystem}`);
         for (const range of affected.ranges ?? []) {

@@ -1,10 +1,8 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sharedFixture } from '../../testing/index.js';
-import { runVersioningContract } from '../testing/index.js';
+import { readTarGz, runVersioningContract } from '../testing/index.js';
 import { api, apk } from './index.js';
 
 // No apk-tools is packaged for Debian; these facts come from apk-tools' own test/version.data
@@ -124,7 +122,7 @@ describe('apk table (apk-tools test/version.data)', () => {
 });
 
 describe('apk real versions', () => {
-  it('accepts every version in the fixture apk databases and in Alpine secdb, and sorts them consistently', () => {
+  it('accepts every version in the fixture apk databases and in Alpine secdb, and sorts them consistently', async () => {
     const versions = new Set<string>();
     const walk = (dir: string): void => {
       for (const name of readdirSync(dir)) {
@@ -134,22 +132,9 @@ describe('apk real versions', () => {
       }
     };
     walk(sharedFixture('pkgdb', 'apk'));
-    const dir = mkdtempSync(join(tmpdir(), 'lockyard-secdb-'));
-    try {
-      execFileSync('tar', ['xzf', sharedFixture('vulndb', 'alpine-secdb.tar.gz'), '-C', dir]);
-      const secdb = (d: string): void => {
-        for (const name of readdirSync(d)) {
-          const path = join(d, name);
-          if (statSync(path).isDirectory()) secdb(path);
-          else if (name.endsWith('.json')) {
-            const doc = JSON.parse(readFileSync(path, 'utf8')) as { packages?: { pkg: { secfixes?: Record<string, unknown> } }[] };
-            for (const p of doc.packages ?? []) for (const v of Object.keys(p.pkg.secfixes ?? {})) versions.add(v);
-          }
-        }
-      };
-      secdb(dir);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
+    for (const file of await readTarGz(sharedFixture('vulndb', 'alpine-secdb.tar.gz'), ['.json'])) {
+      const doc = JSON.parse(file.text) as { packages?: { pkg: { secfixes?: Record<string, unknown> } }[] };
+      for (const p of doc.packages ?? []) for (const v of Object.keys(p.pkg.secfixes ?? {})) versions.add(v);
     }
     const all = [...versions];
     expect(all.length).toBeGreaterThan(3000);

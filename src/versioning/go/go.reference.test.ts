@@ -93,8 +93,8 @@ describe.skipIf(!haveGo)('go: differential against golang.org/x/mod/semver', () 
     return valid.length;
   };
 
-  it('agrees on every version in the Go OSV records (with the v Go requires)', () => {
-    const versions = osvVersions(readOsvArchive('osv-go.tar.gz')).map((v) => (v.startsWith('v') ? v : `v${v}`));
+  it('agrees on every version in the Go OSV records (with the v Go requires)', async () => {
+    const versions = osvVersions(await readOsvArchive('osv-go.tar.gz')).map((v) => (v.startsWith('v') ? v : `v${v}`));
     expect(versions.length).toBeGreaterThan(2000);
     // A few real records carry versions Go itself rejects (`19.03.0`); validity must agree too.
     expect(agreeOn(versions, 3)).toBeGreaterThan(2000);

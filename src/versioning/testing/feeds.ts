@@ -1,7 +1,6 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { createReadStream } from 'node:fs';
+import { createGunzip } from 'node:zlib';
+import { extract } from 'tar-stream';
 import { parse as parseYaml } from 'yaml';
 import { sharedFixture } from '../../testing/index.js';
 import type { OsvAffected } from '../osv-range.js';
@@ -30,27 +29,33 @@ function affectedOf(record: string, doc: unknown): FeedAffected[] {
 }
 
 /**
- * Every `affected[]` entry of one of the shared OSV fixture archives (`osv-go.tar.gz`,
- * `osv-crates.tar.gz`, `osv-pypi-yaml.tar.gz`), read with a real tar and YAML/JSON parser.
+ * The regular files of a shared `.tar.gz` fixture whose names end with one of `suffixes`, read in
+ * memory (writing thousands of small files to disk is slower than parsing them).
  */
-export function readOsvArchive(archive: string): FeedAffected[] {
-  const dir = mkdtempSync(join(tmpdir(), 'lockyard-osv-'));
-  try {
-    execFileSync('tar', ['xzf', sharedFixture('vulndb', archive), '-C', dir]);
-    const out: FeedAffected[] = [];
-    const walk = (d: string): void => {
-      for (const entry of readdirSync(d, { withFileTypes: true })) {
-        const path = join(d, entry.name);
-        if (entry.isDirectory()) walk(path);
-        else if (entry.name.endsWith('.json')) out.push(...affectedOf(entry.name, JSON.parse(readFileSync(path, 'utf8'))));
-        else if (entry.name.endsWith('.yaml')) out.push(...affectedOf(entry.name, parseYaml(readFileSync(path, 'utf8'))));
-      }
-    };
-    walk(dir);
-    return out;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+export async function readTarGz(path: string, suffixes: readonly string[]): Promise<{ name: string; text: string }[]> {
+  const files: { name: string; text: string }[] = [];
+  const tar = extract();
+  createReadStream(path).pipe(createGunzip()).pipe(tar);
+  for await (const entry of tar) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of entry) chunks.push(chunk as Buffer);
+    if (entry.header.type === 'file' && suffixes.some((s) => entry.header.name.endsWith(s))) {
+      files.push({ name: entry.header.name.split('/').pop() ?? entry.header.name, text: Buffer.concat(chunks).toString('utf8') });
+    }
   }
+  return files;
+}
+
+/**
+ * Every `affected[]` entry of one of the shared OSV fixture archives (`osv-go.tar.gz`,
+ * `osv-crates.tar.gz`, `osv-pypi-yaml.tar.gz`), read with a real YAML/JSON parser.
+ */
+export async function readOsvArchive(archive: string): Promise<FeedAffected[]> {
+  const out: FeedAffected[] = [];
+  for (const file of await readTarGz(sharedFixture('vulndb', archive), ['.json', '.yaml'])) {
+    out.push(...affectedOf(file.name, file.name.endsWith('.json') ? JSON.parse(file.text) : parseYaml(file.text)));
+  }
+  return out;
 }
 
 /** Every version string an OSV archive names in events and `versions` lists (without `0`). */
