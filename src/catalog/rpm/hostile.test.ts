@@ -53,6 +53,46 @@ const BASIC: [number, number, Value][] = [
   [Tag.arch, TagType.string, 'x86_64'],
 ];
 
+/**
+ * A minimal little-endian Berkeley DB hash file built from the layout the reader implements:
+ * metadata page, one bucket page of `pairs` (record number, off-page value) items that all
+ * point at the same overflow page, and that overflow page holding `blob`.
+ */
+function hashDbWithSharedOverflow(blob: Buffer, pairs: number): Buffer {
+  const pageSize = 4096;
+  const db = Buffer.alloc(pageSize * 3);
+  db.writeUInt32LE(0x00061561, 12);
+  db.writeUInt32LE(9, 16);
+  db.writeUInt32LE(pageSize, 20);
+  db[25] = 8;
+  db.writeUInt32LE(2, 32);
+  db.writeUInt32LE(0, 72);
+  db.writeUInt32LE(1, 96); // spares[0]: bucket 0 is page 1
+  const page = pageSize;
+  db.writeUInt32LE(1, page + 8);
+  db.writeUInt16LE(pairs * 2, page + 20);
+  db[page + 25] = 13;
+  let top = pageSize;
+  for (let i = 0; i < pairs; i += 1) {
+    const keyAt = top - 5;
+    const valueAt = keyAt - 12;
+    db[page + keyAt] = 1;
+    db.writeUInt32LE(i + 1, page + keyAt + 1);
+    db[page + valueAt] = 3;
+    db.writeUInt32LE(2, page + valueAt + 4);
+    db.writeUInt32LE(blob.length, page + valueAt + 8);
+    db.writeUInt16LE(keyAt, page + 26 + i * 4);
+    db.writeUInt16LE(valueAt, page + 28 + i * 4);
+    top = valueAt;
+  }
+  const overflow = pageSize * 2;
+  db.writeUInt32LE(2, overflow + 8);
+  db.writeUInt16LE(blob.length, overflow + 22);
+  db[overflow + 25] = 7;
+  blob.copy(db, overflow + 26);
+  return db;
+}
+
 /** A small deterministic PRNG, so a failing mutation can be replayed. */
 function mulberry32(seed: number): () => number {
   let a = seed;
@@ -171,7 +211,21 @@ describe('Berkeley DB: truncation, loops and absurd metadata', () => {
     }
     const result = readHashDb(db);
     expect(result.blobs).toEqual([]);
-    expect(result.warnings.some((w) => w.includes('loops'))).toBe(true);
+    expect(result.warnings.some((w) => w.includes('was already read (loop or shared page)'))).toBe(
+      true,
+    );
+  });
+
+  it('many items sharing one overflow chain yield it once (work stays linear)', () => {
+    const blob = header(BASIC);
+    const db = hashDbWithSharedOverflow(blob, 150);
+    const result = readHashDb(db);
+    expect(result.blobs).toEqual([blob]);
+    expect(result.warnings).toHaveLength(101);
+    expect(result.warnings[0]).toBe(
+      'page 1 entry 1: value overflow page 2 was already read (loop or shared page)',
+    );
+    expect(result.warnings[100]).toBe('... and 49 more problems');
   });
 
   it('an absurd last bucket is bounded by the pages that exist, with few warnings', async () => {
@@ -219,6 +273,14 @@ describe('NDB: truncation and bad slots', () => {
     expect(result.warnings).toEqual([
       expect.stringMatching(/^package 1: blob at block \d+ belongs to package 2$/u),
     ]);
+  });
+
+  it('a package index given two slots is read once', async () => {
+    const db = Buffer.from(await fixture('go-rpmdb', 'sle15-bci', 'Packages.db'));
+    db.writeUInt32LE(1, 48 + 4); // slot 2 claims package 1 as well
+    const result = readNdb(db);
+    expect(result.blobs).toHaveLength(34);
+    expect(result.warnings).toEqual(['slot at byte 48: package 1 has a second slot']);
   });
 
   it('rejects a file without the NDB magic', async () => {

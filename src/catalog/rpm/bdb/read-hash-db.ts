@@ -1,4 +1,4 @@
-import { unreadable, type DbBlobs } from '../db-blobs.js';
+import { unreadable, WarningList, type DbBlobs } from '../db-blobs.js';
 
 /** Berkeley DB on-disk constants (db_page.h / dbinc/db_page.h of BDB 4.x-5.x). */
 const HASH_MAGIC = 0x00061561;
@@ -25,6 +25,8 @@ interface HashDb {
   readonly int: Reader;
   readonly pageSize: number;
   readonly pageCount: number;
+  /** Overflow pages already read: in a sound database each belongs to exactly one value. */
+  readonly consumed: Uint8Array;
 }
 
 function page(db: HashDb, pgno: number): Buffer | string {
@@ -42,26 +44,40 @@ function isUnwrittenPage(db: HashDb, pgno: number): boolean {
   return db.int.u32(db.file, start + 8) === 0 && db.file[start + 25] === 0;
 }
 
-/** Follows an overflow chain: each page holds `hf_offset` bytes of the value after its header. */
+/**
+ * Follows an overflow chain: each page holds `hf_offset` bytes of the value after its header.
+ * The chain is walked and checked first, then copied, so a hostile length costs no allocation.
+ */
 function readOverflow(db: HashDb, first: number, total: number): Buffer | string {
-  if (total === 0 || total > db.file.length)
+  if (total === 0 || total > db.file.length) {
     return `overflow item of ${total} bytes is impossible in a ${db.file.length}-byte file`;
-  const out = Buffer.allocUnsafe(total);
-  let filled = 0;
-  let pgno = first;
-  for (let steps = 0; filled < total; steps += 1) {
-    if (steps >= db.pageCount) return `overflow chain from page ${first} loops`;
+  }
+  const chain: { start: number; length: number }[] = [];
+  let found = 0;
+  for (let pgno = first; found < total;) {
     const bytes = page(db, pgno);
     if (typeof bytes === 'string') return bytes;
     if (bytes[25] !== PAGE_TYPE_OVERFLOW)
       return `page ${pgno} in an overflow chain has type ${bytes[25]}`;
+    // In a sound file each overflow page belongs to one value, once: a page seen again is a loop
+    // or a page shared by two values, which is how a small file would make every item re-read
+    // one long chain.
+    if (db.consumed[pgno] === 1)
+      return `overflow page ${pgno} was already read (loop or shared page)`;
+    db.consumed[pgno] = 1;
     const length = db.int.u16(bytes, 22);
-    if (length === 0 || PAGE_HEADER_BYTES + length > db.pageSize || length > total - filled) {
+    if (length === 0 || PAGE_HEADER_BYTES + length > db.pageSize || length > total - found) {
       return `overflow page ${pgno} holds ${length} bytes, which does not fit`;
     }
-    bytes.copy(out, filled, PAGE_HEADER_BYTES, PAGE_HEADER_BYTES + length);
-    filled += length;
+    chain.push({ start: pgno * db.pageSize + PAGE_HEADER_BYTES, length });
+    found += length;
     pgno = db.int.u32(bytes, 16);
+  }
+  const out = Buffer.allocUnsafe(total);
+  let filled = 0;
+  for (const { start, length } of chain) {
+    db.file.copy(out, filled, start, start + length);
+    filled += length;
   }
   return out;
 }
@@ -89,7 +105,7 @@ function readHashPage(
   bytes: Buffer,
   pgno: number,
   blobs: Buffer[],
-  warnings: string[],
+  warnings: WarningList,
 ): void {
   const count = Math.min(db.int.u16(bytes, 20), Math.floor((db.pageSize - PAGE_HEADER_BYTES) / 2));
   const minOffset = PAGE_HEADER_BYTES + count * 2;
@@ -122,7 +138,8 @@ function bucketPage(file: Buffer, int: Reader, bucket: number): number {
  * Reads every value of a Berkeley DB hash database (rpm's `Packages` up to rpm 4.16) without
  * libdb: the metadata page gives the page size, the last bucket and the bucket-to-page map; each
  * bucket is a chain of hash pages; large values live in chains of overflow pages. Every page
- * number, offset and length is checked, and a page visited twice (a loop) ends that chain.
+ * number, offset and length is checked, a page visited twice (a loop) ends that chain, and each
+ * overflow page is read for one value only, so the work stays bounded by the file's size.
  */
 export function readHashDb(file: Buffer): DbBlobs {
   if (file.length < META_BYTES)
@@ -142,12 +159,12 @@ export function readHashDb(file: Buffer): DbBlobs {
     return unreadable(`invalid page size ${pageSize}`);
   if (file[24] !== 0) return unreadable('encrypted Berkeley DB databases are not supported');
 
-  const warnings: string[] = [];
+  const warnings = new WarningList();
   const lastPage = int.u32(file, 32);
   const pageCount = Math.min(Math.floor(file.length / pageSize), lastPage + 1);
   if (pageCount < lastPage + 1)
     warnings.push(`file is truncated: ${pageCount} of ${lastPage + 1} pages present`);
-  const db: HashDb = { file, int, pageSize, pageCount };
+  const db: HashDb = { file, int, pageSize, pageCount, consumed: new Uint8Array(pageCount) };
   const maxBucket = int.u32(file, 72);
   if (maxBucket >= pageCount)
     warnings.push(`last bucket ${maxBucket} cannot fit in ${pageCount} pages; reading what exists`);
@@ -180,5 +197,5 @@ export function readHashDb(file: Buffer): DbBlobs {
       pgno = int.u32(bytes, 16);
     }
   }
-  return { blobs, warnings };
+  return { blobs, warnings: warnings.toArray() };
 }

@@ -1,4 +1,4 @@
-import { unreadable, type DbBlobs } from '../db-blobs.js';
+import { unreadable, WarningList, type DbBlobs } from '../db-blobs.js';
 
 /**
  * rpm's NDB package database (`Packages.db`, lib/backend/ndb/rpmpkg.c), little-endian:
@@ -47,18 +47,20 @@ function readBlob(
 }
 
 /** Reads every package blob of an NDB database, in slot order; a bad slot or blob is skipped. */
-export function readNdb(file: Buffer): DbBlobs {
-  if (file.length < HEADER_BYTES || !magicAt(file, 0, FILE_MAGIC))
-    return unreadable('not an rpm NDB package database (bad magic)');
-  const version = file.readUInt32LE(4);
-  if (version !== 0) return unreadable(`unsupported NDB version ${version}`);
-  const warnings: string[] = [];
-  const slotPages = file.readUInt32LE(12);
-  const slotBytes = Math.min(slotPages * PAGE_BYTES, file.length);
-  if (slotPages === 0) return unreadable('NDB header declares no slot pages');
-  if (slotBytes < slotPages * PAGE_BYTES)
-    warnings.push(`file is truncated inside its ${slotPages} slot pages`);
-  const blobs: Buffer[] = [];
+interface Slot {
+  readonly pkgIndex: number;
+  readonly blockOffset: number;
+  readonly blockCount: number;
+}
+
+/**
+ * The slots in use. rpm gives each package one slot and one blob; a package index seen twice, or
+ * a blob overlapping the one before it, is refused, so no byte is parsed as two packages (which a
+ * hostile file could otherwise use to make a small file cost quadratic work).
+ */
+function usedSlots(file: Buffer, slotBytes: number, warnings: WarningList): Slot[] {
+  const slots: Slot[] = [];
+  const seen = new Set<number>();
   for (let at = HEADER_BYTES; at + SLOT_BYTES <= slotBytes; at += SLOT_BYTES) {
     const pkgIndex = file.readUInt32LE(at + 4);
     // An empty slot has index 0 (it may still carry the magic after a package was erased).
@@ -67,9 +69,50 @@ export function readNdb(file: Buffer): DbBlobs {
       warnings.push(`slot at byte ${at}: bad magic`);
       continue;
     }
-    const blob = readBlob(file, pkgIndex, file.readUInt32LE(at + 8), file.readUInt32LE(at + 12));
-    if (typeof blob === 'string') warnings.push(`package ${pkgIndex}: ${blob}`);
-    else blobs.push(blob);
+    if (seen.has(pkgIndex)) {
+      warnings.push(`slot at byte ${at}: package ${pkgIndex} has a second slot`);
+      continue;
+    }
+    seen.add(pkgIndex);
+    slots.push({
+      pkgIndex,
+      blockOffset: file.readUInt32LE(at + 8),
+      blockCount: file.readUInt32LE(at + 12),
+    });
   }
-  return { blobs, warnings };
+  return slots.sort((a, b) => a.blockOffset - b.blockOffset);
+}
+
+/** Reads every package blob of an NDB database, in file order; a bad slot or blob is skipped. */
+export function readNdb(file: Buffer): DbBlobs {
+  if (file.length < HEADER_BYTES || !magicAt(file, 0, FILE_MAGIC)) {
+    return unreadable('not an rpm NDB package database (bad magic)');
+  }
+  const version = file.readUInt32LE(4);
+  if (version !== 0) return unreadable(`unsupported NDB version ${version}`);
+  const warnings = new WarningList();
+  const slotPages = file.readUInt32LE(12);
+  if (slotPages === 0) return unreadable('NDB header declares no slot pages');
+  const slotBytes = Math.min(slotPages * PAGE_BYTES, file.length);
+  if (slotBytes < slotPages * PAGE_BYTES) {
+    warnings.push(`file is truncated inside its ${slotPages} slot pages`);
+  }
+  const blobs: Buffer[] = [];
+  let freeFrom = 0;
+  for (const { pkgIndex, blockOffset, blockCount } of usedSlots(file, slotBytes, warnings)) {
+    if (blockOffset < freeFrom) {
+      warnings.push(
+        `package ${pkgIndex}: blob at block ${blockOffset} overlaps the blob before it`,
+      );
+      continue;
+    }
+    const blob = readBlob(file, pkgIndex, blockOffset, blockCount);
+    if (typeof blob === 'string') {
+      warnings.push(`package ${pkgIndex}: ${blob}`);
+      continue;
+    }
+    blobs.push(blob);
+    freeFrom = blockOffset + blockCount;
+  }
+  return { blobs, warnings: warnings.toArray() };
 }
