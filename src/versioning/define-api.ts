@@ -18,27 +18,37 @@ export interface SchemeDefinition<V> {
   readonly parseConstraint: (constraint: string) => VersionPredicate<V> | undefined;
 }
 
+/**
+ * No real version is longer than a few dozen characters; capping length keeps hostile input
+ * (a megabyte "version" in a package database) out of the regexes and the caches.
+ */
+const MAX_VERSION_LENGTH = 256;
+const MAX_CONSTRAINT_LENGTH = 4096;
+
 /** Builds the public API over a scheme's pure functions, with a parse cache per scheme. */
 export function defineVersioningApi<V>(definition: SchemeDefinition<V>): VersioningApi<V> {
   const versions = new ParseCache<V>();
   const constraints = new ParseCache<VersionPredicate<V>>(5_000);
   const { id } = definition;
+  const parseVersion = (version: string): V | undefined => (version.length > MAX_VERSION_LENGTH ? undefined : definition.parse(version));
+  const parseConstraint = (constraint: string): VersionPredicate<V> | undefined =>
+    constraint.length > MAX_CONSTRAINT_LENGTH ? undefined : definition.parseConstraint(constraint);
 
   function parseOrThrow(version: string): V {
-    const parsed = versions.get(version, definition.parse);
+    const parsed = version.length > MAX_VERSION_LENGTH ? undefined : versions.get(version, parseVersion);
     if (parsed === undefined) throw invalidVersion(id, version);
     return parsed;
   }
 
   function constraintOrThrow(constraint: string): VersionPredicate<V> {
-    const predicate = constraints.get(constraint, definition.parseConstraint);
+    const predicate = constraint.length > MAX_CONSTRAINT_LENGTH ? undefined : constraints.get(constraint, parseConstraint);
     if (predicate === undefined) throw invalidConstraint(id, constraint);
     return predicate;
   }
 
   return {
-    isValid: (version) => versions.get(version, definition.parse) !== undefined,
-    parse: (version) => versions.get(version, definition.parse),
+    isValid: (version) => version.length <= MAX_VERSION_LENGTH && versions.get(version, parseVersion) !== undefined,
+    parse: (version) => (version.length > MAX_VERSION_LENGTH ? undefined : versions.get(version, parseVersion)),
     compare: (a, b) => {
       const left = parseOrThrow(a);
       const right = parseOrThrow(b);
@@ -46,7 +56,7 @@ export function defineVersioningApi<V>(definition: SchemeDefinition<V>): Version
     },
     isValidConstraint: (constraint) => {
       try {
-        return constraints.get(constraint, definition.parseConstraint) !== undefined;
+        return constraint.length <= MAX_CONSTRAINT_LENGTH && constraints.get(constraint, parseConstraint) !== undefined;
       } catch {
         return false;
       }
