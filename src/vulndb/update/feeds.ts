@@ -54,7 +54,8 @@ export async function readFeedsFile(path: string): Promise<FeedSpec[]> {
   }
   let value: unknown;
   try {
-    value = parseYaml(text);
+    // Every field is a string; the failsafe schema keeps a digest such as 0123... from becoming a number.
+    value = parseYaml(text, { schema: 'failsafe' });
   } catch (error) {
     throw new VulnDbError('FEED_CONFIG_INVALID', `feed list ${path}: not YAML or JSON (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`);
   }
