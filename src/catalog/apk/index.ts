@@ -6,6 +6,8 @@ export { parseInstalled } from './parse-installed.js';
 /** apk-tools 2 keeps the database under /lib; on merged-/usr systems it is reached via usr/lib. */
 const INSTALLED = new Set(['lib/apk/db/installed', 'usr/lib/apk/db/installed']);
 
+const MAX_WARNINGS = 20;
+
 /** Installed Alpine (and Wolfi, Chainguard) packages from apk's installed database. */
 export const apkCataloger = defineCataloger({
   id: 'apk',
@@ -22,6 +24,15 @@ export const apkCataloger = defineCataloger({
     if (packages.length === 0 && warnings.length === 0 && file.content.length > 0) {
       return { warnings: ['no packages found'] };
     }
-    return warnings.length > 0 ? { packages, warnings } : { packages };
+    if (warnings.length === 0) return { packages };
+    // A damaged file can have a problem per entry; the first few say enough.
+    const shown =
+      warnings.length <= MAX_WARNINGS
+        ? warnings
+        : [
+            ...warnings.slice(0, MAX_WARNINGS),
+            `... and ${warnings.length - MAX_WARNINGS} more problems`,
+          ];
+    return { packages, warnings: shown };
   },
 });

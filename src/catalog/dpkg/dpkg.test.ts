@@ -309,3 +309,16 @@ describe('file lists and copyright files', () => {
     expect(claims('usr/share/doc/bash/copyright', 8 * 1024 * 1024)).toBe(false);
   });
 });
+
+describe('hostile status files', () => {
+  it('reports the first problems of a file full of broken stanzas, and counts the rest', async () => {
+    const text = Array.from(
+      { length: 5000 },
+      (_, i) => `Package: p${i}\nStatus: install ok installed\n`,
+    ).join('\n');
+    const result = await parse('var/lib/dpkg/status', text);
+    expect(result.packages).toEqual([]);
+    expect(result.warnings).toHaveLength(21);
+    expect(result.warnings?.[20]).toBe('... and 4980 more problems');
+  });
+});

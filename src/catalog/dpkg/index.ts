@@ -50,7 +50,16 @@ function parseStatus(text: string, missingStatus: 'installed' | 'not-installed')
     if (warning) all.push(warning);
   }
   if (stanzas.length === 0 && text.trim() !== '') all.push('no package stanzas found');
-  return all.length > 0 ? { packages, warnings: all } : { packages };
+  return all.length > 0 ? { packages, warnings: capped(all) } : { packages };
+}
+
+/** A damaged file can have a problem per stanza; the first few say enough. */
+const MAX_WARNINGS = 20;
+
+function capped(warnings: readonly string[]): string[] {
+  if (warnings.length <= MAX_WARNINGS) return [...warnings];
+  const rest = warnings.length - MAX_WARNINGS;
+  return [...warnings.slice(0, MAX_WARNINGS), `... and ${rest} more problems`];
 }
 
 /**
