@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import type { HistoryEntry, ImageConfig, ImageManifest } from './schemas.js';
 import type { PlatformSpec } from './platform.js';
 
-export type ImageSourceKind = 'oci-layout' | 'docker-archive' | 'rootfs' | 'registry';
+export type ImageSourceKind = 'oci-layout' | 'oci-archive' | 'docker-archive' | 'rootfs' | 'registry';
 
 export type EntryType = 'file' | 'dir' | 'symlink' | 'hardlink' | 'char' | 'block' | 'fifo';
 

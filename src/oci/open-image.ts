@@ -21,7 +21,8 @@ export interface OpenImageOptions {
   readonly registry?: RegistryOptions | undefined;
 }
 
-const PREFIXES = ['oci', 'docker-archive', 'dir', 'registry'] as const;
+// skopeo's transport names, so the same image argument works for both tools.
+const PREFIXES = ['oci', 'oci-archive', 'docker-archive', 'dir', 'registry', 'docker'] as const;
 
 async function kindOfPath(path: string): Promise<'file' | 'dir' | undefined> {
   const info = await stat(path).catch(() => undefined);
@@ -29,20 +30,24 @@ async function kindOfPath(path: string): Promise<'file' | 'dir' | undefined> {
   return info.isDirectory() ? 'dir' : 'file';
 }
 
-/** Splits `PATH:TAG` where PATH exists, as skopeo's `oci:` and `docker-archive:` forms allow. */
+/**
+ * Splits `PATH:NAME` where PATH exists, as skopeo's `oci:` and `docker-archive:` forms allow. The
+ * name may itself hold colons (`x.tar:alpine:3.10`), so the shortest existing path wins.
+ */
 async function splitPathTag(value: string): Promise<{ path: string; tag: string | undefined } | undefined> {
   if (await kindOfPath(value)) return { path: value, tag: undefined };
-  const colon = value.lastIndexOf(':');
-  if (colon <= 0) return undefined;
-  const path = value.slice(0, colon);
-  if (await kindOfPath(path)) return { path, tag: value.slice(colon + 1) };
+  for (let colon = value.indexOf(':'); colon > 0; colon = value.indexOf(':', colon + 1)) {
+    const path = value.slice(0, colon);
+    if (await kindOfPath(path)) return { path, tag: value.slice(colon + 1) || undefined };
+  }
   return undefined;
 }
 
 /**
- * Decides what an image argument names: a forced kind by prefix (`oci:`, `docker-archive:`,
- * `dir:`, `registry:`), else a tar file, an OCI layout directory, another directory as a root
- * file system, otherwise a registry reference.
+ * Decides what an image argument names: a forced kind by prefix (`oci:`, `oci-archive:`,
+ * `docker-archive:`, `dir:`, `registry:`, `docker://`), else a tar file (docker or OCI archive,
+ * possibly compressed), an OCI layout directory, another directory as a root file system,
+ * otherwise a registry reference.
  */
 export async function detectImageSource(input: string): Promise<ImageSourceSpec> {
   const prefix = PREFIXES.find((p) => input.startsWith(`${p}:`));
@@ -50,13 +55,17 @@ export async function detectImageSource(input: string): Promise<ImageSourceSpec>
     const rest = input.slice(prefix.length + 1);
     switch (prefix) {
       case 'registry':
+      case 'docker':
         return { kind: 'registry', reference: rest.replace(/^\/\//, '') };
       case 'dir':
         return { kind: 'rootfs', path: rest };
       case 'oci':
+      case 'oci-archive':
       case 'docker-archive': {
         const split = (await splitPathTag(rest)) ?? { path: rest, tag: undefined };
-        return { kind: prefix === 'oci' ? 'oci-layout' : 'docker-archive', path: split.path, tag: split.tag };
+        // An `oci:` path that is a file is an OCI archive; the archive reader knows both forms.
+        const isDir = (await kindOfPath(split.path)) === 'dir';
+        return { kind: prefix === 'oci' && isDir ? 'oci-layout' : 'docker-archive', path: split.path, tag: split.tag };
       }
     }
   }

@@ -51,6 +51,9 @@ export function selectFromIndex(index: ImageIndex, platform: PlatformSpec, what:
   );
   const withPlatform = candidates.filter((entry) => entry.platform !== undefined);
   if (withPlatform.length === 0 && candidates.length === 1 && candidates[0]) return candidates[0];
+  if (withPlatform.length === 0) {
+    throw new ImageError('MANIFEST_UNKNOWN', `${what}: the index lists ${candidates.length} manifests with neither platform nor name to choose by`);
+  }
   const match = withPlatform.find((entry) => entry.platform && platformMatches(entry.platform, platform));
   if (match) return match;
   const available = withPlatform.map((entry) => (entry.platform ? formatPlatform(entry.platform) : '?'));
@@ -89,7 +92,7 @@ export async function resolveImage(
     if (config.rootfs.diff_ids.length !== manifest.layers.length) {
       throw new ImageError(
         'MANIFEST_INVALID',
-        `${what}: manifest lists ${manifest.layers.length} layers but config has ${config.rootfs.diff_ids.length} diff_ids`,
+        `${what}: manifest ${current.digest} lists ${manifest.layers.length} layers but config has ${config.rootfs.diff_ids.length} diff_ids`,
       );
     }
     return {

@@ -9,6 +9,7 @@ import { parseJsonDocument } from '../parse-json.js';
 import type { PlatformSpec } from '../platform.js';
 import { blobLayers, resolveImage, selectFromIndex, type BlobFetcher } from '../resolve.js';
 import { imageIndexSchema, ociLayoutFileSchema, type Descriptor, type ImageIndex } from '../schemas.js';
+import { nameMatches } from './image-names.js';
 
 export const REF_NAME_ANNOTATION = 'org.opencontainers.image.ref.name';
 
@@ -56,29 +57,47 @@ export async function isOciLayout(dir: string): Promise<boolean> {
   }
 }
 
+const CONTAINERD_NAME_ANNOTATION = 'io.containerd.image.name';
+
 function refName(descriptor: Descriptor): string | undefined {
   return descriptor.annotations?.[REF_NAME_ANNOTATION];
 }
 
-/** Picks the top-level entry of index.json for a tag, or the only image when none is named. */
-function selectTopLevel(index: ImageIndex, tag: string | undefined, platform: PlatformSpec, what: string): Descriptor {
-  if (tag !== undefined) {
-    const named = index.manifests.filter((entry) => {
-      const name = refName(entry);
-      return name === tag || (name?.endsWith(`:${tag}`) ?? false);
-    });
-    if (named.length === 0) {
-      const known = index.manifests.map(refName).filter(Boolean);
-      throw new ImageError('MANIFEST_UNKNOWN', `${what}: no image tagged "${tag}" (tags: ${known.join(', ') || 'none'})`);
-    }
-    return named.length === 1 && named[0] ? named[0] : selectFromIndex({ ...index, manifests: named }, platform, what);
-  }
-  const names = new Set(index.manifests.map(refName).filter((name) => name !== undefined));
-  if (names.size > 1) {
-    throw new ImageError('MANIFEST_UNKNOWN', `${what}: the layout holds several images; name one as oci:DIR:TAG (tags: ${[...names].join(', ')})`);
-  }
+/** The names an index entry goes by: its ref.name and, from containerd and docker, the full image name. */
+function namesOf(descriptor: Descriptor): string[] {
+  const names = [descriptor.annotations?.[CONTAINERD_NAME_ANNOTATION], refName(descriptor)];
+  return names.filter((name): name is string => name !== undefined && name !== '');
+}
+
+/**
+ * Picks the entry of a layout's `index.json` for a name (`oci:DIR:NAME`, or `@N` by position),
+ * or the only image when none is named; entries sharing a name are told apart by platform.
+ */
+export function selectLayoutEntry(index: ImageIndex, tag: string | undefined, platform: PlatformSpec, what: string): Descriptor {
   if (index.manifests.length === 0) throw new ImageError('MANIFEST_UNKNOWN', `${what}: index.json lists no manifests`);
-  return selectFromIndex(index, platform, what);
+  if (tag === undefined) {
+    // Several tags of one manifest are one image; one name over per-platform manifests is too.
+    const [first] = index.manifests;
+    if (first && new Set(index.manifests.map((entry) => entry.digest)).size === 1) return first;
+    if (new Set(index.manifests.map((entry) => namesOf(entry)[0] ?? '')).size > 1) {
+      const names = [...new Set(index.manifests.flatMap(namesOf))];
+      throw new ImageError('MANIFEST_UNKNOWN', `${what}: the layout holds several images; name one as ${what}:NAME (names: ${names.join(', ')})`);
+    }
+    return selectFromIndex(index, platform, what);
+  }
+  const position = /^@(?<n>\d+)$/.exec(tag)?.groups?.['n'];
+  if (position !== undefined) {
+    const chosen = index.manifests[Number(position)];
+    if (!chosen) throw new ImageError('MANIFEST_UNKNOWN', `${what}: no image @${position} (index.json lists ${index.manifests.length})`);
+    return chosen;
+  }
+  const named = index.manifests.filter((entry) => namesOf(entry).some((name) => nameMatches(name, tag)));
+  if (named.length === 0) {
+    const known = [...new Set(index.manifests.flatMap(namesOf))];
+    throw new ImageError('MANIFEST_UNKNOWN', `${what}: no image named "${tag}" (names: ${known.join(', ') || 'none'})`);
+  }
+  const [only] = named;
+  return named.length === 1 && only ? only : selectFromIndex({ ...index, manifests: named }, platform, what);
 }
 
 export async function openOciLayout(
@@ -96,10 +115,10 @@ export async function openOciLayout(
   }
   parseJsonDocument(layoutBytes, ociLayoutFileSchema, `${what}: oci-layout`);
   const index = parseJsonDocument(indexBytes, imageIndexSchema, `${what}: index.json`);
-  const top = selectTopLevel(index, options.tag, options.platform, what);
+  const top = selectLayoutEntry(index, options.tag, options.platform, what);
   const fetcher = ociLayoutFetcher(root, what);
   const resolved = await resolveImage(fetcher, top, options.platform, what);
-  const tag = options.tag ?? refName(top);
+  const tag = namesOf(top)[0] ?? options.tag;
   return {
     kind: 'oci-layout',
     name: options.name,
