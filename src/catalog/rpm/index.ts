@@ -3,7 +3,7 @@ import type { PackageRecord } from '../types.js';
 import { readHashDb } from './bdb/read-hash-db.js';
 import type { DbBlobs } from './db-blobs.js';
 import { parseHeader } from './header/parse-header.js';
-import { headerToPackage } from './header/to-package.js';
+import { GPG_PUBKEY, headerToPackage } from './header/to-package.js';
 import { parseManifest } from './manifest/parse-manifest.js';
 import { readNdb } from './ndb/read-ndb.js';
 import { readSqliteDb } from './sqlite/read-sqlite.js';
@@ -58,7 +58,7 @@ export function packagesFromBlobs(blobs: readonly Buffer[]): {
     const result = headerToPackage(parsed.header);
     warnings.push(...result.warnings);
     if (result.record) packages.push(result.record);
-    else if (result.skipped !== 'gpg-pubkey')
+    else if (result.skipped !== GPG_PUBKEY)
       warnings.push(`header ${index} skipped: ${result.skipped}`);
   }
   return { packages, warnings };
