@@ -29,6 +29,7 @@ const HOSTILE: readonly (readonly [string, string])[] = [
 
 describe('pythonCataloger on hostile input', () => {
   const paths = [
+    'usr/lib/python3/site-packages/x-1.0-py3.11.egg',
     'a/x-1.dist-info/METADATA',
     'a/x.egg-info',
     'app/requirements.txt',

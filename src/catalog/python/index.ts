@@ -1,7 +1,8 @@
 import { defineCataloger, type Cataloger, type ParseResult } from '../cataloger.js';
+import { parseEggZip } from './egg-zip.js';
 import { parseCoreMetadata } from './installed.js';
 import type { PythonLockOptions } from './lock-record.js';
-import { isInstalledMetadata, pythonLockfile } from './paths.js';
+import { isInstalledMetadata, isZippedEgg, pythonLockfile } from './paths.js';
 import { parsePipfileLock } from './pipfile-lock.js';
 import { parseRequirements } from './requirements.js';
 import { parsePoetryLock, parseUvLock } from './toml-locks.js';
@@ -10,7 +11,8 @@ import { describeCause } from '../../errors/index.js';
 export { parseCoreMetadata } from './installed.js';
 export { normalizePythonName, parseHeaders } from './core-metadata.js';
 export { licenseFromClassifier } from './classifiers.js';
-export { isInstalledMetadata, pythonLockfile } from './paths.js';
+export { isInstalledMetadata, isZippedEgg, pythonLockfile } from './paths.js';
+export { parseEggZip } from './egg-zip.js';
 export { parseRequirements } from './requirements.js';
 export { parsePipfileLock } from './pipfile-lock.js';
 export { parsePoetryLock, parseUvLock } from './toml-locks.js';
@@ -40,7 +42,7 @@ function parsePythonFile(path: string, text: string, options: PythonLockOptions)
 
 /**
  * Python packages: installed distributions from their core metadata (`*.dist-info/METADATA`,
- * `*.egg-info/PKG-INFO`, single-file `*.egg-info`) and declared ones from requirements.txt,
+ * `*.egg-info/PKG-INFO`, single-file `*.egg-info`, zipped `*.egg`) and declared ones from requirements.txt,
  * Pipfile.lock, poetry.lock and uv.lock. See README.md.
  */
 export function createPythonCataloger(options: PythonCatalogerOptions = {}): Cataloger {
@@ -57,8 +59,12 @@ export function createPythonCataloger(options: PythonCatalogerOptions = {}): Cat
     ],
     packageTypes: ['pypi'],
     version: 1,
-    claims: (file) => isInstalledMetadata(file.path) || pythonLockfile(file.path) !== undefined,
-    parse(file): ParseResult {
+    claims: (file) =>
+      isInstalledMetadata(file.path) ||
+      isZippedEgg(file.path) ||
+      pythonLockfile(file.path) !== undefined,
+    parse(file): ParseResult | Promise<ParseResult> {
+      if (isZippedEgg(file.path)) return parseEggZip(file.content);
       if (file.content.length > MAX_BYTES)
         return { warnings: [`larger than ${MAX_BYTES} bytes, not read`] };
       try {

@@ -13,6 +13,13 @@ export function isInstalledMetadata(path: string): boolean {
   return path.endsWith('.egg-info');
 }
 
+/** A zipped egg: setuptools installs these whole onto sys.path (site-packages, dist-packages). */
+export function isZippedEgg(path: string): boolean {
+  return (
+    path.endsWith('.egg') && (path.includes('site-packages/') || path.includes('dist-packages/'))
+  );
+}
+
 export type PythonLockfile = 'requirements.txt' | 'Pipfile.lock' | 'poetry.lock' | 'uv.lock';
 const LOCKFILES: readonly PythonLockfile[] = [
   'requirements.txt',
