@@ -1,4 +1,5 @@
-import type { OsInfo, Package } from '../catalog/index.js';
+import type { OsInfo } from '../catalog/index.js';
+import type { MatchPackage } from './match-input.js';
 
 /** How one package is looked up: the advisory ecosystem, the name feeds use, the version to compare. */
 export interface LookupKey {
@@ -65,7 +66,7 @@ function withEpoch(version: string, epoch: number | undefined): string {
 }
 
 /** The lookup key for a package, or undefined when no advisory ecosystem applies. */
-export function lookupKey(pkg: Package, os: OsInfo | undefined): LookupKey | undefined {
+export function lookupKey(pkg: MatchPackage, os: OsInfo | undefined): LookupKey | undefined {
   if (pkg.type === 'deb' || pkg.type === 'apk' || pkg.type === 'rpm') {
     const ecosystem = distroEcosystem(os);
     if (!ecosystem) return undefined;

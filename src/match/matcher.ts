@@ -1,10 +1,11 @@
-import type { OsInfo, Package } from '../catalog/index.js';
+import type { OsInfo } from '../catalog/index.js';
 import { describeCause } from '../errors/index.js';
 import { isAffectedByOsv, versionSchemeForEcosystem } from '../versioning/index.js';
 import type { AffectedRecord, StoredAdvisory, VulnDb } from '../vulndb/index.js';
 import { toOsvAffected } from './convert.js';
 import { lookupKey, type LookupKey } from './ecosystem.js';
 import type { Finding, FindingPackage, FindingStatus } from './finding.js';
+import type { MatchPackage } from './match-input.js';
 import { cvssScores, decideSeverity } from './severity.js';
 
 export interface MatchOptions {
@@ -94,7 +95,7 @@ export function createMatcher(db: VulnDb, options: MatchOptions = {}) {
     return found;
   }
 
-  function toFinding(pkg: Package, key: LookupKey, hit: Hit): Finding {
+  function toFinding(pkg: MatchPackage, key: LookupKey, hit: Hit): Finding {
     hit.core ??= findingCore(key, hit);
     const findingPackage: FindingPackage = {
       id: pkg.id,
@@ -144,7 +145,12 @@ export function createMatcher(db: VulnDb, options: MatchOptions = {}) {
   }
 
   return {
-    match(catalog: { readonly os: OsInfo | undefined; readonly packages: readonly Package[] }): MatchResult {
+    /** The package-independent part of every finding for one lookup key (memoized). */
+    coresFor(key: LookupKey): readonly Omit<Finding, 'package'>[] {
+      return hitsFor(key).map((hit) => (hit.core ??= findingCore(key, hit)));
+    },
+
+    match(catalog: { readonly os: OsInfo | undefined; readonly packages: readonly MatchPackage[] }): MatchResult {
       const notes: string[] = [];
       const findings = new Map<string, Finding>();
       let osUnmatched = 0;
