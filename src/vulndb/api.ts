@@ -8,9 +8,11 @@ import { osvSource } from './sources/osv/index.js';
  * The explicit registry of advisory sources (the KIND of `--source KIND:PATH`). A test checks
  * that every folder under sources/ is listed here and that its id equals the folder name.
  */
-export const advisorySources: ReadonlyMap<string, AdvisorySource> = new Map<string, AdvisorySource>([
-  [osvSource.id, osvSource],
-  [debianOvalSource.id, debianOvalSource],
-  [debianTrackerSource.id, debianTrackerSource],
-  [alpineSecdbSource.id, alpineSecdbSource],
-]);
+export const advisorySources: ReadonlyMap<string, AdvisorySource> = new Map<string, AdvisorySource>(
+  [
+    [osvSource.id, osvSource],
+    [debianOvalSource.id, debianOvalSource],
+    [debianTrackerSource.id, debianTrackerSource],
+    [alpineSecdbSource.id, alpineSecdbSource],
+  ],
+);

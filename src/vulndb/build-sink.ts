@@ -26,7 +26,13 @@ function describeSchemaIssue(advisory: Advisory): { field: string; reason: strin
  * counts, and turns problems into warnings naming the source, file and field.
  */
 export class BuildSink implements ImportSink {
-  readonly counts: SinkCounts = { records: 0, affected: 0, skipped: 0, superseded: 0, newest: undefined };
+  readonly counts: SinkCounts = {
+    records: 0,
+    affected: 0,
+    skipped: 0,
+    superseded: 0,
+    newest: undefined,
+  };
   private logged = 0;
 
   constructor(
@@ -39,7 +45,10 @@ export class BuildSink implements ImportSink {
   add(advisory: Advisory, origin: RecordOrigin, options: AddOptions): void {
     const problem = describeSchemaIssue(advisory);
     if (problem !== undefined) {
-      this.skip({ file: origin.file, field: problem.field }, `record ${advisory.id || '(no id)'}: ${problem.reason}`);
+      this.skip(
+        { file: origin.file, field: problem.field },
+        `record ${advisory.id || '(no id)'}: ${problem.reason}`,
+      );
       return;
     }
     const outcome = this.writer.add(this.kind, advisory, options.fragment);
@@ -69,9 +78,16 @@ export class BuildSink implements ImportSink {
   private warn(message: string, origin: RecordOrigin, reason: string | undefined): void {
     this.logged += 1;
     if (this.logged > MAX_LOGGED_WARNINGS) return;
-    this.logger.warn(message, { source: this.kind, file: origin.file, field: origin.field, reason });
+    this.logger.warn(message, {
+      source: this.kind,
+      file: origin.file,
+      field: origin.field,
+      reason,
+    });
     if (this.logged === MAX_LOGGED_WARNINGS) {
-      this.logger.warn('more warnings for this source are counted, not shown', { source: this.kind });
+      this.logger.warn('more warnings for this source are counted, not shown', {
+        source: this.kind,
+      });
     }
   }
 }

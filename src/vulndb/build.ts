@@ -18,8 +18,20 @@ export interface BuildInput {
 }
 
 export type BuildProgress =
-  | { readonly kind: 'source-start'; readonly source: string; readonly input: string; readonly index: number; readonly total: number }
-  | { readonly kind: 'records'; readonly source: string; readonly records: number; readonly skipped: number; readonly elapsedMs: number }
+  | {
+      readonly kind: 'source-start';
+      readonly source: string;
+      readonly input: string;
+      readonly index: number;
+      readonly total: number;
+    }
+  | {
+      readonly kind: 'records';
+      readonly source: string;
+      readonly records: number;
+      readonly skipped: number;
+      readonly elapsedMs: number;
+    }
   | { readonly kind: 'source-done'; readonly summary: SourceRow };
 
 export interface BuildOptions {
@@ -43,7 +55,10 @@ export interface BuildSummary {
 export function parseSourceSpec(spec: string): BuildInput {
   const colon = spec.indexOf(':');
   if (colon <= 0 || colon === spec.length - 1) {
-    throw new VulnDbError('UNKNOWN_SOURCE', `--source ${spec}: expected KIND:PATH (kinds: ${[...advisorySources.keys()].join(', ')})`);
+    throw new VulnDbError(
+      'UNKNOWN_SOURCE',
+      `--source ${spec}: expected KIND:PATH (kinds: ${[...advisorySources.keys()].join(', ')})`,
+    );
   }
   const kind = spec.slice(0, colon);
   resolveSource(kind);
@@ -53,17 +68,28 @@ export function parseSourceSpec(spec: string): BuildInput {
 export function resolveSource(kind: string): AdvisorySource {
   const source = advisorySources.get(kind);
   if (source === undefined) {
-    throw new VulnDbError('UNKNOWN_SOURCE', `unknown advisory source '${kind}' (known: ${[...advisorySources.keys()].join(', ')})`, { details: { kind } });
+    throw new VulnDbError(
+      'UNKNOWN_SOURCE',
+      `unknown advisory source '${kind}' (known: ${[...advisorySources.keys()].join(', ')})`,
+      { details: { kind } },
+    );
   }
   return source;
 }
 
-function checkInputs(inputs: readonly BuildInput[]): { source: AdvisorySource; input: BuildInput }[] {
-  if (inputs.length === 0) throw new VulnDbError('INPUT_NOT_FOUND', 'no advisory sources given: pass --source KIND:PATH');
+function checkInputs(
+  inputs: readonly BuildInput[],
+): { source: AdvisorySource; input: BuildInput }[] {
+  if (inputs.length === 0)
+    throw new VulnDbError('INPUT_NOT_FOUND', 'no advisory sources given: pass --source KIND:PATH');
   return inputs.map((input) => {
     const source = resolveSource(input.kind);
     if (!existsSync(input.path)) {
-      throw new VulnDbError('INPUT_NOT_FOUND', `advisory input ${input.path} (source ${input.kind}) does not exist`, { details: { kind: input.kind, path: input.path } });
+      throw new VulnDbError(
+        'INPUT_NOT_FOUND',
+        `advisory input ${input.path} (source ${input.kind}) does not exist`,
+        { details: { kind: input.kind, path: input.path } },
+      );
     }
     return { source, input };
   });
@@ -97,14 +123,26 @@ export async function buildVulnDb(options: BuildOptions): Promise<BuildSummary> 
   try {
     for (const [index, { source, input }] of checked.entries()) {
       const label = input.label ?? input.path;
-      options.onProgress?.({ kind: 'source-start', source: source.id, input: label, index, total: checked.length });
+      options.onProgress?.({
+        kind: 'source-start',
+        source: source.id,
+        input: label,
+        index,
+        total: checked.length,
+      });
       const sourceStarted = Date.now();
       let lastReport = 0;
       const report = (counts: SinkCounts): void => {
         const seen = counts.records + counts.skipped + counts.superseded;
         if (seen - lastReport < 500) return;
         lastReport = seen;
-        options.onProgress?.({ kind: 'records', source: source.id, records: counts.records, skipped: counts.skipped, elapsedMs: Date.now() - sourceStarted });
+        options.onProgress?.({
+          kind: 'records',
+          source: source.id,
+          records: counts.records,
+          skipped: counts.skipped,
+          elapsedMs: Date.now() - sourceStarted,
+        });
       };
       const sink = new BuildSink(source.id, writer, logger, report);
       await source.import({ path: input.path }, sink);
@@ -131,5 +169,10 @@ export async function buildVulnDb(options: BuildOptions): Promise<BuildSummary> 
     await rm(temp, { force: true });
     throw error;
   }
-  return { output, bytes: (await stat(output)).size, durationMs: Date.now() - started, sources: rows };
+  return {
+    output,
+    bytes: (await stat(output)).size,
+    durationMs: Date.now() - started,
+    sources: rows,
+  };
 }

@@ -14,13 +14,19 @@ describe('database freshness', () => {
   });
 
   it.each(['', 'soon', '7x', '-1d', '0'])('rejects %j naming the flag', (text) => {
-    expect(() => parseDuration(text)).toThrow(/^--max-db-age .*: expected a duration such as 90m, 36h, 7d or 2w$/);
+    expect(() => parseDuration(text)).toThrow(
+      /^--max-db-age .*: expected a duration such as 90m, 36h, 7d or 2w$/,
+    );
   });
 
   it('measures age from the build time and refuses a database older than allowed', () => {
     const now = new Date('2024-03-10T00:00:00Z');
     const status = { path: '/data/vulndb/lockyard.db', builtAt: '2024-03-01T00:00:00.000Z' };
-    expect(checkFreshness(status, parseDuration('10d'), now)).toEqual({ builtAt: status.builtAt, ageMs: 9 * 86_400_000, fresh: true });
+    expect(checkFreshness(status, parseDuration('10d'), now)).toEqual({
+      builtAt: status.builtAt,
+      ageMs: 9 * 86_400_000,
+      fresh: true,
+    });
     expect(() => {
       assertFresh(status, parseDuration('10d'), now);
     }).not.toThrow();

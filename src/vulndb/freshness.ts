@@ -7,7 +7,13 @@ export function defaultVulnDbPath(dataDir: string): string {
   return join(dataDir, 'vulndb', 'lockyard.db');
 }
 
-const UNIT_MS: Readonly<Record<string, number>> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+const UNIT_MS: Readonly<Record<string, number>> = {
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 604_800_000,
+};
 
 /** `90m`, `36h`, `7d`, `2w` (or a bare number of seconds) -> milliseconds, for `--max-db-age`. */
 export function parseDuration(text: string, flag = '--max-db-age'): number {
@@ -15,7 +21,10 @@ export function parseDuration(text: string, flag = '--max-db-age'): number {
   const amount = Number(match?.groups?.['amount']);
   const unit = UNIT_MS[match?.groups?.['unit'] || 's'];
   if (match === null || unit === undefined || !Number.isFinite(amount) || amount <= 0) {
-    throw new VulnDbError('FEED_CONFIG_INVALID', `${flag} ${text}: expected a duration such as 90m, 36h, 7d or 2w`);
+    throw new VulnDbError(
+      'FEED_CONFIG_INVALID',
+      `${flag} ${text}: expected a duration such as 90m, 36h, 7d or 2w`,
+    );
   }
   return amount * unit;
 }
@@ -27,17 +36,26 @@ export interface Freshness {
 }
 
 /** How old the database is (from when it was built, which is when its feeds were read). */
-export function checkFreshness(status: Pick<VulnDbStatus, 'builtAt'>, maxAgeMs: number, now: Date = new Date()): Freshness {
+export function checkFreshness(
+  status: Pick<VulnDbStatus, 'builtAt'>,
+  maxAgeMs: number,
+  now: Date = new Date(),
+): Freshness {
   const built = Date.parse(status.builtAt);
   const ageMs = Number.isNaN(built) ? Number.POSITIVE_INFINITY : now.getTime() - built;
   return { builtAt: status.builtAt, ageMs, fresh: ageMs <= maxAgeMs };
 }
 
 /** For `scan --max-db-age`: refuses a database older than the limit, naming both. */
-export function assertFresh(status: Pick<VulnDbStatus, 'builtAt' | 'path'>, maxAgeMs: number, now: Date = new Date()): void {
+export function assertFresh(
+  status: Pick<VulnDbStatus, 'builtAt' | 'path'>,
+  maxAgeMs: number,
+  now: Date = new Date(),
+): void {
   const freshness = checkFreshness(status, maxAgeMs, now);
   if (freshness.fresh) return;
-  const days = (ms: number): string => (Number.isFinite(ms) ? `${(ms / 86_400_000).toFixed(1)} days` : 'an unknown time');
+  const days = (ms: number): string =>
+    Number.isFinite(ms) ? `${(ms / 86_400_000).toFixed(1)} days` : 'an unknown time';
   throw new VulnDbError(
     'DB_TOO_OLD',
     `vulnerability database ${status.path} was built ${days(freshness.ageMs)} ago (${status.builtAt || 'unknown'}), older than the allowed ${days(maxAgeMs)}: run 'lockyard db update'`,

@@ -15,12 +15,32 @@ export type {
 } from './model.js';
 export { AFFECTED_STATUSES, advisorySchema } from './model.js';
 export { canonicalEcosystem, packageKey } from './normalize.js';
-export type { AdvisorySource, ImportSink, SourceInput, RecordOrigin, DefaultFeed } from './source.js';
+export type {
+  AdvisorySource,
+  ImportSink,
+  SourceInput,
+  RecordOrigin,
+  DefaultFeed,
+} from './source.js';
 export { advisorySources } from './api.js';
-export { buildVulnDb, parseSourceSpec, resolveSource, type BuildInput, type BuildOptions, type BuildProgress, type BuildSummary } from './build.js';
+export {
+  buildVulnDb,
+  parseSourceSpec,
+  resolveSource,
+  type BuildInput,
+  type BuildOptions,
+  type BuildProgress,
+  type BuildSummary,
+} from './build.js';
 export type { SourceRow } from './db/writer.js';
 export { openVulnDb, type VulnDb, type VulnDbStatus, type SourceStatus } from './db/reader.js';
 export { SCHEMA_VERSION } from './db/schema.js';
-export { defaultVulnDbPath, parseDuration, checkFreshness, assertFresh, type Freshness } from './freshness.js';
+export {
+  defaultVulnDbPath,
+  parseDuration,
+  checkFreshness,
+  assertFresh,
+  type Freshness,
+} from './freshness.js';
 export { updateVulnDb, type UpdateOptions, type UpdateResult } from './update/update.js';
 export { defaultFeeds, parseFeedSpec, readFeedsFile, type FeedSpec } from './update/feeds.js';

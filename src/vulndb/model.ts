@@ -15,7 +15,13 @@ import { z } from 'zod';
  * - `not-affected`: the distro states this release was never affected (nothing to report).
  * - `end-of-life`: affected, and the package is no longer supported in this release.
  */
-export const AFFECTED_STATUSES = ['fixed', 'affected', 'will-not-fix', 'not-affected', 'end-of-life'] as const;
+export const AFFECTED_STATUSES = [
+  'fixed',
+  'affected',
+  'will-not-fix',
+  'not-affected',
+  'end-of-life',
+] as const;
 export type AffectedStatus = (typeof AFFECTED_STATUSES)[number];
 
 export const RANGE_TYPES = ['ECOSYSTEM', 'SEMVER', 'GIT'] as const;
@@ -103,11 +109,20 @@ const rangeSchema = z
   .object({
     type: z.enum(RANGE_TYPES),
     repo: text.optional(),
-    events: z.array(z.object({ kind: z.enum(EVENT_KINDS), version: text })).min(1, 'a range needs at least one event'),
+    events: z
+      .array(z.object({ kind: z.enum(EVENT_KINDS), version: text }))
+      .min(1, 'a range needs at least one event'),
   })
-  .refine((range) => range.type !== 'GIT' || range.repo !== undefined, { error: 'a GIT range needs a repo', path: ['repo'] });
+  .refine((range) => range.type !== 'GIT' || range.repo !== undefined, {
+    error: 'a GIT range needs a repo',
+    path: ['repo'],
+  });
 
-const severitySchema = z.object({ type: z.enum(SEVERITY_TYPES), score: text, source: text.optional() });
+const severitySchema = z.object({
+  type: z.enum(SEVERITY_TYPES),
+  score: text,
+  source: text.optional(),
+});
 
 /** The gate every record passes on its way into the database, whichever source made it. */
 export const advisorySchema = z.object({

@@ -6,20 +6,50 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Logger } from '../log/index.js';
 import { sharedFixture, useTempDir } from '../testing/index.js';
 import { RecordingSink } from './testing/index.js';
-import { advisorySources, buildVulnDb, openVulnDb, parseSourceSpec, VulnDbError, type BuildSummary, type VulnDb } from './index.js';
+import {
+  advisorySources,
+  buildVulnDb,
+  openVulnDb,
+  parseSourceSpec,
+  VulnDbError,
+  type BuildSummary,
+  type VulnDb,
+} from './index.js';
 
 const ghsa = sharedFixture('vulndb', 'ghsa');
 // The sources' own small fixtures: a verbatim OVAL excerpt and the tracker sample.
-const ovalExcerpt = fileURLToPath(new URL('./sources/debian-oval/__fixtures__/bookworm-excerpt.xml.bz2', import.meta.url));
-const trackerSample = fileURLToPath(new URL('./sources/debian-tracker/__fixtures__/tracker-sample.json', import.meta.url));
+const ovalExcerpt = fileURLToPath(
+  new URL('./sources/debian-oval/__fixtures__/bookworm-excerpt.xml.bz2', import.meta.url),
+);
+const trackerSample = fileURLToPath(
+  new URL('./sources/debian-tracker/__fixtures__/tracker-sample.json', import.meta.url),
+);
 
-function capturingLogger(): Logger & { warnings: { message: string; fields: Record<string, unknown> }[] } {
+function capturingLogger(): Logger & {
+  warnings: { message: string; fields: Record<string, unknown> }[];
+} {
   const warnings: { message: string; fields: Record<string, unknown> }[] = [];
-  return { warnings, debug: () => undefined, info: () => undefined, error: () => undefined, warn: (message, fields) => warnings.push({ message, fields: { ...fields } }) };
+  return {
+    warnings,
+    debug: () => undefined,
+    info: () => undefined,
+    error: () => undefined,
+    warn: (message, fields) => warnings.push({ message, fields: { ...fields } }),
+  };
 }
 
 function osvRecord(id: string, modified: string, fixed: string): string {
-  return JSON.stringify({ id, modified, aliases: ['CVE-2099-0001'], affected: [{ package: { ecosystem: 'PyPI', name: 'Some_Package' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed }] }] }] });
+  return JSON.stringify({
+    id,
+    modified,
+    aliases: ['CVE-2099-0001'],
+    affected: [
+      {
+        package: { ecosystem: 'PyPI', name: 'Some_Package' },
+        ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed }] }],
+      },
+    ],
+  });
 }
 
 describe('advisory source registry', () => {
@@ -33,8 +63,13 @@ describe('advisory source registry', () => {
   });
 
   it('parses KIND:PATH and names unknown kinds', () => {
-    expect(parseSourceSpec('osv:/data/osv:with:colons')).toEqual({ kind: 'osv', path: '/data/osv:with:colons' });
-    expect(() => parseSourceSpec('nvd:/x')).toThrow("unknown advisory source 'nvd' (known: osv, debian-oval, debian-tracker, alpine-secdb)");
+    expect(parseSourceSpec('osv:/data/osv:with:colons')).toEqual({
+      kind: 'osv',
+      path: '/data/osv:with:colons',
+    });
+    expect(() => parseSourceSpec('nvd:/x')).toThrow(
+      "unknown advisory source 'nvd' (known: osv, debian-oval, debian-tracker, alpine-secdb)",
+    );
     expect(() => parseSourceSpec('osv')).toThrow(/expected KIND:PATH/);
   });
 });
@@ -78,10 +113,26 @@ describe('vulnerability database round trip', () => {
     expect(status.sources.map((s) => s.records)).toEqual(summary.sources.map((s) => s.records));
     expect(status.newest).toBe('2024-09-10T19:41:04.000Z');
     expect(status.affected).toBe(summary.sources.reduce((n, s) => n + s.affected, 0));
-    expect(status.ecosystems.map((e) => e.ecosystem)).toEqual(['Debian:11', 'Debian:12', 'Debian:13', 'Debian:sid', 'Maven', 'NuGet', 'Packagist', 'PyPI', 'RubyGems', 'npm']);
+    expect(status.ecosystems.map((e) => e.ecosystem)).toEqual([
+      'Debian:11',
+      'Debian:12',
+      'Debian:13',
+      'Debian:sid',
+      'Maven',
+      'NuGet',
+      'Packagist',
+      'PyPI',
+      'RubyGems',
+      'npm',
+    ]);
     expect(logger.warnings).toContainEqual({
       message: 'skipped malformed advisory record',
-      fields: { source: 'osv', file: 'broken.json', field: 'modified', reason: 'modified: Invalid input: expected string, received undefined' },
+      fields: {
+        source: 'osv',
+        file: 'broken.json',
+        field: 'modified',
+        reason: 'modified: Invalid input: expected string, received undefined',
+      },
     });
   });
 
@@ -90,8 +141,12 @@ describe('vulnerability database round trip', () => {
     await advisorySources.get('osv')?.import({ path: ghsa }, sink);
     for (const { advisory } of sink.records) {
       for (const entry of advisory.affected) {
-        const found = db.lookup(entry.ecosystem, entry.name).filter((r) => r.advisory.id === advisory.id);
-        const { advisory: stored, ...rest } = found.find((r) => JSON.stringify(r.ranges) === JSON.stringify(entry.ranges)) ?? { advisory: undefined };
+        const found = db
+          .lookup(entry.ecosystem, entry.name)
+          .filter((r) => r.advisory.id === advisory.id);
+        const { advisory: stored, ...rest } = found.find(
+          (r) => JSON.stringify(r.ranges) === JSON.stringify(entry.ranges),
+        ) ?? { advisory: undefined };
         expect(rest, `${advisory.id} ${entry.name}`).toEqual(entry);
         expect({ ...stored, affected: advisory.affected }).toEqual({ ...advisory, source: 'osv' });
       }
@@ -99,9 +154,16 @@ describe('vulnerability database round trip', () => {
   });
 
   it('folds names and ecosystem spellings the way registries do', () => {
-    expect(db.lookup('npm', 'axios').map((r) => r.advisory.id).sort()).toEqual(['GHSA-8hc4-vh64-cxmj', 'GHSA-wf5p-g6vw-rhxx']);
+    expect(
+      db
+        .lookup('npm', 'axios')
+        .map((r) => r.advisory.id)
+        .sort(),
+    ).toEqual(['GHSA-8hc4-vh64-cxmj', 'GHSA-wf5p-g6vw-rhxx']);
     expect(db.lookup('pypi', 'some.package').map((r) => r.advisory.id)).toEqual(['TEST-1']);
-    expect(db.lookup('debian:12', 'tar').map((r) => [r.advisory.source, r.advisory.id, r.status])).toEqual([
+    expect(
+      db.lookup('debian:12', 'tar').map((r) => [r.advisory.source, r.advisory.id, r.status]),
+    ).toEqual([
       ['debian-oval', 'CVE-2005-2541', 'affected'],
       ['debian-tracker', 'CVE-2005-2541', 'affected'],
       ['debian-tracker', 'TEMP-0290435-0B57B5', 'affected'],
@@ -120,7 +182,12 @@ describe('vulnerability database round trip', () => {
   it('answers the same after preloading everything into memory', () => {
     const fresh = openVulnDb(output);
     fresh.preload();
-    for (const [ecosystem, name] of [['npm', 'lodash'], ['Maven', 'org.apache.logging.log4j:log4j-core'], ['Debian:12', 'chromium'], ['npm', 'none']] as const) {
+    for (const [ecosystem, name] of [
+      ['npm', 'lodash'],
+      ['Maven', 'org.apache.logging.log4j:log4j-core'],
+      ['Debian:12', 'chromium'],
+      ['npm', 'none'],
+    ] as const) {
       expect(fresh.lookup(ecosystem, name)).toEqual(openVulnDb(output).lookup(ecosystem, name));
     }
     fresh.close();
@@ -133,9 +200,15 @@ describe('vulnerability database round trip', () => {
     mkdirSync(newer, { recursive: true });
     writeFileSync(join(older, 'A.json'), osvRecord('TEST-9', '2020-01-01T00:00:00Z', '1.0'));
     writeFileSync(join(newer, 'A.json'), osvRecord('TEST-9', '2024-01-01T00:00:00Z', '3.0'));
-    for (const order of [[newer, older], [older, newer]]) {
+    for (const order of [
+      [newer, older],
+      [older, newer],
+    ]) {
       const path = join(dir, `order-${order[0] === newer ? 'newer' : 'older'}-first.db`);
-      const built = await buildVulnDb({ output: path, inputs: order.map((p) => ({ kind: 'osv', path: p })) });
+      const built = await buildVulnDb({
+        output: path,
+        inputs: order.map((p) => ({ kind: 'osv', path: p })),
+      });
       const reader = openVulnDb(path);
       expect(reader.lookup('PyPI', 'some-package').map((r) => r.fixed)).toEqual([['3.0']]);
       expect(built.sources.reduce((n, s) => n + s.superseded, 0)).toBe(order[0] === newer ? 1 : 0);
@@ -147,7 +220,15 @@ describe('vulnerability database round trip', () => {
     const before = db.status();
     const broken = join(dir, 'broken.xml');
     writeFileSync(broken, '<oval_definitions><definitions></oval_definitions>');
-    await expect(buildVulnDb({ output, inputs: [{ kind: 'osv', path: ghsa }, { kind: 'debian-oval', path: broken }] })).rejects.toMatchObject({ code: 'INPUT_INVALID' });
+    await expect(
+      buildVulnDb({
+        output,
+        inputs: [
+          { kind: 'osv', path: ghsa },
+          { kind: 'debian-oval', path: broken },
+        ],
+      }),
+    ).rejects.toMatchObject({ code: 'INPUT_INVALID' });
     const after = openVulnDb(output);
     expect(after.status()).toEqual(before);
     after.close();
@@ -155,9 +236,14 @@ describe('vulnerability database round trip', () => {
   });
 
   it('refuses missing, foreign, other-schema and damaged files with one-line errors', () => {
-    expect(() => openVulnDb(join(dir, 'none.db'))).toThrow(/^no vulnerability database at .*none\.db: run 'lockyard db update' or 'lockyard db build'$/);
+    expect(() => openVulnDb(join(dir, 'none.db'))).toThrow(
+      /^no vulnerability database at .*none\.db: run 'lockyard db update' or 'lockyard db build'$/,
+    );
     const foreign = join(dir, 'foreign.db');
-    writeFileSync(foreign, 'not sqlite at all, just text that is long enough to look like a header...');
+    writeFileSync(
+      foreign,
+      'not sqlite at all, just text that is long enough to look like a header...',
+    );
     expect(() => openVulnDb(foreign)).toThrow(VulnDbError);
     const future = join(dir, 'future.db');
     copyFileSync(output, future);

@@ -30,14 +30,20 @@ function formatCount(n: number): string {
 }
 
 /** One line per source on a terminal: records so far and records per second. */
-function createBuildProgress(stream: NodeJS.WritableStream & { isTTY?: boolean }, enabled: boolean): { onProgress: (event: BuildProgress) => void; done: () => void } {
-  if (!enabled || stream.isTTY !== true) return { onProgress: () => undefined, done: () => undefined };
+function createBuildProgress(
+  stream: NodeJS.WritableStream & { isTTY?: boolean },
+  enabled: boolean,
+): { onProgress: (event: BuildProgress) => void; done: () => void } {
+  if (!enabled || stream.isTTY !== true)
+    return { onProgress: () => undefined, done: () => undefined };
   let drawn = false;
   let last = 0;
   return {
     onProgress(event) {
       if (event.kind === 'source-start') {
-        stream.write(`\r\x1b[2KImporting ${event.source} (${event.index + 1}/${event.total}) from ${event.input}`);
+        stream.write(
+          `\r\x1b[2KImporting ${event.source} (${event.index + 1}/${event.total}) from ${event.input}`,
+        );
         drawn = true;
         return;
       }
@@ -46,7 +52,9 @@ function createBuildProgress(stream: NodeJS.WritableStream & { isTTY?: boolean }
         if (now - last < 100) return;
         last = now;
         const rate = event.elapsedMs > 0 ? Math.round((event.records * 1000) / event.elapsedMs) : 0;
-        stream.write(`\r\x1b[2KImporting ${event.source}: ${formatCount(event.records)} records (${formatCount(rate)}/s)${event.skipped ? `, ${formatCount(event.skipped)} skipped` : ''}`);
+        stream.write(
+          `\r\x1b[2KImporting ${event.source}: ${formatCount(event.records)} records (${formatCount(rate)}/s)${event.skipped ? `, ${formatCount(event.skipped)} skipped` : ''}`,
+        );
         drawn = true;
       }
     },
@@ -58,7 +66,8 @@ function createBuildProgress(stream: NodeJS.WritableStream & { isTTY?: boolean }
 
 function printSummary(context: CliContext, summary: BuildSummary): void {
   const lines = summary.sources.map((row) => {
-    const rate = row.durationMs > 0 ? Math.round((row.records * 1000) / row.durationMs) : row.records;
+    const rate =
+      row.durationMs > 0 ? Math.round((row.records * 1000) / row.durationMs) : row.records;
     return `  ${row.kind.padEnd(15)} ${formatCount(row.records).padStart(9)} records ${formatCount(row.affected).padStart(9)} affected ${formatCount(row.skipped).padStart(6)} skipped  ${(row.durationMs / 1000).toFixed(1)}s (${formatCount(rate)}/s)  ${row.input}`;
   });
   const skipped = summary.sources.reduce((n, row) => n + row.skipped, 0);
@@ -97,14 +106,26 @@ export function dbCommand(context: CliContext): Command {
 
   db.command('build')
     .description('Build the vulnerability database from advisory feeds on disk')
-    .requiredOption('-s, --source <kind:path>', 'an advisory input: osv, debian-oval, debian-tracker or alpine-secdb, then a file, directory or archive (repeatable)', collect)
-    .option('-o, --output <file>', 'database file to write (default: <data dir>/vulndb/lockyard.db)')
+    .requiredOption(
+      '-s, --source <kind:path>',
+      'an advisory input: osv, debian-oval, debian-tracker or alpine-secdb, then a file, directory or archive (repeatable)',
+      collect,
+    )
+    .option(
+      '-o, --output <file>',
+      'database file to write (default: <data dir>/vulndb/lockyard.db)',
+    )
     .option('--data-dir <dir>', 'data directory (default: $LOCKYARD_DATA_DIR or ~/.lockyard)')
     .action(async (flags: DbFlags & { source: string[]; output?: string }, cmd: Command) => {
       const inputs = flags.source.map(parseSourceSpec);
       const progress = createBuildProgress(context.stderr, !cmd.optsWithGlobals()['quiet']);
       try {
-        const summary = await buildVulnDb({ inputs, output: databasePath(flags), logger: context.logger, onProgress: progress.onProgress });
+        const summary = await buildVulnDb({
+          inputs,
+          output: databasePath(flags),
+          logger: context.logger,
+          onProgress: progress.onProgress,
+        });
         progress.done();
         printSummary(context, summary);
       } finally {
@@ -123,7 +144,9 @@ export function dbCommand(context: CliContext): Command {
         const status = handle.status();
         const now = new Date();
         if (flags.json) {
-          context.stdout.write(`${JSON.stringify({ ...status, ageSeconds: Math.round((now.getTime() - Date.parse(status.builtAt)) / 1000) }, null, 2)}\n`);
+          context.stdout.write(
+            `${JSON.stringify({ ...status, ageSeconds: Math.round((now.getTime() - Date.parse(status.builtAt)) / 1000) }, null, 2)}\n`,
+          );
         } else {
           context.stdout.write(renderStatus(status, now));
         }
@@ -133,35 +156,45 @@ export function dbCommand(context: CliContext): Command {
     });
 
   db.command('update')
-    .description('Download the configured advisory feeds (only what changed) and rebuild the database')
+    .description(
+      'Download the configured advisory feeds (only what changed) and rebuild the database',
+    )
     .option('--feed <kind:url>', 'a feed to use instead of the defaults (repeatable)', collect)
     .option('--feeds <file>', 'a YAML or JSON list of feeds: [{ source, url, sha256? }]')
     .option('-o, --output <file>', 'database file (default: <data dir>/vulndb/lockyard.db)')
     .option('--data-dir <dir>', 'data directory (default: $LOCKYARD_DATA_DIR or ~/.lockyard)')
     .option('--force', 'rebuild even when no feed changed')
-    .action(async (flags: DbFlags & { feed?: string[]; feeds?: string; output?: string; force?: boolean }, cmd: Command) => {
-      const dataDir = resolveDataDir(flags.dataDir);
-      const progress = createBuildProgress(context.stderr, !cmd.optsWithGlobals()['quiet']);
-      try {
-        const result = await updateVulnDb({
-          output: databasePath(flags),
-          cacheDir: join(dataDir, 'vulndb', 'feeds'),
-          ...(flags.feed === undefined ? {} : { feedSpecs: flags.feed }),
-          ...(flags.feeds === undefined ? {} : { feedsFile: flags.feeds }),
-          force: flags.force ?? false,
-          logger: context.logger,
-          onProgress: progress.onProgress,
-        });
-        progress.done();
-        for (const feed of result.feeds) {
-          context.stdout.write(`  ${feed.source.padEnd(15)} ${feed.outcome.padEnd(10)} ${feed.url}\n`);
+    .action(
+      async (
+        flags: DbFlags & { feed?: string[]; feeds?: string; output?: string; force?: boolean },
+        cmd: Command,
+      ) => {
+        const dataDir = resolveDataDir(flags.dataDir);
+        const progress = createBuildProgress(context.stderr, !cmd.optsWithGlobals()['quiet']);
+        try {
+          const result = await updateVulnDb({
+            output: databasePath(flags),
+            cacheDir: join(dataDir, 'vulndb', 'feeds'),
+            ...(flags.feed === undefined ? {} : { feedSpecs: flags.feed }),
+            ...(flags.feeds === undefined ? {} : { feedsFile: flags.feeds }),
+            force: flags.force ?? false,
+            logger: context.logger,
+            onProgress: progress.onProgress,
+          });
+          progress.done();
+          for (const feed of result.feeds) {
+            context.stdout.write(
+              `  ${feed.source.padEnd(15)} ${feed.outcome.padEnd(10)} ${feed.url}\n`,
+            );
+          }
+          if (result.summary === undefined)
+            context.stdout.write(`Up to date: no feed changed since ${result.output} was built\n`);
+          else printSummary(context, result.summary);
+        } finally {
+          progress.done();
         }
-        if (result.summary === undefined) context.stdout.write(`Up to date: no feed changed since ${result.output} was built\n`);
-        else printSummary(context, result.summary);
-      } finally {
-        progress.done();
-      }
-    });
+      },
+    );
 
   return db;
 }

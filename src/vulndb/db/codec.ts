@@ -1,4 +1,12 @@
-import type { AffectedPackage, AffectedStatus, Advisory, Reference, Severity, StoredAdvisory, VersionRange } from '../model.js';
+import type {
+  AffectedPackage,
+  AffectedStatus,
+  Advisory,
+  Reference,
+  Severity,
+  StoredAdvisory,
+  VersionRange,
+} from '../model.js';
 import { AFFECTED_STATUSES, EVENT_KINDS, RANGE_TYPES, SEVERITY_TYPES } from '../model.js';
 
 /**
@@ -46,7 +54,13 @@ export function encodeAffectedData(affected: AffectedPackage): string {
     dropEmpty({
       name: affected.name,
       purl: affected.purl,
-      ranges: affected.ranges.map((range) => dropEmpty({ type: range.type, repo: range.repo, events: range.events.map((e) => [e.kind, e.version]) })),
+      ranges: affected.ranges.map((range) =>
+        dropEmpty({
+          type: range.type,
+          repo: range.repo,
+          events: range.events.map((e) => [e.kind, e.version]),
+        }),
+      ),
       versions: affected.versions,
       fixed: affected.fixed,
       severity: affected.severity,
@@ -62,7 +76,8 @@ function parseObject(text: string, what: string): Json {
   } catch {
     throw new CorruptRowError(`${what} is not JSON`);
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new CorruptRowError(`${what} is not an object`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new CorruptRowError(`${what} is not an object`);
   return value as Json;
 }
 
@@ -76,19 +91,22 @@ function optionalString(doc: Json, key: string): string | undefined {
 function stringList(doc: Json, key: string): string[] {
   const value = doc[key];
   if (value === undefined) return [];
-  if (!Array.isArray(value) || !value.every((item): item is string => typeof item === 'string')) throw new CorruptRowError(`field ${key} is not a list of strings`);
+  if (!Array.isArray(value) || !value.every((item): item is string => typeof item === 'string'))
+    throw new CorruptRowError(`field ${key} is not a list of strings`);
   return value;
 }
 
 function objectList(doc: Json, key: string): Json[] {
   const value = doc[key];
   if (value === undefined) return [];
-  if (!Array.isArray(value) || !value.every((item) => typeof item === 'object' && item !== null)) throw new CorruptRowError(`field ${key} is not a list of objects`);
+  if (!Array.isArray(value) || !value.every((item) => typeof item === 'object' && item !== null))
+    throw new CorruptRowError(`field ${key} is not a list of objects`);
   return value as Json[];
 }
 
 function oneOf<T extends string>(value: unknown, allowed: readonly T[], what: string): T {
-  if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
+  if (typeof value === 'string' && (allowed as readonly string[]).includes(value))
+    return value as T;
   throw new CorruptRowError(`${what} ${String(value)} is not one of ${allowed.join(', ')}`);
 }
 
@@ -97,7 +115,11 @@ function decodeSeverity(list: Json[]): Severity[] {
     const score = optionalString(item, 'score');
     if (score === undefined) throw new CorruptRowError('severity without score');
     const source = optionalString(item, 'source');
-    return { type: oneOf(item['type'], SEVERITY_TYPES, 'severity type'), score, ...(source === undefined ? {} : { source }) };
+    return {
+      type: oneOf(item['type'], SEVERITY_TYPES, 'severity type'),
+      score,
+      ...(source === undefined ? {} : { source }),
+    };
   });
 }
 
@@ -105,7 +127,8 @@ function decodeReferences(list: Json[]): Reference[] {
   return list.map((item) => {
     const type = optionalString(item, 'type');
     const url = optionalString(item, 'url');
-    if (type === undefined || url === undefined) throw new CorruptRowError('reference without type or url');
+    if (type === undefined || url === undefined)
+      throw new CorruptRowError('reference without type or url');
     return { type, url };
   });
 }
@@ -114,7 +137,9 @@ export function decodeAdvisoryDoc(text: string, source: string): StoredAdvisory 
   const doc = parseObject(text, 'advisory document');
   const id = optionalString(doc, 'id');
   if (id === undefined) throw new CorruptRowError('advisory document without id');
-  const optional = (key: 'summary' | 'details' | 'url' | 'published' | 'modified' | 'withdrawn'): Partial<Record<typeof key, string>> => {
+  const optional = (
+    key: 'summary' | 'details' | 'url' | 'published' | 'modified' | 'withdrawn',
+  ): Partial<Record<typeof key, string>> => {
     const value = optionalString(doc, key);
     return value === undefined ? {} : { [key]: value };
   };
@@ -144,14 +169,19 @@ function decodeRanges(list: Json[]): VersionRange[] {
       type: oneOf(item['type'], RANGE_TYPES, 'range type'),
       ...(repo === undefined ? {} : { repo }),
       events: events.map((event: unknown) => {
-        if (!Array.isArray(event) || event.length !== 2 || typeof event[1] !== 'string') throw new CorruptRowError('malformed range event');
+        if (!Array.isArray(event) || event.length !== 2 || typeof event[1] !== 'string')
+          throw new CorruptRowError('malformed range event');
         return { kind: oneOf(event[0], EVENT_KINDS, 'event kind'), version: event[1] };
       }),
     };
   });
 }
 
-export function decodeAffectedData(ecosystem: string, status: string, text: string): AffectedPackage {
+export function decodeAffectedData(
+  ecosystem: string,
+  status: string,
+  text: string,
+): AffectedPackage {
   const doc = parseObject(text, 'affected entry');
   const name = optionalString(doc, 'name');
   if (name === undefined) throw new CorruptRowError('affected entry without name');
@@ -187,13 +217,23 @@ function union<T>(a: readonly T[], b: readonly T[], key: (item: T) => string): T
  * Merges a distro fragment into what is stored for the same advisory: lists are unioned, a
  * missing text is filled in, and dates keep the newest (modified) or earliest (published).
  */
-export function mergeAdvisoryDocs(stored: Omit<Advisory, 'affected'>, incoming: Omit<Advisory, 'affected'>): Omit<Advisory, 'affected'> {
-  const pick = (a: string | undefined, b: string | undefined, prefer: 'min' | 'max' | 'first'): string | undefined => {
+export function mergeAdvisoryDocs(
+  stored: Omit<Advisory, 'affected'>,
+  incoming: Omit<Advisory, 'affected'>,
+): Omit<Advisory, 'affected'> {
+  const pick = (
+    a: string | undefined,
+    b: string | undefined,
+    prefer: 'min' | 'max' | 'first',
+  ): string | undefined => {
     if (a === undefined) return b;
     if (b === undefined || prefer === 'first') return a;
     return prefer === 'max' ? (a > b ? a : b) : a < b ? a : b;
   };
-  const text = (key: 'summary' | 'details' | 'url' | 'published' | 'modified' | 'withdrawn', prefer: 'min' | 'max' | 'first'): Partial<Record<typeof key, string>> => {
+  const text = (
+    key: 'summary' | 'details' | 'url' | 'published' | 'modified' | 'withdrawn',
+    prefer: 'min' | 'max' | 'first',
+  ): Partial<Record<typeof key, string>> => {
     const value = pick(stored[key], incoming[key], prefer);
     return value === undefined ? {} : { [key]: value };
   };
@@ -202,7 +242,11 @@ export function mergeAdvisoryDocs(stored: Omit<Advisory, 'affected'>, incoming: 
     id: stored.id,
     aliases: union(stored.aliases, incoming.aliases, same),
     related: union(stored.related, incoming.related, same),
-    severity: union(stored.severity, incoming.severity, (s) => `${s.type}\0${s.score}\0${s.source ?? ''}`),
+    severity: union(
+      stored.severity,
+      incoming.severity,
+      (s) => `${s.type}\0${s.score}\0${s.source ?? ''}`,
+    ),
     cwes: union(stored.cwes, incoming.cwes, same),
     references: union(stored.references, incoming.references, (r) => r.url),
     ...text('summary', 'first'),

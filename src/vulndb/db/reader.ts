@@ -57,15 +57,23 @@ interface AffectedRow {
 }
 
 function corrupt(path: string, error: unknown): VulnDbError {
-  return new VulnDbError('DB_INVALID', `vulnerability database ${path} is damaged: ${describeCause(error)}; rebuild it with 'lockyard db build' or 'lockyard db update'`, {
-    cause: error,
-    details: { path },
-  });
+  return new VulnDbError(
+    'DB_INVALID',
+    `vulnerability database ${path} is damaged: ${describeCause(error)}; rebuild it with 'lockyard db build' or 'lockyard db update'`,
+    {
+      cause: error,
+      details: { path },
+    },
+  );
 }
 
 function openChecked(path: string): SqliteDatabase {
   if (!existsSync(path)) {
-    throw new VulnDbError('DB_NOT_FOUND', `no vulnerability database at ${path}: run 'lockyard db update' or 'lockyard db build'`, { details: { path } });
+    throw new VulnDbError(
+      'DB_NOT_FOUND',
+      `no vulnerability database at ${path}: run 'lockyard db update' or 'lockyard db build'`,
+      { details: { path } },
+    );
   }
   let db: SqliteDatabase;
   try {
@@ -75,10 +83,16 @@ function openChecked(path: string): SqliteDatabase {
   }
   let version: string | undefined;
   try {
-    version = db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?').get(META.schemaVersion)?.value;
+    version = db
+      .prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?')
+      .get(META.schemaVersion)?.value;
   } catch (error) {
     db.close();
-    throw new VulnDbError('DB_INVALID', `${path} is not a Lockyard vulnerability database (${describeCause(error)})`, { cause: error, details: { path } });
+    throw new VulnDbError(
+      'DB_INVALID',
+      `${path} is not a Lockyard vulnerability database (${describeCause(error)})`,
+      { cause: error, details: { path } },
+    );
   }
   if (version !== String(SCHEMA_VERSION)) {
     db.close();
@@ -97,10 +111,18 @@ export function openVulnDb(path: string): VulnDb {
   const byPackage = db.prepare<[string, string], AffectedRow>(
     'SELECT ecosystem, package, advisory, status, data FROM affected WHERE ecosystem = ? AND package = ? ORDER BY advisory, seq',
   );
-  const byEcosystem = db.prepare<[string], AffectedRow>('SELECT ecosystem, package, advisory, status, data FROM affected WHERE ecosystem = ? ORDER BY package, advisory, seq');
-  const allRows = db.prepare<[], AffectedRow>('SELECT ecosystem, package, advisory, status, data FROM affected ORDER BY ecosystem, package, advisory, seq');
-  const advisoryById = db.prepare<[number], { source: string; doc: string }>('SELECT source, doc FROM advisories WHERE id = ?');
-  const advisoriesByAlias = db.prepare<[string], { id: number }>('SELECT advisory AS id FROM aliases WHERE alias = ? ORDER BY advisory');
+  const byEcosystem = db.prepare<[string], AffectedRow>(
+    'SELECT ecosystem, package, advisory, status, data FROM affected WHERE ecosystem = ? ORDER BY package, advisory, seq',
+  );
+  const allRows = db.prepare<[], AffectedRow>(
+    'SELECT ecosystem, package, advisory, status, data FROM affected ORDER BY ecosystem, package, advisory, seq',
+  );
+  const advisoryById = db.prepare<[number], { source: string; doc: string }>(
+    'SELECT source, doc FROM advisories WHERE id = ?',
+  );
+  const advisoriesByAlias = db.prepare<[string], { id: number }>(
+    'SELECT advisory AS id FROM aliases WHERE alias = ? ORDER BY advisory',
+  );
 
   const advisoryCache = new Map<number, StoredAdvisory>();
   const lookupCache = new Map<string, readonly AffectedRecord[]>();
@@ -111,7 +133,8 @@ export function openVulnDb(path: string): VulnDb {
     let found = advisoryCache.get(id);
     if (found === undefined) {
       const row = advisoryById.get(id);
-      if (row === undefined) throw corrupt(path, new Error(`affected row points to missing advisory ${id}`));
+      if (row === undefined)
+        throw corrupt(path, new Error(`affected row points to missing advisory ${id}`));
       found = decodeAdvisoryDoc(row.doc, row.source);
       advisoryCache.set(id, found);
     }
@@ -119,7 +142,10 @@ export function openVulnDb(path: string): VulnDb {
   }
 
   function decode(row: AffectedRow): AffectedRecord {
-    return { ...decodeAffectedData(row.ecosystem, row.status, row.data), advisory: advisory(row.advisory) };
+    return {
+      ...decodeAffectedData(row.ecosystem, row.status, row.data),
+      advisory: advisory(row.advisory),
+    };
   }
 
   function guarded<T>(work: () => T): T {
@@ -156,7 +182,9 @@ export function openVulnDb(path: string): VulnDb {
       if (cached !== undefined) return cached;
       // After a preload, a package that is not in memory has no entries at all.
       if (everything || preloaded.has(canonical)) return [];
-      const records = guarded(() => byPackage.all(canonical, packageKey(canonical, name)).map(decode));
+      const records = guarded(() =>
+        byPackage.all(canonical, packageKey(canonical, name)).map(decode),
+      );
       lookupCache.set(key, records);
       return records;
     },
@@ -185,9 +213,27 @@ export function openVulnDb(path: string): VulnDb {
 }
 
 function readStatus(db: SqliteDatabase, path: string): VulnDbStatus {
-  const meta = new Map(db.prepare<[], { key: string; value: string }>('SELECT key, value FROM meta').all().map((row) => [row.key, row.value]));
+  const meta = new Map(
+    db
+      .prepare<[], { key: string; value: string }>('SELECT key, value FROM meta')
+      .all()
+      .map((row) => [row.key, row.value]),
+  );
   const sources = db
-    .prepare<[], { kind: string; input: string; records: number; affected: number; skipped: number; superseded: number; newest: string | null; imported_at: string; duration_ms: number }>(
+    .prepare<
+      [],
+      {
+        kind: string;
+        input: string;
+        records: number;
+        affected: number;
+        skipped: number;
+        superseded: number;
+        newest: string | null;
+        imported_at: string;
+        duration_ms: number;
+      }
+    >(
       'SELECT kind, input, records, affected, skipped, superseded, newest, imported_at, duration_ms FROM sources ORDER BY position',
     )
     .all()
@@ -203,7 +249,10 @@ function readStatus(db: SqliteDatabase, path: string): VulnDbStatus {
       durationMs: row.duration_ms,
     }));
   const count = (sql: string): number => db.prepare<[], { n: number }>(sql).get()?.n ?? 0;
-  const newest = sources.reduce<string | undefined>((max, s) => (s.newest !== undefined && (max === undefined || s.newest > max) ? s.newest : max), undefined);
+  const newest = sources.reduce<string | undefined>(
+    (max, s) => (s.newest !== undefined && (max === undefined || s.newest > max) ? s.newest : max),
+    undefined,
+  );
   return {
     path,
     bytes: statSync(path).size,
@@ -215,7 +264,9 @@ function readStatus(db: SqliteDatabase, path: string): VulnDbStatus {
     newest,
     sources,
     ecosystems: db
-      .prepare<[], { ecosystem: string; n: number }>('SELECT ecosystem, count(*) AS n FROM affected GROUP BY ecosystem ORDER BY ecosystem')
+      .prepare<[], { ecosystem: string; n: number }>(
+        'SELECT ecosystem, count(*) AS n FROM affected GROUP BY ecosystem ORDER BY ecosystem',
+      )
       .all()
       .map((row) => ({ ecosystem: row.ecosystem, affected: row.n })),
   };

@@ -1,7 +1,12 @@
 import { openSqlite, type SqliteDatabase } from '../../store/index.js';
 import type { Advisory } from '../model.js';
 import { packageKey, canonicalEcosystem } from '../normalize.js';
-import { decodeAdvisoryDoc, encodeAdvisoryDoc, encodeAffectedData, mergeAdvisoryDocs } from './codec.js';
+import {
+  decodeAdvisoryDoc,
+  encodeAdvisoryDoc,
+  encodeAffectedData,
+  mergeAdvisoryDocs,
+} from './codec.js';
 import { META, SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
 
 export type AddOutcome = 'added' | 'merged' | 'replaced' | 'superseded';
@@ -44,18 +49,28 @@ export class VulnDbWriter {
       insertAdvisory: this.db.prepare<[string, string, string | null, string]>(
         'INSERT INTO advisories (source, advisory_id, modified, doc) VALUES (?, ?, ?, ?)',
       ),
-      updateAdvisory: this.db.prepare<[string | null, string, number]>('UPDATE advisories SET modified = ?, doc = ? WHERE id = ?'),
-      insertAlias: this.db.prepare<[string, number]>('INSERT OR IGNORE INTO aliases (alias, advisory) VALUES (?, ?)'),
+      updateAdvisory: this.db.prepare<[string | null, string, number]>(
+        'UPDATE advisories SET modified = ?, doc = ? WHERE id = ?',
+      ),
+      insertAlias: this.db.prepare<[string, number]>(
+        'INSERT OR IGNORE INTO aliases (alias, advisory) VALUES (?, ?)',
+      ),
       deleteAliases: this.db.prepare<[number]>('DELETE FROM aliases WHERE advisory = ?'),
       insertAffected: this.db.prepare<[string, string, number, number, string, string]>(
         'INSERT INTO affected (ecosystem, package, advisory, seq, status, data) VALUES (?, ?, ?, ?, ?, ?)',
       ),
       deleteAffected: this.db.prepare<[number]>('DELETE FROM affected WHERE advisory = ?'),
-      deleteAffectedPackage: this.db.prepare<[number, string, string]>('DELETE FROM affected WHERE advisory = ? AND ecosystem = ? AND package = ?'),
-      insertSource: this.db.prepare<[string, string, number, number, number, number, string | null, string, number]>(
+      deleteAffectedPackage: this.db.prepare<[number, string, string]>(
+        'DELETE FROM affected WHERE advisory = ? AND ecosystem = ? AND package = ?',
+      ),
+      insertSource: this.db.prepare<
+        [string, string, number, number, number, number, string | null, string, number]
+      >(
         'INSERT INTO sources (kind, input, records, affected, skipped, superseded, newest, imported_at, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
-      setMeta: this.db.prepare<[string, string]>('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)'),
+      setMeta: this.db.prepare<[string, string]>(
+        'INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)',
+      ),
     };
     this.db.exec('BEGIN');
   }
@@ -70,7 +85,14 @@ export class VulnDbWriter {
     let rowId: number;
     let outcome: AddOutcome;
     if (existing === undefined) {
-      rowId = Number(this.statements.insertAdvisory.run(source, advisory.id, advisory.modified ?? null, encodeAdvisoryDoc(advisory)).lastInsertRowid);
+      rowId = Number(
+        this.statements.insertAdvisory.run(
+          source,
+          advisory.id,
+          advisory.modified ?? null,
+          encodeAdvisoryDoc(advisory),
+        ).lastInsertRowid,
+      );
       outcome = 'added';
     } else if (fragment) {
       const merged = mergeAdvisoryDocs(decodeAdvisoryDoc(existing.doc, source), advisory);
@@ -78,17 +100,26 @@ export class VulnDbWriter {
       this.statements.updateAdvisory.run(merged.modified ?? null, encodeAdvisoryDoc(merged), rowId);
       outcome = 'merged';
     } else {
-      if (existing.modified !== null && advisory.modified !== undefined && existing.modified > advisory.modified) {
+      if (
+        existing.modified !== null &&
+        advisory.modified !== undefined &&
+        existing.modified > advisory.modified
+      ) {
         this.tick();
         return 'superseded';
       }
       rowId = existing.id;
-      this.statements.updateAdvisory.run(advisory.modified ?? null, encodeAdvisoryDoc(advisory), rowId);
+      this.statements.updateAdvisory.run(
+        advisory.modified ?? null,
+        encodeAdvisoryDoc(advisory),
+        rowId,
+      );
       this.statements.deleteAffected.run(rowId);
       this.statements.deleteAliases.run(rowId);
       outcome = 'replaced';
     }
-    for (const alias of [advisory.id, ...advisory.aliases]) this.statements.insertAlias.run(alias, rowId);
+    for (const alias of [advisory.id, ...advisory.aliases])
+      this.statements.insertAlias.run(alias, rowId);
     this.writeAffected(rowId, advisory, fragment && outcome === 'merged');
     this.tick();
     return outcome;
@@ -105,7 +136,14 @@ export class VulnDbWriter {
         if (replacePackages) this.statements.deleteAffectedPackage.run(rowId, ecosystem, key);
         next = 0;
       }
-      this.statements.insertAffected.run(ecosystem, key, rowId, next, affected.status, encodeAffectedData(affected));
+      this.statements.insertAffected.run(
+        ecosystem,
+        key,
+        rowId,
+        next,
+        affected.status,
+        encodeAffectedData(affected),
+      );
       seq.set(slot, next + 1);
     }
   }
@@ -120,7 +158,17 @@ export class VulnDbWriter {
   }
 
   addSource(row: SourceRow): void {
-    this.statements.insertSource.run(row.kind, row.input, row.records, row.affected, row.skipped, row.superseded, row.newest ?? null, row.importedAt, row.durationMs);
+    this.statements.insertSource.run(
+      row.kind,
+      row.input,
+      row.records,
+      row.affected,
+      row.skipped,
+      row.superseded,
+      row.newest ?? null,
+      row.importedAt,
+      row.durationMs,
+    );
   }
 
   /** Writes the metadata, commits, records statistics for the query planner, and closes. */

@@ -9,7 +9,15 @@ export type Compression = 'gzip' | 'bzip2' | 'none';
 /** Detects gzip (1f 8b) and bzip2 ("BZh" + block size digit) from a file's first bytes. */
 export function sniffCompression(head: Uint8Array): Compression {
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
-  if (head.length >= 4 && head[0] === 0x42 && head[1] === 0x5a && head[2] === 0x68 && head[3] !== undefined && head[3] >= 0x31 && head[3] <= 0x39) {
+  if (
+    head.length >= 4 &&
+    head[0] === 0x42 &&
+    head[1] === 0x5a &&
+    head[2] === 0x68 &&
+    head[3] !== undefined &&
+    head[3] >= 0x31 &&
+    head[3] <= 0x39
+  ) {
     return 'bzip2';
   }
   return 'none';
@@ -57,9 +65,14 @@ export function decompress(source: Readable, compression: Compression): Readable
 }
 
 /** Opens a file, decompressing it when its bytes say gzip or bzip2. */
-export async function openDecompressed(path: string): Promise<{ stream: Readable; compression: Compression }> {
+export async function openDecompressed(
+  path: string,
+): Promise<{ stream: Readable; compression: Compression }> {
   const compression = sniffCompression(await readHead(path, 4));
-  return { stream: decompress(createReadStream(path, { highWaterMark: 256 * 1024 }), compression), compression };
+  return {
+    stream: decompress(createReadStream(path, { highWaterMark: 256 * 1024 }), compression),
+    compression,
+  };
 }
 
 /** Collects a stream into one buffer, refusing more than `maxBytes` (a bomb or a wrong input). */

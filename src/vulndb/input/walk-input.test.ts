@@ -11,7 +11,8 @@ import { walkInput } from './walk-input.js';
 
 async function collect(path: string): Promise<[string, string, string][]> {
   const out: [string, string, string][] = [];
-  for await (const file of walkInput(path)) out.push([file.path, file.origin, (await file.read()).toString('utf8')]);
+  for await (const file of walkInput(path))
+    out.push([file.path, file.origin, (await file.read()).toString('utf8')]);
   return out;
 }
 
@@ -67,21 +68,29 @@ describe('walkInput', () => {
   it('reads zip archives (Python zipfile wrote this one)', async () => {
     writeFileSync(join(dir, 'one.json'), '{"id":1}');
     execFileSync('python3', ['-m', 'zipfile', '-c', join(dir, 'all.zip'), join(dir, 'one.json')]);
-    expect(await collect(join(dir, 'all.zip'))).toEqual([['one.json', 'all.zip:one.json', '{"id":1}']]);
+    expect(await collect(join(dir, 'all.zip'))).toEqual([
+      ['one.json', 'all.zip:one.json', '{"id":1}'],
+    ]);
   });
 
   it('decompresses a single bzip2 file to the same bytes as bzcat', async () => {
-    const path = sharedFixture('vulndb', 'debian-oval', 'oval-definitions-bookworm.2023-07-14.xml.bz2');
+    const path = sharedFixture(
+      'vulndb',
+      'debian-oval',
+      'oval-definitions-bookworm.2023-07-14.xml.bz2',
+    );
     const expected = execFileSync('bzcat', [path], { maxBuffer: 128 * 1024 * 1024 });
     const files = [];
-    for await (const file of walkInput(path)) files.push({ path: file.path, bytes: await file.read(128 * 1024 * 1024) });
+    for await (const file of walkInput(path))
+      files.push({ path: file.path, bytes: await file.read(128 * 1024 * 1024) });
     expect(files.map((f) => f.path)).toEqual(['oval-definitions-bookworm.2023-07-14.xml']);
     expect(files[0]?.bytes.equals(expected)).toBe(true);
   }, 120_000);
 
   it('refuses a record larger than the limit', async () => {
     writeFileSync(join(dir, 'big.json'), 'x'.repeat(2048));
-    for await (const file of walkInput(join(dir, 'big.json'))) await expect(file.read(1024)).rejects.toThrow(/larger than 1024 bytes/);
+    for await (const file of walkInput(join(dir, 'big.json')))
+      await expect(file.read(1024)).rejects.toThrow(/larger than 1024 bytes/);
   });
 
   it('names a missing input and a corrupt archive in VulnDbErrors', async () => {
@@ -93,9 +102,15 @@ describe('walkInput', () => {
     expect(error).toBeInstanceOf(VulnDbError);
     expect((error as VulnDbError).code).toBe('INPUT_INVALID');
     expect((error as VulnDbError).message).toContain('cut.tar.gz');
-    writeFileSync(join(dir, 'bad.json.bz2'), Buffer.concat([Buffer.from('BZh9'), readFileSync(join(dir, 'cut.tar.gz'))]));
+    writeFileSync(
+      join(dir, 'bad.json.bz2'),
+      Buffer.concat([Buffer.from('BZh9'), readFileSync(join(dir, 'cut.tar.gz'))]),
+    );
     const files = [];
     for await (const file of walkInput(join(dir, 'bad.json.bz2'))) files.push(file);
-    await expect(files[0]?.read()).rejects.toMatchObject({ code: 'INPUT_INVALID', message: expect.stringMatching(/^cannot read bad\.json\.bz2: /) as unknown });
+    await expect(files[0]?.read()).rejects.toMatchObject({
+      code: 'INPUT_INVALID',
+      message: expect.stringMatching(/^cannot read bad\.json\.bz2: /) as unknown,
+    });
   });
 });

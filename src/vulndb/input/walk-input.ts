@@ -22,7 +22,11 @@ export interface InputFile {
 }
 
 /** Reads a one-record file; an oversized one is skipped with a warning (undefined), not fatal. */
-export async function readRecordFile(file: InputFile, sink: ImportSink, maxBytes = DEFAULT_MAX_RECORD_BYTES): Promise<Buffer | undefined> {
+export async function readRecordFile(
+  file: InputFile,
+  sink: ImportSink,
+  maxBytes = DEFAULT_MAX_RECORD_BYTES,
+): Promise<Buffer | undefined> {
   try {
     return await file.read(maxBytes);
   } catch (error) {
@@ -49,7 +53,11 @@ function compressionFromName(name: string): Compression {
   return suffix === 'gz' ? 'gzip' : suffix === 'bz2' ? 'bzip2' : 'none';
 }
 
-function inputFile(path: string, origin: string, open: () => Promise<Readable>): InputFile & { readonly opened: boolean } {
+function inputFile(
+  path: string,
+  origin: string,
+  open: () => Promise<Readable>,
+): InputFile & { readonly opened: boolean } {
   let opened = false;
   const file = {
     path,
@@ -68,7 +76,10 @@ function inputFile(path: string, origin: string, open: () => Promise<Readable>):
         // Too large is this record's problem (a RangeError the source skips); anything else
         // is a damaged stream, and the input as a whole cannot be trusted past it.
         if (error instanceof RangeError) throw error;
-        throw new VulnDbError('INPUT_INVALID', `cannot read ${origin}: ${describeCause(error)}`, { cause: error, details: { file: origin } });
+        throw new VulnDbError('INPUT_INVALID', `cannot read ${origin}: ${describeCause(error)}`, {
+          cause: error,
+          details: { file: origin },
+        });
       }
     },
   };
@@ -82,7 +93,11 @@ function isTarHeader(head: Buffer): boolean {
 }
 
 /** Reads the first bytes after decompression (a .tar.gz is a tar only once gunzipped). */
-async function decompressedHead(path: string, compression: Compression, bytes: number): Promise<Buffer> {
+async function decompressedHead(
+  path: string,
+  compression: Compression,
+  bytes: number,
+): Promise<Buffer> {
   const stream = decompress(createReadStream(path), compression);
   const chunks: Buffer[] = [];
   let total = 0;
@@ -102,13 +117,18 @@ async function decompressedHead(path: string, compression: Compression, bytes: n
 
 async function sniffFile(path: string): Promise<{ kind: FileKind; compression: Compression }> {
   const head = await readHead(path, 512);
-  if (head.length >= 4 && head.readUInt32BE(0) === 0x504b0304) return { kind: 'zip', compression: 'none' };
+  if (head.length >= 4 && head.readUInt32BE(0) === 0x504b0304)
+    return { kind: 'zip', compression: 'none' };
   const compression = sniffCompression(head);
   const plainHead = compression === 'none' ? head : await decompressedHead(path, compression, 512);
   return { kind: isTarHeader(plainHead) ? 'tar' : 'single', compression };
 }
 
-async function* walkTar(path: string, compression: Compression, label: string): AsyncGenerator<InputFile> {
+async function* walkTar(
+  path: string,
+  compression: Compression,
+  label: string,
+): AsyncGenerator<InputFile> {
   const extract = tar.extract();
   const source = decompress(createReadStream(path, { highWaterMark: 256 * 1024 }), compression);
   source.on('error', (error) => {
@@ -121,7 +141,9 @@ async function* walkTar(path: string, compression: Compression, label: string): 
       if (entry.header.type === 'file' || entry.header.type === 'contiguous-file') {
         const file = inputFile(stripCompressionSuffix(name), `${label}:${name}`, () =>
           // tar-stream entries are streamx streams; Readable.from makes them Node streams.
-          Promise.resolve(decompress(Readable.from(entry, { objectMode: false }), compressionFromName(name))),
+          Promise.resolve(
+            decompress(Readable.from(entry, { objectMode: false }), compressionFromName(name)),
+          ),
         );
         yield file;
         if (!file.opened) entry.resume();
@@ -136,7 +158,12 @@ async function* walkTar(path: string, compression: Compression, label: string): 
 }
 
 async function* walkZip(path: string, label: string): AsyncGenerator<InputFile> {
-  const zip = await yauzl.openPromise(path, { lazyEntries: true, autoClose: false, strictFileNames: false, validateEntrySizes: true });
+  const zip = await yauzl.openPromise(path, {
+    lazyEntries: true,
+    autoClose: false,
+    strictFileNames: false,
+    validateEntrySizes: true,
+  });
   try {
     for await (const entry of zip.eachEntry()) {
       if (entry.fileName.endsWith('/')) continue;
@@ -161,7 +188,9 @@ async function* walkFile(path: string, relative: string, label: string): AsyncGe
       return;
     case 'single':
       yield inputFile(stripCompressionSuffix(relative), label, () =>
-        Promise.resolve(decompress(createReadStream(path, { highWaterMark: 256 * 1024 }), compression)),
+        Promise.resolve(
+          decompress(createReadStream(path, { highWaterMark: 256 * 1024 }), compression),
+        ),
       );
       return;
   }
@@ -180,7 +209,8 @@ async function* walkDirectory(root: string, relative: string): AsyncGenerator<In
   for (const entry of names) {
     const child = relative === '' ? entry.name : `${relative}/${entry.name}`;
     if (entry.isDirectory) yield* walkDirectory(root, child);
-    else if (entry.isFile && MAYBE_PACKED.test(entry.name)) yield* walkFile(join(root, child), child, child);
+    else if (entry.isFile && MAYBE_PACKED.test(entry.name))
+      yield* walkFile(join(root, child), child, child);
     else if (entry.isFile) {
       const path = join(root, child);
       // Plain files of a tree (one OSV record each) are not sniffed: that would open each twice.
@@ -199,13 +229,21 @@ export async function* walkInput(path: string): AsyncGenerator<InputFile> {
   try {
     isDirectory = (await stat(path)).isDirectory();
   } catch {
-    throw new VulnDbError('INPUT_NOT_FOUND', `advisory input ${path} does not exist or cannot be read`, { details: { path } });
+    throw new VulnDbError(
+      'INPUT_NOT_FOUND',
+      `advisory input ${path} does not exist or cannot be read`,
+      { details: { path } },
+    );
   }
   try {
     if (isDirectory) yield* walkDirectory(path, '');
     else yield* walkFile(path, basename(path), basename(path));
   } catch (error) {
     if (error instanceof VulnDbError) throw error;
-    throw new VulnDbError('INPUT_INVALID', `cannot read advisory input ${path}: ${describeCause(error)}`, { cause: error, details: { path } });
+    throw new VulnDbError(
+      'INPUT_INVALID',
+      `cannot read advisory input ${path}: ${describeCause(error)}`,
+      { cause: error, details: { path } },
+    );
   }
 }

@@ -6,6 +6,9 @@ import type { z } from 'zod';
  * schema: tests use it to count and read raw feed data independently of the code under test.
  */
 export function python<T>(schema: z.ZodType<T>, script: string, ...args: string[]): T {
-  const out = execFileSync('python3', ['-c', script, ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const out = execFileSync('python3', ['-c', script, ...args], {
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
   return schema.parse(JSON.parse(out));
 }

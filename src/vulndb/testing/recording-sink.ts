@@ -36,6 +36,8 @@ export class RecordingSink implements ImportSink {
 
   /** Every record with this id (distro feeds produce one fragment per package and release). */
   byId(id: string): Advisory[] {
-    return this.records.filter((record) => record.advisory.id === id).map((record) => record.advisory);
+    return this.records
+      .filter((record) => record.advisory.id === id)
+      .map((record) => record.advisory);
   }
 }

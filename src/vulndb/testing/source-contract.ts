@@ -18,7 +18,10 @@ export interface SourceContractOptions {
  * all satisfy the normalized schema, the same records on a second import, and on hostile bytes
  * either skips or a VulnDbError, never any other exception.
  */
-export function runAdvisorySourceContract(source: AdvisorySource, options: SourceContractOptions): void {
+export function runAdvisorySourceContract(
+  source: AdvisorySource,
+  options: SourceContractOptions,
+): void {
   describe(`advisory source contract: ${source.id}`, () => {
     const dir = useTempDir('lockyard-source-contract-');
 
@@ -26,7 +29,8 @@ export function runAdvisorySourceContract(source: AdvisorySource, options: Sourc
       expect(source.id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
       expect(source.displayName.length).toBeGreaterThan(0);
       expect(source.urls.length).toBeGreaterThan(0);
-      for (const url of [...source.urls, ...source.defaultFeeds.map((feed) => feed.url)]) expect(url).toMatch(/^https:\/\//);
+      for (const url of [...source.urls, ...source.defaultFeeds.map((feed) => feed.url)])
+        expect(url).toMatch(/^https:\/\//);
     });
 
     it('imports valid records from a real input, the same ones twice', async () => {
@@ -41,7 +45,12 @@ export function runAdvisorySourceContract(source: AdvisorySource, options: Sourc
 
     it('skips or rejects hostile input with a VulnDbError, never another exception', async () => {
       const garbage = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256));
-      for (const [index, content] of [Buffer.alloc(0), garbage, Buffer.from('{"a": [1, 2'), Buffer.from('<x><y></x>')].entries()) {
+      for (const [index, content] of [
+        Buffer.alloc(0),
+        garbage,
+        Buffer.from('{"a": [1, 2'),
+        Buffer.from('<x><y></x>'),
+      ].entries()) {
         const path = join(dir, `case-${index}`);
         writeFileSync(path + options.garbageName, content);
         const sink = new RecordingSink();
@@ -55,7 +64,9 @@ export function runAdvisorySourceContract(source: AdvisorySource, options: Sourc
     });
 
     it('names a missing input in a VulnDbError', async () => {
-      await expect(source.import({ path: join(dir, 'does-not-exist') }, new RecordingSink())).rejects.toThrow(/does-not-exist/);
+      await expect(
+        source.import({ path: join(dir, 'does-not-exist') }, new RecordingSink()),
+      ).rejects.toThrow(/does-not-exist/);
     });
   });
 }

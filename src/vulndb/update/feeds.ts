@@ -25,13 +25,18 @@ const feedListSchema = z.array(
 
 function checkSource(source: string, where: string): void {
   if (!advisorySources.has(source)) {
-    throw new VulnDbError('FEED_CONFIG_INVALID', `${where}: unknown advisory source '${source}' (known: ${[...advisorySources.keys()].join(', ')})`);
+    throw new VulnDbError(
+      'FEED_CONFIG_INVALID',
+      `${where}: unknown advisory source '${source}' (known: ${[...advisorySources.keys()].join(', ')})`,
+    );
   }
 }
 
 /** The built-in feed list: every source's default feeds, in registry order. */
 export function defaultFeeds(): FeedSpec[] {
-  return [...advisorySources.values()].flatMap((source) => source.defaultFeeds.map((feed) => ({ source: source.id, url: feed.url })));
+  return [...advisorySources.values()].flatMap((source) =>
+    source.defaultFeeds.map((feed) => ({ source: source.id, url: feed.url })),
+  );
 }
 
 /** `osv:https://host/Go/all.zip` -> a feed (the kind is everything before the first colon). */
@@ -39,7 +44,11 @@ export function parseFeedSpec(spec: string): FeedSpec {
   const colon = spec.indexOf(':');
   const source = colon > 0 ? spec.slice(0, colon) : '';
   const url = colon > 0 ? spec.slice(colon + 1) : '';
-  if (source === '' || !/^https?:\/\//.test(url)) throw new VulnDbError('FEED_CONFIG_INVALID', `--feed ${spec}: expected KIND:URL with an http(s) URL`);
+  if (source === '' || !/^https?:\/\//.test(url))
+    throw new VulnDbError(
+      'FEED_CONFIG_INVALID',
+      `--feed ${spec}: expected KIND:URL with an http(s) URL`,
+    );
   checkSource(source, `--feed ${spec}`);
   return { source, url };
 }
@@ -50,14 +59,20 @@ export async function readFeedsFile(path: string): Promise<FeedSpec[]> {
   try {
     text = await readFile(path, 'utf8');
   } catch {
-    throw new VulnDbError('FEED_CONFIG_INVALID', `feed list ${path} does not exist or cannot be read`);
+    throw new VulnDbError(
+      'FEED_CONFIG_INVALID',
+      `feed list ${path} does not exist or cannot be read`,
+    );
   }
   let value: unknown;
   try {
     // Every field is a string; the failsafe schema keeps a digest such as 0123... from becoming a number.
     value = parseYaml(text, { schema: 'failsafe' });
   } catch (error) {
-    throw new VulnDbError('FEED_CONFIG_INVALID', `feed list ${path}: not YAML or JSON (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`);
+    throw new VulnDbError(
+      'FEED_CONFIG_INVALID',
+      `feed list ${path}: not YAML or JSON (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`,
+    );
   }
   const parsed = feedListSchema.safeParse(value);
   if (!parsed.success) {
@@ -66,7 +81,11 @@ export async function readFeedsFile(path: string): Promise<FeedSpec[]> {
   }
   return parsed.data.map((feed, index) => {
     checkSource(feed.source, `feed list ${path}: ${index}.source`);
-    return { source: feed.source, url: feed.url, ...(feed.sha256 === undefined ? {} : { sha256: feed.sha256 }) };
+    return {
+      source: feed.source,
+      url: feed.url,
+      ...(feed.sha256 === undefined ? {} : { sha256: feed.sha256 }),
+    };
   });
 }
 

@@ -45,7 +45,12 @@ export function feedFiles(cacheDir: string, url: string): FeedFiles {
   // Keep the URL's file name: sources choose files by extension (.xml.bz2, .zip, .json).
   const name = basename(new URL(url).pathname).replace(/[^A-Za-z0-9._-]/g, '_') || 'feed';
   // A fresh download sits in new/ under the same name until it is promoted.
-  return { current: join(dir, name), currentMeta: join(dir, '.meta.json'), fresh: join(dir, 'new', name), freshMeta: join(dir, 'new', '.meta.json') };
+  return {
+    current: join(dir, name),
+    currentMeta: join(dir, '.meta.json'),
+    fresh: join(dir, 'new', name),
+    freshMeta: join(dir, 'new', '.meta.json'),
+  };
 }
 
 async function readMeta(path: string): Promise<FeedMeta | undefined> {
@@ -67,10 +72,14 @@ function announcedMd5(headers: Headers): string | undefined {
 }
 
 function fail(feed: FeedSpec, message: string, cause?: unknown): VulnDbError {
-  return new VulnDbError('FETCH_FAILED', `feed ${displayUrl(feed.url)} (${feed.source}): ${message}`, {
-    ...(cause === undefined ? {} : { cause }),
-    details: { source: feed.source, url: displayUrl(feed.url) },
-  });
+  return new VulnDbError(
+    'FETCH_FAILED',
+    `feed ${displayUrl(feed.url)} (${feed.source}): ${message}`,
+    {
+      ...(cause === undefined ? {} : { cause }),
+      details: { source: feed.source, url: displayUrl(feed.url) },
+    },
+  );
 }
 
 /**
@@ -78,16 +87,27 @@ function fail(feed: FeedSpec, message: string, cause?: unknown): VulnDbError {
  * good download). A new body goes to a side file and is verified (length, the server's MD5 when
  * it announces one, the configured SHA-256) before anything uses it.
  */
-export async function fetchFeed(feed: FeedSpec, cacheDir: string, options: { timeoutMs: number }): Promise<FetchResult> {
+export async function fetchFeed(
+  feed: FeedSpec,
+  cacheDir: string,
+  options: { timeoutMs: number },
+): Promise<FetchResult> {
   const files = feedFiles(cacheDir, feed.url);
   const meta = await readMeta(files.currentMeta);
-  const cached = meta !== undefined && meta.url === feed.url && (feed.sha256 === undefined || feed.sha256 === meta.sha256);
+  const cached =
+    meta !== undefined &&
+    meta.url === feed.url &&
+    (feed.sha256 === undefined || feed.sha256 === meta.sha256);
   const headers: Record<string, string> = { 'user-agent': 'lockyard' };
   if (cached && meta.etag !== undefined) headers['if-none-match'] = meta.etag;
   if (cached && meta.lastModified !== undefined) headers['if-modified-since'] = meta.lastModified;
   let response: Response;
   try {
-    response = await fetch(feed.url, { headers, redirect: 'follow', signal: AbortSignal.timeout(options.timeoutMs) });
+    response = await fetch(feed.url, {
+      headers,
+      redirect: 'follow',
+      signal: AbortSignal.timeout(options.timeoutMs),
+    });
   } catch (error) {
     throw fail(feed, `request failed (${describeCause(error)})`, error);
   }
@@ -112,7 +132,11 @@ export async function fetchFeed(feed: FeedSpec, cacheDir: string, options: { tim
     },
   });
   try {
-    await pipeline(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), hasher, createWriteStream(files.fresh));
+    await pipeline(
+      Readable.fromWeb(response.body as WebReadableStream<Uint8Array>),
+      hasher,
+      createWriteStream(files.fresh),
+    );
   } catch (error) {
     await rm(files.fresh, { force: true });
     throw fail(feed, `download interrupted (${describeCause(error)})`, error);
@@ -121,9 +145,13 @@ export async function fetchFeed(feed: FeedSpec, cacheDir: string, options: { tim
   const problem = verify(response.headers, bytes, md5.digest('base64'), digest, feed);
   if (problem !== undefined) {
     await rm(files.fresh, { force: true });
-    throw new VulnDbError('VERIFY_FAILED', `feed ${displayUrl(feed.url)} (${feed.source}): ${problem}; the download was discarded`, {
-      details: { source: feed.source, url: displayUrl(feed.url) },
-    });
+    throw new VulnDbError(
+      'VERIFY_FAILED',
+      `feed ${displayUrl(feed.url)} (${feed.source}): ${problem}; the download was discarded`,
+      {
+        details: { source: feed.source, url: displayUrl(feed.url) },
+      },
+    );
   }
   const fresh: FeedMeta = {
     url: feed.url,
@@ -131,20 +159,31 @@ export async function fetchFeed(feed: FeedSpec, cacheDir: string, options: { tim
     bytes,
     fetchedAt: new Date().toISOString(),
     ...(response.headers.get('etag') === null ? {} : { etag: response.headers.get('etag') ?? '' }),
-    ...(response.headers.get('last-modified') === null ? {} : { lastModified: response.headers.get('last-modified') ?? '' }),
+    ...(response.headers.get('last-modified') === null
+      ? {}
+      : { lastModified: response.headers.get('last-modified') ?? '' }),
   };
   await writeFile(files.freshMeta, JSON.stringify(fresh));
   return { outcome: 'updated', path: files.fresh, files };
 }
 
-function verify(headers: Headers, bytes: number, md5: string, sha256: string, feed: FeedSpec): string | undefined {
+function verify(
+  headers: Headers,
+  bytes: number,
+  md5: string,
+  sha256: string,
+  feed: FeedSpec,
+): string | undefined {
   // With a Content-Encoding, fetch has decoded the body: length and MD5 describe the encoded form.
   const encoded = (headers.get('content-encoding') ?? 'identity') !== 'identity';
   const length = headers.get('content-length');
-  if (!encoded && length !== null && Number(length) !== bytes) return `received ${bytes} bytes, the server announced ${length}`;
+  if (!encoded && length !== null && Number(length) !== bytes)
+    return `received ${bytes} bytes, the server announced ${length}`;
   const announced = announcedMd5(headers);
-  if (!encoded && announced !== undefined && announced !== md5) return `MD5 ${md5} does not match the server's ${announced}`;
-  if (feed.sha256 !== undefined && feed.sha256 !== sha256) return `SHA-256 ${sha256} does not match the configured ${feed.sha256}`;
+  if (!encoded && announced !== undefined && announced !== md5)
+    return `MD5 ${md5} does not match the server's ${announced}`;
+  if (feed.sha256 !== undefined && feed.sha256 !== sha256)
+    return `SHA-256 ${sha256} does not match the configured ${feed.sha256}`;
   return undefined;
 }
 

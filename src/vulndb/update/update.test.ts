@@ -19,7 +19,10 @@ interface Served {
 }
 
 /** A feed server on 127.0.0.1 with ETag / Last-Modified and 304 answers, like a CDN. */
-function feedServer(files: Map<string, Served>): { server: Server; requests: { path: string; conditional: boolean; status: number }[] } {
+function feedServer(files: Map<string, Served>): {
+  server: Server;
+  requests: { path: string; conditional: boolean; status: number }[];
+} {
   const requests: { path: string; conditional: boolean; status: number }[] = [];
   const server = createServer((request, response) => {
     const path = request.url ?? '';
@@ -30,12 +33,30 @@ function feedServer(files: Map<string, Served>): { server: Server; requests: { p
       response.writeHead(status, headers);
       response.end(body);
     };
-    if (served === undefined) return answer(404);
-    if (served.status !== undefined) return answer(served.status);
+    if (served === undefined) {
+      answer(404);
+      return;
+    }
+    if (served.status !== undefined) {
+      answer(served.status);
+      return;
+    }
     const etag = `"${createHash('sha256').update(served.body).digest('hex').slice(0, 16)}"`;
-    if (request.headers['if-none-match'] === etag) return answer(304, { etag });
+    if (request.headers['if-none-match'] === etag) {
+      answer(304, { etag });
+      return;
+    }
     const md5 = served.md5 ?? createHash('md5').update(served.body).digest('base64');
-    answer(200, { etag, 'last-modified': 'Fri, 14 Jul 2023 07:39:10 GMT', 'x-goog-hash': `crc32c=AAAAAA==,md5=${md5}`, 'content-length': String(served.body.length) }, served.body);
+    answer(
+      200,
+      {
+        etag,
+        'last-modified': 'Fri, 14 Jul 2023 07:39:10 GMT',
+        'x-goog-hash': `crc32c=AAAAAA==,md5=${md5}`,
+        'content-length': String(served.body.length),
+      },
+      served.body,
+    );
   });
   return { server, requests };
 }
@@ -47,20 +68,40 @@ describe('lockyard db update against a local feed server', () => {
   const files = new Map<string, Served>();
   const { server, requests } = feedServer(files);
   let base = '';
-  const oval = readFileSync(fileURLToPath(new URL('../sources/debian-oval/__fixtures__/bookworm-excerpt.xml.bz2', import.meta.url)));
+  const oval = readFileSync(
+    fileURLToPath(
+      new URL('../sources/debian-oval/__fixtures__/bookworm-excerpt.xml.bz2', import.meta.url),
+    ),
+  );
   const options = (extra: Partial<UpdateOptions> = {}): UpdateOptions => ({
     output,
     cacheDir,
-    feedSpecs: [`osv:${base}/npm/all.zip`, `debian-oval:${base}/oval/oval-definitions-bookworm.xml.bz2`, `alpine-secdb:${base}/alpine/v3.19/main.json`],
+    feedSpecs: [
+      `osv:${base}/npm/all.zip`,
+      `debian-oval:${base}/oval/oval-definitions-bookworm.xml.bz2`,
+      `alpine-secdb:${base}/alpine/v3.19/main.json`,
+    ],
     ...extra,
   });
 
   beforeAll(async () => {
     const zip = join(dir, 'all.zip');
-    execFileSync('python3', ['-m', 'zipfile', '-c', zip, ...readdirSync(sharedFixture('vulndb', 'ghsa', 'npm')).map((name) => sharedFixture('vulndb', 'ghsa', 'npm', name))]);
+    execFileSync('python3', [
+      '-m',
+      'zipfile',
+      '-c',
+      zip,
+      ...readdirSync(sharedFixture('vulndb', 'ghsa', 'npm')).map((name) =>
+        sharedFixture('vulndb', 'ghsa', 'npm', name),
+      ),
+    ]);
     files.set('/npm/all.zip', { body: readFileSync(zip) });
     files.set('/oval/oval-definitions-bookworm.xml.bz2', { body: oval });
-    const secdb = execFileSync('tar', ['-xzOf', sharedFixture('vulndb', 'alpine-secdb.tar.gz'), 'alpine/v3.19/main.json'], { maxBuffer: 64 * 1024 * 1024 });
+    const secdb = execFileSync(
+      'tar',
+      ['-xzOf', sharedFixture('vulndb', 'alpine-secdb.tar.gz'), 'alpine/v3.19/main.json'],
+      { maxBuffer: 64 * 1024 * 1024 },
+    );
     files.set('/alpine/v3.19/main.json', { body: secdb });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -102,13 +143,19 @@ describe('lockyard db update against a local feed server', () => {
   });
 
   it('rebuilds when one feed changed, reusing the cached copies of the others', async () => {
-    const secdb = JSON.parse(files.get('/alpine/v3.19/main.json')?.body.toString() ?? '{}') as { packages: unknown[] };
-    secdb.packages.push({ pkg: { name: 'lockyard-test', secfixes: { '1.0-r1': ['CVE-2099-1234'] } } });
+    const secdb = JSON.parse(files.get('/alpine/v3.19/main.json')?.body.toString() ?? '{}') as {
+      packages: unknown[];
+    };
+    secdb.packages.push({
+      pkg: { name: 'lockyard-test', secfixes: { '1.0-r1': ['CVE-2099-1234'] } },
+    });
     files.set('/alpine/v3.19/main.json', { body: Buffer.from(JSON.stringify(secdb)) });
     const result = await updateVulnDb(options());
     expect(result.feeds.map((f) => f.outcome)).toEqual(['unchanged', 'unchanged', 'updated']);
     const db = openVulnDb(output);
-    expect(db.lookup('Alpine:v3.19', 'lockyard-test').map((r) => r.advisory.id)).toEqual(['CVE-2099-1234']);
+    expect(db.lookup('Alpine:v3.19', 'lockyard-test').map((r) => r.advisory.id)).toEqual([
+      'CVE-2099-1234',
+    ]);
     expect(db.lookup('npm', 'lodash').length).toBeGreaterThan(0);
     db.close();
     const cached = feedFiles(cacheDir, `${base}/alpine/v3.19/main.json`);
@@ -118,8 +165,14 @@ describe('lockyard db update against a local feed server', () => {
 
   it('fails without touching the database when a feed answers an error', async () => {
     const before = openVulnDb(output).status();
-    files.set('/npm/all.zip', { ...(files.get('/npm/all.zip') ?? { body: Buffer.alloc(0) }), status: 503 });
-    await expect(updateVulnDb(options())).rejects.toMatchObject({ code: 'FETCH_FAILED', message: `feed ${base}/npm/all.zip (osv): server answered HTTP 503` });
+    files.set('/npm/all.zip', {
+      ...(files.get('/npm/all.zip') ?? { body: Buffer.alloc(0) }),
+      status: 503,
+    });
+    await expect(updateVulnDb(options())).rejects.toMatchObject({
+      code: 'FETCH_FAILED',
+      message: `feed ${base}/npm/all.zip (osv): server answered HTTP 503`,
+    });
     expect(openVulnDb(output).status()).toEqual(before);
     const good = files.get('/npm/all.zip');
     if (good) files.set('/npm/all.zip', { body: good.body });
@@ -127,7 +180,9 @@ describe('lockyard db update against a local feed server', () => {
 
   it('keeps the old database and the last good download when a new download does not build', async () => {
     const before = openVulnDb(output).status();
-    files.set('/oval/oval-definitions-bookworm.xml.bz2', { body: Buffer.from('<oval_definitions><definitions></oval_definitions>') });
+    files.set('/oval/oval-definitions-bookworm.xml.bz2', {
+      body: Buffer.from('<oval_definitions><definitions></oval_definitions>'),
+    });
     await expect(updateVulnDb(options())).rejects.toMatchObject({ code: 'INPUT_INVALID' });
     expect(openVulnDb(output).status()).toEqual(before);
     const cached = feedFiles(cacheDir, `${base}/oval/oval-definitions-bookworm.xml.bz2`);
@@ -139,20 +194,42 @@ describe('lockyard db update against a local feed server', () => {
   });
 
   it("discards a download whose MD5 differs from the server's x-goog-hash", async () => {
-    files.set('/alpine/v3.19/main.json', { body: Buffer.from('{"distroversion":"v3.19","reponame":"main","packages":[]}'), md5: 'AAAAAAAAAAAAAAAAAAAAAA==' });
-    await expect(updateVulnDb(options())).rejects.toMatchObject({ code: 'VERIFY_FAILED', message: expect.stringContaining("does not match the server's AAAAAAAAAAAAAAAAAAAAAA==") as unknown });
+    files.set('/alpine/v3.19/main.json', {
+      body: Buffer.from('{"distroversion":"v3.19","reponame":"main","packages":[]}'),
+      md5: 'AAAAAAAAAAAAAAAAAAAAAA==',
+    });
+    await expect(updateVulnDb(options())).rejects.toMatchObject({
+      code: 'VERIFY_FAILED',
+      message: expect.stringContaining(
+        "does not match the server's AAAAAAAAAAAAAAAAAAAAAA==",
+      ) as unknown,
+    });
     expect(existsSync(feedFiles(cacheDir, `${base}/alpine/v3.19/main.json`).fresh)).toBe(false);
   });
 
   it('checks a pinned SHA-256 from a feed list file, and names bad fields in that file', async () => {
     const list = join(dir, 'feeds.yaml');
-    writeFileSync(list, `- source: debian-oval\n  url: ${base}/oval/oval-definitions-bookworm.xml.bz2\n  sha256: ${'0'.repeat(64)}\n`);
-    await expect(updateVulnDb({ output: join(dir, 'pinned.db'), cacheDir, feedsFile: list })).rejects.toMatchObject({ code: 'VERIFY_FAILED' });
-    writeFileSync(list, `- source: debian-oval\n  url: ${base}/oval/oval-definitions-bookworm.xml.bz2\n  sha256: ${createHash('sha256').update(oval).digest('hex')}\n`);
-    const pinned = await updateVulnDb({ output: join(dir, 'pinned.db'), cacheDir, feedsFile: list });
+    writeFileSync(
+      list,
+      `- source: debian-oval\n  url: ${base}/oval/oval-definitions-bookworm.xml.bz2\n  sha256: ${'0'.repeat(64)}\n`,
+    );
+    await expect(
+      updateVulnDb({ output: join(dir, 'pinned.db'), cacheDir, feedsFile: list }),
+    ).rejects.toMatchObject({ code: 'VERIFY_FAILED' });
+    writeFileSync(
+      list,
+      `- source: debian-oval\n  url: ${base}/oval/oval-definitions-bookworm.xml.bz2\n  sha256: ${createHash('sha256').update(oval).digest('hex')}\n`,
+    );
+    const pinned = await updateVulnDb({
+      output: join(dir, 'pinned.db'),
+      cacheDir,
+      feedsFile: list,
+    });
     expect(pinned.summary?.sources.map((s) => s.records)).toEqual([7]);
     writeFileSync(list, '- source: debian-oval\n  url: ftp://example.invalid/x\n');
-    await expect(readFeedsFile(list)).rejects.toThrow(/^feed list .*feeds\.yaml: 0\.url: must be an http\(s\) URL$/);
+    await expect(readFeedsFile(list)).rejects.toThrow(
+      /^feed list .*feeds\.yaml: 0\.url: must be an http\(s\) URL$/,
+    );
     writeFileSync(list, '- source: nvd\n  url: https://example.invalid/x\n');
     await expect(readFeedsFile(list)).rejects.toThrow("unknown advisory source 'nvd'");
   });

@@ -24,7 +24,11 @@ export interface UpdateOptions {
 
 export interface UpdateResult {
   readonly output: string;
-  readonly feeds: readonly { readonly source: string; readonly url: string; readonly outcome: FetchOutcome }[];
+  readonly feeds: readonly {
+    readonly source: string;
+    readonly url: string;
+    readonly outcome: FetchOutcome;
+  }[];
   /** Undefined when nothing changed and the existing database was kept as it is. */
   readonly summary: BuildSummary | undefined;
 }
@@ -45,7 +49,10 @@ function builtFrom(output: string, feeds: readonly FeedSpec[]): boolean {
     const db = openVulnDb(output);
     try {
       const inputs = db.status().sources.map((source) => `${source.kind} ${source.input}`);
-      return inputs.length === feeds.length && feeds.every((feed, index) => inputs[index] === `${feed.source} ${displayUrl(feed.url)}`);
+      return (
+        inputs.length === feeds.length &&
+        feeds.every((feed, index) => inputs[index] === `${feed.source} ${displayUrl(feed.url)}`)
+      );
     } finally {
       db.close();
     }
@@ -66,18 +73,32 @@ export async function updateVulnDb(options: UpdateOptions): Promise<UpdateResult
   const fetched: (FetchResult & { feed: FeedSpec })[] = [];
   try {
     for (const feed of feeds) {
-      const result = await fetchFeed(feed, options.cacheDir, { timeoutMs: options.timeoutMs ?? 15 * 60_000 });
-      logger.info('feed fetched', { source: feed.source, url: displayUrl(feed.url), outcome: result.outcome });
+      const result = await fetchFeed(feed, options.cacheDir, {
+        timeoutMs: options.timeoutMs ?? 15 * 60_000,
+      });
+      logger.info('feed fetched', {
+        source: feed.source,
+        url: displayUrl(feed.url),
+        outcome: result.outcome,
+      });
       fetched.push({ ...result, feed });
     }
     const changed = fetched.some((result) => result.outcome === 'updated');
-    const report = fetched.map((result) => ({ source: result.feed.source, url: displayUrl(result.feed.url), outcome: result.outcome }));
+    const report = fetched.map((result) => ({
+      source: result.feed.source,
+      url: displayUrl(result.feed.url),
+      outcome: result.outcome,
+    }));
     if (!changed && options.force !== true && builtFrom(options.output, feeds)) {
       return { output: options.output, feeds: report, summary: undefined };
     }
     const summary = await buildVulnDb({
       output: options.output,
-      inputs: fetched.map((result) => ({ kind: result.feed.source, path: result.path, label: displayUrl(result.feed.url) })),
+      inputs: fetched.map((result) => ({
+        kind: result.feed.source,
+        path: result.path,
+        label: displayUrl(result.feed.url),
+      })),
       logger,
       ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
     });

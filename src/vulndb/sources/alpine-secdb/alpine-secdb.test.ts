@@ -15,7 +15,11 @@ runAdvisorySourceContract(alpineSecdbSource, { realInput: secdb, garbageName: '.
 describe('parseSecfixLine', () => {
   it.each([
     ['CVE-2021-30473', [{ id: 'CVE-2021-30473', aliases: [], related: [] }], undefined],
-    ['CVE-2016-6258 XSA-182', [{ id: 'CVE-2016-6258', aliases: ['XSA-182'], related: [] }], undefined],
+    [
+      'CVE-2016-6258 XSA-182',
+      [{ id: 'CVE-2016-6258', aliases: ['XSA-182'], related: [] }],
+      undefined,
+    ],
     [
       'CVE-2020-11740 CVE-2020-11741 XSA-313',
       [
@@ -27,8 +31,16 @@ describe('parseSecfixLine', () => {
     ['XSA-207', [{ id: 'XSA-207', aliases: [], related: [] }], undefined],
     ['CVE-2017-17434-1', [{ id: 'CVE-2017-17434', aliases: [], related: [] }], undefined],
     ['CVE-2021-35940.patch', [{ id: 'CVE-2021-35940', aliases: [], related: [] }], undefined],
-    ['CVE-2020-11501 GNUTLS-SA-2020-03-31 CVE-2020-11501', [{ id: 'CVE-2020-11501', aliases: ['GNUTLS-SA-2020-03-31'], related: [] }], undefined],
-    ['CVE-2020-14342 (not actually applicable)', [{ id: 'CVE-2020-14342', aliases: [], related: [] }], 'not actually applicable'],
+    [
+      'CVE-2020-11501 GNUTLS-SA-2020-03-31 CVE-2020-11501',
+      [{ id: 'CVE-2020-11501', aliases: ['GNUTLS-SA-2020-03-31'], related: [] }],
+      undefined,
+    ],
+    [
+      'CVE-2020-14342 (not actually applicable)',
+      [{ id: 'CVE-2020-14342', aliases: [], related: [] }],
+      'not actually applicable',
+    ],
     ['CVE-????-????? TS-2024-005', [{ id: 'TS-2024-005', aliases: [], related: [] }], undefined],
     ['CVE N/A ZBX-11023', [{ id: 'ZBX-11023', aliases: [], related: [] }], undefined],
   ])('%s', (line, ids, note) => {
@@ -47,14 +59,17 @@ describe('parseSecfixLine', () => {
 describe('alpine-secdb source on the real secdb (v3.2 .. v3.21, edge)', () => {
   const sink = new RecordingSink();
   const entries = (id: string, ecosystem: string): AffectedPackage[] =>
-    sink.byId(id).flatMap((advisory) => advisory.affected.filter((entry) => entry.ecosystem === ecosystem));
+    sink
+      .byId(id)
+      .flatMap((advisory) => advisory.affected.filter((entry) => entry.ecosystem === ecosystem));
 
   beforeAll(async () => {
     await alpineSecdbSource.import({ path: secdb }, sink);
   });
 
   it('emits one fragment per (release, package, CVE), as many as Python finds in the raw JSON', () => {
-    const expected = python(z.number(), 
+    const expected = python(
+      z.number(),
       `
 import json, re, sys, tarfile
 seen = set()
@@ -84,13 +99,23 @@ print(len(seen))`,
         ecosystem: 'Alpine:v3.19',
         name: 'aom',
         status: 'fixed',
-        ranges: [{ type: 'ECOSYSTEM', events: [{ kind: 'introduced', version: '0' }, { kind: 'fixed', version: '3.1.1-r0' }] }],
+        ranges: [
+          {
+            type: 'ECOSYSTEM',
+            events: [
+              { kind: 'introduced', version: '0' },
+              { kind: 'fixed', version: '3.1.1-r0' },
+            ],
+          },
+        ],
         versions: [],
         fixed: ['3.1.1-r0'],
         severity: [],
       },
     ]);
-    expect(sink.byId('CVE-2021-30473')[0]?.url).toBe('https://security.alpinelinux.org/vuln/CVE-2021-30473');
+    expect(sink.byId('CVE-2021-30473')[0]?.url).toBe(
+      'https://security.alpinelinux.org/vuln/CVE-2021-30473',
+    );
   });
 
   it('reads version "0" as not affected: busybox CVE-2021-42373 on v3.19 has no range at all', () => {
@@ -107,7 +132,11 @@ print(len(seen))`,
   it('keeps Xen advisory ids as aliases and remarks as notes', () => {
     expect(sink.byId('CVE-2016-6258')[0]?.aliases).toEqual(['XSA-182']);
     expect(sink.byId('XSA-207').length).toBeGreaterThan(0);
-    expect(entries('CVE-2020-14342', 'Alpine:v3.11')[0]).toMatchObject({ name: 'cifs-utils', status: 'fixed', note: 'not actually applicable' });
+    expect(entries('CVE-2020-14342', 'Alpine:v3.11')[0]).toMatchObject({
+      name: 'cifs-utils',
+      status: 'fixed',
+      note: 'not actually applicable',
+    });
   });
 
   it('warns about ids that are not ids, naming file and field', () => {
@@ -129,12 +158,18 @@ describe('alpine-secdb source on crafted input', () => {
       JSON.stringify({
         distroversion: 'v3.20',
         reponame: 'main',
-        packages: [{ pkg: { name: 'ok', secfixes: { '1.0-r1': ['CVE-2024-0001'] } } }, { pkg: { name: 'bad', secfixes: ['CVE-2024-0002'] } }, { nopkg: true }],
+        packages: [
+          { pkg: { name: 'ok', secfixes: { '1.0-r1': ['CVE-2024-0001'] } } },
+          { pkg: { name: 'bad', secfixes: ['CVE-2024-0002'] } },
+          { nopkg: true },
+        ],
       }),
     );
     const sink = new RecordingSink();
     await alpineSecdbSource.import({ path }, sink);
-    expect(sink.records.map((r) => [r.advisory.id, r.advisory.affected[0]?.ecosystem])).toEqual([['CVE-2024-0001', 'Alpine:v3.20']]);
+    expect(sink.records.map((r) => [r.advisory.id, r.advisory.affected[0]?.ecosystem])).toEqual([
+      ['CVE-2024-0001', 'Alpine:v3.20'],
+    ]);
     expect(sink.skipped.map((s) => [s.file, s.field])).toEqual([
       ['main.json', 'packages.1.pkg.secfixes'],
       ['main.json', 'packages.2.pkg'],

@@ -41,13 +41,21 @@ interface Collected {
   notes: Set<string>;
 }
 
-function collectPackage(name: string, secfixes: Record<string, string[]>, origin: string, sink: ImportSink): Map<string, Collected> {
+function collectPackage(
+  name: string,
+  secfixes: Record<string, string[]>,
+  origin: string,
+  sink: ImportSink,
+): Map<string, Collected> {
   const byId = new Map<string, Collected>();
   for (const [version, lines] of Object.entries(secfixes)) {
     for (const line of lines) {
       const parsed = parseSecfixLine(line);
       for (const token of parsed.rejected) {
-        sink.note({ file: origin, field: `${name}.secfixes.${version}` }, `ignored malformed advisory id ${token}`);
+        sink.note(
+          { file: origin, field: `${name}.secfixes.${version}` },
+          `ignored malformed advisory id ${token}`,
+        );
       }
       for (const entry of parsed.ids) {
         let slot = byId.get(entry.id);
@@ -121,9 +129,15 @@ function importSecdb(value: unknown, origin: string, sink: ImportSink): void {
 export const alpineSecdbSource = defineSource({
   id: 'alpine-secdb',
   displayName: 'Alpine Linux secdb',
-  urls: ['https://secdb.alpinelinux.org/', 'https://wiki.alpinelinux.org/wiki/APKBUILD_Reference#secfixes'],
+  urls: [
+    'https://secdb.alpinelinux.org/',
+    'https://wiki.alpinelinux.org/wiki/APKBUILD_Reference#secfixes',
+  ],
   defaultFeeds: ['v3.18', 'v3.19', 'v3.20', 'v3.21', 'v3.22', 'edge'].flatMap((release) =>
-    ['main', 'community'].map((repo) => ({ url: `https://secdb.alpinelinux.org/${release}/${repo}.json`, description: `Alpine ${release} ${repo}` })),
+    ['main', 'community'].map((repo) => ({
+      url: `https://secdb.alpinelinux.org/${release}/${repo}.json`,
+      description: `Alpine ${release} ${repo}`,
+    })),
   ),
   async import(input, sink) {
     for await (const file of walkInput(input.path)) {
@@ -134,7 +148,10 @@ export const alpineSecdbSource = defineSource({
       try {
         value = JSON.parse(bytes.toString('utf8').replace(/^\uFEFF/, ''));
       } catch (error) {
-        sink.skip({ file: file.origin }, `cannot decode JSON: ${error instanceof Error ? error.message : String(error)}`);
+        sink.skip(
+          { file: file.origin },
+          `cannot decode JSON: ${error instanceof Error ? error.message : String(error)}`,
+        );
         continue;
       }
       importSecdb(value, file.origin, sink);

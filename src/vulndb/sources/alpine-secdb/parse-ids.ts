@@ -33,7 +33,13 @@ const EMBEDDED_CVE = /^(?<cve>CVE-\d{4}-\d{4,})(?:[-.][A-Za-z0-9.]+)?$/;
 export function parseSecfixLine(line: string): SecfixLine {
   const paren = line.indexOf('(');
   const head = paren === -1 ? line : line.slice(0, paren);
-  const note = paren === -1 ? undefined : line.slice(paren).replace(/^\(|\)$/g, '').trim() || undefined;
+  const note =
+    paren === -1
+      ? undefined
+      : line
+          .slice(paren)
+          .replace(/^\(|\)$/g, '')
+          .trim() || undefined;
   const cves: string[] = [];
   const others: string[] = [];
   const rejected: string[] = [];
@@ -56,6 +62,7 @@ export function parseSecfixLine(line: string): SecfixLine {
   let ids: SecfixId[];
   if (cves.length === 1) ids = [{ id: cves[0] ?? '', aliases: others, related: [] }];
   else if (cves.length > 1) ids = cves.map((id) => ({ id, aliases: [], related: others }));
-  else ids = others.length > 0 ? [{ id: others[0] ?? '', aliases: others.slice(1), related: [] }] : [];
+  else
+    ids = others.length > 0 ? [{ id: others[0] ?? '', aliases: others.slice(1), related: [] }] : [];
   return { ids, rejected, ...(note === undefined ? {} : { note }) };
 }

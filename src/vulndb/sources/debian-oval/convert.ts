@@ -33,12 +33,20 @@ function releaseOf(definition: OvalDefinition): string | undefined {
   return undefined;
 }
 
-function packageFixes(definition: OvalDefinition, doc: OvalDocument, origin: string, sink: ImportSink): PackageFix[] {
+function packageFixes(
+  definition: OvalDefinition,
+  doc: OvalDocument,
+  origin: string,
+  sink: ImportSink,
+): PackageFix[] {
   const fixes: PackageFix[] = [];
   for (const ref of definition.testRefs) {
     const test = doc.tests.get(ref);
     if (test === undefined) {
-      sink.note({ file: origin, field: `${definition.id}.criteria` }, `criterion refers to missing test ${ref}`);
+      sink.note(
+        { file: origin, field: `${definition.id}.criteria` },
+        `criterion refers to missing test ${ref}`,
+      );
       continue;
     }
     // Release and architecture tests (textfilecontent54, uname) carry no package.
@@ -46,11 +54,17 @@ function packageFixes(definition: OvalDefinition, doc: OvalDocument, origin: str
     const name = test.objectRef === undefined ? undefined : doc.objects.get(test.objectRef);
     const state = test.stateRef === undefined ? undefined : doc.states.get(test.stateRef);
     if (name === undefined || name === '' || state === undefined || state.evr === '') {
-      sink.note({ file: origin, field: `${definition.id}.criteria` }, `test ${ref} has no package name or version`);
+      sink.note(
+        { file: origin, field: `${definition.id}.criteria` },
+        `test ${ref} has no package name or version`,
+      );
       continue;
     }
     if (state.operation !== 'less than') {
-      sink.note({ file: origin, field: `${definition.id}.criteria` }, `test ${ref} uses operation '${state.operation}', only 'less than' is read`);
+      sink.note(
+        { file: origin, field: `${definition.id}.criteria` },
+        `test ${ref} uses operation '${state.operation}', only 'less than' is read`,
+      );
       continue;
     }
     fixes.push({ name, fixed: UNFIXED_EVR.test(state.evr) ? undefined : debianVersion(state.evr) });
@@ -63,7 +77,8 @@ function packageFixes(definition: OvalDefinition, doc: OvalDocument, origin: str
  * the real text in <moreinfo>; the more specific text wins.
  */
 function describe(definition: OvalDefinition): string | undefined {
-  const generic = definition.description === '' || /^security update$/i.test(definition.description);
+  const generic =
+    definition.description === '' || /^security update$/i.test(definition.description);
   if (generic && definition.moreinfo !== '') return definition.moreinfo;
   return definition.description === '' ? undefined : definition.description;
 }
@@ -83,7 +98,11 @@ export interface ResolvedDefinition {
  * say, so it is folded into them as a related id; it becomes a record of its own only when
  * some CVE it names has no definition for that package.
  */
-export function resolveDefinitions(doc: OvalDocument, origin: string, sink: ImportSink): ResolvedDefinition[] {
+export function resolveDefinitions(
+  doc: OvalDocument,
+  origin: string,
+  sink: ImportSink,
+): ResolvedDefinition[] {
   const out: ResolvedDefinition[] = [];
   const cveRecords = new Map<string, { advisory: Advisory; related: Set<string> }>();
   const patches: { definition: OvalDefinition; ecosystem: string; fixes: PackageFix[] }[] = [];
@@ -91,17 +110,26 @@ export function resolveDefinitions(doc: OvalDocument, origin: string, sink: Impo
     const field = definition.id || '(definition without id)';
     const release = releaseOf(definition);
     if (release === undefined) {
-      sink.skip({ file: origin, field: `${field}.metadata.affected.platform` }, `no Debian release in platform ${JSON.stringify(definition.platforms)}`);
+      sink.skip(
+        { file: origin, field: `${field}.metadata.affected.platform` },
+        `no Debian release in platform ${JSON.stringify(definition.platforms)}`,
+      );
       continue;
     }
     const id = definition.title.split(/\s+/)[0] ?? '';
     if (id === '') {
-      sink.skip({ file: origin, field: `${field}.metadata.title` }, 'definition has no title to take its id from');
+      sink.skip(
+        { file: origin, field: `${field}.metadata.title` },
+        'definition has no title to take its id from',
+      );
       continue;
     }
     const fixes = packageFixes(definition, doc, origin, sink);
     if (fixes.length === 0) {
-      sink.skip({ file: origin, field: `${field}.criteria` }, `${id}: no package test could be resolved`);
+      sink.skip(
+        { file: origin, field: `${field}.criteria` },
+        `${id}: no package test could be resolved`,
+      );
       continue;
     }
     const ecosystem = `Debian:${release}`;
@@ -110,11 +138,18 @@ export function resolveDefinitions(doc: OvalDocument, origin: string, sink: Impo
       continue;
     }
     for (const fix of fixes) {
-      const affected: AffectedPackage = distroAffected(ecosystem, fix.name, fix.fixed === undefined ? 'affected' : 'fixed', fix.fixed);
+      const affected: AffectedPackage = distroAffected(
+        ecosystem,
+        fix.name,
+        fix.fixed === undefined ? 'affected' : 'fixed',
+        fix.fixed,
+      );
       const references: Reference[] = definition.references
         .filter((ref) => ref.refUrl !== undefined && ref.refUrl !== '')
         .map((ref) => ({ type: 'ADVISORY', url: ref.refUrl ?? '' }));
-      const aliases = definition.references.map((ref) => ref.refId).filter((ref) => ref !== id && CVE_ID.test(ref));
+      const aliases = definition.references
+        .map((ref) => ref.refId)
+        .filter((ref) => ref !== id && CVE_ID.test(ref));
       const details = describe(definition);
       const advisory: Advisory = {
         id,
@@ -134,7 +169,11 @@ export function resolveDefinitions(doc: OvalDocument, origin: string, sink: Impo
   for (const { definition, ecosystem, fixes } of patches) {
     const dsa = definition.title.split(/\s+/)[0] ?? definition.dsa;
     const cves = definition.references.map((ref) => ref.refId).filter((ref) => CVE_ID.test(ref));
-    const uncovered = fixes.filter((fix) => cves.length === 0 || cves.some((cve) => !cveRecords.has(`${cve}\0${ecosystem}\0${fix.name}`)));
+    const uncovered = fixes.filter(
+      (fix) =>
+        cves.length === 0 ||
+        cves.some((cve) => !cveRecords.has(`${cve}\0${ecosystem}\0${fix.name}`)),
+    );
     for (const fix of fixes) {
       for (const cve of cves) cveRecords.get(`${cve}\0${ecosystem}\0${fix.name}`)?.related.add(dsa);
     }
@@ -153,12 +192,25 @@ export function resolveDefinitions(doc: OvalDocument, origin: string, sink: Impo
         references: [],
         url: trackerUrl(dsa),
         ...(published === undefined ? {} : { published }),
-        affected: uncovered.map((fix) => distroAffected(ecosystem, fix.name, fix.fixed === undefined ? 'affected' : 'fixed', fix.fixed)),
+        affected: uncovered.map((fix) =>
+          distroAffected(
+            ecosystem,
+            fix.name,
+            fix.fixed === undefined ? 'affected' : 'fixed',
+            fix.fixed,
+          ),
+        ),
       },
     });
   }
   for (const { advisory, related } of cveRecords.values()) {
-    out.push({ field: advisory.id, advisory: related.size > 0 ? { ...advisory, related: [...new Set([...advisory.related, ...related])] } : advisory });
+    out.push({
+      field: advisory.id,
+      advisory:
+        related.size > 0
+          ? { ...advisory, related: [...new Set([...advisory.related, ...related])] }
+          : advisory,
+    });
   }
   return out;
 }

@@ -7,7 +7,11 @@ import { VulnDbError } from '../../errors.js';
 import { python, RecordingSink, runAdvisorySourceContract } from '../../testing/index.js';
 import { debianOvalSource } from './index.js';
 
-const bookworm = sharedFixture('vulndb', 'debian-oval', 'oval-definitions-bookworm.2023-07-14.xml.bz2');
+const bookworm = sharedFixture(
+  'vulndb',
+  'debian-oval',
+  'oval-definitions-bookworm.2023-07-14.xml.bz2',
+);
 
 /**
  * Reads the raw OVAL with Python's bz2 and a regex over each definition's title, class and the
@@ -27,7 +31,10 @@ print(json.dumps(out))
 `;
 
 // The contract imports twice; a verbatim excerpt of the real file keeps that fast.
-runAdvisorySourceContract(debianOvalSource, { realInput: localFixture(import.meta.url, 'bookworm-excerpt.xml.bz2'), garbageName: '.xml' });
+runAdvisorySourceContract(debianOvalSource, {
+  realInput: localFixture(import.meta.url, 'bookworm-excerpt.xml.bz2'),
+  garbageName: '.xml',
+});
 
 describe('debian-oval source on Debian 12 (bookworm) OVAL', () => {
   const sink = new RecordingSink();
@@ -35,7 +42,11 @@ describe('debian-oval source on Debian 12 (bookworm) OVAL', () => {
 
   beforeAll(async () => {
     await debianOvalSource.import({ path: bookworm }, sink);
-    raw = python(z.array(z.tuple([z.string(), z.string(), z.array(z.tuple([z.string(), z.string()]))])), RAW_SCRIPT, bookworm);
+    raw = python(
+      z.array(z.tuple([z.string(), z.string(), z.array(z.tuple([z.string(), z.string()]))])),
+      RAW_SCRIPT,
+      bookworm,
+    );
   }, 180_000);
 
   it('emits one fragment per CVE definition, each with the package and version the generator wrote', () => {
@@ -51,9 +62,14 @@ describe('debian-oval source on Debian 12 (bookworm) OVAL', () => {
     );
     expect(ours.size).toBe(cves.length);
     for (const [, id, dpkg] of cves) {
-      for (const [name, version] of dpkg) expect(ours.get(`${id} ${name}`), `${id} ${name}`).toBe(version);
+      for (const [name, version] of dpkg)
+        expect(ours.get(`${id} ${name}`), `${id} ${name}`).toBe(version);
     }
-    expect(sink.records.every((r) => r.fragment && r.advisory.affected.every((a) => a.ecosystem === 'Debian:12'))).toBe(true);
+    expect(
+      sink.records.every(
+        (r) => r.fragment && r.advisory.affected.every((a) => a.ecosystem === 'Debian:12'),
+      ),
+    ).toBe(true);
     expect(sink.skipped).toEqual([]);
     expect(sink.invalid).toEqual([]);
   });
@@ -61,24 +77,45 @@ describe('debian-oval source on Debian 12 (bookworm) OVAL', () => {
   it('reads "earlier than 0" as affected with no fix (tar CVE-2005-2541, still open in Debian)', () => {
     const [record] = sink.byId('CVE-2005-2541');
     expect(record?.affected).toEqual([
-      { ecosystem: 'Debian:12', name: 'tar', status: 'affected', ranges: [{ type: 'ECOSYSTEM', events: [{ kind: 'introduced', version: '0' }] }], versions: [], fixed: [], severity: [] },
+      {
+        ecosystem: 'Debian:12',
+        name: 'tar',
+        status: 'affected',
+        ranges: [{ type: 'ECOSYSTEM', events: [{ kind: 'introduced', version: '0' }] }],
+        versions: [],
+        fixed: [],
+        severity: [],
+      },
     ]);
-    const unfixed = sink.records.filter((r) => r.advisory.affected[0]?.status === 'affected').length;
-    expect(unfixed).toBe(raw.filter(([cls, , dpkg]) => cls === 'vulnerability' && dpkg.some(([, v]) => v === '0')).length);
+    const unfixed = sink.records.filter(
+      (r) => r.advisory.affected[0]?.status === 'affected',
+    ).length;
+    expect(unfixed).toBe(
+      raw.filter(([cls, , dpkg]) => cls === 'vulnerability' && dpkg.some(([, v]) => v === '0'))
+        .length,
+    );
   });
 
   it('strips the zero epoch the generator prepends and keeps real ones', () => {
-    expect(sink.byId('CVE-1999-0199')[0]?.affected[0]).toMatchObject({ name: 'glibc', status: 'fixed', fixed: ['2.2-1'] });
+    expect(sink.byId('CVE-1999-0199')[0]?.affected[0]).toMatchObject({
+      name: 'glibc',
+      status: 'fixed',
+      fixed: ['2.2-1'],
+    });
     const epochs = sink.records.filter((r) => r.advisory.affected[0]?.fixed[0]?.startsWith('1:'));
     expect(epochs.length).toBeGreaterThan(0);
-    expect(sink.records.some((r) => r.advisory.affected[0]?.fixed[0]?.startsWith('0:'))).toBe(false);
+    expect(sink.records.some((r) => r.advisory.affected[0]?.fixed[0]?.startsWith('0:'))).toBe(
+      false,
+    );
   });
 
   it('folds each DSA into the CVE definitions it repeats (DSA-5418-1 -> CVE-2023-2929 chromium)', () => {
     const dsas = raw.filter(([cls]) => cls === 'patch').map(([, id]) => id);
     expect(dsas).toContain('DSA-5418-1');
     const related = new Set(sink.records.flatMap((r) => r.advisory.related));
-    const standalone = new Set(sink.records.filter((r) => r.advisory.id.startsWith('DSA-')).map((r) => r.advisory.id));
+    const standalone = new Set(
+      sink.records.filter((r) => r.advisory.id.startsWith('DSA-')).map((r) => r.advisory.id),
+    );
     for (const dsa of dsas) expect(related.has(dsa) || standalone.has(dsa), dsa).toBe(true);
     const [cve] = sink.byId('CVE-2023-2929');
     expect(cve?.related).toEqual(expect.arrayContaining(['DSA-5418', 'DSA-5418-1']));
@@ -121,20 +158,35 @@ describe('debian-oval source on crafted input', () => {
     );
     const sink = new RecordingSink();
     await debianOvalSource.import({ path }, sink);
-    expect(sink.records.map((r) => [r.advisory.id, r.advisory.details, r.advisory.affected[0]?.ecosystem, r.advisory.affected[0]?.fixed])).toEqual([
-      ['CVE-2024-1000', 'A & B', 'Debian:13', ['1:5.2-1']],
-    ]);
+    expect(
+      sink.records.map((r) => [
+        r.advisory.id,
+        r.advisory.details,
+        r.advisory.affected[0]?.ecosystem,
+        r.advisory.affected[0]?.fixed,
+      ]),
+    ).toEqual([['CVE-2024-1000', 'A & B', 'Debian:13', ['1:5.2-1']]]);
     expect(sink.skipped.map((s) => [s.file, s.field])).toEqual([
       ['crafted.xml', 'd:2.metadata.affected.platform'],
       ['crafted.xml', 'd:3.criteria'],
     ]);
-    expect(sink.notes).toMatchObject([{ field: 'd:3.criteria', reason: 'criterion refers to missing test t:404' }]);
+    expect(sink.notes).toMatchObject([
+      { field: 'd:3.criteria', reason: 'criterion refers to missing test t:404' },
+    ]);
   });
 
   it('rejects XML that is not well formed with a VulnDbError naming the file', async () => {
     const path = join(dir, 'broken.xml');
-    writeFileSync(path, document(definition('d:1', 'CVE-2024-1000 bash', 'Debian GNU/Linux 13', 't:1'), '').replace('</definitions>', '</definition>'));
-    const error = await debianOvalSource.import({ path }, new RecordingSink()).catch((e: unknown) => e);
+    writeFileSync(
+      path,
+      document(definition('d:1', 'CVE-2024-1000 bash', 'Debian GNU/Linux 13', 't:1'), '').replace(
+        '</definitions>',
+        '</definition>',
+      ),
+    );
+    const error = await debianOvalSource
+      .import({ path }, new RecordingSink())
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(VulnDbError);
     expect((error as VulnDbError).code).toBe('INPUT_INVALID');
     expect((error as VulnDbError).message).toMatch(/^cannot read OVAL file broken\.xml: /);

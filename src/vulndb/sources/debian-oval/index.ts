@@ -9,7 +9,10 @@ import { parseOval } from './parse-oval.js';
 export const debianOvalSource = defineSource({
   id: 'debian-oval',
   displayName: 'Debian OVAL definitions',
-  urls: ['https://www.debian.org/security/oval/', 'https://oval.mitre.org/language/version5.11/ovaldefinition/documentation/oval-definitions-schema.html'],
+  urls: [
+    'https://www.debian.org/security/oval/',
+    'https://oval.mitre.org/language/version5.11/ovaldefinition/documentation/oval-definitions-schema.html',
+  ],
   defaultFeeds: ['bullseye', 'bookworm', 'trixie'].map((release) => ({
     url: `https://www.debian.org/security/oval/oval-definitions-${release}.xml.bz2`,
     description: `Debian ${release} OVAL`,
@@ -22,7 +25,11 @@ export const debianOvalSource = defineSource({
         doc = await parseOval(await file.open());
       } catch (error) {
         // XML that is not well formed cannot be read past the fault: the whole file is bad.
-        throw new VulnDbError('INPUT_INVALID', `cannot read OVAL file ${file.origin}: ${describeCause(error)}`, { cause: error, details: { file: file.origin } });
+        throw new VulnDbError(
+          'INPUT_INVALID',
+          `cannot read OVAL file ${file.origin}: ${describeCause(error)}`,
+          { cause: error, details: { file: file.origin } },
+        );
       }
       const generated = normalizeDate(doc.generatedAt);
       // The definitions carry no dates of their own; the generator timestamp says how new they are.

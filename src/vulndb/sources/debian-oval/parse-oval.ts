@@ -72,12 +72,20 @@ export function* definitionsOf(doc: OvalDocument): Generator<OvalDefinition> {
 }
 
 export async function parseOval(stream: Readable): Promise<OvalDocument> {
-  const doc: OvalDocument = { generatedAt: undefined, definitions: [], tests: new Map(), objects: new Map(), states: new Map() };
+  const doc: OvalDocument = {
+    generatedAt: undefined,
+    definitions: [],
+    tests: new Map(),
+    objects: new Map(),
+    states: new Map(),
+  };
   let generatedAt: string | undefined;
   const parser = new SaxesParser({ xmlns: false, position: true });
   const path: string[] = [];
   let definition: OvalDefinition | undefined;
-  let test: { id: string; kind: string; objectRef?: string | undefined; stateRef?: string | undefined } | undefined;
+  let test:
+    | { id: string; kind: string; objectRef?: string | undefined; stateRef?: string | undefined }
+    | undefined;
   let objectId: string | undefined;
   let stateId: string | undefined;
   let stateOperation = 'equals';
@@ -108,12 +116,24 @@ export async function parseOval(stream: Readable): Promise<OvalDocument> {
         };
       } else if (definition !== undefined) {
         if (name === 'reference') {
-          definition.references.push({ source: attr(tag, 'source') ?? '', refId: attr(tag, 'ref_id') ?? '', refUrl: attr(tag, 'ref_url') });
+          definition.references.push({
+            source: attr(tag, 'source') ?? '',
+            refId: attr(tag, 'ref_id') ?? '',
+            refUrl: attr(tag, 'ref_url'),
+          });
         } else if (name === 'criterion') {
           const ref = attr(tag, 'test_ref');
           if (ref !== undefined) definition.testRefs.push(ref);
         } else {
-          capturing = ['title', 'platform', 'product', 'description', 'dsa', 'date', 'moreinfo'].includes(name);
+          capturing = [
+            'title',
+            'platform',
+            'product',
+            'description',
+            'dsa',
+            'date',
+            'moreinfo',
+          ].includes(name);
         }
       }
       return;
@@ -189,7 +209,11 @@ export async function parseOval(stream: Readable): Promise<OvalDocument> {
       return;
     }
     if (test !== undefined && path.length === 2) {
-      doc.tests.set(test.id, { kind: test.kind, objectRef: test.objectRef, stateRef: test.stateRef });
+      doc.tests.set(test.id, {
+        kind: test.kind,
+        objectRef: test.objectRef,
+        stateRef: test.stateRef,
+      });
       test = undefined;
     } else if (objectId !== undefined && wasCapturing && name === 'name') {
       doc.objects.set(objectId, value);

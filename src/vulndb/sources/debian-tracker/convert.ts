@@ -40,18 +40,24 @@ const SEVERITY_URGENCIES = new Set(['unimportant', 'low', 'medium', 'high']);
  * - open + nodsa_reason "ignored": the team decided not to fix it -> will-not-fix;
  * - open (also "postponed": fixed later in a point release), undetermined: affected, no fix.
  */
-export function releaseStatus(release: Release): { status: AffectedStatus; fixed?: string; note?: string } | undefined {
+export function releaseStatus(
+  release: Release,
+): { status: AffectedStatus; fixed?: string; note?: string } | undefined {
   const notes: string[] = [];
   if (release.nodsa !== undefined && release.nodsa !== '') notes.push(release.nodsa);
-  if (release.nodsa_reason !== undefined && release.nodsa_reason !== '') notes.push(`no DSA: ${release.nodsa_reason}`);
+  if (release.nodsa_reason !== undefined && release.nodsa_reason !== '')
+    notes.push(`no DSA: ${release.nodsa_reason}`);
   if (release.next_point_update === true) notes.push('fix planned for the next point release');
-  if (release.status === 'undetermined') notes.push('undetermined: the security team has not decided whether this release is affected');
+  if (release.status === 'undetermined')
+    notes.push('undetermined: the security team has not decided whether this release is affected');
   const note = notes.length > 0 ? { note: notes.join('; ') } : {};
   switch (release.status) {
     case 'resolved': {
       const fixed = release.fixed_version?.trim();
       if (fixed === undefined || fixed === '') return undefined;
-      return fixed === '0' ? { status: 'not-affected', ...note } : { status: 'fixed', fixed, ...note };
+      return fixed === '0'
+        ? { status: 'not-affected', ...note }
+        : { status: 'fixed', fixed, ...note };
     }
     case 'open':
     case 'undetermined': {
@@ -66,11 +72,18 @@ export function releaseStatus(release: Release): { status: AffectedStatus; fixed
 function severityOf(release: Release): Severity[] {
   // A trailing * or ** marks an urgency the team derived rather than assessed; the level stands.
   const urgency = release.urgency?.replace(/\*+$/, '').trim();
-  return urgency !== undefined && SEVERITY_URGENCIES.has(urgency) ? [{ type: 'LABEL', score: urgency, source: 'debian' }] : [];
+  return urgency !== undefined && SEVERITY_URGENCIES.has(urgency)
+    ? [{ type: 'LABEL', score: urgency, source: 'debian' }]
+    : [];
 }
 
 /** One `package -> { issue -> {...} }` entry of the tracker JSON -> one fragment per issue. */
-export function importPackage(name: string, issues: unknown, origin: string, sink: ImportSink): void {
+export function importPackage(
+  name: string,
+  issues: unknown,
+  origin: string,
+  sink: ImportSink,
+): void {
   if (typeof issues !== 'object' || issues === null || Array.isArray(issues)) {
     sink.skip({ file: origin, field: name }, 'package entry is not an object of issues');
     return;
@@ -90,10 +103,17 @@ export function importPackage(name: string, issues: unknown, origin: string, sin
     const affected: AffectedPackage[] = [];
     for (const [codename, release] of Object.entries(parsed.data.releases)) {
       const { ecosystem, known } = debianEcosystem(codename);
-      if (!known) sink.note({ file: origin, field: `${field}.releases.${codename}` }, `unknown Debian release ${codename}, stored as ${ecosystem}`);
+      if (!known)
+        sink.note(
+          { file: origin, field: `${field}.releases.${codename}` },
+          `unknown Debian release ${codename}, stored as ${ecosystem}`,
+        );
       const status = releaseStatus(release);
       if (status === undefined) {
-        sink.skip({ file: origin, field: `${field}.releases.${codename}.fixed_version` }, 'resolved without a fixed version');
+        sink.skip(
+          { file: origin, field: `${field}.releases.${codename}.fixed_version` },
+          'resolved without a fixed version',
+        );
         continue;
       }
       affected.push(
@@ -111,7 +131,10 @@ export function importPackage(name: string, issues: unknown, origin: string, sin
       ...(parsed.data.description === undefined ? {} : { summary: parsed.data.description }),
       severity: [],
       cwes: [],
-      references: bug === undefined || bug === null ? [] : [{ type: 'REPORT', url: `https://bugs.debian.org/${bug}` }],
+      references:
+        bug === undefined || bug === null
+          ? []
+          : [{ type: 'REPORT', url: `https://bugs.debian.org/${bug}` }],
       url: `https://security-tracker.debian.org/tracker/${id}`,
       affected,
     };

@@ -24,16 +24,32 @@ describe('debian-tracker source on a sample of the tracker JSON', () => {
   });
 
   it('emits one fragment per (package, issue) with one entry per release', () => {
-    const raw = JSON.parse(readFileSync(sample, 'utf8')) as Record<string, Record<string, { releases: Record<string, unknown> }>>;
-    const expected = Object.entries(raw).flatMap(([pkg, issues]) => Object.entries(issues).map(([id, issue]) => [pkg, id, Object.keys(issue.releases).length]));
-    expect(sink.records.map((r) => [r.advisory.affected[0]?.name, r.advisory.id, r.advisory.affected.length])).toEqual(expected);
+    const raw = JSON.parse(readFileSync(sample, 'utf8')) as Record<
+      string,
+      Record<string, { releases: Record<string, unknown> }>
+    >;
+    const expected = Object.entries(raw).flatMap(([pkg, issues]) =>
+      Object.entries(issues).map(([id, issue]) => [pkg, id, Object.keys(issue.releases).length]),
+    );
+    expect(
+      sink.records.map((r) => [
+        r.advisory.affected[0]?.name,
+        r.advisory.id,
+        r.advisory.affected.length,
+      ]),
+    ).toEqual(expected);
     expect(sink.records.every((r) => r.fragment)).toBe(true);
     expect(sink.skipped).toEqual([]);
     expect(sink.invalid).toEqual([]);
   });
 
   it('maps code names to OSV ecosystems: bookworm -> Debian:12, sid -> Debian:sid', () => {
-    expect(sink.byId('CVE-2023-4911')[0]?.affected.map((a) => a.ecosystem)).toEqual(['Debian:12', 'Debian:11', 'Debian:sid', 'Debian:13']);
+    expect(sink.byId('CVE-2023-4911')[0]?.affected.map((a) => a.ecosystem)).toEqual([
+      'Debian:12',
+      'Debian:11',
+      'Debian:sid',
+      'Debian:13',
+    ]);
   });
 
   it('reads resolved with a version as fixed and resolved "0" as not affected', () => {
@@ -41,9 +57,21 @@ describe('debian-tracker source on a sample of the tracker JSON', () => {
       name: 'glibc',
       status: 'fixed',
       fixed: ['2.36-9+deb12u3'],
-      ranges: [{ type: 'ECOSYSTEM', events: [{ kind: 'introduced', version: '0' }, { kind: 'fixed', version: '2.36-9+deb12u3' }] }],
+      ranges: [
+        {
+          type: 'ECOSYSTEM',
+          events: [
+            { kind: 'introduced', version: '0' },
+            { kind: 'fixed', version: '2.36-9+deb12u3' },
+          ],
+        },
+      ],
     });
-    expect(release('CVE-2023-4911', 'Debian:11')).toMatchObject({ status: 'not-affected', ranges: [], fixed: [] });
+    expect(release('CVE-2023-4911', 'Debian:11')).toMatchObject({
+      status: 'not-affected',
+      ranges: [],
+      fixed: [],
+    });
   });
 
   it('reads open as affected, with the urgency as a Debian severity', () => {
@@ -57,7 +85,11 @@ describe('debian-tracker source on a sample of the tracker JSON', () => {
   });
 
   it('reads nodsa "ignored" as will-not-fix and "postponed" as affected with a note', () => {
-    expect(release('CVE-2023-52485', 'Debian:11')).toMatchObject({ name: 'linux', status: 'will-not-fix', note: 'Minor issue; no DSA: ignored' });
+    expect(release('CVE-2023-52485', 'Debian:11')).toMatchObject({
+      name: 'linux',
+      status: 'will-not-fix',
+      note: 'Minor issue; no DSA: ignored',
+    });
     expect(release('CVE-2024-4741', 'Debian:11')).toMatchObject({
       status: 'affected',
       note: 'Minor issue; no DSA: postponed; fix planned for the next point release',
@@ -65,9 +97,18 @@ describe('debian-tracker source on a sample of the tracker JSON', () => {
   });
 
   it('reads urgency "end-of-life" as end-of-life and strips the * marks of derived urgencies', () => {
-    expect(release('CVE-2023-5217', 'Debian:11')).toMatchObject({ name: 'chromium', status: 'end-of-life', severity: [] });
-    expect(release('CVE-2023-5217', 'Debian:12')?.severity).toEqual([{ type: 'LABEL', score: 'high', source: 'debian' }]);
-    expect(release('CVE-2024-2398', 'Debian:12')).toMatchObject({ status: 'affected', severity: [{ score: 'medium' }] });
+    expect(release('CVE-2023-5217', 'Debian:11')).toMatchObject({
+      name: 'chromium',
+      status: 'end-of-life',
+      severity: [],
+    });
+    expect(release('CVE-2023-5217', 'Debian:12')?.severity).toEqual([
+      { type: 'LABEL', score: 'high', source: 'debian' },
+    ]);
+    expect(release('CVE-2024-2398', 'Debian:12')).toMatchObject({
+      status: 'affected',
+      severity: [{ score: 'medium' }],
+    });
     expect(release('CVE-2024-2398', 'Debian:12')?.note).toMatch(/^undetermined/);
   });
 
@@ -108,7 +149,9 @@ describe('debian-tracker source on crafted input', () => {
     );
     const sink = new RecordingSink();
     await debianTrackerSource.import({ path }, sink);
-    expect(sink.records.map((r) => [r.advisory.id, r.advisory.affected.map((a) => a.ecosystem)])).toEqual([
+    expect(
+      sink.records.map((r) => [r.advisory.id, r.advisory.affected.map((a) => a.ecosystem)]),
+    ).toEqual([
       ['CVE-2024-0001', ['Debian:12']],
       ['CVE-2024-0003', []],
       ['CVE-2024-0004', ['Debian:zanzibar']],
@@ -119,13 +162,20 @@ describe('debian-tracker source on crafted input', () => {
       ['bad.json', 'notid.not an id'],
       ['bad.json', 'notobject'],
     ]);
-    expect(sink.notes).toMatchObject([{ field: 'future.CVE-2024-0004.releases.zanzibar', reason: 'unknown Debian release zanzibar, stored as Debian:zanzibar' }]);
+    expect(sink.notes).toMatchObject([
+      {
+        field: 'future.CVE-2024-0004.releases.zanzibar',
+        reason: 'unknown Debian release zanzibar, stored as Debian:zanzibar',
+      },
+    ]);
   });
 
   it('rejects a truncated dump with a VulnDbError naming the file', async () => {
     const path = join(dir, 'cut.json');
     writeFileSync(path, readFileSync(sample).subarray(0, 300));
-    const error = await debianTrackerSource.import({ path }, new RecordingSink()).catch((e: unknown) => e);
+    const error = await debianTrackerSource
+      .import({ path }, new RecordingSink())
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(VulnDbError);
     expect((error as VulnDbError).message).toMatch(/^cannot read Debian tracker JSON cut\.json: /);
   });

@@ -8,8 +8,16 @@ import { importPackage } from './convert.js';
 export const debianTrackerSource = defineSource({
   id: 'debian-tracker',
   displayName: 'Debian security tracker (JSON)',
-  urls: ['https://security-tracker.debian.org/tracker/data/json', 'https://security-team.debian.org/security_tracker.html'],
-  defaultFeeds: [{ url: 'https://security-tracker.debian.org/tracker/data/json', description: 'Debian security tracker, every release' }],
+  urls: [
+    'https://security-tracker.debian.org/tracker/data/json',
+    'https://security-team.debian.org/security_tracker.html',
+  ],
+  defaultFeeds: [
+    {
+      url: 'https://security-tracker.debian.org/tracker/data/json',
+      description: 'Debian security tracker, every release',
+    },
+  ],
   async import(input, sink) {
     for await (const file of walkInput(input.path)) {
       if (!/\.json$/i.test(file.path) && file.path !== 'json') continue;
@@ -34,7 +42,11 @@ export const debianTrackerSource = defineSource({
         if (!parser.isEnded) parser.end();
       } catch (error) {
         if (importError !== undefined) throw importError;
-        throw new VulnDbError('INPUT_INVALID', `cannot read Debian tracker JSON ${file.origin}: ${describeCause(error)}`, { cause: error, details: { file: file.origin } });
+        throw new VulnDbError(
+          'INPUT_INVALID',
+          `cannot read Debian tracker JSON ${file.origin}: ${describeCause(error)}`,
+          { cause: error, details: { file: file.origin } },
+        );
       }
     }
   },

@@ -1,4 +1,12 @@
-import type { Advisory, AffectedPackage, EventKind, RangeEvent, Severity, SeverityType, VersionRange } from '../../model.js';
+import type {
+  Advisory,
+  AffectedPackage,
+  EventKind,
+  RangeEvent,
+  Severity,
+  SeverityType,
+  VersionRange,
+} from '../../model.js';
 import { normalizeDate } from '../../normalize.js';
 import type { OsvAffected, OsvRecord } from './schema.js';
 
@@ -7,12 +15,16 @@ const CVSS_TYPES: ReadonlySet<string> = new Set<SeverityType>(['CVSS_V2', 'CVSS_
 /** CVSS vectors stay as given; qualitative types (OSV's `Ubuntu`) become labels. */
 function convertSeverity(list: readonly { type: string; score: string }[]): Severity[] {
   return list.map((item) =>
-    CVSS_TYPES.has(item.type) ? { type: item.type as SeverityType, score: item.score } : { type: 'LABEL', score: item.score, source: item.type.toLowerCase() },
+    CVSS_TYPES.has(item.type)
+      ? { type: item.type as SeverityType, score: item.score }
+      : { type: 'LABEL', score: item.score, source: item.type.toLowerCase() },
   );
 }
 
 function field(value: unknown, key: string): unknown {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>)[key] : undefined;
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)[key]
+    : undefined;
 }
 
 /** The database a record comes from, by its id prefix: GHSA, GO, PYSEC, RUSTSEC, DEBIAN, ... */
@@ -22,7 +34,12 @@ function databaseOf(id: string): string {
 
 function convertEvents(events: OsvAffected['ranges'][number]['events']): RangeEvent[] {
   return events.map((event) => {
-    for (const kind of ['introduced', 'fixed', 'last_affected', 'limit'] as const satisfies readonly EventKind[]) {
+    for (const kind of [
+      'introduced',
+      'fixed',
+      'last_affected',
+      'limit',
+    ] as const satisfies readonly EventKind[]) {
       const version = event[kind];
       if (version !== undefined) return { kind, version };
     }
@@ -31,13 +48,23 @@ function convertEvents(events: OsvAffected['ranges'][number]['events']): RangeEv
   });
 }
 
-function convertAffected(entry: OsvAffected & { package: NonNullable<OsvAffected['package']> }): AffectedPackage {
+function convertAffected(
+  entry: OsvAffected & { package: NonNullable<OsvAffected['package']> },
+): AffectedPackage {
   const ranges: VersionRange[] = entry.ranges.map((range) => ({
     type: range.type,
     ...(range.repo === undefined ? {} : { repo: range.repo }),
     events: convertEvents(range.events),
   }));
-  const fixed = [...new Set(ranges.flatMap((range) => (range.type === 'GIT' ? [] : range.events.filter((e) => e.kind === 'fixed').map((e) => e.version))))];
+  const fixed = [
+    ...new Set(
+      ranges.flatMap((range) =>
+        range.type === 'GIT'
+          ? []
+          : range.events.filter((e) => e.kind === 'fixed').map((e) => e.version),
+      ),
+    ),
+  ];
   return {
     ecosystem: entry.package.ecosystem,
     name: entry.package.name,
@@ -59,12 +86,15 @@ function primaryUrl(record: OsvRecord): string {
   return `https://osv.dev/vulnerability/${record.id}`;
 }
 
-export type ConvertResult = { readonly ok: true; readonly advisory: Advisory } | { readonly ok: false; readonly field: string; readonly reason: string };
+export type ConvertResult =
+  | { readonly ok: true; readonly advisory: Advisory }
+  | { readonly ok: false; readonly field: string; readonly reason: string };
 
 /** One parsed OSV record -> the normalized model. Dates that are not dates fail the record. */
 export function convertOsvRecord(record: OsvRecord): ConvertResult {
   const modified = normalizeDate(record.modified);
-  if (modified === undefined) return { ok: false, field: 'modified', reason: `not a timestamp: ${record.modified}` };
+  if (modified === undefined)
+    return { ok: false, field: 'modified', reason: `not a timestamp: ${record.modified}` };
   const dates: Partial<Record<'published' | 'withdrawn', string>> = {};
   for (const key of ['published', 'withdrawn'] as const) {
     const raw = record[key];
@@ -75,9 +105,13 @@ export function convertOsvRecord(record: OsvRecord): ConvertResult {
   }
   const severity = convertSeverity(record.severity);
   const label = field(record.database_specific, 'severity');
-  if (typeof label === 'string' && label.trim() !== '') severity.push({ type: 'LABEL', score: label.trim(), source: databaseOf(record.id) });
+  if (typeof label === 'string' && label.trim() !== '')
+    severity.push({ type: 'LABEL', score: label.trim(), source: databaseOf(record.id) });
   const cwes = field(record.database_specific, 'cwe_ids');
-  const affected = record.affected.filter((entry): entry is typeof entry & { package: NonNullable<OsvAffected['package']> } => entry.package !== undefined);
+  const affected = record.affected.filter(
+    (entry): entry is typeof entry & { package: NonNullable<OsvAffected['package']> } =>
+      entry.package !== undefined,
+  );
   return {
     ok: true,
     advisory: {
@@ -88,7 +122,9 @@ export function convertOsvRecord(record: OsvRecord): ConvertResult {
       ...(record.summary === undefined ? {} : { summary: record.summary }),
       ...(record.details === undefined ? {} : { details: record.details }),
       severity,
-      cwes: Array.isArray(cwes) ? cwes.filter((cwe): cwe is string => typeof cwe === 'string' && cwe !== '') : [],
+      cwes: Array.isArray(cwes)
+        ? cwes.filter((cwe): cwe is string => typeof cwe === 'string' && cwe !== '')
+        : [],
       references: record.references,
       url: primaryUrl(record),
       modified,

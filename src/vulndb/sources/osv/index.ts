@@ -33,7 +33,18 @@ export const osvSource = defineSource({
   id: 'osv',
   displayName: 'OSV (osv.dev, GitHub, Go, RustSec, PyPA, distro OSV feeds)',
   urls: ['https://ossf.github.io/osv-schema/', 'https://google.github.io/osv.dev/data/#data-dumps'],
-  defaultFeeds: ['Go', 'crates.io', 'PyPI', 'npm', 'Maven', 'NuGet', 'RubyGems', 'Packagist', 'Hex', 'Pub'].map((ecosystem) => ({
+  defaultFeeds: [
+    'Go',
+    'crates.io',
+    'PyPI',
+    'npm',
+    'Maven',
+    'NuGet',
+    'RubyGems',
+    'Packagist',
+    'Hex',
+    'Pub',
+  ].map((ecosystem) => ({
     url: `https://osv-vulnerabilities.storage.googleapis.com/${encodeURIComponent(ecosystem)}/all.zip`,
     description: `osv.dev ${ecosystem} advisories`,
   })),
@@ -47,12 +58,16 @@ export const osvSource = defineSource({
       try {
         value = decode(bytes, format.toLowerCase() !== 'json');
       } catch (error) {
-        sink.skip({ file: file.origin }, `cannot decode ${format.toUpperCase()}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+        sink.skip(
+          { file: file.origin },
+          `cannot decode ${format.toUpperCase()}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
+        );
         continue;
       }
       // A file may hold one record or a list of them (API responses, hand-made bundles).
       if (Array.isArray(value)) {
-        for (const [index, item] of value.entries()) importRecord(item, `${file.origin}[${index}]`, sink);
+        for (const [index, item] of value.entries())
+          importRecord(item, `${file.origin}[${index}]`, sink);
       } else {
         importRecord(value, file.origin, sink);
       }
