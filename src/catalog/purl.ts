@@ -15,7 +15,9 @@ export function purlFor(record: PackageRecord, os: OsInfo | undefined): string {
   const qualifiers: Record<string, string> = { ...record.qualifiers };
   let namespace = record.namespace;
   if (OS_PACKAGE_TYPES.has(record.type)) {
-    namespace ??= os?.id ?? (record.type === 'apk' ? 'alpine' : undefined);
+    // Red Hat publishes its rpm purls under `redhat`, not the os-release id `rhel`.
+    const vendor = os?.id === 'rhel' ? 'redhat' : os?.id;
+    namespace ??= vendor ?? (record.type === 'apk' ? 'alpine' : undefined);
     if (record.arch) qualifiers['arch'] = record.arch;
     const distro = distroQualifier(os);
     if (distro) qualifiers['distro'] = distro;

@@ -5,24 +5,27 @@ import { VERSION } from './version.js';
 
 /** The `lockyard` program with every command registered from the explicit list. */
 export function createProgram(context: CliContext): Command {
+  const output = {
+    writeOut: (text: string) => context.stdout.write(text),
+    writeErr: (text: string) => context.stderr.write(text),
+    outputError: (text: string, write: (text: string) => void) => {
+      write(`lockyard: ${text}`);
+    },
+  };
   const program = new Command('lockyard')
     .description('Container security across the lifecycle: SBOMs, scanning, registry, signing, policy, runtime, secrets.')
     .version(VERSION, '-V, --version')
     .option('--debug', 'print debug logs and stack traces')
     .option('-q, --quiet', 'print only errors and results')
     .exitOverride()
-    .configureOutput({
-      writeOut: (text) => context.stdout.write(text),
-      writeErr: (text) => context.stderr.write(text),
-      outputError: (text, write) => {
-        write(`lockyard: ${text.replace(/^error: /, 'error: ')}`);
-      },
-    })
+    .configureOutput(output)
     .showSuggestionAfterError(true);
-  for (const register of commands) {
-    const command = register(context);
-    command.exitOverride();
-    program.addCommand(command);
-  }
+  for (const register of commands) program.addCommand(register(context));
+  // Commands built with `new Command` do not inherit these; usage errors anywhere exit 2.
+  const apply = (command: Command): void => {
+    command.exitOverride().configureOutput(output).showSuggestionAfterError(true);
+    for (const sub of command.commands) apply(sub);
+  };
+  for (const command of program.commands) apply(command);
   return program;
 }
