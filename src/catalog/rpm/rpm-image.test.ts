@@ -39,7 +39,7 @@ describe('rpm in images', () => {
     expect(rpms.map((p) => `${p.name} ${p.version}`).sort()).toEqual(expected.sort());
     const dm = rpms.find((p) => p.name === 'device-mapper');
     expect(dm?.purl).toBe(
-      'pkg:rpm/rhel/device-mapper@1.02.146-4.el7?arch=x86_64&distro=rhel-7.7&epoch=7&upstream=lvm2',
+      'pkg:rpm/redhat/device-mapper@1.02.146-4.el7?arch=x86_64&distro=rhel-7.7&epoch=7&upstream=lvm2',
     );
     expect(dm?.locations).toEqual([
       expect.objectContaining({
