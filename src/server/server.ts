@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
-import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
 import { pino, type Logger } from 'pino';
@@ -73,8 +73,12 @@ export async function startServer(config: ServerConfig, dataDir: string, logger:
   const app = Fastify({
     ...options,
     serverFactory: (handler): HttpServer => {
+      // Cached manifest pulls are answered before Fastify: the hot path allocates no framework objects.
+      const listener = (request: IncomingMessage, response: ServerResponse): void => {
+        if (!registry.fastPath(request, response)) handler(request, response);
+      };
       // An https.Server speaks the same request/response API; its typings just do not say so.
-      const server = tls ? (createHttpsServer({ cert: tls.cert, key: tls.key }, handler) as unknown as HttpServer) : createHttpServer(handler);
+      const server = tls ? (createHttpsServer({ cert: tls.cert, key: tls.key }, listener) as unknown as HttpServer) : createHttpServer(listener);
       // A large layer over a slow link takes long: no overall request deadline; idle sockets still close.
       server.requestTimeout = 0;
       server.keepAliveTimeout = 75_000;

@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -5,6 +6,7 @@ import { openFsBlobStore, openSqliteRegistryMetadata, type FsBlobStore, type Sql
 import { allowAllAccess, type RegistryAccess } from './access.js';
 import type { RegistryContext, RegistryLimits } from './context.js';
 import { RegistryEvents } from './events.js';
+import { serveCachedManifest } from './fast-path.js';
 import { ManifestCache } from './manifest-cache.js';
 import { registerRegistryRoutes } from './registry-routes.js';
 
@@ -22,6 +24,8 @@ export interface Registry {
   readonly context: RegistryContext;
   readonly events: RegistryEvents;
   register(app: FastifyInstance): void;
+  /** Answers a cached manifest pull before the framework sees it; false when the request is not one. */
+  fastPath(request: IncomingMessage, response: ServerResponse): boolean;
   close(): void;
 }
 
@@ -72,6 +76,7 @@ export async function createRegistry(options: RegistryOptions): Promise<Registry
     register: (app) => {
       registerRegistryRoutes(app, context);
     },
+    fastPath: (request, response) => serveCachedManifest(context, request, response),
     close: () => {
       clearInterval(poll);
       metadata.close();
