@@ -116,7 +116,8 @@ export async function buildCatalog(image: Image, options: BuildCatalogOptions): 
 
   const view = squash(analyses);
   const os = pickOs(view.results);
-  const packages = finalizePackages(view, os, image.layers);
+  let packages = finalizePackages(view, os, image.layers);
+  for (const cataloger of options.catalogers) if (cataloger.refine) packages = cataloger.refine(packages);
   const catalog: Catalog = {
     schemaVersion: 1,
     image: summarizeImage(image),

@@ -1,6 +1,6 @@
 import type { EntryType } from '../oci/index.js';
 import type { FileFinding } from './file-finding.js';
-import type { OsInfo, PackageRecord, PackageType } from './types.js';
+import type { OsInfo, Package, PackageRecord, PackageType } from './types.js';
 
 /** What a cataloger sees before deciding to claim a file: the tar header, never the bytes. */
 export interface FileHeader {
@@ -53,6 +53,11 @@ export interface Cataloger {
   readonly version: number;
   claims(file: FileHeader): boolean;
   parse(file: ClaimedFile): ParseResult | Promise<ParseResult>;
+  /**
+   * An optional cross-file step over the finalized packages of the whole image (e.g. npm drops a
+   * lockfile's entry when the same package is installed under that project's node_modules).
+   */
+  refine?(packages: readonly Package[]): Package[];
 }
 
 export function defineCataloger(cataloger: Cataloger): Cataloger {

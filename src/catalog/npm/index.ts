@@ -4,6 +4,7 @@ import { parsePackageLock, type LockOptions } from './package-lock.js';
 import { isInstalledPackageJson, lockfileKind } from './paths.js';
 import { parsePnpmLock } from './pnpm-lock.js';
 import { parseYarnLock } from './yarn-lock.js';
+import { dropLockfileDuplicates } from './shadowed.js';
 import { describeCause } from '../../errors/index.js';
 
 export { normalizeLicense, normalizeLicenses, spdxExpression } from './license.js';
@@ -55,8 +56,9 @@ export function createNpmCataloger(options: NpmCatalogerOptions = {}): Cataloger
       'https://github.com/pnpm/spec/tree/master/lockfile',
     ],
     packageTypes: ['npm'],
-    version: 1,
+    version: 2,
     claims: (file) => isInstalledPackageJson(file.path) || lockfileKind(file.path) !== undefined,
+    refine: dropLockfileDuplicates,
     parse(file): ParseResult {
       try {
         return parseNpmFile(file.path, file.content.toString('utf8'), lockOptions);
