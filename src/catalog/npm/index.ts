@@ -7,7 +7,7 @@ import { parseYarnLock } from './yarn-lock.js';
 import { dropLockfileDuplicates } from './shadowed.js';
 import { describeCause } from '../../errors/index.js';
 
-export { normalizeLicense, normalizeLicenses, spdxExpression } from './license.js';
+export { normalizeLicense, normalizeLicenses, spdxExpression } from '../internal/license/index.js';
 export { isInstalledPackageJson, lockfileKind } from './paths.js';
 export { parseInstalledPackageJson } from './package-json.js';
 export { parsePackageLock, type LockOptions } from './package-lock.js';

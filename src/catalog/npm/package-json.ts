@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ParseResult } from '../cataloger.js';
-import { normalizeLicenses } from './license.js';
+import { normalizeLicenses } from '../internal/license/index.js';
 import { isNpmName, npmRecord } from './record.js';
 import { describeCause } from '../../errors/index.js';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ParseResult } from '../cataloger.js';
-import { normalizeLicense } from './license.js';
+import { normalizeLicense } from '../internal/license/index.js';
 import { nameFromInstallPath } from './paths.js';
 import { isNpmName, npmRecord, RecordSet } from './record.js';
 import { describeCause } from '../../errors/index.js';

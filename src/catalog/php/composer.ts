@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ParseResult } from '../cataloger.js';
-import { normalizeLicenses } from '../npm/index.js';
+import { normalizeLicenses } from '../internal/license/index.js';
 import type { PackageRecord } from '../types.js';
 import { describeCause } from '../../errors/index.js';
 

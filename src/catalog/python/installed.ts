@@ -1,5 +1,5 @@
 import type { ParseResult } from '../cataloger.js';
-import { normalizeLicense, spdxExpression } from '../npm/index.js';
+import { normalizeLicense, spdxExpression } from '../internal/license/index.js';
 import type { PackageRecord } from '../types.js';
 import { licenseFromClassifier } from './classifiers.js';
 import { first, normalizePythonName, parseHeaders, type Headers } from './core-metadata.js';

@@ -1,5 +1,5 @@
 import type { ParseResult } from '../cataloger.js';
-import { normalizeLicenses } from '../npm/index.js';
+import { normalizeLicenses } from '../internal/license/index.js';
 import type { PackageRecord } from '../types.js';
 import { readStrings } from './ruby-literals.js';
 

@@ -1,0 +1,1 @@
+export { normalizeLicense, normalizeLicenses, spdxExpression } from './spdx-license.js';
