@@ -68,7 +68,7 @@ export class BuildSink implements ImportSink {
   }
 
   note(origin: RecordOrigin, message: string): void {
-    this.warn(message, origin, undefined);
+    this.warn('advisory feed problem (nothing skipped)', origin, message);
   }
 
   feedDate(date: string): void {

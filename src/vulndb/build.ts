@@ -122,7 +122,7 @@ export async function buildVulnDb(options: BuildOptions): Promise<BuildSummary> 
   const rows: SourceRow[] = [];
   try {
     for (const [index, { source, input }] of checked.entries()) {
-      const label = input.label ?? input.path;
+      const label = input.label ?? resolve(input.path);
       options.onProgress?.({
         kind: 'source-start',
         source: source.id,
@@ -146,6 +146,10 @@ export async function buildVulnDb(options: BuildOptions): Promise<BuildSummary> 
       };
       const sink = new BuildSink(source.id, writer, logger, report);
       await source.import({ path: input.path }, sink);
+      if (sink.counts.records + sink.counts.skipped + sink.counts.superseded === 0) {
+        // Most often the wrong KIND for the input (an OVAL file given as osv:).
+        logger.warn('no advisory records found in input', { source: source.id, input: label });
+      }
       const row: SourceRow = {
         kind: source.id,
         input: label,

@@ -11,6 +11,7 @@ import {
   type BuildSummary,
   type VulnDbStatus,
 } from '../../vulndb/index.js';
+import type { Logger } from '../../log/index.js';
 import type { CliContext } from '../context.js';
 
 interface DbFlags {
@@ -33,12 +34,40 @@ function formatCount(n: number): string {
 function createBuildProgress(
   stream: NodeJS.WritableStream & { isTTY?: boolean },
   enabled: boolean,
-): { onProgress: (event: BuildProgress) => void; done: () => void } {
-  if (!enabled || stream.isTTY !== true)
-    return { onProgress: () => undefined, done: () => undefined };
+): {
+  onProgress: (event: BuildProgress) => void;
+  done: () => void;
+  logger: (logger: Logger) => Logger;
+} {
+  if (!enabled || stream.isTTY !== true) {
+    return { onProgress: () => undefined, done: () => undefined, logger: (logger) => logger };
+  }
   let drawn = false;
   let last = 0;
+  const clear = (): void => {
+    if (drawn) stream.write('\r\x1b[2K');
+    drawn = false;
+  };
   return {
+    // A warning clears the progress line first, so the two never share a line.
+    logger: (logger) => ({
+      debug: (message, fields) => {
+        clear();
+        logger.debug(message, fields);
+      },
+      info: (message, fields) => {
+        clear();
+        logger.info(message, fields);
+      },
+      warn: (message, fields) => {
+        clear();
+        logger.warn(message, fields);
+      },
+      error: (message, fields) => {
+        clear();
+        logger.error(message, fields);
+      },
+    }),
     onProgress(event) {
       if (event.kind === 'source-start') {
         stream.write(
@@ -58,9 +87,7 @@ function createBuildProgress(
         drawn = true;
       }
     },
-    done() {
-      if (drawn) stream.write('\r\x1b[2K');
-    },
+    done: clear,
   };
 }
 
@@ -123,7 +150,7 @@ export function dbCommand(context: CliContext): Command {
         const summary = await buildVulnDb({
           inputs,
           output: databasePath(flags),
-          logger: context.logger,
+          logger: progress.logger(context.logger),
           onProgress: progress.onProgress,
         });
         progress.done();
@@ -178,7 +205,7 @@ export function dbCommand(context: CliContext): Command {
             ...(flags.feed === undefined ? {} : { feedSpecs: flags.feed }),
             ...(flags.feeds === undefined ? {} : { feedsFile: flags.feeds }),
             force: flags.force ?? false,
-            logger: context.logger,
+            logger: progress.logger(context.logger),
             onProgress: progress.onProgress,
           });
           progress.done();
