@@ -83,8 +83,12 @@ export function normalizeDate(value: string | undefined): string | undefined {
   const trimmed = value.trim();
   if (trimmed === '') return undefined;
   // A bare date (Debian's DSA dates) is midnight UTC; anything else must carry its own zone.
-  const withTime = /^\d{4}-\d{2}-\d{2}$/.test(trimmed) ? `${trimmed}T00:00:00Z` : trimmed;
-  if (!/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/.test(withTime)) return undefined;
+  let withTime = /^\d{4}-\d{2}-\d{2}$/.test(trimmed)
+    ? `${trimmed}T00:00:00Z`
+    : trimmed.replace(' ', 'T');
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(withTime)) return undefined;
+  // Without a zone JavaScript would read local time; feeds that omit it mean UTC.
+  if (!/(?:Z|[+-]\d{2}:?\d{2})$/i.test(withTime)) withTime = `${withTime}Z`;
   const time = Date.parse(withTime);
   if (Number.isNaN(time)) return undefined;
   return new Date(time).toISOString();
