@@ -1,54 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { runHostileInputSuite } from '../testing/hostile-input.js';
 import { npmCataloger } from './index.js';
 
-const DEPTH = 100_000;
-
-/** Hostile inputs every format of this cataloger must survive: warnings or nothing, never a throw. */
-const HOSTILE: readonly (readonly [string, string])[] = [
-  ['deeply nested JSON arrays', `{"packages": ${'['.repeat(DEPTH)}${']'.repeat(DEPTH)}}`],
-  ['deeply nested JSON objects', `${'{"a":'.repeat(DEPTH)}1${'}'.repeat(DEPTH)}`],
-  ['deeply nested YAML/TOML flow', `a = ${'['.repeat(DEPTH)}${']'.repeat(DEPTH)}`],
-  [
-    'YAML alias bomb',
-    [
-      'a: &a ["x","x"]',
-      ...Array.from(
-        { length: 20 },
-        (_, i) =>
-          `b${i}: &b${i} [*${i === 0 ? 'a' : `b${i - 1}`}, *${i === 0 ? 'a' : `b${i - 1}`}]`,
-      ),
-    ].join('\n'),
-  ],
-  [
-    'wrong types everywhere',
-    '{"name": 1, "version": [], "packages": "x", "dependencies": 7, "libraries": null, "default": 3}',
-  ],
-  ['NUL bytes and invalid UTF-8', '\u0000\uFFFD\u0000name: \u0000'],
-  ['one enormous line', 'x'.repeat(2_000_000)],
-];
-
-describe('npmCataloger on hostile input', () => {
-  const paths = [
-    'app/package-lock.json',
-    'app/npm-shrinkwrap.json',
-    'app/node_modules/.package-lock.json',
-    'app/yarn.lock',
-    'app/pnpm-lock.yaml',
-    'app/node_modules/x/package.json',
-  ];
-  it.each(HOSTILE.flatMap(([label, text]) => paths.map((path) => [label, path, text] as const)))(
-    '%s as %s',
-    async (_label, path, text) => {
-      const content = Buffer.from(text);
-      const result = await npmCataloger.parse({
-        path,
-        type: 'file',
-        mode: 0o644,
-        size: content.length,
-        content,
-      });
-      for (const warning of result.warnings ?? []) expect(warning).not.toContain('\n');
-      expect(result.packages?.length ?? 0).toBe(0);
-    },
-  );
-});
+runHostileInputSuite(npmCataloger, [
+  'app/package-lock.json',
+  'app/npm-shrinkwrap.json',
+  'app/node_modules/.package-lock.json',
+  'app/yarn.lock',
+  'app/pnpm-lock.yaml',
+  'app/node_modules/x/package.json',
+]);
