@@ -62,6 +62,20 @@ describe('advisory source registry', () => {
     for (const [id, source] of advisorySources) expect(source.id).toBe(id);
   });
 
+  it('updates by default from osv.dev, the Debian tracker and Alpine secdb (not OVAL)', () => {
+    const feeds = defaultFeeds();
+    expect(feeds.filter((f) => f.source === 'osv').map((f) => f.url)).toContain(
+      'https://osv-vulnerabilities.storage.googleapis.com/crates.io/all.zip',
+    );
+    expect(feeds.filter((f) => f.source === 'debian-tracker').map((f) => f.url)).toEqual([
+      'https://security-tracker.debian.org/tracker/data/json',
+    ]);
+    expect(feeds.filter((f) => f.source === 'alpine-secdb').map((f) => f.url)).toContain(
+      'https://secdb.alpinelinux.org/edge/main.json',
+    );
+    expect(feeds.some((f) => f.source === 'debian-oval')).toBe(false);
+  });
+
   it('parses KIND:PATH and names unknown kinds', () => {
     expect(parseSourceSpec('osv:/data/osv:with:colons')).toEqual({
       kind: 'osv',

@@ -13,10 +13,9 @@ export const debianOvalSource = defineSource({
     'https://www.debian.org/security/oval/',
     'https://oval.mitre.org/language/version5.11/ovaldefinition/documentation/oval-definitions-schema.html',
   ],
-  defaultFeeds: ['bullseye', 'bookworm', 'trixie'].map((release) => ({
-    url: `https://www.debian.org/security/oval/oval-definitions-${release}.xml.bz2`,
-    description: `Debian ${release} OVAL`,
-  })),
+  // Not fetched by default: the tracker dump (debian-tracker) says all OVAL says and more.
+  // Feed URL: https://www.debian.org/security/oval/oval-definitions-<codename>.xml.bz2
+  defaultFeeds: [],
   async import(input, sink) {
     for await (const file of walkInput(input.path)) {
       if (!/\.xml$/i.test(file.path)) continue;
