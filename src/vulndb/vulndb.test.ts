@@ -8,6 +8,7 @@ import { sharedFixture, useTempDir } from '../testing/index.js';
 import { RecordingSink } from './testing/index.js';
 import {
   advisorySources,
+  defaultFeeds,
   buildVulnDb,
   openVulnDb,
   parseSourceSpec,
