@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
@@ -163,6 +163,13 @@ export async function fetchFeed(
       ? {}
       : { lastModified: response.headers.get('last-modified') ?? '' }),
   };
+  if (cached && meta.sha256 === digest && existsSync(files.current)) {
+    // Same bytes as the last good download (a server without conditional requests, or a new
+    // ETag for old content): nothing changed, and the new validators are remembered.
+    await rm(files.fresh, { force: true });
+    await writeFile(files.currentMeta, JSON.stringify(fresh));
+    return { outcome: 'unchanged', path: files.current, files };
+  }
   await writeFile(files.freshMeta, JSON.stringify(fresh));
   return { outcome: 'updated', path: files.fresh, files };
 }

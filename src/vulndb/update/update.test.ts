@@ -142,6 +142,20 @@ describe('lockyard db update against a local feed server', () => {
     expect(forced.summary?.sources.length).toBe(3);
   });
 
+  it('treats a full answer with the same bytes as unchanged (a server that ignores If-None-Match)', async () => {
+    const builtAt = openVulnDb(output).status().builtAt;
+    // A stale validator makes the server answer 200 with the full body, which is unchanged.
+    const meta = feedFiles(cacheDir, `${base}/npm/all.zip`).currentMeta;
+    const stored = JSON.parse(readFileSync(meta, 'utf8')) as Record<string, unknown>;
+    writeFileSync(meta, JSON.stringify({ ...stored, etag: '"stale"' }));
+    requests.length = 0;
+    const result = await updateVulnDb(options());
+    expect(requests.map((r) => r.status)).toEqual([200, 304, 304]);
+    expect(result.feeds.map((f) => f.outcome)).toEqual(['unchanged', 'unchanged', 'unchanged']);
+    expect(result.summary).toBeUndefined();
+    expect(openVulnDb(output).status().builtAt).toBe(builtAt);
+  });
+
   it('rebuilds when one feed changed, reusing the cached copies of the others', async () => {
     const secdb = JSON.parse(files.get('/alpine/v3.19/main.json')?.body.toString() ?? '{}') as {
       packages: unknown[];
