@@ -1,7 +1,6 @@
 import { Option, type Command } from 'commander';
 import { ConfigError } from '../errors/index.js';
-import { parsePlatform, parseReference, type PlatformSpec, type RegistryOptions } from '../oci/index.js';
-import { resolveDataDir } from '../store/index.js';
+import type { PlatformSpec, RegistryOptions } from '../oci/index.js';
 import { readStdin, type CliContext } from './context.js';
 import { parseByteSize } from './parse-size.js';
 
@@ -37,7 +36,7 @@ export interface ResolvedImageFlags {
   readonly maxLayerBytes: number;
 }
 
-function registryHost(input: string): string | undefined {
+function registryHost(input: string, parseReference: (value: string) => { registry: string }): string | undefined {
   try {
     return parseReference(input.replace(/^registry:(\/\/)?/, '')).registry;
   } catch {
@@ -49,8 +48,9 @@ export async function resolveImageFlags(input: string, flags: ImageFlags, contex
   if (flags.passwordStdin && !flags.username) {
     throw new ConfigError('INVALID_ARGUMENT', '--password-stdin needs --username');
   }
+  const [{ parsePlatform, parseReference }, { resolveDataDir }] = await Promise.all([import('../oci/index.js'), import('../store/index.js')]);
   const password = flags.passwordStdin ? await readStdin(context) : undefined;
-  const host = flags.insecure ? registryHost(input) : undefined;
+  const host = flags.insecure ? registryHost(input, parseReference) : undefined;
   if (flags.insecure && !host) throw new ConfigError('INVALID_ARGUMENT', '--insecure applies to registry references only');
   const { readFileSync } = await import('node:fs');
   const registry: RegistryOptions = {

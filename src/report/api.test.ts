@@ -15,3 +15,4 @@ it('registers every format folder, each under its folder name', async () => {
     expect(format.urls.length).toBeGreaterThan(0);
   }
 });
+

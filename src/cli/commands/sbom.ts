@@ -1,6 +1,5 @@
 import { Command, Option } from 'commander';
-import { sbomFormats } from '../../report/index.js';
-import { catalogImage } from '../../scan/index.js';
+import { SBOM_FORMAT_IDS } from '../format-ids.js';
 import type { CliContext } from '../context.js';
 import { addImageOptions, resolveImageFlags, type ImageFlags } from '../image-options.js';
 import { writeOutput } from '../output.js';
@@ -16,11 +15,13 @@ export function sbomCommand(context: CliContext): Command {
   const command = new Command('sbom')
     .description('List what is inside an image: OS and language packages, as an SBOM')
     .argument('<image>', 'docker-archive tar, OCI layout dir, root fs dir, or registry reference (prefixes oci:, docker-archive:, dir:, registry: force a kind)')
-    .addOption(new Option('-f, --format <format>', 'output format').choices([...sbomFormats.keys()]).default('table'))
+    .addOption(new Option('-f, --format <format>', 'output format').choices(SBOM_FORMAT_IDS).default('table'))
     .option('-o, --output <file>', 'write to a file instead of standard output');
   addImageOptions(command);
   command.action(async (image: string, flags: SbomFlags, cmd: Command) => {
     const quiet = Boolean(cmd.optsWithGlobals()['quiet']);
+    // Workflows load on use: `lockyard --help` should not pay for every library.
+    const [{ sbomFormats }, { catalogImage }] = await Promise.all([import('../../report/index.js'), import('../../scan/index.js')]);
     const render = sbomFormats.get(flags.format)?.renderSbom;
     if (!render) throw new Error(`format ${flags.format} cannot render an SBOM`);
     const resolved = await resolveImageFlags(image, flags, context);

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { ConfigError } from '../../errors/index.js';
-import { scanFormats, type ScanReport, type Scanner } from '../../report/index.js';
+import type { ScanReport, Scanner } from '../../report/index.js';
+import { SCAN_FORMAT_IDS } from '../format-ids.js';
 import { SEVERITIES, type Severity } from '../../rules/index.js';
-import { runScan } from '../../scan/index.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 import { addImageOptions, resolveImageFlags, type ImageFlags } from '../image-options.js';
@@ -43,7 +43,7 @@ export function scanCommand(context: CliContext): Command {
   const command = new Command('scan')
     .description('Scan an image or an SBOM for vulnerabilities, secrets and misconfigurations; gate CI on the result')
     .argument('<target>', 'an image (as for `lockyard sbom`) or a CycloneDX / SPDX JSON SBOM file')
-    .addOption(new Option('-f, --format <format>', 'output format').choices([...scanFormats.keys()]).default('table'))
+    .addOption(new Option('-f, --format <format>', 'output format').choices(SCAN_FORMAT_IDS).default('table'))
     .option('-o, --output <file>', 'write the report to a file instead of standard output')
     .option('--db <file>', 'vulnerability database (default: DATA_DIR/vulndb/lockyard.db)')
     .option('--scanners <list>', `what to look for: ${SCANNERS.join(',')}`, 'vuln,secret')
@@ -60,6 +60,7 @@ export function scanCommand(context: CliContext): Command {
   addImageOptions(command);
   command.action(async (target: string, flags: ScanFlags, cmd: Command) => {
     const quiet = Boolean(cmd.optsWithGlobals()['quiet']);
+    const [{ scanFormats }, { runScan }] = await Promise.all([import('../../report/index.js'), import('../../scan/index.js')]);
     const render = scanFormats.get(flags.format)?.renderScan;
     if (!render) throw new Error(`format ${flags.format} cannot render a scan`);
     const severities = flags.severity ? parseList<Severity>(flags.severity, SEVERITIES, '--severity', true) : undefined;
