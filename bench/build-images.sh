@@ -2,7 +2,8 @@
 # Builds the real benchmark images into .bench/images (idempotent: skips what exists).
 #   debian-minbase.tar       Debian 12 minbase, docker-archive, uncompressed layer
 #   debian-minbase-oci/      the same image as an OCI layout with a gzip layer (tag: minbase)
-#   large.tar                Debian 12 with a few hundred packages + a node_modules layer (>1 GB unpacked)
+#   large.tar                Debian 12 with a few hundred packages + a node_modules layer (>1 GB unpacked);
+#                            no JRE: offline Trivy cannot read jars without downloading its Java DB
 # Needs: debootstrap umoci skopeo (apt-get install -y debootstrap umoci skopeo), npm registry access.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,7 +37,7 @@ fi
 
 if [ ! -d "$ROOTS/large/usr" ]; then
   debootstrap --variant=minbase \
-    --include=python3,python3-pip,python3-venv,perl,git,curl,wget,openssh-client,vim,less,gcc,g++,make,libc6-dev,libssl-dev,zlib1g-dev,openssl,ca-certificates,gnupg,sudo,procps,iproute2,iputils-ping,netbase,unzip,xz-utils,bzip2,file,jq,rsync,tzdata,locales,libxml2,libsqlite3-0,sqlite3,postgresql-client,default-jre-headless \
+    --include=python3,python3-pip,python3-venv,perl,git,curl,wget,openssh-client,vim,less,gcc,g++,make,libc6-dev,libssl-dev,zlib1g-dev,openssl,ca-certificates,gnupg,sudo,procps,iproute2,iputils-ping,netbase,unzip,xz-utils,bzip2,file,jq,rsync,tzdata,locales,libxml2,libsqlite3-0,sqlite3,postgresql-client,python3-numpy,python3-yaml,python3-requests \
     bookworm "$ROOTS/large"
 fi
 if [ ! -d "$ROOTS/large-app/app/node_modules" ]; then
