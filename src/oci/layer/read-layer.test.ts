@@ -214,6 +214,14 @@ describe('readLayer on bad layers: one typed error naming image, layer and path'
     expect(error.message).toContain('a\\nlockyard: forged/../../x');
   });
 
+  it('a hard link to an absolute path means the same path inside the root', async () => {
+    const tar = await buildTar([
+      { name: 'usr/bin/a', content: 'x' },
+      { name: 'usr/bin/b', type: 'link', linkname: '/usr/bin/a' },
+    ]);
+    expect((await collect(layerOf(tar, tar)))[1]).toEqual({ type: 'hardlink', path: 'usr/bin/b', mode: 0o644, linkTarget: 'usr/bin/a' });
+  });
+
   it('hard link leaving the root', async () => {
     const tar = await buildTar([{ name: 'etc/shadow-link', type: 'link', linkname: '../../etc/shadow' }]);
     const error = await failure(collect(layerOf(tar, tar)));

@@ -113,7 +113,8 @@ async function* readBlobLayer(layer: BlobLayer, options: ReadLayerOptions): Asyn
       }
       let linkTarget: string | undefined;
       if (header.type === 'hardlink') {
-        linkTarget = normalizeEntryPath(header.linkname);
+        // Docker joins a hard link's target onto the root, so a leading slash is harmless; `..` is not.
+        linkTarget = normalizeEntryPath(header.linkname.replace(/^\/+/, ''));
         if (!linkTarget || header.linkname.split('/').includes('..')) {
           throw unsafe(site, header.name, `hard link to "${printable(header.linkname)}" leaves the image root`);
         }
