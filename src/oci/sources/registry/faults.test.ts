@@ -140,6 +140,19 @@ describe('registry faults: retries, resumed downloads, redirects, lying registri
     expect(broken.requests.filter((entry) => isManifest(entry.path)).length).toBe(3);
   });
 
+  it('a registry that keeps rate limiting: RATE_LIMITED, one line', async () => {
+    const limited = await proxy((request, response, forward) => {
+      if (isManifest(request.url)) {
+        response.writeHead(429, { 'retry-after': '0', 'content-type': 'application/json' }).end(JSON.stringify({ errors: [{ code: 'TOOMANYREQUESTS', message: 'slow down' }] }));
+        return;
+      }
+      forward(request, response);
+    });
+    const error = await failure(pull(limited.host, { retries: { attempts: 1, baseDelayMs: 5 } }));
+    expect(error.code).toBe('RATE_LIMITED');
+    expect(error.message).toBe(`${limited.host}/app:v1: registry ${limited.host} is rate limiting requests (429 Too Many Requests) [TOOMANYREQUESTS: slow down]; try again later or log in`);
+  });
+
   it('a manifest whose bytes do not match its Docker-Content-Digest is refused', async () => {
     const liar = await proxy((request, response, forward) => {
       if (isManifest(request.url) && request.headers.authorization) {

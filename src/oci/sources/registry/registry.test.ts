@@ -87,6 +87,16 @@ describe('registry source against CNCF Distribution (anonymous)', () => {
     });
   });
 
+  it('takes skopeo-style docker:// and registry: prefixes', async () => {
+    for (const input of [`docker://${host}/team/app:v1`, `registry:${host}/team/app:v1`]) {
+      await withImage(input, async (image) => {
+        expect(image.kind).toBe('registry');
+        expect(image.name).toBe(input);
+        expect(await listImage(image)).toEqual(expectedListing);
+      });
+    }
+  });
+
   it('pulls the same image by digest', async () => {
     const { Digest } = skopeoInspect(`${host}/team/app:v1`) as { Digest: string };
     await withImage(`${host}/team/app@${Digest}`, async (image) => {
