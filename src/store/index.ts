@@ -3,3 +3,4 @@ export { openSqlite, type SqliteDatabase } from './sqlite.js';
 export { openKeyValueStore, memoryKeyValueStore, type KeyValueStore } from './kv-store.js';
 export * from './blob-store/index.js';
 export * from './registry-metadata/index.js';
+export * from './identity/index.js';
