@@ -12,9 +12,10 @@ import { definitionsOf, type OvalDefinition, type OvalDocument } from './parse-o
  */
 const UNFIXED_EVR = /^(?:0:)?0$/;
 
-const RELEASE = /Debian GNU\/Linux (?<release>\d+)/;
+const RELEASE = /Debian GNU\/Linux (?<release>\d+(?:\.\d+)?)/;
 
 interface PackageFix {
+  readonly ecosystem: string;
   readonly name: string;
   /** Undefined when the generator wrote "0" (still open in this release). */
   readonly fixed: string | undefined;
@@ -25,22 +26,29 @@ function debianVersion(evr: string): string {
   return evr.startsWith('0:') ? evr.slice(2) : evr;
 }
 
+/** `12` -> `12`; point releases of old files (`7.0`, `8.2`) -> the major, as OSV spells them. */
+function debianRelease(version: string): string {
+  const [major = version, minor] = version.split('.');
+  return minor !== undefined && Number(major) >= 4 ? major : version;
+}
+
 function releaseOf(definition: OvalDefinition): string | undefined {
   for (const platform of definition.platforms) {
     const release = RELEASE.exec(platform)?.groups?.['release'];
-    if (release !== undefined) return release;
+    if (release !== undefined) return debianRelease(release);
   }
   return undefined;
 }
 
 function packageFixes(
   definition: OvalDefinition,
+  platformRelease: string | undefined,
   doc: OvalDocument,
   origin: string,
   sink: ImportSink,
 ): PackageFix[] {
   const fixes: PackageFix[] = [];
-  for (const ref of definition.testRefs) {
+  for (const { ref, release: criteriaRelease } of definition.testRefs) {
     const test = doc.tests.get(ref);
     if (test === undefined) {
       sink.note(
@@ -67,7 +75,15 @@ function packageFixes(
       );
       continue;
     }
-    fixes.push({ name, fixed: UNFIXED_EVR.test(state.evr) ? undefined : debianVersion(state.evr) });
+    const release =
+      criteriaRelease === undefined ? platformRelease : debianRelease(criteriaRelease);
+    // No release for this test: the caller's skip names the definition if nothing resolves.
+    if (release === undefined) continue;
+    fixes.push({
+      ecosystem: `Debian:${release}`,
+      name,
+      fixed: UNFIXED_EVR.test(state.evr) ? undefined : debianVersion(state.evr),
+    });
   }
   return fixes;
 }
@@ -105,17 +121,9 @@ export function resolveDefinitions(
 ): ResolvedDefinition[] {
   const out: ResolvedDefinition[] = [];
   const cveRecords = new Map<string, { advisory: Advisory; related: Set<string> }>();
-  const patches: { definition: OvalDefinition; ecosystem: string; fixes: PackageFix[] }[] = [];
+  const patches: { definition: OvalDefinition; fixes: PackageFix[] }[] = [];
   for (const definition of definitionsOf(doc)) {
     const field = definition.id || '(definition without id)';
-    const release = releaseOf(definition);
-    if (release === undefined) {
-      sink.skip(
-        { file: origin, field: `${field}.metadata.affected.platform` },
-        `no Debian release in platform ${JSON.stringify(definition.platforms)}`,
-      );
-      continue;
-    }
     const id = definition.title.split(/\s+/)[0] ?? '';
     if (id === '') {
       sink.skip(
@@ -124,22 +132,26 @@ export function resolveDefinitions(
       );
       continue;
     }
-    const fixes = packageFixes(definition, doc, origin, sink);
+    const platformRelease = releaseOf(definition);
+    const fixes = packageFixes(definition, platformRelease, doc, origin, sink);
     if (fixes.length === 0) {
       sink.skip(
-        { file: origin, field: `${field}.criteria` },
-        `${id}: no package test could be resolved`,
+        platformRelease === undefined
+          ? { file: origin, field: `${field}.metadata.affected.platform` }
+          : { file: origin, field: `${field}.criteria` },
+        platformRelease === undefined
+          ? `${id}: no Debian release in platform ${JSON.stringify(definition.platforms)} or criteria`
+          : `${id}: no package test could be resolved`,
       );
       continue;
     }
-    const ecosystem = `Debian:${release}`;
     if (definition.cls === 'patch') {
-      patches.push({ definition, ecosystem, fixes });
+      patches.push({ definition, fixes });
       continue;
     }
     for (const fix of fixes) {
       const affected: AffectedPackage = distroAffected(
-        ecosystem,
+        fix.ecosystem,
         fix.name,
         fix.fixed === undefined ? 'affected' : 'fixed',
         fix.fixed,
@@ -163,19 +175,20 @@ export function resolveDefinitions(
         url: trackerUrl(id),
         affected: [affected],
       };
-      cveRecords.set(`${id}\0${ecosystem}\0${fix.name}`, { advisory, related: new Set() });
+      cveRecords.set(`${id}\0${fix.ecosystem}\0${fix.name}`, { advisory, related: new Set() });
     }
   }
-  for (const { definition, ecosystem, fixes } of patches) {
+  for (const { definition, fixes } of patches) {
     const dsa = definition.title.split(/\s+/)[0] ?? definition.dsa;
     const cves = definition.references.map((ref) => ref.refId).filter((ref) => CVE_ID.test(ref));
     const uncovered = fixes.filter(
       (fix) =>
         cves.length === 0 ||
-        cves.some((cve) => !cveRecords.has(`${cve}\0${ecosystem}\0${fix.name}`)),
+        cves.some((cve) => !cveRecords.has(`${cve}\0${fix.ecosystem}\0${fix.name}`)),
     );
     for (const fix of fixes) {
-      for (const cve of cves) cveRecords.get(`${cve}\0${ecosystem}\0${fix.name}`)?.related.add(dsa);
+      for (const cve of cves)
+        cveRecords.get(`${cve}\0${fix.ecosystem}\0${fix.name}`)?.related.add(dsa);
     }
     if (uncovered.length === 0) continue;
     const published = normalizeDate(definition.date);
@@ -194,7 +207,7 @@ export function resolveDefinitions(
         ...(published === undefined ? {} : { published }),
         affected: uncovered.map((fix) =>
           distroAffected(
-            ecosystem,
+            fix.ecosystem,
             fix.name,
             fix.fixed === undefined ? 'affected' : 'fixed',
             fix.fixed,

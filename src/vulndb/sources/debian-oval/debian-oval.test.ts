@@ -175,6 +175,53 @@ describe('debian-oval source on crafted input', () => {
     ]);
   });
 
+  it('reads the release of each branch in older multi-release definitions (Debian 7.0 and 8.2)', async () => {
+    const path = join(dir, 'multi.xml');
+    writeFileSync(
+      path,
+      `<oval_definitions><definitions>
+        <definition id="d:9" version="1" class="patch"><metadata><title>DSA-2919-1 mysql-5.5</title>
+          <affected family="unix"><platform>Debian GNU/Linux 7.0</platform><platform>Debian GNU/Linux 8.2</platform><product>mysql-5.5</product></affected>
+          <reference source="CVE" ref_id="CVE-2014-0384" ref_url="https://cve.mitre.org/cgi-bin/cvename.cgi?name=CVE-2014-0384"/>
+          <description>security update</description><debian><date>2014-05-03</date><moreinfo>Several issues in MySQL.</moreinfo></debian></metadata>
+          <criteria comment="Platform section" operator="OR">
+            <criteria comment="Release section" operator="AND"><criterion comment="Debian 7.0 is installed" test_ref="t:r7"/>
+              <criteria comment="Architecture section" operator="OR"><criteria comment="Architecture independent section" operator="AND">
+                <criterion comment="all architecture" test_ref="t:a"/><criterion comment="mysql-5.5 DPKG is earlier than 5.5.37-0+wheezy1" test_ref="t:7"/></criteria></criteria></criteria>
+            <criteria comment="Release section" operator="AND"><criterion comment="Debian 8.2 is installed" test_ref="t:r8"/>
+              <criteria comment="Architecture section" operator="OR"><criteria comment="Architecture independent section" operator="AND">
+                <criterion comment="all architecture" test_ref="t:a"/><criterion comment="mysql-5.5 DPKG is earlier than 5.5.37-1" test_ref="t:8"/></criteria></criteria></criteria>
+          </criteria></definition>
+      </definitions><tests>
+        <dpkginfo_test id="t:7"><object object_ref="o:m"/><state state_ref="s:7"/></dpkginfo_test>
+        <dpkginfo_test id="t:8"><object object_ref="o:m"/><state state_ref="s:8"/></dpkginfo_test>
+        <textfilecontent54_test id="t:r7"/><textfilecontent54_test id="t:r8"/><uname_test id="t:a"/>
+      </tests><objects><dpkginfo_object id="o:m"><name>mysql-5.5</name></dpkginfo_object></objects>
+      <states><dpkginfo_state id="s:7"><evr operation="less than">0:5.5.37-0+wheezy1</evr></dpkginfo_state>
+        <dpkginfo_state id="s:8"><evr operation="less than">0:5.5.37-1</evr></dpkginfo_state></states></oval_definitions>`,
+    );
+    const sink = new RecordingSink();
+    await debianOvalSource.import({ path }, sink);
+    expect(sink.skipped).toEqual([]);
+    expect(sink.records.map((r) => r.advisory)).toMatchObject([
+      {
+        id: 'DSA-2919-1',
+        related: ['CVE-2014-0384'],
+        details: 'Several issues in MySQL.',
+        published: '2014-05-03T00:00:00.000Z',
+        affected: [
+          {
+            ecosystem: 'Debian:7',
+            name: 'mysql-5.5',
+            status: 'fixed',
+            fixed: ['5.5.37-0+wheezy1'],
+          },
+          { ecosystem: 'Debian:8', name: 'mysql-5.5', status: 'fixed', fixed: ['5.5.37-1'] },
+        ],
+      },
+    ]);
+  });
+
   it('rejects XML that is not well formed with a VulnDbError naming the file', async () => {
     const path = join(dir, 'broken.xml');
     writeFileSync(

@@ -14,8 +14,11 @@ export interface OvalDefinition {
   dsa: string;
   date: string;
   moreinfo: string;
-  /** Every criterion's test_ref, in document order (release, architecture and package tests). */
-  readonly testRefs: string[];
+  /**
+   * Every criterion's test_ref in document order, with the Debian release its criteria branch
+   * requires ("Debian 12 is installed"): older files put several releases in one definition.
+   */
+  readonly testRefs: { ref: string; release?: string }[];
 }
 
 export interface OvalTest {
@@ -38,6 +41,9 @@ export interface OvalDocument {
   readonly objects: Map<string, string>;
   readonly states: Map<string, OvalState>;
 }
+
+/** The comment Debian's generator gives a release criterion: "Debian 12 is installed". */
+const RELEASE_CRITERION = /^Debian (?:GNU\/Linux )?(?<release>\d+(?:\.\d+)?) is installed$/;
 
 /** Element names without their namespace prefix (feeds differ: `dpkginfo_test`, `linux-def:dpkginfo_test`). */
 function local(name: string): string {
@@ -91,6 +97,8 @@ export async function parseOval(stream: Readable): Promise<OvalDocument> {
   let stateOperation = 'equals';
   let text = '';
   let capturing = false;
+  /** The release each open <criteria> of the current definition requires, innermost last. */
+  const releases: (string | undefined)[] = [];
 
   parser.on('opentag', (tag: SaxesTagPlain) => {
     const name = local(tag.name);
@@ -121,9 +129,18 @@ export async function parseOval(stream: Readable): Promise<OvalDocument> {
             refId: attr(tag, 'ref_id') ?? '',
             refUrl: attr(tag, 'ref_url'),
           });
+        } else if (name === 'criteria') {
+          releases.push(undefined);
         } else if (name === 'criterion') {
           const ref = attr(tag, 'test_ref');
-          if (ref !== undefined) definition.testRefs.push(ref);
+          const release = RELEASE_CRITERION.exec(attr(tag, 'comment') ?? '')?.groups?.['release'];
+          if (release !== undefined && releases.length > 0) releases[releases.length - 1] = release;
+          else if (ref !== undefined) {
+            const inherited = releases.findLast((value) => value !== undefined);
+            definition.testRefs.push(
+              inherited === undefined ? { ref } : { ref, release: inherited },
+            );
+          }
         } else {
           capturing = [
             'title',
@@ -177,7 +194,9 @@ export async function parseOval(stream: Readable): Promise<OvalDocument> {
     capturing = false;
     text = '';
     if (definition !== undefined) {
+      if (name === 'criteria') releases.pop();
       if (name === 'definition' && path.length === 2) {
+        releases.length = 0;
         doc.definitions.push(JSON.stringify(definition));
         definition = undefined;
         return;
