@@ -107,7 +107,11 @@ export class RegistryClient {
         return new ImageError('UNAUTHORIZED', `${this.what}: registry ${host} requires authentication for ${this.place} (401 Unauthorized)${says}; ${fix}`, { details });
       }
       case 403:
-        return new ImageError('DENIED', `${this.what}: registry ${host} denied access to ${this.place} (403 Forbidden)${says}`, { details });
+        return new ImageError(
+          'DENIED',
+          `${this.what}: registry ${host} denied access to ${this.place} (403 Forbidden)${says}; the account used may not pull it (another can be given with --username and --password-stdin)`,
+          { details },
+        );
       case 404:
         return new ImageError(notFound, `${this.what}: ${subject} not found in ${this.place} (404)${says}`, { details });
       case 429:

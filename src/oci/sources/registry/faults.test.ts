@@ -153,6 +153,21 @@ describe('registry faults: retries, resumed downloads, redirects, lying registri
     expect(error.message).toBe(`${limited.host}/app:v1: registry ${limited.host} is rate limiting requests (429 Too Many Requests) [TOOMANYREQUESTS: slow down]; try again later or log in`);
   });
 
+  it('403 Forbidden: DENIED, naming registry and repository', async () => {
+    const forbidding = await proxy((request, response, forward) => {
+      if (isManifest(request.url) && request.headers.authorization) {
+        response.writeHead(403, { 'content-type': 'application/json' }).end(JSON.stringify({ errors: [{ code: 'DENIED', message: 'requested access to the resource is denied' }] }));
+        return;
+      }
+      forward(request, response);
+    });
+    const error = await failure(pull(forbidding.host));
+    expect(error.code).toBe('DENIED');
+    expect(error.message).toBe(
+      `${forbidding.host}/app:v1: registry ${forbidding.host} denied access to ${forbidding.host}/app (403 Forbidden) [DENIED: requested access to the resource is denied]; the account used may not pull it (another can be given with --username and --password-stdin)`,
+    );
+  });
+
   it('a manifest whose bytes do not match its Docker-Content-Digest is refused', async () => {
     const liar = await proxy((request, response, forward) => {
       if (isManifest(request.url) && request.headers.authorization) {
