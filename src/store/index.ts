@@ -4,3 +4,4 @@ export { openKeyValueStore, memoryKeyValueStore, type KeyValueStore } from './kv
 export * from './blob-store/index.js';
 export * from './registry-metadata/index.js';
 export * from './identity/index.js';
+export * from './audit/index.js';
