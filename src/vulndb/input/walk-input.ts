@@ -7,6 +7,7 @@ import yauzl from 'yauzl';
 import { describeCause } from '../../errors/index.js';
 import { VulnDbError } from '../errors.js';
 import type { ImportSink } from '../source.js';
+import { bzip2FileStream } from './bzip2-worker.js';
 import { decompress, readAll, readHead, sniffCompression, type Compression } from './decompress.js';
 
 /** One file of an input: a plain file, a file in a directory tree, or an entry of an archive. */
@@ -124,13 +125,19 @@ async function sniffFile(path: string): Promise<{ kind: FileKind; compression: C
   return { kind: isTarHeader(plainHead) ? 'tar' : 'single', compression };
 }
 
+/** A whole file, decompressed; bzip2 is decoded in a worker thread (see bzip2-worker.ts). */
+function openFile(path: string, compression: Compression): Readable {
+  if (compression === 'bzip2') return bzip2FileStream(path);
+  return decompress(createReadStream(path, { highWaterMark: 256 * 1024 }), compression);
+}
+
 async function* walkTar(
   path: string,
   compression: Compression,
   label: string,
 ): AsyncGenerator<InputFile> {
   const extract = tar.extract();
-  const source = decompress(createReadStream(path, { highWaterMark: 256 * 1024 }), compression);
+  const source = openFile(path, compression);
   source.on('error', (error) => {
     extract.destroy(error);
   });
@@ -188,9 +195,7 @@ async function* walkFile(path: string, relative: string, label: string): AsyncGe
       return;
     case 'single':
       yield inputFile(stripCompressionSuffix(relative), label, () =>
-        Promise.resolve(
-          decompress(createReadStream(path, { highWaterMark: 256 * 1024 }), compression),
-        ),
+        Promise.resolve(openFile(path, compression)),
       );
       return;
   }
