@@ -87,6 +87,21 @@ describe('walkInput', () => {
     expect(files[0]?.bytes.equals(expected)).toBe(true);
   }, 120_000);
 
+  it('stops the bzip2 worker when the consumer stops early', async () => {
+    const path = sharedFixture(
+      'vulndb',
+      'debian-oval',
+      'oval-definitions-bullseye.2023-07-14.xml.bz2',
+    );
+    for await (const file of walkInput(path)) {
+      const stream = await file.open();
+      const first = (await stream[Symbol.asyncIterator]().next()).value as Buffer;
+      expect(first.subarray(0, 5).toString()).toBe('<?xml');
+      stream.destroy();
+      await new Promise((resolve) => stream.once('close', resolve));
+    }
+  });
+
   it('refuses a record larger than the limit', async () => {
     writeFileSync(join(dir, 'big.json'), 'x'.repeat(2048));
     for await (const file of walkInput(join(dir, 'big.json')))
