@@ -67,7 +67,8 @@ describe('OCI layouts written by real tools', () => {
     umoci('unpack', '--rootless', '--image', `${layout}:v1`, second);
     await rm(join(second, 'rootfs', 'etc', 'hostname'));
     umoci('repack', '--image', `${layout}:v1`, second);
-    const lines = await listing(`oci:${layout}:v1`);
+    // umoci records `etc` again in the second layer when its mtime moved; that depends on timing.
+    const lines = (await listing(`oci:${layout}:v1`)).filter((line) => line !== '1 dir etc');
     expect(lines).toEqual([
       '0 dir etc',
       `0 file etc/hostname ${sha256('box\n').slice(7, 19)}`,
