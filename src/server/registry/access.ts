@@ -7,15 +7,24 @@ export interface AccessRequest {
   readonly repository: string | undefined;
   readonly actions: readonly RegistryAction[];
   readonly headers: IncomingHttpHeaders;
+  /** The peer's address (failed-login limits, audit); undefined when not known. */
+  readonly remoteAddress?: string | undefined;
 }
 
 export type AccessDecision =
   | { readonly allowed: true; readonly subject?: string }
-  | { readonly allowed: false; readonly status: 401 | 403; readonly challenge?: string; readonly reason: string };
+  | {
+      readonly allowed: false;
+      /** 429 when the source made too many failed logins (`headers` then holds Retry-After). */
+      readonly status: 401 | 403 | 429;
+      readonly challenge?: string;
+      readonly reason: string;
+      readonly headers?: Readonly<Record<string, string>>;
+    };
 
 /**
  * Decides, per request, whether the caller may perform `actions` on `repository`. The registry
- * calls it before every handler; identity, roles and token auth plug in here later.
+ * calls it before every handler; `src/server/identity` implements it with roles and token auth.
  */
 export interface RegistryAccess {
   authorize(request: AccessRequest): AccessDecision | Promise<AccessDecision>;

@@ -26,14 +26,16 @@ function actionsFor(route: Route, method: string): readonly RegistryAction[] {
 }
 
 async function authorize(ctx: RegistryContext, name: string | undefined, actions: readonly RegistryAction[], request: FastifyRequest): Promise<void> {
-  const decision = await ctx.access.authorize({ repository: name, actions, headers: request.headers });
+  const decision = await ctx.access.authorize({ repository: name, actions, headers: request.headers, remoteAddress: request.ip });
   if (decision.allowed) return;
+  const headers = { ...decision.headers };
   if (decision.status === 401) {
     throw new RegistryError('UNAUTHORIZED', decision.reason, {
-      headers: decision.challenge ? { 'WWW-Authenticate': decision.challenge } : {},
+      headers: decision.challenge ? { ...headers, 'WWW-Authenticate': decision.challenge } : headers,
     });
   }
-  throw new RegistryError('DENIED', decision.reason);
+  if (decision.status === 429) throw new RegistryError('TOOMANYREQUESTS', decision.reason, { headers });
+  throw new RegistryError('DENIED', decision.reason, { headers });
 }
 
 /** Routes one request to its handler after the name check and the access decision. */
