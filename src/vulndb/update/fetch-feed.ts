@@ -5,6 +5,7 @@ import { basename, join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { EnvHttpProxyAgent, fetch, type Dispatcher } from 'undici';
 import { z } from 'zod';
 import { describeCause } from '../../errors/index.js';
 import { VulnDbError } from '../errors.js';
@@ -62,8 +63,24 @@ async function readMeta(path: string): Promise<FeedMeta | undefined> {
   }
 }
 
+interface HeaderReader {
+  get(name: string): string | null;
+}
+
+let proxyAgent: Dispatcher | undefined;
+
+/** Feeds go through HTTPS_PROXY / HTTP_PROXY (and NO_PROXY) when set, like registry traffic. */
+function proxyDispatcher(env: NodeJS.ProcessEnv = process.env): Dispatcher | undefined {
+  const proxied = Boolean(
+    env['HTTPS_PROXY'] ?? env['https_proxy'] ?? env['HTTP_PROXY'] ?? env['http_proxy'],
+  );
+  if (!proxied) return undefined;
+  proxyAgent ??= new EnvHttpProxyAgent();
+  return proxyAgent;
+}
+
 /** The MD5 a server vouches for: Google Cloud Storage's `x-goog-hash: md5=...` or `Content-MD5`. */
-function announcedMd5(headers: Headers): string | undefined {
+function announcedMd5(headers: HeaderReader): string | undefined {
   for (const part of (headers.get('x-goog-hash') ?? '').split(',')) {
     const match = /^\s*md5=(?<value>[A-Za-z0-9+/=]+)\s*$/.exec(part);
     if (match?.groups?.['value'] !== undefined) return match.groups['value'];
@@ -101,9 +118,11 @@ export async function fetchFeed(
   const headers: Record<string, string> = { 'user-agent': 'lockyard' };
   if (cached && meta.etag !== undefined) headers['if-none-match'] = meta.etag;
   if (cached && meta.lastModified !== undefined) headers['if-modified-since'] = meta.lastModified;
-  let response: Response;
+  let response: Awaited<ReturnType<typeof fetch>>;
   try {
+    const dispatcher = proxyDispatcher();
     response = await fetch(feed.url, {
+      ...(dispatcher === undefined ? {} : { dispatcher }),
       headers,
       redirect: 'follow',
       signal: AbortSignal.timeout(options.timeoutMs),
@@ -175,7 +194,7 @@ export async function fetchFeed(
 }
 
 function verify(
-  headers: Headers,
+  headers: HeaderReader,
   bytes: number,
   md5: string,
   sha256: string,
