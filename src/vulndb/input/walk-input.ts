@@ -144,7 +144,7 @@ async function* walkTar(
   source.pipe(extract);
   try {
     for await (const entry of extract) {
-      const name = entry.header.name.replace(/^(\.\/)+/, '');
+      const name = entry.header.name.replace(/^(?:\.\/)+/, '');
       if (entry.header.type === 'file' || entry.header.type === 'contiguous-file') {
         const file = inputFile(stripCompressionSuffix(name), `${label}:${name}`, () =>
           // tar-stream entries are streamx streams; Readable.from makes them Node streams.

@@ -26,7 +26,7 @@ export function runAdvisorySourceContract(
     const dir = useTempDir('lockyard-source-contract-');
 
     it('has an id, a display name, spec links and https default feeds', () => {
-      expect(source.id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
+      expect(source.id).toMatch(/^[a-z0-9]+(?:-[a-z0-9]+)*$/);
       expect(source.displayName.length).toBeGreaterThan(0);
       expect(source.urls.length).toBeGreaterThan(0);
       for (const url of [...source.urls, ...source.defaultFeeds.map((feed) => feed.url)])
