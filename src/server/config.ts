@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { ConfigError, describeCause } from '../errors/index.js';
 
 const positiveInt = z.number().int().positive();
+// Goes into a quoted-string of WWW-Authenticate challenges: printable, no space, quote or backslash.
+const headerToken = z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]{1,128}$/, 'expected 1-128 printable characters without spaces, quotes or backslashes');
 
 /** `lockyard.yaml`: every key optional; unknown keys are errors (a typo must not pass silently). */
 export const serverConfigSchema = z
@@ -21,6 +23,20 @@ export const serverConfigSchema = z
         uploadTtlSeconds: positiveInt.default(24 * 60 * 60),
         cacheBytes: positiveInt.default(64 * 1024 * 1024),
         gcGracePeriodSeconds: z.number().int().nonnegative().default(60 * 60),
+      })
+      .strict()
+      .prefault({}),
+    auth: z
+      .object({
+        mode: z.enum(['auto', 'token', 'none']).default('auto'),
+        adminUsername: z.string().min(1).default('admin'),
+        service: headerToken.default('lockyard-registry'),
+        issuer: headerToken.default('lockyard'),
+        realm: z.string().regex(/^https?:\/\/[^\s"\\]+$/, 'expected an http(s) URL').optional(),
+        tokenTtlSeconds: positiveInt.default(300),
+        refreshTokenTtlSeconds: positiveInt.default(7 * 24 * 60 * 60),
+        loginFailureLimit: positiveInt.default(10),
+        loginFailureWindowSeconds: positiveInt.default(300),
       })
       .strict()
       .prefault({}),
@@ -44,6 +60,15 @@ const KEYS: readonly { path: readonly string[]; kind: Leaf }[] = [
   { path: ['registry', 'uploadTtlSeconds'], kind: 'integer' },
   { path: ['registry', 'cacheBytes'], kind: 'integer' },
   { path: ['registry', 'gcGracePeriodSeconds'], kind: 'integer' },
+  { path: ['auth', 'mode'], kind: 'string' },
+  { path: ['auth', 'adminUsername'], kind: 'string' },
+  { path: ['auth', 'service'], kind: 'string' },
+  { path: ['auth', 'issuer'], kind: 'string' },
+  { path: ['auth', 'realm'], kind: 'string' },
+  { path: ['auth', 'tokenTtlSeconds'], kind: 'integer' },
+  { path: ['auth', 'refreshTokenTtlSeconds'], kind: 'integer' },
+  { path: ['auth', 'loginFailureLimit'], kind: 'integer' },
+  { path: ['auth', 'loginFailureWindowSeconds'], kind: 'integer' },
 ];
 
 export function envName(path: readonly string[]): string {
