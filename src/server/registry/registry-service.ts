@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { openFsBlobStore, openSqliteRegistryMetadata, type FsBlobStore, type SqliteRegistryMetadata } from '../../store/index.js';
+import { openFsBlobStore, openSqliteRegistryMetadata, type FsBlobStore, type RegistryMetadata, type SqliteRegistryMetadata } from '../../store/index.js';
 import { allowAllAccess, type RegistryAccess } from './access.js';
 import type { RegistryContext, RegistryLimits } from './context.js';
 import { RegistryEvents } from './events.js';
@@ -15,6 +15,8 @@ export interface RegistryOptions {
   readonly root: string;
   readonly logger: Logger;
   readonly access?: RegistryAccess;
+  /** Wraps the metadata store the handlers use (identity enforces immutable tags this way); gc uses the bare one. */
+  readonly guardMetadata?: (metadata: RegistryMetadata) => RegistryMetadata;
   readonly limits?: Partial<RegistryLimits>;
   /** Bytes of manifests kept in memory. */
   readonly cacheBytes?: number;
@@ -54,7 +56,7 @@ export async function createRegistry(options: RegistryOptions): Promise<Registry
   const events = new RegistryEvents();
   const context: RegistryContext = {
     blobs,
-    metadata,
+    metadata: options.guardMetadata ? options.guardMetadata(metadata) : metadata,
     cache,
     events,
     access: options.access ?? allowAllAccess,
