@@ -6,6 +6,8 @@ import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
 import { pino, type Logger } from 'pino';
 import { ConfigError, describeCause } from '../errors/index.js';
 import { createRegistry, type Registry } from './registry/index.js';
+import { createIdentity, type Identity } from './identity/index.js';
+import { registerAdminApi } from './api/index.js';
 import type { ServerConfig } from './config.js';
 import { isLoopback, parseListenAddress } from './listen-address.js';
 import { ensureDevTls } from './tls-dev.js';
@@ -14,6 +16,8 @@ import { join } from 'node:path';
 export interface RunningServer {
   readonly url: string;
   readonly registry: Registry;
+  /** Users, roles and token auth; undefined when authentication is off (`auth.mode`). */
+  readonly identity: Identity | undefined;
   /** Set when `--tls-dev` made or reused the development CA: the folder clients trust. */
   readonly devTrustDir: string | undefined;
   close(): Promise<void>;
@@ -53,12 +57,20 @@ async function resolveTls(config: ServerConfig, dataDir: string, host: string): 
 }
 
 /** Builds every service from the config, wires the stores, and starts listening. */
-export async function startServer(config: ServerConfig, dataDir: string, logger: Logger = pino({ level: config.logLevel })): Promise<RunningServer> {
+export async function startServer(
+  config: ServerConfig,
+  dataDir: string,
+  logger: Logger = pino({ level: config.logLevel }),
+  // The first admin's password comes only from the environment (never a flag or config key).
+  secrets: { readonly adminPassword: string | undefined } = { adminPassword: process.env['LOCKYARD_ADMIN_PASSWORD'] },
+): Promise<RunningServer> {
   const address = parseListenAddress(config.listen);
   const { tls, devTrustDir, created } = await resolveTls(config, dataDir, address.host);
+  const identity = await createIdentity({ root: join(dataDir, 'identity'), settings: config.auth, adminPassword: secrets.adminPassword, secure: tls !== undefined, logger });
   const registry = await createRegistry({
     root: join(dataDir, 'registry'),
     logger,
+    ...(identity ? { access: identity.access, guardMetadata: identity.guardMetadata } : {}),
     limits: { maxManifestBytes: config.registry.maxManifestBytes, uploadTtlMs: config.registry.uploadTtlSeconds * 1000 },
     cacheBytes: config.registry.cacheBytes,
   });
@@ -73,9 +85,11 @@ export async function startServer(config: ServerConfig, dataDir: string, logger:
   const app = Fastify({
     ...options,
     serverFactory: (handler): HttpServer => {
-      // Cached manifest pulls are answered before Fastify: the hot path allocates no framework objects.
+      // Pulls are answered before Fastify when they can be: the hot path allocates no framework objects.
       const listener = (request: IncomingMessage, response: ServerResponse): void => {
-        if (!registry.fastPath(request, response)) handler(request, response);
+        registry.fastPath(request, response, () => {
+          handler(request, response);
+        });
       };
       // An https.Server speaks the same request/response API; its typings just do not say so.
       const server = tls ? (createHttpsServer({ cert: tls.cert, key: tls.key }, listener) as unknown as HttpServer) : createHttpServer(listener);
@@ -86,23 +100,29 @@ export async function startServer(config: ServerConfig, dataDir: string, logger:
     },
   });
   registry.register(app);
+  identity?.register(app);
+  registerAdminApi(app, identity?.service, logger);
   try {
     await app.listen({ host: address.host, port: address.port });
   } catch (error) {
     registry.close();
+    identity?.close();
     throw new ConfigError('INVALID_CONFIG', `cannot listen on ${config.listen}: ${describeCause(error)}`);
   }
   const bound = app.server.address() as AddressInfo;
   const host = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address;
   const url = `${tls ? 'https' : 'http'}://${host}:${bound.port}`;
-  logger.info({ url, tls: tls ? (devTrustDir ? 'dev' : 'configured') : 'none', devCaCreated: created }, 'server listening');
+  identity?.setPublicUrl(url);
+  logger.info({ url, tls: tls ? (devTrustDir ? 'dev' : 'configured') : 'none', devCaCreated: created, auth: identity ? 'token' : 'none' }, 'server listening');
   return {
     url,
     registry,
+    identity,
     devTrustDir,
     close: async () => {
       await app.close();
       registry.close();
+      identity?.close();
     },
   };
 }

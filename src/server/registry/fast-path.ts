@@ -1,29 +1,21 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isValidRepositoryName } from '../../oci/index.js';
 import { acceptsMediaType } from './accept.js';
+import { blobResponse, sendBlob } from './blob-handlers.js';
 import type { RegistryContext } from './context.js';
 
-const MANIFEST_PATH = /^\/v2\/(?<name>.+)\/manifests\/(?<reference>[^/?]+)$/;
+const PULL_PATH = /^\/v2\/(?<name>.+)\/(?<kind>manifests|blobs)\/(?<reference>[^/?]+)$/;
 
-/**
- * The pull hot path without the framework: a GET or HEAD of a manifest that is in the cache,
- * allowed by a synchronous access decision, and acceptable to the client, is answered right
- * here. Anything else (a miss, a conditional request, an async authorizer, an error) returns
- * false and goes through Fastify and the full handler, which gives the same answers.
- */
-export function serveCachedManifest(ctx: RegistryContext, request: IncomingMessage, response: ServerResponse): boolean {
-  const method = request.method;
-  if ((method !== 'GET' && method !== 'HEAD') || request.headers['if-none-match'] !== undefined) return false;
-  const url = request.url ?? '';
-  if (url.includes('?')) return false;
-  const match = MANIFEST_PATH.exec(url);
-  const name = match?.groups?.['name'];
-  const reference = match?.groups?.['reference'];
-  if (name === undefined || reference === undefined) return false;
-  const entry = ctx.cache.get(name, reference);
-  if (!entry || !acceptsMediaType(request.headers.accept, entry.mediaType) || !isValidRepositoryName(name)) return false;
+/** Pull access decided synchronously, or undefined when the authorizer needs the full path. */
+function allowedNow(ctx: RegistryContext, name: string, request: IncomingMessage): boolean {
   const decision = ctx.access.authorize({ repository: name, actions: ['pull'], headers: request.headers });
-  if (decision instanceof Promise || !decision.allowed) return false;
+  return !(decision instanceof Promise) && decision.allowed;
+}
+
+function serveManifest(ctx: RegistryContext, name: string, reference: string, request: IncomingMessage, response: ServerResponse): boolean {
+  if (request.headers['if-none-match'] !== undefined) return false;
+  const entry = ctx.cache.get(name, reference);
+  if (!entry || !acceptsMediaType(request.headers.accept, entry.mediaType) || !allowedNow(ctx, name, request)) return false;
   response.writeHead(200, {
     'Content-Type': entry.mediaType,
     'Content-Length': entry.content.length,
@@ -32,6 +24,45 @@ export function serveCachedManifest(ctx: RegistryContext, request: IncomingMessa
     ETag: entry.etag,
   });
   ctx.events.publish(() => ({ action: 'pull', target: 'manifest', repository: name, digest: entry.digest, mediaType: entry.mediaType }));
-  response.end(method === 'HEAD' ? undefined : entry.content);
+  response.end(request.method === 'HEAD' ? undefined : entry.content);
   return true;
+}
+
+async function serveBlob(ctx: RegistryContext, name: string, digest: string, request: IncomingMessage, response: ServerResponse, next: () => void): Promise<void> {
+  let blob;
+  try {
+    blob = await blobResponse(ctx, name, digest, request.method ?? 'GET', request.headers.range);
+  } catch {
+    // Errors are answered by the full path, in the spec's wire form.
+    next();
+    return;
+  }
+  await sendBlob(response, blob);
+}
+
+/**
+ * The pull hot path without the framework (Fastify measured ~40% slower for streaming blobs and
+ * adds per-request allocations for manifests): a GET or HEAD of a cached manifest, or of a blob
+ * that exists, allowed by a synchronous access decision, is answered here. Everything else, and
+ * every error, goes to `next` (Fastify and the full handlers), which gives the same answers.
+ */
+export function servePull(ctx: RegistryContext, request: IncomingMessage, response: ServerResponse, next: () => void): void {
+  const method = request.method;
+  const url = request.url ?? '';
+  const match = method === 'GET' || method === 'HEAD' ? PULL_PATH.exec(url) : null;
+  const name = match?.groups?.['name'];
+  const reference = match?.groups?.['reference'];
+  if (name === undefined || reference === undefined || !isValidRepositoryName(name)) {
+    next();
+    return;
+  }
+  if (match?.groups?.['kind'] === 'manifests') {
+    if (!serveManifest(ctx, name, reference, request, response)) next();
+    return;
+  }
+  if (!allowedNow(ctx, name, request)) {
+    next();
+    return;
+  }
+  void serveBlob(ctx, name, reference, request, response, next);
 }

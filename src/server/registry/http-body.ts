@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { RegistryError } from './errors.js';
 
 /** The request's Content-Length, or undefined when absent (chunked transfer). */
@@ -12,26 +13,63 @@ export function contentLength(request: IncomingMessage): number | undefined {
   return value;
 }
 
-/**
- * The body as a stream that ends in an error when it carries more or fewer bytes than
- * `expected` (a truncated upload must not pass for a short blob).
- */
-export async function* bodyOfLength(request: IncomingMessage, expected: number | undefined): AsyncGenerator<Buffer> {
-  let received = 0;
-  for await (const chunk of request) {
-    const bytes = chunk as Buffer;
-    received += bytes.length;
-    if (expected !== undefined && received > expected) {
-      throw new RegistryError('SIZE_INVALID', `request body is longer than its Content-Length ${expected}`, { detail: { expected } });
-    }
-    yield bytes;
+/** Counts body bytes against the declared length; see `bodyOfLength`. */
+class LengthCheck extends Transform {
+  #received = 0;
+  readonly #expected: number | undefined;
+  readonly #request: IncomingMessage;
+
+  constructor(request: IncomingMessage, expected: number | undefined) {
+    super({ highWaterMark: 1 << 20 });
+    this.#request = request;
+    this.#expected = expected;
   }
-  // A client that disconnects mid-body ends the stream early without an error on some paths.
-  if (!request.complete || (expected !== undefined && received !== expected)) {
-    throw new RegistryError('SIZE_INVALID', `request body ended after ${received} of ${expected ?? 'unknown'} bytes`, {
-      detail: { received, ...(expected === undefined ? {} : { expected }) },
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.#received += chunk.length;
+    if (this.#expected !== undefined && this.#received > this.#expected) {
+      callback(new RegistryError('SIZE_INVALID', `request body is longer than its Content-Length ${this.#expected}`, { detail: { expected: this.#expected } }));
+      return;
+    }
+    callback(null, chunk);
+  }
+
+  override _flush(callback: TransformCallback): void {
+    callback(this.#request.complete && (this.#expected === undefined || this.#received === this.#expected) ? null : this.truncated());
+  }
+
+  truncated(): RegistryError {
+    return new RegistryError('SIZE_INVALID', `request body ended after ${this.#received} of ${this.#expected ?? 'unknown'} bytes`, {
+      detail: { received: this.#received, ...(this.#expected === undefined ? {} : { expected: this.#expected }) },
     });
   }
+}
+
+/**
+ * The body as a stream that fails when it carries more or fewer bytes than `expected`, or when
+ * the client goes away mid-body (a truncated upload must not pass for a short blob).
+ */
+export function bodyOfLength(request: IncomingMessage, expected: number | undefined): Readable {
+  const check = new LengthCheck(request, expected);
+  request.on('error', (error) => check.destroy(error));
+  request.on('close', () => {
+    if (!request.complete) check.destroy(check.truncated());
+  });
+  return request.pipe(check);
+}
+
+/**
+ * The request body itself, made to fail (not just stop) when the client goes away before
+ * sending all of it, so a pipeline writing it rejects and the partial chunk is discarded.
+ */
+export function uploadBody(request: IncomingMessage): IncomingMessage {
+  request.once('close', () => {
+    // Already destroyed: a pipeline reading it sees the premature close by itself.
+    if (!request.complete && !request.destroyed) {
+      request.destroy(new RegistryError('SIZE_INVALID', 'the client closed the connection before the body was complete'));
+    }
+  });
+  return request;
 }
 
 /** Reads a small body (a manifest) into memory, refusing more than `limit` bytes before reading them. */
@@ -48,7 +86,8 @@ export async function readLimitedBody(request: IncomingMessage, limit: number, w
   }
   const chunks: Buffer[] = [];
   let total = 0;
-  for await (const chunk of bodyOfLength(request, declared)) {
+  for await (const piece of bodyOfLength(request, declared)) {
+    const chunk = piece as Buffer;
     total += chunk.length;
     if (total > limit) {
       request.resume();

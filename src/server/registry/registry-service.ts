@@ -6,7 +6,7 @@ import { openFsBlobStore, openSqliteRegistryMetadata, type FsBlobStore, type Reg
 import { allowAllAccess, type RegistryAccess } from './access.js';
 import type { RegistryContext, RegistryLimits } from './context.js';
 import { RegistryEvents } from './events.js';
-import { serveCachedManifest } from './fast-path.js';
+import { servePull } from './fast-path.js';
 import { ManifestCache } from './manifest-cache.js';
 import { registerRegistryRoutes } from './registry-routes.js';
 
@@ -26,8 +26,8 @@ export interface Registry {
   readonly context: RegistryContext;
   readonly events: RegistryEvents;
   register(app: FastifyInstance): void;
-  /** Answers a cached manifest pull before the framework sees it; false when the request is not one. */
-  fastPath(request: IncomingMessage, response: ServerResponse): boolean;
+  /** Answers manifest and blob pulls before the framework sees them; calls `next` for everything else. */
+  fastPath(request: IncomingMessage, response: ServerResponse, next: () => void): void;
   close(): void;
 }
 
@@ -78,7 +78,9 @@ export async function createRegistry(options: RegistryOptions): Promise<Registry
     register: (app) => {
       registerRegistryRoutes(app, context);
     },
-    fastPath: (request, response) => serveCachedManifest(context, request, response),
+    fastPath: (request, response, next) => {
+      servePull(context, request, response, next);
+    },
     close: () => {
       clearInterval(poll);
       metadata.close();

@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { BlobStoreError } from '../../store/index.js';
 import type { RegistryContext } from './context.js';
 import { RegistryError } from './errors.js';
-import { bodyOfLength, contentLength, discardBody, parseContentRange } from './http-body.js';
+import { contentLength, discardBody, parseContentRange, uploadBody } from './http-body.js';
 import { checkDigest, checkRepositoryName, printable } from './names.js';
 
 type Query = Readonly<Record<string, string | string[] | undefined>>;
@@ -91,7 +91,9 @@ export async function startUpload(ctx: RegistryContext, name: string, query: Que
     const digest = checkDigest(digestParam);
     const length = contentLength(request.raw);
     try {
-      const info = await ctx.blobs.put(bodyOfLength(request.raw, length), { digest, ...(length === undefined ? {} : { size: length }) });
+      // The request streams straight into the store, which counts and hashes it; a client that
+      // disconnects mid-body fails the pipeline, so nothing partial is kept.
+      const info = await ctx.blobs.put(uploadBody(request.raw), { digest, ...(length === undefined ? {} : { size: length }) });
       await ctx.metadata.linkBlob(name, info.digest);
       await sendCreated(ctx, reply, name, info.digest, info.size);
     } catch (error) {
@@ -133,7 +135,7 @@ async function appendChunk(ctx: RegistryContext, name: string, id: string, size:
     offset = range.start;
   }
   try {
-    return (await ctx.blobs.uploads.append(id, offset, bodyOfLength(request.raw, length))).size;
+    return (await ctx.blobs.uploads.append(id, offset, uploadBody(request.raw), length)).size;
   } catch (error) {
     if (error instanceof BlobStoreError && error.code === 'UPLOAD_OFFSET') {
       throw new RegistryError('BLOB_UPLOAD_INVALID', error.message, { status: 416, headers: { Location: uploadLocation(name, id), Range: rangeHeader(size) } });

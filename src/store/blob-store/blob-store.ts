@@ -39,6 +39,18 @@ export interface BlobStore {
    */
   delete(digest: string, options?: { readonly writtenBefore?: number }): Promise<boolean>;
   list(): AsyncIterable<BlobInfo>;
+  /**
+   * For stores on the local disk: the blob as an open file, so a server can send it without a
+   * stream's per-chunk allocations. The caller closes it. Other stores leave this out.
+   */
+  openLocal?(digest: string): Promise<LocalBlobFile | undefined>;
+}
+
+/** An open, read-only blob file. */
+export interface LocalBlobFile {
+  readonly fd: number;
+  readonly size: number;
+  close(): Promise<void>;
 }
 
 /** The state of a resumable upload: how many bytes it holds so far. */
@@ -56,8 +68,11 @@ export interface UploadState {
 export interface BlobUploads {
   create(): Promise<UploadState>;
   state(id: string): Promise<UploadState | undefined>;
-  /** Appends a chunk that must start at `offset` (the current size), returning the new state. */
-  append(id: string, offset: number, source: AsyncIterable<Uint8Array>): Promise<UploadState>;
+  /**
+   * Appends a chunk that must start at `offset` (the current size), returning the new state.
+   * With `length`, a chunk of any other length is refused and nothing of it is kept.
+   */
+  append(id: string, offset: number, source: AsyncIterable<Uint8Array>, length?: number): Promise<UploadState>;
   commit(id: string, expected: PutExpectation & { readonly digest: string }): Promise<BlobInfo>;
   abort(id: string): Promise<boolean>;
   list(): AsyncIterable<UploadState>;

@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, open as openCallback } from 'node:fs';
+import { close as closeCallback, createReadStream, createWriteStream, fstat as fstatCallback, open as openCallback } from 'node:fs';
 import { promisify } from 'node:util';
 import { mkdir, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseDigest } from '../../oci/index.js';
-import type { BlobInfo, BlobStore, BlobUploads, ByteRange, PutExpectation } from './blob-store.js';
+import type { BlobInfo, BlobStore, BlobUploads, ByteRange, LocalBlobFile, PutExpectation } from './blob-store.js';
 import { publishFile, syncDirectory } from './durable-fs.js';
 import { BlobStoreError } from './errors.js';
-import { checkExpectation, hashing, type ByteCounter } from './hashing.js';
+import { checkExpectation, HashingStream, WRITE_BATCH, type ByteCounter } from './hashing.js';
 import { blobPath, isNotFound } from './paths.js';
 import { createFsUploads } from './fs-uploads.js';
 
@@ -24,6 +24,8 @@ export interface FsBlobStore extends BlobStore {
 
 const READ_CHUNK = 1 << 20;
 const openFd = promisify(openCallback);
+const fstatFd = promisify(fstatCallback);
+const closeFd = promisify(closeCallback);
 
 function algorithmOf(digest: string | undefined): 'sha256' | 'sha512' {
   if (digest === undefined) return 'sha256';
@@ -69,13 +71,25 @@ export async function openFsBlobStore(root: string): Promise<FsBlobStore> {
     return createReadStream(path, { fd, highWaterMark: READ_CHUNK, ...(range ? { start: range.start, end: range.end } : {}) });
   }
 
+  async function openLocal(digest: string): Promise<LocalBlobFile | undefined> {
+    let fd: number;
+    try {
+      fd = await openFd(blobPath(root, digest), 'r');
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+    const info = await fstatFd(fd);
+    return { fd, size: info.size, close: () => closeFd(fd) };
+  }
+
   async function put(source: AsyncIterable<Uint8Array>, expected: PutExpectation = {}): Promise<BlobInfo> {
     const algorithm = algorithmOf(expected.digest);
     const temp = join(tmpDir, randomUUID());
     const hash = createHash(algorithm);
     const counter: ByteCounter = { bytes: 0 };
     try {
-      await pipeline(hashing(source, hash, counter, expected.size), createWriteStream(temp, { flags: 'wx', mode: 0o600, flush: true }));
+      await pipeline(source, new HashingStream(hash, counter, expected.size), createWriteStream(temp, { flags: 'wx', mode: 0o600, flush: true, highWaterMark: WRITE_BATCH }));
       const digest = `${algorithm}:${hash.digest('hex')}`;
       checkExpectation({ digest, size: counter.bytes }, expected);
       await publishFile(temp, blobPath(root, digest), knownDirs);
@@ -142,5 +156,5 @@ export async function openFsBlobStore(root: string): Promise<FsBlobStore> {
   }
 
   const uploads = await createFsUploads(root, (temp, digest) => publishFile(temp, blobPath(root, digest), knownDirs));
-  return { root, uploads, stat: statBlob, get, put, delete: remove, list, removeStaleTemp };
+  return { root, uploads, stat: statBlob, get, openLocal, put, delete: remove, list, removeStaleTemp };
 }

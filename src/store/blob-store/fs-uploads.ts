@@ -7,7 +7,7 @@ import { parseDigest } from '../../oci/index.js';
 import type { BlobInfo, BlobUploads, PutExpectation, UploadState } from './blob-store.js';
 import { syncFile } from './durable-fs.js';
 import { BlobStoreError } from './errors.js';
-import { checkExpectation, hashFile, hashing, type ByteCounter } from './hashing.js';
+import { checkExpectation, hashFile, HashingStream, WRITE_BATCH, type ByteCounter } from './hashing.js';
 import { isNotFound, uploadPath } from './paths.js';
 
 /** The running sha256 of an upload, valid while `size` equals the file's size. */
@@ -71,7 +71,7 @@ export async function createFsUploads(root: string, publish: Publish): Promise<B
     return { id, size: 0, modifiedAt: Date.now() };
   }
 
-  function append(id: string, offset: number, source: AsyncIterable<Uint8Array>): Promise<UploadState> {
+  function append(id: string, offset: number, source: AsyncIterable<Uint8Array>, length?: number): Promise<UploadState> {
     return serialised(id, async () => {
       const current = await requireState(id);
       if (offset !== current.size) {
@@ -85,7 +85,10 @@ export async function createFsUploads(root: string, publish: Publish): Promise<B
       const hash = usable ? usable.hash.copy() : createHash('sha256');
       const counter: ByteCounter = { bytes: 0 };
       try {
-        await pipeline(hashing(source, hash, counter), createWriteStream(pathOf(id), { flags: 'r+', start: offset }));
+        await pipeline(source, new HashingStream(hash, counter, length), createWriteStream(pathOf(id), { flags: 'r+', start: offset, highWaterMark: WRITE_BATCH }));
+        if (length !== undefined && counter.bytes !== length) {
+          throw new BlobStoreError('SIZE_MISMATCH', `chunk of upload ${id} ended after ${counter.bytes} of ${length} bytes`, { details: { expected: length, actual: counter.bytes } });
+        }
       } catch (error) {
         await truncate(pathOf(id), offset).catch(() => undefined);
         throw error;

@@ -1,5 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import { open } from 'node:fs/promises';
+import { Transform, type TransformCallback } from 'node:stream';
 import { BlobStoreError } from './errors.js';
 
 export interface ByteCounter {
@@ -8,24 +9,35 @@ export interface ByteCounter {
 
 /**
  * Passes chunks through while hashing and counting them, so a blob is verified in the same
- * pass that writes it. Stops with SIZE_MISMATCH as soon as more than `maxBytes` arrive, so an
- * oversized upload is never written in full.
+ * pass that writes it. Fails with SIZE_MISMATCH as soon as more than `maxBytes` arrive, so an
+ * oversized upload is never written in full. A stream stage (not an async generator): piping
+ * costs far less per chunk at HTTP chunk sizes.
  */
-export async function* hashing(
-  source: AsyncIterable<Uint8Array>,
-  hash: Hash,
-  counter: ByteCounter,
-  maxBytes?: number,
-): AsyncGenerator<Uint8Array> {
-  for await (const chunk of source) {
-    counter.bytes += chunk.length;
-    if (maxBytes !== undefined && counter.bytes > maxBytes) {
-      throw new BlobStoreError('SIZE_MISMATCH', `blob is larger than the declared ${maxBytes} bytes`, { details: { expected: maxBytes } });
+export class HashingStream extends Transform {
+  readonly #hash: Hash;
+  readonly #counter: ByteCounter;
+  readonly #maxBytes: number | undefined;
+
+  constructor(hash: Hash, counter: ByteCounter, maxBytes?: number) {
+    super({ highWaterMark: WRITE_BATCH });
+    this.#hash = hash;
+    this.#counter = counter;
+    this.#maxBytes = maxBytes;
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.#counter.bytes += chunk.length;
+    if (this.#maxBytes !== undefined && this.#counter.bytes > this.#maxBytes) {
+      callback(new BlobStoreError('SIZE_MISMATCH', `blob is larger than the declared ${this.#maxBytes} bytes`, { details: { expected: this.#maxBytes } }));
+      return;
     }
-    hash.update(chunk);
-    yield chunk;
+    this.#hash.update(chunk);
+    callback(null, chunk);
   }
 }
+
+/** Bytes buffered before the file stream writes: lets it batch many HTTP chunks into one writev. */
+export const WRITE_BATCH = 4 * 1024 * 1024;
 
 /** Hashes a file from disk (an upload whose in-memory hash state was lost to a restart). */
 export async function hashFile(path: string, algorithm: 'sha256' | 'sha512'): Promise<{ digest: string; size: number }> {
