@@ -1,5 +1,6 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { useTempDir } from '../../../testing/index.js';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { nameMatches } from '../image-names.js';
@@ -42,9 +43,10 @@ describe('retryAfterMs', () => {
 });
 
 describe('credentialSourceFor (docker config.json)', () => {
+  const root = useTempDir('lockyard-docker-config-');
   const auth = (user: string): string => Buffer.from(`${user}:pw`).toString('base64');
   async function config(value: unknown): Promise<string> {
-    const dir = await mkdtemp(join(tmpdir(), 'lockyard-docker-config-'));
+    const dir = await mkdtemp(join(root, 'config-'));
     const path = join(dir, 'config.json');
     await writeFile(path, JSON.stringify(value));
     return path;
@@ -74,7 +76,7 @@ describe('credentialSourceFor (docker config.json)', () => {
   });
 
   it('a config that is not JSON names the file, nothing else', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'lockyard-docker-config-'));
+    const dir = await mkdtemp(join(root, 'config-'));
     const path = join(dir, 'config.json');
     await writeFile(path, '{"auths": {"x": {"auth": "c2VjcmV0"}');
     await expect(credentialSourceFor('x', path)).rejects.toThrow(`docker config ${path}: invalid JSON`);
