@@ -5,6 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ByteRange, LocalBlobFile } from '../../store/index.js';
 import type { RegistryContext } from './context.js';
 import { RegistryError } from './errors.js';
+import { originOf } from './events.js';
 import { parseRange } from './http-body.js';
 import { checkDigest } from './names.js';
 import { sendFile } from './send-file.js';
@@ -94,6 +95,6 @@ export async function getBlob(ctx: RegistryContext, name: string, digestText: st
 export async function deleteBlob(ctx: RegistryContext, name: string, digestText: string, reply: FastifyReply): Promise<void> {
   const digest = checkDigest(digestText);
   if (!(await ctx.metadata.unlinkBlob(name, digest))) throw blobUnknown(name, digest);
-  ctx.events.publish({ action: 'delete', target: 'blob', repository: name, digest });
+  ctx.events.publish({ action: 'delete', target: 'blob', repository: name, digest, origin: originOf(reply.request.raw) });
   await reply.code(202).header('Content-Length', 0).send();
 }

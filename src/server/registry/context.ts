@@ -3,6 +3,7 @@ import type { BlobStore, BlobUploads, RegistryMetadata } from '../../store/index
 import type { RegistryAccess } from './access.js';
 import type { RegistryEvents } from './events.js';
 import type { ManifestCache } from './manifest-cache.js';
+import type { PullGate } from './pull-gate.js';
 
 export interface RegistryLimits {
   /** Largest manifest accepted (the spec asks registries to take at least 4 MiB). */
@@ -18,6 +19,7 @@ export interface RegistryContext {
   readonly cache: ManifestCache;
   readonly access: RegistryAccess;
   readonly events: RegistryEvents;
+  readonly pullGate: PullGate | undefined;
   readonly limits: RegistryLimits;
   readonly logger: Logger;
 }

@@ -3,6 +3,7 @@ import type { RegistryAction } from './access.js';
 import { deleteBlob, getBlob } from './blob-handlers.js';
 import type { RegistryContext } from './context.js';
 import { RegistryError } from './errors.js';
+import { rememberSubject } from './events.js';
 import { listCatalog, listReferrers, listTags } from './listing-handlers.js';
 import { deleteManifest, getManifest, putManifest } from './manifest-handlers.js';
 import { checkRepositoryName, printable } from './names.js';
@@ -27,7 +28,10 @@ function actionsFor(route: Route, method: string): readonly RegistryAction[] {
 
 async function authorize(ctx: RegistryContext, name: string | undefined, actions: readonly RegistryAction[], request: FastifyRequest): Promise<void> {
   const decision = await ctx.access.authorize({ repository: name, actions, headers: request.headers, remoteAddress: request.ip });
-  if (decision.allowed) return;
+  if (decision.allowed) {
+    rememberSubject(request.raw, decision.subject);
+    return;
+  }
   const headers = { ...decision.headers };
   if (decision.status === 401) {
     throw new RegistryError('UNAUTHORIZED', decision.reason, {

@@ -1,4 +1,12 @@
 import { EventEmitter } from 'node:events';
+import type { IncomingMessage } from 'node:http';
+
+/** Who made the request behind an event, and from where (for the audit log). */
+export interface RequestOrigin {
+  readonly address: string | undefined;
+  /** The subject the access decision named; undefined for anonymous callers. */
+  readonly subject: string | undefined;
+}
 
 /** Something that happened to registry content: what scan-on-push and the audit log hook into. */
 export interface RegistryEvent {
@@ -10,6 +18,20 @@ export interface RegistryEvent {
   readonly mediaType?: string;
   readonly size?: number;
   readonly subject?: string;
+  readonly origin?: RequestOrigin;
+  /** Set on a pull the pull gate refused: the reason it gave. */
+  readonly denied?: string;
+}
+
+const subjects = new WeakMap<IncomingMessage, string>();
+
+/** Remembers whom the access decision named for this request, for the events it publishes. */
+export function rememberSubject(request: IncomingMessage, subject: string | undefined): void {
+  if (subject !== undefined) subjects.set(request, subject);
+}
+
+export function originOf(request: IncomingMessage): RequestOrigin {
+  return { address: request.socket.remoteAddress, subject: subjects.get(request) };
 }
 
 /** A typed emitter of `event`; listeners run after the response is decided and must not throw. */

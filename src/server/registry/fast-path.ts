@@ -6,16 +6,19 @@ import type { RegistryContext } from './context.js';
 
 const PULL_PATH = /^\/v2\/(?<name>.+)\/(?<kind>manifests|blobs)\/(?<reference>[^/?]+)$/;
 
-/** Pull access decided synchronously, or undefined when the authorizer needs the full path. */
-function allowedNow(ctx: RegistryContext, name: string, request: IncomingMessage): boolean {
-  const decision = ctx.access.authorize({ repository: name, actions: ['pull'], headers: request.headers });
-  return !(decision instanceof Promise) && decision.allowed;
+/** Pull access decided synchronously (with the subject it named), or undefined when the full path must decide. */
+function allowedNow(ctx: RegistryContext, name: string, request: IncomingMessage): { readonly subject: string | undefined } | undefined {
+  const decision = ctx.access.authorize({ repository: name, actions: ['pull'], headers: request.headers, remoteAddress: request.socket.remoteAddress });
+  return decision instanceof Promise || !decision.allowed ? undefined : { subject: decision.subject };
 }
 
 function serveManifest(ctx: RegistryContext, name: string, reference: string, request: IncomingMessage, response: ServerResponse): boolean {
   if (request.headers['if-none-match'] !== undefined) return false;
   const entry = ctx.cache.get(name, reference);
-  if (!entry || !acceptsMediaType(request.headers.accept, entry.mediaType) || !allowedNow(ctx, name, request)) return false;
+  if (!entry || !acceptsMediaType(request.headers.accept, entry.mediaType)) return false;
+  const allowed = allowedNow(ctx, name, request);
+  // A pull the gate refuses is answered (and explained) by the full handler.
+  if (!allowed || (request.method === 'GET' && ctx.pullGate?.check(name, entry.digest) !== undefined)) return false;
   response.writeHead(200, {
     'Content-Type': entry.mediaType,
     'Content-Length': entry.content.length,
@@ -23,7 +26,14 @@ function serveManifest(ctx: RegistryContext, name: string, reference: string, re
     'Docker-Distribution-API-Version': 'registry/2.0',
     ETag: entry.etag,
   });
-  ctx.events.publish(() => ({ action: 'pull', target: 'manifest', repository: name, digest: entry.digest, mediaType: entry.mediaType }));
+  ctx.events.publish(() => ({
+    action: 'pull',
+    target: 'manifest',
+    repository: name,
+    digest: entry.digest,
+    mediaType: entry.mediaType,
+    origin: { address: request.socket.remoteAddress, subject: allowed.subject },
+  }));
   response.end(request.method === 'HEAD' ? undefined : entry.content);
   return true;
 }

@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { acceptsMediaType } from './accept.js';
 import type { RegistryContext } from './context.js';
 import { RegistryError } from './errors.js';
+import { originOf } from './events.js';
 import { readLimitedBody } from './http-body.js';
 import type { CachedManifest } from './manifest-cache.js';
 import { parseManifest } from './manifest-document.js';
@@ -39,6 +40,11 @@ export async function getManifest(ctx: RegistryContext, name: string, reference:
       detail: { reference: printable(reference), mediaType: entry.mediaType },
     });
   }
+  const denial = request.method === 'GET' ? ctx.pullGate?.check(name, entry.digest) : undefined;
+  if (denial) {
+    ctx.events.publish(() => ({ action: 'pull', target: 'manifest', repository: name, digest: entry.digest, mediaType: entry.mediaType, origin: originOf(request.raw), denied: denial.message }));
+    throw new RegistryError('DENIED', denial.message, { detail: denial.detail });
+  }
   reply.code(200).headers({
     'Content-Type': entry.mediaType,
     'Content-Length': entry.content.length,
@@ -49,7 +55,7 @@ export async function getManifest(ctx: RegistryContext, name: string, reference:
     await reply.code(304).send();
     return;
   }
-  ctx.events.publish(() => ({ action: 'pull', target: 'manifest', repository: name, digest: entry.digest, mediaType: entry.mediaType }));
+  ctx.events.publish(() => ({ action: 'pull', target: 'manifest', repository: name, digest: entry.digest, mediaType: entry.mediaType, origin: originOf(request.raw) }));
   await reply.send(request.method === 'HEAD' ? undefined : entry.content);
 }
 
@@ -97,6 +103,7 @@ export async function putManifest(ctx: RegistryContext, name: string, reference:
     size: content.length,
     ...(tag === undefined ? {} : { tag }),
     ...(parsed.subject === undefined ? {} : { subject: parsed.subject }),
+    origin: originOf(request.raw),
   });
   reply.code(201).headers({ Location: `/v2/${name}/manifests/${parsed.digest}`, 'Docker-Content-Digest': parsed.digest, 'Content-Length': 0 });
   if (parsed.subject !== undefined) reply.header('OCI-Subject', parsed.subject);
@@ -110,8 +117,11 @@ export async function deleteManifest(ctx: RegistryContext, name: string, referen
   if (!deleted) throw await unknown(ctx, name, reference);
   // Tags of a deleted digest are gone too; clearing everything is simpler than tracking them.
   ctx.cache.clear();
+  const origin = originOf(reply.request.raw);
   ctx.events.publish(
-    ref.kind === 'digest' ? { action: 'delete', target: 'manifest', repository: name, digest: ref.digest } : { action: 'delete', target: 'tag', repository: name, tag: ref.tag },
+    ref.kind === 'digest'
+      ? { action: 'delete', target: 'manifest', repository: name, digest: ref.digest, origin }
+      : { action: 'delete', target: 'tag', repository: name, tag: ref.tag, origin },
   );
   await reply.code(202).header('Content-Length', 0).send();
 }

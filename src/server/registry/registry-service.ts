@@ -8,6 +8,7 @@ import type { RegistryContext, RegistryLimits } from './context.js';
 import { RegistryEvents } from './events.js';
 import { servePull } from './fast-path.js';
 import { ManifestCache } from './manifest-cache.js';
+import type { PullGate } from './pull-gate.js';
 import { registerRegistryRoutes } from './registry-routes.js';
 
 export interface RegistryOptions {
@@ -15,6 +16,8 @@ export interface RegistryOptions {
   readonly root: string;
   readonly logger: Logger;
   readonly access?: RegistryAccess;
+  /** Refuses manifest pulls by policy (scan results); none by default. */
+  readonly pullGate?: PullGate;
   /** Wraps the metadata store the handlers use (identity enforces immutable tags this way); gc uses the bare one. */
   readonly guardMetadata?: (metadata: RegistryMetadata) => RegistryMetadata;
   readonly limits?: Partial<RegistryLimits>;
@@ -59,6 +62,7 @@ export async function createRegistry(options: RegistryOptions): Promise<Registry
     metadata: options.guardMetadata ? options.guardMetadata(metadata) : metadata,
     cache,
     events,
+    pullGate: options.pullGate,
     access: options.access ?? allowAllAccess,
     limits: { ...DEFAULT_LIMITS, ...options.limits },
     logger: options.logger,
