@@ -1,6 +1,6 @@
 import { openSqlite } from '../sqlite.js';
 import { IdentityStoreError } from './errors.js';
-import type { CreateResult, IdentityStore, MemberRecord, ProjectRecord, RobotRecord, TagRuleRecord, UserRecord } from './identity-store.js';
+import type { CreateResult, IdentityStore, ProjectRecord, RobotRecord, TagRuleRecord, UserRecord } from './identity-store.js';
 import { toMember, toProject, toRobot, toTagRule, toUser, type MemberRow, type ProjectRow, type RobotRow, type TagRuleRow, type UserRow } from './rows.js';
 import { migrate } from './schema.js';
 

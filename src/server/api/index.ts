@@ -1,0 +1,1 @@
+export { registerAdminApi } from './api-plugin.js';
