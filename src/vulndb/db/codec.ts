@@ -1,13 +1,5 @@
-import type {
-  AffectedPackage,
-  AffectedStatus,
-  Advisory,
-  Reference,
-  Severity,
-  StoredAdvisory,
-  VersionRange,
-} from '../model.js';
-import { AFFECTED_STATUSES, EVENT_KINDS, RANGE_TYPES, SEVERITY_TYPES } from '../model.js';
+import type { Advisory, Reference, Severity, StoredAdvisory } from '../model.js';
+import { SEVERITY_TYPES } from '../model.js';
 
 /**
  * Row encodings. Documents are JSON with empty lists left out (most distro rows have no
@@ -45,26 +37,6 @@ export function encodeAdvisoryDoc(advisory: Omit<Advisory, 'affected'>): string 
       published: advisory.published,
       modified: advisory.modified,
       withdrawn: advisory.withdrawn,
-    }),
-  );
-}
-
-export function encodeAffectedData(affected: AffectedPackage): string {
-  return JSON.stringify(
-    dropEmpty({
-      name: affected.name,
-      purl: affected.purl,
-      ranges: affected.ranges.map((range) =>
-        dropEmpty({
-          type: range.type,
-          repo: range.repo,
-          events: range.events.map((e) => [e.kind, e.version]),
-        }),
-      ),
-      versions: affected.versions,
-      fixed: affected.fixed,
-      severity: affected.severity,
-      note: affected.note,
     }),
   );
 }
@@ -157,46 +129,6 @@ export function decodeAdvisoryDoc(text: string, source: string): StoredAdvisory 
     ...optional('published'),
     ...optional('modified'),
     ...optional('withdrawn'),
-  };
-}
-
-function decodeRanges(list: Json[]): VersionRange[] {
-  return list.map((item) => {
-    const events = item['events'];
-    if (!Array.isArray(events)) throw new CorruptRowError('range without events');
-    const repo = optionalString(item, 'repo');
-    return {
-      type: oneOf(item['type'], RANGE_TYPES, 'range type'),
-      ...(repo === undefined ? {} : { repo }),
-      events: events.map((event: unknown) => {
-        if (!Array.isArray(event) || event.length !== 2 || typeof event[1] !== 'string')
-          throw new CorruptRowError('malformed range event');
-        return { kind: oneOf(event[0], EVENT_KINDS, 'event kind'), version: event[1] };
-      }),
-    };
-  });
-}
-
-export function decodeAffectedData(
-  ecosystem: string,
-  status: string,
-  text: string,
-): AffectedPackage {
-  const doc = parseObject(text, 'affected entry');
-  const name = optionalString(doc, 'name');
-  if (name === undefined) throw new CorruptRowError('affected entry without name');
-  const purl = optionalString(doc, 'purl');
-  const note = optionalString(doc, 'note');
-  return {
-    ecosystem,
-    name,
-    status: oneOf<AffectedStatus>(status, AFFECTED_STATUSES, 'status'),
-    ranges: decodeRanges(objectList(doc, 'ranges')),
-    versions: stringList(doc, 'versions'),
-    fixed: stringList(doc, 'fixed'),
-    severity: decodeSeverity(objectList(doc, 'severity')),
-    ...(purl === undefined ? {} : { purl }),
-    ...(note === undefined ? {} : { note }),
   };
 }
 

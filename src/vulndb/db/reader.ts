@@ -4,7 +4,8 @@ import { openSqlite, type SqliteDatabase } from '../../store/index.js';
 import { VulnDbError } from '../errors.js';
 import type { AffectedRecord, StoredAdvisory } from '../model.js';
 import { canonicalEcosystem, packageKey } from '../normalize.js';
-import { CorruptRowError, decodeAdvisoryDoc, decodeAffectedData } from './codec.js';
+import { decodeAffectedData } from './affected-codec.js';
+import { CorruptRowError, decodeAdvisoryDoc } from './codec.js';
 import { META, SCHEMA_VERSION } from './schema.js';
 
 export interface SourceStatus {
@@ -143,7 +144,7 @@ export function openVulnDb(path: string): VulnDb {
 
   function decode(row: AffectedRow): AffectedRecord {
     return {
-      ...decodeAffectedData(row.ecosystem, row.status, row.data),
+      ...decodeAffectedData(row.ecosystem, row.package, row.status, row.data),
       advisory: advisory(row.advisory),
     };
   }

@@ -6,7 +6,9 @@
  * - `affected` holds one compact row per (advisory, package, release), clustered by package key
  *   (WITHOUT ROWID, key first), so the question is one range scan with the rows inline.
  * - `advisories` holds each advisory once per source, as a JSON document without its affected
- *   list; readers decode it once and share it across lookups.
+ *   list; readers decode it once and share it across lookups. Its `packages` column lists the
+ *   (ecosystem, package) keys it has rows for, so a replaced record's rows are deleted through
+ *   the primary key: no second index over a million affected rows.
  * - `aliases` maps every id and alias to its advisories (CVE -> GHSA, GO, DSA, ...).
  */
 export const SCHEMA_VERSION = 1;
@@ -35,7 +37,8 @@ CREATE TABLE advisories (
   source TEXT NOT NULL,
   advisory_id TEXT NOT NULL,
   modified TEXT,
-  doc TEXT NOT NULL
+  doc TEXT NOT NULL,
+  packages TEXT NOT NULL
 );
 CREATE UNIQUE INDEX advisories_by_id ON advisories (source, advisory_id);
 
@@ -48,7 +51,6 @@ CREATE TABLE affected (
   data TEXT NOT NULL,
   PRIMARY KEY (ecosystem, package, advisory, seq)
 ) WITHOUT ROWID;
-CREATE INDEX affected_by_advisory ON affected (advisory);
 
 CREATE TABLE aliases (
   alias TEXT NOT NULL,

@@ -1,15 +1,49 @@
 import { openSqlite, type SqliteDatabase } from '../../store/index.js';
 import type { Advisory } from '../model.js';
 import { packageKey, canonicalEcosystem } from '../normalize.js';
-import {
-  decodeAdvisoryDoc,
-  encodeAdvisoryDoc,
-  encodeAffectedData,
-  mergeAdvisoryDocs,
-} from './codec.js';
+import { encodeAffectedData } from './affected-codec.js';
+import { decodeAdvisoryDoc, encodeAdvisoryDoc, mergeAdvisoryDocs } from './codec.js';
 import { META, SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
 
 export type AddOutcome = 'added' | 'merged' | 'replaced' | 'superseded';
+
+interface AffectedRow {
+  readonly ecosystem: string;
+  readonly key: string;
+  /** `ecosystem NUL key`: the unit a fragment replaces. */
+  readonly slot: string;
+  readonly seq: number;
+  readonly status: string;
+  readonly data: string;
+}
+
+/** An advisory's affected entries as rows, numbered per package (an OSV record may list one twice). */
+function affectedRows(advisory: Advisory): AffectedRow[] {
+  const seq = new Map<string, number>();
+  return advisory.affected.map((affected) => {
+    const ecosystem = canonicalEcosystem(affected.ecosystem);
+    const key = packageKey(ecosystem, affected.name);
+    const slot = `${ecosystem}\0${key}`;
+    const next = seq.get(slot) ?? 0;
+    seq.set(slot, next + 1);
+    return {
+      ecosystem,
+      key,
+      slot,
+      seq: next,
+      status: affected.status,
+      data: encodeAffectedData(affected, key),
+    };
+  });
+}
+
+/** The `packages` column: written by this writer, so a list of strings. */
+function storedPackages(text: string): string[] {
+  const value: unknown = JSON.parse(text);
+  return Array.isArray(value)
+    ? value.filter((item): item is string => typeof item === 'string')
+    : [];
+}
 
 export interface SourceRow {
   readonly kind: string;
@@ -43,14 +77,15 @@ export class VulnDbWriter {
     this.db.pragma('synchronous = OFF');
     this.db.exec(SCHEMA_SQL);
     this.statements = {
-      find: this.db.prepare<[string, string], { id: number; modified: string | null; doc: string }>(
-        'SELECT id, modified, doc FROM advisories WHERE source = ? AND advisory_id = ?',
+      find: this.db.prepare<
+        [string, string],
+        { id: number; modified: string | null; doc: string; packages: string }
+      >('SELECT id, modified, doc, packages FROM advisories WHERE source = ? AND advisory_id = ?'),
+      insertAdvisory: this.db.prepare<[string, string, string | null, string, string]>(
+        'INSERT INTO advisories (source, advisory_id, modified, doc, packages) VALUES (?, ?, ?, ?, ?)',
       ),
-      insertAdvisory: this.db.prepare<[string, string, string | null, string]>(
-        'INSERT INTO advisories (source, advisory_id, modified, doc) VALUES (?, ?, ?, ?)',
-      ),
-      updateAdvisory: this.db.prepare<[string | null, string, number]>(
-        'UPDATE advisories SET modified = ?, doc = ? WHERE id = ?',
+      updateAdvisory: this.db.prepare<[string | null, string, string, number]>(
+        'UPDATE advisories SET modified = ?, doc = ?, packages = ? WHERE id = ?',
       ),
       insertAlias: this.db.prepare<[string, number]>(
         'INSERT OR IGNORE INTO aliases (alias, advisory) VALUES (?, ?)',
@@ -59,9 +94,9 @@ export class VulnDbWriter {
       insertAffected: this.db.prepare<[string, string, number, number, string, string]>(
         'INSERT INTO affected (ecosystem, package, advisory, seq, status, data) VALUES (?, ?, ?, ?, ?, ?)',
       ),
-      deleteAffected: this.db.prepare<[number]>('DELETE FROM affected WHERE advisory = ?'),
-      deleteAffectedPackage: this.db.prepare<[number, string, string]>(
-        'DELETE FROM affected WHERE advisory = ? AND ecosystem = ? AND package = ?',
+      // Through the primary key (ecosystem, package, advisory, ...): no index on advisory needed.
+      deleteAffected: this.db.prepare<[string, string, number]>(
+        'DELETE FROM affected WHERE ecosystem = ? AND package = ? AND advisory = ?',
       ),
       insertSource: this.db.prepare<
         [string, string, number, number, number, number, string | null, string, number]
@@ -81,23 +116,38 @@ export class VulnDbWriter {
    * entries replace what the source said before about the same packages.
    */
   add(source: string, advisory: Advisory, fragment: boolean): AddOutcome {
+    const rows = affectedRows(advisory);
+    const incoming = [...new Set(rows.map((row) => row.slot))];
     const existing = this.statements.find.get(source, advisory.id);
     let rowId: number;
     let outcome: AddOutcome;
+    let replaced: readonly string[];
+    let packages: readonly string[];
     if (existing === undefined) {
+      const doc = encodeAdvisoryDoc(advisory);
       rowId = Number(
         this.statements.insertAdvisory.run(
           source,
           advisory.id,
           advisory.modified ?? null,
-          encodeAdvisoryDoc(advisory),
+          doc,
+          JSON.stringify(incoming),
         ).lastInsertRowid,
       );
       outcome = 'added';
+      replaced = [];
+      packages = incoming;
     } else if (fragment) {
       const merged = mergeAdvisoryDocs(decodeAdvisoryDoc(existing.doc, source), advisory);
       rowId = existing.id;
-      this.statements.updateAdvisory.run(merged.modified ?? null, encodeAdvisoryDoc(merged), rowId);
+      replaced = incoming;
+      packages = [...new Set([...storedPackages(existing.packages), ...incoming])];
+      this.statements.updateAdvisory.run(
+        merged.modified ?? null,
+        encodeAdvisoryDoc(merged),
+        JSON.stringify(packages),
+        rowId,
+      );
       outcome = 'merged';
     } else {
       if (
@@ -109,43 +159,35 @@ export class VulnDbWriter {
         return 'superseded';
       }
       rowId = existing.id;
+      replaced = storedPackages(existing.packages);
+      packages = incoming;
       this.statements.updateAdvisory.run(
         advisory.modified ?? null,
         encodeAdvisoryDoc(advisory),
+        JSON.stringify(packages),
         rowId,
       );
-      this.statements.deleteAffected.run(rowId);
       this.statements.deleteAliases.run(rowId);
       outcome = 'replaced';
     }
+    for (const slot of replaced) {
+      const [ecosystem = '', key = ''] = slot.split('\0');
+      this.statements.deleteAffected.run(ecosystem, key, rowId);
+    }
     for (const alias of [advisory.id, ...advisory.aliases])
       this.statements.insertAlias.run(alias, rowId);
-    this.writeAffected(rowId, advisory, fragment && outcome === 'merged');
+    for (const row of rows) {
+      this.statements.insertAffected.run(
+        row.ecosystem,
+        row.key,
+        rowId,
+        row.seq,
+        row.status,
+        row.data,
+      );
+    }
     this.tick();
     return outcome;
-  }
-
-  private writeAffected(rowId: number, advisory: Advisory, replacePackages: boolean): void {
-    const seq = new Map<string, number>();
-    for (const affected of advisory.affected) {
-      const ecosystem = canonicalEcosystem(affected.ecosystem);
-      const key = packageKey(ecosystem, affected.name);
-      const slot = `${ecosystem}\0${key}`;
-      let next = seq.get(slot);
-      if (next === undefined) {
-        if (replacePackages) this.statements.deleteAffectedPackage.run(rowId, ecosystem, key);
-        next = 0;
-      }
-      this.statements.insertAffected.run(
-        ecosystem,
-        key,
-        rowId,
-        next,
-        affected.status,
-        encodeAffectedData(affected),
-      );
-      seq.set(slot, next + 1);
-    }
   }
 
   private tick(): void {
