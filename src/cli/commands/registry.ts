@@ -5,6 +5,7 @@ import { collectGarbage, loadServerConfig } from '../../server/index.js';
 import { resolveDataDir } from '../../store/index.js';
 import { join } from 'node:path';
 import type { CliContext } from '../context.js';
+import { addRegistryAdminCommands } from './registry-admin/index.js';
 
 interface GcFlags {
   readonly config?: string;
@@ -28,7 +29,7 @@ function megabytes(bytes: number): string {
 }
 
 export function registryCommand(context: CliContext): Command {
-  const registry = new Command('registry').description('Maintain the registry data of a Lockyard server');
+  const registry = new Command('registry').description('Maintain the registry of a Lockyard server: gc, users, projects, members, robots, immutable tags');
   registry
     .command('gc')
     .description('Delete unreferenced blobs, untagged unreferenced manifests, expired uploads (safe while the server runs)')
@@ -52,5 +53,6 @@ export function registryCommand(context: CliContext): Command {
           `${report.uploadsDeleted} uploads, ${report.tempFilesDeleted} temp files\n`,
       );
     });
+  addRegistryAdminCommands(registry, context);
   return registry;
 }

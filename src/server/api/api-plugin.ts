@@ -1,6 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { IdentityError, sendIdentityError, type Caller, type IdentityService } from '../identity/index.js';
+import {
+  IdentityError,
+  sendIdentityError,
+  type Caller,
+  type IdentityService,
+} from '../identity/index.js';
 import { registerProjectRoutes } from './project-routes.js';
 import { registerRobotRoutes } from './robot-routes.js';
 import { registerUserRoutes } from './user-routes.js';
@@ -18,35 +23,62 @@ export interface ApiContext {
  * `{"errors":[{"code","message","detail"}]}`. Callers sign in with Basic credentials or a bearer
  * token from /token. When identity is off the API answers 404 IDENTITY_DISABLED.
  */
-export function registerAdminApi(app: FastifyInstance, identity: IdentityService | undefined, logger: Logger): void {
+export function registerAdminApi(
+  app: FastifyInstance,
+  identity: IdentityService | undefined,
+  logger: Logger,
+): void {
   const realm = identity?.tokens.settings.service ?? 'lockyard';
   void app.register(
     (instance, _options, done) => {
       instance.removeAllContentTypeParsers();
-      instance.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: BODY_LIMIT }, (_request, body, parsed) => {
-        const text = typeof body === 'string' ? body : body.toString('utf8');
-        if (text.trim() === '') {
-          parsed(null, undefined);
-          return;
-        }
-        try {
-          parsed(null, JSON.parse(text) as unknown);
-        } catch {
-          parsed(new IdentityError('INVALID_REQUEST', 'the body is not valid JSON'), undefined);
-        }
-      });
+      instance.addContentTypeParser(
+        'application/json',
+        { parseAs: 'string', bodyLimit: BODY_LIMIT },
+        (_request, body, parsed) => {
+          const text = typeof body === 'string' ? body : body.toString('utf8');
+          if (text.trim() === '') {
+            parsed(null, undefined);
+            return;
+          }
+          try {
+            parsed(null, JSON.parse(text) as unknown);
+          } catch {
+            parsed(new IdentityError('INVALID_REQUEST', 'the body is not valid JSON'), undefined);
+          }
+        },
+      );
       instance.setErrorHandler((error, _request, reply) => {
         sendIdentityError(reply, error, logger, realm);
       });
       instance.setNotFoundHandler((request, reply) => {
-        sendIdentityError(reply, new IdentityError('NOT_FOUND', `no API endpoint ${request.method} ${request.url.split('?')[0]?.slice(0, 200) ?? ''}`), logger, realm);
+        sendIdentityError(
+          reply,
+          new IdentityError(
+            'NOT_FOUND',
+            `no API endpoint ${request.method} ${request.url.split('?')[0]?.slice(0, 200) ?? ''}`,
+          ),
+          logger,
+          realm,
+        );
       });
       if (!identity) {
         instance.all('/*', (_request, reply) => {
           void reply
             .code(404)
             .header('Content-Type', 'application/json')
-            .send(JSON.stringify({ errors: [{ code: 'IDENTITY_DISABLED', message: 'user management is off: start the server with LOCKYARD_ADMIN_PASSWORD set (auth.mode)', detail: {} }] }));
+            .send(
+              JSON.stringify({
+                errors: [
+                  {
+                    code: 'IDENTITY_DISABLED',
+                    message:
+                      'user management is off: start the server with LOCKYARD_ADMIN_PASSWORD set (auth.mode)',
+                    detail: {},
+                  },
+                ],
+              }),
+            );
         });
         done();
         return;

@@ -1,5 +1,12 @@
 import type { FastifyInstance } from 'fastify';
-import { addTagRule, createRobot, listRobots, listTagRules, removeTagRule, revokeRobot } from '../identity/index.js';
+import {
+  addTagRule,
+  createRobot,
+  listRobots,
+  listTagRules,
+  removeTagRule,
+  revokeRobot,
+} from '../identity/index.js';
 import type { ApiContext } from './api-plugin.js';
 import { newRobotBody, newTagRuleBody, parseBody, parseId } from './schemas.js';
 
@@ -24,11 +31,16 @@ export function registerRobotRoutes(app: FastifyInstance, api: ApiContext): void
       description: body.description,
       expiresInSeconds: body.expiresInSeconds,
     });
-    return reply.code(201).header('Cache-Control', 'no-store').send({ ...created.robot, secret: created.secret });
+    return reply
+      .code(201)
+      .header('Cache-Control', 'no-store')
+      .send({ ...created.robot, secret: created.secret });
   });
 
   /** Revokes (the record stays, marked revoked). */
-  app.delete<RobotParams>('/projects/:project/robots/:robot', async (request) => revokeRobot(admin, await api.caller(request), request.params.project, request.params.robot));
+  app.delete<RobotParams>('/projects/:project/robots/:robot', async (request) =>
+    revokeRobot(admin, await api.caller(request), request.params.project, request.params.robot),
+  );
 
   app.get<ProjectParams>('/projects/:project/immutable-tags', async (request) => ({
     rules: await listTagRules(admin, await api.caller(request), request.params.project),
@@ -37,11 +49,18 @@ export function registerRobotRoutes(app: FastifyInstance, api: ApiContext): void
   app.post<ProjectParams>('/projects/:project/immutable-tags', async (request, reply) => {
     const caller = await api.caller(request);
     const body = parseBody(newTagRuleBody, request.body);
-    return reply.code(201).send(await addTagRule(admin, caller, request.params.project, body.pattern));
+    return reply
+      .code(201)
+      .send(await addTagRule(admin, caller, request.params.project, body.pattern));
   });
 
   app.delete<RuleParams>('/projects/:project/immutable-tags/:id', async (request, reply) => {
-    await removeTagRule(admin, await api.caller(request), request.params.project, parseId(request.params.id, 'rule id'));
+    await removeTagRule(
+      admin,
+      await api.caller(request),
+      request.params.project,
+      parseId(request.params.id, 'rule id'),
+    );
     return reply.code(204).send();
   });
 }

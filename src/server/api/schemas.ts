@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { PROJECT_ROLES, ROBOT_ACTIONS, type ProjectRole, type RobotAction } from '../../store/index.js';
+import {
+  PROJECT_ROLES,
+  ROBOT_ACTIONS,
+  type ProjectRole,
+  type RobotAction,
+} from '../../store/index.js';
 import { IdentityError } from '../identity/index.js';
 
 const name = z.string().min(1).max(256);
@@ -12,7 +17,9 @@ const MAX_LIFETIME_S = 10 * 365 * 24 * 3600;
 export const newUserBody = z.object({ name, password, admin: z.boolean().default(false) }).strict();
 export const updateUserBody = z.object({ admin: z.boolean() }).strict();
 export const passwordBody = z.object({ password, currentPassword: password.optional() }).strict();
-export const newProjectBody = z.object({ name, anonymousPull: z.boolean().default(false) }).strict();
+export const newProjectBody = z
+  .object({ name, anonymousPull: z.boolean().default(false) })
+  .strict();
 export const updateProjectBody = z.object({ anonymousPull: z.boolean() }).strict();
 export const newMemberBody = z.object({ user: name, role }).strict();
 export const memberRoleBody = z.object({ role }).strict();
@@ -28,17 +35,26 @@ export const newTagRuleBody = z.object({ pattern: z.string().min(1).max(256) }).
 
 /** Validates an untrusted JSON body; the error names the first bad field and why. */
 export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
-  if (body === undefined || body === null) throw new IdentityError('INVALID_REQUEST', 'a JSON body is required');
+  if (body === undefined || body === null)
+    throw new IdentityError('INVALID_REQUEST', 'a JSON body is required');
   const result = schema.safeParse(body);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const keys = issue && 'keys' in issue && Array.isArray(issue.keys) ? issue.keys.join(', ') : '';
-  const field = [...(issue?.path ?? []).map(String), keys].filter((part) => part !== '').join('.') || '(body)';
-  throw new IdentityError('INVALID_REQUEST', `invalid field "${field}": ${issue?.message ?? 'invalid'}`);
+  const field =
+    [...(issue?.path ?? []).map(String), keys].filter((part) => part !== '').join('.') || '(body)';
+  throw new IdentityError(
+    'INVALID_REQUEST',
+    `invalid field "${field}": ${issue?.message ?? 'invalid'}`,
+  );
 }
 
 /** A numeric path parameter (rule ids). */
 export function parseId(text: string, what: string): number {
-  if (!/^\d{1,9}$/.test(text)) throw new IdentityError('INVALID_REQUEST', `invalid ${what} "${text.slice(0, 20)}": expected a number`);
+  if (!/^\d{1,9}$/.test(text))
+    throw new IdentityError(
+      'INVALID_REQUEST',
+      `invalid ${what} "${text.slice(0, 20)}": expected a number`,
+    );
   return Number(text);
 }

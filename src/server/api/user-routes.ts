@@ -1,5 +1,12 @@
 import type { FastifyInstance } from 'fastify';
-import { createUser, deleteUser, getUser, listUsers, setPassword, setUserAdmin } from '../identity/index.js';
+import {
+  createUser,
+  deleteUser,
+  getUser,
+  listUsers,
+  setPassword,
+  setUserAdmin,
+} from '../identity/index.js';
 import type { ApiContext } from './api-plugin.js';
 import { newUserBody, parseBody, passwordBody, updateUserBody } from './schemas.js';
 
@@ -13,11 +20,19 @@ export function registerUserRoutes(app: FastifyInstance, api: ApiContext): void 
     const caller = await api.caller(request);
     const principal = caller.principal;
     if (principal.kind === 'anonymous') return { kind: 'anonymous' };
-    if (principal.kind === 'robot') return { kind: 'robot', name: principal.name, project: principal.project, actions: principal.actions };
+    if (principal.kind === 'robot')
+      return {
+        kind: 'robot',
+        name: principal.name,
+        project: principal.project,
+        actions: principal.actions,
+      };
     return { kind: 'user', name: principal.name, admin: principal.admin };
   });
 
-  app.get('/users', async (request) => ({ users: await listUsers(admin, await api.caller(request)) }));
+  app.get('/users', async (request) => ({
+    users: await listUsers(admin, await api.caller(request)),
+  }));
 
   app.post('/users', async (request, reply) => {
     const caller = await api.caller(request);
@@ -25,7 +40,9 @@ export function registerUserRoutes(app: FastifyInstance, api: ApiContext): void 
     return reply.code(201).send(await createUser(admin, caller, body));
   });
 
-  app.get<NameParams>('/users/:name', async (request) => getUser(admin, await api.caller(request), request.params.name));
+  app.get<NameParams>('/users/:name', async (request) =>
+    getUser(admin, await api.caller(request), request.params.name),
+  );
 
   app.patch<NameParams>('/users/:name', async (request) => {
     const caller = await api.caller(request);

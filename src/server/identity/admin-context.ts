@@ -34,29 +34,88 @@ const PERMISSION_WORDS: Readonly<Record<ProjectPermission, string>> = {
   settings: 'change the settings of',
 };
 
-export function succeeded(ctx: AdminContext, caller: Caller, action: IdentityAction, target: string): void {
-  ctx.events.publish({ actor: actorName(caller.principal), action, target, result: 'success', source: caller.source });
+export function succeeded(
+  ctx: AdminContext,
+  caller: Caller,
+  action: IdentityAction,
+  target: string,
+): void {
+  ctx.events.publish({
+    actor: actorName(caller.principal),
+    action,
+    target,
+    result: 'success',
+    source: caller.source,
+  });
 }
 
-function denied(ctx: AdminContext, caller: Caller, action: IdentityAction, target: string, error: IdentityError): IdentityError {
-  ctx.events.publish({ actor: actorName(caller.principal), action, target, result: 'denied', source: caller.source, reason: error.code });
+function denied(
+  ctx: AdminContext,
+  caller: Caller,
+  action: IdentityAction,
+  target: string,
+  error: IdentityError,
+): IdentityError {
+  ctx.events.publish({
+    actor: actorName(caller.principal),
+    action,
+    target,
+    result: 'denied',
+    source: caller.source,
+    reason: error.code,
+  });
   return error;
 }
 
 /** The admin API is for people: anonymous callers must sign in, robots are refused. */
-export function requireUser(ctx: AdminContext, caller: Caller, action: IdentityAction, target: string): void {
+export function requireUser(
+  ctx: AdminContext,
+  caller: Caller,
+  action: IdentityAction,
+  target: string,
+): void {
   if (caller.principal.kind === 'anonymous') {
-    throw denied(ctx, caller, action, target, new IdentityError('UNAUTHORIZED', 'authentication required: sign in with a user name and password or a token'));
+    throw denied(
+      ctx,
+      caller,
+      action,
+      target,
+      new IdentityError(
+        'UNAUTHORIZED',
+        'authentication required: sign in with a user name and password or a token',
+      ),
+    );
   }
   if (caller.principal.kind === 'robot') {
-    throw denied(ctx, caller, action, target, new IdentityError('DENIED', `robot account ${caller.principal.name} cannot use the admin API`));
+    throw denied(
+      ctx,
+      caller,
+      action,
+      target,
+      new IdentityError(
+        'DENIED',
+        `robot account ${caller.principal.name} cannot use the admin API`,
+      ),
+    );
   }
 }
 
-export function requireSystemAdmin(ctx: AdminContext, caller: Caller, action: IdentityAction, target: string, what: string): void {
+export function requireSystemAdmin(
+  ctx: AdminContext,
+  caller: Caller,
+  action: IdentityAction,
+  target: string,
+  what: string,
+): void {
   requireUser(ctx, caller, action, target);
   if (!isSystemAdmin(caller.principal)) {
-    throw denied(ctx, caller, action, target, new IdentityError('DENIED', `only a system administrator may ${what}`));
+    throw denied(
+      ctx,
+      caller,
+      action,
+      target,
+      new IdentityError('DENIED', `only a system administrator may ${what}`),
+    );
   }
 }
 
@@ -64,14 +123,36 @@ export function requireSystemAdmin(ctx: AdminContext, caller: Caller, action: Id
  * The project, if the caller holds `permission` in it. A project the caller cannot even view is
  * answered as not found, so private project names do not leak.
  */
-export async function requireProject(ctx: AdminContext, caller: Caller, name: string, permission: ProjectPermission, action: IdentityAction): Promise<ProjectRecord> {
+export async function requireProject(
+  ctx: AdminContext,
+  caller: Caller,
+  name: string,
+  permission: ProjectPermission,
+  action: IdentityAction,
+): Promise<ProjectRecord> {
   checkProjectName(name);
   requireUser(ctx, caller, action, name);
   const project = ctx.directory.project(name);
   const held = await projectPermissions(ctx.directory, caller.principal, name);
-  if (!project || !held.has('view')) throw denied(ctx, caller, action, name, new IdentityError('NOT_FOUND', `project ${name} not found`));
+  if (!project || !held.has('view'))
+    throw denied(
+      ctx,
+      caller,
+      action,
+      name,
+      new IdentityError('NOT_FOUND', `project ${name} not found`),
+    );
   if (!held.has(permission)) {
-    throw denied(ctx, caller, action, name, new IdentityError('DENIED', `${actorName(caller.principal)} may not ${PERMISSION_WORDS[permission]} project ${name}`));
+    throw denied(
+      ctx,
+      caller,
+      action,
+      name,
+      new IdentityError(
+        'DENIED',
+        `${actorName(caller.principal)} may not ${PERMISSION_WORDS[permission]} project ${name}`,
+      ),
+    );
   }
   return project;
 }

@@ -50,30 +50,57 @@ export class Authenticator {
   checkLimit(source: string): void {
     const retryAfter = this.#limiter.retryAfterSeconds(source);
     if (retryAfter > 0) {
-      throw new IdentityError('TOO_MANY_REQUESTS', `too many failed logins from this address; try again in ${retryAfter} s`, {
-        headers: { 'Retry-After': String(retryAfter) },
-      });
+      throw new IdentityError(
+        'TOO_MANY_REQUESTS',
+        `too many failed logins from this address; try again in ${retryAfter} s`,
+        {
+          headers: { 'Retry-After': String(retryAfter) },
+        },
+      );
     }
   }
 
   /** Checks a user name and password (or robot name and secret); every failure reads the same. */
   async basic(username: string, password: string, source: string): Promise<Principal> {
     this.checkLimit(source);
-    const principal = isRobotAccountName(username) ? await this.#robot(username, password) : await this.#user(username, password);
+    const principal = isRobotAccountName(username)
+      ? await this.#robot(username, password)
+      : await this.#user(username, password);
     if (!principal) {
       this.#limiter.recordFailure(source);
-      this.#events.publish({ actor: username.slice(0, 128), action: 'login', target: username.slice(0, 128), result: 'failure', source, reason: 'invalid credentials' });
+      this.#events.publish({
+        actor: username.slice(0, 128),
+        action: 'login',
+        target: username.slice(0, 128),
+        result: 'failure',
+        source,
+        reason: 'invalid credentials',
+      });
       throw invalidCredentials();
     }
     return principal;
   }
 
   async #user(name: string, password: string): Promise<Principal | undefined> {
-    const key = createHmac('sha256', this.#cacheKey).update(name).update('\0').update(password).digest('base64');
+    const key = createHmac('sha256', this.#cacheKey)
+      .update(name)
+      .update('\0')
+      .update(password)
+      .digest('base64');
     const cached = this.#logins.get(key);
     const user = await this.#directory.user(name);
-    if (cached && cached.until > this.#now() && user && user.credentialVersion === cached.credentialVersion) {
-      return { kind: 'user', name: user.name, admin: user.admin, credentialVersion: user.credentialVersion };
+    if (
+      cached &&
+      cached.until > this.#now() &&
+      user &&
+      user.credentialVersion === cached.credentialVersion
+    ) {
+      return {
+        kind: 'user',
+        name: user.name,
+        admin: user.admin,
+        credentialVersion: user.credentialVersion,
+      };
     }
     if (!user) {
       this.#decoy ??= hashPassword(randomUUID());
@@ -82,17 +109,30 @@ export class Authenticator {
     }
     if (!(await verifyPassword(password, user.passwordHash))) return undefined;
     if (this.#logins.size >= LOGIN_CACHE_ENTRIES) this.#logins.clear();
-    this.#logins.set(key, { user: user.name, credentialVersion: user.credentialVersion, until: this.#now() + LOGIN_CACHE_MS });
-    return { kind: 'user', name: user.name, admin: user.admin, credentialVersion: user.credentialVersion };
+    this.#logins.set(key, {
+      user: user.name,
+      credentialVersion: user.credentialVersion,
+      until: this.#now() + LOGIN_CACHE_MS,
+    });
+    return {
+      kind: 'user',
+      name: user.name,
+      admin: user.admin,
+      credentialVersion: user.credentialVersion,
+    };
   }
 
   async #robot(name: string, secret: string): Promise<Principal | undefined> {
     const robot = await this.#directory.robot(name);
     if (!robot || !verifyRobotSecret(secret, robot.secretHash)) return undefined;
     // Only someone holding the secret learns that the account is revoked or expired.
-    if (robot.revokedAt !== undefined) throw new IdentityError('UNAUTHORIZED', `robot account ${robot.name} has been revoked`);
+    if (robot.revokedAt !== undefined)
+      throw new IdentityError('UNAUTHORIZED', `robot account ${robot.name} has been revoked`);
     if (robot.expiresAt !== undefined && robot.expiresAt <= this.#now()) {
-      throw new IdentityError('UNAUTHORIZED', `robot account ${robot.name} expired at ${new Date(robot.expiresAt).toISOString()}`);
+      throw new IdentityError(
+        'UNAUTHORIZED',
+        `robot account ${robot.name} expired at ${new Date(robot.expiresAt).toISOString()}`,
+      );
     }
     return { kind: 'robot', name: robot.name, project: robot.project, actions: robot.actions };
   }
@@ -107,23 +147,41 @@ export class Authenticator {
     if (isRobotAccountName(claims.sub)) {
       const robot = this.#directory.peekRobot(claims.sub);
       if (robot === undefined) return undefined;
-      if (robot === null || robot.revokedAt !== undefined || (robot.expiresAt !== undefined && robot.expiresAt <= this.#now())) return 'invalid';
+      if (
+        robot === null ||
+        robot.revokedAt !== undefined ||
+        (robot.expiresAt !== undefined && robot.expiresAt <= this.#now())
+      )
+        return 'invalid';
       return { kind: 'robot', name: robot.name, project: robot.project, actions: robot.actions };
     }
     const user = this.#directory.peekUser(claims.sub);
     if (user === undefined) return undefined;
     if (user === null || user.credentialVersion !== claims.credentialVersion) return 'invalid';
-    return { kind: 'user', name: user.name, admin: user.admin, credentialVersion: user.credentialVersion };
+    return {
+      kind: 'user',
+      name: user.name,
+      admin: user.admin,
+      credentialVersion: user.credentialVersion,
+    };
   }
 
   async ofToken(claims: AccessClaims): Promise<Principal> {
     const peeked = this.peekToken(claims);
-    if (peeked === 'invalid') throw new IdentityError('INVALID_TOKEN', 'the account this token was issued to is no longer valid');
+    if (peeked === 'invalid')
+      throw new IdentityError(
+        'INVALID_TOKEN',
+        'the account this token was issued to is no longer valid',
+      );
     if (peeked) return peeked;
     if (isRobotAccountName(claims.sub)) await this.#directory.robot(claims.sub);
     else await this.#directory.user(claims.sub);
     const loaded = this.peekToken(claims);
-    if (loaded === 'invalid' || loaded === undefined) throw new IdentityError('INVALID_TOKEN', 'the account this token was issued to is no longer valid');
+    if (loaded === 'invalid' || loaded === undefined)
+      throw new IdentityError(
+        'INVALID_TOKEN',
+        'the account this token was issued to is no longer valid',
+      );
     return loaded;
   }
 }

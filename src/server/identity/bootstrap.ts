@@ -11,7 +11,12 @@ export type BootstrapResult = 'created' | 'exists' | 'no-admin';
  * (as Harbor does with HARBOR_ADMIN_PASSWORD): changing the variable later changes nothing; use
  * `lockyard registry user passwd`. The password is never logged or stored in clear.
  */
-export async function ensureFirstAdmin(store: IdentityStore, username: string, password: string | undefined, now: number): Promise<BootstrapResult> {
+export async function ensureFirstAdmin(
+  store: IdentityStore,
+  username: string,
+  password: string | undefined,
+  now: number,
+): Promise<BootstrapResult> {
   const users = await store.listUsers();
   if (users.some((user) => user.admin)) return 'exists';
   if (password === undefined || password === '') return 'no-admin';
@@ -22,7 +27,16 @@ export async function ensureFirstAdmin(store: IdentityStore, username: string, p
     if (error instanceof IdentityError) throw new ConfigError('INVALID_CONFIG', error.message);
     throw error;
   }
-  const created = await store.createUser({ name: username, passwordHash: await hashPassword(password), admin: true, createdAt: now });
-  if (!created.ok) throw new ConfigError('INVALID_CONFIG', `cannot create the first system administrator: a user ${username} already exists; set auth.adminUsername to another name`);
+  const created = await store.createUser({
+    name: username,
+    passwordHash: await hashPassword(password),
+    admin: true,
+    createdAt: now,
+  });
+  if (!created.ok)
+    throw new ConfigError(
+      'INVALID_CONFIG',
+      `cannot create the first system administrator: a user ${username} already exists; set auth.adminUsername to another name`,
+    );
   return 'created';
 }

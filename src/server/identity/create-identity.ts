@@ -3,7 +3,11 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { ConfigError } from '../../errors/index.js';
-import { openSqliteIdentityStore, type IdentityStore, type RegistryMetadata } from '../../store/index.js';
+import {
+  openSqliteIdentityStore,
+  type IdentityStore,
+  type RegistryMetadata,
+} from '../../store/index.js';
 import type { RegistryAccess } from '../registry/index.js';
 import { ensureFirstAdmin } from './bootstrap.js';
 import { Directory } from './directory.js';
@@ -78,17 +82,32 @@ export async function createIdentity(options: IdentityOptions): Promise<Identity
   await mkdir(options.root, { recursive: true, mode: 0o700 });
   const store: IdentityStore = openSqliteIdentityStore(join(options.root, 'identity.db'));
   try {
-    const bootstrap = await ensureFirstAdmin(store, settings.adminUsername, options.adminPassword, Date.now());
+    const bootstrap = await ensureFirstAdmin(
+      store,
+      settings.adminUsername,
+      options.adminPassword,
+      Date.now(),
+    );
     if (bootstrap === 'no-admin') {
-      if (settings.mode === 'token') throw new ConfigError('INVALID_CONFIG', 'auth.mode is token but no system administrator exists: set LOCKYARD_ADMIN_PASSWORD for the first start');
-      logger.warn({ mode: 'auto' }, 'registry authentication is off: no administrator exists and LOCKYARD_ADMIN_PASSWORD is not set');
+      if (settings.mode === 'token')
+        throw new ConfigError(
+          'INVALID_CONFIG',
+          'auth.mode is token but no system administrator exists: set LOCKYARD_ADMIN_PASSWORD for the first start',
+        );
+      logger.warn(
+        { mode: 'auto' },
+        'registry authentication is off: no administrator exists and LOCKYARD_ADMIN_PASSWORD is not set',
+      );
       store.close();
       return undefined;
     }
-    if (bootstrap === 'created') logger.info({ user: settings.adminUsername }, 'first system administrator created');
-    else if (options.adminPassword) logger.info({}, 'LOCKYARD_ADMIN_PASSWORD ignored: an administrator already exists');
+    if (bootstrap === 'created')
+      logger.info({ user: settings.adminUsername }, 'first system administrator created');
+    else if (options.adminPassword)
+      logger.info({}, 'LOCKYARD_ADMIN_PASSWORD ignored: an administrator already exists');
     const key = await loadOrCreateSigningKey(options.root);
-    if (key.tightened) logger.warn({ path: key.path }, 'token signing key was readable by others; mode set to 0600');
+    if (key.tightened)
+      logger.warn({ path: key.path }, 'token signing key was readable by others; mode set to 0600');
     const directory = new Directory(store);
     await directory.load();
     const events = new IdentityEvents();
@@ -103,14 +122,26 @@ export async function createIdentity(options: IdentityOptions): Promise<Identity
         ttlSeconds: settings.tokenTtlSeconds,
         refreshTtlSeconds: settings.refreshTokenTtlSeconds,
       }),
-      limits: { maxFailures: settings.loginFailureLimit, windowMs: settings.loginFailureWindowSeconds * 1000 },
+      limits: {
+        maxFailures: settings.loginFailureLimit,
+        windowMs: settings.loginFailureWindowSeconds * 1000,
+      },
       projectHasRepositories: (project) => {
-        if (!metadata) return Promise.reject(new Error('identity: the registry metadata was never attached (guardMetadata not called)'));
+        if (!metadata)
+          return Promise.reject(
+            new Error(
+              'identity: the registry metadata was never attached (guardMetadata not called)',
+            ),
+          );
         return hasRepositories(metadata, project);
       },
     });
     let publicUrl = options.secure ? 'https://localhost' : 'http://localhost';
-    const access = createRegistryAccess(service, { configured: settings.realm, secure: options.secure, fallback: () => publicUrl });
+    const access = createRegistryAccess(service, {
+      configured: settings.realm,
+      secure: options.secure,
+      fallback: () => publicUrl,
+    });
     return {
       service,
       events,

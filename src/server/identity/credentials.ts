@@ -9,7 +9,8 @@ const NONE: PresentedCredentials = { kind: 'none' };
 const SCHEME = /^(?<scheme>[A-Za-z]+) +(?<value>\S+) *$/;
 const BASE64 = /^(?<data>[A-Za-z0-9+/]+)(?<pad>={0,2})$/;
 // A compact JWS (RFC 7515 §7.1): three base64url parts.
-const COMPACT_JWS = /^(?<header>[A-Za-z0-9_-]+)\.(?<payload>[A-Za-z0-9_-]+)\.(?<signature>[A-Za-z0-9_-]+)$/;
+const COMPACT_JWS =
+  /^(?<header>[A-Za-z0-9_-]+)\.(?<payload>[A-Za-z0-9_-]+)\.(?<signature>[A-Za-z0-9_-]+)$/;
 const MAX_HEADER = 8192;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -44,11 +45,16 @@ export function parseAuthorization(header: string | string[] | undefined): Prese
   const groups = SCHEME.exec(header)?.groups;
   const scheme = groups?.['scheme']?.toLowerCase();
   const value = groups?.['value'];
-  if (scheme === undefined || value === undefined) throw malformed('credentials (expected "<scheme> <value>")');
+  if (scheme === undefined || value === undefined)
+    throw malformed('credentials (expected "<scheme> <value>")');
   if (scheme === 'basic') return { kind: 'basic', ...parseBasic(value) };
   if (scheme === 'bearer') {
-    if (!COMPACT_JWS.test(value)) throw new IdentityError('INVALID_TOKEN', 'malformed bearer token: not a compact JWT');
+    if (!COMPACT_JWS.test(value))
+      throw new IdentityError('INVALID_TOKEN', 'malformed bearer token: not a compact JWT');
     return { kind: 'bearer', token: value };
   }
-  throw new IdentityError('UNAUTHORIZED', `unsupported authorization scheme "${(groups?.['scheme'] ?? '').slice(0, 20)}": use Basic or Bearer`);
+  throw new IdentityError(
+    'UNAUTHORIZED',
+    `unsupported authorization scheme "${(groups?.['scheme'] ?? '').slice(0, 20)}": use Basic or Bearer`,
+  );
 }

@@ -1,4 +1,11 @@
-import type { IdentityStore, ProjectRecord, ProjectRole, RobotRecord, TagRuleRecord, UserRecord } from '../../store/index.js';
+import type {
+  IdentityStore,
+  ProjectRecord,
+  ProjectRole,
+  RobotRecord,
+  TagRuleRecord,
+  UserRecord,
+} from '../../store/index.js';
 import { tagPatternToRegExp } from './names.js';
 
 export interface CompiledTagRule {
@@ -71,7 +78,11 @@ export class Directory {
   setRules(project: string, rules: readonly TagRuleRecord[]): void {
     this.#rules.set(
       project,
-      rules.map((rule) => ({ id: rule.id, pattern: rule.pattern, regex: tagPatternToRegExp(rule.pattern) })),
+      rules.map((rule) => ({
+        id: rule.id,
+        pattern: rule.pattern,
+        regex: tagPatternToRegExp(rule.pattern),
+      })),
     );
   }
 

@@ -30,7 +30,11 @@ export class IdentityError extends LockyardError<IdentityErrorCode> {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
 
-  constructor(code: IdentityErrorCode, message: string, options: { headers?: Record<string, string>; cause?: unknown } = {}) {
+  constructor(
+    code: IdentityErrorCode,
+    message: string,
+    options: { headers?: Record<string, string>; cause?: unknown } = {},
+  ) {
     super(code, message, options.cause === undefined ? {} : { cause: options.cause });
     this.status = STATUS[code];
     this.headers = options.headers ?? {};

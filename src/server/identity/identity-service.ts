@@ -54,15 +54,34 @@ export class IdentityService {
     this.directory = options.directory;
     this.tokens = options.tokens;
     this.events = options.events;
-    this.authenticator = new Authenticator({ directory: options.directory, limiter: new LoginLimiter(options.limits, now), events: options.events, now });
-    this.admin = { store: options.store, directory: options.directory, events: options.events, now, projectHasRepositories: options.projectHasRepositories };
+    this.authenticator = new Authenticator({
+      directory: options.directory,
+      limiter: new LoginLimiter(options.limits, now),
+      events: options.events,
+      now,
+    });
+    this.admin = {
+      store: options.store,
+      directory: options.directory,
+      events: options.events,
+      now,
+      projectHasRepositories: options.projectHasRepositories,
+    };
   }
 
   /** The caller of an admin API request: Basic credentials, a bearer token, or anonymous. */
   async caller(authorization: string | string[] | undefined, source: string): Promise<Caller> {
     const credentials = parseAuthorization(authorization);
     if (credentials.kind === 'none') return { principal: ANONYMOUS, source };
-    if (credentials.kind === 'basic') return { principal: await this.authenticator.basic(credentials.username, credentials.password, source), source };
+    if (credentials.kind === 'basic')
+      return {
+        principal: await this.authenticator.basic(
+          credentials.username,
+          credentials.password,
+          source,
+        ),
+        source,
+      };
     const claims = await this.tokens.verifyAccess(credentials.token);
     return { principal: await this.authenticator.ofToken(claims), source };
   }
@@ -72,35 +91,70 @@ export class IdentityService {
     this.#checkService(request.service);
     let principal: Principal = ANONYMOUS;
     if (request.credentials.kind === 'basic') {
-      principal = await this.authenticator.basic(request.credentials.username, request.credentials.password, request.source);
+      principal = await this.authenticator.basic(
+        request.credentials.username,
+        request.credentials.password,
+        request.source,
+      );
     } else if (request.credentials.kind === 'bearer') {
-      throw new IdentityError('UNAUTHORIZED', 'the token endpoint takes Basic credentials (or none for anonymous access), not a bearer token');
+      throw new IdentityError(
+        'UNAUTHORIZED',
+        'the token endpoint takes Basic credentials (or none for anonymous access), not a bearer token',
+      );
     }
     return this.#issue(principal, request.scopes, request.offline, request.source);
   }
 
   /** The OAuth2 refresh_token grant: a new access token for the refresh token's account, if it is still valid. */
-  async refresh(refreshToken: string, scopes: readonly AccessEntry[], service: string | undefined, source: string): Promise<TokenResponse> {
+  async refresh(
+    refreshToken: string,
+    scopes: readonly AccessEntry[],
+    service: string | undefined,
+    source: string,
+  ): Promise<TokenResponse> {
     this.#checkService(service);
     const claims = await this.tokens.verifyRefresh(refreshToken);
-    const principal = await this.authenticator.ofToken({ sub: claims.sub, access: [], credentialVersion: claims.credentialVersion, expiresAt: 0 });
+    const principal = await this.authenticator.ofToken({
+      sub: claims.sub,
+      access: [],
+      credentialVersion: claims.credentialVersion,
+      expiresAt: 0,
+    });
     return this.#issue(principal, scopes, false, source, refreshToken);
   }
 
   #checkService(service: string | undefined): void {
     if (service !== undefined && service !== this.tokens.settings.service) {
-      throw new IdentityError('INVALID_REQUEST', `unknown service "${service.slice(0, 80)}": this token server issues tokens for "${this.tokens.settings.service}"`);
+      throw new IdentityError(
+        'INVALID_REQUEST',
+        `unknown service "${service.slice(0, 80)}": this token server issues tokens for "${this.tokens.settings.service}"`,
+      );
     }
   }
 
-  async #issue(principal: Principal, scopes: readonly AccessEntry[], offline: boolean, source: string, refreshToken?: string): Promise<TokenResponse> {
+  async #issue(
+    principal: Principal,
+    scopes: readonly AccessEntry[],
+    offline: boolean,
+    source: string,
+    refreshToken?: string,
+  ): Promise<TokenResponse> {
     const access = await grantAccess(this.directory, principal, scopes);
     const subject = principal.kind === 'anonymous' ? '' : principal.name;
     const credentialVersion = principal.kind === 'user' ? principal.credentialVersion : undefined;
     const issued = await this.tokens.issueAccess(subject, access, credentialVersion);
-    const refresh = offline && principal.kind !== 'anonymous' ? await this.tokens.issueRefresh(subject, credentialVersion) : refreshToken;
+    const refresh =
+      offline && principal.kind !== 'anonymous'
+        ? await this.tokens.issueRefresh(subject, credentialVersion)
+        : refreshToken;
     if (principal.kind !== 'anonymous') {
-      this.events.publish({ actor: actorName(principal), action: 'token.issue', target: access.map(formatScope).join(' ') || 'registry', result: 'success', source });
+      this.events.publish({
+        actor: actorName(principal),
+        action: 'token.issue',
+        target: access.map(formatScope).join(' ') || 'registry',
+        result: 'success',
+        source,
+      });
     }
     const scope = access.map(formatScope).join(' ');
     return {

@@ -37,14 +37,20 @@ export function checkUserName(name: string, field = 'user name'): string {
 
 export function checkProjectName(name: string, field = 'project name'): string {
   if (name.length > MAX_PROJECT || !PROJECT_NAME.test(name)) {
-    throw new IdentityError('INVALID_REQUEST', `invalid ${field} "${printable(name)}": one repository path component ([a-z0-9] separated by ".", "_", "__" or "-"), at most ${MAX_PROJECT} characters`);
+    throw new IdentityError(
+      'INVALID_REQUEST',
+      `invalid ${field} "${printable(name)}": one repository path component ([a-z0-9] separated by ".", "_", "__" or "-"), at most ${MAX_PROJECT} characters`,
+    );
   }
   return name;
 }
 
 export function checkRobotShortName(name: string): string {
   if (name.length > 64 || !ROBOT_SHORT_NAME.test(name)) {
-    throw new IdentityError('INVALID_REQUEST', `invalid robot name "${printable(name)}": 1-64 lower-case letters and digits separated by ".", "_" or "-"`);
+    throw new IdentityError(
+      'INVALID_REQUEST',
+      `invalid robot name "${printable(name)}": 1-64 lower-case letters and digits separated by ".", "_" or "-"`,
+    );
   }
   return name;
 }
@@ -77,7 +83,10 @@ function hasControlCharacter(text: string): boolean {
 
 export function checkPassword(password: string, field = 'password'): string {
   if (password.length < MIN_PASSWORD || password.length > MAX_PASSWORD) {
-    throw new IdentityError('INVALID_REQUEST', `${field} must be ${MIN_PASSWORD} to ${MAX_PASSWORD} characters long`);
+    throw new IdentityError(
+      'INVALID_REQUEST',
+      `${field} must be ${MIN_PASSWORD} to ${MAX_PASSWORD} characters long`,
+    );
   }
   if (hasControlCharacter(password)) {
     throw new IdentityError('INVALID_REQUEST', `${field} must not contain control characters`);

@@ -11,7 +11,8 @@ const MAX_LN = 20;
 const MAX_R = 32;
 const MAX_P = 16;
 
-const PHC = /^\$scrypt\$ln=(?<ln>\d{1,2}),r=(?<r>\d{1,2}),p=(?<p>\d{1,2})\$(?<salt>[A-Za-z0-9+/]+)\$(?<hash>[A-Za-z0-9+/]+)$/;
+const PHC =
+  /^\$scrypt\$ln=(?<ln>\d{1,2}),r=(?<r>\d{1,2}),p=(?<p>\d{1,2})\$(?<salt>[A-Za-z0-9+/]+)\$(?<hash>[A-Za-z0-9+/]+)$/;
 
 interface Params {
   readonly ln: number;
@@ -46,7 +47,15 @@ function parse(encoded: string): { params: Params; salt: Buffer; hash: Buffer } 
   const groups = PHC.exec(encoded)?.groups;
   if (!groups) return undefined;
   const params = { ln: Number(groups['ln']), r: Number(groups['r']), p: Number(groups['p']) };
-  if (params.ln < 1 || params.ln > MAX_LN || params.r < 1 || params.r > MAX_R || params.p < 1 || params.p > MAX_P) return undefined;
+  if (
+    params.ln < 1 ||
+    params.ln > MAX_LN ||
+    params.r < 1 ||
+    params.r > MAX_R ||
+    params.p < 1 ||
+    params.p > MAX_P
+  )
+    return undefined;
   const salt = Buffer.from(groups['salt'] ?? '', 'base64');
   const hash = Buffer.from(groups['hash'] ?? '', 'base64');
   if (salt.length < 8 || hash.length < 16) return undefined;

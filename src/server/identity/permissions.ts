@@ -2,7 +2,13 @@ import { isValidRepositoryName } from '../../oci/index.js';
 import type { Directory } from './directory.js';
 import { projectOf } from './names.js';
 import { isSystemAdmin, type Principal } from './principal.js';
-import { PROJECT_PERMISSIONS, PUBLIC_PERMISSIONS, robotPermissions, ROLE_PERMISSIONS, type ProjectPermission } from './roles.js';
+import {
+  PROJECT_PERMISSIONS,
+  PUBLIC_PERMISSIONS,
+  robotPermissions,
+  ROLE_PERMISSIONS,
+  type ProjectPermission,
+} from './roles.js';
 import type { AccessEntry } from './scopes.js';
 
 const ALL: ReadonlySet<ProjectPermission> = new Set(PROJECT_PERMISSIONS);
@@ -10,13 +16,18 @@ const NONE: ReadonlySet<ProjectPermission> = new Set();
 const REPOSITORY_ACTIONS = ['pull', 'push', 'delete'] as const;
 
 /** What `principal` may do in `project` right now (system admins: everything, even before it exists). */
-export async function projectPermissions(directory: Directory, principal: Principal, project: string): Promise<ReadonlySet<ProjectPermission>> {
+export async function projectPermissions(
+  directory: Directory,
+  principal: Principal,
+  project: string,
+): Promise<ReadonlySet<ProjectPermission>> {
   if (isSystemAdmin(principal)) return ALL;
   const record = directory.project(project);
   if (!record) return NONE;
   const granted = new Set<ProjectPermission>();
   if (record.anonymousPull) {
-    for (const permission of PUBLIC_PERMISSIONS) if (principal.kind !== 'anonymous' || permission === 'pull') granted.add(permission);
+    for (const permission of PUBLIC_PERMISSIONS)
+      if (principal.kind !== 'anonymous' || permission === 'pull') granted.add(permission);
   }
   if (principal.kind === 'user') {
     const role = await directory.role(principal.name, project);
@@ -34,11 +45,18 @@ export async function projectPermissions(directory: Directory, principal: Princi
  * principal holds there (Distribution's delete scope); `registry:catalog:*` is for system admins.
  * Scopes of unknown types or with invalid repository names are granted nothing.
  */
-export async function grantAccess(directory: Directory, principal: Principal, requested: readonly AccessEntry[]): Promise<AccessEntry[]> {
+export async function grantAccess(
+  directory: Directory,
+  principal: Principal,
+  requested: readonly AccessEntry[],
+): Promise<AccessEntry[]> {
   const granted: AccessEntry[] = [];
   for (const scope of requested) {
     if (scope.type === 'registry' && scope.name === 'catalog') {
-      granted.push({ ...scope, actions: isSystemAdmin(principal) && scope.actions.includes('*') ? ['*'] : [] });
+      granted.push({
+        ...scope,
+        actions: isSystemAdmin(principal) && scope.actions.includes('*') ? ['*'] : [],
+      });
       continue;
     }
     if (scope.type !== 'repository' || !isValidRepositoryName(scope.name)) {
@@ -47,14 +65,25 @@ export async function grantAccess(directory: Directory, principal: Principal, re
     }
     const held = await projectPermissions(directory, principal, projectOf(scope.name));
     const wanted = scope.actions.includes('*') ? REPOSITORY_ACTIONS : scope.actions;
-    granted.push({ type: 'repository', name: scope.name, actions: REPOSITORY_ACTIONS.filter((action) => wanted.includes(action) && held.has(action)) });
+    granted.push({
+      type: 'repository',
+      name: scope.name,
+      actions: REPOSITORY_ACTIONS.filter((action) => wanted.includes(action) && held.has(action)),
+    });
   }
   return granted;
 }
 
 /** Whether a token's `access` covers `actions` on `type:name` (`*` covers all). */
-export function accessCovers(access: readonly AccessEntry[], type: string, name: string, actions: readonly string[]): boolean {
+export function accessCovers(
+  access: readonly AccessEntry[],
+  type: string,
+  name: string,
+  actions: readonly string[],
+): boolean {
   const held = new Set<string>();
-  for (const entry of access) if (entry.type === type && entry.name === name) for (const action of entry.actions) held.add(action);
+  for (const entry of access)
+    if (entry.type === type && entry.name === name)
+      for (const action of entry.actions) held.add(action);
   return held.has('*') || actions.every((action) => held.has(action));
 }

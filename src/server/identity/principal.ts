@@ -3,8 +3,18 @@ import type { RobotAction } from '../../store/index.js';
 /** Who is making a request, once their credentials or token have been checked. */
 export type Principal =
   | { readonly kind: 'anonymous' }
-  | { readonly kind: 'user'; readonly name: string; readonly admin: boolean; readonly credentialVersion: number }
-  | { readonly kind: 'robot'; readonly name: string; readonly project: string; readonly actions: readonly RobotAction[] };
+  | {
+      readonly kind: 'user';
+      readonly name: string;
+      readonly admin: boolean;
+      readonly credentialVersion: number;
+    }
+  | {
+      readonly kind: 'robot';
+      readonly name: string;
+      readonly project: string;
+      readonly actions: readonly RobotAction[];
+    };
 
 export const ANONYMOUS: Principal = { kind: 'anonymous' };
 

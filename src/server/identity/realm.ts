@@ -1,7 +1,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
 
 // A host name, IPv4 address or bracketed IPv6 address, with an optional port (RFC 9110 §7.2).
-const HOST = /^(?<host>[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252})|\[[0-9A-Fa-f:.]{2,45}\])(?::(?<port>\d{1,5}))?$/;
+const HOST =
+  /^(?<host>[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252})|\[[0-9A-Fa-f:.]{2,45}\])(?::(?<port>\d{1,5}))?$/;
 
 export interface RealmOptions {
   /** `auth.realm` from the config: used as is when set (a proxy in front, a public name). */
@@ -19,6 +20,7 @@ export interface RealmOptions {
 export function realmFor(options: RealmOptions, headers: IncomingHttpHeaders): string {
   if (options.configured !== undefined) return options.configured;
   const host = headers.host;
-  if (host !== undefined && HOST.test(host)) return `${options.secure ? 'https' : 'http'}://${host}/token`;
+  if (host !== undefined && HOST.test(host))
+    return `${options.secure ? 'https' : 'http'}://${host}/token`;
   return `${options.fallback()}/token`;
 }

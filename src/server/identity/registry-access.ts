@@ -1,5 +1,10 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { AccessDecision, AccessRequest, RegistryAction, RegistryAccess } from '../registry/index.js';
+import type {
+  AccessDecision,
+  AccessRequest,
+  RegistryAction,
+  RegistryAccess,
+} from '../registry/index.js';
 import { parseAuthorization, type PresentedCredentials } from './credentials.js';
 import { IdentityError } from './errors.js';
 import type { IdentityService } from './identity-service.js';
@@ -13,7 +18,8 @@ import type { AccessClaims } from './token-service.js';
 type Decision = AccessDecision | Promise<AccessDecision>;
 
 function scopeOf(request: AccessRequest): AccessEntry | undefined {
-  if (request.actions.includes('catalog')) return { type: 'registry', name: 'catalog', actions: ['*'] };
+  if (request.actions.includes('catalog'))
+    return { type: 'registry', name: 'catalog', actions: ['*'] };
   if (request.repository === undefined || request.actions.length === 0) return undefined;
   return { type: 'repository', name: request.repository, actions: request.actions };
 }
@@ -31,15 +37,31 @@ function describe(actions: readonly RegistryAction[]): string {
  * lacks the role). A repeated token on a cached account is decided without awaiting, which keeps
  * the registry's manifest fast path.
  */
-export function createRegistryAccess(identity: IdentityService, realm: RealmOptions): RegistryAccess {
+export function createRegistryAccess(
+  identity: IdentityService,
+  realm: RealmOptions,
+): RegistryAccess {
   const service = identity.tokens.settings.service;
 
-  function challenge(headers: IncomingHttpHeaders, scope: AccessEntry | undefined, error?: ChallengeOptions['error']): string {
+  function challenge(
+    headers: IncomingHttpHeaders,
+    scope: AccessEntry | undefined,
+    error?: ChallengeOptions['error'],
+  ): string {
     return bearerChallenge({ realm: realmFor(realm, headers), service, scope, error });
   }
 
-  function unauthorized(request: AccessRequest, reason: string, error?: ChallengeOptions['error']): AccessDecision {
-    return { allowed: false, status: 401, challenge: challenge(request.headers, scopeOf(request), error), reason };
+  function unauthorized(
+    request: AccessRequest,
+    reason: string,
+    error?: ChallengeOptions['error'],
+  ): AccessDecision {
+    return {
+      allowed: false,
+      status: 401,
+      challenge: challenge(request.headers, scopeOf(request), error),
+      reason,
+    };
   }
 
   function refused(request: AccessRequest, principal: Principal, reason: string): AccessDecision {
@@ -56,32 +78,66 @@ export function createRegistryAccess(identity: IdentityService, realm: RealmOpti
 
   function fromError(request: AccessRequest, error: unknown): AccessDecision {
     if (!(error instanceof IdentityError)) throw error;
-    if (error.code === 'TOO_MANY_REQUESTS') return { allowed: false, status: 429, reason: error.message, headers: error.headers };
+    if (error.code === 'TOO_MANY_REQUESTS')
+      return { allowed: false, status: 429, reason: error.message, headers: error.headers };
     if (error.code === 'DENIED') return { allowed: false, status: 403, reason: error.message };
-    return unauthorized(request, error.message, error.code === 'INVALID_TOKEN' ? 'invalid_token' : undefined);
+    return unauthorized(
+      request,
+      error.message,
+      error.code === 'INVALID_TOKEN' ? 'invalid_token' : undefined,
+    );
   }
 
   /** Push into a project that does not exist: refused, except for system admins, for whom it is created. */
-  function projectForPush(request: AccessRequest, principal: Principal, allowed: AccessDecision): Decision {
+  function projectForPush(
+    request: AccessRequest,
+    principal: Principal,
+    allowed: AccessDecision,
+  ): Decision {
     if (!request.actions.includes('push') || request.repository === undefined) return allowed;
     const project = projectOf(request.repository);
     if (identity.directory.project(project)) return allowed;
-    if (!isSystemAdmin(principal)) return refused(request, principal, `project ${project} does not exist; a system administrator must create it first`);
-    return identity.admin.store.createProject({ name: project, anonymousPull: false, createdAt: identity.admin.now(), createdBy: actorName(principal) }).then(async (created) => {
-      const record = created.ok ? created.record : await identity.admin.store.getProject(project);
-      if (record) {
-        identity.directory.setProject(record);
-        if (created.ok) identity.directory.setRules(project, []);
-      }
-      if (created.ok) identity.events.publish({ actor: actorName(principal), action: 'project.create', target: project, result: 'success', source: request.remoteAddress });
-      return allowed;
-    });
+    if (!isSystemAdmin(principal))
+      return refused(
+        request,
+        principal,
+        `project ${project} does not exist; a system administrator must create it first`,
+      );
+    return identity.admin.store
+      .createProject({
+        name: project,
+        anonymousPull: false,
+        createdAt: identity.admin.now(),
+        createdBy: actorName(principal),
+      })
+      .then(async (created) => {
+        const record = created.ok ? created.record : await identity.admin.store.getProject(project);
+        if (record) {
+          identity.directory.setProject(record);
+          if (created.ok) identity.directory.setRules(project, []);
+        }
+        if (created.ok)
+          identity.events.publish({
+            actor: actorName(principal),
+            action: 'project.create',
+            target: project,
+            result: 'success',
+            source: request.remoteAddress,
+          });
+        return allowed;
+      });
   }
 
   function anonymous(request: AccessRequest): AccessDecision {
     const repository = request.repository;
-    const pullOnly = request.actions.length > 0 && request.actions.every((action) => action === 'pull');
-    if (repository !== undefined && pullOnly && identity.directory.project(projectOf(repository))?.anonymousPull === true) return { allowed: true };
+    const pullOnly =
+      request.actions.length > 0 && request.actions.every((action) => action === 'pull');
+    if (
+      repository !== undefined &&
+      pullOnly &&
+      identity.directory.project(projectOf(repository))?.anonymousPull === true
+    )
+      return { allowed: true };
     return unauthorized(request, 'authentication required');
   }
 
@@ -89,8 +145,19 @@ export function createRegistryAccess(identity: IdentityService, realm: RealmOpti
     const allowed: AccessDecision = { allowed: true, subject: actorName(principal) };
     const scope = scopeOf(request);
     if (!scope) return allowed;
-    if (!accessCovers(claims.access, scope.type, scope.name, scope.type === 'registry' ? ['*'] : scope.actions)) {
-      return unauthorized(request, `the token does not grant ${describe(request.actions)} on ${scope.type === 'registry' ? 'the catalog' : `repository ${scope.name}`}`, 'insufficient_scope');
+    if (
+      !accessCovers(
+        claims.access,
+        scope.type,
+        scope.name,
+        scope.type === 'registry' ? ['*'] : scope.actions,
+      )
+    ) {
+      return unauthorized(
+        request,
+        `the token does not grant ${describe(request.actions)} on ${scope.type === 'registry' ? 'the catalog' : `repository ${scope.name}`}`,
+        'insufficient_scope',
+      );
     }
     return projectForPush(request, principal, allowed);
   }
@@ -101,26 +168,48 @@ export function createRegistryAccess(identity: IdentityService, realm: RealmOpti
       return await withToken(request, claims, await identity.authenticator.ofToken(claims));
     } catch (error) {
       if (error instanceof IdentityError) {
-        identity.events.publish({ actor: 'unknown', action: 'registry.access', target: request.repository ?? 'registry', result: 'failure', source: request.remoteAddress, reason: error.message });
+        identity.events.publish({
+          actor: 'unknown',
+          action: 'registry.access',
+          target: request.repository ?? 'registry',
+          result: 'failure',
+          source: request.remoteAddress,
+          reason: error.message,
+        });
       }
       return fromError(request, error);
     }
   }
 
-  async function basic(request: AccessRequest, credentials: Extract<PresentedCredentials, { kind: 'basic' }>): Promise<AccessDecision> {
+  async function basic(
+    request: AccessRequest,
+    credentials: Extract<PresentedCredentials, { kind: 'basic' }>,
+  ): Promise<AccessDecision> {
     let principal: Principal;
     try {
-      principal = await identity.authenticator.basic(credentials.username, credentials.password, request.remoteAddress ?? 'unknown');
+      principal = await identity.authenticator.basic(
+        credentials.username,
+        credentials.password,
+        request.remoteAddress ?? 'unknown',
+      );
     } catch (error) {
       return fromError(request, error);
     }
     const allowed: AccessDecision = { allowed: true, subject: actorName(principal) };
     const scope = scopeOf(request);
     if (!scope) return allowed;
-    if (scope.type === 'registry') return isSystemAdmin(principal) ? allowed : refused(request, principal, 'only a system administrator may list the catalog');
+    if (scope.type === 'registry')
+      return isSystemAdmin(principal)
+        ? allowed
+        : refused(request, principal, 'only a system administrator may list the catalog');
     const held = await projectPermissions(identity.directory, principal, projectOf(scope.name));
     const missing = request.actions.filter((action) => action !== 'catalog' && !held.has(action));
-    if (missing.length > 0) return refused(request, principal, `${actorName(principal)} may not ${describe(missing)} repository ${scope.name}`);
+    if (missing.length > 0)
+      return refused(
+        request,
+        principal,
+        `${actorName(principal)} may not ${describe(missing)} repository ${scope.name}`,
+      );
     return projectForPush(request, principal, allowed);
   }
 
@@ -137,7 +226,8 @@ export function createRegistryAccess(identity: IdentityService, realm: RealmOpti
       // The hot path: a token verified before, for an account still in memory, is decided synchronously.
       const claims = identity.tokens.peekAccess(credentials.token);
       const principal = claims ? identity.authenticator.peekToken(claims) : undefined;
-      if (claims && principal !== undefined && principal !== 'invalid') return withToken(request, claims, principal);
+      if (claims && principal !== undefined && principal !== 'invalid')
+        return withToken(request, claims, principal);
       return bearer(request, credentials.token);
     },
   };

@@ -1,7 +1,13 @@
 import type { RobotAction } from '../../store/index.js';
 import { type AdminContext, type Caller, requireProject, succeeded } from './admin-context.js';
 import { IdentityError } from './errors.js';
-import { checkRobotShortName, checkTagPattern, parseRobotAccountName, printable, robotAccountName } from './names.js';
+import {
+  checkRobotShortName,
+  checkTagPattern,
+  parseRobotAccountName,
+  printable,
+  robotAccountName,
+} from './names.js';
 import { actorName } from './principal.js';
 import { hashRobotSecret, newRobotSecret } from './robot-secret.js';
 import { robotView, tagRuleView, type RobotView, type TagRuleView } from './views.js';
@@ -15,17 +21,30 @@ export interface NewRobotInput {
   readonly expiresInSeconds: number | undefined;
 }
 
-export async function listRobots(ctx: AdminContext, caller: Caller, project: string): Promise<RobotView[]> {
+export async function listRobots(
+  ctx: AdminContext,
+  caller: Caller,
+  project: string,
+): Promise<RobotView[]> {
   await requireProject(ctx, caller, project, 'robot-admin', 'project.read');
   const now = ctx.now();
   return (await ctx.store.listRobots(project)).map((robot) => robotView(robot, now));
 }
 
 /** Creates a robot account; its secret is in the answer once and only its hash is kept. */
-export async function createRobot(ctx: AdminContext, caller: Caller, project: string, input: NewRobotInput): Promise<{ robot: RobotView; secret: string }> {
+export async function createRobot(
+  ctx: AdminContext,
+  caller: Caller,
+  project: string,
+  input: NewRobotInput,
+): Promise<{ robot: RobotView; secret: string }> {
   checkRobotShortName(input.name);
   await requireProject(ctx, caller, project, 'robot-admin', 'robot.create');
-  if (input.actions.length === 0) throw new IdentityError('INVALID_REQUEST', 'a robot account needs at least one action (pull, push, delete)');
+  if (input.actions.length === 0)
+    throw new IdentityError(
+      'INVALID_REQUEST',
+      'a robot account needs at least one action (pull, push, delete)',
+    );
   const name = robotAccountName(project, input.name);
   const secret = newRobotSecret();
   const now = ctx.now();
@@ -37,11 +56,16 @@ export async function createRobot(ctx: AdminContext, caller: Caller, project: st
     secretHash: hashRobotSecret(secret),
     createdAt: now,
     createdBy: actorName(caller.principal),
-    expiresAt: input.expiresInSeconds === undefined ? undefined : now + input.expiresInSeconds * 1000,
+    expiresAt:
+      input.expiresInSeconds === undefined ? undefined : now + input.expiresInSeconds * 1000,
   });
   if (!created.ok) {
-    if (created.reason === 'project-unknown') throw new IdentityError('NOT_FOUND', `project ${project} not found`);
-    throw new IdentityError('CONFLICT', `robot account ${name} already exists (names of revoked robots are not reused)`);
+    if (created.reason === 'project-unknown')
+      throw new IdentityError('NOT_FOUND', `project ${project} not found`);
+    throw new IdentityError(
+      'CONFLICT',
+      `robot account ${name} already exists (names of revoked robots are not reused)`,
+    );
   }
   ctx.directory.forgetRobot(name);
   succeeded(ctx, caller, 'robot.create', name);
@@ -49,10 +73,19 @@ export async function createRobot(ctx: AdminContext, caller: Caller, project: st
 }
 
 /** Revokes a robot by its short or full name; its tokens stop working at once. */
-export async function revokeRobot(ctx: AdminContext, caller: Caller, project: string, name: string): Promise<RobotView> {
+export async function revokeRobot(
+  ctx: AdminContext,
+  caller: Caller,
+  project: string,
+  name: string,
+): Promise<RobotView> {
   await requireProject(ctx, caller, project, 'robot-admin', 'robot.revoke');
   const parsed = parseRobotAccountName(name);
-  if (parsed && parsed.project !== project) throw new IdentityError('NOT_FOUND', `robot account ${printable(name)} does not belong to project ${project}`);
+  if (parsed && parsed.project !== project)
+    throw new IdentityError(
+      'NOT_FOUND',
+      `robot account ${printable(name)} does not belong to project ${project}`,
+    );
   const full = parsed ? name : robotAccountName(project, checkRobotShortName(name));
   const revoked = await ctx.store.revokeRobot(full, ctx.now());
   ctx.directory.forgetRobot(full);
@@ -61,18 +94,35 @@ export async function revokeRobot(ctx: AdminContext, caller: Caller, project: st
   return robotView(revoked, ctx.now());
 }
 
-export async function listTagRules(ctx: AdminContext, caller: Caller, project: string): Promise<TagRuleView[]> {
+export async function listTagRules(
+  ctx: AdminContext,
+  caller: Caller,
+  project: string,
+): Promise<TagRuleView[]> {
   await requireProject(ctx, caller, project, 'view', 'project.read');
   return (await ctx.store.listTagRules(project)).map(tagRuleView);
 }
 
-export async function addTagRule(ctx: AdminContext, caller: Caller, project: string, pattern: string): Promise<TagRuleView> {
+export async function addTagRule(
+  ctx: AdminContext,
+  caller: Caller,
+  project: string,
+  pattern: string,
+): Promise<TagRuleView> {
   checkTagPattern(pattern);
   await requireProject(ctx, caller, project, 'tag-rule-admin', 'tag-rule.create');
-  const created = await ctx.store.addTagRule({ project, pattern, createdAt: ctx.now(), createdBy: actorName(caller.principal) });
+  const created = await ctx.store.addTagRule({
+    project,
+    pattern,
+    createdAt: ctx.now(),
+    createdBy: actorName(caller.principal),
+  });
   if (!created.ok) {
     throw created.reason === 'exists'
-      ? new IdentityError('CONFLICT', `project ${project} already has the immutable-tag rule "${pattern}"`)
+      ? new IdentityError(
+          'CONFLICT',
+          `project ${project} already has the immutable-tag rule "${pattern}"`,
+        )
       : new IdentityError('NOT_FOUND', `project ${project} not found`);
   }
   ctx.directory.setRules(project, await ctx.store.listTagRules(project));
@@ -80,9 +130,15 @@ export async function addTagRule(ctx: AdminContext, caller: Caller, project: str
   return tagRuleView(created.record);
 }
 
-export async function removeTagRule(ctx: AdminContext, caller: Caller, project: string, id: number): Promise<void> {
+export async function removeTagRule(
+  ctx: AdminContext,
+  caller: Caller,
+  project: string,
+  id: number,
+): Promise<void> {
   await requireProject(ctx, caller, project, 'tag-rule-admin', 'tag-rule.delete');
-  if (!(await ctx.store.removeTagRule(project, id))) throw new IdentityError('NOT_FOUND', `project ${project} has no immutable-tag rule ${id}`);
+  if (!(await ctx.store.removeTagRule(project, id)))
+    throw new IdentityError('NOT_FOUND', `project ${project} has no immutable-tag rule ${id}`);
   ctx.directory.setRules(project, await ctx.store.listTagRules(project));
   succeeded(ctx, caller, 'tag-rule.delete', `${project}:${id}`);
 }

@@ -1,12 +1,29 @@
 import type { ProjectRole, RobotAction } from '../../store/index.js';
 
 /** What can be done inside one project. */
-export type ProjectPermission = 'view' | 'pull' | 'push' | 'delete' | 'tag-rule-admin' | 'member-admin' | 'robot-admin' | 'settings';
+export type ProjectPermission =
+  | 'view'
+  | 'pull'
+  | 'push'
+  | 'delete'
+  | 'tag-rule-admin'
+  | 'member-admin'
+  | 'robot-admin'
+  | 'settings';
 
 /** What only a system administrator can do. */
 export type SystemPermission = 'catalog' | 'user-admin' | 'project-create' | 'project-delete';
 
-export const PROJECT_PERMISSIONS: readonly ProjectPermission[] = ['view', 'pull', 'push', 'delete', 'tag-rule-admin', 'member-admin', 'robot-admin', 'settings'];
+export const PROJECT_PERMISSIONS: readonly ProjectPermission[] = [
+  'view',
+  'pull',
+  'push',
+  'delete',
+  'tag-rule-admin',
+  'member-admin',
+  'robot-admin',
+  'settings',
+];
 
 /**
  * The role matrix (README.md shows it as a table). Each role includes the one below it:
@@ -18,7 +35,16 @@ export const ROLE_PERMISSIONS: Readonly<Record<ProjectRole, readonly ProjectPerm
   guest: ['view', 'pull'],
   developer: ['view', 'pull', 'push'],
   maintainer: ['view', 'pull', 'push', 'delete', 'tag-rule-admin'],
-  'project-admin': ['view', 'pull', 'push', 'delete', 'tag-rule-admin', 'member-admin', 'robot-admin', 'settings'],
+  'project-admin': [
+    'view',
+    'pull',
+    'push',
+    'delete',
+    'tag-rule-admin',
+    'member-admin',
+    'robot-admin',
+    'settings',
+  ],
 };
 
 /** A project with anonymous pull lets everyone, signed in or not, pull (and signed-in users view it). */

@@ -10,23 +10,35 @@ export interface AccessEntry {
 
 // resourcetype [ "(" class ")" ] ":" resourcename ":" action [ "," action ]* (the token scope grammar).
 // The name may itself contain ":" (a host:port prefix), so the actions are what follows the last one.
-const SCOPE = /^(?<type>[a-z0-9]+)(?:\((?<class>[a-z0-9]+)\))?:(?<name>.+):(?<actions>[a-z*]*(?:,[a-z*]*)*)$/;
+const SCOPE =
+  /^(?<type>[a-z0-9]+)(?:\((?<class>[a-z0-9]+)\))?:(?<name>.+):(?<actions>[a-z*]*(?:,[a-z*]*)*)$/;
 const MAX_SCOPES = 32;
 const MAX_SCOPE_LENGTH = 512;
 
 /** Parses `scope` parameters; each may hold several space-separated scopes (the OAuth2 form). */
 export function parseScopes(values: readonly string[]): AccessEntry[] {
   const scopes = values.flatMap((value) => value.split(' ')).filter((scope) => scope !== '');
-  if (scopes.length > MAX_SCOPES) throw new IdentityError('INVALID_REQUEST', `too many scopes: ${scopes.length} (at most ${MAX_SCOPES})`);
+  if (scopes.length > MAX_SCOPES)
+    throw new IdentityError(
+      'INVALID_REQUEST',
+      `too many scopes: ${scopes.length} (at most ${MAX_SCOPES})`,
+    );
   return scopes.map((scope) => {
     const groups = scope.length <= MAX_SCOPE_LENGTH ? SCOPE.exec(scope)?.groups : undefined;
     const type = groups?.['type'];
     const name = groups?.['name'];
     const actions = groups?.['actions'];
     if (type === undefined || name === undefined || actions === undefined) {
-      throw new IdentityError('INVALID_REQUEST', `invalid scope "${printable(scope)}": expected type:name:action[,action]`);
+      throw new IdentityError(
+        'INVALID_REQUEST',
+        `invalid scope "${printable(scope)}": expected type:name:action[,action]`,
+      );
     }
-    return { type, name, actions: [...new Set(actions.split(',').filter((action) => action !== ''))] };
+    return {
+      type,
+      name,
+      actions: [...new Set(actions.split(',').filter((action) => action !== ''))],
+    };
   });
 }
 

@@ -12,10 +12,19 @@ function matching(rules: TagRules, repository: string, tag: string): CompiledTag
 
 // DENIED (403) is the distribution spec's code for "the requested access to the resource is
 // denied", which is what this is; TAG_INVALID means a tag that does not match the manifest URI.
-function immutable(repository: string, tag: string, rule: CompiledTagRule, what: string): RegistryError {
-  return new RegistryError('DENIED', `tag ${tag} of repository ${repository} is immutable (rule "${rule.pattern}"): it cannot be ${what}`, {
-    detail: { repository, tag, rule: rule.pattern },
-  });
+function immutable(
+  repository: string,
+  tag: string,
+  rule: CompiledTagRule,
+  what: string,
+): RegistryError {
+  return new RegistryError(
+    'DENIED',
+    `tag ${tag} of repository ${repository} is immutable (rule "${rule.pattern}"): it cannot be ${what}`,
+    {
+      detail: { repository, tag, rule: rule.pattern },
+    },
+  );
 }
 
 /**
@@ -35,7 +44,8 @@ export function withImmutableTags(inner: RegistryMetadata, rules: TagRules): Reg
       const rule = tag === undefined ? undefined : matching(rules, manifest.repository, tag);
       if (tag !== undefined && rule) {
         const current = await inner.resolveTag(manifest.repository, tag);
-        if (current !== undefined && current !== manifest.digest) throw immutable(manifest.repository, tag, rule, 'overwritten');
+        if (current !== undefined && current !== manifest.digest)
+          throw immutable(manifest.repository, tag, rule, 'overwritten');
       }
       return inner.putManifest(manifest, references, tag);
     },
@@ -47,14 +57,16 @@ export function withImmutableTags(inner: RegistryMetadata, rules: TagRules): Reg
         const tags = await inner.listTags(repository, undefined, undefined);
         for (const tag of tags.items) {
           const rule = matching(rules, repository, tag);
-          if (rule && (await inner.resolveTag(repository, tag)) === digest) throw immutable(repository, tag, rule, 'deleted (nor the manifest it points to)');
+          if (rule && (await inner.resolveTag(repository, tag)) === digest)
+            throw immutable(repository, tag, rule, 'deleted (nor the manifest it points to)');
         }
       }
       return inner.deleteManifest(repository, digest);
     },
     deleteTag: async (repository, tag) => {
       const rule = matching(rules, repository, tag);
-      if (rule && (await inner.resolveTag(repository, tag)) !== undefined) throw immutable(repository, tag, rule, 'deleted');
+      if (rule && (await inner.resolveTag(repository, tag)) !== undefined)
+        throw immutable(repository, tag, rule, 'deleted');
       return inner.deleteTag(repository, tag);
     },
     referrers: (repository, subject) => inner.referrers(repository, subject),

@@ -1,4 +1,9 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+} from 'node:crypto';
 import { chmod, mkdir, open, readFile, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { calculateJwkThumbprint, exportJWK } from 'jose';
@@ -34,7 +39,12 @@ async function writeKeyFile(path: string, pem: string): Promise<void> {
   await rename(temp, path);
 }
 
-async function finish(privateKey: KeyObject, path: string, created: boolean, tightened: boolean): Promise<SigningKey> {
+async function finish(
+  privateKey: KeyObject,
+  path: string,
+  created: boolean,
+  tightened: boolean,
+): Promise<SigningKey> {
   const publicKey = createPublicKey(privateKey);
   const kid = await calculateJwkThumbprint(await exportJWK(publicKey));
   return { privateKey, publicKey, kid, path, created, tightened };
@@ -51,7 +61,11 @@ export async function loadOrCreateSigningKey(dir: string): Promise<SigningKey> {
   try {
     pem = await readFile(path);
   } catch (error) {
-    if (!isMissing(error)) throw new ConfigError('INVALID_CONFIG', `cannot read token signing key ${path}: ${describeCause(error)}`);
+    if (!isMissing(error))
+      throw new ConfigError(
+        'INVALID_CONFIG',
+        `cannot read token signing key ${path}: ${describeCause(error)}`,
+      );
     const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     await writeKeyFile(path, privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
     return finish(privateKey, path, true, false);
@@ -60,11 +74,17 @@ export async function loadOrCreateSigningKey(dir: string): Promise<SigningKey> {
   try {
     privateKey = createPrivateKey(pem);
   } catch (error) {
-    throw new ConfigError('INVALID_CONFIG', `token signing key ${path} is not a PEM private key: ${describeCause(error)}`);
+    throw new ConfigError(
+      'INVALID_CONFIG',
+      `token signing key ${path} is not a PEM private key: ${describeCause(error)}`,
+    );
   }
   const curve = privateKey.asymmetricKeyDetails?.namedCurve;
   if (privateKey.asymmetricKeyType !== 'ec' || curve !== 'prime256v1') {
-    throw new ConfigError('INVALID_CONFIG', `token signing key ${path} must be an EC P-256 key (ES256), found ${privateKey.asymmetricKeyType ?? 'unknown'} ${curve ?? ''}`.trim());
+    throw new ConfigError(
+      'INVALID_CONFIG',
+      `token signing key ${path} must be an EC P-256 key (ES256), found ${privateKey.asymmetricKeyType ?? 'unknown'} ${curve ?? ''}`.trim(),
+    );
   }
   const mode = (await stat(path)).mode & 0o777;
   const tightened = (mode & 0o077) !== 0;

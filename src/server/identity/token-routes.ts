@@ -11,9 +11,17 @@ const FORM_LIMIT = 16 * 1024;
 const text = z.string().max(4096);
 const oneOrMany = z.union([text, z.array(text).max(32)]).optional();
 
-const getQuery = z.object({ service: text.optional(), scope: oneOrMany, account: text.optional(), offline_token: text.optional(), client_id: text.optional() });
+const getQuery = z.object({
+  service: text.optional(),
+  scope: oneOrMany,
+  account: text.optional(),
+  offline_token: text.optional(),
+  client_id: text.optional(),
+});
 const postForm = z.object({
-  grant_type: z.enum(['password', 'refresh_token'], { error: 'grant_type must be "password" or "refresh_token"' }),
+  grant_type: z.enum(['password', 'refresh_token'], {
+    error: 'grant_type must be "password" or "refresh_token"',
+  }),
   service: text.optional(),
   scope: text.optional(),
   client_id: text.optional(),
@@ -32,14 +40,24 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
   const result = schema.safeParse(value ?? {});
   if (!result.success) {
     const issue = result.error.issues[0];
-    throw new IdentityError('INVALID_REQUEST', `invalid ${where} "${issue?.path.join('.') ?? ''}": ${issue?.message ?? 'invalid'}`);
+    throw new IdentityError(
+      'INVALID_REQUEST',
+      `invalid ${where} "${issue?.path.join('.') ?? ''}": ${issue?.message ?? 'invalid'}`,
+    );
   }
   return result.data;
 }
 
 async function send(reply: FastifyReply, response: TokenResponse): Promise<void> {
   // RFC 6749 §5.1: token responses are never cached.
-  await reply.code(200).headers({ 'Content-Type': 'application/json', 'Cache-Control': 'no-store', Pragma: 'no-cache' }).send(JSON.stringify(response));
+  await reply
+    .code(200)
+    .headers({
+      'Content-Type': 'application/json',
+      'Cache-Control': 'no-store',
+      Pragma: 'no-cache',
+    })
+    .send(JSON.stringify(response));
 }
 
 /**
@@ -47,21 +65,41 @@ async function send(reply: FastifyReply, response: TokenResponse): Promise<void>
  * Basic credentials (or none: an anonymous token), and the OAuth2 form `POST /token` with
  * `grant_type=password` or `grant_type=refresh_token`.
  */
-export function registerTokenRoutes(app: FastifyInstance, identity: IdentityService, logger: Logger): void {
+export function registerTokenRoutes(
+  app: FastifyInstance,
+  identity: IdentityService,
+  logger: Logger,
+): void {
   const realm = identity.tokens.settings.service;
   void app.register((instance, _options, done) => {
     instance.removeAllContentTypeParsers();
-    instance.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: FORM_LIMIT }, (_request, body, parsed) => {
-      parsed(null, Object.fromEntries(new URLSearchParams(typeof body === 'string' ? body : body.toString('utf8'))));
-    });
+    instance.addContentTypeParser(
+      'application/x-www-form-urlencoded',
+      { parseAs: 'string', bodyLimit: FORM_LIMIT },
+      (_request, body, parsed) => {
+        parsed(
+          null,
+          Object.fromEntries(
+            new URLSearchParams(typeof body === 'string' ? body : body.toString('utf8')),
+          ),
+        );
+      },
+    );
     instance.setErrorHandler((error, _request, reply) => {
       sendIdentityError(reply, error, logger, realm);
     });
     instance.get('/token', async (request: FastifyRequest, reply) => {
       const query = parse(getQuery, request.query, 'query parameter');
       const credentials = parseAuthorization(request.headers.authorization);
-      if (query.account !== undefined && credentials.kind === 'basic' && query.account !== credentials.username) {
-        throw new IdentityError('INVALID_REQUEST', 'the account parameter does not match the user name of the credentials');
+      if (
+        query.account !== undefined &&
+        credentials.kind === 'basic' &&
+        query.account !== credentials.username
+      ) {
+        throw new IdentityError(
+          'INVALID_REQUEST',
+          'the account parameter does not match the user name of the credentials',
+        );
       }
       const response = await identity.issueToken({
         credentials,
@@ -73,17 +111,34 @@ export function registerTokenRoutes(app: FastifyInstance, identity: IdentityServ
       await send(reply, response);
     });
     instance.post('/token', async (request: FastifyRequest, reply) => {
-      if (request.headers['content-type']?.split(';')[0]?.trim().toLowerCase() !== 'application/x-www-form-urlencoded') {
-        throw new IdentityError('INVALID_REQUEST', 'POST /token takes an application/x-www-form-urlencoded form (OAuth2)');
+      if (
+        request.headers['content-type']?.split(';')[0]?.trim().toLowerCase() !==
+        'application/x-www-form-urlencoded'
+      ) {
+        throw new IdentityError(
+          'INVALID_REQUEST',
+          'POST /token takes an application/x-www-form-urlencoded form (OAuth2)',
+        );
       }
       const form = parse(postForm, request.body, 'form field');
       const scopes = parseScopes(list(form.scope));
       if (form.grant_type === 'refresh_token') {
-        if (form.refresh_token === undefined) throw new IdentityError('INVALID_REQUEST', 'grant_type=refresh_token needs a refresh_token field');
-        await send(reply, await identity.refresh(form.refresh_token, scopes, form.service, request.ip));
+        if (form.refresh_token === undefined)
+          throw new IdentityError(
+            'INVALID_REQUEST',
+            'grant_type=refresh_token needs a refresh_token field',
+          );
+        await send(
+          reply,
+          await identity.refresh(form.refresh_token, scopes, form.service, request.ip),
+        );
         return;
       }
-      if (form.username === undefined || form.password === undefined) throw new IdentityError('INVALID_REQUEST', 'grant_type=password needs username and password fields');
+      if (form.username === undefined || form.password === undefined)
+        throw new IdentityError(
+          'INVALID_REQUEST',
+          'grant_type=password needs username and password fields',
+        );
       const response = await identity.issueToken({
         credentials: { kind: 'basic', username: form.username, password: form.password },
         scopes,

@@ -39,10 +39,21 @@ const CACHE_ENTRIES = 10_000;
 const accessPayload = z.object({
   sub: z.string().max(256),
   exp: z.number().int(),
-  access: z.array(z.object({ type: z.string().max(64), name: z.string().max(512), actions: z.array(z.string().max(32)).max(16) })).max(64),
+  access: z
+    .array(
+      z.object({
+        type: z.string().max(64),
+        name: z.string().max(512),
+        actions: z.array(z.string().max(32)).max(16),
+      }),
+    )
+    .max(64),
   cv: z.number().int().positive().optional(),
 });
-const refreshPayload = z.object({ sub: z.string().min(1).max(256), cv: z.number().int().positive().optional() });
+const refreshPayload = z.object({
+  sub: z.string().min(1).max(256),
+  cv: z.number().int().positive().optional(),
+});
 
 /** Maps jose's failures to one line that says what was wrong with the token, never its content. */
 function describeJoseError(error: unknown): string {
@@ -54,8 +65,10 @@ function describeJoseError(error: unknown): string {
     if (error.claim === 'typ') return 'token has the wrong type (typ)';
     return `token claim "${error.claim.slice(0, 20)}" is invalid`;
   }
-  if (error instanceof joseErrors.JWSSignatureVerificationFailed) return 'token signature does not verify';
-  if (error instanceof joseErrors.JOSEAlgNotAllowed || error instanceof joseErrors.JOSENotSupported) return 'token uses an algorithm other than ES256';
+  if (error instanceof joseErrors.JWSSignatureVerificationFailed)
+    return 'token signature does not verify';
+  if (error instanceof joseErrors.JOSEAlgNotAllowed || error instanceof joseErrors.JOSENotSupported)
+    return 'token uses an algorithm other than ES256';
   return 'malformed token';
 }
 
@@ -81,17 +94,43 @@ export class TokenService {
     return this.#settings;
   }
 
-  async issueAccess(subject: string, access: readonly AccessEntry[], credentialVersion: number | undefined): Promise<IssuedToken> {
+  async issueAccess(
+    subject: string,
+    access: readonly AccessEntry[],
+    credentialVersion: number | undefined,
+  ): Promise<IssuedToken> {
     const issuedAt = Math.floor(this.#now() / 1000);
-    const payload: JWTPayload = { access: access.map((entry) => ({ type: entry.type, name: entry.name, actions: [...entry.actions] })) };
+    const payload: JWTPayload = {
+      access: access.map((entry) => ({
+        type: entry.type,
+        name: entry.name,
+        actions: [...entry.actions],
+      })),
+    };
     if (credentialVersion !== undefined) payload['cv'] = credentialVersion;
-    const token = await this.#sign(payload, ACCESS_TYP, subject, issuedAt, this.#settings.ttlSeconds);
-    return { token, expiresIn: this.#settings.ttlSeconds, issuedAt: new Date(issuedAt * 1000).toISOString() };
+    const token = await this.#sign(
+      payload,
+      ACCESS_TYP,
+      subject,
+      issuedAt,
+      this.#settings.ttlSeconds,
+    );
+    return {
+      token,
+      expiresIn: this.#settings.ttlSeconds,
+      issuedAt: new Date(issuedAt * 1000).toISOString(),
+    };
   }
 
   async issueRefresh(subject: string, credentialVersion: number | undefined): Promise<string> {
     const payload: JWTPayload = credentialVersion === undefined ? {} : { cv: credentialVersion };
-    return this.#sign(payload, REFRESH_TYP, subject, Math.floor(this.#now() / 1000), this.#settings.refreshTtlSeconds);
+    return this.#sign(
+      payload,
+      REFRESH_TYP,
+      subject,
+      Math.floor(this.#now() / 1000),
+      this.#settings.refreshTtlSeconds,
+    );
   }
 
   /** A verified token from memory, without awaiting; undefined when unknown or expired. */
@@ -106,8 +145,17 @@ export class TokenService {
     const cached = this.peekAccess(token);
     if (cached) return cached;
     const payload = accessPayload.safeParse(await this.#verify(token, ACCESS_TYP));
-    if (!payload.success) throw new IdentityError('INVALID_TOKEN', `token claims are invalid at "${payload.error.issues[0]?.path.join('.') ?? ''}"`);
-    const claims: AccessClaims = { sub: payload.data.sub, access: payload.data.access, credentialVersion: payload.data.cv, expiresAt: payload.data.exp };
+    if (!payload.success)
+      throw new IdentityError(
+        'INVALID_TOKEN',
+        `token claims are invalid at "${payload.error.issues[0]?.path.join('.') ?? ''}"`,
+      );
+    const claims: AccessClaims = {
+      sub: payload.data.sub,
+      access: payload.data.access,
+      credentialVersion: payload.data.cv,
+      expiresAt: payload.data.exp,
+    };
     if (this.#verified.size >= CACHE_ENTRIES) {
       const oldest = this.#verified.keys().next().value;
       if (oldest !== undefined) this.#verified.delete(oldest);
@@ -116,13 +164,22 @@ export class TokenService {
     return claims;
   }
 
-  async verifyRefresh(token: string): Promise<{ sub: string; credentialVersion: number | undefined }> {
+  async verifyRefresh(
+    token: string,
+  ): Promise<{ sub: string; credentialVersion: number | undefined }> {
     const payload = refreshPayload.safeParse(await this.#verify(token, REFRESH_TYP));
-    if (!payload.success) throw new IdentityError('INVALID_TOKEN', 'refresh token claims are invalid');
+    if (!payload.success)
+      throw new IdentityError('INVALID_TOKEN', 'refresh token claims are invalid');
     return { sub: payload.data.sub, credentialVersion: payload.data.cv };
   }
 
-  async #sign(payload: JWTPayload, typ: string, subject: string, issuedAt: number, ttlSeconds: number): Promise<string> {
+  async #sign(
+    payload: JWTPayload,
+    typ: string,
+    subject: string,
+    issuedAt: number,
+    ttlSeconds: number,
+  ): Promise<string> {
     return new SignJWT(payload)
       .setProtectedHeader({ alg: 'ES256', typ, kid: this.#key.kid })
       .setIssuer(this.#settings.issuer)

@@ -1,4 +1,12 @@
-import type { MemberRecord, ProjectRecord, ProjectRole, RobotAction, RobotRecord, TagRuleRecord, UserRecord } from '../../store/index.js';
+import type {
+  MemberRecord,
+  ProjectRecord,
+  ProjectRole,
+  RobotAction,
+  RobotRecord,
+  TagRuleRecord,
+  UserRecord,
+} from '../../store/index.js';
 
 /** What the admin API shows of a user: never the password hash. */
 export interface UserView {
@@ -48,11 +56,21 @@ function iso(ms: number): string {
 }
 
 export function userView(user: UserRecord): UserView {
-  return { name: user.name, admin: user.admin, createdAt: iso(user.createdAt), updatedAt: iso(user.updatedAt) };
+  return {
+    name: user.name,
+    admin: user.admin,
+    createdAt: iso(user.createdAt),
+    updatedAt: iso(user.updatedAt),
+  };
 }
 
 export function projectView(project: ProjectRecord, role?: ProjectRole): ProjectView {
-  const view = { name: project.name, anonymousPull: project.anonymousPull, createdAt: iso(project.createdAt), createdBy: project.createdBy };
+  const view = {
+    name: project.name,
+    anonymousPull: project.anonymousPull,
+    createdAt: iso(project.createdAt),
+    createdBy: project.createdBy,
+  };
   return role === undefined ? view : { ...view, role };
 }
 
@@ -61,7 +79,12 @@ export function memberView(member: MemberRecord): MemberView {
 }
 
 export function robotView(robot: RobotRecord, now: number): RobotView {
-  const state = robot.revokedAt !== undefined ? 'revoked' : robot.expiresAt !== undefined && robot.expiresAt <= now ? 'expired' : 'active';
+  const state =
+    robot.revokedAt !== undefined
+      ? 'revoked'
+      : robot.expiresAt !== undefined && robot.expiresAt <= now
+        ? 'expired'
+        : 'active';
   return {
     name: robot.name,
     project: robot.project,
@@ -76,5 +99,10 @@ export function robotView(robot: RobotRecord, now: number): RobotView {
 }
 
 export function tagRuleView(rule: TagRuleRecord): TagRuleView {
-  return { id: rule.id, pattern: rule.pattern, createdAt: iso(rule.createdAt), createdBy: rule.createdBy };
+  return {
+    id: rule.id,
+    pattern: rule.pattern,
+    createdAt: iso(rule.createdAt),
+    createdBy: rule.createdBy,
+  };
 }

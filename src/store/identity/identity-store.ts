@@ -1,7 +1,12 @@
 /** A project role, lowest to highest. What each may do is decided in `src/server/identity/roles.ts`. */
 export type ProjectRole = 'guest' | 'developer' | 'maintainer' | 'project-admin';
 
-export const PROJECT_ROLES: readonly ProjectRole[] = ['guest', 'developer', 'maintainer', 'project-admin'];
+export const PROJECT_ROLES: readonly ProjectRole[] = [
+  'guest',
+  'developer',
+  'maintainer',
+  'project-admin',
+];
 
 /** What a robot account may be granted on its project's repositories. */
 export type RobotAction = 'pull' | 'push' | 'delete';
@@ -60,9 +65,13 @@ export type NewRobot = Omit<RobotRecord, 'revokedAt'>;
 export type NewTagRule = Omit<TagRuleRecord, 'id'>;
 
 /** Outcomes a caller must handle; unexpected failures throw `IdentityStoreError`. */
-export type CreateResult<T> = { readonly ok: true; readonly record: T } | { readonly ok: false; readonly reason: 'exists' | 'project-unknown' };
+export type CreateResult<T> =
+  | { readonly ok: true; readonly record: T }
+  | { readonly ok: false; readonly reason: 'exists' | 'project-unknown' };
 export type RemoveUserResult = 'removed' | 'not-found' | 'last-admin';
-export type SetMemberResult = { readonly ok: true; readonly record: MemberRecord } | { readonly ok: false; readonly reason: 'project-unknown' | 'user-unknown' };
+export type SetMemberResult =
+  | { readonly ok: true; readonly record: MemberRecord }
+  | { readonly ok: false; readonly reason: 'project-unknown' | 'user-unknown' };
 
 /**
  * Users, projects, memberships, robot accounts and immutable-tag rules. Async so that a
@@ -76,7 +85,11 @@ export interface IdentityStore {
   /** Replaces the hash and bumps `credentialVersion`; undefined when the user does not exist. */
   setPassword(name: string, passwordHash: string, at: number): Promise<UserRecord | undefined>;
   /** Refuses ('last-admin') to take the admin role from the only admin left. */
-  setAdmin(name: string, admin: boolean, at: number): Promise<UserRecord | 'not-found' | 'last-admin'>;
+  setAdmin(
+    name: string,
+    admin: boolean,
+    at: number,
+  ): Promise<UserRecord | 'not-found' | 'last-admin'>;
   /** Removes the user and their memberships; refuses to remove the only admin left. */
   removeUser(name: string): Promise<RemoveUserResult>;
 

@@ -1,5 +1,15 @@
 import { IdentityStoreError } from './errors.js';
-import { PROJECT_ROLES, ROBOT_ACTIONS, type MemberRecord, type ProjectRecord, type ProjectRole, type RobotAction, type RobotRecord, type TagRuleRecord, type UserRecord } from './identity-store.js';
+import {
+  PROJECT_ROLES,
+  ROBOT_ACTIONS,
+  type MemberRecord,
+  type ProjectRecord,
+  type ProjectRole,
+  type RobotAction,
+  type RobotRecord,
+  type TagRuleRecord,
+  type UserRecord,
+} from './identity-store.js';
 
 export interface UserRow {
   name: string;
@@ -56,7 +66,12 @@ export function toUser(row: UserRow): UserRecord {
 }
 
 export function toProject(row: ProjectRow): ProjectRecord {
-  return { name: row.name, anonymousPull: row.anonymous_pull === 1, createdAt: row.created_at, createdBy: row.created_by };
+  return {
+    name: row.name,
+    anonymousPull: row.anonymous_pull === 1,
+    createdAt: row.created_at,
+    createdBy: row.created_by,
+  };
 }
 
 function isRole(value: string): value is ProjectRole {
@@ -69,14 +84,22 @@ function isRobotAction(value: string): value is RobotAction {
 
 export function toMember(row: MemberRow): MemberRecord {
   // The CHECK constraint keeps this true; a hand-edited database is reported, not trusted.
-  if (!isRole(row.role)) throw new IdentityStoreError('CORRUPT_RECORD', `member ${row.user} of project ${row.project} has an unknown role "${row.role.slice(0, 40)}"`);
+  if (!isRole(row.role))
+    throw new IdentityStoreError(
+      'CORRUPT_RECORD',
+      `member ${row.user} of project ${row.project} has an unknown role "${row.role.slice(0, 40)}"`,
+    );
   return { project: row.project, user: row.user, role: row.role, createdAt: row.created_at };
 }
 
 export function toRobot(row: RobotRow): RobotRecord {
   const actions = row.actions === '' ? [] : row.actions.split(',');
   const bad = actions.find((action) => !isRobotAction(action));
-  if (bad !== undefined) throw new IdentityStoreError('CORRUPT_RECORD', `robot ${row.name} has an unknown action "${bad.slice(0, 40)}"`);
+  if (bad !== undefined)
+    throw new IdentityStoreError(
+      'CORRUPT_RECORD',
+      `robot ${row.name} has an unknown action "${bad.slice(0, 40)}"`,
+    );
   return {
     name: row.name,
     project: row.project,
@@ -91,5 +114,11 @@ export function toRobot(row: RobotRow): RobotRecord {
 }
 
 export function toTagRule(row: TagRuleRow): TagRuleRecord {
-  return { id: row.id, project: row.project, pattern: row.pattern, createdAt: row.created_at, createdBy: row.created_by };
+  return {
+    id: row.id,
+    project: row.project,
+    pattern: row.pattern,
+    createdAt: row.created_at,
+    createdBy: row.created_by,
+  };
 }

@@ -19,7 +19,12 @@ describe('sqlite identity store', () => {
     const path = join(dir, 'reopen.db');
     const first = openSqliteIdentityStore(path);
     await first.createUser({ name: 'admin', passwordHash: 'h', admin: true, createdAt: 1 });
-    await first.createProject({ name: 'team', anonymousPull: true, createdAt: 1, createdBy: 'admin' });
+    await first.createProject({
+      name: 'team',
+      anonymousPull: true,
+      createdAt: 1,
+      createdBy: 'admin',
+    });
     first.close();
     const second = openSqliteIdentityStore(path);
     expect((await second.getUser('admin'))?.admin).toBe(true);
@@ -32,14 +37,21 @@ describe('sqlite identity store', () => {
     const raw = new Database(path);
     raw.pragma('user_version = 99');
     raw.close();
-    expect(() => openSqliteIdentityStore(path)).toThrow(/identity database schema 99 is newer than this lockyard supports \(1\)/);
+    expect(() => openSqliteIdentityStore(path)).toThrow(
+      /identity database schema 99 is newer than this lockyard supports \(1\)/,
+    );
   });
 
   it('reports a hand-edited role as a typed error naming the member', async () => {
     const path = join(dir, 'edited.db');
     const store = openSqliteIdentityStore(path);
     await store.createUser({ name: 'bob', passwordHash: 'h', admin: false, createdAt: 1 });
-    await store.createProject({ name: 'team', anonymousPull: false, createdAt: 1, createdBy: 'admin' });
+    await store.createProject({
+      name: 'team',
+      anonymousPull: false,
+      createdAt: 1,
+      createdBy: 'admin',
+    });
     await store.setMember('team', 'bob', 'guest', 1);
     store.close();
     const raw = new Database(path);
@@ -50,7 +62,9 @@ describe('sqlite identity store', () => {
     const reopened = openSqliteIdentityStore(path);
     const error = await reopened.listMembers('team').catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(IdentityStoreError);
-    expect((error as IdentityStoreError).message).toBe('member bob of project team has an unknown role "owner"');
+    expect((error as IdentityStoreError).message).toBe(
+      'member bob of project team has an unknown role "owner"',
+    );
     reopened.close();
   });
 

@@ -1,12 +1,34 @@
 import { openSqlite } from '../sqlite.js';
 import { IdentityStoreError } from './errors.js';
-import type { CreateResult, IdentityStore, ProjectRecord, RobotRecord, TagRuleRecord, UserRecord } from './identity-store.js';
-import { toMember, toProject, toRobot, toTagRule, toUser, type MemberRow, type ProjectRow, type RobotRow, type TagRuleRow, type UserRow } from './rows.js';
+import type {
+  CreateResult,
+  IdentityStore,
+  ProjectRecord,
+  RobotRecord,
+  TagRuleRecord,
+  UserRecord,
+} from './identity-store.js';
+import {
+  toMember,
+  toProject,
+  toRobot,
+  toTagRule,
+  toUser,
+  type MemberRow,
+  type ProjectRow,
+  type RobotRow,
+  type TagRuleRow,
+  type UserRow,
+} from './rows.js';
 import { migrate } from './schema.js';
 
 type AsyncMethods = Omit<IdentityStore, 'close'>;
 /** The same methods returning their values directly (better-sqlite3 is synchronous). */
-type SyncApi = { [K in keyof AsyncMethods]: (...args: Parameters<AsyncMethods[K]>) => Awaited<ReturnType<AsyncMethods[K]>> };
+type SyncApi = {
+  [K in keyof AsyncMethods]: (
+    ...args: Parameters<AsyncMethods[K]>
+  ) => Awaited<ReturnType<AsyncMethods[K]>>;
+};
 
 /** Wraps synchronous methods so a throw becomes a rejected promise (typed), as async callers expect. */
 function promisify(api: SyncApi): AsyncMethods {
@@ -18,7 +40,13 @@ function promisify(api: SyncApi): AsyncMethods {
       } catch (error) {
         if (error instanceof IdentityStoreError) return Promise.reject(error);
         const message = error instanceof Error ? error.message : String(error);
-        return Promise.reject(new IdentityStoreError('DATABASE_ERROR', `identity database: ${name} failed: ${message}`, { cause: error }));
+        return Promise.reject(
+          new IdentityStoreError(
+            'DATABASE_ERROR',
+            `identity database: ${name} failed: ${message}`,
+            { cause: error },
+          ),
+        );
       }
     };
   }
@@ -26,14 +54,20 @@ function promisify(api: SyncApi): AsyncMethods {
 }
 
 function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Error && 'code' in error && (error.code === 'SQLITE_CONSTRAINT_UNIQUE' || error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY');
+  return (
+    error instanceof Error &&
+    'code' in error &&
+    (error.code === 'SQLITE_CONSTRAINT_UNIQUE' || error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY')
+  );
 }
 
 const USER_COLUMNS = 'name, password_hash, admin, credential_version, created_at, updated_at';
-const MEMBER_SELECT = 'SELECT p.name AS project, u.name AS user, m.role, m.created_at FROM members m JOIN projects p ON p.id = m.project_id JOIN users u ON u.id = m.user_id';
+const MEMBER_SELECT =
+  'SELECT p.name AS project, u.name AS user, m.role, m.created_at FROM members m JOIN projects p ON p.id = m.project_id JOIN users u ON u.id = m.user_id';
 const ROBOT_SELECT =
   'SELECT r.name, p.name AS project, r.description, r.actions, r.secret_hash, r.created_at, r.created_by, r.expires_at, r.revoked_at FROM robots r JOIN projects p ON p.id = r.project_id';
-const RULE_SELECT = 'SELECT t.id, p.name AS project, t.pattern, t.created_at, t.created_by FROM tag_rules t JOIN projects p ON p.id = t.project_id';
+const RULE_SELECT =
+  'SELECT t.id, p.name AS project, t.pattern, t.created_at, t.created_by FROM tag_rules t JOIN projects p ON p.id = t.project_id';
 
 export type SqliteIdentityStore = IdentityStore;
 
@@ -44,26 +78,44 @@ export function openSqliteIdentityStore(path: string): SqliteIdentityStore {
   db.pragma('foreign_keys = ON');
   migrate(db);
   const q = {
-    insertUser: db.prepare('INSERT INTO users (name, password_hash, admin, credential_version, created_at, updated_at) VALUES (?, ?, ?, 1, ?, ?)'),
+    insertUser: db.prepare(
+      'INSERT INTO users (name, password_hash, admin, credential_version, created_at, updated_at) VALUES (?, ?, ?, 1, ?, ?)',
+    ),
     user: db.prepare<[string], UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE name = ?`),
     users: db.prepare<[], UserRow>(`SELECT ${USER_COLUMNS} FROM users ORDER BY name`),
-    setPassword: db.prepare<[string, number, string]>('UPDATE users SET password_hash = ?, credential_version = credential_version + 1, updated_at = ? WHERE name = ?'),
-    setAdmin: db.prepare<[number, number, string]>('UPDATE users SET admin = ?, updated_at = ? WHERE name = ?'),
+    setPassword: db.prepare<[string, number, string]>(
+      'UPDATE users SET password_hash = ?, credential_version = credential_version + 1, updated_at = ? WHERE name = ?',
+    ),
+    setAdmin: db.prepare<[number, number, string]>(
+      'UPDATE users SET admin = ?, updated_at = ? WHERE name = ?',
+    ),
     admins: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM users WHERE admin = 1'),
     deleteUser: db.prepare<[string]>('DELETE FROM users WHERE name = ?'),
-    insertProject: db.prepare('INSERT INTO projects (name, anonymous_pull, created_at, created_by) VALUES (?, ?, ?, ?)'),
-    project: db.prepare<[string], ProjectRow>('SELECT name, anonymous_pull, created_at, created_by FROM projects WHERE name = ?'),
-    projects: db.prepare<[], ProjectRow>('SELECT name, anonymous_pull, created_at, created_by FROM projects ORDER BY name'),
-    setAnonymous: db.prepare<[number, string]>('UPDATE projects SET anonymous_pull = ? WHERE name = ?'),
+    insertProject: db.prepare(
+      'INSERT INTO projects (name, anonymous_pull, created_at, created_by) VALUES (?, ?, ?, ?)',
+    ),
+    project: db.prepare<[string], ProjectRow>(
+      'SELECT name, anonymous_pull, created_at, created_by FROM projects WHERE name = ?',
+    ),
+    projects: db.prepare<[], ProjectRow>(
+      'SELECT name, anonymous_pull, created_at, created_by FROM projects ORDER BY name',
+    ),
+    setAnonymous: db.prepare<[number, string]>(
+      'UPDATE projects SET anonymous_pull = ? WHERE name = ?',
+    ),
     deleteProject: db.prepare<[string]>('DELETE FROM projects WHERE name = ?'),
     upsertMember: db.prepare(
       `INSERT INTO members (project_id, user_id, role, created_at)
        SELECT p.id, u.id, ?, ? FROM projects p, users u WHERE p.name = ? AND u.name = ?
        ON CONFLICT (project_id, user_id) DO UPDATE SET role = excluded.role`,
     ),
-    member: db.prepare<[string, string], MemberRow>(`${MEMBER_SELECT} WHERE p.name = ? AND u.name = ?`),
+    member: db.prepare<[string, string], MemberRow>(
+      `${MEMBER_SELECT} WHERE p.name = ? AND u.name = ?`,
+    ),
     members: db.prepare<[string], MemberRow>(`${MEMBER_SELECT} WHERE p.name = ? ORDER BY u.name`),
-    memberships: db.prepare<[string], MemberRow>(`${MEMBER_SELECT} WHERE u.name = ? ORDER BY p.name`),
+    memberships: db.prepare<[string], MemberRow>(
+      `${MEMBER_SELECT} WHERE u.name = ? ORDER BY p.name`,
+    ),
     deleteMember: db.prepare<[string, string]>(
       'DELETE FROM members WHERE project_id = (SELECT id FROM projects WHERE name = ?) AND user_id = (SELECT id FROM users WHERE name = ?)',
     ),
@@ -73,22 +125,30 @@ export function openSqliteIdentityStore(path: string): SqliteIdentityStore {
     ),
     robot: db.prepare<[string], RobotRow>(`${ROBOT_SELECT} WHERE r.name = ?`),
     robots: db.prepare<[string], RobotRow>(`${ROBOT_SELECT} WHERE p.name = ? ORDER BY r.name`),
-    revokeRobot: db.prepare<[number, string]>('UPDATE robots SET revoked_at = coalesce(revoked_at, ?) WHERE name = ?'),
-    insertRule: db.prepare('INSERT INTO tag_rules (project_id, pattern, created_at, created_by) SELECT p.id, ?, ?, ? FROM projects p WHERE p.name = ?'),
+    revokeRobot: db.prepare<[number, string]>(
+      'UPDATE robots SET revoked_at = coalesce(revoked_at, ?) WHERE name = ?',
+    ),
+    insertRule: db.prepare(
+      'INSERT INTO tag_rules (project_id, pattern, created_at, created_by) SELECT p.id, ?, ?, ? FROM projects p WHERE p.name = ?',
+    ),
     rule: db.prepare<[number], TagRuleRow>(`${RULE_SELECT} WHERE t.id = ?`),
     rules: db.prepare<[string], TagRuleRow>(`${RULE_SELECT} WHERE p.name = ? ORDER BY t.id`),
-    deleteRule: db.prepare<[number, string]>('DELETE FROM tag_rules WHERE id = ? AND project_id = (SELECT id FROM projects WHERE name = ?)'),
+    deleteRule: db.prepare<[number, string]>(
+      'DELETE FROM tag_rules WHERE id = ? AND project_id = (SELECT id FROM projects WHERE name = ?)',
+    ),
   };
 
   // "Never remove the last admin" is checked in the same write transaction as the change.
-  const setAdminTx = db.transaction((name: string, admin: boolean, at: number): UserRecord | 'not-found' | 'last-admin' => {
-    const row = q.user.get(name);
-    if (!row) return 'not-found';
-    if (!admin && row.admin === 1 && (q.admins.get()?.n ?? 0) <= 1) return 'last-admin';
-    q.setAdmin.run(admin ? 1 : 0, at, name);
-    const updated = q.user.get(name);
-    return updated ? toUser(updated) : 'not-found';
-  });
+  const setAdminTx = db.transaction(
+    (name: string, admin: boolean, at: number): UserRecord | 'not-found' | 'last-admin' => {
+      const row = q.user.get(name);
+      if (!row) return 'not-found';
+      if (!admin && row.admin === 1 && (q.admins.get()?.n ?? 0) <= 1) return 'last-admin';
+      q.setAdmin.run(admin ? 1 : 0, at, name);
+      const updated = q.user.get(name);
+      return updated ? toUser(updated) : 'not-found';
+    },
+  );
   const removeUserTx = db.transaction((name: string) => {
     const row = q.user.get(name);
     if (!row) return 'not-found' as const;
@@ -97,7 +157,10 @@ export function openSqliteIdentityStore(path: string): SqliteIdentityStore {
     return 'removed' as const;
   });
 
-  function create<T>(insert: () => { changes: number }, read: () => T | undefined): CreateResult<T> {
+  function create<T>(
+    insert: () => { changes: number },
+    read: () => T | undefined,
+  ): CreateResult<T> {
     try {
       const info = insert();
       if (info.changes === 0) return { ok: false, reason: 'project-unknown' };
@@ -106,14 +169,25 @@ export function openSqliteIdentityStore(path: string): SqliteIdentityStore {
       throw error;
     }
     const record = read();
-    if (record === undefined) throw new IdentityStoreError('DATABASE_ERROR', 'identity database: a record vanished right after its insert');
+    if (record === undefined)
+      throw new IdentityStoreError(
+        'DATABASE_ERROR',
+        'identity database: a record vanished right after its insert',
+      );
     return { ok: true, record };
   }
 
   const api: SyncApi = {
     createUser: (user) =>
       create(
-        () => q.insertUser.run(user.name, user.passwordHash, user.admin ? 1 : 0, user.createdAt, user.createdAt),
+        () =>
+          q.insertUser.run(
+            user.name,
+            user.passwordHash,
+            user.admin ? 1 : 0,
+            user.createdAt,
+            user.createdAt,
+          ),
         () => {
           const row = q.user.get(user.name);
           return row && toUser(row);
@@ -134,7 +208,13 @@ export function openSqliteIdentityStore(path: string): SqliteIdentityStore {
 
     createProject: (project) =>
       create<ProjectRecord>(
-        () => q.insertProject.run(project.name, project.anonymousPull ? 1 : 0, project.createdAt, project.createdBy),
+        () =>
+          q.insertProject.run(
+            project.name,
+            project.anonymousPull ? 1 : 0,
+            project.createdAt,
+            project.createdBy,
+          ),
         () => {
           const row = q.project.get(project.name);
           return row && toProject(row);
@@ -171,7 +251,16 @@ export function openSqliteIdentityStore(path: string): SqliteIdentityStore {
     createRobot: (robot) =>
       create<RobotRecord>(
         () =>
-          q.insertRobot.run(robot.name, robot.description, robot.actions.join(','), robot.secretHash, robot.createdAt, robot.createdBy, robot.expiresAt ?? null, robot.project),
+          q.insertRobot.run(
+            robot.name,
+            robot.description,
+            robot.actions.join(','),
+            robot.secretHash,
+            robot.createdAt,
+            robot.createdBy,
+            robot.expiresAt ?? null,
+            robot.project,
+          ),
         () => {
           const row = q.robot.get(robot.name);
           return row && toRobot(row);

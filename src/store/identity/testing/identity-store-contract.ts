@@ -19,19 +19,30 @@ function robot(name: string, project: string, extra: Partial<NewRobot> = {}): Ne
   };
 }
 
-const project = (name: string, anonymousPull = false) => ({ name, anonymousPull, createdAt: 1500, createdBy: 'admin' });
+const project = (name: string, anonymousPull = false) => ({
+  name,
+  anonymousPull,
+  createdAt: 1500,
+  createdBy: 'admin',
+});
 
 /**
  * The contract every IdentityStore passes: users with credential versions and a protected last
  * admin, projects, memberships, robots and tag rules, with the cascades the service relies on.
  * `makeStore` returns a fresh, empty store for each case.
  */
-export function runIdentityStoreContract(name: string, makeStore: () => Promise<IdentityStore> | IdentityStore): void {
+export function runIdentityStoreContract(
+  name: string,
+  makeStore: () => Promise<IdentityStore> | IdentityStore,
+): void {
   describe(`identity store contract: ${name}`, () => {
     it('creates users once, reads them back, and lists them by name', async () => {
       const store = await makeStore();
       const created = await store.createUser(user('bob'));
-      expect(created).toEqual({ ok: true, record: { ...user('bob'), credentialVersion: 1, updatedAt: 1000 } });
+      expect(created).toEqual({
+        ok: true,
+        record: { ...user('bob'), credentialVersion: 1, updatedAt: 1000 },
+      });
       expect(await store.createUser(user('bob', true))).toEqual({ ok: false, reason: 'exists' });
       await store.createUser(user('alice', true));
       expect((await store.listUsers()).map((u) => [u.name, u.admin])).toEqual([
@@ -46,7 +57,11 @@ export function runIdentityStoreContract(name: string, makeStore: () => Promise<
       const store = await makeStore();
       await store.createUser(user('bob'));
       const changed = await store.setPassword('bob', 'new-hash', 5000);
-      expect(changed).toMatchObject({ passwordHash: 'new-hash', credentialVersion: 2, updatedAt: 5000 });
+      expect(changed).toMatchObject({
+        passwordHash: 'new-hash',
+        credentialVersion: 2,
+        updatedAt: 5000,
+      });
       expect((await store.setPassword('bob', 'newer', 6000))?.credentialVersion).toBe(3);
       expect(await store.setPassword('nobody', 'x', 1)).toBeUndefined();
       store.close();
@@ -58,7 +73,10 @@ export function runIdentityStoreContract(name: string, makeStore: () => Promise<
       expect(await store.removeUser('root')).toBe('last-admin');
       expect(await store.setAdmin('root', false, 1)).toBe('last-admin');
       await store.createUser(user('second'));
-      expect(await store.setAdmin('second', true, 2)).toMatchObject({ name: 'second', admin: true });
+      expect(await store.setAdmin('second', true, 2)).toMatchObject({
+        name: 'second',
+        admin: true,
+      });
       expect(await store.removeUser('root')).toBe('removed');
       expect(await store.removeUser('root')).toBe('not-found');
       expect(await store.setAdmin('second', false, 3)).toBe('last-admin');
@@ -68,8 +86,14 @@ export function runIdentityStoreContract(name: string, makeStore: () => Promise<
 
     it('keeps projects unique and toggles anonymous pull', async () => {
       const store = await makeStore();
-      expect(await store.createProject(project('team'))).toEqual({ ok: true, record: project('team') });
-      expect(await store.createProject(project('team', true))).toEqual({ ok: false, reason: 'exists' });
+      expect(await store.createProject(project('team'))).toEqual({
+        ok: true,
+        record: project('team'),
+      });
+      expect(await store.createProject(project('team', true))).toEqual({
+        ok: false,
+        reason: 'exists',
+      });
       expect((await store.setAnonymousPull('team', true))?.anonymousPull).toBe(true);
       expect(await store.setAnonymousPull('nope', true)).toBeUndefined();
       await store.createProject(project('alpha'));
@@ -82,7 +106,10 @@ export function runIdentityStoreContract(name: string, makeStore: () => Promise<
       await store.createUser(user('bob'));
       await store.createProject(project('team'));
       await store.createProject(project('other'));
-      expect(await store.setMember('team', 'bob', 'developer', 10)).toEqual({ ok: true, record: { project: 'team', user: 'bob', role: 'developer', createdAt: 10 } });
+      expect(await store.setMember('team', 'bob', 'developer', 10)).toEqual({
+        ok: true,
+        record: { project: 'team', user: 'bob', role: 'developer', createdAt: 10 },
+      });
       expect((await store.setMember('team', 'bob', 'maintainer', 11)).ok).toBe(true);
       expect((await store.getMember('team', 'bob'))?.role).toBe('maintainer');
       await store.setMember('other', 'bob', 'guest', 12);
@@ -90,8 +117,14 @@ export function runIdentityStoreContract(name: string, makeStore: () => Promise<
         ['other', 'guest'],
         ['team', 'maintainer'],
       ]);
-      expect(await store.setMember('missing', 'bob', 'guest', 1)).toEqual({ ok: false, reason: 'project-unknown' });
-      expect(await store.setMember('team', 'ghost', 'guest', 1)).toEqual({ ok: false, reason: 'user-unknown' });
+      expect(await store.setMember('missing', 'bob', 'guest', 1)).toEqual({
+        ok: false,
+        reason: 'project-unknown',
+      });
+      expect(await store.setMember('team', 'ghost', 'guest', 1)).toEqual({
+        ok: false,
+        reason: 'user-unknown',
+      });
       expect(await store.removeMember('team', 'bob')).toBe(true);
       expect(await store.removeMember('team', 'bob')).toBe(false);
       expect(await store.listMembers('team')).toEqual([]);
@@ -115,15 +148,27 @@ export function runIdentityStoreContract(name: string, makeStore: () => Promise<
     it('creates robots in existing projects only, revokes them once, and keeps the record', async () => {
       const store = await makeStore();
       await store.createProject(project('team'));
-      const ci = robot('robot$team+ci', 'team', { actions: ['pull', 'push'], expiresAt: 9000, description: 'CI' });
-      expect(await store.createRobot(ci)).toEqual({ ok: true, record: { ...ci, revokedAt: undefined } });
+      const ci = robot('robot$team+ci', 'team', {
+        actions: ['pull', 'push'],
+        expiresAt: 9000,
+        description: 'CI',
+      });
+      expect(await store.createRobot(ci)).toEqual({
+        ok: true,
+        record: { ...ci, revokedAt: undefined },
+      });
       expect(await store.createRobot(ci)).toEqual({ ok: false, reason: 'exists' });
-      expect(await store.createRobot(robot('robot$none+ci', 'none'))).toEqual({ ok: false, reason: 'project-unknown' });
+      expect(await store.createRobot(robot('robot$none+ci', 'none'))).toEqual({
+        ok: false,
+        reason: 'project-unknown',
+      });
       expect((await store.revokeRobot('robot$team+ci', 3000))?.revokedAt).toBe(3000);
       // Revoking twice keeps the first time.
       expect((await store.revokeRobot('robot$team+ci', 4000))?.revokedAt).toBe(3000);
       expect(await store.revokeRobot('robot$team+nobody', 1)).toBeUndefined();
-      expect((await store.listRobots('team')).map((r) => [r.name, r.actions, r.revokedAt])).toEqual([['robot$team+ci', ['pull', 'push'], 3000]]);
+      expect((await store.listRobots('team')).map((r) => [r.name, r.actions, r.revokedAt])).toEqual(
+        [['robot$team+ci', ['pull', 'push'], 3000]],
+      );
       store.close();
     });
 
@@ -131,12 +176,35 @@ export function runIdentityStoreContract(name: string, makeStore: () => Promise<
       const store = await makeStore();
       await store.createProject(project('team'));
       await store.createProject(project('other'));
-      const added = await store.addTagRule({ project: 'team', pattern: 'v*', createdAt: 1, createdBy: 'admin' });
+      const added = await store.addTagRule({
+        project: 'team',
+        pattern: 'v*',
+        createdAt: 1,
+        createdBy: 'admin',
+      });
       if (!added.ok) throw new Error('rule not added');
       expect(added.record).toMatchObject({ project: 'team', pattern: 'v*' });
-      expect(await store.addTagRule({ project: 'team', pattern: 'v*', createdAt: 2, createdBy: 'admin' })).toEqual({ ok: false, reason: 'exists' });
-      expect((await store.addTagRule({ project: 'other', pattern: 'v*', createdAt: 2, createdBy: 'admin' })).ok).toBe(true);
-      expect(await store.addTagRule({ project: 'gone', pattern: 'x', createdAt: 2, createdBy: 'admin' })).toEqual({ ok: false, reason: 'project-unknown' });
+      expect(
+        await store.addTagRule({
+          project: 'team',
+          pattern: 'v*',
+          createdAt: 2,
+          createdBy: 'admin',
+        }),
+      ).toEqual({ ok: false, reason: 'exists' });
+      expect(
+        (
+          await store.addTagRule({
+            project: 'other',
+            pattern: 'v*',
+            createdAt: 2,
+            createdBy: 'admin',
+          })
+        ).ok,
+      ).toBe(true);
+      expect(
+        await store.addTagRule({ project: 'gone', pattern: 'x', createdAt: 2, createdBy: 'admin' }),
+      ).toEqual({ ok: false, reason: 'project-unknown' });
       expect(await store.removeTagRule('other', added.record.id)).toBe(false);
       expect(await store.removeTagRule('team', added.record.id)).toBe(true);
       expect(await store.listTagRules('team')).toEqual([]);
@@ -150,7 +218,12 @@ export function runIdentityStoreContract(name: string, makeStore: () => Promise<
       await store.createProject(project('team'));
       await store.setMember('team', 'bob', 'developer', 1);
       await store.createRobot(robot('robot$team+ci', 'team'));
-      await store.addTagRule({ project: 'team', pattern: 'release-*', createdAt: 1, createdBy: 'admin' });
+      await store.addTagRule({
+        project: 'team',
+        pattern: 'release-*',
+        createdAt: 1,
+        createdBy: 'admin',
+      });
       expect(await store.removeProject('team')).toBe(true);
       expect(await store.removeProject('team')).toBe(false);
       await store.createProject(project('team'));
