@@ -1,7 +1,7 @@
 import { baseName, defineCataloger, type Cataloger, type ParseResult } from '../cataloger.js';
 import { parseInstalledPackageJson } from './package-json.js';
 import { parsePackageLock, type LockOptions } from './package-lock.js';
-import { isInstalledPackageJson, lockfileKind } from './paths.js';
+import { folderPackageName, isInstalledPackageJson, isNestedPackageJson, lockfileKind } from './paths.js';
 import { parsePnpmLock } from './pnpm-lock.js';
 import { parseYarnLock } from './yarn-lock.js';
 import { dropLockfileDuplicates } from './shadowed.js';
@@ -31,10 +31,24 @@ function parseNpmFile(path: string, text: string, options: LockOptions): ParseRe
     case 'pnpm-lock.yaml':
       return parsePnpmLock(text, options);
     case undefined:
-      return isInstalledPackageJson(path)
-        ? parseInstalledPackageJson(text)
-        : { warnings: [`not an npm file: ${baseName(path)}`] };
+      if (isInstalledPackageJson(path)) return parseInstalledPackageJson(text);
+      if (isNestedPackageJson(path)) return vendoredPackage(path, text);
+      return { warnings: [`not an npm file: ${baseName(path)}`] };
   }
+}
+
+/**
+ * A package.json nested in another package's files counts only as a vendored copy of a published
+ * package: its name matches its folder and it is not `private` (type markers such as
+ * `terser/dist/package.json` named "dist" are private). Anything else is silently not a package.
+ */
+function vendoredPackage(path: string, text: string): ParseResult {
+  const result = parseInstalledPackageJson(text);
+  const record = result.packages?.[0];
+  if (!record || record.metadata?.['private'] === true) return {};
+  const name = record.namespace ? `${record.namespace}/${record.name}` : record.name;
+  if (name !== folderPackageName(path)) return {};
+  return { packages: [{ ...record, metadata: { ...record.metadata, vendored: true } }] };
 }
 
 /**
@@ -56,8 +70,8 @@ export function createNpmCataloger(options: NpmCatalogerOptions = {}): Cataloger
       'https://github.com/pnpm/spec/tree/master/lockfile',
     ],
     packageTypes: ['npm'],
-    version: 2,
-    claims: (file) => isInstalledPackageJson(file.path) || lockfileKind(file.path) !== undefined,
+    version: 3,
+    claims: (file) => isInstalledPackageJson(file.path) || lockfileKind(file.path) !== undefined || isNestedPackageJson(file.path),
     refine: dropLockfileDuplicates,
     parse(file): ParseResult {
       try {

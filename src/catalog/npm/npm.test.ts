@@ -55,10 +55,8 @@ describe('npm claims', () => {
   it.each([
     'app/package.json',
     'package.json',
-    'app/node_modules/a/lib/package.json',
     'app/node_modules/a/test/fixtures/node_modules/b/package.json',
-    'app/node_modules/@scope/package.json',
-    'app/node_modules/.bin/package.json',
+    'app/node_modules/a/benchmark/package.json',
     'app/my_node_modules/a/package.json',
     'app/node_modules/a/package.json.bak',
     'app/node_modules/a/package-lock.json',
@@ -67,6 +65,25 @@ describe('npm claims', () => {
     'app/old-yarn.lock',
   ])('does not claim %s', (path) => {
     expect(npmCataloger.claims(header(path))).toBe(false);
+  });
+
+  it.each([
+    ['app/node_modules/a/lib/package.json', { name: 'lib', version: '1.0.0', private: true }],
+    ['app/node_modules/terser/dist/package.json', { name: 'dist', version: '1.0.0', private: true }],
+    ['app/node_modules/x/sub/package.json', { name: 'other', version: '1.0.0' }],
+    ['app/node_modules/@scope/package.json', { name: '@scope', version: '1.0.0' }],
+  ])('claims %s inside a package but makes no package of a private marker or a misnamed manifest', async (path, manifest) => {
+    expect(npmCataloger.claims(header(path))).toBe(true);
+    const content = Buffer.from(JSON.stringify(manifest));
+    expect((await npmCataloger.parse({ ...header(path), size: content.length, content })).packages ?? []).toEqual([]);
+  });
+
+  it('reports a vendored copy of a published package (next bundles @vercel/og)', async () => {
+    const path = 'app/node_modules/next/dist/compiled/@vercel/og/package.json';
+    const content = Buffer.from(JSON.stringify({ name: '@vercel/og', version: '0.6.4' }));
+    expect(npmCataloger.claims(header(path))).toBe(true);
+    const [record] = (await npmCataloger.parse({ ...header(path), size: content.length, content })).packages ?? [];
+    expect(record).toMatchObject({ name: 'og', namespace: '@vercel', version: '0.6.4', metadata: { vendored: true } });
   });
 
   it('knows each lockfile by name', () => {

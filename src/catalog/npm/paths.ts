@@ -86,3 +86,30 @@ export function nameFromInstallPath(key: string): string | undefined {
   const name = key.slice(at + NODE_MODULES.length);
   return name === '' ? undefined : name;
 }
+
+/** Folders inside a package that hold fixtures, not code the package runs. */
+const NOT_CODE_SEGMENTS = ['/test/', '/tests/', '/__tests__/', '/fixture/', '/fixtures/', '/example/', '/examples/', '/benchmark/', '/benchmarks/', '/docs/', '/spec/'];
+
+/**
+ * A package.json inside an installed package's own files, outside fixture folders:
+ * `node_modules/next/dist/compiled/@vercel/og/package.json`, `…/vendor/text-encoding/package.json`.
+ * Such a file is a vendored copy of another package when its name matches its folder (checked
+ * by the parser together with `private`), and then its code ships in the image.
+ */
+export function isNestedPackageJson(path: string): boolean {
+  if (!path.endsWith(PACKAGE_JSON) || isInstalledPackageJson(path)) return false;
+  const at = path.indexOf(NODE_MODULES);
+  if (at === -1 || (at > 0 && path.charCodeAt(at - 1) !== 0x2f)) return false;
+  const inside = path.slice(at);
+  for (const segment of NOT_CODE_SEGMENTS) if (inside.includes(segment)) return false;
+  return true;
+}
+
+/** The folder name a package.json sits in, as a package name (`og`, or `@vercel/og`). */
+export function folderPackageName(path: string): string {
+  const parts = path.split('/');
+  const folder = parts[parts.length - 2] ?? '';
+  const parent = parts[parts.length - 3] ?? '';
+  if (folder.startsWith('@')) return ''; // a scope folder is never a package
+  return parent.startsWith('@') ? `${parent}/${folder}` : folder;
+}

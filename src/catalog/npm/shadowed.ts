@@ -11,29 +11,25 @@ function projectDir(lockfilePath: string): string {
 }
 
 /**
- * Cross-file step for a finalized catalog (not wired into catalog/finalize.ts yet): drops an npm
- * package read from a lockfile when the same purl is installed under that lockfile's project
- * (`<dir>/node_modules/...`). The installed manifest is the stronger evidence, and an image with
- * both would otherwise list every dependency twice. Lockfile packages with no installed copy
- * (bundled apps that ship no node_modules) stay.
+ * The npm cataloger's refine step over the finalized catalog. Where a lockfile's project has a
+ * node_modules folder in the image, node_modules is the truth: a lockfile entry installed there is
+ * a duplicate, and one not installed there was not installed at all (an optional package for
+ * another platform such as `@img/sharp-darwin-arm64`, or a pruned dev dependency). Both go.
+ * Lockfile packages of projects that ship no node_modules (bundled apps) stay.
  */
 export function dropLockfileDuplicates(packages: readonly Package[]): Package[] {
-  const installed = new Map<string, string[]>();
+  const projectsWithModules = new Set<string>();
   for (const pkg of packages) {
     if (pkg.type !== 'npm') continue;
     for (const location of pkg.locations) {
       if (lockfileKind(location.path) !== undefined) continue;
-      installed.set(pkg.purl, [...(installed.get(pkg.purl) ?? []), location.path]);
+      const modules = location.path.indexOf('node_modules/');
+      if (modules >= 0) projectsWithModules.add(location.path.slice(0, modules));
     }
   }
-  return packages.filter((pkg) => {
-    if (pkg.type !== 'npm') return true;
-    const paths = installed.get(pkg.purl);
-    if (!paths) return true;
-    return !pkg.locations.every((location) => {
-      if (lockfileKind(location.path) === undefined) return false;
-      const prefix = `${projectDir(location.path)}node_modules/`;
-      return paths.some((path) => path.startsWith(prefix));
-    });
-  });
+  return packages.filter(
+    (pkg) =>
+      pkg.type !== 'npm' ||
+      !pkg.locations.every((location) => lockfileKind(location.path) !== undefined && projectsWithModules.has(projectDir(location.path))),
+  );
 }
