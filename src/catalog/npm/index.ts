@@ -47,7 +47,9 @@ function vendoredPackage(path: string, text: string): ParseResult {
   const record = result.packages?.[0];
   if (!record || record.metadata?.['private'] === true) return {};
   const name = record.namespace ? `${record.namespace}/${record.name}` : record.name;
-  if (name !== folderPackageName(path)) return {};
+  // Folder names drop punctuation now and then (`bson/vendor/base64` holds `base-64`).
+  const loose = (value: string): string => value.toLowerCase().replace(/[^a-z0-9@/]/g, '');
+  if (loose(name) !== loose(folderPackageName(path))) return {};
   return { packages: [{ ...record, metadata: { ...record.metadata, vendored: true } }] };
 }
 

@@ -78,6 +78,13 @@ describe('npm claims', () => {
     expect((await npmCataloger.parse({ ...header(path), size: content.length, content })).packages ?? []).toEqual([]);
   });
 
+  it('reports a vendored copy whose folder drops punctuation (bson/vendor/base64 holds base-64)', async () => {
+    const path = 'app/node_modules/bson/vendor/base64/package.json';
+    const content = Buffer.from(JSON.stringify({ name: 'base-64', version: '1.0.0' }));
+    const [record] = (await npmCataloger.parse({ ...header(path), size: content.length, content })).packages ?? [];
+    expect(record).toMatchObject({ name: 'base-64', version: '1.0.0' });
+  });
+
   it('reports a vendored copy of a published package (next bundles @vercel/og)', async () => {
     const path = 'app/node_modules/next/dist/compiled/@vercel/og/package.json';
     const content = Buffer.from(JSON.stringify({ name: '@vercel/og', version: '0.6.4' }));
