@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { formatPlatform, type Image, type Layer } from '../oci/index.js';
+import { formatPlatform, ImageError, type Image, type Layer } from '../oci/index.js';
 import { analyzeLayer } from './analyze-layer.js';
 import type { CatalogCache } from './cache.js';
 import type { Cataloger } from './cataloger.js';
@@ -114,7 +114,13 @@ export async function buildCatalog(image: Image, options: BuildCatalogOptions): 
   const concurrency = options.concurrency ?? Math.max(2, availableParallelism());
   const analyses = await mapLimited(image.layers, concurrency, analyseOne);
 
-  const view = squash(analyses);
+  let view: SquashedView;
+  try {
+    view = squash(analyses);
+  } catch (error) {
+    if (error instanceof ImageError) throw new ImageError(error.code, `${image.name}: ${error.message}`, { cause: error, details: { ...error.details, image: image.name } });
+    throw error;
+  }
   const os = pickOs(view.results);
   let packages = finalizePackages(view, os, image.layers);
   for (const cataloger of options.catalogers) if (cataloger.refine) packages = cataloger.refine(packages);

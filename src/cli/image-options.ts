@@ -48,6 +48,10 @@ export async function resolveImageFlags(input: string, flags: ImageFlags, contex
   if (flags.passwordStdin && !flags.username) {
     throw new ConfigError('INVALID_ARGUMENT', '--password-stdin needs --username');
   }
+  if (flags.username && !flags.passwordStdin) {
+    // Never take a password from a flag (it would sit in shell history and `ps`).
+    throw new ConfigError('INVALID_ARGUMENT', '--username needs --password-stdin (pipe the password or token in)');
+  }
   const [{ parsePlatform, parseReference }, { resolveDataDir }] = await Promise.all([import('../oci/index.js'), import('../store/index.js')]);
   const password = flags.passwordStdin ? await readStdin(context) : undefined;
   const host = flags.insecure ? registryHost(input, parseReference) : undefined;

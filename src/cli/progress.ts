@@ -7,8 +7,13 @@ import type { CatalogProgress } from '../catalog/index.js';
 export function createCatalogProgress(
   stream: NodeJS.WritableStream & { isTTY?: boolean },
   enabled: boolean,
-): { onProgress: (event: CatalogProgress) => void; done: () => void } {
-  if (!enabled || stream.isTTY !== true) return { onProgress: () => undefined, done: () => undefined };
+): {
+  onProgress: (event: CatalogProgress) => void;
+  onDownload: (event: { digest: string; bytes: number; total: number | undefined }) => void;
+  done: () => void;
+} {
+  if (!enabled || stream.isTTY !== true) return { onProgress: () => undefined, onDownload: () => undefined, done: () => undefined };
+  const downloads = new Map<string, { bytes: number; total: number }>();
   let total = 0;
   let done = 0;
   let cached = 0;
@@ -19,7 +24,15 @@ export function createCatalogProgress(
     if (!force && now - lastDraw < 80) return;
     lastDraw = now;
     const active = [...entries.entries()].map(([index, count]) => `layer ${index + 1}: ${count} entries`).join(', ');
-    stream.write(`\r\x1b[2KAnalysing layers ${done}/${total}${cached ? ` (${cached} cached)` : ''}${active ? ` — ${active}` : ''}`);
+    let got = 0;
+    let want = 0;
+    for (const d of downloads.values()) {
+      got += d.bytes;
+      want += d.total;
+    }
+    const mb = (n: number): string => (n / 1_048_576).toFixed(1);
+    const download = want > 0 && got < want ? ` — downloaded ${mb(got)}/${mb(want)} MB` : '';
+    stream.write(`\r\x1b[2KAnalysing layers ${done}/${total}${cached ? ` (${cached} cached)` : ''}${active ? ` — ${active}` : ''}${download}`);
   };
   return {
     onProgress(event) {
@@ -38,6 +51,10 @@ export function createCatalogProgress(
           break;
       }
       draw(event.kind === 'layer-done');
+    },
+    onDownload(event) {
+      downloads.set(event.digest, { bytes: event.bytes, total: event.total ?? event.bytes });
+      draw();
     },
     done() {
       if (lastDraw > 0) stream.write('\r\x1b[2K');

@@ -29,6 +29,7 @@ describe('lockyard sbom', () => {
     [['sbom', join(dir, 'missing.tar')], /missing\.tar: no such file or directory/],
     [['sbom', example, '-f', 'xml'], /argument 'xml' is invalid/],
     [['sbom', example, '--password-stdin'], /--password-stdin needs --username/],
+    [['sbom', example, '--username', 'me'], /--username needs --password-stdin/],
     [['sbom', example, '--max-layer-size', 'lots'], /--max-layer-size: invalid size "lots"/],
     [['sbom', `oci:${dir}`], /not an OCI image layout/],
   ])('%j fails with one line and exit 2', async (args, message) => {

@@ -27,7 +27,7 @@ export function sbomCommand(context: CliContext): Command {
     const resolved = await resolveImageFlags(image, flags, context);
     const progress = createCatalogProgress(context.stderr, !quiet);
     try {
-      const catalog = await catalogImage(image, { ...resolved, onProgress: progress.onProgress });
+      const catalog = await catalogImage(image, { ...resolved, registry: { ...resolved.registry, onProgress: progress.onDownload }, onProgress: progress.onProgress });
       for (const warning of catalog.warnings) context.logger.warn(warning);
       const text = render(catalog, { toolName: 'lockyard', toolVersion: VERSION, now: new Date() });
       await writeOutput(context, flags.output, text);

@@ -74,6 +74,7 @@ export function scanCommand(context: CliContext): Command {
     try {
       report = await runScan(target, {
         ...resolved,
+        registry: { ...resolved.registry, onProgress: progress.onDownload },
         dbPath: flags.db,
         scanners: parseList<Scanner>(flags.scanners, SCANNERS, '--scanners'),
         severities,
