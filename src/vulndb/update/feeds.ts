@@ -44,12 +44,15 @@ export function parseFeedSpec(spec: string): FeedSpec {
   const colon = spec.indexOf(':');
   const source = colon > 0 ? spec.slice(0, colon) : '';
   const url = colon > 0 ? spec.slice(colon + 1) : '';
-  if (source === '' || !/^https?:\/\//.test(url))
+  // Messages show the URL without credentials or query: a feed URL may carry a token.
+  const shown = /^https?:\/\//.test(url) ? `${source}:${displayUrl(url)}` : '(not KIND:URL)';
+  if (source === '' || !/^https?:\/\//.test(url)) {
     throw new VulnDbError(
       'FEED_CONFIG_INVALID',
-      `--feed ${spec}: expected KIND:URL with an http(s) URL`,
+      `--feed ${shown}: expected KIND:URL with an http(s) URL`,
     );
-  checkSource(source, `--feed ${spec}`);
+  }
+  checkSource(source, `--feed ${shown}`);
   return { source, url };
 }
 

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sharedFixture, useTempDir } from '../../testing/index.js';
 import { openVulnDb } from '../db/reader.js';
-import { readFeedsFile } from './feeds.js';
+import { parseFeedSpec, readFeedsFile } from './feeds.js';
 import { feedFiles } from './fetch-feed.js';
 import { updateVulnDb, type UpdateOptions } from './update.js';
 
@@ -246,5 +246,20 @@ describe('lockyard db update against a local feed server', () => {
     );
     writeFileSync(list, '- source: nvd\n  url: https://example.invalid/x\n');
     await expect(readFeedsFile(list)).rejects.toThrow("unknown advisory source 'nvd'");
+  });
+});
+
+describe('feed specs', () => {
+  it('never echo credentials or query strings of a feed URL', () => {
+    expect(() =>
+      parseFeedSpec('nvd:https://user:pw@example.invalid/feed.json?token=secret'),
+    ).toThrow("--feed nvd:https://example.invalid/feed.json: unknown advisory source 'nvd'");
+    expect(() => parseFeedSpec('osv:ftp://example.invalid/x?token=secret')).toThrow(
+      '--feed (not KIND:URL): expected KIND:URL with an http(s) URL',
+    );
+    expect(parseFeedSpec('osv:https://example.invalid/npm/all.zip')).toEqual({
+      source: 'osv',
+      url: 'https://example.invalid/npm/all.zip',
+    });
   });
 });
