@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ConfigError, describeCause } from '../errors/index.js';
+import { scanningConfigSchema } from './scanning/index.js';
+import { webhooksConfigSchema } from './webhooks/index.js';
 
 const positiveInt = z.number().int().positive();
 // Goes into a quoted-string of WWW-Authenticate challenges: printable, no space, quote or backslash.
@@ -40,6 +42,8 @@ export const serverConfigSchema = z
       })
       .strict()
       .prefault({}),
+    scanning: scanningConfigSchema.prefault({}),
+    webhooks: webhooksConfigSchema.prefault({}),
   })
   .strict();
 
@@ -69,6 +73,15 @@ const KEYS: readonly { path: readonly string[]; kind: Leaf }[] = [
   { path: ['auth', 'refreshTokenTtlSeconds'], kind: 'integer' },
   { path: ['auth', 'loginFailureLimit'], kind: 'integer' },
   { path: ['auth', 'loginFailureWindowSeconds'], kind: 'integer' },
+  { path: ['scanning', 'enabled'], kind: 'boolean' },
+  { path: ['scanning', 'concurrency'], kind: 'integer' },
+  { path: ['scanning', 'vulnDb'], kind: 'string' },
+  { path: ['scanning', 'dbPollMs'], kind: 'integer' },
+  { path: ['webhooks', 'maxAttempts'], kind: 'integer' },
+  { path: ['webhooks', 'retryBaseMs'], kind: 'integer' },
+  { path: ['webhooks', 'retryMaxMs'], kind: 'integer' },
+  { path: ['webhooks', 'timeoutMs'], kind: 'integer' },
+  { path: ['webhooks', 'concurrency'], kind: 'integer' },
 ];
 
 export function envName(path: readonly string[]): string {

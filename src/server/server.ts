@@ -8,6 +8,10 @@ import { ConfigError, describeCause } from '../errors/index.js';
 import { createRegistry, type Registry } from './registry/index.js';
 import { createIdentity, type Identity } from './identity/index.js';
 import { registerAdminApi } from './api/index.js';
+import type { AuditEvent } from '../audit/index.js';
+import { AuditService, registerAuditRoutes } from './audit/index.js';
+import { registerApiRoutes, registerScanRoutes, registryApiAccess, ScanningService } from './scanning/index.js';
+import { registerWebhookRoutes, WebhookService } from './webhooks/index.js';
 import type { ServerConfig } from './config.js';
 import { isLoopback, parseListenAddress } from './listen-address.js';
 import { ensureDevTls } from './tls-dev.js';
@@ -67,9 +71,12 @@ export async function startServer(
   const address = parseListenAddress(config.listen);
   const { tls, devTrustDir, created } = await resolveTls(config, dataDir, address.host);
   const identity = await createIdentity({ root: join(dataDir, 'identity'), settings: config.auth, adminPassword: secrets.adminPassword, secure: tls !== undefined, logger });
+  // Scan results are loaded before the registry serves: the pull gate needs them from the first pull.
+  const scanning = new ScanningService({ dataDir, config: config.scanning, logger });
   const registry = await createRegistry({
     root: join(dataDir, 'registry'),
     logger,
+    pullGate: scanning.gate,
     ...(identity ? { access: identity.access, guardMetadata: identity.guardMetadata } : {}),
     limits: { maxManifestBytes: config.registry.maxManifestBytes, uploadTtlMs: config.registry.uploadTtlSeconds * 1000 },
     cacheBytes: config.registry.cacheBytes,
@@ -102,11 +109,32 @@ export async function startServer(
   registry.register(app);
   identity?.register(app);
   registerAdminApi(app, identity?.service, logger);
+  const audit = new AuditService(dataDir, logger);
+  const webhooks = new WebhookService({ dataDir, config: config.webhooks, logger });
+  scanning.start({ blobs: registry.context.blobs, metadata: registry.context.metadata, events: registry.events });
+  audit.listen(registry.events, identity?.events);
+  webhooks.listen(registry.events, scanning.events);
+  const apiAccess = registryApiAccess(registry.context.access);
+  const record = (event: AuditEvent): void => {
+    audit.record(event);
+  };
+  registerApiRoutes(app, logger, (api) => {
+    registerScanRoutes(api, { service: scanning, metadata: registry.context.metadata, access: apiAccess, audit: record });
+    registerWebhookRoutes(api, webhooks, apiAccess, record);
+    registerAuditRoutes(api, audit, apiAccess);
+  });
+  const closeServices = async (): Promise<void> => {
+    await scanning.close();
+    await webhooks.close();
+    registry.close();
+    identity?.close();
+    // Last: it records what the others did while stopping.
+    audit.close();
+  };
   try {
     await app.listen({ host: address.host, port: address.port });
   } catch (error) {
-    registry.close();
-    identity?.close();
+    await closeServices();
     throw new ConfigError('INVALID_CONFIG', `cannot listen on ${config.listen}: ${describeCause(error)}`);
   }
   const bound = app.server.address() as AddressInfo;
@@ -121,8 +149,7 @@ export async function startServer(
     devTrustDir,
     close: async () => {
       await app.close();
-      registry.close();
-      identity?.close();
+      await closeServices();
     },
   };
 }
