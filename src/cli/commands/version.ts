@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline';
 import { Command } from 'commander';
-import { getVersionScheme, VersionError, versionSchemes, type VersioningApi } from '../../versioning/index.js';
+import type { VersioningApi } from '../../versioning/index.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 
@@ -15,11 +15,12 @@ export function versionCommand(context: CliContext): Command {
   command
     .command('compare')
     .description('Print -1, 0 or 1 as version A sorts before, equal to, or after version B')
-    .argument('<scheme>', `version scheme: ${[...versionSchemes.keys()].join(', ')}`)
+    .argument('<scheme>', 'version scheme (list them with `lockyard version schemes`)')
     .argument('[a]', 'first version')
     .argument('[b]', 'second version')
     .option('--stdin', 'read "A B" pairs from standard input, one per line, and print one result per line')
     .action(async (schemeId: string, a: string | undefined, b: string | undefined, flags: { stdin?: boolean }) => {
+      const { getVersionScheme, VersionError } = await import('../../versioning/index.js');
       const { api } = getVersionScheme(schemeId);
       if (flags.stdin) {
         if (a !== undefined) throw new VersionError('INVALID_VERSION', 'version compare --stdin takes no versions on the command line');
@@ -33,10 +34,11 @@ export function versionCommand(context: CliContext): Command {
   command
     .command('matches')
     .description('Print true (exit 0) or false (exit 1) as VERSION satisfies CONSTRAINT, e.g. ">= 1.0, < 2.0"')
-    .argument('<scheme>', `version scheme: ${[...versionSchemes.keys()].join(', ')}`)
+    .argument('<scheme>', 'version scheme (list them with `lockyard version schemes`)')
     .argument('<version>', 'the version to test')
     .argument('<constraint>', 'a constraint in the scheme\'s own syntax or GHSA style (quote it)')
-    .action((schemeId: string, version: string, constraint: string) => {
+    .action(async (schemeId: string, version: string, constraint: string) => {
+      const { getVersionScheme } = await import('../../versioning/index.js');
       const matched = getVersionScheme(schemeId).api.matches(version, constraint);
       context.stdout.write(`${String(matched)}\n`);
       context.exitCode = matched ? ExitCode.ok : ExitCode.gateFailed;
@@ -45,7 +47,8 @@ export function versionCommand(context: CliContext): Command {
   command
     .command('schemes')
     .description('List the version schemes and the specifications they follow')
-    .action(() => {
+    .action(async () => {
+      const { versionSchemes } = await import('../../versioning/index.js');
       for (const scheme of versionSchemes.values()) context.stdout.write(`${scheme.id.padEnd(10)} ${scheme.displayName}  ${scheme.urls[0] ?? ''}\n`);
     });
 
@@ -54,6 +57,7 @@ export function versionCommand(context: CliContext): Command {
 
 /** `--stdin`: one comparison per line; a bad line stops with its line number (exit 2). */
 async function compareLines(context: CliContext, api: VersioningApi): Promise<void> {
+  const { VersionError } = await import('../../versioning/index.js');
   const lines = createInterface({ input: context.stdin, crlfDelay: Infinity });
   let lineNumber = 0;
   const out: string[] = [];
