@@ -10,6 +10,7 @@ export type VulnDbErrorCode =
   | 'DB_TOO_OLD'
   | 'FEED_CONFIG_INVALID'
   | 'FETCH_FAILED'
+  | 'UPDATE_IN_PROGRESS'
   | 'VERIFY_FAILED';
 
 /** Anything wrong with advisory feeds, the vulnerability database file, or updating it. */

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -219,6 +219,24 @@ describe('lockyard db update against a local feed server', () => {
       ) as unknown,
     });
     expect(existsSync(feedFiles(cacheDir, `${base}/alpine/v3.19/main.json`).fresh)).toBe(false);
+  });
+
+  it('runs one update at a time per feed cache, and takes over a lock left by a dead process', async () => {
+    const alpine = files.get('/alpine/v3.19/main.json');
+    if (alpine) files.set('/alpine/v3.19/main.json', { body: alpine.body });
+    const lock = join(cacheDir, '.update.lock');
+    writeFileSync(lock, String(process.pid));
+    await expect(updateVulnDb(options())).rejects.toMatchObject({
+      code: 'UPDATE_IN_PROGRESS',
+      message: `another 'lockyard db update' (pid ${process.pid}) is using ${cacheDir}`,
+    });
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {
+      encoding: 'utf8',
+    }).stdout;
+    writeFileSync(lock, dead);
+    const result = await updateVulnDb(options());
+    expect(result.feeds).toHaveLength(3);
+    expect(existsSync(lock)).toBe(false);
   });
 
   it('checks a pinned SHA-256 from a feed list file, and names bad fields in that file', async () => {

@@ -4,6 +4,7 @@ import { buildVulnDb, type BuildProgress, type BuildSummary } from '../build.js'
 import { openVulnDb } from '../db/reader.js';
 import { VulnDbError } from '../errors.js';
 import { defaultFeeds, displayUrl, parseFeedSpec, readFeedsFile, type FeedSpec } from './feeds.js';
+import { withUpdateLock } from './lock.js';
 import { discard, fetchFeed, promote, type FetchOutcome, type FetchResult } from './fetch-feed.js';
 
 export interface UpdateOptions {
@@ -68,6 +69,10 @@ function builtFrom(output: string, feeds: readonly FeedSpec[]): boolean {
  * they were, so the next update retries cleanly.
  */
 export async function updateVulnDb(options: UpdateOptions): Promise<UpdateResult> {
+  return withUpdateLock(options.cacheDir, () => update(options));
+}
+
+async function update(options: UpdateOptions): Promise<UpdateResult> {
   const logger = options.logger ?? nullLogger;
   const feeds = await resolveFeeds(options);
   const fetched: (FetchResult & { feed: FeedSpec })[] = [];
