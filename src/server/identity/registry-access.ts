@@ -153,11 +153,12 @@ export function createRegistryAccess(
         scope.type === 'registry' ? ['*'] : scope.actions,
       )
     ) {
-      return unauthorized(
-        request,
-        `the token does not grant ${describe(request.actions)} on ${scope.type === 'registry' ? 'the catalog' : `repository ${scope.name}`}`,
-        'insufficient_scope',
-      );
+      const what = scope.type === 'registry' ? 'the catalog' : `repository ${scope.name}`;
+      const reason =
+        principal.kind === 'anonymous'
+          ? `authentication required to ${describe(request.actions)} ${what}`
+          : `the token does not grant ${describe(request.actions)} on ${what}`;
+      return unauthorized(request, reason, 'insufficient_scope');
     }
     return projectForPush(request, principal, allowed);
   }
