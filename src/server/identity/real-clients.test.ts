@@ -16,7 +16,6 @@ const dir = useTempDir('lockyard-identity-clients-');
 let server: SpawnedServer;
 let host: string;
 let first: WrittenImage;
-let second: WrittenImage;
 let robotSecret: string;
 // No auth file of the machine's: each client sees only the credentials a test gives it.
 const noAuthFile = join(dir, 'empty-auth.json');
@@ -44,7 +43,7 @@ beforeAll(async () => {
   );
   host = new URL(server.url).host;
   first = await buildTestImage(join(dir, 'first'), 'v1', 'first');
-  second = await buildTestImage(join(dir, 'second'), 'v1', 'second');
+  await buildTestImage(join(dir, 'second'), 'v1', 'second');
   await admin(['project', 'create', 'team']);
   for (const [user, role] of [
     ['dev', 'developer'],
