@@ -10,7 +10,7 @@ import { parseDigest } from '../../oci/index.js';
 import type { BlobInfo, BlobStore, BlobUploads, ByteRange, LocalBlobFile, PutExpectation } from './blob-store.js';
 import { publishFile, syncDirectory } from './durable-fs.js';
 import { BlobStoreError } from './errors.js';
-import { checkExpectation, HashingStream, WRITE_BATCH, type ByteCounter } from './hashing.js';
+import { checkExpectation, HashingStream, WRITE_BATCH, writeBehind, type ByteCounter } from './hashing.js';
 import { blobPath, isNotFound } from './paths.js';
 import { createFsUploads } from './fs-uploads.js';
 
@@ -89,7 +89,8 @@ export async function openFsBlobStore(root: string): Promise<FsBlobStore> {
     const hash = createHash(algorithm);
     const counter: ByteCounter = { bytes: 0 };
     try {
-      await pipeline(source, new HashingStream(hash, counter, expected.size), createWriteStream(temp, { flags: 'wx', mode: 0o600, flush: true, highWaterMark: WRITE_BATCH }));
+      const out = createWriteStream(temp, { flags: 'wx', mode: 0o600, flush: true, highWaterMark: WRITE_BATCH });
+      await pipeline(source, new HashingStream(hash, counter, expected.size, writeBehind(out)), out);
       const digest = `${algorithm}:${hash.digest('hex')}`;
       checkExpectation({ digest, size: counter.bytes }, expected);
       await publishFile(temp, blobPath(root, digest), knownDirs);

@@ -7,7 +7,7 @@ import { parseDigest } from '../../oci/index.js';
 import type { BlobInfo, BlobUploads, PutExpectation, UploadState } from './blob-store.js';
 import { syncFile } from './durable-fs.js';
 import { BlobStoreError } from './errors.js';
-import { checkExpectation, hashFile, HashingStream, WRITE_BATCH, type ByteCounter } from './hashing.js';
+import { checkExpectation, hashFile, HashingStream, WRITE_BATCH, writeBehind, type ByteCounter } from './hashing.js';
 import { isNotFound, uploadPath } from './paths.js';
 
 /** The running sha256 of an upload, valid while `size` equals the file's size. */
@@ -85,7 +85,8 @@ export async function createFsUploads(root: string, publish: Publish): Promise<B
       const hash = usable ? usable.hash.copy() : createHash('sha256');
       const counter: ByteCounter = { bytes: 0 };
       try {
-        await pipeline(source, new HashingStream(hash, counter, length), createWriteStream(pathOf(id), { flags: 'r+', start: offset, highWaterMark: WRITE_BATCH }));
+        const out = createWriteStream(pathOf(id), { flags: 'r+', start: offset, highWaterMark: WRITE_BATCH });
+        await pipeline(source, new HashingStream(hash, counter, length, writeBehind(out)), out);
         if (length !== undefined && counter.bytes !== length) {
           throw new BlobStoreError('SIZE_MISMATCH', `chunk of upload ${id} ended after ${counter.bytes} of ${length} bytes`, { details: { expected: length, actual: counter.bytes } });
         }

@@ -1,4 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
+import { fdatasync, type WriteStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { Transform, type TransformCallback } from 'node:stream';
 import { BlobStoreError } from './errors.js';
@@ -17,12 +18,14 @@ export class HashingStream extends Transform {
   readonly #hash: Hash;
   readonly #counter: ByteCounter;
   readonly #maxBytes: number | undefined;
+  readonly #onBytes: ((total: number) => void) | undefined;
 
-  constructor(hash: Hash, counter: ByteCounter, maxBytes?: number) {
+  constructor(hash: Hash, counter: ByteCounter, maxBytes?: number, onBytes?: (total: number) => void) {
     super({ highWaterMark: WRITE_BATCH });
     this.#hash = hash;
     this.#counter = counter;
     this.#maxBytes = maxBytes;
+    this.#onBytes = onBytes;
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
@@ -32,8 +35,37 @@ export class HashingStream extends Transform {
       return;
     }
     this.#hash.update(chunk);
+    this.#onBytes?.(this.#counter.bytes);
     callback(null, chunk);
   }
+}
+
+const WRITE_BEHIND_STEP = 32 * 1024 * 1024;
+
+/**
+ * Write-behind for a large blob: every 32 MiB an fdatasync runs in the background (one at a
+ * time), so the data reaches the disk while the rest is still arriving and the fsync that
+ * publishing needs finds little left to do. Errors are ignored: the final fsync is the one that
+ * counts.
+ */
+export function writeBehind(out: WriteStream): (total: number) => void {
+  let synced = 0;
+  let pending = false;
+  let fd: number | undefined;
+  out.once('open', (opened: number) => {
+    fd = opened;
+  });
+  out.once('close', () => {
+    fd = undefined;
+  });
+  return (total) => {
+    if (pending || total - synced < WRITE_BEHIND_STEP || fd === undefined) return;
+    pending = true;
+    synced = total;
+    fdatasync(fd, () => {
+      pending = false;
+    });
+  };
 }
 
 /** Bytes buffered before the file stream writes: lets it batch many HTTP chunks into one writev. */
