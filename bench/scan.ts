@@ -52,7 +52,7 @@ for (const [name, image] of Object.entries(images)) {
   const matchMs = performance.now() - t;
   vulnDb.close();
   t = performance.now();
-  const report = await runScan(image, { dataDir: state, dbPath: db, scanners: ['vuln'], maxDbAgeHours: 1e9, maxImageAgeDays: 365 });
+  const report = await runScan(image, { dataDir: state, dbPath: db, scanners: ['vuln'], maxDbAgeMs: 1e15, maxImageAgeDays: 365 });
   const warmScanMs = performance.now() - t;
   t = performance.now();
   reportFormats.get('json')?.renderScan?.(report, { toolName: 'lockyard', toolVersion: 'bench', now: new Date() });

@@ -1,10 +1,25 @@
 import { ConfigError } from '../errors/index.js';
 
-const HOURS: Readonly<Record<string, number>> = { h: 1, d: 24, w: 168 };
+const UNIT_MS: Readonly<Record<string, number>> = {
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 604_800_000,
+};
 
-/** Parses `36h`, `7d`, `2w` (or a bare number of hours) into hours. */
+/** Parses a duration flag (`90s`, `15m`, `36h`, `7d`, `2w`; the unit is required) into milliseconds. */
+export function parseDuration(value: string, flag: string): number {
+  const match = /^\s*(?<amount>\d+(?:\.\d+)?)\s*(?<unit>[smhdw])\s*$/i.exec(value);
+  const amount = Number(match?.groups?.['amount']);
+  const unit = UNIT_MS[(match?.groups?.['unit'] ?? '').toLowerCase()];
+  if (!match || unit === undefined || !Number.isFinite(amount)) {
+    throw new ConfigError('INVALID_ARGUMENT', `${flag}: invalid duration "${value}" (e.g. 90s, 15m, 36h, 7d, 2w)`);
+  }
+  return amount * unit;
+}
+
+/** The same, in hours. */
 export function parseDurationHours(value: string, flag: string): number {
-  const match = /^\s*(?<n>\d+(?:\.\d+)?)\s*(?<unit>[hdw]?)\s*$/i.exec(value);
-  if (!match?.groups) throw new ConfigError('INVALID_ARGUMENT', `${flag}: invalid duration "${value}" (e.g. 24h, 7d, 2w)`);
-  return Number(match.groups['n']) * (HOURS[(match.groups['unit'] ?? '').toLowerCase() || 'h'] ?? 1);
+  return parseDuration(value, flag) / 3_600_000;
 }

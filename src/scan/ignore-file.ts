@@ -3,7 +3,7 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import { LockyardError } from '../errors/index.js';
 
-export class ScanConfigError extends LockyardError<'IGNORE_FILE_INVALID' | 'VEX_INVALID' | 'DB_MISSING' | 'DB_STALE'> {}
+export class ScanConfigError extends LockyardError<'IGNORE_FILE_INVALID' | 'VEX_INVALID'> {}
 
 const entrySchema = z.object({
   id: z.string().min(1, 'must not be empty'),

@@ -1,5 +1,5 @@
 export { catalogImage, type CatalogImageOptions } from './catalog-image.js';
-export { runScan, defaultVulnDbPath, type ScanOptions } from './run-scan.js';
+export { runScan, type ScanOptions } from './run-scan.js';
 export { loadTarget, analyzersFor } from './load-target.js';
 export { readIgnoreFile, ScanConfigError, type IgnoreEntry } from './ignore-file.js';
 export { readVex, type VexStatement } from './vex.js';

@@ -1,12 +1,11 @@
-import { join } from 'node:path';
 import type { CatalogProgress, LocatedFileFinding } from '../catalog/index.js';
 import { createMatcher, type Finding } from '../match/index.js';
 import { checkImage, type ImageCheckFinding } from '../misconfig/index.js';
 import type { PlatformSpec, RegistryOptions } from '../oci/index.js';
 import type { Severity } from '../rules/index.js';
-import { openVulnDb, type VulnDb } from '../vulndb/index.js';
+import { assertFresh, checkFreshness, defaultVulnDbPath, openVulnDb, type VulnDb } from '../vulndb/index.js';
 import { applyFilters, countBySeverity, evaluateGate } from './gate.js';
-import { readIgnoreFile, ScanConfigError } from './ignore-file.js';
+import { readIgnoreFile } from './ignore-file.js';
 import { loadTarget } from './load-target.js';
 import type { DbInfo, ScanReport, Scanner, Suppressible } from '../report/index.js';
 import { expiredEntries, suppressMisconfigurations, suppressSecrets, suppressVulnerabilities, type SuppressionRules } from './suppress.js';
@@ -23,7 +22,7 @@ export interface ScanOptions {
   readonly vex?: readonly string[] | undefined;
   readonly includeOsOwned?: boolean | undefined;
   /** Warn when the database is older than this; with requireFreshDb, fail. */
-  readonly maxDbAgeHours: number;
+  readonly maxDbAgeMs: number;
   readonly requireFreshDb?: boolean | undefined;
   readonly maxImageAgeDays: number;
   readonly platform?: PlatformSpec | undefined;
@@ -34,18 +33,14 @@ export interface ScanOptions {
   readonly now?: Date | undefined;
 }
 
-/** Where `db build` and `db update` put the database by default. */
-export function defaultVulnDbPath(dataDir: string): string {
-  return join(dataDir, 'vulndb', 'lockyard.db');
-}
-
-function checkFreshness(db: VulnDb, options: ScanOptions, now: Date, warnings: string[]): DbInfo {
+/** Checks the database's age: a warning, or with --require-fresh-db an error (exit 2). */
+function dbInfo(db: VulnDb, options: ScanOptions, now: Date, warnings: string[]): DbInfo {
   const status = db.status();
-  const ageHours = (now.getTime() - Date.parse(status.builtAt)) / 3_600_000;
-  if (ageHours > options.maxDbAgeHours) {
-    const message = `vulnerability database ${db.path} was built ${Math.floor(ageHours)} hours ago (limit ${options.maxDbAgeHours}): update it with 'lockyard db update'`;
-    if (options.requireFreshDb) throw new ScanConfigError('DB_STALE', message);
-    warnings.push(message);
+  if (options.requireFreshDb) assertFresh(status, options.maxDbAgeMs, now);
+  const freshness = checkFreshness(status, options.maxDbAgeMs, now);
+  const ageHours = freshness.ageMs / 3_600_000;
+  if (!freshness.fresh) {
+    warnings.push(`vulnerability database ${db.path} was built ${ageHours.toFixed(1)} hours ago, older than the allowed ${(options.maxDbAgeMs / 3_600_000).toFixed(1)}: run 'lockyard db update'`);
   }
   return { path: db.path, builtAt: status.builtAt, ageHours: Math.round(ageHours * 10) / 10, sources: status.sources.map((s) => s.kind) };
 }
@@ -72,7 +67,7 @@ export async function runScan(target: string, options: ScanOptions): Promise<Sca
   if (options.scanners.includes('vuln')) {
     const vulnDb = openVulnDb(options.dbPath ?? defaultVulnDbPath(options.dataDir));
     try {
-      db = checkFreshness(vulnDb, options, now, warnings);
+      db = dbInfo(vulnDb, options, now, warnings);
       const result = createMatcher(vulnDb, { includeOsOwned: options.includeOsOwned ?? false }).match(catalog);
       vulnerabilities = result.findings;
       warnings.push(...result.notes);

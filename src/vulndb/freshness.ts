@@ -7,27 +7,6 @@ export function defaultVulnDbPath(dataDir: string): string {
   return join(dataDir, 'vulndb', 'lockyard.db');
 }
 
-const UNIT_MS: Readonly<Record<string, number>> = {
-  s: 1000,
-  m: 60_000,
-  h: 3_600_000,
-  d: 86_400_000,
-  w: 604_800_000,
-};
-
-/** `90m`, `36h`, `7d`, `2w` (or a bare number of seconds) -> milliseconds, for `--max-db-age`. */
-export function parseDuration(text: string, flag = '--max-db-age'): number {
-  const match = /^(?<amount>\d+(?:\.\d+)?)(?<unit>[smhdw]?)$/.exec(text.trim());
-  const amount = Number(match?.groups?.['amount']);
-  const unit = UNIT_MS[match?.groups?.['unit'] || 's'];
-  if (match === null || unit === undefined || !Number.isFinite(amount) || amount <= 0) {
-    throw new VulnDbError(
-      'FEED_CONFIG_INVALID',
-      `${flag} ${text}: expected a duration such as 90m, 36h, 7d or 2w`,
-    );
-  }
-  return amount * unit;
-}
 
 export interface Freshness {
   readonly builtAt: string;

@@ -37,7 +37,6 @@ export { openVulnDb, type VulnDb, type VulnDbStatus, type SourceStatus } from '.
 export { SCHEMA_VERSION } from './db/schema.js';
 export {
   defaultVulnDbPath,
-  parseDuration,
   checkFreshness,
   assertFresh,
   type Freshness,

@@ -22,6 +22,8 @@ beforeAll(async () => {
     ],
     output: db,
   });
+  // The same data, built (as far as the file says) years ago: stale for --require-fresh-db.
+  await buildVulnDb({ inputs: [{ kind: 'alpine-secdb', path: join(repoRoot, 'examples', 'advisories', 'alpine-secdb') }], output: join(dir, 'stale.db'), now: () => new Date('2020-01-01T00:00:00Z') });
   // A Node.js app image with lodash 4.17.15 and minimist 1.2.5 installed: both have GHSA advisories
   // with CVSS 3.1 vectors (GHSA-35jh-r3h4-6jhm HIGH 7.2, GHSA-p6mc-m468-83gw HIGH 7.4, GHSA-xvch-5gv4-984h CRITICAL 9.8).
   await writeOciLayout(nodeImage, {
@@ -127,7 +129,8 @@ describe('lockyard scan', () => {
     [['--severity', 'SEVERE'], /--severity: unknown value "SEVERE"/],
     [['--db', join(dir, 'none.db')], /no vulnerability database at/],
     [['--scanners', 'vuln,viruses'], /--scanners: unknown value "viruses"/],
-    [['--max-db-age', '0h', '--require-fresh-db'], /was built \d+ hours ago/],
+    [['--max-db-age', '1d', '--require-fresh-db', '--db', join(dir, 'stale.db')], /stale\.db was built \d+\.\d days ago .*older than the allowed 1\.0 days/],
+    [['--max-db-age', '7'], /--max-db-age: invalid duration "7"/],
   ])('%j is an error: one line, exit 2', async (extra, message) => {
     const result = await runCli(['scan', nodeImage, ...common, ...extra]);
     expect(result.code).toBe(2);

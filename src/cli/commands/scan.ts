@@ -8,7 +8,7 @@ import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 import { addImageOptions, resolveImageFlags, type ImageFlags } from '../image-options.js';
 import { writeOutput } from '../output.js';
-import { parseDurationHours } from '../parse-duration.js';
+import { parseDuration } from '../parse-duration.js';
 import { createCatalogProgress } from '../progress.js';
 import { VERSION } from '../version.js';
 
@@ -83,7 +83,7 @@ export function scanCommand(context: CliContext): Command {
         ignoreFile,
         vex: flags.vex,
         includeOsOwned: flags.includeOsOwned,
-        maxDbAgeHours: parseDurationHours(flags.maxDbAge, '--max-db-age'),
+        maxDbAgeMs: parseDuration(flags.maxDbAge, '--max-db-age'),
         requireFreshDb: flags.requireFreshDb,
         maxImageAgeDays,
         onProgress: progress.onProgress,
