@@ -1,16 +1,6 @@
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { resolveDataDir } from '../../store/index.js';
-import {
-  buildVulnDb,
-  defaultVulnDbPath,
-  openVulnDb,
-  parseSourceSpec,
-  updateVulnDb,
-  type BuildProgress,
-  type BuildSummary,
-  type VulnDbStatus,
-} from '../../vulndb/index.js';
+import type { BuildProgress, BuildSummary, VulnDbStatus } from '../../vulndb/index.js';
 import type { Logger } from '../../log/index.js';
 import type { CliContext } from '../context.js';
 
@@ -22,8 +12,17 @@ function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
-function databasePath(flags: DbFlags & { readonly output?: string; readonly db?: string }): string {
-  return flags.output ?? flags.db ?? defaultVulnDbPath(resolveDataDir(flags.dataDir));
+/** The vulnerability database library, loaded on use so `lockyard --help` stays fast. */
+const vulndb = (): Promise<typeof import('../../vulndb/index.js')> => import('../../vulndb/index.js');
+
+async function dataDirOf(flags: DbFlags): Promise<string> {
+  const { resolveDataDir } = await import('../../store/index.js');
+  return resolveDataDir(flags.dataDir);
+}
+
+async function databasePath(flags: DbFlags & { readonly output?: string; readonly db?: string }): Promise<string> {
+  const { defaultVulnDbPath } = await vulndb();
+  return flags.output ?? flags.db ?? defaultVulnDbPath(await dataDirOf(flags));
 }
 
 function formatCount(n: number): string {
@@ -144,12 +143,13 @@ export function dbCommand(context: CliContext): Command {
     )
     .option('--data-dir <dir>', 'data directory (default: $LOCKYARD_DATA_DIR or ~/.lockyard)')
     .action(async (flags: DbFlags & { source: string[]; output?: string }, cmd: Command) => {
+      const { buildVulnDb, parseSourceSpec } = await vulndb();
       const inputs = flags.source.map(parseSourceSpec);
       const progress = createBuildProgress(context.stderr, !cmd.optsWithGlobals()['quiet']);
       try {
         const summary = await buildVulnDb({
           inputs,
-          output: databasePath(flags),
+          output: await databasePath(flags),
           logger: progress.logger(context.logger),
           onProgress: progress.onProgress,
         });
@@ -165,8 +165,9 @@ export function dbCommand(context: CliContext): Command {
     .option('--json', 'print the status as JSON')
     .option('--db <file>', 'database file (default: <data dir>/vulndb/lockyard.db)')
     .option('--data-dir <dir>', 'data directory (default: $LOCKYARD_DATA_DIR or ~/.lockyard)')
-    .action((flags: DbFlags & { json?: boolean; db?: string }) => {
-      const handle = openVulnDb(databasePath(flags));
+    .action(async (flags: DbFlags & { json?: boolean; db?: string }) => {
+      const { openVulnDb } = await vulndb();
+      const handle = openVulnDb(await databasePath(flags));
       try {
         const status = handle.status();
         const now = new Date();
@@ -196,11 +197,12 @@ export function dbCommand(context: CliContext): Command {
         flags: DbFlags & { feed?: string[]; feeds?: string; output?: string; force?: boolean },
         cmd: Command,
       ) => {
-        const dataDir = resolveDataDir(flags.dataDir);
+        const { updateVulnDb } = await vulndb();
+        const dataDir = await dataDirOf(flags);
         const progress = createBuildProgress(context.stderr, !cmd.optsWithGlobals()['quiet']);
         try {
           const result = await updateVulnDb({
-            output: databasePath(flags),
+            output: await databasePath(flags),
             cacheDir: join(dataDir, 'vulndb', 'feeds'),
             ...(flags.feed === undefined ? {} : { feedSpecs: flags.feed }),
             ...(flags.feeds === undefined ? {} : { feedsFile: flags.feeds }),
