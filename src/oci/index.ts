@@ -33,3 +33,9 @@ export {
   type LayerInput,
   type WrittenImage,
 } from './writers/oci-layout-writer.js';
+export { pushArtifact } from './artifact/push-artifact.js';
+export { pullArtifact, DEFAULT_MAX_ARTIFACT_BYTES, type PullArtifactTarget, type PulledArtifact, type PulledFile } from './artifact/pull-artifact.js';
+export { listReferrers, type Referrer } from './artifact/list-referrers.js';
+export { TITLE_ANNOTATION, type ArtifactInput, type ArtifactFile, type PushArtifactOptions, type SubjectDescriptor } from './artifact/artifact-input.js';
+export { referrersTag } from './sources/registry/referrers.js';
+export type { BlobOutcome } from './sources/registry/blob-pusher.js';

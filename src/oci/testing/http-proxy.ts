@@ -1,4 +1,4 @@
-import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface ProxiedRequest {
@@ -6,6 +6,8 @@ export interface ProxiedRequest {
   readonly path: string;
   readonly authorization: string | undefined;
   readonly range: string | undefined;
+  readonly contentRange: string | undefined;
+  readonly contentLength: string | undefined;
 }
 
 export interface ForwardOptions {
@@ -15,6 +17,8 @@ export interface ForwardOptions {
   readonly target?: string;
   /** Replaces the Authorization header sent upstream (undefined: keep the client's). */
   readonly authorization?: string;
+  /** Rewrites the upstream answer's headers before they go to the client (a lying registry). */
+  readonly answerHeaders?: (headers: IncomingHttpHeaders, status: number) => IncomingHttpHeaders;
 }
 
 export type Forward = (request: IncomingMessage, response: ServerResponse, options?: ForwardOptions) => void;
@@ -36,7 +40,8 @@ export async function startProxy(target: string, intercept?: Intercept, hostname
     const headers = { ...request.headers };
     if (options.authorization !== undefined) headers.authorization = options.authorization;
     const upstream = httpRequest({ host, port: Number(port), method: request.method, path: request.url, headers }, (answer) => {
-      response.writeHead(answer.statusCode ?? 502, answer.headers);
+      const status = answer.statusCode ?? 502;
+      response.writeHead(status, options.answerHeaders ? options.answerHeaders({ ...answer.headers }, status) : answer.headers);
       let sent = 0;
       answer.on('data', (chunk: Buffer) => {
         if (options.cutAfter !== undefined && sent + chunk.length > options.cutAfter) {
@@ -60,6 +65,8 @@ export async function startProxy(target: string, intercept?: Intercept, hostname
       path: request.url ?? '/',
       authorization: request.headers.authorization,
       range: request.headers.range,
+      contentRange: request.headers['content-range'],
+      contentLength: request.headers['content-length'],
     });
     if (intercept) intercept(request, response, forward);
     else forward(request, response);

@@ -13,7 +13,8 @@ function allChallenges(response: HttpResponse): Challenge[] {
 /**
  * The Authorization header for one repository of one registry. It starts empty (anonymous) and
  * answers each 401 by following the challenge: Basic with the user's credentials, or Bearer with
- * a token for `repository:NAME:pull` from the realm the registry names. Credentials are looked
+ * a token for its scopes (`repository:NAME:pull`, or `pull,push` for a push) plus any the
+ * challenge names, from the realm the registry names. Credentials are looked
  * up lazily, so a public registry never runs a credential helper.
  */
 export class RegistryAuth {
@@ -21,12 +22,18 @@ export class RegistryAuth {
   private credentials: Promise<Credentials | undefined> | undefined;
   private lastToken: TokenRequest | undefined;
 
+  /** The token scopes to ask for: `repository:NAME:pull` by default, `pull,push` to push, plus `pull` on mount sources. */
+  private readonly scopes: readonly string[];
+
   constructor(
     private readonly registry: string,
     private readonly repository: string,
     private readonly options: RegistryOptions,
     private readonly http: RegistryHttp,
-  ) {}
+    scopes?: readonly string[],
+  ) {
+    this.scopes = scopes ?? [`repository:${repository}:pull`];
+  }
 
   get authorization(): string | undefined {
     return this.current;
@@ -56,12 +63,11 @@ export class RegistryAuth {
       next = `Bearer ${credentials.token}`;
     } else if (bearer?.params['realm']) {
       if (this.lastToken) forgetToken(this.lastToken);
-      const wanted = `repository:${this.repository}:pull`;
-      const offered = bearer.params['scope'];
+      const offered = (bearer.params['scope'] ?? '').split(' ').filter(Boolean);
       const request: TokenRequest = {
         realm: bearer.params['realm'],
         service: bearer.params['service'],
-        scopes: offered && offered !== wanted ? [wanted, ...offered.split(' ')] : [wanted],
+        scopes: [...new Set([...this.scopes, ...offered])],
         credentials,
         registry: this.registry,
         repository: this.repository,

@@ -1,13 +1,13 @@
-import { z } from 'zod';
 import { ImageError, type ImageErrorCode } from '../../errors.js';
 import { digestOf, parseDigest } from '../../digest.js';
 import { MediaType } from '../../media-types.js';
 import { printable } from '../../printable.js';
 import type { Reference } from '../../reference.js';
 import { RegistryAuth } from './auth.js';
-import { header, RegistryHttp, type HttpResponse } from './http.js';
+import { header, RegistryHttp, type HttpMethod, type HttpResponse, type RequestBody } from './http.js';
 import type { RegistryOptions } from './options.js';
-import { readCapped, readErrorBody } from './read-body.js';
+import { readCapped } from './read-body.js';
+import { refusalError, type RefusalOptions } from './refusal.js';
 
 /** The manifest types we can read, most specific first (the registry picks one). */
 export const MANIFEST_ACCEPT = [MediaType.ociIndex, MediaType.ociManifest, MediaType.dockerManifestList, MediaType.dockerManifest].join(', ');
@@ -17,23 +17,6 @@ export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 
 const KNOWN_DOCUMENT_TYPES = new Set<string>([MediaType.ociIndex, MediaType.ociManifest, MediaType.dockerManifestList, MediaType.dockerManifest]);
 const SCHEMA1_TYPES = new Set(['application/vnd.docker.distribution.manifest.v1+json', 'application/vnd.docker.distribution.manifest.v1+prettyjws']);
-
-const errorBodySchema = z.object({
-  errors: z.array(z.object({ code: z.string().optional(), message: z.string().optional() })).min(1),
-});
-
-/** `[CODE: message]` from an OCI error body, when there is one. */
-function registrySays(body: string): string {
-  try {
-    const parsed = errorBodySchema.safeParse(JSON.parse(body));
-    if (!parsed.success) return '';
-    const first = parsed.data.errors[0];
-    const text = [first?.code, first?.message].filter(Boolean).join(': ');
-    return text ? ` [${printable(text, 160)}]` : '';
-  } catch {
-    return '';
-  }
-}
 
 export interface FetchedManifest {
   readonly bytes: Buffer;
@@ -58,6 +41,20 @@ function manifestMediaType(bytes: Buffer, contentType: string | undefined): stri
   return Array.isArray(document.manifests) ? MediaType.ociIndex : MediaType.ociManifest;
 }
 
+/** What a client will do: pull (the default), or push, optionally mounting blobs from other repositories. */
+export interface RegistryAccess {
+  readonly push?: boolean;
+  /** Repositories of the same registry blobs may be mounted from (their `pull` scope is asked for too). */
+  readonly mountFrom?: readonly string[];
+}
+
+export interface ClientRequest {
+  readonly method?: HttpMethod;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: RequestBody;
+  readonly idempotent?: boolean;
+}
+
 /**
  * The OCI Distribution API for one repository: manifests and blobs over HTTPS (plain HTTP only
  * for hosts named insecure), authenticated on demand, every refusal turned into one line that
@@ -67,58 +64,65 @@ export class RegistryClient {
   readonly http: RegistryHttp;
   private readonly auth: RegistryAuth;
   private readonly base: URL;
+  private readonly action: 'pull' | 'push';
 
   constructor(
     readonly reference: Reference,
     options: RegistryOptions,
-    private readonly what: string,
+    readonly what: string,
+    access: RegistryAccess = {},
   ) {
     this.http = new RegistryHttp(options);
     const scheme = this.http.isInsecure(reference.registry) ? 'http' : 'https';
     this.base = new URL(`${scheme}://${reference.registry}/v2/${reference.repository}/`);
-    this.auth = new RegistryAuth(reference.registry, reference.repository, options, this.http);
+    this.action = access.push ? 'push' : 'pull';
+    const scopes = access.push
+      ? [`repository:${reference.repository}:pull,push`, ...(access.mountFrom ?? []).filter((from) => from !== reference.repository).map((from) => `repository:${from}:pull`)]
+      : undefined;
+    this.auth = new RegistryAuth(reference.registry, reference.repository, options, this.http, scopes);
   }
 
-  private get place(): string {
+  /** `host/repository`, for messages. */
+  get place(): string {
     return `${this.reference.registry}/${this.reference.repository}`;
   }
 
-  /** GET with the repository's authorization, answering up to two auth challenges. */
-  async get(path: string, headers: Readonly<Record<string, string>> = {}): Promise<HttpResponse> {
-    const url = new URL(path, this.base);
+  /** A path under `/v2/<name>/`, or an upload Location (relative or absolute) the registry gave. */
+  url(path: string, relativeTo: URL = this.base): URL {
+    return new URL(path, relativeTo);
+  }
+
+  /**
+   * Sends a request with the repository's authorization, answering up to two auth challenges.
+   * The Authorization header goes only to the registry's own origin: an upload Location on
+   * another host (a storage front end) gets none.
+   */
+  async request(target: string | URL, init: ClientRequest = {}): Promise<HttpResponse> {
+    const url = typeof target === 'string' ? this.url(target) : target;
     for (let round = 0; ; round += 1) {
-      const response = await this.http.send(url, { headers, authorization: this.auth.authorization });
+      const authorization = url.origin === this.base.origin ? this.auth.authorization : undefined;
+      const response = await this.http.send(url, { ...init, authorization });
       if (response.status !== 401 || round >= 2) return response;
       if (!(await this.auth.onUnauthorized(response))) return response;
       await response.body.dump();
     }
   }
 
+  /** GET with the repository's authorization, answering up to two auth challenges. */
+  get(path: string, headers: Readonly<Record<string, string>> = {}): Promise<HttpResponse> {
+    return this.request(path, { headers });
+  }
+
   /** One line for a response that is not what we asked for. */
-  async refusal(response: HttpResponse, subject: string, notFound: ImageErrorCode): Promise<ImageError> {
-    const says = registrySays(await readErrorBody(response));
-    const host = this.reference.registry;
-    const details = { registry: host, repository: this.reference.repository, status: response.status };
-    switch (response.status) {
-      case 401: {
-        const fix = (await this.auth.hasCredentials())
-          ? 'the credentials given were rejected; check them'
-          : 'log in with --username and --password-stdin (or docker login)';
-        return new ImageError('UNAUTHORIZED', `${this.what}: registry ${host} requires authentication for ${this.place} (401 Unauthorized)${says}; ${fix}`, { details });
-      }
-      case 403:
-        return new ImageError(
-          'DENIED',
-          `${this.what}: registry ${host} denied access to ${this.place} (403 Forbidden)${says}; the account used may not pull it (another can be given with --username and --password-stdin)`,
-          { details },
-        );
-      case 404:
-        return new ImageError(notFound, `${this.what}: ${subject} not found in ${this.place} (404)${says}`, { details });
-      case 429:
-        return new ImageError('RATE_LIMITED', `${this.what}: registry ${host} is rate limiting requests (429 Too Many Requests)${says}; try again later or log in`, { details });
-      default:
-        return new ImageError('REGISTRY_ERROR', `${this.what}: registry ${host} answered ${response.status} for ${subject}${says}`, { details });
-    }
+  refusal(response: HttpResponse, subject: string, notFound: ImageErrorCode | RefusalOptions): Promise<ImageError> {
+    const context = {
+      what: this.what,
+      registry: this.reference.registry,
+      repository: this.reference.repository,
+      action: this.action,
+      hasCredentials: () => this.auth.hasCredentials(),
+    };
+    return refusalError(response, subject, context, typeof notFound === 'string' ? { notFound } : notFound);
   }
 
   /** Fetches a manifest or index by tag or digest, verified against the digest it is known by. */

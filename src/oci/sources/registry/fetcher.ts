@@ -23,7 +23,7 @@ function isTransient(error: unknown): boolean {
  * with a Range request (or, if the registry ignores ranges, skips what it already has), so one
  * reset does not restart a large layer. The layer reader verifies the digest of the whole.
  */
-function blobStream(client: RegistryClient, descriptor: Descriptor, what: string, onProgress: RegistryOptions['onProgress']): Readable {
+export function blobStream(client: RegistryClient, descriptor: Descriptor, what: string, onProgress: RegistryOptions['onProgress']): Readable {
   async function* chunks(): AsyncGenerator<Buffer> {
     let received = 0;
     let response = await client.blob(descriptor.digest);

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { rootCertificates } from 'node:tls';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
@@ -13,12 +14,25 @@ export interface HttpResponse {
   readonly url: URL;
 }
 
+export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/**
+ * A request body. A stream is given as a function that opens it, so the same bytes can be sent
+ * again after an auth challenge, a redirect or a retry without holding them in memory.
+ */
+export type RequestBody = string | Uint8Array | (() => Readable);
+
 export interface SendOptions {
-  readonly method?: 'GET' | 'HEAD' | 'POST';
+  readonly method?: HttpMethod;
   readonly headers?: Readonly<Record<string, string>>;
   /** Sent only to the origin of `url`: dropped when a redirect leads elsewhere. */
   readonly authorization?: string | undefined;
-  readonly body?: string;
+  readonly body?: RequestBody;
+  /**
+   * Whether a failed attempt may be sent again. Default: GET, HEAD, PUT and DELETE (idempotent
+   * in RFC 9110 §9.2.2); POST and PATCH never, since a registry may have acted on the first.
+   */
+  readonly idempotent?: boolean;
 }
 
 const RETRY_STATUS = new Set([429, 500, 502, 503, 504]);
@@ -37,6 +51,16 @@ function errorCode(error: unknown): string | undefined {
   for (let depth = 0; depth < 4 && current instanceof Error; depth += 1) {
     const code = (current as NodeJS.ErrnoException).code;
     if (typeof code === 'string') return code;
+    current = current.cause;
+  }
+  return undefined;
+}
+
+/** Our own error inside a transport error: a request body that failed (a file changed while read) says why itself. */
+function typedCause(error: unknown): ImageError | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current instanceof Error; depth += 1) {
+    if (current instanceof ImageError) return current;
     current = current.cause;
   }
   return undefined;
@@ -88,14 +112,14 @@ export class RegistryHttp {
 
   async send(url: URL, options: SendOptions = {}): Promise<HttpResponse> {
     const method = options.method ?? 'GET';
-    const idempotent = method !== 'POST';
+    const idempotent = options.idempotent ?? (method !== 'POST' && method !== 'PATCH');
     for (let attempt = 1; ; attempt += 1) {
       const last = !idempotent || attempt >= this.attempts;
       let response: HttpResponse;
       try {
         response = await this.follow(url, options, method);
       } catch (error) {
-        if (error instanceof ImageError || last || !RETRY_CODES.has(errorCode(error) ?? '')) throw this.networkError(url, error);
+        if (typedCause(error) || last || !RETRY_CODES.has(errorCode(error) ?? '')) throw this.networkError(url, error);
         await sleep(this.backoff(attempt));
         continue;
       }
@@ -110,22 +134,31 @@ export class RegistryHttp {
     return this.baseDelayMs * 2 ** (attempt - 1) * (0.75 + Math.random() / 2);
   }
 
-  private async follow(start: URL, options: SendOptions, method: 'GET' | 'HEAD' | 'POST'): Promise<HttpResponse> {
+  private async follow(start: URL, options: SendOptions, firstMethod: HttpMethod): Promise<HttpResponse> {
     let url = start;
+    let method = firstMethod;
+    let body = options.body;
+    let headers: Record<string, string> = { 'user-agent': 'lockyard', ...options.headers };
     for (let hops = 0; hops <= MAX_REDIRECTS; hops += 1) {
-      const headers: Record<string, string> = { 'user-agent': 'lockyard', ...options.headers };
-      if (options.authorization && url.origin === start.origin) headers['authorization'] = options.authorization;
+      const sent = { ...headers };
+      if (options.authorization && url.origin === start.origin) sent['authorization'] = options.authorization;
       const response = await request(url, {
         method,
-        headers,
+        headers: sent,
         dispatcher: this.dispatcher,
-        ...(options.body === undefined ? {} : { body: options.body }),
+        ...(body === undefined ? {} : { body: typeof body === 'function' ? body() : body }),
       });
       const location = header(response, 'location');
       if (response.statusCode < 300 || response.statusCode >= 400 || response.statusCode === 304 || !location) {
         return { status: response.statusCode, headers: response.headers, body: response.body, url };
       }
       await response.body.dump();
+      // 307 and 308 repeat the request as it was; the older codes turn a request with a body into a GET.
+      if (response.statusCode !== 307 && response.statusCode !== 308 && method !== 'GET' && method !== 'HEAD') {
+        method = 'GET';
+        body = undefined;
+        headers = Object.fromEntries(Object.entries(headers).filter(([name]) => !/^content-/i.test(name)));
+      }
       const next = new URL(location, url);
       if (next.protocol !== 'https:' && next.protocol !== 'http:') {
         throw new ImageError('REGISTRY_ERROR', `${url.host}: redirect to an unsupported URL scheme "${printable(next.protocol)}"`);
@@ -139,7 +172,8 @@ export class RegistryHttp {
   }
 
   private networkError(url: URL, error: unknown): ImageError {
-    if (error instanceof ImageError) return error;
+    const typed = typedCause(error);
+    if (typed) return typed;
     const code = errorCode(error) ?? '';
     const message = error instanceof Error ? error.message : String(error);
     let hint = '';
@@ -150,7 +184,8 @@ export class RegistryHttp {
     }
     return new ImageError('REGISTRY_ERROR', `cannot reach ${url.host}: ${printable(code || message, 160)}${hint}`, {
       cause: error,
-      details: { host: url.host },
+      // `network` marks a transport failure: an upload may resume or restart after one.
+      details: { host: url.host, network: true },
     });
   }
 
