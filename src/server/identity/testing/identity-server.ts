@@ -15,7 +15,8 @@ export interface IdentityTestServer {
   readonly server: RunningServer;
   /** Everything the server logged (JSON lines). */
   logs(): string;
-  close(): Promise<void>;
+  /** Stops the server; the data dir is removed unless `keepData` (for a restart on it). */
+  close(keepData?: boolean): Promise<void>;
 }
 
 /**
@@ -25,6 +26,8 @@ export interface IdentityTestServer {
 export async function startIdentityServer(
   env: Record<string, string> = {},
   dataDir = mkdtempSync(join(tmpdir(), 'lockyard-identity-')),
+  // '' starts without one (as an unset LOCKYARD_ADMIN_PASSWORD).
+  adminPassword = ADMIN_PASSWORD,
 ): Promise<IdentityTestServer> {
   let logs = '';
   const sink = new Writable({
@@ -38,16 +41,16 @@ export async function startIdentityServer(
     flags: { listen: '127.0.0.1:0', insecureHttp: true, dataDir },
   });
   const server = await startServer(config, dataDir, pino({ level: 'debug' }, sink), {
-    adminPassword: ADMIN_PASSWORD,
+    adminPassword,
   });
   return {
     url: server.url,
     dataDir,
     server,
     logs: () => logs,
-    close: async () => {
+    close: async (keepData = false) => {
       await server.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!keepData) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
