@@ -145,7 +145,7 @@ export async function installDb(source: string, target: string): Promise<void> {
 
 /** Polls `check` until it returns a value (not undefined) or `ms` pass. */
 export async function eventually<T>(
-  check: () => Promise<T | undefined>,
+  check: () => T | undefined | Promise<T | undefined>,
   ms = 30_000,
   what = 'condition',
 ): Promise<T> {
