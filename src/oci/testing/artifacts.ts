@@ -2,6 +2,7 @@ import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import { repoRoot } from '../../testing/index.js';
@@ -10,10 +11,10 @@ const execFileAsync = promisify(execFile);
 
 /** A file of `size` random bytes, written 1 MiB at a time (random: nothing compresses or dedupes it). */
 export async function writeRandomFile(path: string, size: number): Promise<void> {
-  async function* chunks(): AsyncGenerator<Buffer> {
+  function* chunks(): Generator<Buffer> {
     for (let written = 0; written < size; written += 1024 * 1024) yield randomBytes(Math.min(1024 * 1024, size - written));
   }
-  await pipeline(chunks(), createWriteStream(path));
+  await pipeline(Readable.from(chunks()), createWriteStream(path));
 }
 
 /** `sha256sum` of a file: the coreutils tool, not our hashing, is the oracle for "byte-identical". */
