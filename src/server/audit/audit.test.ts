@@ -1,0 +1,242 @@
+// The audit log with identity on: `lockyard server` as a child process with a first admin,
+// skopeo pushing with credentials (token auth), failed sign-ins, bearer-token pulls, the audit
+// API and `lockyard audit` over it, tampering detected, and no secret anywhere on disk or in logs.
+import { randomBytes } from 'node:crypto';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, useTempDir } from '../../testing/index.js';
+import { tool } from '../testing/client-tools.js';
+import { spawnServer, type SpawnedServer } from '../testing/spawn-server.js';
+import { alpineArchive } from '../scanning/testing/scan-fixtures.js';
+
+const dir = useTempDir('lockyard-audit-server-');
+const dataDir = join(dir, 'data');
+const password = `pw-${randomBytes(12).toString('hex')}`;
+const wrongPassword = `wrong-${randomBytes(12).toString('hex')}`;
+const tokens: string[] = [];
+let server: SpawnedServer;
+let host: string;
+let archive: string;
+
+const basic = (user: string, secret: string): string =>
+  `Basic ${Buffer.from(`${user}:${secret}`).toString('base64')}`;
+
+interface AuditRecord {
+  seq: number;
+  actor: string;
+  action: string;
+  repository?: string;
+  target?: string;
+  result: string;
+  address?: string;
+  details: Record<string, string>;
+}
+
+async function auditApi(
+  query: string,
+  authorization = basic('admin', password),
+): Promise<{ status: number; body: { records: AuditRecord[]; next?: number } }> {
+  const response = await fetch(`${server.url}/api/v1/audit?${query}`, {
+    headers: { authorization },
+  });
+  return {
+    status: response.status,
+    body: (await response.json()) as { records: AuditRecord[]; next?: number },
+  };
+}
+
+async function token(scope: string): Promise<string> {
+  const response = await fetch(
+    `${server.url}/token?service=lockyard-registry&scope=${encodeURIComponent(scope)}`,
+    { headers: { authorization: basic('admin', password) } },
+  );
+  expect(response.status).toBe(200);
+  const value = ((await response.json()) as { token: string }).token;
+  tokens.push(value);
+  return value;
+}
+
+/** Every file under `root`, recursively. */
+function files(root: string): string[] {
+  return readdirSync(root).flatMap((name) => {
+    const path = join(root, name);
+    return statSync(path).isDirectory() ? files(path) : [path];
+  });
+}
+
+beforeAll(async () => {
+  archive = await alpineArchive(dir);
+  server = await spawnServer(
+    ['--data-dir', dataDir, '--listen', '127.0.0.1:0', '--insecure-http'],
+    { LOCKYARD_ADMIN_PASSWORD: password, LOCKYARD_SCANNING_ENABLED: 'false' },
+  );
+  host = new URL(server.url).host;
+}, 120_000);
+
+afterAll(async () => {
+  await server.stop();
+});
+
+describe('audit log with identities', () => {
+  it('records who pushed and pulled, and failed authentication, with the source address', async () => {
+    await tool('skopeo', [
+      'copy',
+      '--dest-tls-verify=false',
+      '--dest-creds',
+      `admin:${password}`,
+      `docker-archive:${archive}`,
+      `docker://${host}/lib/alpine:3.10`,
+    ]);
+    await expect(
+      tool('skopeo', [
+        'inspect',
+        '--tls-verify=false',
+        '--creds',
+        `admin:${wrongPassword}`,
+        `docker://${host}/lib/alpine:3.10`,
+      ]),
+    ).rejects.toThrow();
+    const bearer = await token('repository:lib/alpine:pull');
+    // Many pulls: each is one queued record, written in batches off the request path.
+    for (let i = 0; i < 50; i += 1) {
+      const response = await fetch(`${server.url}/v2/lib/alpine/manifests/3.10`, {
+        headers: {
+          authorization: `Bearer ${bearer}`,
+          accept: 'application/vnd.docker.distribution.manifest.v2+json',
+        },
+      });
+      expect(response.status).toBe(200);
+      await response.arrayBuffer();
+    }
+    const pushes = (await auditApi('action=push&repository=lib/alpine')).body.records;
+    expect(pushes).toEqual([
+      expect.objectContaining({
+        actor: 'admin',
+        action: 'push',
+        result: 'success',
+        address: '127.0.0.1',
+        details: expect.objectContaining({ tag: '3.10' }) as unknown,
+      }),
+    ]);
+    const pulls = (await auditApi('action=pull&actor=admin&limit=1000')).body.records;
+    expect(pulls.length).toBeGreaterThanOrEqual(50);
+    expect(
+      pulls.every((r) => r.repository === 'lib/alpine' && r.target === pushes[0]?.target),
+    ).toBe(true);
+    const failures = (await auditApi('limit=1000')).body.records.filter(
+      (r) => r.result === 'failure',
+    );
+    expect(failures.length).toBeGreaterThan(0);
+    expect(
+      failures.some(
+        (r) => r.actor === 'admin' && (r.action === 'login' || r.action === 'token.issue'),
+      ),
+    ).toBe(true);
+  });
+
+  it('answers the audit API only to a system administrator, with filters checked', async () => {
+    const anonymous = await fetch(`${server.url}/api/v1/audit`);
+    expect(anonymous.status).toBe(401);
+    const bad = await auditApi('limit=5000');
+    expect(bad.status).toBe(400);
+    const page = await auditApi('limit=2');
+    expect(page.body.records).toHaveLength(2);
+    expect(page.body.next).toBe(page.body.records[1]?.seq);
+    const older = await auditApi(`limit=2&before=${page.body.next ?? 0}`);
+    expect(older.body.records[0]?.seq).toBeLessThan(page.body.next ?? 0);
+  });
+
+  it('lists and verifies through the CLI, from the server and from the data directory', async () => {
+    const remote = await runCli(
+      [
+        'audit',
+        'list',
+        '--server',
+        server.url,
+        '--username',
+        'admin',
+        '--password-stdin',
+        '--action',
+        'push',
+        '--json',
+      ],
+      { input: `${password}\n` },
+    );
+    expect(remote.code).toBe(0);
+    expect(
+      (JSON.parse(remote.stdout) as { records: AuditRecord[] }).records.map((r) => r.action),
+    ).toEqual(['push']);
+    const table = await runCli([
+      'audit',
+      'list',
+      '--data-dir',
+      dataDir,
+      '--actor',
+      'admin',
+      '--action',
+      'push',
+    ]);
+    expect(table.stdout).toMatch(
+      /^SEQ +TIME +ACTOR +ACTION +RESULT +TARGET +ADDRESS\n\d+ +\S+Z +admin +push +success +lib\/alpine@sha256:[0-9a-f]{12}… +127\.0\.0\.1\n$/,
+    );
+    const denied = await runCli(
+      ['audit', 'list', '--server', server.url, '--username', 'admin', '--password-stdin'],
+      { input: `${wrongPassword}\n` },
+    );
+    expect(denied.code).toBe(2);
+    expect(denied.stderr).toMatch(/^lockyard: error: .*refused \/api\/v1\/audit/);
+    expect(denied.stderr).not.toContain(wrongPassword);
+    const verify = await runCli(
+      ['audit', 'verify', '--server', server.url, '--username', 'admin', '--password-stdin'],
+      { input: `${password}\n` },
+    );
+    expect(verify.code).toBe(0);
+    expect(verify.stdout).toMatch(/^audit log verified: \d+ records, chain intact/);
+    const bad = await runCli(['audit', 'list', '--data-dir', dataDir, '--limit', 'all']);
+    expect(bad).toMatchObject({
+      code: 2,
+      stderr: 'lockyard: error: audit query: limit: expected a whole number\n',
+    });
+  });
+
+  it('never writes a password or token: not in any file of the data directory, not in the logs', async () => {
+    await server.stop();
+    const secrets = [password, wrongPassword, ...tokens];
+    const everything = files(dataDir);
+    expect(everything.some((path) => path.endsWith('audit.db'))).toBe(true);
+    for (const path of everything) {
+      const bytes = readFileSync(path).toString('latin1');
+      for (const secret of secrets)
+        expect(bytes.includes(secret), `${secret.slice(0, 6)}… found in ${path}`).toBe(false);
+    }
+    for (const secret of secrets) {
+      expect(server.stdout()).not.toContain(secret);
+      expect(server.stderr()).not.toContain(secret);
+    }
+  });
+
+  it('detects an edited record and names it', async () => {
+    const before = await runCli(['audit', 'verify', '--data-dir', dataDir]);
+    expect(before.code).toBe(0);
+    const db = new Database(join(dataDir, 'audit', 'audit.db'));
+    const pushSeq = (
+      db.prepare("SELECT seq FROM audit_log WHERE action = 'push'").get() as { seq: number }
+    ).seq;
+    db.exec('DROP TRIGGER audit_log_no_update');
+    db.prepare("UPDATE audit_log SET actor = 'somebody-else' WHERE seq = ?").run(pushSeq);
+    db.close();
+    const after = await runCli(['audit', 'verify', '--data-dir', dataDir]);
+    expect(after.code).toBe(1);
+    expect(after.stdout).toMatch(
+      new RegExp(
+        `^audit log FAILED verification after ${pushSeq - 1} good records: record ${pushSeq} \\(\\S+ push lib/alpine by somebody-else\\) does not match its hash: it was edited after it was written\\n$`,
+      ),
+    );
+    server = await spawnServer(
+      ['--data-dir', dataDir, '--listen', '127.0.0.1:0', '--insecure-http'],
+      { LOCKYARD_SCANNING_ENABLED: 'false' },
+    );
+  });
+});
