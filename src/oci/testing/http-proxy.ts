@@ -17,6 +17,8 @@ export interface ForwardOptions {
   readonly target?: string;
   /** Replaces the Authorization header sent upstream (undefined: keep the client's). */
   readonly authorization?: string;
+  /** Forward this many request body bytes, then break both connections (an upload cut midway). */
+  readonly cutRequestAfter?: number;
   /** Rewrites the upstream answer's headers before they go to the client (a lying registry). */
   readonly answerHeaders?: (headers: IncomingHttpHeaders, status: number) => IncomingHttpHeaders;
 }
@@ -57,7 +59,25 @@ export async function startProxy(target: string, intercept?: Intercept, hostname
       answer.on('end', () => response.end());
     });
     upstream.on('error', () => response.socket?.destroy());
-    request.pipe(upstream);
+    const cut = options.cutRequestAfter;
+    if (cut === undefined) {
+      request.pipe(upstream);
+      return;
+    }
+    let forwarded = 0;
+    request.on('data', (chunk: Buffer) => {
+      if (forwarded + chunk.length <= cut) {
+        forwarded += chunk.length;
+        upstream.write(chunk);
+        return;
+      }
+      upstream.write(chunk.subarray(0, cut - forwarded), () => {
+        upstream.destroy();
+        request.socket.destroy();
+      });
+      forwarded = cut;
+      request.pause();
+    });
   };
   const server: Server = createServer((request, response) => {
     requests.push({
