@@ -11,6 +11,8 @@ export interface TokenServerOptions {
   readonly users: Readonly<Record<string, string>>;
   /** OAuth2 refresh tokens (docker `identitytoken`) -> the user they stand for. */
   readonly refreshTokens?: Readonly<Record<string, string>>;
+  /** Users who may only pull, whatever they ask for. */
+  readonly readOnlyUsers?: readonly string[];
   /** Repositories anyone may pull without credentials. */
   readonly publicRepositories?: readonly string[];
   /** Token lifetime to announce, and how far in the past to date `issued_at` in the answer (the JWT stays valid). */
@@ -68,7 +70,8 @@ export async function startTokenServer(dir: string, options: TokenServerOptions)
       const [type, name, actions] = scope.split(':');
       if (type !== 'repository' || !name) return [];
       const wanted = (actions ?? '').split(',');
-      const allowed = user ? wanted : options.publicRepositories?.includes(name) ? wanted.filter((action) => action === 'pull') : [];
+      const pullOnly = user ? options.readOnlyUsers?.includes(user) === true : options.publicRepositories?.includes(name) === true;
+      const allowed = pullOnly ? wanted.filter((action) => action === 'pull') : user ? wanted : [];
       return [{ type, name, actions: allowed }];
     });
     const now = Math.floor(Date.now() / 1000);

@@ -11,6 +11,23 @@ function allChallenges(response: HttpResponse): Challenge[] {
 }
 
 /**
+ * Scopes with the actions on one resource joined (`repository:a:pull,push` and the challenge's
+ * `repository:a:pull` are one scope), in first-seen order, so a token request asks each once.
+ */
+export function mergeScopes(scopes: readonly string[]): string[] {
+  const merged = new Map<string, string[]>();
+  for (const scope of scopes) {
+    const split = scope.lastIndexOf(':');
+    const resource = split > scope.indexOf(':') ? scope.slice(0, split) : scope;
+    const actions = split > scope.indexOf(':') ? scope.slice(split + 1).split(',').filter(Boolean) : [];
+    const known = merged.get(resource) ?? [];
+    for (const action of actions) if (!known.includes(action)) known.push(action);
+    merged.set(resource, known);
+  }
+  return [...merged].map(([resource, actions]) => (actions.length > 0 ? `${resource}:${actions.join(',')}` : resource));
+}
+
+/**
  * The Authorization header for one repository of one registry. It starts empty (anonymous) and
  * answers each 401 by following the challenge: Basic with the user's credentials, or Bearer with
  * a token for its scopes (`repository:NAME:pull`, or `pull,push` for a push) plus any the
@@ -67,7 +84,7 @@ export class RegistryAuth {
       const request: TokenRequest = {
         realm: bearer.params['realm'],
         service: bearer.params['service'],
-        scopes: [...new Set([...this.scopes, ...offered])],
+        scopes: mergeScopes([...this.scopes, ...offered]),
         credentials,
         registry: this.registry,
         repository: this.repository,
