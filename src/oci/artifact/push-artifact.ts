@@ -1,7 +1,8 @@
 import { ImageError } from '../errors.js';
 import { digestOf, isDigest, parseDigest } from '../digest.js';
 import { MediaType } from '../media-types.js';
-import { parseReference, type Reference } from '../reference.js';
+import { printable } from '../printable.js';
+import { isValidTag, parseReference, type Reference } from '../reference.js';
 import { BlobPusher } from '../sources/registry/blob-pusher.js';
 import { bytesSource, fileSource, type BlobSource } from '../sources/registry/blob-source.js';
 import { RegistryClient } from '../sources/registry/client.js';
@@ -20,12 +21,22 @@ async function describeFiles(files: readonly PlannedFile[]): Promise<BlobSource[
   return sources;
 }
 
-/** The subject as a descriptor: given, or looked up (by digest or tag) in the same repository. */
+/**
+ * The subject as a descriptor: given, or looked up in the artifact's own repository (referrers
+ * are listed per repository) by digest, tag, or a full reference to that repository.
+ */
 async function resolveSubject(client: RegistryClient, subject: ArtifactInput['subject']): Promise<SubjectDescriptor | undefined> {
   if (subject === undefined || typeof subject !== 'string') return subject;
-  const reference = subject.includes('@') ? subject.slice(subject.indexOf('@') + 1) : subject;
-  if (!isDigest(reference) && !/^[\w][\w.-]{0,127}$/.test(reference)) {
-    throw new ImageError('ARTIFACT_INVALID', `${client.what}: subject "${subject}" is neither a digest nor a tag of ${client.place}`);
+  let reference = subject.startsWith('@') ? subject.slice(1) : subject;
+  if (subject.includes('/')) {
+    const parsed = parseReference(subject);
+    if (parsed.registry !== client.reference.registry || parsed.repository !== client.reference.repository) {
+      throw new ImageError('ARTIFACT_INVALID', `${client.what}: subject ${printable(subject)} is not in ${client.place}; an artifact and its subject share a repository`);
+    }
+    reference = parsed.digest ?? parsed.tag ?? 'latest';
+  }
+  if (!isDigest(reference) && !isValidTag(reference)) {
+    throw new ImageError('ARTIFACT_INVALID', `${client.what}: subject "${printable(subject)}" is neither a digest nor a tag of ${client.place}`);
   }
   const found = await client.manifest(reference);
   return { mediaType: found.mediaType, digest: found.digest, size: found.bytes.length };
