@@ -61,6 +61,27 @@ describe('file system uploads', () => {
     expect((await store.uploads.commit(upload.id, { digest: digestOf(Buffer.from('abcdef')) })).size).toBe(6);
   });
 
+  it('reports the last completed size while a chunk is still arriving', async () => {
+    const store = await openFsBlobStore(await mkdtemp(join(base, 'f-')));
+    const upload = await store.uploads.create();
+    await store.uploads.append(upload.id, 0, once(Buffer.from('abc')));
+    let fail: (error: Error) => void = () => undefined;
+    const stalled = new Promise<never>((_resolve, reject) => {
+      fail = reject;
+    });
+    async function* slow(): AsyncGenerator<Buffer> {
+      yield Buffer.from('defghij');
+      await stalled;
+    }
+    const inFlight = store.uploads.append(upload.id, 3, slow());
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect((await store.uploads.state(upload.id))?.size).toBe(3);
+    fail(new Error('client vanished'));
+    await expect(inFlight).rejects.toThrow('client vanished');
+    expect((await store.uploads.state(upload.id))?.size).toBe(3);
+    expect((await store.uploads.commit(upload.id, { digest: digestOf(Buffer.from('abc')) })).size).toBe(3);
+  });
+
   it('treats ids that are not ours as unknown, never as paths', async () => {
     const store = await openFsBlobStore(await mkdtemp(join(base, 'x-')));
     expect(await store.uploads.state('../../etc/passwd')).toBeUndefined();

@@ -26,6 +26,9 @@ type Publish = (tempPath: string, digest: string) => Promise<void>;
 export async function createFsUploads(root: string, publish: Publish): Promise<BlobUploads> {
   await mkdir(join(root, 'uploads'), { recursive: true, mode: 0o700 });
   const hashes = new Map<string, HashState>();
+  // The size after the last completed chunk: while a chunk is in flight (or being rolled back
+  // after the client vanished) the file holds more, but the upload does not.
+  const completed = new Map<string, number>();
   const locks = new Map<string, Promise<unknown>>();
 
   function serialised<T>(id: string, work: () => Promise<T>): Promise<T> {
@@ -50,7 +53,7 @@ export async function createFsUploads(root: string, publish: Publish): Promise<B
     if (!path) return undefined;
     try {
       const info = await stat(path);
-      return { id, size: info.size, modifiedAt: info.mtimeMs };
+      return { id, size: completed.get(id) ?? info.size, modifiedAt: info.mtimeMs };
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw error;
@@ -68,6 +71,7 @@ export async function createFsUploads(root: string, publish: Publish): Promise<B
     const handle = await open(pathOf(id), 'wx', 0o600);
     await handle.close();
     hashes.set(id, { hash: createHash('sha256'), size: 0 });
+    completed.set(id, 0);
     return { id, size: 0, modifiedAt: Date.now() };
   }
 
@@ -95,6 +99,7 @@ export async function createFsUploads(root: string, publish: Publish): Promise<B
         throw error;
       }
       const size = offset + counter.bytes;
+      completed.set(id, size);
       if (usable) hashes.set(id, { hash, size });
       else hashes.delete(id);
       return { id, size, modifiedAt: Date.now() };
@@ -105,12 +110,18 @@ export async function createFsUploads(root: string, publish: Publish): Promise<B
     return serialised(id, async () => {
       const current = await requireState(id);
       const algorithm = parseDigest(expected.digest).algorithm;
-      const running = hashes.get(id);
+      let running = hashes.get(id);
+      // Bytes past the last completed chunk (a rollback that itself failed) never get published.
+      if ((await stat(pathOf(id))).size !== current.size) {
+        await truncate(pathOf(id), current.size);
+        running = undefined;
+      }
       const actual =
         running && running.size === current.size && algorithm === 'sha256'
           ? { digest: `sha256:${running.hash.digest('hex')}`, size: current.size }
           : await hashFile(pathOf(id), algorithm);
       hashes.delete(id);
+      completed.delete(id);
       try {
         checkExpectation(actual, expected);
       } catch (error) {
@@ -127,6 +138,7 @@ export async function createFsUploads(root: string, publish: Publish): Promise<B
   function abort(id: string): Promise<boolean> {
     return serialised(id, async () => {
       hashes.delete(id);
+      completed.delete(id);
       const path = uploadPath(root, id);
       if (!path) return false;
       try {
