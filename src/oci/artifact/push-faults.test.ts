@@ -199,6 +199,22 @@ describe('registries that refuse or lie', () => {
     ]);
   });
 
+  it('a front end that answers 405 to the single-request POST gets the POST-then-PUT form', async () => {
+    const strict = await proxy((request, response, forward) => {
+      if (request.method === 'POST' && request.url?.includes('digest=')) {
+        request.resume();
+        request.once('end', () => response.writeHead(405).end());
+        return;
+      }
+      forward(request, response);
+    });
+    await push(strict.host, 'strict/db:v1', { artifactType: TYPE, files: [{ bytes: Buffer.from('small'), mediaType: 'text/plain' }] });
+    expect(strict.requests.map((request) => `${request.method} ${request.path.includes('digest=') ? 'digest' : ''}`.trim())).toEqual([
+      'HEAD', 'POST digest', 'POST', 'PUT digest', 'HEAD', 'POST', 'PUT digest', 'PUT',
+    ]);
+    expect(await status(`strict/db/blobs/${sha256('small')}`)).toBe(200);
+  });
+
   it('a chunk answered 502 is resent from the offset the session reports', async () => {
     let patches = 0;
     const flaky = await proxy((request, response, forward) => {

@@ -151,6 +151,12 @@ export class BlobPusher {
       checkAnsweredDigest(this.client, response, source.digest, `blob ${source.digest}`);
       return true;
     }
+    if (response.status === 405 || response.status === 415 || response.status === 501) {
+      // Not the spec's 202 fallback, but as plain a "not here": use the two-request form.
+      await response.body.dump();
+      this.singlePost = 'no';
+      return startSession(this.client, source.digest);
+    }
     if (response.status !== 202) throw await this.uploadRefusal(response, source, sent);
     await response.body.dump();
     this.singlePost = 'no';
