@@ -197,6 +197,36 @@ describe('audit log', () => {
   });
 });
 
+describe('coalescing', () => {
+  it('writes identical coalescable events of one flush as one record with a count; others stay apart', () => {
+    const { store, log } = fresh();
+    const pullEvent = { ...pull(1), action: 'pull', coalesce: true };
+    for (let i = 0; i < 1000; i += 1) log.record({ ...pullEvent, time: 1_700_000_000_000 + i });
+    log.record({ ...pullEvent, address: '10.0.0.7' });
+    log.record({ ...pullEvent, result: 'denied', details: { reason: 'blocked' } });
+    log.record({ ...pull(2), action: 'push' });
+    log.record({ ...pull(2), action: 'push' });
+    log.flush();
+    log.record({ ...pullEvent, time: 1_700_000_100_000 });
+    log.close();
+    const records = [...queryAudit(store, parseAuditQuery({})).records].reverse();
+    expect(records.map((r) => [r.action, r.result, r.address, r.details['count'] ?? 1])).toEqual([
+      ['pull', 'success', '127.0.0.1', 1000],
+      ['pull', 'success', '10.0.0.7', 1],
+      ['pull', 'denied', '127.0.0.1', 1],
+      ['push', 'success', '127.0.0.1', 1],
+      ['push', 'success', '127.0.0.1', 1],
+      ['pull', 'success', '127.0.0.1', 1],
+    ]);
+    expect(records[0]).toMatchObject({
+      time: '2023-11-14T22:13:20.000Z',
+      details: { count: 1000, lastTime: '2023-11-14T22:13:20.999Z' },
+    });
+    expect(verifyAuditChain(store).ok).toBe(true);
+    store.close();
+  });
+});
+
 describe('audit queries', () => {
   it('filters and pages newest first', () => {
     const { store, log } = fresh();

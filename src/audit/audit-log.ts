@@ -17,6 +17,14 @@ export interface AuditLogOptions {
 interface Pending {
   readonly event: AuditEvent;
   readonly time: number;
+  /** How many identical events this record stands for (coalesced events only). */
+  count: number;
+  last: number;
+}
+
+function coalesceKey(event: AuditEvent): string {
+  const details = event.details === undefined ? '' : JSON.stringify(event.details);
+  return `${event.actor}\0${event.action}\0${event.targetType}\0${event.repository ?? ''}\0${event.target ?? ''}\0${event.address ?? ''}\0${event.result}\0${details}`;
 }
 
 /**
@@ -32,6 +40,7 @@ export class AuditLog {
   readonly #maxQueue: number;
   readonly #onError: ((error: unknown) => void) | undefined;
   #queue: Pending[] = [];
+  readonly #coalesced = new Map<string, Pending>();
   #timer: NodeJS.Timeout | undefined;
   #dropped = 0;
   #closed = false;
@@ -46,9 +55,25 @@ export class AuditLog {
 
   record(event: AuditEvent): void {
     if (this.#closed) return;
-    this.#queue.push({ event, time: event.time ?? Date.now() });
+    const time = event.time ?? Date.now();
+    if (event.coalesce) {
+      const key = coalesceKey(event);
+      const same = this.#coalesced.get(key);
+      if (same) {
+        same.count += 1;
+        same.last = time;
+        return;
+      }
+      const pending: Pending = { event, time, count: 1, last: time };
+      this.#coalesced.set(key, pending);
+      this.#queue.push(pending);
+    } else {
+      this.#queue.push({ event, time, count: 1, last: time });
+    }
     if (this.#queue.length > this.#maxQueue) {
+      // The store has been failing for long: drop the oldest (counted, and recorded once it recovers).
       this.#queue.shift();
+      this.#coalesced.clear();
       this.#dropped += 1;
     }
     if (this.#queue.length >= this.#maxBatch) {
@@ -73,11 +98,12 @@ export class AuditLog {
     if (this.#queue.length === 0 && this.#dropped === 0) return 0;
     const batch = this.#queue;
     const dropped = this.#dropped;
+    const now = Date.now();
     const pending: Pending[] =
       dropped > 0
         ? [
             {
-              time: Date.now(),
+              time: now,
               event: {
                 actor: 'lockyard',
                 action: 'audit.dropped',
@@ -85,11 +111,14 @@ export class AuditLog {
                 result: 'failure',
                 details: { dropped },
               },
+              count: 1,
+              last: now,
             },
             ...batch,
           ]
         : batch;
     this.#queue = [];
+    this.#coalesced.clear();
     this.#dropped = 0;
     try {
       return this.#store.append((head) =>
@@ -123,8 +152,12 @@ function chainRows(headSeq: number, headHash: string, pending: readonly Pending[
   const rows: AuditRow[] = [];
   let prevHash = headHash;
   let seq = headSeq;
-  for (const { event, time } of pending) {
+  for (const { event, time, count, last } of pending) {
     seq += 1;
+    const details =
+      count > 1
+        ? { ...event.details, count, lastTime: new Date(last).toISOString() }
+        : event.details;
     const unhashed: Omit<AuditRow, 'hash'> = {
       seq,
       time,
@@ -135,7 +168,7 @@ function chainRows(headSeq: number, headHash: string, pending: readonly Pending[
       target: scrubText(event.target),
       address: scrubText(event.address),
       result: event.result,
-      details: canonicalDetails(event.details),
+      details: canonicalDetails(details),
       prevHash,
     };
     const row = { ...unhashed, hash: recordHash(unhashed) };

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { AuditRow } from '../store/index.js';
 
 /** What the first record chains to. */
@@ -23,5 +23,5 @@ export function recordHash(row: Omit<AuditRow, 'hash'>): string {
     row.details,
     row.prevHash,
   ];
-  return createHash('sha256').update(JSON.stringify(fields)).digest('hex');
+  return hash('sha256', JSON.stringify(fields), 'hex');
 }

@@ -20,6 +20,11 @@ export interface AuditEvent {
   readonly details?: Readonly<Record<string, AuditDetailValue | undefined>> | undefined;
   /** When it happened; default now. */
   readonly time?: number | undefined;
+  /**
+   * Identical events within one flush interval may be written as one record with a `count`
+   * (and `lastTime`): pulls at thousands per second stay affordable and every one is counted.
+   */
+  readonly coalesce?: boolean | undefined;
 }
 
 /** A record as read back: the event, its place in the chain and its hashes. */

@@ -11,13 +11,24 @@ const MAX_FIELDS = 32;
 
 export const REDACTED = '[redacted]';
 
+function hasControl(value: string): boolean {
+  for (let i = 0; i < value.length; i += 1) {
+    const code = value.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
+}
+
 /** A text field of a record: bounded, single line, never something that looks like a credential. */
 export function scrubText(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   if (SECRET_VALUE.test(value.trim())) return REDACTED;
+  let line = value;
   // Control characters would let a value fake a line break in a terminal listing.
-  let line = '';
-  for (const char of value) line += char < ' ' || char === '\u007f' ? ' ' : char;
+  if (hasControl(value)) {
+    line = '';
+    for (const char of value) line += char < ' ' || char === '\u007f' ? ' ' : char;
+  }
   return line.length > MAX_TEXT ? `${line.slice(0, MAX_TEXT)}…` : line;
 }
 

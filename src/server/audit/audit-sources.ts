@@ -19,6 +19,8 @@ export function fromRegistryEvent(event: RegistryEvent): AuditEvent | undefined 
       address,
       result: event.denied === undefined ? 'success' : 'denied',
       details: { tag: event.tag, mediaType: event.mediaType, reason: event.denied },
+      // Pulls come by the thousand per second: identical ones in one flush share a record with a count.
+      coalesce: event.action === 'pull',
     };
   }
   if (event.action !== 'delete') return undefined;

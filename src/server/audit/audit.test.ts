@@ -121,7 +121,13 @@ describe('audit log with identities', () => {
       }),
     ]);
     const pulls = (await auditApi('action=pull&actor=admin&limit=1000')).body.records;
-    expect(pulls.length).toBeGreaterThanOrEqual(50);
+    // Identical pulls within one flush interval share a record that counts them.
+    const counted = pulls.reduce(
+      (sum, r) => sum + (r.details['count'] === undefined ? 1 : Number(r.details['count'])),
+      0,
+    );
+    expect(counted).toBeGreaterThanOrEqual(50);
+    expect(pulls.length).toBeLessThan(50);
     expect(
       pulls.every((r) => r.repository === 'lib/alpine' && r.target === pushes[0]?.target),
     ).toBe(true);
