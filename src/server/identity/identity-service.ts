@@ -6,9 +6,10 @@ import type { Directory } from './directory.js';
 import { IdentityError } from './errors.js';
 import type { IdentityEvents } from './events.js';
 import { LoginLimiter, type LoginLimits } from './login-limiter.js';
-import { grantAccess } from './permissions.js';
+import { grantAccess, projectPermissions } from './permissions.js';
 import { actorName, ANONYMOUS, type Principal } from './principal.js';
 import { formatScope, type AccessEntry } from './scopes.js';
+import type { ProjectPermission } from './roles.js';
 import type { TokenService } from './token-service.js';
 
 export interface TokenRequest {
@@ -84,6 +85,14 @@ export class IdentityService {
       };
     const claims = await this.tokens.verifyAccess(credentials.token);
     return { principal: await this.authenticator.ofToken(claims), source };
+  }
+
+  /**
+   * What a caller may do in a project (the role matrix in README.md), for other services' APIs
+   * (scan gates, webhooks) that need a project-level check rather than the registry's actions.
+   */
+  async permissionsIn(caller: Caller, project: string): Promise<ReadonlySet<ProjectPermission>> {
+    return projectPermissions(this.directory, caller.principal, project);
   }
 
   /** GET /token and the OAuth2 password grant: sign in (or stay anonymous) and grant what is allowed of the scopes. */

@@ -264,6 +264,24 @@ describe('role matrix on a private project', () => {
   });
 });
 
+describe('permissionsIn (for other services)', () => {
+  it('answers the role matrix for a signed-in caller', async () => {
+    const service = env.server.identity?.service;
+    if (!service) throw new Error('identity is off');
+    const of = async (who: Who) =>
+      [
+        ...(await service.permissionsIn(
+          await service.caller(credentials.get(who), '127.0.0.1'),
+          'team',
+        )),
+      ].sort();
+    expect(await of('maintainer')).toEqual(['delete', 'pull', 'push', 'tag-rule-admin', 'view']);
+    expect(await of('robot-pull')).toEqual(['pull']);
+    expect(await of('outsider')).toEqual([]);
+    expect((await of('system-admin')).length).toBe(8);
+  });
+});
+
 describe('anonymous pull', () => {
   it('is off by default, and once on allows pull only, with or without a token', async () => {
     const admin = credentials.get('system-admin');
