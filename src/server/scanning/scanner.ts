@@ -59,6 +59,7 @@ export interface ScannerDeps {
 }
 
 const RESCAN_PAGE = 500;
+const REMATCH_BATCH = 25;
 
 /**
  * Scans one image straight from registry storage (catalog, then match), and re-matches stored
@@ -204,16 +205,18 @@ export class Scanner {
         page.map((sbom) => ({ id: sbom.digest, keys: sbom.keys })),
       );
       const same: string[] = [];
-      results.forEach((result, i) => {
+      for (const [i, result] of results.entries()) {
         const sbom = page[i];
-        if (!sbom) return;
+        if (!sbom) continue;
         if (result.digest === sbom.findingsDigest) {
           same.push(sbom.digest);
-        } else {
-          changed += 1;
-          this.#rematch(opened, sbom.digest, sbom.keys, 'rescan');
+          continue;
         }
-      });
+        changed += 1;
+        this.#rematch(opened, sbom.digest, sbom.keys, 'rescan');
+        // A full re-match reads and rewrites one SBOM (about a millisecond): let requests in between.
+        if (changed % REMATCH_BATCH === 0) await yieldToLoop();
+      }
       this.#deps.store.confirmMatched(same, Date.now(), opened.builtAt);
       checked += page.length;
       // Keep the registry answering between pages.
