@@ -42,6 +42,19 @@ async function resolveSubject(client: RegistryClient, subject: ArtifactInput['su
   return { mediaType: found.mediaType, digest: found.digest, size: found.bytes.length };
 }
 
+/** Repositories to mount from, given as names or as references on the same registry (`host/name`). */
+function mountSources(reference: Reference, given: PushArtifactOptions['mountFrom'], what: string): string[] {
+  const list = typeof given === 'string' ? [given] : [...(given ?? [])];
+  return list.map((from) => {
+    if (from.startsWith(`${reference.registry}/`)) return from.slice(reference.registry.length + 1);
+    const first = from.split('/')[0] ?? '';
+    if (from.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost')) {
+      throw new ImageError('ARTIFACT_INVALID', `${what}: cannot mount blobs from ${printable(from)}: a mount works only within registry ${reference.registry}`);
+    }
+    return from;
+  });
+}
+
 function target(reference: Reference): string {
   return reference.tag ?? reference.digest ?? 'latest';
 }
@@ -56,7 +69,7 @@ export async function pushArtifact(reference: string, artifact: ArtifactInput, o
   const parsed = parseReference(reference);
   const what = reference;
   const planned = checkArtifactInput(artifact, what);
-  const mountFrom = typeof options.mountFrom === 'string' ? [options.mountFrom] : [...(options.mountFrom ?? [])];
+  const mountFrom = mountSources(parsed, options.mountFrom, what);
   const client = new RegistryClient(parsed, options, what, { push: true, mountFrom });
   try {
     const sources = await describeFiles(planned);

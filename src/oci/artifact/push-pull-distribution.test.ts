@@ -170,7 +170,8 @@ describe('pushArtifact and pullArtifact against CNCF Distribution', () => {
     const start = proxy.requests.length;
     const outcomes: string[] = [];
     const schemaOnly = { artifactType: DB_TYPE, files: [{ path: files.schema, mediaType: 'application/json' }, { bytes: Buffer.from('only here'), name: 'new.txt', mediaType: 'text/plain' }] };
-    await pushArtifact(`${host}/team/db:2`, schemaOnly, { ...options(), mountFrom: 'lockyard/db', onBlob: (event) => outcomes.push(`${event.name ?? 'config'} ${event.outcome}`) });
+    // A full reference on the same registry names the repository too.
+    await pushArtifact(`${host}/team/db:2`, schemaOnly, { ...options(), mountFrom: `${host}/lockyard/db`, onBlob: (event) => outcomes.push(`${event.name ?? 'config'} ${event.outcome}`) });
     expect(outcomes).toEqual(['config mounted', 'schema.json mounted', 'new.txt uploaded']);
     const requests = wire(start);
     const posts = requests.filter((request) => request.method === 'POST');
