@@ -1,12 +1,12 @@
 // Pushing through CNCF Distribution's two auth schemes: htpasswd Basic, and token auth against
 // our test token service (the realm the registry trusts). The scopes asked for are checked on the
 // token service's side; refusals are one line with guidance and never carry a secret.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTempDir } from '../../testing/index.js';
 import { ImageError } from '../errors.js';
-import { startDistribution, type RunningRegistry } from '../testing/distribution.js';
+import { makeTlsFiles, startDistribution, type RunningRegistry } from '../testing/distribution.js';
 import { startTokenServer, type TokenServer } from '../testing/token-server.js';
 import type { ArtifactInput, PushArtifactOptions } from './artifact-input.js';
 import { pullArtifact } from './pull-artifact.js';
@@ -18,6 +18,8 @@ const READER_PASSWORD = 'r3ader-secret-never-printed';
 const TYPE = 'application/vnd.lockyard.test.v1';
 const artifact: ArtifactInput = { artifactType: TYPE, files: [{ bytes: Buffer.from('signed payload'), name: 'payload.txt', mediaType: 'text/plain' }] };
 let basic: RunningRegistry;
+let tls: RunningRegistry;
+let caPem: string;
 let tokens: TokenServer;
 let tokenRegistry: RunningRegistry;
 const noConfig = (): string => join(dir, 'no-docker-config.json');
@@ -40,12 +42,16 @@ async function failure(promise: Promise<unknown>): Promise<ImageError> {
 
 beforeAll(async () => {
   basic = await startDistribution(join(dir, 'basic'), { htpasswd: { user: 'alice', password: PASSWORD } });
+  const files = await makeTlsFiles(join(dir, 'tls'));
+  caPem = await readFile(files.caCert, 'utf8');
+  tls = await startDistribution(join(dir, 'tls-registry'), { tls: { cert: files.cert, key: files.key }, htpasswd: { user: 'alice', password: PASSWORD } });
   tokens = await startTokenServer(dir, { users: { bob: PASSWORD, reader: READER_PASSWORD }, readOnlyUsers: ['reader'], publicRepositories: ['public/db'] });
   tokenRegistry = await startDistribution(join(dir, 'token'), { token: { realm: tokens.realm, service: tokens.service, issuer: tokens.issuer, rootCertBundle: tokens.certPath } });
 });
 
 afterAll(async () => {
   await basic.stop();
+  await tls.stop();
   await tokenRegistry.stop();
   await tokens.close();
 });
@@ -70,6 +76,18 @@ describe('push with htpasswd Basic auth', () => {
     const anonymous = await failure(pushArtifact(`${host}/team/db:v2`, artifact, options(host)));
     expect(anonymous.code).toBe('UNAUTHORIZED');
     expect(anonymous.message).toMatch(/; log in with --username and --password-stdin \(or docker login\)$/);
+  });
+});
+
+describe('push over HTTPS', () => {
+  it('to a registry whose certificate a private CA signed, given with caCertificates; without it, one line saying so', async () => {
+    const host = tls.host;
+    const credentials = { username: 'alice', password: PASSWORD, dockerConfigPath: noConfig(), retries: { attempts: 0 } };
+    const digest = await pushArtifact(`${host}/team/db:v1`, artifact, { ...credentials, caCertificates: [caPem] });
+    expect((await pullArtifact(`${host}/team/db:v1`, { ...credentials, caCertificates: [caPem] })).digest).toBe(digest);
+    const untrusted = await failure(pushArtifact(`${host}/team/db:v2`, artifact, credentials));
+    expect(untrusted.code).toBe('REGISTRY_ERROR');
+    expect(untrusted.message).toMatch(new RegExp(`^cannot reach ${host}: .+; the TLS certificate is not trusted: pass --ca-file with its CA$`));
   });
 });
 
