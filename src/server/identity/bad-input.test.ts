@@ -10,6 +10,7 @@ import {
   fetchToken,
   pushImage,
   randomImage,
+  sha256,
   startIdentityServer,
   type IdentityTestServer,
 } from './testing/identity-server.js';
@@ -315,6 +316,42 @@ describe('secrets', () => {
 });
 
 describe('failed-login limit', () => {
+  it('counts one failure per request, also for pulls the registry first tries on its fast path', async () => {
+    const limited = await startIdentityServer({ LOCKYARD_AUTH_LOGIN_FAILURE_LIMIT: '2' });
+    try {
+      const image = randomImage();
+      expect(await pushImage(limited.url, 'team/app', 'v1', image, admin)).toBe(201);
+      // Now cached: a GET of it is tried on the fast path first.
+      expect(
+        (
+          await fetch(`${limited.url}/v2/team/app/manifests/v1`, {
+            headers: { authorization: admin },
+          })
+        ).status,
+      ).toBe(200);
+      const wrong = basic('admin', 'wrong-password');
+      expect(
+        (
+          await fetch(`${limited.url}/v2/team/app/manifests/v1`, {
+            headers: { authorization: wrong },
+          })
+        ).status,
+      ).toBe(401);
+      expect((await fetchToken(limited.url, admin, [])).status).toBe(200);
+      expect(
+        (
+          await fetch(
+            `${limited.url}/v2/team/app/blobs/${sha256(image.blobs[0] ?? Buffer.alloc(0))}`,
+            { headers: { authorization: wrong } },
+          )
+        ).status,
+      ).toBe(401);
+      expect((await fetchToken(limited.url, admin, [])).status).toBe(429);
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('refuses a source after too many failures, before checking the password, on every endpoint', async () => {
     const limited = await startIdentityServer({
       LOCKYARD_AUTH_LOGIN_FAILURE_LIMIT: '3',

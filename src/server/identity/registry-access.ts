@@ -214,6 +214,28 @@ export function createRegistryAccess(
     return projectForPush(request, principal, allowed);
   }
 
+  // The registry may ask twice about one request (its fast path, then the full handler, when the
+  // first answer was not synchronous). One password check per request: the second ask gets the
+  // first one's promise, so failures are counted once and no discarded promise can go unhandled.
+  const pending = new WeakMap<IncomingHttpHeaders, Map<string, Promise<AccessDecision>>>();
+  function once(
+    request: AccessRequest,
+    decide: () => Promise<AccessDecision>,
+  ): Promise<AccessDecision> {
+    const key = `${request.repository ?? ''}\0${request.actions.join(',')}`;
+    let asked = pending.get(request.headers);
+    if (!asked) {
+      asked = new Map();
+      pending.set(request.headers, asked);
+    }
+    const earlier = asked.get(key);
+    if (earlier) return earlier;
+    const decision = decide();
+    decision.catch(() => undefined);
+    asked.set(key, decision);
+    return decision;
+  }
+
   return {
     authorize(request: AccessRequest): Decision {
       let credentials: PresentedCredentials;
@@ -223,13 +245,13 @@ export function createRegistryAccess(
         return fromError(request, error);
       }
       if (credentials.kind === 'none') return anonymous(request);
-      if (credentials.kind === 'basic') return basic(request, credentials);
+      if (credentials.kind === 'basic') return once(request, () => basic(request, credentials));
       // The hot path: a token verified before, for an account still in memory, is decided synchronously.
       const claims = identity.tokens.peekAccess(credentials.token);
       const principal = claims ? identity.authenticator.peekToken(claims) : undefined;
       if (claims && principal !== undefined && principal !== 'invalid')
         return withToken(request, claims, principal);
-      return bearer(request, credentials.token);
+      return once(request, () => bearer(request, credentials.token));
     },
   };
 }
