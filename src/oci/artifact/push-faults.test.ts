@@ -199,6 +199,36 @@ describe('registries that refuse or lie', () => {
     ]);
   });
 
+  it('403 DENIED and 404 NAME_UNKNOWN on the upload (as Harbor answers them) are one line with what to do', async () => {
+    const answers: Record<string, [number, string]> = {
+      denied: [403, 'DENIED: requested access to the resource is denied'],
+      unknown: [404, 'NAME_UNKNOWN: repository name not known to registry'],
+    };
+    const guarded = await proxy((request, response, forward) => {
+      const which = /^\/v2\/(?<name>denied|unknown)\/db\/blobs\/uploads\//.exec(request.url ?? '')?.groups?.['name'];
+      const answer = which === undefined ? undefined : answers[which];
+      if (request.method !== 'POST' || !answer) {
+        forward(request, response);
+        return;
+      }
+      const [code, text] = answer;
+      const [errorCode, message] = text.split(': ');
+      request.resume();
+      request.once('end', () => response.writeHead(code, { 'content-type': 'application/json' }).end(JSON.stringify({ errors: [{ code: errorCode, message }] })));
+    });
+    const artifact = { artifactType: TYPE, files: [{ bytes: Buffer.from('x'), mediaType: 'text/plain' }] };
+    const denied = await failure(push(guarded.host, 'denied/db:v1', artifact));
+    expect(denied.code).toBe('DENIED');
+    expect(denied.message).toBe(
+      `${guarded.host}/denied/db:v1: registry ${guarded.host} denied access to ${guarded.host}/denied/db (403 Forbidden) [DENIED: requested access to the resource is denied]; the account used may not push to it (another can be given with --username and --password-stdin)`,
+    );
+    const unknown = await failure(push(guarded.host, 'unknown/db:v1', artifact));
+    expect(unknown.code).toBe('NAME_UNKNOWN');
+    expect(unknown.message).toBe(
+      `${guarded.host}/unknown/db:v1: repository ${guarded.host}/unknown/db is not known to the registry (404) [NAME_UNKNOWN: repository name not known to registry]; check the name, or create the repository (or its project) first`,
+    );
+  });
+
   it('a front end that answers 405 to the single-request POST gets the POST-then-PUT form', async () => {
     const strict = await proxy((request, response, forward) => {
       if (request.method === 'POST' && request.url?.includes('digest=')) {
