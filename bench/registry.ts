@@ -3,7 +3,7 @@
 //   push + pull wall time of a real image (Debian minbase, ~95 MB layer) with skopeo
 //   blob GET throughput (4 connections) and manifest GET requests/s + p99 (64 connections) with wrk
 //   server RSS while a 2 GiB blob streams in
-// Usage: bash bench/build-images.sh && npx tsx bench/registry.ts [--runs 3] [--seconds 10] [--big-mib 2048]
+// Usage: bash bench/build-images.sh && npx tsx bench/registry.ts [--runs 3] [--seconds 10] [--big-mib 2048] [--with-scanning]
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -21,6 +21,7 @@ function arg(name: string, fallback: string): string {
 const runs = Number(arg('runs', '3'));
 const seconds = Number(arg('seconds', '10'));
 const bigMib = Number(arg('big-mib', '2048'));
+const withScanning = process.argv.includes('--with-scanning');
 const image = join(benchDir, 'images', 'debian-minbase-oci');
 if (!existsSync(join(image, 'index.json'))) throw new Error(`missing ${image}: run bash bench/build-images.sh first`);
 mkdirSync(benchDir, { recursive: true });
@@ -28,7 +29,10 @@ const scratch = mkdtempSync(join(benchDir, 'registry-'));
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 
 type Kind = RunningRegistry['name'];
-const starters: Record<Kind, (dir: string) => Promise<RunningRegistry>> = { lockyard: startLockyard, distribution: startDistribution };
+const starters: Record<Kind, (dir: string) => Promise<RunningRegistry>> = {
+  lockyard: (dir) => startLockyard(dir, { scanning: withScanning }),
+  distribution: startDistribution,
+};
 
 function timed(command: string, args: readonly string[]): number {
   const started = performance.now();
@@ -133,7 +137,7 @@ const rows: (string | number)[][] = [
   [`RSS before → peak during upload MB`, `${f(ds.upload.rssBeforeMb, 0)} → ${f(ds.upload.rssPeakMb, 0)}`, `${f(lk.upload.rssBeforeMb, 0)} → ${f(lk.upload.rssPeakMb, 0)}`, '', 'flat'],
 ];
 const report = [
-  `registry benchmark: ${runs} push/pull runs and ${runs} wrk rounds of ${seconds} s (medians), image ${image} (largest layer ${f(layer.size / 1e6)} MB)`,
+  `registry benchmark: ${runs} push/pull runs and ${runs} wrk rounds of ${seconds} s (medians), scan on push ${withScanning ? 'on' : 'off'}, image ${image} (largest layer ${f(layer.size / 1e6)} MB)`,
   '',
   table(['measure', 'Distribution 2.8', 'Lockyard', 'ratio', 'target'], rows),
   '',

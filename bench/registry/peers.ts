@@ -82,12 +82,16 @@ export async function startDistribution(dir: string): Promise<RunningRegistry> {
   return { name: 'distribution', url, host: `127.0.0.1:${port}`, pid: child.pid ?? 0, stop: stopper(child) };
 }
 
-/** `lockyard server` as a user runs it (LOCKYARD_BENCH_CLI may name another entry script). */
-export async function startLockyard(dir: string): Promise<RunningRegistry> {
+/**
+ * `lockyard server` as a user runs it (LOCKYARD_BENCH_CLI may name another entry script). Scan on
+ * push is off unless asked for: Distribution does no such work, and a scan of the pushed image
+ * runs while the pull and load phases are measured.
+ */
+export async function startLockyard(dir: string, options: { scanning: boolean }): Promise<RunningRegistry> {
   const entry = process.env['LOCKYARD_BENCH_CLI'] ?? join(repo, 'bin', 'lockyard.js');
   const child = spawn(process.execPath, [entry, 'server', '--data-dir', dir, '--listen', '127.0.0.1:0', '--insecure-http'], {
     stdio: ['ignore', 'pipe', 'ignore'],
-    env: { ...process.env, LOCKYARD_LOG_LEVEL: 'warn' },
+    env: { ...process.env, LOCKYARD_LOG_LEVEL: 'warn', LOCKYARD_SCANNING_ENABLED: options.scanning ? 'true' : 'false' },
   });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
