@@ -1,4 +1,5 @@
 import type { IdentityStore, ProjectRecord } from '../../store/index.js';
+import type { Authenticator } from './authenticator.js';
 import type { Directory } from './directory.js';
 import { IdentityError } from './errors.js';
 import type { IdentityAction, IdentityEvents } from './events.js';
@@ -19,6 +20,7 @@ export interface AdminContext {
   readonly directory: Directory;
   readonly events: IdentityEvents;
   readonly now: () => number;
+  readonly authenticator: Authenticator;
   /** Whether the registry holds any repository of the project (a project with content is not deleted). */
   readonly projectHasRepositories: (project: string) => Promise<boolean>;
 }

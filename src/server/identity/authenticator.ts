@@ -1,4 +1,5 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import type { UserRecord } from '../../store/index.js';
 import type { Directory } from './directory.js';
 import { IdentityError, invalidCredentials } from './errors.js';
 import type { IdentityEvents } from './events.js';
@@ -79,6 +80,25 @@ export class Authenticator {
       throw invalidCredentials();
     }
     return principal;
+  }
+
+  /**
+   * Checks a signed-in user's current password (to change it), under the same failed-login
+   * limit: a stolen token must not become a way to guess the password.
+   */
+  async confirmPassword(user: UserRecord, password: string, source: string): Promise<boolean> {
+    this.checkLimit(source);
+    if (await verifyPassword(password, user.passwordHash)) return true;
+    this.#limiter.recordFailure(source);
+    this.#events.publish({
+      actor: user.name,
+      action: 'login',
+      target: user.name,
+      result: 'failure',
+      source,
+      reason: 'wrong current password',
+    });
+    return false;
   }
 
   async #user(name: string, password: string): Promise<Principal | undefined> {

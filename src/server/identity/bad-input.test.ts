@@ -316,6 +316,37 @@ describe('secrets', () => {
 });
 
 describe('failed-login limit', () => {
+  it('also limits guesses of the current password behind a stolen token', async () => {
+    const limited = await startIdentityServer({ LOCKYARD_AUTH_LOGIN_FAILURE_LIMIT: '2' });
+    try {
+      await api(limited.url, 'POST', 'users', admin, {
+        name: 'victim',
+        password: 'victim-password',
+      });
+      const token =
+        (await fetchToken(limited.url, basic('victim', 'victim-password'), [])).token ?? '';
+      const guess = (current: string) =>
+        api(limited.url, 'PUT', 'users/victim/password', `Bearer ${token}`, {
+          password: 'taken-over',
+          currentPassword: current,
+        });
+      const missing = await api(limited.url, 'PUT', 'users/victim/password', `Bearer ${token}`, {
+        password: 'taken-over',
+      });
+      expect(errorOf(missing.body).message).toBe(
+        'currentPassword is required to change your own password',
+      );
+      for (const attempt of ['guess-1', 'guess-2']) {
+        const refused = await guess(attempt);
+        expect(refused.status).toBe(403);
+        expect(errorOf(refused.body).message).toBe('the current password is wrong');
+      }
+      expect((await guess('victim-password')).status).toBe(429);
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('counts one failure per request, also for pulls the registry first tries on its fast path', async () => {
     const limited = await startIdentityServer({ LOCKYARD_AUTH_LOGIN_FAILURE_LIMIT: '2' });
     try {

@@ -62,6 +62,7 @@ export class IdentityService {
       now,
     });
     this.admin = {
+      authenticator: this.authenticator,
       store: options.store,
       directory: options.directory,
       events: options.events,

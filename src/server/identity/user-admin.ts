@@ -7,7 +7,7 @@ import {
 } from './admin-context.js';
 import { IdentityError } from './errors.js';
 import { checkPassword, checkUserName } from './names.js';
-import { hashPassword, verifyPassword } from './password-hash.js';
+import { hashPassword } from './password-hash.js';
 import { isSystemAdmin } from './principal.js';
 import { userView, type UserView } from './views.js';
 
@@ -75,16 +75,18 @@ export async function setPassword(
   if (!self)
     requireSystemAdmin(ctx, caller, 'user.password', name, "change another user's password");
   const user = await existingUser(ctx, name);
-  if (
-    self &&
-    (currentPassword === undefined || !(await verifyPassword(currentPassword, user.passwordHash)))
-  ) {
-    if (currentPassword === undefined)
+  if (self) {
+    if (currentPassword === undefined) {
       throw new IdentityError(
         'INVALID_REQUEST',
         'currentPassword is required to change your own password',
       );
-    throw new IdentityError('DENIED', 'the current password is wrong');
+    }
+    if (
+      !(await ctx.authenticator.confirmPassword(user, currentPassword, caller.source ?? 'unknown'))
+    ) {
+      throw new IdentityError('DENIED', 'the current password is wrong');
+    }
   }
   const updated = await ctx.store.setPassword(name, await hashPassword(password), ctx.now());
   ctx.directory.forgetUser(name);
