@@ -2,14 +2,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isValidRepositoryName } from '../../oci/index.js';
 import { acceptsMediaType } from './accept.js';
 import { blobResponse, sendBlob } from './blob-handlers.js';
+import type { AccessDecision } from './access.js';
 import type { RegistryContext } from './context.js';
 
 const PULL_PATH = /^\/v2\/(?<name>.+)\/(?<kind>manifests|blobs)\/(?<reference>[^/?]+)$/;
 
-/** Pull access decided synchronously (with the subject it named), or undefined when the full path must decide. */
-function allowedNow(ctx: RegistryContext, name: string, request: IncomingMessage): { readonly subject: string | undefined } | undefined {
-  const decision = ctx.access.authorize({ repository: name, actions: ['pull'], headers: request.headers, remoteAddress: request.socket.remoteAddress });
-  return decision instanceof Promise || !decision.allowed ? undefined : { subject: decision.subject };
+/** Pull access decided synchronously (the decision names the subject), or undefined when the full path must decide. */
+function allowedNow(ctx: RegistryContext, name: string, request: IncomingMessage): Extract<AccessDecision, { allowed: true }> | undefined {
+  const decision = ctx.access.authorize({ repository: name, actions: ['pull'], headers: request.headers });
+  return decision instanceof Promise || !decision.allowed ? undefined : decision;
 }
 
 function serveManifest(ctx: RegistryContext, name: string, reference: string, request: IncomingMessage, response: ServerResponse): boolean {
