@@ -10,7 +10,7 @@ import { createIdentity, type Identity } from './identity/index.js';
 import { registerAdminApi } from './api/index.js';
 import type { AuditEvent } from '../audit/index.js';
 import { AuditService, registerAuditRoutes } from './audit/index.js';
-import { registerApiRoutes, registerScanRoutes, registryApiAccess, ScanningService } from './scanning/index.js';
+import { identityApiAccess, registerApiRoutes, registerScanRoutes, registryApiAccess, ScanningService } from './scanning/index.js';
 import { registerWebhookRoutes, WebhookService } from './webhooks/index.js';
 import type { ServerConfig } from './config.js';
 import { isLoopback, parseListenAddress } from './listen-address.js';
@@ -114,7 +114,7 @@ export async function startServer(
   scanning.start({ blobs: registry.context.blobs, metadata: registry.context.metadata, events: registry.events });
   audit.listen(registry.events, identity?.events);
   webhooks.listen(registry.events, scanning.events);
-  const apiAccess = registryApiAccess(registry.context.access);
+  const apiAccess = identity ? identityApiAccess(identity.service, registry.context.access, config.auth.service) : registryApiAccess(registry.context.access);
   const record = (event: AuditEvent): void => {
     audit.record(event);
   };

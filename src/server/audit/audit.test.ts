@@ -16,6 +16,7 @@ const dataDir = join(dir, 'data');
 const password = `pw-${randomBytes(12).toString('hex')}`;
 const wrongPassword = `wrong-${randomBytes(12).toString('hex')}`;
 const tokens: string[] = [];
+const userPassword = `user-${randomBytes(12).toString('hex')}`;
 let server: SpawnedServer;
 let host: string;
 let archive: string;
@@ -207,9 +208,56 @@ describe('audit log with identities', () => {
     });
   });
 
+  it('lets project admins manage their own project only, and audits who did it', async () => {
+    const asAdmin = { 'Content-Type': 'application/json', authorization: basic('admin', password) };
+    for (const user of ['alice', 'bob']) {
+      const created = await fetch(`${server.url}/api/v1/users`, {
+        method: 'POST',
+        headers: asAdmin,
+        body: JSON.stringify({ name: user, password: userPassword }),
+      });
+      expect(created.status).toBe(201);
+    }
+    for (const [user, role] of [
+      ['alice', 'project-admin'],
+      ['bob', 'developer'],
+    ]) {
+      const member = await fetch(`${server.url}/api/v1/projects/lib/members/${user}`, {
+        method: 'PUT',
+        headers: asAdmin,
+        body: JSON.stringify({ role }),
+      });
+      expect(member.status).toBe(200);
+    }
+    const put = (user: string | undefined, project: string): Promise<Response> =>
+      fetch(`${server.url}/api/v1/projects/${project}/scan-policy`, {
+        method: 'PUT',
+        headers: {
+          'Content-Type': 'application/json',
+          ...(user ? { authorization: basic(user, userPassword) } : {}),
+        },
+        body: JSON.stringify({ blockSeverity: 'CRITICAL' }),
+      });
+    expect((await put('alice', 'lib')).status).toBe(200);
+    const otherProject = await put('alice', 'other');
+    expect(otherProject.status).toBe(403);
+    expect(
+      ((await otherProject.json()) as { errors: { message: string }[] }).errors[0]?.message,
+    ).toBe('alice may not change the settings of project other');
+    expect((await put('bob', 'lib')).status).toBe(403);
+    const anonymous = await put(undefined, 'lib');
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('www-authenticate')).toMatch(/^Basic realm=/);
+    expect((await auditApi('limit=1', basic('alice', userPassword))).status).toBe(403);
+    const changes = (await auditApi('action=scan-policy.update')).body.records;
+    expect(changes).toEqual([
+      expect.objectContaining({ actor: 'alice', target: 'lib', result: 'success' }),
+    ]);
+  });
+
   it('never writes a password or token: not in any file of the data directory, not in the logs', async () => {
     await server.stop();
-    const secrets = [password, wrongPassword, ...tokens];
+    const secrets = [password, wrongPassword, userPassword, ...tokens];
     const everything = files(dataDir);
     expect(everything.some((path) => path.endsWith('audit.db'))).toBe(true);
     for (const path of everything) {

@@ -1,4 +1,10 @@
 import type { FastifyRequest } from 'fastify';
+import {
+  IdentityError,
+  ROLE_PERMISSIONS,
+  type Caller,
+  type IdentityService,
+} from '../identity/index.js';
 import type { AccessDecision, RegistryAccess } from '../registry/index.js';
 import { ScanningError } from './errors.js';
 
@@ -35,8 +41,8 @@ function refusal(decision: Extract<AccessDecision, { allowed: false }>): Scannin
  * API decisions through the registry's own access hook, so the API is exactly as open as the
  * registry: reading a repository's scan needs pull on it; changing a project's gate or webhooks
  * and reading the audit log need the registry-wide `catalog` right, which only system
- * administrators hold. (A project-level "settings" check can replace the middle rule once the
- * identity service offers one outside its own folder.)
+ * administrators hold. Used without identities (where everything is allowed, as in the
+ * registry); with them, `identityApiAccess` lets project admins manage their own projects.
  */
 export function registryApiAccess(access: RegistryAccess): ApiAccess {
   return {
@@ -49,6 +55,68 @@ export function registryApiAccess(access: RegistryAccess): ApiAccess {
       });
       if (!decision.allowed) throw refusal(decision);
       return { actor: decision.subject ?? 'anonymous', address: request.ip };
+    },
+  };
+}
+
+function fromIdentityError(error: IdentityError): ScanningError {
+  const code =
+    error.status === 401
+      ? 'UNAUTHORIZED'
+      : error.status === 429
+        ? 'TOO_MANY_REQUESTS'
+        : error.status === 403
+          ? 'DENIED'
+          : 'INVALID_REQUEST';
+  return new ScanningError(code, error.message, { headers: error.headers });
+}
+
+/**
+ * With identities on: reading results and system administration as the registry decides them,
+ * and project administration (scan policy, webhooks, rescans of one image) by the project's
+ * "settings" permission: its project admins and system administrators, never robots.
+ */
+export function identityApiAccess(
+  identity: IdentityService,
+  registry: RegistryAccess,
+  realm: string,
+): ApiAccess {
+  const viaRegistry = registryApiAccess(registry);
+  return {
+    async authorize(request, need) {
+      if (need.kind !== 'project-admin') return viaRegistry.authorize(request, need);
+      let caller: Caller;
+      try {
+        caller = await identity.caller(request.headers.authorization, request.ip);
+      } catch (error) {
+        if (error instanceof IdentityError) throw fromIdentityError(error);
+        throw error;
+      }
+      const principal = caller.principal;
+      if (principal.kind === 'anonymous') {
+        throw new ScanningError(
+          'UNAUTHORIZED',
+          'authentication required: sign in with a user name and password or a token',
+          {
+            headers: { 'WWW-Authenticate': `Basic realm="${realm}", charset="UTF-8"` },
+          },
+        );
+      }
+      if (principal.kind === 'robot')
+        throw new ScanningError(
+          'DENIED',
+          `robot account ${principal.name} cannot change the settings of project ${need.project}`,
+        );
+      const role = principal.admin
+        ? undefined
+        : await identity.directory.role(principal.name, need.project);
+      if (!principal.admin && !(role && ROLE_PERMISSIONS[role].includes('settings'))) {
+        throw new ScanningError(
+          'DENIED',
+          `${principal.name} may not change the settings of project ${need.project}`,
+        );
+      }
+      return { actor: principal.name, address: request.ip };
     },
   };
 }
