@@ -43,3 +43,4 @@ export {
 } from './freshness.js';
 export { updateVulnDb, type UpdateOptions, type UpdateResult } from './update/update.js';
 export { defaultFeeds, parseFeedSpec, readFeedsFile, type FeedSpec } from './update/feeds.js';
+export { pushVulnDb, pullVulnDb, VULNDB_ARTIFACT_TYPE, VULNDB_LAYER_MEDIA_TYPE, type DistributeOptions } from './distribute.js';

@@ -1,8 +1,10 @@
-import { join } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { Command } from 'commander';
 import type { BuildProgress, BuildSummary, VulnDbStatus } from '../../vulndb/index.js';
 import type { Logger } from '../../log/index.js';
 import type { CliContext } from '../context.js';
+import { addRegistryOptions, resolveRegistryFlags, type RegistryFlags } from '../registry-options.js';
 
 interface DbFlags {
   readonly dataDir?: string;
@@ -224,6 +226,39 @@ export function dbCommand(context: CliContext): Command {
         }
       },
     );
+
+  addRegistryOptions(
+    db
+      .command('push')
+      .description('Push the database to an OCI registry as an artifact (for air-gapped mirrors)')
+      .argument('<reference>', 'where to push it, e.g. registry.example.com/security/vulndb:latest')
+      .option('--db <file>', 'database file (default: <data dir>/vulndb/lockyard.db)')
+      .option('--data-dir <dir>', 'data directory (default: $LOCKYARD_DATA_DIR or ~/.lockyard)'),
+    'the registry',
+  ).action(async (reference: string, flags: DbFlags & RegistryFlags & { db?: string }) => {
+    const [{ pushVulnDb }, { ensureDataDir }] = await Promise.all([vulndb(), import('../../store/index.js')]);
+    const registry = await resolveRegistryFlags(reference, flags, context);
+    const path = await databasePath(flags);
+    const { digest, status } = await pushVulnDb(path, reference, { registry, tmpDir: ensureDataDir(await dataDirOf(flags)).tmp });
+    context.stdout.write(`Pushed ${path} (built ${status.builtAt}, schema ${status.schemaVersion}) to ${reference}@${digest}\n`);
+  });
+
+  addRegistryOptions(
+    db
+      .command('pull')
+      .description('Pull a database pushed with `db push`; it replaces the current one only once verified')
+      .argument('<reference>', 'where to pull it from, by tag or digest')
+      .option('-o, --output <file>', 'database file to write (default: <data dir>/vulndb/lockyard.db)')
+      .option('--data-dir <dir>', 'data directory (default: $LOCKYARD_DATA_DIR or ~/.lockyard)'),
+    'the registry',
+  ).action(async (reference: string, flags: DbFlags & RegistryFlags & { output?: string }) => {
+    const [{ pullVulnDb }, { ensureDataDir }] = await Promise.all([vulndb(), import('../../store/index.js')]);
+    const registry = await resolveRegistryFlags(reference, flags, context);
+    const output = await databasePath(flags);
+    await mkdir(dirname(output), { recursive: true });
+    const status = await pullVulnDb(reference, output, { registry, tmpDir: ensureDataDir(await dataDirOf(flags)).tmp });
+    context.stdout.write(`Pulled ${reference} into ${output} (built ${status.builtAt}, ${status.advisories.toLocaleString('en-US')} advisories)\n`);
+  });
 
   return db;
 }
