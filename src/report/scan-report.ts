@@ -56,6 +56,8 @@ export interface ScanReport {
     readonly type: 'image' | 'sbom';
     readonly image: ImageSummary;
     readonly os: OsInfo | undefined;
+    /** When the OS release went out of support, if it has. */
+    readonly osEndOfLife: string | undefined;
     readonly distroless: boolean;
   };
   readonly scanners: readonly Scanner[];

@@ -1,5 +1,5 @@
 import type { CatalogProgress, LocatedFileFinding } from '../catalog/index.js';
-import { createMatcher, type Finding } from '../match/index.js';
+import { createMatcher, osEndOfLife, type Finding } from '../match/index.js';
 import { checkImage, type ImageCheckFinding } from '../misconfig/index.js';
 import type { PlatformSpec, RegistryOptions } from '../oci/index.js';
 import type { Severity } from '../rules/index.js';
@@ -61,6 +61,10 @@ export async function runScan(target: string, options: ScanOptions): Promise<Sca
   const rules = await suppressionRules(options, now);
   const { catalog, type } = await loadTarget(target, options);
   const warnings: string[] = [...expiredEntries(rules)];
+  const endOfLife = osEndOfLife(catalog.os, now);
+  if (endOfLife && catalog.os) {
+    warnings.push(`${catalog.os.prettyName ?? `${catalog.os.id} ${catalog.os.versionId ?? ''}`} reached end of life on ${endOfLife}: it gets no security fixes, so unfixed vulnerabilities will stay unfixed; move to a supported release`);
+  }
 
   let vulnerabilities: Finding[] = [];
   let db: DbInfo | undefined;
@@ -95,7 +99,7 @@ export async function runScan(target: string, options: ScanOptions): Promise<Sca
   );
   return {
     schemaVersion: 1,
-    artifact: { name: catalog.image.name, type, image: catalog.image, os: catalog.os, distroless: catalog.distroless },
+    artifact: { name: catalog.image.name, type, image: catalog.image, os: catalog.os, osEndOfLife: endOfLife, distroless: catalog.distroless },
     scanners: options.scanners,
     db,
     packages: catalog.packages,

@@ -44,7 +44,7 @@ describe('lockyard scan', () => {
   it('scans the shipped Alpine image and lists its OS vulnerabilities by target', async () => {
     const result = await runCli(['scan', alpineImage, ...common]);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('(alpine 3.10.4)');
+    expect(result.stdout).toContain('(alpine 3.10.4, end of life since 2021-05-01)');
     expect(result.stdout).toMatch(/musl\s+CVE-2020-28928\s+UNKNOWN\s+fixed\s+1\.1\.22-r3\s+1\.1\.22-r4/);
     expect(result.stdout).toMatch(/^Vulnerabilities: \d+ \(/m);
   });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Catalog } from '../../catalog/index.js';
-import type { Finding } from '../../match/index.js';
+import { osEndOfLife, type Finding } from '../../match/index.js';
 import {
   sbomFormats,
   scanFormats,
@@ -53,6 +53,7 @@ export function buildScanReport(
       type: 'image',
       image: { ...catalog.image, name: `${repository}@${scan.digest}` },
       os: catalog.os,
+      osEndOfLife: osEndOfLife(catalog.os, new Date()),
       distroless: catalog.distroless,
     },
     scanners: ['vuln'],

@@ -17,7 +17,8 @@ const bySeverity = <T extends { severity: Parameters<typeof severityRank>[0] }>(
 function targetOf(report: ScanReport, type: string, path: string | undefined): string {
   if (type === 'deb' || type === 'apk' || type === 'rpm') {
     const os = report.artifact.os;
-    return `${report.artifact.name}${os ? ` (${os.id} ${os.versionId ?? ''})`.replace(/ \)$/, ')') : ''}`;
+    const eol = report.artifact.osEndOfLife ? `, end of life since ${report.artifact.osEndOfLife}` : '';
+    return `${report.artifact.name}${os ? ` (${os.id} ${os.versionId ?? ''}`.trimEnd() + `${eol})` : ''}`;
   }
   return (path ?? report.artifact.name).split('!')[0] ?? report.artifact.name;
 }
