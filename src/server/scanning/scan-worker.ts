@@ -50,18 +50,26 @@ export class ScanWorker {
   }
 
   async #run(job: ScanJob): Promise<void> {
+    try {
+      await this.#attempt(job);
+    } catch (error) {
+      // Only when recording the outcome failed too (the database closed at shutdown): the job
+      // row stays, and the next start scans the image again.
+      this.#options.logger.error(
+        { repository: job.repository, digest: job.digest, reason: describeCause(error) },
+        'scan outcome not recorded',
+      );
+    }
+  }
+
+  async #attempt(job: ScanJob): Promise<void> {
     const started = Date.now();
     try {
       await this.#scanner.scan(job);
-      this.#queue.finish(job.digest);
-      this.#options.logger.info(
-        { repository: job.repository, digest: job.digest, ms: Date.now() - started },
-        'image scanned',
-      );
     } catch (error) {
+      if (this.#stopped) return;
       const maxAttempts = this.#options.maxAttempts ?? 3;
-      if (!isLockyardError(error) && job.attempts < maxAttempts && !this.#stopped) {
-        const delay = 1000 * 2 ** job.attempts;
+      if (!isLockyardError(error) && job.attempts < maxAttempts) {
         this.#options.logger.warn(
           {
             repository: job.repository,
@@ -71,19 +79,22 @@ export class ScanWorker {
           },
           'scan failed, will retry',
         );
-        this.#queue.retry(job.digest, Date.now() + delay);
+        this.#queue.retry(job.digest, Date.now() + 1000 * 2 ** job.attempts);
         return;
       }
       this.#options.logger.warn(
         { repository: job.repository, digest: job.digest, reason: describeCause(error) },
         'scan failed',
       );
-      try {
-        this.#scanner.fail(job, error);
-      } finally {
-        this.#queue.finish(job.digest);
-      }
+      this.#scanner.fail(job, error);
+      this.#queue.finish(job.digest);
+      return;
     }
+    this.#queue.finish(job.digest);
+    this.#options.logger.info(
+      { repository: job.repository, digest: job.digest, ms: Date.now() - started },
+      'image scanned',
+    );
   }
 
   #wakeForRetries(): void {
@@ -100,10 +111,18 @@ export class ScanWorker {
     this.#timer.unref();
   }
 
-  /** Stops starting jobs and waits for the running ones (their rows stay queued if cut short). */
-  async close(): Promise<void> {
+  /**
+   * Stops starting jobs and waits up to `graceMs` for the running ones. A scan cut short keeps
+   * its queue row and runs again at the next start.
+   */
+  async close(graceMs = 5000): Promise<void> {
     this.#stopped = true;
     if (this.#timer !== undefined) clearTimeout(this.#timer);
-    await Promise.allSettled([...this.#running]);
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, graceMs);
+    });
+    await Promise.race([Promise.allSettled([...this.#running]), grace]);
+    clearTimeout(timer);
   }
 }
