@@ -245,7 +245,13 @@ export function createRegistryAccess(
         return fromError(request, error);
       }
       if (credentials.kind === 'none') return anonymous(request);
-      if (credentials.kind === 'basic') return once(request, () => basic(request, credentials));
+      if (credentials.kind === 'basic') {
+        // A failed password is counted against its source address; without one (the registry's
+        // fast path does not pass it) the check waits for the full path, which asks again with it.
+        if (request.remoteAddress === undefined)
+          return unauthorized(request, 'authentication required');
+        return once(request, () => basic(request, credentials));
+      }
       // The hot path: a token verified before, for an account still in memory, is decided synchronously.
       const claims = identity.tokens.peekAccess(credentials.token);
       const principal = claims ? identity.authenticator.peekToken(claims) : undefined;
