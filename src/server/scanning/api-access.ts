@@ -1,10 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import {
-  IdentityError,
-  ROLE_PERMISSIONS,
-  type Caller,
-  type IdentityService,
-} from '../identity/index.js';
+import { IdentityError, type Caller, type IdentityService } from '../identity/index.js';
 import type { AccessDecision, RegistryAccess } from '../registry/index.js';
 import { ScanningError } from './errors.js';
 
@@ -107,10 +102,8 @@ export function identityApiAccess(
           'DENIED',
           `robot account ${principal.name} cannot change the settings of project ${need.project}`,
         );
-      const role = principal.admin
-        ? undefined
-        : await identity.directory.role(principal.name, need.project);
-      if (!principal.admin && !(role && ROLE_PERMISSIONS[role].includes('settings'))) {
+      // The role matrix lives in identity: ask it rather than re-deriving roles here.
+      if (!(await identity.permissionsIn(caller, need.project)).has('settings')) {
         throw new ScanningError(
           'DENIED',
           `${principal.name} may not change the settings of project ${need.project}`,
