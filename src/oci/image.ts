@@ -50,6 +50,8 @@ interface LayerBase {
 export interface BlobLayer extends LayerBase {
   readonly kind: 'blob';
   open(): Promise<Readable>;
+  /** Where the blob's bytes sit in a local file, when they do (lets the digest be computed in parallel). */
+  readonly file?: { readonly path: string; readonly offset: number; readonly size: number } | undefined;
 }
 
 /** A plain directory standing in for a single layer (the `dir:` root file-system source). */

@@ -21,6 +21,8 @@ export interface BlobFetcher {
   readVerified(descriptor: Pick<Descriptor, 'digest' | 'mediaType'> & { size?: number }): Promise<Buffer>;
   /** Opens a layer blob as a stream (the layer reader verifies it). */
   openBlob(descriptor: Descriptor): Promise<Readable>;
+  /** Where a blob sits in a local file, for fetchers backed by one (OCI layout dirs, archives). */
+  locate?(descriptor: Descriptor): { path: string; offset: number; size: number } | undefined;
 }
 
 export interface ResolvedImage {
@@ -138,5 +140,6 @@ export function blobLayers(fetcher: BlobFetcher, resolved: ResolvedImage): BlobL
     size: descriptor.size,
     history: history[index],
     open: () => fetcher.openBlob(descriptor),
+    file: fetcher.locate?.(descriptor),
   }));
 }

@@ -6,6 +6,10 @@ import { createDecompressor, sniffCompression } from './decompress.js';
 import { DigestTap } from './digest-tap.js';
 import { peekStream } from './peek.js';
 import type { Compression } from '../media-types.js';
+import { hashFileRange } from './hash-file-range.js';
+
+/** Below this a worker thread costs more than it saves. */
+const OFFLOAD_MIN_BYTES = 16 * 1024 * 1024;
 
 /** A layer blob opened for reading: its uncompressed tar bytes, and the taps that check it. */
 export interface LayerStream {
@@ -37,24 +41,45 @@ export async function openLayerStream(
 ): Promise<LayerStream> {
   const raw = await layer.open();
   const blobAlgorithm = algorithmOf(layer.digest);
-  const rawTap = new DigestTap(blobAlgorithm, layer.size ?? Number.POSITIVE_INFINITY, limits.overlong);
+  const diffIdAlgorithm = algorithmOf(layer.diffId);
+  // A large blob in a local file is hashed by a worker thread re-reading it, in parallel with the
+  // parse here. Its raw hash serves as the blob digest and, when the layer is uncompressed, as
+  // the diff_id too (classic `docker save` layers have only a diff_id).
+  const rawAlgorithm = blobAlgorithm ?? diffIdAlgorithm;
+  const offloaded =
+    layer.file !== undefined && layer.file.size >= OFFLOAD_MIN_BYTES && rawAlgorithm !== undefined
+      ? hashFileRange(layer.file, rawAlgorithm).then(
+          (result) => ({ ...result, algorithm: rawAlgorithm }),
+          (error: unknown) => ({ error }),
+        )
+      : undefined;
+  const rawTap = new DigestTap(offloaded ? undefined : blobAlgorithm, layer.size ?? Number.POSITIVE_INFINITY, limits.overlong);
   raw.on('error', (error) => rawTap.destroy(error));
   const { head, stream } = await peekStream(raw.pipe(rawTap), 4);
   const compression = sniffCompression(head);
   const decompressor = createDecompressor(compression);
   // An uncompressed blob's digest is its diff_id: hash it once.
-  const diffIdAlgorithm = algorithmOf(layer.diffId);
-  const sameHash = compression === 'none' && layer.diffId === layer.digest && diffIdAlgorithm !== undefined;
-  const plainTap = new DigestTap(sameHash ? undefined : diffIdAlgorithm, limits.maxTarBytes, limits.oversize);
+  const sameHash = !offloaded && compression === 'none' && layer.diffId === layer.digest && diffIdAlgorithm !== undefined;
+  const offloadCoversDiffId = offloaded !== undefined && compression === 'none' && rawAlgorithm === diffIdAlgorithm;
+  const plainTap = new DigestTap(sameHash || offloadCoversDiffId ? undefined : diffIdAlgorithm, limits.maxTarBytes, limits.oversize);
   const stages: (Readable | Transform)[] = decompressor ? [stream, decompressor, plainTap] : [stream, plainTap];
   let firstError: unknown;
   let settle: () => void = () => undefined;
   const settled = new Promise<void>((resolve) => {
     settle = resolve;
   });
+  let offloadedHex: string | undefined;
   pipeline(stages, (error) => {
     if (error && firstError === undefined) firstError = error;
-    settle();
+    if (!offloaded || error) {
+      settle();
+      return;
+    }
+    void offloaded.then((result) => {
+      if ('error' in result) firstError ??= result.error;
+      else offloadedHex = `${result.algorithm}:${result.hex}`;
+      settle();
+    });
   });
   return {
     tar: plainTap,
@@ -63,7 +88,8 @@ export async function openLayerStream(
     settled,
     digests() {
       const blobHex = rawTap.digest();
-      const blob = blobAlgorithm && blobHex !== undefined ? `${blobAlgorithm}:${blobHex}` : undefined;
+      const blob = offloaded ? (layer.digest ? offloadedHex : undefined) : blobAlgorithm && blobHex !== undefined ? `${blobAlgorithm}:${blobHex}` : undefined;
+      if (offloadCoversDiffId) return { blob, diffId: offloadedHex };
       if (sameHash) return { blob, diffId: blob };
       const diffHex = plainTap.digest();
       return { blob, diffId: diffIdAlgorithm && diffHex !== undefined ? `${diffIdAlgorithm}:${diffHex}` : undefined };

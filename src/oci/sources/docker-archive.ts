@@ -76,6 +76,7 @@ async function openDockerSave(archive: TarArchive, options: DockerArchiveOptions
       size: member.size,
       history: history[index],
       open: () => Promise.resolve(archive.stream(member)),
+      file: archive.locate(member),
     };
   });
   return {

@@ -45,6 +45,7 @@ export function ociLayoutFetcher(root: string, what: string): BlobFetcher {
       }
       return createReadStream(path, { highWaterMark: 1024 * 1024 });
     },
+    locate: (descriptor) => ({ path: blobPath(root, descriptor.digest), offset: 0, size: descriptor.size }),
   };
 }
 

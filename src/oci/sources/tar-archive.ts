@@ -104,6 +104,11 @@ export class TarArchive {
     return createReadStream(this.path, { start: member.offset, end: member.offset + member.size - 1, highWaterMark: 1024 * 1024 });
   }
 
+  /** Where a member's bytes sit in the archive file. */
+  locate(member: TarMember): { path: string; offset: number; size: number } {
+    return { path: this.path, offset: member.offset, size: member.size };
+  }
+
   /** Blobs of an OCI layout stored in the archive (`blobs/<algorithm>/<hex>`). */
   fetcher(): BlobFetcher {
     const member = (descriptor: Pick<Descriptor, 'digest'>): TarMember => {
@@ -117,6 +122,7 @@ export class TarArchive {
         return bytes;
       },
       openBlob: (descriptor) => Promise.resolve(this.stream(member(descriptor))),
+      locate: (descriptor) => this.locate(member(descriptor)),
     };
   }
 
