@@ -29,8 +29,13 @@ interface Result {
 
 function purlsOf(file: string): Set<string> {
   const bom = JSON.parse(readFileSync(file, 'utf8')) as { components?: { purl?: string; type?: string }[] };
-  // Compare identity only (type/namespace/name@version): qualifier spelling differs between tools.
-  return new Set((bom.components ?? []).flatMap((c) => (c.purl ? [decodeURIComponent(c.purl.split('?')[0] ?? '')] : [])));
+  // Compare identity only (type/namespace/name@version): qualifier spelling differs between tools,
+  // and Trivy moves a deb's epoch from the version into a qualifier (we keep dpkg's full version).
+  return new Set(
+    (bom.components ?? []).flatMap((c) =>
+      c.purl ? [decodeURIComponent(c.purl.split('?')[0] ?? '').replace(/^(pkg:deb\/[^@]+@)\d+:/, '$1')] : [],
+    ),
+  );
 }
 
 function runTool(kind: 'lockyard' | 'trivy', image: string): Result {
