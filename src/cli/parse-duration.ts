@@ -8,9 +8,16 @@ const UNIT_MS: Readonly<Record<string, number>> = {
   w: 604_800_000,
 };
 
+const DURATION = /^\s*(?<amount>\d+(?:\.\d+)?)\s*(?<unit>[smhdw])\s*$/i;
+
+/** Whether a flag value is a duration (`24h`), as opposed to, say, a timestamp. */
+export function isDuration(value: string): boolean {
+  return DURATION.test(value);
+}
+
 /** Parses a duration flag (`90s`, `15m`, `36h`, `7d`, `2w`; the unit is required) into milliseconds. */
 export function parseDuration(value: string, flag: string): number {
-  const match = /^\s*(?<amount>\d+(?:\.\d+)?)\s*(?<unit>[smhdw])\s*$/i.exec(value);
+  const match = DURATION.exec(value);
   const amount = Number(match?.groups?.['amount']);
   const unit = UNIT_MS[(match?.groups?.['unit'] ?? '').toLowerCase()];
   if (!match || unit === undefined || !Number.isFinite(amount)) {

@@ -1,28 +1,13 @@
-import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { Agent, request, type Dispatcher } from 'undici';
-import {
-  parseAuditQuery,
-  queryAudit,
-  verifyAuditChain,
-  type AuditPage,
-  type AuditRecord,
-  type VerifyResult,
-} from '../../audit/index.js';
-import { ConfigError, describeCause } from '../../errors/index.js';
-import { auditLogPath } from '../../server/index.js';
-import { openSqliteAuditStore, resolveDataDir } from '../../store/index.js';
-import { readStdin, type CliContext } from '../context.js';
+import type { AuditPage, AuditRecord, VerifyResult } from '../../audit/index.js';
+import type { AuditStore } from '../../store/index.js';
+import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
+import { isDuration, parseDuration } from '../parse-duration.js';
+import { addConnectionOptions, withConnection, type ConnectionFlags } from '../server-api/index.js';
 
-interface SourceFlags {
+interface SourceFlags extends ConnectionFlags {
   readonly dataDir?: string;
-  readonly server?: string;
-  readonly username?: string;
-  readonly passwordStdin?: boolean;
-  readonly tokenStdin?: boolean;
-  readonly caFile?: string[];
-  readonly json?: boolean;
 }
 
 interface ListFlags extends SourceFlags {
@@ -35,142 +20,34 @@ interface ListFlags extends SourceFlags {
   readonly before?: string;
 }
 
-const RELATIVE = /^(?<amount>\d+)(?<unit>s|m|h|d|w)$/;
-const UNIT_MS: Readonly<Record<string, number>> = {
-  s: 1000,
-  m: 60_000,
-  h: 3_600_000,
-  d: 86_400_000,
-  w: 604_800_000,
-};
-const MAX_BODY = 16 * 1024 * 1024;
-
 /** `24h`, `7d` mean that long ago; anything else goes to the query parser (ISO 8601, epoch ms). */
-function instant(text: string | undefined, now: number): string | undefined {
-  if (text === undefined) return undefined;
-  const match = RELATIVE.exec(text.trim());
-  if (!match?.groups) return text;
-  return new Date(
-    now - Number(match.groups['amount']) * (UNIT_MS[match.groups['unit'] ?? 'h'] ?? 0),
-  ).toISOString();
+function instant(text: string | undefined, now: number, flag: string): string | undefined {
+  if (text === undefined || !isDuration(text)) return text;
+  return new Date(now - parseDuration(text, flag)).toISOString();
 }
 
+/** The audit log of a data directory, or (with --server) a running server's, as its admin. */
 function addSourceOptions(command: Command): Command {
-  return command
-    .option(
-      '--data-dir <dir>',
-      'read the audit log of this data directory (default $LOCKYARD_DATA_DIR or ~/.lockyard)',
-    )
-    .option(
-      '--server <url>',
-      "ask a running server's API instead (GET /api/v1/audit); needs a system administrator",
-    )
-    .option(
-      '--username <name>',
-      'sign in to --server as this user; the password is read with --password-stdin',
-    )
-    .option('--password-stdin', 'read the password from the first line of standard input')
-    .option('--token-stdin', "read a bearer token (from the server's /token) from standard input")
-    .option(
-      '--ca-file <pem...>',
-      'CA certificate(s) to trust for --server (e.g. <data-dir>/tls-dev/trust/ca.crt)',
-    )
-    .option('--json', 'print JSON');
+  return addConnectionOptions(
+    command.option('--data-dir <dir>', 'read the audit log of this data directory (default $LOCKYARD_DATA_DIR or ~/.lockyard)'),
+  );
 }
 
-/** Calls `GET /api/v1/<path>` of a server; credentials only from standard input (never argv). */
+/** Calls `GET /api/v1/<path>` of the server named by --server, with the shared admin client. */
 async function serverGet(flags: SourceFlags, context: CliContext, path: string): Promise<unknown> {
-  let base: URL;
-  try {
-    base = new URL('/api/v1/', flags.server);
-  } catch {
-    throw new ConfigError(
-      'INVALID_ARGUMENT',
-      `--server: "${(flags.server ?? '').slice(0, 100)}" is not a URL`,
-    );
-  }
-  if (base.protocol !== 'http:' && base.protocol !== 'https:')
-    throw new ConfigError(
-      'INVALID_ARGUMENT',
-      `--server: only http and https URLs, not ${base.protocol}`,
-    );
-  if (flags.passwordStdin && flags.tokenStdin)
-    throw new ConfigError('INVALID_ARGUMENT', 'choose one of --password-stdin and --token-stdin');
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (flags.passwordStdin || flags.tokenStdin) {
-    const secret = ((await readStdin(context)).split(/\r?\n/)[0] ?? '').trim();
-    if (secret === '')
-      throw new ConfigError(
-        'INVALID_ARGUMENT',
-        `${flags.passwordStdin ? '--password-stdin' : '--token-stdin'}: standard input is empty`,
-      );
-    if (flags.tokenStdin) headers['authorization'] = `Bearer ${secret}`;
-    else {
-      if (!flags.username)
-        throw new ConfigError('INVALID_ARGUMENT', '--password-stdin needs --username');
-      headers['authorization'] =
-        `Basic ${Buffer.from(`${flags.username}:${secret}`).toString('base64')}`;
-    }
-  }
-  const ca = (flags.caFile ?? []).map((file) => {
-    try {
-      return readFileSync(file, 'utf8');
-    } catch (error) {
-      throw new ConfigError(
-        'INVALID_ARGUMENT',
-        `cannot read --ca-file ${file}: ${describeCause(error)}`,
-      );
-    }
+  let body: unknown;
+  await withConnection(flags, context, async ({ client }) => {
+    body = await client.call('GET', path);
   });
-  const dispatcher: Dispatcher | undefined =
-    ca.length > 0 ? new Agent({ connect: { ca } }) : undefined;
-  const url = new URL(path, base);
-  try {
-    let response: Dispatcher.ResponseData;
-    try {
-      response = await request(url, {
-        method: 'GET',
-        headers,
-        ...(dispatcher ? { dispatcher } : {}),
-      });
-    } catch (error) {
-      throw new ConfigError(
-        'INVALID_ARGUMENT',
-        `cannot reach ${base.origin}: ${describeCause(error)}`,
-      );
-    }
-    const text = await response.body.text();
-    if (text.length > MAX_BODY)
-      throw new ConfigError('INVALID_ARGUMENT', `the answer of ${base.origin} is too large`);
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      throw new ConfigError(
-        'INVALID_ARGUMENT',
-        `${base.origin} answered HTTP ${response.statusCode} with a body that is not JSON: is this a Lockyard server?`,
-      );
-    }
-    if (response.statusCode >= 400) {
-      const first = (body as { errors?: { message?: unknown }[] }).errors?.[0]?.message;
-      throw new ConfigError(
-        'INVALID_ARGUMENT',
-        `${base.origin} refused ${url.pathname}: ${typeof first === 'string' ? first.slice(0, 300) : `HTTP ${response.statusCode}`}`,
-      );
-    }
-    return body;
-  } finally {
-    await dispatcher?.close();
-  }
+  return body;
 }
 
-function withLocalStore<T>(
-  flags: SourceFlags,
-  run: (store: ReturnType<typeof openSqliteAuditStore>) => T,
-): T {
-  const store = openSqliteAuditStore(auditLogPath(resolveDataDir(flags.dataDir)), {
-    readonly: true,
-  });
+async function withLocalStore<T>(flags: SourceFlags, run: (store: AuditStore) => T): Promise<T> {
+  const [{ auditLogPath }, { openSqliteAuditStore, resolveDataDir }] = await Promise.all([
+    import('../../server/index.js'),
+    import('../../store/index.js'),
+  ]);
+  const store = openSqliteAuditStore(auditLogPath(resolveDataDir(flags.dataDir)), { readonly: true });
   try {
     return run(store);
   } finally {
@@ -252,13 +129,14 @@ export function auditCommand(context: CliContext): Command {
       actor: flags.actor,
       action: flags.action,
       repository: flags.repository,
-      since: instant(flags.since, now),
-      until: instant(flags.until, now),
+      since: instant(flags.since, now, '--since'),
+      until: instant(flags.until, now, '--until'),
       limit: flags.limit,
       before: flags.before,
     };
     for (const [key, value] of Object.entries(given)) if (value !== undefined) filters[key] = value;
     // Checked here too, so a bad flag names itself before any connection is made.
+    const { parseAuditQuery, queryAudit } = await import('../../audit/index.js');
     const query = parseAuditQuery(filters);
     const page = flags.server
       ? ((await serverGet(
@@ -266,7 +144,7 @@ export function auditCommand(context: CliContext): Command {
           context,
           `audit?${new URLSearchParams(filters).toString()}`,
         )) as AuditPage)
-      : withLocalStore(flags, (store) => queryAudit(store, query));
+      : await withLocalStore(flags, (store) => queryAudit(store, query));
     if (flags.json) context.stdout.write(`${JSON.stringify(page, null, 2)}\n`);
     else printTable(context, page);
   });
@@ -277,9 +155,10 @@ export function auditCommand(context: CliContext): Command {
         'Check the hash chain: every record unchanged, none removed or reordered (exit 1 when it is broken)',
       ),
   ).action(async (flags: SourceFlags) => {
+    const { verifyAuditChain } = await import('../../audit/index.js');
     const result = flags.server
       ? ((await serverGet(flags, context, 'audit/verify')) as VerifyResult)
-      : withLocalStore(flags, (store) => verifyAuditChain(store));
+      : await withLocalStore(flags, (store) => verifyAuditChain(store));
     printVerify(context, result, flags.json === true);
   });
   return audit;

@@ -1,10 +1,7 @@
 import { Command } from 'commander';
-import { pino } from 'pino';
-import { ConfigError } from '../../errors/index.js';
-import { collectGarbage, loadServerConfig } from '../../server/index.js';
-import { resolveDataDir } from '../../store/index.js';
 import { join } from 'node:path';
 import type { CliContext } from '../context.js';
+import { parseDuration } from '../parse-duration.js';
 import { addRegistryAdminCommands } from './registry-admin/index.js';
 
 interface GcFlags {
@@ -12,16 +9,6 @@ interface GcFlags {
   readonly dataDir?: string;
   readonly dryRun?: boolean;
   readonly gracePeriod?: string;
-}
-
-const DURATION = /^(?<amount>\d+)(?<unit>ms|s|m|h|d)?$/;
-const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-/** Parses `90s`, `30m`, `1h`, `2d` (a bare number is seconds). */
-export function parseDuration(text: string, flag: string): number {
-  const match = DURATION.exec(text.trim());
-  if (!match?.groups) throw new ConfigError('INVALID_ARGUMENT', `${flag}: invalid duration "${text.slice(0, 40)}" (e.g. 90s, 30m, 1h, 2d)`);
-  return Number(match.groups['amount']) * (UNIT_MS[match.groups['unit'] ?? 's'] ?? 1000);
 }
 
 function megabytes(bytes: number): string {
@@ -38,6 +25,11 @@ export function registryCommand(context: CliContext): Command {
     .option('--dry-run', 'report what would be deleted, delete nothing')
     .option('--grace-period <duration>', 'keep anything written more recently than this (default from config: 1h)')
     .action(async (flags: GcFlags) => {
+      const [{ pino }, { collectGarbage, loadServerConfig }, { resolveDataDir }] = await Promise.all([
+        import('pino'),
+        import('../../server/index.js'),
+        import('../../store/index.js'),
+      ]);
       const config = loadServerConfig({
         ...(flags.config === undefined ? {} : { file: flags.config }),
         env: context.env,

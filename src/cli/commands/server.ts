@@ -1,7 +1,5 @@
 import { Command } from 'commander';
-import { pino } from 'pino';
-import { loadServerConfig, startServer, type ConfigFlags } from '../../server/index.js';
-import { resolveDataDir } from '../../store/index.js';
+import type { ConfigFlags } from '../../server/index.js';
 import type { CliContext } from '../context.js';
 
 interface ServerFlags {
@@ -25,6 +23,12 @@ export function serverCommand(context: CliContext): Command {
     .option('--tls-dev', 'serve HTTPS with a self-signed development CA kept in the data directory')
     .option('--insecure-http', 'serve plain HTTP (allowed only on a loopback address)')
     .action(async (flags: ServerFlags) => {
+      // The server and its libraries load on use, so other commands start fast.
+      const [{ pino }, { loadServerConfig, startServer }, { resolveDataDir }] = await Promise.all([
+        import('pino'),
+        import('../../server/index.js'),
+        import('../../store/index.js'),
+      ]);
       const given: ConfigFlags = {
         ...(flags.dataDir === undefined ? {} : { dataDir: flags.dataDir }),
         ...(flags.listen === undefined ? {} : { listen: flags.listen }),

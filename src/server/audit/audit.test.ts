@@ -193,7 +193,7 @@ describe('audit log with identities', () => {
       { input: `${wrongPassword}\n` },
     );
     expect(denied.code).toBe(2);
-    expect(denied.stderr).toMatch(/^lockyard: error: .*refused \/api\/v1\/audit/);
+    expect(denied.stderr).toMatch(/^lockyard: error: .*refused GET \/api\/v1\/audit/);
     expect(denied.stderr).not.toContain(wrongPassword);
     const verify = await runCli(
       ['audit', 'verify', '--server', server.url, '--username', 'admin', '--password-stdin'],

@@ -128,7 +128,7 @@ describe('lockyard registry gc (CLI, next to a running server)', () => {
       expect((await fetch(`${server.url}/v2/cli/app/manifests/${digest}`)).status).toBe(404);
       const bad = gc('--grace-period', 'soon');
       expect(bad.status).toBe(2);
-      expect(bad.stderr).toBe('lockyard: error: --grace-period: invalid duration "soon" (e.g. 90s, 30m, 1h, 2d)\n');
+      expect(bad.stderr).toBe('lockyard: error: --grace-period: invalid duration "soon" (e.g. 90s, 15m, 36h, 7d, 2w)\n');
     } finally {
       await server.stop();
     }

@@ -1,9 +1,7 @@
 import { Command, Option } from 'commander';
 import { PROJECT_ROLES } from '../../../store/index.js';
 import type { CliContext } from '../../context.js';
-import { segment } from './api-client.js';
-import { addConnectionOptions, withConnection, type ConnectionFlags } from './connection.js';
-import { AdminClientError } from './errors.js';
+import { segment, addConnectionOptions, withConnection, type ConnectionFlags, AdminClientError } from '../../server-api/index.js';
 import { field, items, printJson, printTable } from './print.js';
 
 interface ProjectFlags extends ConnectionFlags {

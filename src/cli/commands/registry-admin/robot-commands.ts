@@ -2,9 +2,7 @@ import { Command, Option } from 'commander';
 import { ROBOT_ACTIONS, type RobotAction } from '../../../store/index.js';
 import type { CliContext } from '../../context.js';
 import { parseDurationHours } from '../../parse-duration.js';
-import { segment } from './api-client.js';
-import { addConnectionOptions, withConnection, type ConnectionFlags } from './connection.js';
-import { AdminClientError } from './errors.js';
+import { segment, addConnectionOptions, withConnection, type ConnectionFlags, AdminClientError } from '../../server-api/index.js';
 import { field, items, printJson, printTable } from './print.js';
 
 interface RobotFlags extends ConnectionFlags {

@@ -1,12 +1,6 @@
 import { Command } from 'commander';
 import type { CliContext } from '../../context.js';
-import { segment } from './api-client.js';
-import {
-  addConnectionOptions,
-  newPassword,
-  withConnection,
-  type ConnectionFlags,
-} from './connection.js';
+import { segment, addConnectionOptions, newPassword, withConnection, type ConnectionFlags } from '../../server-api/index.js';
 import { field, items, printJson, printTable } from './print.js';
 
 interface NewPasswordFlags extends ConnectionFlags {

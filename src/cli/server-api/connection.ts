@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
-import { readStdin, type CliContext } from '../../context.js';
+import { readStdin, type CliContext } from '../context.js';
 import { AdminClient, type Credentials } from './api-client.js';
 import { AdminClientError } from './errors.js';
 

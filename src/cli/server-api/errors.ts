@@ -1,4 +1,4 @@
-import { LockyardError } from '../../../errors/index.js';
+import { LockyardError } from '../../errors/index.js';
 
 export type AdminClientErrorCode =
   'SERVER_REFUSED' | 'UNREACHABLE' | 'BAD_RESPONSE' | 'INVALID_ARGUMENT';

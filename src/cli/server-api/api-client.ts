@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Agent, request, type Dispatcher } from 'undici';
-import { describeCause } from '../../../errors/index.js';
+import { describeCause } from '../../errors/index.js';
 import { AdminClientError } from './errors.js';
 
 export type Credentials =
