@@ -52,7 +52,7 @@ export interface Identity {
    * The registry metadata with immutable-tag rules enforced; also what project deletion asks
    * whether a project still has repositories.
    */
-  guardMetadata(metadata: RegistryMetadata): RegistryMetadata;
+  guardMetadata: (metadata: RegistryMetadata) => RegistryMetadata;
   /** Where this server listens, for realms of requests without a usable Host header. */
   setPublicUrl(url: string): void;
   /** Mounts `/token`. */
