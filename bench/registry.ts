@@ -23,7 +23,8 @@ const seconds = Number(arg('seconds', '10'));
 const bigMib = Number(arg('big-mib', '2048'));
 const withScanning = process.argv.includes('--with-scanning');
 const image = join(benchDir, 'images', 'debian-minbase-oci');
-if (!existsSync(join(image, 'index.json'))) throw new Error(`missing ${image}: run bash bench/build-images.sh first`);
+if (!existsSync(join(image, 'index.json')))
+  throw new Error(`missing ${image}: run bash bench/build-images.sh first`);
 mkdirSync(benchDir, { recursive: true });
 const scratch = mkdtempSync(join(benchDir, 'registry-'));
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
@@ -37,15 +38,20 @@ const starters: Record<Kind, (dir: string) => Promise<RunningRegistry>> = {
 function timed(command: string, args: readonly string[]): number {
   const started = performance.now();
   const result = spawnSync(command, [...args], { encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${result.stderr.slice(-2000)}`);
+  if (result.status !== 0)
+    throw new Error(`${command} ${args.join(' ')} failed: ${result.stderr.slice(-2000)}`);
   return (performance.now() - started) / 1000;
 }
 
 /** The image's largest layer: what the blob GET throughput reads. */
 function largestLayer(): { digest: string; size: number } {
-  const index = JSON.parse(readFileSync(join(image, 'index.json'), 'utf8')) as { manifests: { digest: string }[] };
+  const index = JSON.parse(readFileSync(join(image, 'index.json'), 'utf8')) as {
+    manifests: { digest: string }[];
+  };
   const manifestDigest = index.manifests[0]?.digest ?? '';
-  const manifest = JSON.parse(readFileSync(join(image, 'blobs', 'sha256', manifestDigest.slice(7)), 'utf8')) as { layers: { digest: string; size: number }[] };
+  const manifest = JSON.parse(
+    readFileSync(join(image, 'blobs', 'sha256', manifestDigest.slice(7)), 'utf8'),
+  ) as { layers: { digest: string; size: number }[] };
   return [...manifest.layers].sort((a, b) => b.size - a.size)[0] ?? { digest: '', size: 0 };
 }
 
@@ -76,9 +82,25 @@ async function pushPull(kind: Kind, run: number): Promise<RunningRegistry> {
   const dir = join(scratch, `${kind}-${run}`);
   const registry = await starters[kind](dir);
   settleDisk();
-  results[kind].push.push(timed('skopeo', ['copy', '--quiet', '--dest-tls-verify=false', `oci:${image}:minbase`, `docker://${registry.host}/bench/minbase:v1`]));
+  results[kind].push.push(
+    timed('skopeo', [
+      'copy',
+      '--quiet',
+      '--dest-tls-verify=false',
+      `oci:${image}:minbase`,
+      `docker://${registry.host}/bench/minbase:v1`,
+    ]),
+  );
   const out = join(dir, 'pulled');
-  results[kind].pull.push(timed('skopeo', ['copy', '--quiet', '--src-tls-verify=false', `docker://${registry.host}/bench/minbase:v1`, `oci:${out}:v1`]));
+  results[kind].pull.push(
+    timed('skopeo', [
+      'copy',
+      '--quiet',
+      '--src-tls-verify=false',
+      `docker://${registry.host}/bench/minbase:v1`,
+      `oci:${out}:v1`,
+    ]),
+  );
   rmSync(out, { recursive: true, force: true });
   return registry;
 }
@@ -105,10 +127,17 @@ for (let round = 0; round < runs; round += 1) {
     const manifestUrl = `${registry.url}/v2/bench/minbase/manifests/v1`;
     if (round === 0) {
       wrk(blobUrl, { connections: 4, threads: 2, seconds: 2 });
-      wrk(manifestUrl, { connections: 64, threads: 2, seconds: 2, headers: { Accept: OCI_MANIFEST } });
+      wrk(manifestUrl, {
+        connections: 64,
+        threads: 2,
+        seconds: 2,
+        headers: { Accept: OCI_MANIFEST },
+      });
     }
     results[kind].blob.push(wrk(blobUrl, { connections: 4, threads: 2, seconds }));
-    results[kind].manifest.push(wrk(manifestUrl, { connections: 64, threads: 2, seconds, headers: { Accept: OCI_MANIFEST } }));
+    results[kind].manifest.push(
+      wrk(manifestUrl, { connections: 64, threads: 2, seconds, headers: { Accept: OCI_MANIFEST } }),
+    );
   }
 }
 // Three uploads each, alternating; the time is the median, the RSS the highest seen.
@@ -119,7 +148,9 @@ for (let round = 0; round < 3; round += 1) {
     if (!registry) continue;
     process.stderr.write(`${bigMib} MiB upload ${round + 1}: ${kind}\n`);
     settleDisk();
-    uploads[kind].push(await uploadLargeBlob(registry.url, `bench/big${round}`, bigMib, bigDigest, registry.pid));
+    uploads[kind].push(
+      await uploadLargeBlob(registry.url, `bench/big${round}`, bigMib, bigDigest, registry.pid),
+    );
   }
 }
 for (const kind of KINDS) {
@@ -134,27 +165,72 @@ for (const kind of KINDS) {
 }
 rmSync(scratch, { recursive: true, force: true });
 
-const pick = (values: readonly WrkResult[], field: keyof WrkResult): number => median(values.map((value) => value[field]));
+const pick = (values: readonly WrkResult[], field: keyof WrkResult): number =>
+  median(values.map((value) => value[field]));
 const lk = results.lockyard;
 const ds = results.distribution;
 if (!lk.upload || !ds.upload) throw new Error('incomplete results');
 const f = (value: number, digits = 1): string => value.toFixed(digits);
 const ratio = (ours: number, theirs: number): string => `${f(ours / theirs, 2)}×`;
 const rows: (string | number)[][] = [
-  ['skopeo push, median s', f(median(ds.push), 2), f(median(lk.push), 2), ratio(median(lk.push), median(ds.push)), '≤ 1.0×'],
-  ['skopeo pull, median s', f(median(ds.pull), 2), f(median(lk.pull), 2), ratio(median(lk.pull), median(ds.pull)), '≤ 1.0×'],
-  ['blob GET MB/s (4 conns)', f(pick(ds.blob, 'bytesPerSecond') / 1e6), f(pick(lk.blob, 'bytesPerSecond') / 1e6), ratio(pick(lk.blob, 'bytesPerSecond'), pick(ds.blob, 'bytesPerSecond')), '≥ 1.0×'],
-  ['manifest GET req/s (64 conns)', f(pick(ds.manifest, 'requestsPerSecond'), 0), f(pick(lk.manifest, 'requestsPerSecond'), 0), ratio(pick(lk.manifest, 'requestsPerSecond'), pick(ds.manifest, 'requestsPerSecond')), '≥ 5×'],
-  ['manifest GET p99 ms', f(pick(ds.manifest, 'p99Ms'), 2), f(pick(lk.manifest, 'p99Ms'), 2), ratio(pick(lk.manifest, 'p99Ms'), pick(ds.manifest, 'p99Ms')), '≤ 0.2×'],
-  [`${bigMib} MiB upload, median of 3, s`, f(ds.upload.seconds, 1), f(lk.upload.seconds, 1), ratio(lk.upload.seconds, ds.upload.seconds), ''],
-  [`RSS lowest before → highest during uploads MB`, `${f(ds.upload.rssBeforeMb, 0)} → ${f(ds.upload.rssPeakMb, 0)}`, `${f(lk.upload.rssBeforeMb, 0)} → ${f(lk.upload.rssPeakMb, 0)}`, '', 'flat'],
+  [
+    'skopeo push, median s',
+    f(median(ds.push), 2),
+    f(median(lk.push), 2),
+    ratio(median(lk.push), median(ds.push)),
+    '≤ 1.0×',
+  ],
+  [
+    'skopeo pull, median s',
+    f(median(ds.pull), 2),
+    f(median(lk.pull), 2),
+    ratio(median(lk.pull), median(ds.pull)),
+    '≤ 1.0×',
+  ],
+  [
+    'blob GET MB/s (4 conns)',
+    f(pick(ds.blob, 'bytesPerSecond') / 1e6),
+    f(pick(lk.blob, 'bytesPerSecond') / 1e6),
+    ratio(pick(lk.blob, 'bytesPerSecond'), pick(ds.blob, 'bytesPerSecond')),
+    '≥ 1.0×',
+  ],
+  [
+    'manifest GET req/s (64 conns)',
+    f(pick(ds.manifest, 'requestsPerSecond'), 0),
+    f(pick(lk.manifest, 'requestsPerSecond'), 0),
+    ratio(pick(lk.manifest, 'requestsPerSecond'), pick(ds.manifest, 'requestsPerSecond')),
+    '≥ 5×',
+  ],
+  [
+    'manifest GET p99 ms',
+    f(pick(ds.manifest, 'p99Ms'), 2),
+    f(pick(lk.manifest, 'p99Ms'), 2),
+    ratio(pick(lk.manifest, 'p99Ms'), pick(ds.manifest, 'p99Ms')),
+    '≤ 0.2×',
+  ],
+  [
+    `${bigMib} MiB upload, median of 3, s`,
+    f(ds.upload.seconds, 1),
+    f(lk.upload.seconds, 1),
+    ratio(lk.upload.seconds, ds.upload.seconds),
+    '',
+  ],
+  [
+    `RSS lowest before → highest during uploads MB`,
+    `${f(ds.upload.rssBeforeMb, 0)} → ${f(ds.upload.rssPeakMb, 0)}`,
+    `${f(lk.upload.rssBeforeMb, 0)} → ${f(lk.upload.rssPeakMb, 0)}`,
+    '',
+    'flat',
+  ],
 ];
 const report = [
   `registry benchmark: ${runs} push/pull runs and ${runs} wrk rounds of ${seconds} s (medians), scan on push ${withScanning ? 'on' : 'off'}, image ${image} (largest layer ${f(layer.size / 1e6)} MB)`,
   '',
   table(['measure', 'Distribution 2.8', 'Lockyard', 'ratio', 'target'], rows),
   '',
-  `non-2xx responses: distribution ${pick(ds.manifest, 'non2xx') + pick(ds.blob, 'non2xx')}, lockyard ${pick(lk.manifest, 'non2xx') + pick(lk.blob, 'non2xx')}; load average at the end ${loadavg().map((value) => value.toFixed(1)).join(' ')}`,
+  `non-2xx responses: distribution ${pick(ds.manifest, 'non2xx') + pick(ds.blob, 'non2xx')}, lockyard ${pick(lk.manifest, 'non2xx') + pick(lk.blob, 'non2xx')}; load average at the end ${loadavg()
+    .map((value) => value.toFixed(1))
+    .join(' ')}`,
 ].join('\n');
 mkdirSync(join(benchDir, 'results'), { recursive: true });
 writeFileSync(join(benchDir, 'results', 'registry.json'), JSON.stringify(results, null, 2));

@@ -37,10 +37,16 @@ if (!dbPath) {
 }
 
 // Real catalogs to draw packages from: the benchmark images when built, else the shipped example.
-const sources = [join(benchDir, 'images', 'large.tar'), join(benchDir, 'images', 'debian-minbase.tar'), join(repo, 'examples', 'alpine-3.10.tar.gz')].filter((p) => existsSync(p));
+const sources = [
+  join(benchDir, 'images', 'large.tar'),
+  join(benchDir, 'images', 'debian-minbase.tar'),
+  join(repo, 'examples', 'alpine-3.10.tar.gz'),
+].filter((p) => existsSync(p));
 const catalogs: Catalog[] = [];
 for (const source of sources) catalogs.push(await catalogImageDir(source));
-console.error(`catalogs: ${catalogs.map((c) => `${c.image.name.split('/').pop() ?? ''}=${c.packages.length}`).join(', ')}`);
+console.error(
+  `catalogs: ${catalogs.map((c) => `${c.image.name.split('/').pop() ?? ''}=${c.packages.length}`).join(', ')}`,
+);
 
 // 10,000 SBOMs of realistic size: each is one real catalog with a random ~70-100% of its packages
 // (images built on the same bases differ in what they add and remove). They are stored the way the
@@ -87,8 +93,26 @@ const report = [
   `## Re-matching ${count} stored SBOMs (${new Date().toISOString().slice(0, 10)})`,
   '',
   table(
-    ['SBOMs', 'avg packages per SBOM', 'distinct package versions', 'vulnerabilities (sum over SBOMs)', 'seconds', 'SBOMs/s', 'target'],
-    [[count, avg, keyTable.keys.length, findings, seconds.toFixed(2), Math.round(count / seconds), '≤ 10 s']],
+    [
+      'SBOMs',
+      'avg packages per SBOM',
+      'distinct package versions',
+      'vulnerabilities (sum over SBOMs)',
+      'seconds',
+      'SBOMs/s',
+      'target',
+    ],
+    [
+      [
+        count,
+        avg,
+        keyTable.keys.length,
+        findings,
+        seconds.toFixed(2),
+        Math.round(count / seconds),
+        '≤ 10 s',
+      ],
+    ],
   ),
 ].join('\n');
 mkdirSync(join(benchDir, 'results'), { recursive: true });

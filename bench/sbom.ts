@@ -28,12 +28,16 @@ interface Result {
 }
 
 function purlsOf(file: string): Set<string> {
-  const bom = JSON.parse(readFileSync(file, 'utf8')) as { components?: { purl?: string; type?: string }[] };
+  const bom = JSON.parse(readFileSync(file, 'utf8')) as {
+    components?: { purl?: string; type?: string }[];
+  };
   // Compare identity only (type/namespace/name@version): qualifier spelling differs between tools,
   // and Trivy moves a deb's epoch from the version into a qualifier (we keep dpkg's full version).
   return new Set(
     (bom.components ?? []).flatMap((c) =>
-      c.purl ? [decodeURIComponent(c.purl.split('?')[0] ?? '').replace(/^(pkg:deb\/[^@]+@)\d+:/, '$1')] : [],
+      c.purl
+        ? [decodeURIComponent(c.purl.split('?')[0] ?? '').replace(/^(pkg:deb\/[^@]+@)\d+:/, '$1')]
+        : [],
     ),
   );
 }
@@ -47,13 +51,28 @@ function runTool(kind: 'lockyard' | 'trivy', image: string): Result {
     const args =
       kind === 'lockyard'
         ? [lockyard, 'sbom', image, '-f', 'cyclonedx', '-o', out, '--data-dir', state, '--quiet']
-        : ['image', '--input', image, '--format', 'cyclonedx', '--offline-scan', '--cache-dir', state, '-q', '-o', out];
+        : [
+            'image',
+            '--input',
+            image,
+            '--format',
+            'cyclonedx',
+            '--offline-scan',
+            '--cache-dir',
+            state,
+            '-q',
+            '-o',
+            out,
+          ];
     const command = kind === 'lockyard' ? process.execPath : trivy;
     colds.push(measure(command, args));
     warms.push(measure(command, args));
     rmSync(state, { recursive: true, force: true });
   }
-  const pick = (list: Measured[]): Measured => ({ seconds: median(list.map((m) => m.seconds)), maxRssMb: median(list.map((m) => m.maxRssMb)) });
+  const pick = (list: Measured[]): Measured => ({
+    seconds: median(list.map((m) => m.seconds)),
+    maxRssMb: median(list.map((m) => m.maxRssMb)),
+  });
   return { cold: pick(colds), warm: pick(warms), purls: purlsOf(out) };
 }
 
@@ -82,15 +101,37 @@ for (const name of selected) {
   const onlyOurs = [...ours.purls].filter((p) => !theirs.purls.has(p)).sort();
   parity.push(
     `### ${name}\n\nboth: ${[...ours.purls].filter((p) => theirs.purls.has(p)).length}, only Trivy: ${onlyTrivy.length}, only Lockyard: ${onlyOurs.length}\n\n` +
-      (onlyTrivy.length ? `Only Trivy:\n${onlyTrivy.slice(0, 50).map((p) => `- \`${p}\``).join('\n')}\n\n` : '') +
-      (onlyOurs.length ? `Only Lockyard:\n${onlyOurs.slice(0, 50).map((p) => `- \`${p}\``).join('\n')}\n` : ''),
+      (onlyTrivy.length
+        ? `Only Trivy:\n${onlyTrivy
+            .slice(0, 50)
+            .map((p) => `- \`${p}\``)
+            .join('\n')}\n\n`
+        : '') +
+      (onlyOurs.length
+        ? `Only Lockyard:\n${onlyOurs
+            .slice(0, 50)
+            .map((p) => `- \`${p}\``)
+            .join('\n')}\n`
+        : ''),
   );
 }
 
 const report = [
   `## SBOM: Lockyard vs Trivy (${new Date().toISOString().slice(0, 10)}, median of ${runs} runs)`,
   '',
-  table(['image', 'cold s (ours / trivy)', 'cold ratio', 'warm s', 'warm ratio', 'peak RSS MB (cold)', 'RSS ratio', 'packages'], rows),
+  table(
+    [
+      'image',
+      'cold s (ours / trivy)',
+      'cold ratio',
+      'warm s',
+      'warm ratio',
+      'peak RSS MB (cold)',
+      'RSS ratio',
+      'packages',
+    ],
+    rows,
+  ),
   '',
   ...parity,
 ].join('\n');

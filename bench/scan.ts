@@ -17,7 +17,10 @@ function arg(name: string, fallback: string): string {
 
 const runs = Number(arg('runs', '3'));
 const db = arg('db', join(benchDir, 'rematch', 'vuln.db'));
-if (!existsSync(db)) throw new Error(`no database at ${db}: run npx tsx bench/rematch.ts --sboms 10 first (it builds one from every fixture feed)`);
+if (!existsSync(db))
+  throw new Error(
+    `no database at ${db}: run npx tsx bench/rematch.ts --sboms 10 first (it builds one from every fixture feed)`,
+  );
 const images: Record<string, string> = {
   minbase: join(benchDir, 'images', 'debian-minbase.tar'),
   large: join(benchDir, 'images', 'large.tar'),
@@ -33,8 +36,37 @@ for (const [name, image] of Object.entries(images)) {
   const theirs: number[] = [];
   for (let i = 0; i < runs; i += 1) {
     const state = mkdtempSync(join(benchDir, 'scan-state-'));
-    ours.push(measure(process.execPath, [lockyard, 'scan', image, '--db', db, '--data-dir', state, '-f', 'json', '-o', join(state, 'out.json'), '--quiet']).seconds);
-    theirs.push(measure(trivy, ['image', '--input', image, '--format', 'cyclonedx', '--offline-scan', '--cache-dir', join(state, 'trivy'), '-q', '-o', join(state, 'trivy.json')]).seconds);
+    ours.push(
+      measure(process.execPath, [
+        lockyard,
+        'scan',
+        image,
+        '--db',
+        db,
+        '--data-dir',
+        state,
+        '-f',
+        'json',
+        '-o',
+        join(state, 'out.json'),
+        '--quiet',
+      ]).seconds,
+    );
+    theirs.push(
+      measure(trivy, [
+        'image',
+        '--input',
+        image,
+        '--format',
+        'cyclonedx',
+        '--offline-scan',
+        '--cache-dir',
+        join(state, 'trivy'),
+        '-q',
+        '-o',
+        join(state, 'trivy.json'),
+      ]).seconds,
+    );
     rmSync(state, { recursive: true, force: true });
   }
   const a = median(ours);
@@ -52,12 +84,28 @@ for (const [name, image] of Object.entries(images)) {
   const matchMs = performance.now() - t;
   vulnDb.close();
   t = performance.now();
-  const report = await runScan(image, { dataDir: state, dbPath: db, scanners: ['vuln'], maxDbAgeMs: 1e15, maxImageAgeDays: 365 });
+  const report = await runScan(image, {
+    dataDir: state,
+    dbPath: db,
+    scanners: ['vuln'],
+    maxDbAgeMs: 1e15,
+    maxImageAgeDays: 365,
+  });
   const warmScanMs = performance.now() - t;
   t = performance.now();
-  reportFormats.get('json')?.renderScan?.(report, { toolName: 'lockyard', toolVersion: 'bench', now: new Date() });
+  reportFormats
+    .get('json')
+    ?.renderScan?.(report, { toolName: 'lockyard', toolVersion: 'bench', now: new Date() });
   const renderMs = performance.now() - t;
-  stages.push([name, catalog.packages.length, result.findings.length, catalogMs.toFixed(0), matchMs.toFixed(0), renderMs.toFixed(0), warmScanMs.toFixed(0)]);
+  stages.push([
+    name,
+    catalog.packages.length,
+    result.findings.length,
+    catalogMs.toFixed(0),
+    matchMs.toFixed(0),
+    renderMs.toFixed(0),
+    warmScanMs.toFixed(0),
+  ]);
   rmSync(state, { recursive: true, force: true });
 }
 

@@ -22,10 +22,14 @@ function corpus(id: string): string[] {
     const pre = rand(4) === 0;
     switch (id) {
       case 'dpkg':
-        out.push(`${rand(6) === 0 ? '1:' : ''}${a}.${b}.${c}${pre ? '~rc1' : ''}-${r}${rand(3) === 0 ? '+deb12u1' : ''}`);
+        out.push(
+          `${rand(6) === 0 ? '1:' : ''}${a}.${b}.${c}${pre ? '~rc1' : ''}-${r}${rand(3) === 0 ? '+deb12u1' : ''}`,
+        );
         break;
       case 'rpm':
-        out.push(`${rand(6) === 0 ? '2:' : ''}${a}.${b}.${c}${pre ? '~rc1' : ''}-${r}.el9_${rand(4)}`);
+        out.push(
+          `${rand(6) === 0 ? '2:' : ''}${a}.${b}.${c}${pre ? '~rc1' : ''}-${r}.el9_${rand(4)}`,
+        );
         break;
       case 'apk':
         out.push(`${a}.${b}.${c}${pre ? '_rc1' : ''}-r${r}`);
@@ -64,9 +68,17 @@ for (const scheme of versionSchemes.values()) {
 
   let sink = 0;
   const start = process.hrtime.bigint();
-  for (let i = 0; i < pairs; i++) sink += scheme.api.compare(versions[i % versions.length]!, versions[(i * 7919) % versions.length]!);
+  for (let i = 0; i < pairs; i++)
+    sink += scheme.api.compare(
+      versions[i % versions.length]!,
+      versions[(i * 7919) % versions.length]!,
+    );
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  rows.push([scheme.id, Math.round(pairs / seconds).toLocaleString('en-US'), `${(parseNs / 1000).toFixed(2)} µs`]);
+  rows.push([
+    scheme.id,
+    Math.round(pairs / seconds).toLocaleString('en-US'),
+    `${(parseNs / 1000).toFixed(2)} µs`,
+  ]);
   checksum += sink;
 }
 process.stdout.write(`${table(['scheme', 'compares/s (cached parse)', 'first parse'], rows)}\n`);

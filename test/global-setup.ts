@@ -10,10 +10,18 @@ export function setup(): void {
   if (process.env['LOCKYARD_SKIP_BUILD'] === '1') return;
   const root = join(dirname(fileURLToPath(import.meta.url)), '..');
   try {
-    execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json')], {
-      cwd: root,
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    execFileSync(
+      process.execPath,
+      [
+        join(root, 'node_modules', 'typescript', 'bin', 'tsc'),
+        '-p',
+        join(root, 'tsconfig.build.json'),
+      ],
+      {
+        cwd: root,
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
   } catch {
     process.stderr.write('global-setup: tsc reported errors; dist/ was emitted anyway\n');
   }

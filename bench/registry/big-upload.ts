@@ -28,7 +28,13 @@ export interface UploadRss {
  * Streams a `mib` MiB blob in one PATCH (POST, PATCH, PUT ?digest, which both registries
  * support) with backpressure, sampling the server's RSS every 100 ms.
  */
-export async function uploadLargeBlob(base: string, repository: string, mib: number, digest: string, pid: number): Promise<UploadRss> {
+export async function uploadLargeBlob(
+  base: string,
+  repository: string,
+  mib: number,
+  digest: string,
+  pid: number,
+): Promise<UploadRss> {
   const rssBeforeMb = rssMb(pid);
   let rssPeakMb = rssBeforeMb;
   const sampler = setInterval(() => {
@@ -40,7 +46,16 @@ export async function uploadLargeBlob(base: string, repository: string, mib: num
     const location = new URL(post.headers.get('location') ?? '', base);
     const patched = await new Promise<string>((resolve, reject) => {
       const req = request(
-        { host: location.hostname, port: location.port, path: `${location.pathname}${location.search}`, method: 'PATCH', headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': String(mib * CHUNK.length) } },
+        {
+          host: location.hostname,
+          port: location.port,
+          path: `${location.pathname}${location.search}`,
+          method: 'PATCH',
+          headers: {
+            'Content-Type': 'application/octet-stream',
+            'Content-Length': String(mib * CHUNK.length),
+          },
+        },
         (res) => {
           res.resume();
           res.on('end', () => {
@@ -70,5 +85,10 @@ export async function uploadLargeBlob(base: string, repository: string, mib: num
   } finally {
     clearInterval(sampler);
   }
-  return { seconds: (performance.now() - started) / 1000, rssBeforeMb, rssPeakMb, rssAfterMb: rssMb(pid) };
+  return {
+    seconds: (performance.now() - started) / 1000,
+    rssBeforeMb,
+    rssPeakMb,
+    rssAfterMb: rssMb(pid),
+  };
 }

@@ -79,7 +79,13 @@ export async function startDistribution(dir: string): Promise<RunningRegistry> {
   const child = spawn('docker-registry', ['serve', config], { stdio: 'ignore' });
   const url = `http://127.0.0.1:${port}`;
   await waitForV2(url, child);
-  return { name: 'distribution', url, host: `127.0.0.1:${port}`, pid: child.pid ?? 0, stop: stopper(child) };
+  return {
+    name: 'distribution',
+    url,
+    host: `127.0.0.1:${port}`,
+    pid: child.pid ?? 0,
+    stop: stopper(child),
+  };
 }
 
 /**
@@ -87,12 +93,23 @@ export async function startDistribution(dir: string): Promise<RunningRegistry> {
  * push is off unless asked for: Distribution does no such work, and a scan of the pushed image
  * runs while the pull and load phases are measured.
  */
-export async function startLockyard(dir: string, options: { scanning: boolean }): Promise<RunningRegistry> {
+export async function startLockyard(
+  dir: string,
+  options: { scanning: boolean },
+): Promise<RunningRegistry> {
   const entry = process.env['LOCKYARD_BENCH_CLI'] ?? join(repo, 'bin', 'lockyard.js');
-  const child = spawn(process.execPath, [entry, 'server', '--data-dir', dir, '--listen', '127.0.0.1:0', '--insecure-http'], {
-    stdio: ['ignore', 'pipe', 'ignore'],
-    env: { ...process.env, LOCKYARD_LOG_LEVEL: 'warn', LOCKYARD_SCANNING_ENABLED: options.scanning ? 'true' : 'false' },
-  });
+  const child = spawn(
+    process.execPath,
+    [entry, 'server', '--data-dir', dir, '--listen', '127.0.0.1:0', '--insecure-http'],
+    {
+      stdio: ['ignore', 'pipe', 'ignore'],
+      env: {
+        ...process.env,
+        LOCKYARD_LOG_LEVEL: 'warn',
+        LOCKYARD_SCANNING_ENABLED: options.scanning ? 'true' : 'false',
+      },
+    },
+  );
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout?.on('data', (chunk: Buffer) => {
@@ -105,5 +122,11 @@ export async function startLockyard(dir: string, options: { scanning: boolean })
     });
   });
   await waitForV2(url, child);
-  return { name: 'lockyard', url, host: new URL(url).host, pid: child.pid ?? 0, stop: stopper(child) };
+  return {
+    name: 'lockyard',
+    url,
+    host: new URL(url).host,
+    pid: child.pid ?? 0,
+    stop: stopper(child),
+  };
 }

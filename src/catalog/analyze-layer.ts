@@ -24,7 +24,11 @@ function record(entry: LayerFile): FileRecord {
   };
 }
 
-async function parseSafely(cataloger: Cataloger, header: FileHeader, content: Buffer): Promise<ParseResult> {
+async function parseSafely(
+  cataloger: Cataloger,
+  header: FileHeader,
+  content: Buffer,
+): Promise<ParseResult> {
   try {
     return await cataloger.parse({ ...header, content });
   } catch (error) {
@@ -52,7 +56,10 @@ export async function analyzeLayer(
   const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   let entries = 0;
   let claimedBytes = 0;
-  const readOptions = { imageName: image.name, ...(options.maxLayerBytes === undefined ? {} : { maxLayerBytes: options.maxLayerBytes }) };
+  const readOptions = {
+    imageName: image.name,
+    ...(options.maxLayerBytes === undefined ? {} : { maxLayerBytes: options.maxLayerBytes }),
+  };
   for await (const event of readLayer(layer, readOptions)) {
     if (event.type === 'whiteout') {
       whiteouts.push(event.path);
@@ -72,7 +79,9 @@ export async function analyzeLayer(
     claimed.push(record(entry));
     if (entry.type !== 'file') continue;
     if (entry.size > maxFileBytes) {
-      warnings.push(`skipped ${entry.path}: ${entry.size} bytes exceeds the per-file limit of ${maxFileBytes}`);
+      warnings.push(
+        `skipped ${entry.path}: ${entry.size} bytes exceeds the per-file limit of ${maxFileBytes}`,
+      );
       continue;
     }
     const content = await entry.read();
@@ -80,11 +89,24 @@ export async function analyzeLayer(
     for (const cataloger of claimers) {
       const { warnings: fileWarnings, ...result } = await parseSafely(cataloger, entry, content);
       if (fileWarnings) warnings.push(...fileWarnings.map((w) => `${entry.path}: ${w}`));
-      if (result.packages?.length || result.os || result.fileOwners?.length || result.findings?.length) {
+      if (
+        result.packages?.length ||
+        result.os ||
+        result.fileOwners?.length ||
+        result.findings?.length
+      ) {
         results.push({ path: entry.path, cataloger: cataloger.id, result });
       }
     }
   }
   options.onEntry?.(entries);
-  return { claimed, results, links, whiteouts, opaques, warnings, stats: { entries, claimedBytes } };
+  return {
+    claimed,
+    results,
+    links,
+    whiteouts,
+    opaques,
+    warnings,
+    stats: { entries, claimedBytes },
+  };
 }

@@ -10,8 +10,24 @@ import { buildCatalog, type CatalogProgress } from './build-catalog.js';
 import { allCatalogers } from './api.js';
 
 const root = useTempDir();
-const debian12 = await readSharedFixture('pkgdb', 'os-release', 'claircore', 'debian', '12', 'etc', 'os-release');
-const ubuntu22 = await readSharedFixture('pkgdb', 'os-release', 'claircore', 'ubuntu', '22.04', 'etc', 'os-release');
+const debian12 = await readSharedFixture(
+  'pkgdb',
+  'os-release',
+  'claircore',
+  'debian',
+  '12',
+  'etc',
+  'os-release',
+);
+const ubuntu22 = await readSharedFixture(
+  'pkgdb',
+  'os-release',
+  'claircore',
+  'ubuntu',
+  '22.04',
+  'etc',
+  'os-release',
+);
 
 const base: TarEntrySpec[] = [
   { name: 'etc/', type: 'directory' },
@@ -20,10 +36,18 @@ const base: TarEntrySpec[] = [
   { name: 'usr/bin/tool', content: 'binary', mode: 0o755 },
 ];
 
-async function catalog(dir: string, cache: ReturnType<typeof catalogCache>, events: CatalogProgress[] = []) {
+async function catalog(
+  dir: string,
+  cache: ReturnType<typeof catalogCache>,
+  events: CatalogProgress[] = [],
+) {
   const image = await openImage(dir, { tmpDir: tmpdir() });
   try {
-    return await buildCatalog(image, { catalogers: allCatalogers(), cache, onProgress: (e) => events.push(e) });
+    return await buildCatalog(image, {
+      catalogers: allCatalogers(),
+      cache,
+      onProgress: (e) => events.push(e),
+    });
   } finally {
     await image.close();
   }
@@ -38,24 +62,37 @@ describe('buildCatalog with the layer cache', () => {
     const written = await writeOciLayout(second, {
       layers: [
         { kind: 'entries', entries: base },
-        { kind: 'entries', entries: [{ name: 'app/', type: 'directory' }, { name: 'app/main.js', content: 'x' }] },
+        {
+          kind: 'entries',
+          entries: [
+            { name: 'app/', type: 'directory' },
+            { name: 'app/main.js', content: 'x' },
+          ],
+        },
       ],
     });
 
     const firstEvents: CatalogProgress[] = [];
     expect((await catalog(first, cache, firstEvents)).os?.id).toBe('debian');
-    expect(firstEvents.filter((e) => e.kind === 'layer-done').map((e) => e.kind === 'layer-done' && e.cached)).toEqual([false]);
+    expect(
+      firstEvents
+        .filter((e) => e.kind === 'layer-done')
+        .map((e) => e.kind === 'layer-done' && e.cached),
+    ).toEqual([false]);
 
     const secondEvents: CatalogProgress[] = [];
     await catalog(second, cache, secondEvents);
-    const done = secondEvents.flatMap((e) => (e.kind === 'layer-done' ? [[e.index, e.cached]] : []));
+    const done = secondEvents.flatMap((e) =>
+      e.kind === 'layer-done' ? [[e.index, e.cached]] : [],
+    );
     expect(done.sort()).toEqual([
       [0, true],
       [1, false],
     ]);
 
     // Remove every layer blob: a warm rescan must still answer, because it opens none.
-    for (const layer of written.layers) await rm(join(second, 'blobs', 'sha256', layer.digest.slice(7)));
+    for (const layer of written.layers)
+      await rm(join(second, 'blobs', 'sha256', layer.digest.slice(7)));
     const warmEvents: CatalogProgress[] = [];
     const warm = await catalog(second, cache, warmEvents);
     expect(warm.os?.id).toBe('debian');
@@ -86,7 +123,13 @@ describe('buildCatalog with the layer cache', () => {
     await writeOciLayout(opaque, {
       layers: [
         { kind: 'entries', entries: base },
-        { kind: 'entries', entries: [{ name: 'etc/', type: 'directory' }, { name: 'etc/.wh..wh..opq', content: '' }] },
+        {
+          kind: 'entries',
+          entries: [
+            { name: 'etc/', type: 'directory' },
+            { name: 'etc/.wh..wh..opq', content: '' },
+          ],
+        },
       ],
     });
     expect((await catalog(opaque, cache)).os).toBeUndefined();

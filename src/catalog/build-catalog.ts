@@ -10,7 +10,13 @@ import { squash, type SquashedView } from './squash.js';
 import type { LocatedFileFinding } from './file-finding.js';
 
 export type CatalogProgress =
-  | { readonly kind: 'layer-start'; readonly index: number; readonly total: number; readonly size: number | undefined; readonly cached: boolean }
+  | {
+      readonly kind: 'layer-start';
+      readonly index: number;
+      readonly total: number;
+      readonly size: number | undefined;
+      readonly cached: boolean;
+    }
   | { readonly kind: 'layer-entries'; readonly index: number; readonly entries: number }
   | { readonly kind: 'layer-done'; readonly index: number; readonly cached: boolean };
 
@@ -48,11 +54,18 @@ export function summarizeImage(image: Image): ImageSummary {
 function detectDistroless(view: SquashedView, prettyName: string | undefined): boolean {
   if (prettyName?.toLowerCase().includes('distroless')) return true;
   const dpkgPaths = view.results.filter((r) => r.cataloger === 'dpkg').map((r) => r.path);
-  return dpkgPaths.some((p) => p.startsWith('var/lib/dpkg/status.d/')) && !dpkgPaths.includes('var/lib/dpkg/status');
+  return (
+    dpkgPaths.some((p) => p.startsWith('var/lib/dpkg/status.d/')) &&
+    !dpkgPaths.includes('var/lib/dpkg/status')
+  );
 }
 
 /** Findings from every layer's analysis, marked visible when the final image still shows that file. */
-function locateFindings(analyses: readonly LayerAnalysis[], view: SquashedView, image: Image): LocatedFileFinding[] {
+function locateFindings(
+  analyses: readonly LayerAnalysis[],
+  view: SquashedView,
+  image: Image,
+): LocatedFileFinding[] {
   const visible = new Set(view.results.map((result) => `${result.layerIndex}\0${result.path}`));
   const out: LocatedFileFinding[] = [];
   analyses.forEach((analysis, layerIndex) => {
@@ -71,7 +84,11 @@ function locateFindings(analyses: readonly LayerAnalysis[], view: SquashedView, 
   return out;
 }
 
-async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+async function mapLimited<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
   const out = new Array<R>(items.length);
   let next = 0;
   async function worker(): Promise<void> {
@@ -97,7 +114,13 @@ export async function buildCatalog(image: Image, options: BuildCatalogOptions): 
   const analyseOne = async (layer: Layer): Promise<LayerAnalysis> => {
     const key = layer.diffId;
     const hit = key ? options.cache?.getLayer(key) : undefined;
-    options.onProgress?.({ kind: 'layer-start', index: layer.index, total, size: layer.size, cached: hit !== undefined });
+    options.onProgress?.({
+      kind: 'layer-start',
+      index: layer.index,
+      total,
+      size: layer.size,
+      cached: hit !== undefined,
+    });
     if (hit) {
       options.onProgress?.({ kind: 'layer-done', index: layer.index, cached: true });
       return hit;
@@ -105,7 +128,8 @@ export async function buildCatalog(image: Image, options: BuildCatalogOptions): 
     const analysis = await analyzeLayer(image, layer, options.catalogers, {
       maxLayerBytes: options.maxLayerBytes,
       maxFileBytes: options.maxFileBytes,
-      onEntry: (entries) => options.onProgress?.({ kind: 'layer-entries', index: layer.index, entries }),
+      onEntry: (entries) =>
+        options.onProgress?.({ kind: 'layer-entries', index: layer.index, entries }),
     });
     if (key) options.cache?.putLayer(key, analysis);
     options.onProgress?.({ kind: 'layer-done', index: layer.index, cached: false });
@@ -118,12 +142,17 @@ export async function buildCatalog(image: Image, options: BuildCatalogOptions): 
   try {
     view = squash(analyses);
   } catch (error) {
-    if (error instanceof ImageError) throw new ImageError(error.code, `${image.name}: ${error.message}`, { cause: error, details: { ...error.details, image: image.name } });
+    if (error instanceof ImageError)
+      throw new ImageError(error.code, `${image.name}: ${error.message}`, {
+        cause: error,
+        details: { ...error.details, image: image.name },
+      });
     throw error;
   }
   const os = pickOs(view.results);
   let packages = finalizePackages(view, os, image.layers);
-  for (const cataloger of options.catalogers) if (cataloger.refine) packages = cataloger.refine(packages);
+  for (const cataloger of options.catalogers)
+    if (cataloger.refine) packages = cataloger.refine(packages);
   const catalog: Catalog = {
     schemaVersion: 1,
     image: summarizeImage(image),

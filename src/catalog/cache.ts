@@ -10,7 +10,10 @@ const CACHE_FORMAT = 1;
 
 /** Identifies a set of catalogers at their versions: part of every cache key. */
 export function catalogersFingerprint(catalogers: readonly Cataloger[]): string {
-  const text = [`format=${CACHE_FORMAT}`, ...catalogers.map((c) => `${c.id}@${c.version}`).sort()].join(',');
+  const text = [
+    `format=${CACHE_FORMAT}`,
+    ...catalogers.map((c) => `${c.id}@${c.version}`).sort(),
+  ].join(',');
   return createHash('sha256').update(text).digest('hex').slice(0, 16);
 }
 
@@ -38,11 +41,13 @@ export interface CatalogCache {
 
 export function catalogCache(store: KeyValueStore, fingerprint: string): CatalogCache {
   return {
-    getLayer: (diffId) => decode(store.get('layer', `${diffId}:${fingerprint}`)) as LayerAnalysis | undefined,
+    getLayer: (diffId) =>
+      decode(store.get('layer', `${diffId}:${fingerprint}`)) as LayerAnalysis | undefined,
     putLayer: (diffId, analysis) => {
       store.put('layer', `${diffId}:${fingerprint}`, encode(analysis));
     },
-    getCatalog: (imageId) => decode(store.get('catalog', `${imageId}:${fingerprint}`)) as Catalog | undefined,
+    getCatalog: (imageId) =>
+      decode(store.get('catalog', `${imageId}:${fingerprint}`)) as Catalog | undefined,
     putCatalog: (imageId, catalog) => {
       store.put('catalog', `${imageId}:${fingerprint}`, encode(catalog));
     },

@@ -3,7 +3,14 @@ import { resolveLinkTarget } from '../oci/index.js';
 import type { SquashedView, VisibleResult } from './squash.js';
 import type { FileRecord } from './layer-analysis.js';
 import { purlFor } from './purl.js';
-import { OS_PACKAGE_TYPES, type Location, type OsInfo, type Package, type PackageRecord, type PackageType } from './types.js';
+import {
+  OS_PACKAGE_TYPES,
+  type Location,
+  type OsInfo,
+  type Package,
+  type PackageRecord,
+  type PackageType,
+} from './types.js';
 
 export interface LayerRef {
   readonly index: number;
@@ -27,7 +34,7 @@ export function pickOs(results: readonly VisibleResult[]): OsInfo | undefined {
 /** Rewrites a path through symlinked directories (`lib/x` -> `usr/lib/x` on merged-/usr systems). */
 export function canonicalPath(path: string, links: ReadonlyMap<string, FileRecord>): string {
   let parts = path.split('/');
-  for (let hops = 0, i = 1; i <= parts.length && hops < 40; ) {
+  for (let hops = 0, i = 1; i <= parts.length && hops < 40;) {
     const prefix = parts.slice(0, i).join('/');
     const link = links.get(prefix);
     if (link?.type === 'symlink' && i < parts.length) {
@@ -44,7 +51,10 @@ export function canonicalPath(path: string, links: ReadonlyMap<string, FileRecor
 }
 
 function packageId(type: string, name: string, version: string, path: string): string {
-  return createHash('sha256').update(`${type}\0${name}\0${version}\0${path}`).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(`${type}\0${name}\0${version}\0${path}`)
+    .digest('hex')
+    .slice(0, 16);
 }
 
 function normalizeOwnedPath(file: string): string {
@@ -92,7 +102,11 @@ function withExtras(
  * file ownership by OS packages, files and licences kept in separate files, and one package
  * per (purl, real file) with every path it is reached by.
  */
-export function finalizePackages(view: SquashedView, os: OsInfo | undefined, layers: readonly LayerRef[]): Package[] {
+export function finalizePackages(
+  view: SquashedView,
+  os: OsInfo | undefined,
+  layers: readonly LayerRef[],
+): Package[] {
   const extras = collectExtras(view);
   const owners = new Map<string, { type: PackageType; name: string }>();
   const addOwner = (type: PackageType, name: string, file: string): void => {
@@ -121,7 +135,9 @@ export function finalizePackages(view: SquashedView, os: OsInfo | undefined, lay
       };
       const purl = purlFor(record, os);
       const realPath = record.innerPath ? `${result.path}!${record.innerPath}` : result.path;
-      const key = OS_PACKAGE_TYPES.has(record.type) ? `${purl}\0${result.cataloger}` : `${purl}\0${realPath}`;
+      const key = OS_PACKAGE_TYPES.has(record.type)
+        ? `${purl}\0${result.cataloger}`
+        : `${purl}\0${realPath}`;
       const existing = byKey.get(key);
       if (existing) {
         if (!existing.locations.some((known) => known.path === path)) {
@@ -129,7 +145,9 @@ export function finalizePackages(view: SquashedView, os: OsInfo | undefined, lay
         }
         continue;
       }
-      const owner = OS_PACKAGE_TYPES.has(record.type) ? undefined : owners.get(canonicalPath(outer, view.links));
+      const owner = OS_PACKAGE_TYPES.has(record.type)
+        ? undefined
+        : owners.get(canonicalPath(outer, view.links));
       byKey.set(key, {
         ...withExtras(record, extras),
         id: packageId(record.type, record.name, record.version, path),

@@ -1,6 +1,12 @@
 export type { PackageType, OsInfo, PackageRecord, Package, Location } from './types.js';
 export { OS_PACKAGE_TYPES } from './types.js';
-export type { Cataloger, ClaimedFile, FileHeader, FileOwnerList, ParseResult } from './cataloger.js';
+export type {
+  Cataloger,
+  ClaimedFile,
+  FileHeader,
+  FileOwnerList,
+  ParseResult,
+} from './cataloger.js';
 export { defineCataloger, isExecutableFile, baseName } from './cataloger.js';
 export type { Catalog, ImageSummary, LayerSummary } from './catalog.js';
 export type { LayerAnalysis, FileRecord, FileResult } from './layer-analysis.js';
@@ -9,6 +15,11 @@ export { analyzeLayer, type AnalyzeLayerOptions } from './analyze-layer.js';
 export { squash, type SquashedView, type VisibleResult } from './squash.js';
 export { finalizePackages, canonicalPath, pickOs, comparePackages } from './finalize.js';
 export { purlFor, distroQualifier } from './purl.js';
-export { buildCatalog, summarizeImage, type BuildCatalogOptions, type CatalogProgress } from './build-catalog.js';
+export {
+  buildCatalog,
+  summarizeImage,
+  type BuildCatalogOptions,
+  type CatalogProgress,
+} from './build-catalog.js';
 export { catalogCache, catalogersFingerprint, type CatalogCache } from './cache.js';
 export { catalogers, allCatalogers } from './api.js';

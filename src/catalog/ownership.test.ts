@@ -30,7 +30,8 @@ describe('language packages installed by an OS package', () => {
     const catalog = await catalogFiles({
       'var/lib/dpkg/status': stanza,
       'var/lib/dpkg/info/python3-packaging.list': list,
-      [`usr/local/lib/python3.11/site-packages/${metadataPath.split('/').slice(-2).join('/')}`]: metadata,
+      [`usr/local/lib/python3.11/site-packages/${metadataPath.split('/').slice(-2).join('/')}`]:
+        metadata,
     });
     expect(catalog.packages.find((p) => p.type === 'pypi')?.ownedBy).toBeUndefined();
   });

@@ -22,7 +22,8 @@ export function purlFor(record: PackageRecord, os: OsInfo | undefined): string {
     const distro = distroQualifier(os);
     if (distro) qualifiers['distro'] = distro;
     if (record.type === 'rpm' && record.epoch) qualifiers['epoch'] = String(record.epoch);
-    if (record.source && record.source.name !== record.name) qualifiers['upstream'] = record.source.name;
+    if (record.source && record.source.name !== record.name)
+      qualifiers['upstream'] = record.source.name;
   }
   const hasQualifiers = Object.keys(qualifiers).length > 0;
   return new PackageURL(

@@ -99,9 +99,16 @@ export function squash(analyses: readonly LayerAnalysis[]): SquashedView {
     if (target === undefined) continue;
     const bucket = resultsByPath.get(target);
     if (!bucket) continue;
-    for (const result of bucket.results) results.push({ ...result, layerIndex: bucket.layerIndex, accessPath: path });
+    for (const result of bucket.results)
+      results.push({ ...result, layerIndex: bucket.layerIndex, accessPath: path });
   }
-  results.sort((a, b) => (a.accessPath < b.accessPath ? -1 : a.accessPath > b.accessPath ? 1 : a.cataloger.localeCompare(b.cataloger)));
+  results.sort((a, b) =>
+    a.accessPath < b.accessPath
+      ? -1
+      : a.accessPath > b.accessPath
+        ? 1
+        : a.cataloger.localeCompare(b.cataloger),
+  );
   return { results, links: visibleLinks, warnings };
 }
 
@@ -114,12 +121,19 @@ function resolveClaimedLink(
   for (let hops = 0; hops < MAX_LINK_HOPS; hops += 1) {
     const record = visible.get(path)?.record;
     if (!record || (record.type !== 'symlink' && record.type !== 'hardlink')) return path;
-    const target = record.type === 'hardlink' ? record.linkTarget : resolveLinkTarget(path, record.linkTarget ?? '');
+    const target =
+      record.type === 'hardlink'
+        ? record.linkTarget
+        : resolveLinkTarget(path, record.linkTarget ?? '');
     if (target === undefined) {
-      warnings.push(`not following ${start}: link target "${record.linkTarget ?? ''}" leaves the image root`);
+      warnings.push(
+        `not following ${start}: link target "${record.linkTarget ?? ''}" leaves the image root`,
+      );
       return undefined;
     }
     path = target;
   }
-  throw new ImageError('SYMLINK_LOOP', `${start}: too many levels of symbolic links`, { details: { path: start } });
+  throw new ImageError('SYMLINK_LOOP', `${start}: too many levels of symbolic links`, {
+    details: { path: start },
+  });
 }

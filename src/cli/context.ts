@@ -14,6 +14,9 @@ export interface CliContext {
 /** Reads all of stdin (for `--password-stdin`), trimming one trailing newline. */
 export async function readStdin(context: CliContext): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const chunk of context.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  for await (const chunk of context.stdin)
+    chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }

@@ -2,7 +2,11 @@ import { Option, type Command } from 'commander';
 import type { PlatformSpec, RegistryOptions } from '../oci/index.js';
 import type { CliContext } from './context.js';
 import { parseByteSize } from './parse-size.js';
-import { addRegistryOptions, resolveRegistryFlags, type RegistryFlags } from './registry-options.js';
+import {
+  addRegistryOptions,
+  resolveRegistryFlags,
+  type RegistryFlags,
+} from './registry-options.js';
 
 /** Flags shared by every command that reads an image (sbom, scan, …). */
 export interface ImageFlags extends RegistryFlags {
@@ -14,10 +18,21 @@ export interface ImageFlags extends RegistryFlags {
 
 export function addImageOptions(command: Command): Command {
   return addRegistryOptions(command)
-    .option('--platform <os/arch[/variant]>', "platform to pick from a multi-platform image (default: this host's)")
-    .option('--data-dir <dir>', 'data directory for caches and databases (default: $LOCKYARD_DATA_DIR or ~/.lockyard)')
+    .option(
+      '--platform <os/arch[/variant]>',
+      "platform to pick from a multi-platform image (default: this host's)",
+    )
+    .option(
+      '--data-dir <dir>',
+      'data directory for caches and databases (default: $LOCKYARD_DATA_DIR or ~/.lockyard)',
+    )
     .option('--no-cache', 'neither read nor write the layer cache')
-    .addOption(new Option('--max-layer-size <size>', 'refuse layers that expand beyond this size (e.g. 10GiB)').default('32GiB'));
+    .addOption(
+      new Option(
+        '--max-layer-size <size>',
+        'refuse layers that expand beyond this size (e.g. 10GiB)',
+      ).default('32GiB'),
+    );
 }
 
 export interface ResolvedImageFlags {
@@ -28,9 +43,16 @@ export interface ResolvedImageFlags {
   readonly maxLayerBytes: number;
 }
 
-export async function resolveImageFlags(input: string, flags: ImageFlags, context: CliContext): Promise<ResolvedImageFlags> {
+export async function resolveImageFlags(
+  input: string,
+  flags: ImageFlags,
+  context: CliContext,
+): Promise<ResolvedImageFlags> {
   const registry = await resolveRegistryFlags(input, flags, context);
-  const [{ parsePlatform }, { resolveDataDir }] = await Promise.all([import('../oci/index.js'), import('../store/index.js')]);
+  const [{ parsePlatform }, { resolveDataDir }] = await Promise.all([
+    import('../oci/index.js'),
+    import('../store/index.js'),
+  ]);
   return {
     dataDir: resolveDataDir(flags.dataDir),
     platform: flags.platform ? parsePlatform(flags.platform) : undefined,

@@ -25,7 +25,10 @@ export async function run(argv: readonly string[], options: RunOptions = {}): Pr
     stderr,
     stdin: options.stdin ?? process.stdin,
     env,
-    logger: createConsoleLogger({ level: debug ? 'debug' : argv.includes('--quiet') || argv.includes('-q') ? 'error' : 'warn', stream: stderr }),
+    logger: createConsoleLogger({
+      level: debug ? 'debug' : argv.includes('--quiet') || argv.includes('-q') ? 'error' : 'warn',
+      stream: stderr,
+    }),
     exitCode: ExitCode.ok,
   };
   const program = createProgram(context);
@@ -41,7 +44,9 @@ export async function run(argv: readonly string[], options: RunOptions = {}): Pr
       if (debug && error.stack) stderr.write(`${error.stack}\n`);
       return ExitCode.error;
     }
-    stderr.write(`lockyard: internal error (please report): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    stderr.write(
+      `lockyard: internal error (please report): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     return ExitCode.error;
   }
 }

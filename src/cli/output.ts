@@ -3,7 +3,11 @@ import { dirname } from 'node:path';
 import type { CliContext } from './context.js';
 
 /** Writes a report to `-o FILE` atomically (temp file + rename), or to stdout. */
-export async function writeOutput(context: CliContext, output: string | undefined, content: string | Buffer): Promise<void> {
+export async function writeOutput(
+  context: CliContext,
+  output: string | undefined,
+  content: string | Buffer,
+): Promise<void> {
   if (!output || output === '-') {
     context.stdout.write(content);
     return;

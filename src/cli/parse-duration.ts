@@ -21,7 +21,10 @@ export function parseDuration(value: string, flag: string): number {
   const amount = Number(match?.groups?.['amount']);
   const unit = UNIT_MS[(match?.groups?.['unit'] ?? '').toLowerCase()];
   if (!match || unit === undefined || !Number.isFinite(amount)) {
-    throw new ConfigError('INVALID_ARGUMENT', `${flag}: invalid duration "${value}" (e.g. 90s, 15m, 36h, 7d, 2w)`);
+    throw new ConfigError(
+      'INVALID_ARGUMENT',
+      `${flag}: invalid duration "${value}" (e.g. 90s, 15m, 36h, 7d, 2w)`,
+    );
   }
   return amount * unit;
 }

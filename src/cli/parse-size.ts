@@ -22,7 +22,10 @@ export function parseByteSize(value: string, flag: string): number {
   const match = /^\s*(?<number>\d+(?:\.\d+)?)\s*(?<unit>[a-zA-Z]*)\s*$/.exec(value);
   const unit = UNITS[(match?.groups?.['unit'] ?? '').toLowerCase()];
   if (!match?.groups || unit === undefined) {
-    throw new ConfigError('INVALID_ARGUMENT', `${flag}: invalid size "${value}" (e.g. 512MiB, 10GB)`);
+    throw new ConfigError(
+      'INVALID_ARGUMENT',
+      `${flag}: invalid size "${value}" (e.g. 512MiB, 10GB)`,
+    );
   }
   return Math.floor(Number(match.groups['number']) * unit);
 }

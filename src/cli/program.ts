@@ -13,7 +13,9 @@ export function createProgram(context: CliContext): Command {
     },
   };
   const program = new Command('lockyard')
-    .description('Container security across the lifecycle: SBOMs, scanning, registry, signing, policy, runtime, secrets.')
+    .description(
+      'Container security across the lifecycle: SBOMs, scanning, registry, signing, policy, runtime, secrets.',
+    )
     .version(VERSION, '-V, --version')
     .option('--debug', 'print debug logs and stack traces')
     .option('-q, --quiet', 'print only errors and results')

@@ -32,7 +32,10 @@ describe('progress display', () => {
     const pipe = terminal();
     pipe.isTTY = false;
     const quiet = terminal();
-    for (const [stream, enabled] of [[pipe, true], [quiet, false]] as const) {
+    for (const [stream, enabled] of [
+      [pipe, true],
+      [quiet, false],
+    ] as const) {
       const progress = createCatalogProgress(stream, enabled);
       progress.onProgress({ kind: 'layer-start', index: 0, total: 1, size: 1, cached: false });
       progress.onProgress({ kind: 'layer-done', index: 0, cached: false });

@@ -12,7 +12,8 @@ export function createCatalogProgress(
   onDownload: (event: { digest: string; bytes: number; total: number | undefined }) => void;
   done: () => void;
 } {
-  if (!enabled || stream.isTTY !== true) return { onProgress: () => undefined, onDownload: () => undefined, done: () => undefined };
+  if (!enabled || stream.isTTY !== true)
+    return { onProgress: () => undefined, onDownload: () => undefined, done: () => undefined };
   const downloads = new Map<string, { bytes: number; total: number }>();
   let total = 0;
   let done = 0;
@@ -23,7 +24,9 @@ export function createCatalogProgress(
     const now = Date.now();
     if (!force && now - lastDraw < 80) return;
     lastDraw = now;
-    const active = [...entries.entries()].map(([index, count]) => `layer ${index + 1}: ${count} entries`).join(', ');
+    const active = [...entries.entries()]
+      .map(([index, count]) => `layer ${index + 1}: ${count} entries`)
+      .join(', ');
     let got = 0;
     let want = 0;
     for (const d of downloads.values()) {
@@ -32,7 +35,9 @@ export function createCatalogProgress(
     }
     const mb = (n: number): string => (n / 1_048_576).toFixed(1);
     const download = want > 0 && got < want ? ` — downloaded ${mb(got)}/${mb(want)} MB` : '';
-    stream.write(`\r\x1b[2KAnalysing layers ${done}/${total}${cached ? ` (${cached} cached)` : ''}${active ? ` — ${active}` : ''}${download}`);
+    stream.write(
+      `\r\x1b[2KAnalysing layers ${done}/${total}${cached ? ` (${cached} cached)` : ''}${active ? ` — ${active}` : ''}${download}`,
+    );
   };
   return {
     onProgress(event) {

@@ -19,7 +19,10 @@ export function addRegistryOptions(command: Command, what = "the image's registr
     .option('--ca-file <pem...>', 'extra CA certificate(s) to trust for the registry');
 }
 
-function registryHost(input: string, parseReference: (value: string) => { registry: string }): string | undefined {
+function registryHost(
+  input: string,
+  parseReference: (value: string) => { registry: string },
+): string | undefined {
   try {
     return parseReference(input.replace(/^(?:registry|docker):(\/\/)?/, '')).registry;
   } catch {
@@ -31,14 +34,23 @@ function registryHost(input: string, parseReference: (value: string) => { regist
  * Credentials and transport for a reference: the password only from standard input (never a flag:
  * it would sit in shell history and `ps`), plain HTTP only for the named host.
  */
-export async function resolveRegistryFlags(reference: string, flags: RegistryFlags, context: CliContext): Promise<RegistryOptions> {
-  if (flags.passwordStdin && !flags.username) throw new ConfigError('INVALID_ARGUMENT', '--password-stdin needs --username');
+export async function resolveRegistryFlags(
+  reference: string,
+  flags: RegistryFlags,
+  context: CliContext,
+): Promise<RegistryOptions> {
+  if (flags.passwordStdin && !flags.username)
+    throw new ConfigError('INVALID_ARGUMENT', '--password-stdin needs --username');
   if (flags.username && !flags.passwordStdin) {
-    throw new ConfigError('INVALID_ARGUMENT', '--username needs --password-stdin (pipe the password or token in)');
+    throw new ConfigError(
+      'INVALID_ARGUMENT',
+      '--username needs --password-stdin (pipe the password or token in)',
+    );
   }
   const { parseReference } = await import('../oci/index.js');
   const host = flags.insecure ? registryHost(reference, parseReference) : undefined;
-  if (flags.insecure && !host) throw new ConfigError('INVALID_ARGUMENT', '--insecure applies to registry references only');
+  if (flags.insecure && !host)
+    throw new ConfigError('INVALID_ARGUMENT', '--insecure applies to registry references only');
   const password = flags.passwordStdin ? await readStdin(context) : undefined;
   const { readFileSync } = await import('node:fs');
   const caCertificates = (flags.caFile ?? []).map((file) => {

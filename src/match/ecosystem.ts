@@ -24,7 +24,9 @@ const LANGUAGE_ECOSYSTEMS: Readonly<Record<string, string>> = {
 function majorMinor(version: string | undefined): string | undefined {
   const match = /^(?<major>\d+)(?:\.(?<minor>\d+))?/.exec(version ?? '');
   if (!match?.groups) return undefined;
-  return match.groups['minor'] === undefined ? match.groups['major'] : `${match.groups['major']}.${match.groups['minor']}`;
+  return match.groups['minor'] === undefined
+    ? match.groups['major']
+    : `${match.groups['major']}.${match.groups['minor']}`;
 }
 
 /**
@@ -50,9 +52,11 @@ export function distroEcosystem(os: OsInfo | undefined): string | undefined {
     case 'chainguard':
       return 'Chainguard';
     case 'almalinux':
-      return majorMinor(os.versionId) ? `AlmaLinux:${(os.versionId ?? '').split('.')[0] ?? ''}` : undefined;
+      return majorMinor(os.versionId)
+        ? `AlmaLinux:${(os.versionId ?? '').split('.')[0] ?? ''}`
+        : undefined;
     case 'rocky':
-      return os.versionId ? `Rocky Linux:${(os.versionId).split('.')[0] ?? ''}` : undefined;
+      return os.versionId ? `Rocky Linux:${os.versionId.split('.')[0] ?? ''}` : undefined;
     case 'opensuse-leap':
       return os.versionId ? `openSUSE:Leap ${os.versionId}` : undefined;
     default:
@@ -72,20 +76,42 @@ export function lookupKey(pkg: MatchPackage, os: OsInfo | undefined): LookupKey 
     if (!ecosystem) return undefined;
     // Debian and Alpine feeds speak of source packages and source versions (a binNMU'd binary
     // `1.2-3+b1` comes from source `1.2-3`); Red Hat-family feeds list binary rpms with epoch.
-    if (pkg.type === 'rpm') return { ecosystem, name: pkg.name, version: withEpoch(pkg.version, pkg.epoch), distro: true };
-    return { ecosystem, name: pkg.source?.name ?? pkg.name, version: pkg.source?.version ?? pkg.version, distro: true };
+    if (pkg.type === 'rpm')
+      return {
+        ecosystem,
+        name: pkg.name,
+        version: withEpoch(pkg.version, pkg.epoch),
+        distro: true,
+      };
+    return {
+      ecosystem,
+      name: pkg.source?.name ?? pkg.name,
+      version: pkg.source?.version ?? pkg.version,
+      distro: true,
+    };
   }
   const ecosystem = LANGUAGE_ECOSYSTEMS[pkg.type];
   if (!ecosystem) return undefined;
   // A crate from a git repository or another registry is not the crates.io crate of that name.
-  if (pkg.type === 'cargo' && (pkg.qualifiers?.['repository_url'] || pkg.qualifiers?.['vcs_url'])) return undefined;
+  if (pkg.type === 'cargo' && (pkg.qualifiers?.['repository_url'] || pkg.qualifiers?.['vcs_url']))
+    return undefined;
   switch (pkg.type) {
     case 'maven':
-      return { ecosystem, name: pkg.namespace ? `${pkg.namespace}:${pkg.name}` : pkg.name, version: pkg.version, distro: false };
+      return {
+        ecosystem,
+        name: pkg.namespace ? `${pkg.namespace}:${pkg.name}` : pkg.name,
+        version: pkg.version,
+        distro: false,
+      };
     case 'npm':
     case 'golang':
     case 'composer':
-      return { ecosystem, name: pkg.namespace ? `${pkg.namespace}/${pkg.name}` : pkg.name, version: pkg.version, distro: false };
+      return {
+        ecosystem,
+        name: pkg.namespace ? `${pkg.namespace}/${pkg.name}` : pkg.name,
+        version: pkg.version,
+        distro: false,
+      };
     default:
       return { ecosystem, name: pkg.name, version: pkg.version, distro: false };
   }

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { OsInfo } from '../catalog/index.js';
 import { osEndOfLife } from './end-of-life.js';
 
-const os = (id: string, versionId: string): OsInfo => ({ id, versionId, versionCodename: undefined, name: undefined, prettyName: undefined, idLike: [] });
+const os = (id: string, versionId: string): OsInfo => ({
+  id,
+  versionId,
+  versionCodename: undefined,
+  name: undefined,
+  prettyName: undefined,
+  idLike: [],
+});
 const now = new Date('2026-11-26T00:00:00Z');
 
 describe('end-of-life releases', () => {
@@ -15,9 +22,12 @@ describe('end-of-life releases', () => {
     expect(osEndOfLife(release, now)).toBe(date);
   });
 
-  it.each([os('debian', '12'), os('alpine', '3.21.0'), os('ubuntu', '24.04'), os('plan9', '4')])('%j is not reported', (release) => {
-    expect(osEndOfLife(release, now)).toBeUndefined();
-  });
+  it.each([os('debian', '12'), os('alpine', '3.21.0'), os('ubuntu', '24.04'), os('plan9', '4')])(
+    '%j is not reported',
+    (release) => {
+      expect(osEndOfLife(release, now)).toBeUndefined();
+    },
+  );
 
   it('is not reported before the date', () => {
     expect(osEndOfLife(os('debian', '11'), new Date('2024-01-01T00:00:00Z'))).toBeUndefined();

@@ -1,7 +1,20 @@
 import type { Catalog, OsInfo, Package } from '../catalog/index.js';
 
 /** The part of a package the matcher reads (no file lists, licences or metadata). */
-export type MatchPackage = Pick<Package, 'id' | 'type' | 'name' | 'version' | 'namespace' | 'epoch' | 'source' | 'purl' | 'qualifiers' | 'ownedBy' | 'locations'>;
+export type MatchPackage = Pick<
+  Package,
+  | 'id'
+  | 'type'
+  | 'name'
+  | 'version'
+  | 'namespace'
+  | 'epoch'
+  | 'source'
+  | 'purl'
+  | 'qualifiers'
+  | 'ownedBy'
+  | 'locations'
+>;
 
 /** What re-matching needs of a stored SBOM: a small fraction of the catalog, cheap to store and parse. */
 export interface MatchInput {

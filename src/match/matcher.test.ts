@@ -11,7 +11,10 @@ let alpine: Catalog;
 
 beforeAll(async () => {
   const output = join(dir, 'vuln.db');
-  await buildVulnDb({ inputs: [{ kind: 'alpine-secdb', path: sharedFixture('vulndb', 'alpine-secdb.tar.gz') }], output });
+  await buildVulnDb({
+    inputs: [{ kind: 'alpine-secdb', path: sharedFixture('vulndb', 'alpine-secdb.tar.gz') }],
+    output,
+  });
   db = openVulnDb(output);
   alpine = await catalogImageDir(join(repoRoot, 'examples', 'alpine-3.10.tar.gz'));
 }, 120_000);
@@ -20,7 +23,8 @@ describe('matching a real Alpine 3.10.4 image against the real Alpine secdb', ()
   it('finds exactly the CVEs whose secfixes version is newer than the installed origin version', () => {
     const { findings } = createMatcher(db).match(alpine);
     const byPackage = new Map<string, string[]>();
-    for (const f of findings) byPackage.set(f.package.name, [...(byPackage.get(f.package.name) ?? []), f.id].sort());
+    for (const f of findings)
+      byPackage.set(f.package.name, [...(byPackage.get(f.package.name) ?? []), f.id].sort());
     // From alpine/v3.10/main.json: apk-tools 2.10.4-r2, busybox 1.30.1-r3, musl 1.1.22-r3, openssl 1.1.1d-r2
     // are installed; each CVE below has a secfixes version above them, and none at or below.
     expect(byPackage.get('apk-tools')).toEqual(['CVE-2021-30139', 'CVE-2021-36159']);
@@ -28,7 +32,15 @@ describe('matching a real Alpine 3.10.4 image against the real Alpine secdb', ()
     expect(byPackage.get('ssl_client')).toEqual(['CVE-2021-28831']);
     expect(byPackage.get('musl')).toEqual(['CVE-2020-28928']);
     expect(byPackage.get('musl-utils')).toEqual(['CVE-2020-28928']);
-    const openssl = ['CVE-2020-1967', 'CVE-2020-1971', 'CVE-2021-23839', 'CVE-2021-23840', 'CVE-2021-23841', 'CVE-2021-3449', 'CVE-2021-3450'];
+    const openssl = [
+      'CVE-2020-1967',
+      'CVE-2020-1971',
+      'CVE-2021-23839',
+      'CVE-2021-23840',
+      'CVE-2021-23841',
+      'CVE-2021-3449',
+      'CVE-2021-3450',
+    ];
     expect(byPackage.get('libcrypto1.1')).toEqual(openssl);
     expect(byPackage.get('libssl1.1')).toEqual(openssl);
   });

@@ -74,7 +74,8 @@ export function createMatcher(db: VulnDb, options: MatchOptions = {}) {
         affected =
           record.ranges.length === 0 && record.versions.length === 0
             ? record.status !== 'fixed'
-            : scheme !== undefined && isAffectedByOsv(scheme.api, key.version, toOsvAffected(record));
+            : scheme !== undefined &&
+              isAffectedByOsv(scheme.api, key.version, toOsvAffected(record));
       } catch (error) {
         const note = `${key.ecosystem} ${key.name} ${key.version} vs ${record.advisory.id}: ${describeCause(error)}`;
         problems.set(note, (problems.get(note) ?? 0) + 1);
@@ -89,8 +90,12 @@ export function createMatcher(db: VulnDb, options: MatchOptions = {}) {
   function related(advisory: StoredAdvisory): StoredAdvisory[] {
     const known = enrichment.get(advisory.id);
     if (known) return known;
-    const ids = [advisory.id, ...advisory.aliases].filter((id) => id.startsWith('CVE-') || id.startsWith('GHSA-'));
-    const found = ids.flatMap((id) => db.advisories(id)).filter((other) => other.id !== advisory.id);
+    const ids = [advisory.id, ...advisory.aliases].filter(
+      (id) => id.startsWith('CVE-') || id.startsWith('GHSA-'),
+    );
+    const found = ids
+      .flatMap((id) => db.advisories(id))
+      .filter((other) => other.id !== advisory.id);
     enrichment.set(advisory.id, found);
     return found;
   }
@@ -113,17 +118,24 @@ export function createMatcher(db: VulnDb, options: MatchOptions = {}) {
     const advisory = hit.record.advisory;
     const others = related(advisory);
     const cvss = cvssScores([...advisory.severity, ...hit.record.severity], advisory.source);
-    const otherCvss = cvss.length > 0 ? [] : others.flatMap((other) => cvssScores(other.severity, other.source));
+    const otherCvss =
+      cvss.length > 0 ? [] : others.flatMap((other) => cvssScores(other.severity, other.source));
     const labels = [...hit.record.severity, ...advisory.severity].filter((s) => s.type === 'LABEL');
-    const distroLabels = labels.filter((s) => DISTRO_LABEL_SOURCES.has(s.source ?? '') || key.distro);
+    const distroLabels = labels.filter(
+      (s) => DISTRO_LABEL_SOURCES.has(s.source ?? '') || key.distro,
+    );
     const { severity, source } = decideSeverity({
       distro: key.distro,
       distroLabels,
       cvss: [...cvss, ...otherCvss],
-      otherLabels: [...labels, ...others.flatMap((other) => other.severity.filter((s) => s.type === 'LABEL'))],
+      otherLabels: [
+        ...labels,
+        ...others.flatMap((other) => other.severity.filter((s) => s.type === 'LABEL')),
+      ],
     });
     const { id, aliases } = primaryId(advisory);
-    const describing = advisory.summary || advisory.details ? advisory : (others.find((o) => o.summary) ?? advisory);
+    const describing =
+      advisory.summary || advisory.details ? advisory : (others.find((o) => o.summary) ?? advisory);
     return {
       id,
       aliases,
@@ -150,7 +162,10 @@ export function createMatcher(db: VulnDb, options: MatchOptions = {}) {
       return hitsFor(key).map((hit) => (hit.core ??= findingCore(key, hit)));
     },
 
-    match(catalog: { readonly os: OsInfo | undefined; readonly packages: readonly MatchPackage[] }): MatchResult {
+    match(catalog: {
+      readonly os: OsInfo | undefined;
+      readonly packages: readonly MatchPackage[];
+    }): MatchResult {
       const notes: string[] = [];
       const findings = new Map<string, Finding>();
       let osUnmatched = 0;
@@ -167,13 +182,22 @@ export function createMatcher(db: VulnDb, options: MatchOptions = {}) {
           const dedupe = `${pkg.id}\0${finding.id}`;
           const existing = findings.get(dedupe);
           if (!existing) findings.set(dedupe, finding);
-          else findings.set(dedupe, { ...existing, aliases: [...new Set([...existing.aliases, ...finding.aliases, finding.id])].filter((a) => a !== existing.id).sort() });
+          else
+            findings.set(dedupe, {
+              ...existing,
+              aliases: [...new Set([...existing.aliases, ...finding.aliases, finding.id])]
+                .filter((a) => a !== existing.id)
+                .sort(),
+            });
         }
       }
       if (osUnmatched > 0) {
-        notes.push(`${osUnmatched} OS packages not matched: the distribution release (${catalog.os ? `${catalog.os.id} ${catalog.os.versionId ?? '?'}` : 'unknown'}) has no advisory feed`);
+        notes.push(
+          `${osUnmatched} OS packages not matched: the distribution release (${catalog.os ? `${catalog.os.id} ${catalog.os.versionId ?? '?'}` : 'unknown'}) has no advisory feed`,
+        );
       }
-      for (const [note, count] of problems) notes.push(count > 1 ? `${note} (${count} times)` : note);
+      for (const [note, count] of problems)
+        notes.push(count > 1 ? `${note} (${count} times)` : note);
       problems.clear();
       return { findings: [...findings.values()], notes };
     },

@@ -13,13 +13,18 @@ let catalog: Catalog;
 
 beforeAll(async () => {
   const output = join(dir, 'pypa.db');
-  await buildVulnDb({ inputs: [{ kind: 'osv', path: sharedFixture('vulndb', 'osv-pypi-yaml.tar.gz') }], output });
+  await buildVulnDb({
+    inputs: [{ kind: 'osv', path: sharedFixture('vulndb', 'osv-pypi-yaml.tar.gz') }],
+    output,
+  });
   db = openVulnDb(output);
   // This machine's real python3-cryptography 38.0.4 from Debian: stanza, file list, dist-info.
   const list = await readFile('/var/lib/dpkg/info/python3-cryptography.list', 'utf8');
   const metadataPath = list.split('\n').find((line) => /\.dist-info\/METADATA$/.test(line)) ?? '';
   catalog = await catalogFiles({
-    'var/lib/dpkg/status': execFileSync('dpkg-query', ['-s', 'python3-cryptography'], { encoding: 'utf8' }),
+    'var/lib/dpkg/status': execFileSync('dpkg-query', ['-s', 'python3-cryptography'], {
+      encoding: 'utf8',
+    }),
     'var/lib/dpkg/info/python3-cryptography.list': list,
     [metadataPath.slice(1)]: await readFile(metadataPath),
   });
@@ -29,7 +34,11 @@ describe('language packages owned by OS packages', () => {
   it('are not matched against language advisories by default', () => {
     const owned = catalog.packages.find((p) => p.type === 'pypi' && p.name === 'cryptography');
     expect(owned?.ownedBy).toEqual({ type: 'deb', name: 'python3-cryptography' });
-    expect(createMatcher(db).match(catalog).findings.filter((f) => f.package.type === 'pypi')).toEqual([]);
+    expect(
+      createMatcher(db)
+        .match(catalog)
+        .findings.filter((f) => f.package.type === 'pypi'),
+    ).toEqual([]);
   });
 
   it('are matched with includeOsOwned (PyPA: cryptography < 39.0.1)', () => {

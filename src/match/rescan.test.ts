@@ -2,7 +2,13 @@ import { cp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Catalog } from '../catalog/index.js';
-import { catalogFiles, catalogImageDir, repoRoot, sharedFixture, useTempDir } from '../testing/index.js';
+import {
+  catalogFiles,
+  catalogImageDir,
+  repoRoot,
+  sharedFixture,
+  useTempDir,
+} from '../testing/index.js';
 import { buildVulnDb, openVulnDb } from '../vulndb/index.js';
 import { createMatcher } from './matcher.js';
 import { toMatchInput } from './match-input.js';
@@ -16,14 +22,26 @@ beforeAll(async () => {
   alpine = await catalogImageDir(join(repoRoot, 'examples', 'alpine-3.10.tar.gz'));
   node = await catalogFiles({
     'app/node_modules/lodash/package.json': JSON.stringify({ name: 'lodash', version: '4.17.15' }),
-    'app/node_modules/minimist/package.json': JSON.stringify({ name: 'minimist', version: '1.2.5' }),
+    'app/node_modules/minimist/package.json': JSON.stringify({
+      name: 'minimist',
+      version: '1.2.5',
+    }),
   });
   // "Before": the GHSA npm advisories without the minimist one; "after": it is published.
   await cp(sharedFixture('vulndb', 'ghsa', 'npm'), join(dir, 'npm-before'), { recursive: true });
   await rm(join(dir, 'npm-before', 'GHSA-xvch-5gv4-984h.json'));
-  const alpineDb = { kind: 'alpine-secdb', path: join(repoRoot, 'examples', 'advisories', 'alpine-secdb') };
-  await buildVulnDb({ inputs: [alpineDb, { kind: 'osv', path: join(dir, 'npm-before') }], output: join(dir, 'before.db') });
-  await buildVulnDb({ inputs: [alpineDb, { kind: 'osv', path: sharedFixture('vulndb', 'ghsa', 'npm') }], output: join(dir, 'after.db') });
+  const alpineDb = {
+    kind: 'alpine-secdb',
+    path: join(repoRoot, 'examples', 'advisories', 'alpine-secdb'),
+  };
+  await buildVulnDb({
+    inputs: [alpineDb, { kind: 'osv', path: join(dir, 'npm-before') }],
+    output: join(dir, 'before.db'),
+  });
+  await buildVulnDb({
+    inputs: [alpineDb, { kind: 'osv', path: sharedFixture('vulndb', 'ghsa', 'npm') }],
+    output: join(dir, 'after.db'),
+  });
 }, 120_000);
 
 describe('rescan of stored SBOMs', () => {
@@ -36,7 +54,9 @@ describe('rescan of stored SBOMs', () => {
       { id: 'node', keys: table.encode(toMatchInput(node)) },
     ];
     const [a, n] = rescan(matcher, table, stored);
-    expect(a?.findings).toEqual([...new Set(matcher.match(alpine).findings.map((f) => f.id))].sort());
+    expect(a?.findings).toEqual(
+      [...new Set(matcher.match(alpine).findings.map((f) => f.id))].sort(),
+    );
     expect(n?.findings).toEqual([...new Set(matcher.match(node).findings.map((f) => f.id))].sort());
     expect(n?.counts.CRITICAL).toBeGreaterThan(0);
     db.close();

@@ -69,7 +69,9 @@ export function rescan(
     let known = perKey.get(index);
     if (!known) {
       const key = table.keys[index];
-      known = key ? matcher.coresFor(key).map((core) => ({ id: core.id, severity: core.severity })) : [];
+      known = key
+        ? matcher.coresFor(key).map((core) => ({ id: core.id, severity: core.severity }))
+        : [];
       perKey.set(index, known);
     }
     return known;
@@ -79,7 +81,8 @@ export function rescan(
     const seen = new Map<string, Severity>();
     for (const raw of sbom.keys) {
       if (raw < 0 && !options.includeOsOwned) continue;
-      for (const finding of findingsOf(raw < 0 ? -1 - raw : raw)) seen.set(finding.id, finding.severity);
+      for (const finding of findingsOf(raw < 0 ? -1 - raw : raw))
+        seen.set(finding.id, finding.severity);
     }
     const ids = [...seen.keys()].sort();
     const counts = { CRITICAL: 0, HIGH: 0, MEDIUM: 0, LOW: 0, UNKNOWN: 0 };

@@ -48,7 +48,12 @@ export function cvssScores(severities: readonly FeedSeverity[], source: string):
     if (!vector) continue;
     const scores = vector.calculateScores();
     const version = vector.getVectorName().replace(/^CVSS:/, '');
-    out.push({ version, vector: severity.score, score: scores.base ?? scores.overall, source: severity.source ?? source });
+    out.push({
+      version,
+      vector: severity.score,
+      score: scores.base ?? scores.overall,
+      source: severity.source ?? source,
+    });
   }
   return out;
 }
@@ -72,7 +77,9 @@ export function decideSeverity(input: {
       if (severity) return { severity, source: label.source ?? 'distro' };
     }
   }
-  const newest = [...input.cvss].sort((a, b) => (VERSION_RANK[b.version] ?? 0) - (VERSION_RANK[a.version] ?? 0) || b.score - a.score)[0];
+  const newest = [...input.cvss].sort(
+    (a, b) => (VERSION_RANK[b.version] ?? 0) - (VERSION_RANK[a.version] ?? 0) || b.score - a.score,
+  )[0];
   if (newest) return { severity: severityOfScore(newest.score), source: `cvss:${newest.version}` };
   for (const label of [...input.distroLabels, ...input.otherLabels]) {
     const severity = label.type === 'LABEL' ? severityOfLabel(label.score) : undefined;

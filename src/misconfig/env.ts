@@ -1,6 +1,7 @@
 import { scanText } from '../secrets/index.js';
 
-const SECRET_NAME = /(?:PASS(?:WORD|WD)?|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIALS?)$/i;
+const SECRET_NAME =
+  /(?:PASS(?:WORD|WD)?|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIALS?)$/i;
 const PLACEHOLDER = /^(?:|\$\{?[A-Z_]+\}?|<.*>|changeme|none|null|false|true|\*+)$/i;
 
 /** `KEY=value` pairs whose name says secret and whose value is set, with the value masked. */
@@ -11,7 +12,11 @@ export function secretAssignments(pairs: readonly string[]): string[] {
     if (equals <= 0) continue;
     const name = pair.slice(0, equals);
     const value = pair.slice(equals + 1);
-    if (SECRET_NAME.test(name) && !PLACEHOLDER.test(value) && !/_(?:FILE|PATH|DIR|URL)$/i.test(name)) {
+    if (
+      SECRET_NAME.test(name) &&
+      !PLACEHOLDER.test(value) &&
+      !/_(?:FILE|PATH|DIR|URL)$/i.test(name)
+    ) {
       out.push(`${name}=${'*'.repeat(Math.min(value.length, 12))}`);
       continue;
     }

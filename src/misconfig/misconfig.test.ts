@@ -27,7 +27,15 @@ describe('image checks', () => {
     const found = await check('bad', {
       config: {
         created: '2020-01-01T00:00:00Z',
-        config: { Env: ['PATH=/usr/local/bin:/usr/bin:/bin', `GITHUB_TOKEN=${token}`, 'DB_PASSWORD=s3cr3t-Value!', 'PASSWORD_FILE=/run/secrets/db'], ExposedPorts: { '22/tcp': {}, '8080/tcp': {} } },
+        config: {
+          Env: [
+            'PATH=/usr/local/bin:/usr/bin:/bin',
+            `GITHUB_TOKEN=${token}`,
+            'DB_PASSWORD=s3cr3t-Value!',
+            'PASSWORD_FILE=/run/secrets/db',
+          ],
+          ExposedPorts: { '22/tcp': {}, '8080/tcp': {} },
+        },
       },
       layers: [
         {
@@ -40,11 +48,18 @@ describe('image checks', () => {
           ],
           history: { created_by: `|1 NPM_TOKEN=${token} /bin/sh -c npm ci` },
         },
-        { kind: 'entries', entries: [{ name: 'app/x', content: 'x' }], history: { created_by: 'ADD https://example.com/tool.tar.gz /opt/ # buildkit' } },
+        {
+          kind: 'entries',
+          entries: [{ name: 'app/x', content: 'x' }],
+          history: { created_by: 'ADD https://example.com/tool.tar.gz /opt/ # buildkit' },
+        },
       ],
     });
     expect(found.get('LY-IMG-001')).toEqual(['no USER is set; the container runs as root']);
-    expect(found.get('LY-IMG-002')).toEqual([`ENV GITHUB_TOKEN=${'*'.repeat(12)}`, `ENV DB_PASSWORD=${'*'.repeat(12)}`]);
+    expect(found.get('LY-IMG-002')).toEqual([
+      `ENV GITHUB_TOKEN=${'*'.repeat(12)}`,
+      `ENV DB_PASSWORD=${'*'.repeat(12)}`,
+    ]);
     expect(found.get('LY-IMG-003')?.[0]).toMatch(/^history\[0\]: ARG NPM_TOKEN=\*+$/);
     expect(found.get('LY-IMG-004')).toEqual(['history[1]: ADD https://example.com/tool.tar.gz']);
     expect(found.get('LY-IMG-007')).toEqual(['setuid usr/bin/su']);
@@ -58,7 +73,11 @@ describe('image checks', () => {
     const found = await check('good', {
       config: {
         created: '2026-11-01T00:00:00Z',
-        config: { User: 'app:app', Env: ['PATH=/usr/bin'], Healthcheck: { Test: ['CMD', '/app/health'] } },
+        config: {
+          User: 'app:app',
+          Env: ['PATH=/usr/bin'],
+          Healthcheck: { Test: ['CMD', '/app/health'] },
+        },
       },
       layers: [{ kind: 'entries', entries: [{ name: 'app/health', content: 'x', mode: 0o755 }] }],
     });

@@ -55,8 +55,12 @@ export function verifyDigest(data: Uint8Array, expected: string, what: string): 
   const { algorithm } = parseDigest(expected);
   const actual = digestOf(data, algorithm);
   if (actual !== expected) {
-    throw new ImageError('DIGEST_MISMATCH', `${what}: digest mismatch (expected ${expected}, got ${actual})`, {
-      details: { expected, actual },
-    });
+    throw new ImageError(
+      'DIGEST_MISMATCH',
+      `${what}: digest mismatch (expected ${expected}, got ${actual})`,
+      {
+        details: { expected, actual },
+      },
+    );
   }
 }

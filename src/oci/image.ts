@@ -2,7 +2,8 @@ import type { Readable } from 'node:stream';
 import type { HistoryEntry, ImageConfig, ImageManifest } from './schemas.js';
 import type { PlatformSpec } from './platform.js';
 
-export type ImageSourceKind = 'oci-layout' | 'oci-archive' | 'docker-archive' | 'rootfs' | 'registry';
+export type ImageSourceKind =
+  'oci-layout' | 'oci-archive' | 'docker-archive' | 'rootfs' | 'registry';
 
 export type EntryType = 'file' | 'dir' | 'symlink' | 'hardlink' | 'char' | 'block' | 'fifo';
 
@@ -51,7 +52,8 @@ export interface BlobLayer extends LayerBase {
   readonly kind: 'blob';
   open(): Promise<Readable>;
   /** Where the blob's bytes sit in a local file, when they do (lets the digest be computed in parallel). */
-  readonly file?: { readonly path: string; readonly offset: number; readonly size: number } | undefined;
+  readonly file?:
+    { readonly path: string; readonly offset: number; readonly size: number } | undefined;
 }
 
 /** A plain directory standing in for a single layer (the `dir:` root file-system source). */
@@ -78,7 +80,10 @@ export interface Image {
 }
 
 /** Pairs each layer with its history entry: non-empty history entries map to layers in order. */
-export function historyForLayers(config: ImageConfig, layerCount: number): (HistoryEntry | undefined)[] {
+export function historyForLayers(
+  config: ImageConfig,
+  layerCount: number,
+): (HistoryEntry | undefined)[] {
   const nonEmpty = (config.history ?? []).filter((entry) => entry.empty_layer !== true);
   return Array.from({ length: layerCount }, (_, index) => nonEmpty[index]);
 }

@@ -34,7 +34,9 @@ async function kindOfPath(path: string): Promise<'file' | 'dir' | undefined> {
  * Splits `PATH:NAME` where PATH exists, as skopeo's `oci:` and `docker-archive:` forms allow. The
  * name may itself hold colons (`x.tar:alpine:3.10`), so the shortest existing path wins.
  */
-async function splitPathTag(value: string): Promise<{ path: string; tag: string | undefined } | undefined> {
+async function splitPathTag(
+  value: string,
+): Promise<{ path: string; tag: string | undefined } | undefined> {
   if (await kindOfPath(value)) return { path: value, tag: undefined };
   for (let colon = value.indexOf(':'); colon > 0; colon = value.indexOf(':', colon + 1)) {
     const path = value.slice(0, colon);
@@ -65,7 +67,11 @@ export async function detectImageSource(input: string): Promise<ImageSourceSpec>
         const split = (await splitPathTag(rest)) ?? { path: rest, tag: undefined };
         // An `oci:` path that is a file is an OCI archive; the archive reader knows both forms.
         const isDir = (await kindOfPath(split.path)) === 'dir';
-        return { kind: prefix === 'oci' && isDir ? 'oci-layout' : 'docker-archive', path: split.path, tag: split.tag };
+        return {
+          kind: prefix === 'oci' && isDir ? 'oci-layout' : 'docker-archive',
+          path: split.path,
+          tag: split.tag,
+        };
       }
     }
   }
@@ -82,7 +88,10 @@ export async function detectImageSource(input: string): Promise<ImageSourceSpec>
   return { kind: 'registry', reference: input };
 }
 
-export async function openImage(input: string | ImageSourceSpec, options: OpenImageOptions): Promise<Image> {
+export async function openImage(
+  input: string | ImageSourceSpec,
+  options: OpenImageOptions,
+): Promise<Image> {
   const spec = typeof input === 'string' ? await detectImageSource(input) : input;
   const name = typeof input === 'string' ? input : 'path' in spec ? spec.path : spec.reference;
   const platform = options.platform ?? hostPlatform();
@@ -90,10 +99,19 @@ export async function openImage(input: string | ImageSourceSpec, options: OpenIm
     case 'oci-layout':
       return openOciLayout(spec.path, { tag: spec.tag, platform, name });
     case 'docker-archive':
-      return openDockerArchive(spec.path, { tag: spec.tag, platform, name, tmpDir: options.tmpDir });
+      return openDockerArchive(spec.path, {
+        tag: spec.tag,
+        platform,
+        name,
+        tmpDir: options.tmpDir,
+      });
     case 'rootfs':
       return openRootfs(spec.path, { name });
     case 'registry':
-      return openRegistryImage(spec.reference, { name, platform, registry: options.registry ?? {} });
+      return openRegistryImage(spec.reference, {
+        name,
+        platform,
+        registry: options.registry ?? {},
+      });
   }
 }

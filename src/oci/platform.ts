@@ -29,8 +29,17 @@ export function hostPlatform(): PlatformSpec {
 export function parsePlatform(value: string): PlatformSpec {
   const parts = value.split('/');
   const [os, architecture, variant] = parts;
-  if (parts.length < 2 || parts.length > 3 || !os || !architecture || (parts.length === 3 && !variant)) {
-    throw new ImageError('PLATFORM_NOT_FOUND', `invalid platform "${value}" (expected os/arch[/variant])`);
+  if (
+    parts.length < 2 ||
+    parts.length > 3 ||
+    !os ||
+    !architecture ||
+    (parts.length === 3 && !variant)
+  ) {
+    throw new ImageError(
+      'PLATFORM_NOT_FOUND',
+      `invalid platform "${value}" (expected os/arch[/variant])`,
+    );
   }
   return variant ? { os, architecture, variant } : { os, architecture };
 }

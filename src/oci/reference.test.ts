@@ -20,7 +20,13 @@ describe('parseReference', () => {
     ['[::1]:5000/app', '[::1]:5000', 'app', 'latest', undefined],
     [`ghcr.io/owner/repo@${DIGEST}`, 'ghcr.io', 'owner/repo', undefined, DIGEST],
     [`quay.io/org/app:v2@${DIGEST}`, 'quay.io', 'org/app', 'v2', DIGEST],
-    ['registry.example.com/a__b/c-d/e.f:tag_1.0-rc', 'registry.example.com', 'a__b/c-d/e.f', 'tag_1.0-rc', undefined],
+    [
+      'registry.example.com/a__b/c-d/e.f:tag_1.0-rc',
+      'registry.example.com',
+      'a__b/c-d/e.f',
+      'tag_1.0-rc',
+      undefined,
+    ],
   ])('%s', (input, registry, repository, tag, digest) => {
     expect(parseReference(input)).toEqual({ registry, repository, tag, digest });
   });
@@ -40,7 +46,11 @@ describe('parseReference', () => {
   });
 
   it('formats back to the canonical form', () => {
-    expect(formatReference(parseReference('alpine'))).toBe('registry-1.docker.io/library/alpine:latest');
-    expect(formatReference(parseReference(`localhost:5000/x:1@${DIGEST}`))).toBe(`localhost:5000/x:1@${DIGEST}`);
+    expect(formatReference(parseReference('alpine'))).toBe(
+      'registry-1.docker.io/library/alpine:latest',
+    );
+    expect(formatReference(parseReference(`localhost:5000/x:1@${DIGEST}`))).toBe(
+      `localhost:5000/x:1@${DIGEST}`,
+    );
   });
 });

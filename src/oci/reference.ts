@@ -12,12 +12,17 @@ export interface Reference {
 // The grammar of the distribution reference package (docker/distribution reference/regexp.go).
 const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
-const DOMAIN = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:]+\])(?::[0-9]+)?$/;
+const DOMAIN =
+  /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:]+\])(?::[0-9]+)?$/;
 
 export const DOCKER_HUB = 'registry-1.docker.io';
 
 export function isValidRepositoryName(name: string): boolean {
-  return name.length > 0 && name.length <= 255 && name.split('/').every((part) => PATH_COMPONENT.test(part));
+  return (
+    name.length > 0 &&
+    name.length <= 255 &&
+    name.split('/').every((part) => PATH_COMPONENT.test(part))
+  );
 }
 
 export function isValidTag(tag: string): boolean {
@@ -53,7 +58,13 @@ export function parseReference(input: string): Reference {
   let repository = rest;
   const firstSlash = rest.indexOf('/');
   const first = firstSlash >= 0 ? rest.slice(0, firstSlash) : '';
-  if (first && (first.includes('.') || first.includes(':') || first === 'localhost' || first !== first.toLowerCase())) {
+  if (
+    first &&
+    (first.includes('.') ||
+      first.includes(':') ||
+      first === 'localhost' ||
+      first !== first.toLowerCase())
+  ) {
     if (!DOMAIN.test(first)) fail(`bad registry host "${first}"`);
     registry = first === 'docker.io' || first === 'index.docker.io' ? DOCKER_HUB : first;
     repository = rest.slice(firstSlash + 1);

@@ -18,7 +18,9 @@ import {
 /** Where a resolver gets blobs from: an OCI layout, a registry, an archive. */
 export interface BlobFetcher {
   /** Reads a small blob (manifest, index, config) whole, verified against its descriptor. */
-  readVerified(descriptor: Pick<Descriptor, 'digest' | 'mediaType'> & { size?: number }): Promise<Buffer>;
+  readVerified(
+    descriptor: Pick<Descriptor, 'digest' | 'mediaType'> & { size?: number },
+  ): Promise<Buffer>;
   /** Opens a layer blob as a stream (the layer reader verifies it). */
   openBlob(descriptor: Descriptor): Promise<Readable>;
   /** Where a blob sits in a local file, for fetchers backed by one (OCI layout dirs, archives). */
@@ -38,7 +40,10 @@ const MAX_INDEX_DEPTH = 8;
 /** The media type a manifest-or-index document declares, for descriptors that did not say. */
 function documentMediaType(bytes: Buffer): string | undefined {
   try {
-    const value = JSON.parse(bytes.toString('utf8')) as { mediaType?: unknown; manifests?: unknown };
+    const value = JSON.parse(bytes.toString('utf8')) as {
+      mediaType?: unknown;
+      manifests?: unknown;
+    };
     if (typeof value.mediaType === 'string') return value.mediaType;
     return Array.isArray(value.manifests) ? MediaType.ociIndex : MediaType.ociManifest;
   } catch {
@@ -47,18 +52,29 @@ function documentMediaType(bytes: Buffer): string | undefined {
 }
 
 /** Picks the entry of an index for a platform, skipping attestation manifests. */
-export function selectFromIndex(index: ImageIndex, platform: PlatformSpec, what: string): Descriptor {
+export function selectFromIndex(
+  index: ImageIndex,
+  platform: PlatformSpec,
+  what: string,
+): Descriptor {
   const candidates = index.manifests.filter(
     (entry) => entry.annotations?.['vnd.docker.reference.type'] !== 'attestation-manifest',
   );
   const withPlatform = candidates.filter((entry) => entry.platform !== undefined);
   if (withPlatform.length === 0 && candidates.length === 1 && candidates[0]) return candidates[0];
   if (withPlatform.length === 0) {
-    throw new ImageError('MANIFEST_UNKNOWN', `${what}: the index lists ${candidates.length} manifests with neither platform nor name to choose by`);
+    throw new ImageError(
+      'MANIFEST_UNKNOWN',
+      `${what}: the index lists ${candidates.length} manifests with neither platform nor name to choose by`,
+    );
   }
-  const match = withPlatform.find((entry) => entry.platform && platformMatches(entry.platform, platform));
+  const match = withPlatform.find(
+    (entry) => entry.platform && platformMatches(entry.platform, platform),
+  );
   if (match) return match;
-  const available = withPlatform.map((entry) => (entry.platform ? formatPlatform(entry.platform) : '?'));
+  const available = withPlatform.map((entry) =>
+    entry.platform ? formatPlatform(entry.platform) : '?',
+  );
   throw new ImageError(
     'PLATFORM_NOT_FOUND',
     `${what}: no manifest for platform ${formatPlatform(platform)} (available: ${available.join(', ') || 'none'})`,
@@ -77,17 +93,27 @@ export async function resolveImage(
   for (let depth = 0; depth < MAX_INDEX_DEPTH; depth += 1) {
     const bytes = await fetcher.readVerified(current);
     const mediaType = current.mediaType || documentMediaType(bytes);
-    if (isIndexMediaType(mediaType) || (mediaType === undefined && documentMediaType(bytes) === MediaType.ociIndex)) {
+    if (
+      isIndexMediaType(mediaType) ||
+      (mediaType === undefined && documentMediaType(bytes) === MediaType.ociIndex)
+    ) {
       const index = parseJsonDocument(bytes, imageIndexSchema, `${what}: index ${current.digest}`);
       const next = selectFromIndex(index, platform, what);
       chosenPlatform = next.platform;
       current = next;
       continue;
     }
-    const manifest = parseJsonDocument(bytes, imageManifestSchema, `${what}: manifest ${current.digest}`);
+    const manifest = parseJsonDocument(
+      bytes,
+      imageManifestSchema,
+      `${what}: manifest ${current.digest}`,
+    );
     const declared = manifest.mediaType ?? mediaType;
     if (declared !== MediaType.ociManifest && declared !== MediaType.dockerManifest) {
-      throw new ImageError('UNSUPPORTED_MEDIA_TYPE', `${what}: unsupported manifest media type "${printable(declared ?? 'none')}"`);
+      throw new ImageError(
+        'UNSUPPORTED_MEDIA_TYPE',
+        `${what}: unsupported manifest media type "${printable(declared ?? 'none')}"`,
+      );
     }
     const configBytes = await fetcher.readVerified(manifest.config);
     const config = parseConfig(configBytes, manifest.config, current.digest, what);
@@ -102,10 +128,21 @@ export async function resolveImage(
       manifest,
       configDigest: manifest.config.digest,
       config,
-      platform: chosenPlatform ?? (config.os ? { os: config.os, architecture: config.architecture, ...(config.variant ? { variant: config.variant } : {}) } : undefined),
+      platform:
+        chosenPlatform ??
+        (config.os
+          ? {
+              os: config.os,
+              architecture: config.architecture,
+              ...(config.variant ? { variant: config.variant } : {}),
+            }
+          : undefined),
     };
   }
-  throw new ImageError('MANIFEST_INVALID', `${what}: image indexes nested deeper than ${MAX_INDEX_DEPTH}`);
+  throw new ImageError(
+    'MANIFEST_INVALID',
+    `${what}: image indexes nested deeper than ${MAX_INDEX_DEPTH}`,
+  );
 }
 
 const IMAGE_CONFIG_TYPES = new Set<string>([MediaType.ociConfig, MediaType.dockerConfig]);
@@ -114,7 +151,12 @@ const IMAGE_CONFIG_TYPES = new Set<string>([MediaType.ociConfig, MediaType.docke
  * Parses an image config. A manifest whose config is not an image config and does not parse as
  * one is an OCI artifact (a Helm chart, a signature, an SBOM): say so rather than list fields.
  */
-function parseConfig(bytes: Buffer, descriptor: Descriptor, manifestDigest: string, what: string): ImageConfig {
+function parseConfig(
+  bytes: Buffer,
+  descriptor: Descriptor,
+  manifestDigest: string,
+  what: string,
+): ImageConfig {
   if (IMAGE_CONFIG_TYPES.has(descriptor.mediaType)) {
     return parseJsonDocument(bytes, imageConfigSchema, `${what}: config ${descriptor.digest}`);
   }

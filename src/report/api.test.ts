@@ -5,7 +5,9 @@ import { expect, it } from 'vitest';
 import { reportFormats } from './api.js';
 
 it('registers every format folder, each under its folder name', async () => {
-  const folders = (await readdir(join(dirname(fileURLToPath(import.meta.url)), 'formats'), { withFileTypes: true }))
+  const folders = (
+    await readdir(join(dirname(fileURLToPath(import.meta.url)), 'formats'), { withFileTypes: true })
+  )
     .filter((entry) => entry.isDirectory())
     .map((entry) => entry.name)
     .sort();
@@ -15,4 +17,3 @@ it('registers every format folder, each under its folder name', async () => {
     expect(format.urls.length).toBeGreaterThan(0);
   }
 });
-

@@ -19,4 +19,6 @@ export interface ReportFormat {
 }
 
 /** Kept for readability where only SBOM rendering is meant. */
-export type SbomFormat = ReportFormat & { readonly renderSbom: (catalog: Catalog, context: RenderContext) => string };
+export type SbomFormat = ReportFormat & {
+  readonly renderSbom: (catalog: Catalog, context: RenderContext) => string;
+};

@@ -1,10 +1,24 @@
 import { PackageURL } from 'packageurl-js';
 import type { PackageRecord, PackageType } from '../catalog/index.js';
 
-const TYPES = new Set<PackageType>(['deb', 'apk', 'rpm', 'npm', 'pypi', 'golang', 'maven', 'gem', 'cargo', 'nuget', 'composer']);
+const TYPES = new Set<PackageType>([
+  'deb',
+  'apk',
+  'rpm',
+  'npm',
+  'pypi',
+  'golang',
+  'maven',
+  'gem',
+  'cargo',
+  'nuget',
+  'composer',
+]);
 
 /** What a purl says about a package, or undefined for purl types Lockyard does not match. */
-export function recordFromPurl(purl: string): { record: PackageRecord; distro: string | undefined } | undefined {
+export function recordFromPurl(
+  purl: string,
+): { record: PackageRecord; distro: string | undefined } | undefined {
   let parsed: PackageURL;
   try {
     parsed = PackageURL.fromString(purl);
@@ -26,7 +40,9 @@ export function recordFromPurl(purl: string): { record: PackageRecord; distro: s
     ...(parsed.namespace && !isOs ? { namespace: parsed.namespace } : {}),
     ...(qualifiers['arch'] ? { arch: qualifiers['arch'] } : {}),
     ...(epoch !== undefined && Number.isFinite(epoch) ? { epoch } : {}),
-    ...(isOs && sourceName ? { source: { name: sourceName, version: sourceVersion ?? parsed.version } } : {}),
+    ...(isOs && sourceName
+      ? { source: { name: sourceName, version: sourceVersion ?? parsed.version } }
+      : {}),
   };
   return { record, distro: qualifiers['distro'] };
 }

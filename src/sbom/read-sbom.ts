@@ -40,32 +40,62 @@ const spdxSchema = z.object({
         versionInfo: z.string().optional(),
         primaryPackagePurpose: z.string().optional(),
         sourceInfo: z.string().optional(),
-        externalRefs: z.array(z.object({ referenceType: z.string(), referenceLocator: z.string() })).optional(),
+        externalRefs: z
+          .array(z.object({ referenceType: z.string(), referenceLocator: z.string() }))
+          .optional(),
       }),
     )
     .optional(),
 });
 
 /** Location properties as Lockyard, Syft and Trivy write them. */
-const PATH_PROPERTIES = [/^lockyard:location:path$/, /^syft:location:\d+:path$/, /^aquasecurity:trivy:FilePath$/];
-const LAYER_PROPERTIES = [/^lockyard:location:layer-diff-id$/, /^syft:location:\d+:layerID$/, /^aquasecurity:trivy:LayerDiffID$/];
+const PATH_PROPERTIES = [
+  /^lockyard:location:path$/,
+  /^syft:location:\d+:path$/,
+  /^aquasecurity:trivy:FilePath$/,
+];
+const LAYER_PROPERTIES = [
+  /^lockyard:location:layer-diff-id$/,
+  /^syft:location:\d+:layerID$/,
+  /^aquasecurity:trivy:LayerDiffID$/,
+];
 
-function osFromDistro(distro: string | undefined, namespace: string | undefined): OsInfo | undefined {
+function osFromDistro(
+  distro: string | undefined,
+  namespace: string | undefined,
+): OsInfo | undefined {
   if (!distro && !namespace) return undefined;
   const match = /^(?<id>[a-z][a-z0-9._]*?)-(?<version>\d[\w.]*)$/.exec(distro ?? '');
   const id = match?.groups?.['id'] ?? namespace ?? '';
-  const versionId = match?.groups?.['version'] ?? (distro && /^\d/.test(distro) ? distro : undefined);
-  return id ? { id, versionId, versionCodename: undefined, name: undefined, prettyName: undefined, idLike: [] } : undefined;
+  const versionId =
+    match?.groups?.['version'] ?? (distro && /^\d/.test(distro) ? distro : undefined);
+  return id
+    ? {
+        id,
+        versionId,
+        versionCodename: undefined,
+        name: undefined,
+        prettyName: undefined,
+        idLike: [],
+      }
+    : undefined;
 }
 
-function toPackage(purl: string, locations: Location[], index: number): { pkg: Package; os: OsInfo | undefined } | undefined {
+function toPackage(
+  purl: string,
+  locations: Location[],
+  index: number,
+): { pkg: Package; os: OsInfo | undefined } | undefined {
   const parsed = recordFromPurl(purl);
   if (!parsed) return undefined;
   const namespace = /^pkg:(?:deb|apk|rpm)\/(?<ns>[^/]+)\//.exec(purl)?.groups?.['ns'];
   const id = createHash('sha256').update(`${purl}\0${index}`).digest('hex').slice(0, 16);
   return {
     pkg: { ...parsed.record, id, purl, cataloger: 'sbom', locations },
-    os: parsed.record.type === 'deb' || parsed.record.type === 'apk' || parsed.record.type === 'rpm' ? osFromDistro(parsed.distro, namespace) : undefined,
+    os:
+      parsed.record.type === 'deb' || parsed.record.type === 'apk' || parsed.record.type === 'rpm'
+        ? osFromDistro(parsed.distro, namespace)
+        : undefined,
   };
 }
 
@@ -75,12 +105,26 @@ function flatten(components: readonly CdxComponent[]): CdxComponent[] {
 
 function locationsOf(component: CdxComponent): Location[] {
   const props = component.properties ?? [];
-  const paths = props.filter((p) => PATH_PROPERTIES.some((re) => re.test(p.name))).map((p) => p.value ?? '');
-  const layers = props.filter((p) => LAYER_PROPERTIES.some((re) => re.test(p.name))).map((p) => p.value);
-  return paths.map((path, i) => ({ path, layerDiffId: layers[i], layerDigest: undefined, layerIndex: -1 }));
+  const paths = props
+    .filter((p) => PATH_PROPERTIES.some((re) => re.test(p.name)))
+    .map((p) => p.value ?? '');
+  const layers = props
+    .filter((p) => LAYER_PROPERTIES.some((re) => re.test(p.name)))
+    .map((p) => p.value);
+  return paths.map((path, i) => ({
+    path,
+    layerDiffId: layers[i],
+    layerDigest: undefined,
+    layerIndex: -1,
+  }));
 }
 
-function emptyCatalog(name: string, os: OsInfo | undefined, packages: Package[], warnings: string[]): Catalog {
+function emptyCatalog(
+  name: string,
+  os: OsInfo | undefined,
+  packages: Package[],
+  warnings: string[],
+): Catalog {
   return {
     schemaVersion: 1,
     image: {
@@ -106,7 +150,14 @@ function fromCycloneDx(bom: z.infer<typeof cyclonedxSchema>, name: string): Cata
   const components = flatten(bom.components ?? []);
   const osComponent = components.find((c) => c.type === 'operating-system');
   let os: OsInfo | undefined = osComponent?.name
-    ? { id: osComponent.name.toLowerCase(), versionId: osComponent.version, versionCodename: undefined, name: osComponent.name, prettyName: undefined, idLike: [] }
+    ? {
+        id: osComponent.name.toLowerCase(),
+        versionId: osComponent.version,
+        versionCodename: undefined,
+        name: osComponent.name,
+        prettyName: undefined,
+        idLike: [],
+      }
     : undefined;
   const packages: Package[] = [];
   const warnings: string[] = [];
@@ -125,7 +176,14 @@ function fromSpdx(document: z.infer<typeof spdxSchema>, name: string): Catalog {
   const packages: Package[] = [];
   (document.packages ?? []).forEach((entry, index) => {
     if (entry.primaryPackagePurpose === 'OPERATING_SYSTEM') {
-      os ??= { id: entry.name.toLowerCase(), versionId: entry.versionInfo, versionCodename: undefined, name: entry.name, prettyName: undefined, idLike: [] };
+      os ??= {
+        id: entry.name.toLowerCase(),
+        versionId: entry.versionInfo,
+        versionCodename: undefined,
+        name: entry.name,
+        prettyName: undefined,
+        idLike: [],
+      };
       return;
     }
     const purl = entry.externalRefs?.find((ref) => ref.referenceType === 'purl')?.referenceLocator;
@@ -152,7 +210,10 @@ export function parseSbom(text: string, name: string): Catalog {
   if (spdx.success) return fromSpdx(spdx.data, name);
   const looksCdx = typeof value === 'object' && value !== null && 'bomFormat' in value;
   const issue = (looksCdx ? cdx.error : spdx.error).issues[0];
-  throw new SbomError('SBOM_UNSUPPORTED', `${name}: not a CycloneDX or SPDX JSON SBOM${issue ? ` (${issue.path.join('.') || '(root)'}: ${issue.message})` : ''}`);
+  throw new SbomError(
+    'SBOM_UNSUPPORTED',
+    `${name}: not a CycloneDX or SPDX JSON SBOM${issue ? ` (${issue.path.join('.') || '(root)'}: ${issue.message})` : ''}`,
+  );
 }
 
 export async function readSbom(path: string): Promise<Catalog> {
@@ -162,5 +223,8 @@ export async function readSbom(path: string): Promise<Catalog> {
 /** Whether a file looks like a JSON SBOM (cheap check on its first bytes, for target detection). */
 export function looksLikeSbom(head: string): boolean {
   const trimmed = head.trimStart();
-  return trimmed.startsWith('{') && (/"bomFormat"\s*:\s*"CycloneDX"/.test(head) || /"spdxVersion"\s*:/.test(head));
+  return (
+    trimmed.startsWith('{') &&
+    (/"bomFormat"\s*:\s*"CycloneDX"/.test(head) || /"spdxVersion"\s*:/.test(head))
+  );
 }

@@ -8,7 +8,12 @@ import {
   type CatalogProgress,
 } from '../catalog/index.js';
 import { openImage, type PlatformSpec, type RegistryOptions } from '../oci/index.js';
-import { ensureDataDir, memoryKeyValueStore, openKeyValueStore, type KeyValueStore } from '../store/index.js';
+import {
+  ensureDataDir,
+  memoryKeyValueStore,
+  openKeyValueStore,
+  type KeyValueStore,
+} from '../store/index.js';
 
 export interface CatalogImageOptions {
   readonly dataDir: string;
@@ -29,9 +34,15 @@ export interface CatalogImageOptions {
 export async function catalogImage(input: string, options: CatalogImageOptions): Promise<Catalog> {
   const layout = ensureDataDir(options.dataDir);
   const catalogers = options.catalogers ?? allCatalogers();
-  const store: KeyValueStore = options.noCache ? memoryKeyValueStore() : openKeyValueStore(layout.cacheDb);
+  const store: KeyValueStore = options.noCache
+    ? memoryKeyValueStore()
+    : openKeyValueStore(layout.cacheDb);
   try {
-    const image = await openImage(input, { tmpDir: layout.tmp, platform: options.platform, registry: options.registry });
+    const image = await openImage(input, {
+      tmpDir: layout.tmp,
+      platform: options.platform,
+      registry: options.registry,
+    });
     try {
       return await buildCatalog(image, {
         catalogers,

@@ -14,9 +14,14 @@ interface Gated {
 }
 
 /** Splits findings into those reported and a count of those filtered out. */
-export function applyFilters<T extends Gated & { status?: string }>(findings: readonly T[], options: FilterOptions): { kept: T[]; filtered: number } {
+export function applyFilters<T extends Gated & { status?: string }>(
+  findings: readonly T[],
+  options: FilterOptions,
+): { kept: T[]; filtered: number } {
   const kept = findings.filter(
-    (f) => (!options.severities || options.severities.includes(f.severity)) && !(options.ignoreUnfixed && f.status !== undefined && f.status !== 'fixed'),
+    (f) =>
+      (!options.severities || options.severities.includes(f.severity)) &&
+      !(options.ignoreUnfixed && f.status !== undefined && f.status !== 'fixed'),
   );
   return { kept, filtered: findings.length - kept.length };
 }
@@ -28,8 +33,13 @@ export function countBySeverity(findings: readonly Suppressible<Gated>[]): Sever
 }
 
 /** Fails when any reported, unsuppressed finding is at or above `failOn`. */
-export function evaluateGate(findings: readonly (Gated & { label: string })[], failOn: Severity | undefined): GateResult {
+export function evaluateGate(
+  findings: readonly (Gated & { label: string })[],
+  failOn: Severity | undefined,
+): GateResult {
   if (!failOn) return { failOn, passed: true, failures: [] };
-  const failures = findings.filter((f) => !f.suppressed && severityRank(f.severity) >= severityRank(failOn)).map((f) => `${f.label} (${f.severity})`);
+  const failures = findings
+    .filter((f) => !f.suppressed && severityRank(f.severity) >= severityRank(failOn))
+    .map((f) => `${f.label} (${f.severity})`);
   return { failOn, passed: failures.length === 0, failures };
 }

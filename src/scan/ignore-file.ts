@@ -33,13 +33,19 @@ export async function readIgnoreFile(path: string): Promise<IgnoreEntry[]> {
   try {
     value = parse(await readFile(path, 'utf8'));
   } catch (error) {
-    throw new ScanConfigError('IGNORE_FILE_INVALID', `${path}: ${(error as Error).message.split('\n')[0] ?? 'unreadable'}`);
+    throw new ScanConfigError(
+      'IGNORE_FILE_INVALID',
+      `${path}: ${(error as Error).message.split('\n')[0] ?? 'unreadable'}`,
+    );
   }
   if (value === null || value === undefined) return [];
   const result = fileSchema.safeParse(value);
   if (!result.success) {
     const issue = result.error.issues[0];
-    throw new ScanConfigError('IGNORE_FILE_INVALID', `${path}: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid'}`);
+    throw new ScanConfigError(
+      'IGNORE_FILE_INVALID',
+      `${path}: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid'}`,
+    );
   }
   const entries = Array.isArray(result.data) ? result.data : result.data.ignore;
   return entries.map((entry, index) => {
@@ -47,9 +53,18 @@ export async function readIgnoreFile(path: string): Promise<IgnoreEntry[]> {
     if (entry.expires !== undefined) {
       expires = entry.expires instanceof Date ? entry.expires : new Date(entry.expires);
       if (Number.isNaN(expires.getTime())) {
-        throw new ScanConfigError('IGNORE_FILE_INVALID', `${path}: ${index}.expires: "${String(entry.expires)}" is not a date (use YYYY-MM-DD)`);
+        throw new ScanConfigError(
+          'IGNORE_FILE_INVALID',
+          `${path}: ${index}.expires: "${String(entry.expires)}" is not a date (use YYYY-MM-DD)`,
+        );
       }
     }
-    return { id: entry.id, package: entry.package, path: entry.path, reason: entry.reason, expires };
+    return {
+      id: entry.id,
+      package: entry.package,
+      path: entry.path,
+      reason: entry.reason,
+      expires,
+    };
   });
 }

@@ -1,5 +1,10 @@
 import { open, stat } from 'node:fs/promises';
-import { allCatalogers, type Catalog, type Cataloger, type CatalogProgress } from '../catalog/index.js';
+import {
+  allCatalogers,
+  type Catalog,
+  type Cataloger,
+  type CatalogProgress,
+} from '../catalog/index.js';
 import { permissionAnalyzer } from '../misconfig/index.js';
 import type { PlatformSpec, RegistryOptions } from '../oci/index.js';
 import { looksLikeSbom, readSbom } from '../sbom/index.js';
@@ -40,8 +45,14 @@ export function analyzersFor(scanners: readonly Scanner[]): Cataloger[] {
 }
 
 /** An image is catalogued (layers cached); a CycloneDX or SPDX JSON file is read as it is. */
-export async function loadTarget(target: string, options: TargetOptions): Promise<{ catalog: Catalog; type: 'image' | 'sbom' }> {
+export async function loadTarget(
+  target: string,
+  options: TargetOptions,
+): Promise<{ catalog: Catalog; type: 'image' | 'sbom' }> {
   if (await isSbomFile(target)) return { catalog: await readSbom(target), type: 'sbom' };
-  const catalog = await catalogImage(target, { ...options, catalogers: analyzersFor(options.scanners) });
+  const catalog = await catalogImage(target, {
+    ...options,
+    catalogers: analyzersFor(options.scanners),
+  });
   return { catalog, type: 'image' };
 }

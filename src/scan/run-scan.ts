@@ -3,12 +3,24 @@ import { createMatcher, osEndOfLife, type Finding } from '../match/index.js';
 import { checkImage, type ImageCheckFinding } from '../misconfig/index.js';
 import type { PlatformSpec, RegistryOptions } from '../oci/index.js';
 import type { Severity } from '../rules/index.js';
-import { assertFresh, checkFreshness, defaultVulnDbPath, openVulnDb, type VulnDb } from '../vulndb/index.js';
+import {
+  assertFresh,
+  checkFreshness,
+  defaultVulnDbPath,
+  openVulnDb,
+  type VulnDb,
+} from '../vulndb/index.js';
 import { applyFilters, countBySeverity, evaluateGate } from './gate.js';
 import { readIgnoreFile } from './ignore-file.js';
 import { loadTarget } from './load-target.js';
 import type { DbInfo, ScanReport, Scanner, Suppressible } from '../report/index.js';
-import { expiredEntries, suppressMisconfigurations, suppressSecrets, suppressVulnerabilities, type SuppressionRules } from './suppress.js';
+import {
+  expiredEntries,
+  suppressMisconfigurations,
+  suppressSecrets,
+  suppressVulnerabilities,
+  type SuppressionRules,
+} from './suppress.js';
 import { readVex } from './vex.js';
 
 export interface ScanOptions {
@@ -40,13 +52,25 @@ function dbInfo(db: VulnDb, options: ScanOptions, now: Date, warnings: string[])
   const freshness = checkFreshness(status, options.maxDbAgeMs, now);
   const ageHours = freshness.ageMs / 3_600_000;
   if (!freshness.fresh) {
-    warnings.push(`vulnerability database ${db.path} was built ${ageHours.toFixed(1)} hours ago, older than the allowed ${(options.maxDbAgeMs / 3_600_000).toFixed(1)}: run 'lockyard db update'`);
+    warnings.push(
+      `vulnerability database ${db.path} was built ${ageHours.toFixed(1)} hours ago, older than the allowed ${(options.maxDbAgeMs / 3_600_000).toFixed(1)}: run 'lockyard db update'`,
+    );
   }
-  return { path: db.path, builtAt: status.builtAt, ageHours: Math.round(ageHours * 10) / 10, sources: status.sources.map((s) => s.kind) };
+  return {
+    path: db.path,
+    builtAt: status.builtAt,
+    ageHours: Math.round(ageHours * 10) / 10,
+    sources: status.sources.map((s) => s.kind),
+  };
 }
 
 async function suppressionRules(options: ScanOptions, now: Date): Promise<SuppressionRules> {
-  const ignore = options.ignoreFile ? (await readIgnoreFile(options.ignoreFile)).map((entry) => ({ entry, source: options.ignoreFile ?? '' })) : [];
+  const ignore = options.ignoreFile
+    ? (await readIgnoreFile(options.ignoreFile)).map((entry) => ({
+        entry,
+        source: options.ignoreFile ?? '',
+      }))
+    : [];
   const vex = (await Promise.all((options.vex ?? []).map((path) => readVex(path)))).flat();
   return { ignore, vex, now };
 }
@@ -63,7 +87,9 @@ export async function runScan(target: string, options: ScanOptions): Promise<Sca
   const warnings: string[] = [...expiredEntries(rules)];
   const endOfLife = osEndOfLife(catalog.os, now);
   if (endOfLife && catalog.os) {
-    warnings.push(`${catalog.os.prettyName ?? `${catalog.os.id} ${catalog.os.versionId ?? ''}`} reached end of life on ${endOfLife}: it gets no security fixes, so unfixed vulnerabilities will stay unfixed; move to a supported release`);
+    warnings.push(
+      `${catalog.os.prettyName ?? `${catalog.os.id} ${catalog.os.versionId ?? ''}`} reached end of life on ${endOfLife}: it gets no security fixes, so unfixed vulnerabilities will stay unfixed; move to a supported release`,
+    );
   }
 
   let vulnerabilities: Finding[] = [];
@@ -72,26 +98,41 @@ export async function runScan(target: string, options: ScanOptions): Promise<Sca
     const vulnDb = openVulnDb(options.dbPath ?? defaultVulnDbPath(options.dataDir));
     try {
       db = dbInfo(vulnDb, options, now, warnings);
-      const result = createMatcher(vulnDb, { includeOsOwned: options.includeOsOwned ?? false }).match(catalog);
+      const result = createMatcher(vulnDb, {
+        includeOsOwned: options.includeOsOwned ?? false,
+      }).match(catalog);
       vulnerabilities = result.findings;
       warnings.push(...result.notes);
     } finally {
       vulnDb.close();
     }
   }
-  const secrets: LocatedFileFinding[] = options.scanners.includes('secret') ? catalog.findings.filter((f) => f.kind === 'secret') : [];
+  const secrets: LocatedFileFinding[] = options.scanners.includes('secret')
+    ? catalog.findings.filter((f) => f.kind === 'secret')
+    : [];
   const misconfigurations: ImageCheckFinding[] =
-    options.scanners.includes('misconfig') && type === 'image' ? checkImage({ catalog, now, maxImageAgeDays: options.maxImageAgeDays }) : [];
+    options.scanners.includes('misconfig') && type === 'image'
+      ? checkImage({ catalog, now, maxImageAgeDays: options.maxImageAgeDays })
+      : [];
 
   const filters = { severities: options.severities, ignoreUnfixed: options.ignoreUnfixed };
   const vulns = applyFilters(suppressVulnerabilities(vulnerabilities, rules), filters);
-  const secretsKept = applyFilters(suppressSecrets(secrets, rules), { severities: options.severities });
-  const misconfigKept = applyFilters(suppressMisconfigurations(misconfigurations, rules), { severities: options.severities });
-  const suppressed = [...vulns.kept, ...secretsKept.kept, ...misconfigKept.kept].filter((f: Suppressible<object>) => f.suppressed).length;
+  const secretsKept = applyFilters(suppressSecrets(secrets, rules), {
+    severities: options.severities,
+  });
+  const misconfigKept = applyFilters(suppressMisconfigurations(misconfigurations, rules), {
+    severities: options.severities,
+  });
+  const suppressed = [...vulns.kept, ...secretsKept.kept, ...misconfigKept.kept].filter(
+    (f: Suppressible<object>) => f.suppressed,
+  ).length;
 
   const gate = evaluateGate(
     [
-      ...vulns.kept.map((f) => ({ ...f, label: `${f.id} in ${f.package.name} ${f.package.version}` })),
+      ...vulns.kept.map((f) => ({
+        ...f,
+        label: `${f.id} in ${f.package.name} ${f.package.version}`,
+      })),
       ...secretsKept.kept.map((f) => ({ ...f, label: `secret ${f.ruleId} in ${f.path}` })),
       ...misconfigKept.kept.map((f) => ({ ...f, label: `${f.ruleId} ${f.title}` })),
     ],
@@ -99,7 +140,14 @@ export async function runScan(target: string, options: ScanOptions): Promise<Sca
   );
   return {
     schemaVersion: 1,
-    artifact: { name: catalog.image.name, type, image: catalog.image, os: catalog.os, osEndOfLife: endOfLife, distroless: catalog.distroless },
+    artifact: {
+      name: catalog.image.name,
+      type,
+      image: catalog.image,
+      os: catalog.os,
+      osEndOfLife: endOfLife,
+      distroless: catalog.distroless,
+    },
     scanners: options.scanners,
     db,
     packages: catalog.packages,

@@ -10,7 +10,12 @@ function purlBase(purl: string): string {
 }
 
 function globToRegExp(pattern: string): RegExp {
-  const escaped = pattern.replace(/^\/+/, '').replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*\*/g, '\0').replace(/\*/g, '[^/]*').replace(/\0/g, '.*');
+  const escaped = pattern
+    .replace(/^\/+/, '')
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*\*/g, '\0')
+    .replace(/\*/g, '[^/]*')
+    .replace(/\0/g, '.*');
   return new RegExp(`^${escaped}(?:/.*|!.*)?$`);
 }
 
@@ -25,7 +30,10 @@ function entryApplies(entry: IgnoreEntry, subject: Subject): boolean {
   if (!subject.ids.includes(entry.id)) return false;
   if (entry.package !== undefined) {
     const named = entry.package === subject.packageName;
-    const byPurl = subject.purl !== undefined && entry.package.startsWith('pkg:') && purlBase(subject.purl).startsWith(purlBase(entry.package));
+    const byPurl =
+      subject.purl !== undefined &&
+      entry.package.startsWith('pkg:') &&
+      purlBase(subject.purl).startsWith(purlBase(entry.package));
     if (!named && !byPurl) return false;
   }
   if (entry.path !== undefined) {
@@ -54,7 +62,11 @@ export function suppressionFor(subject: Subject, rules: SuppressionRules): Suppr
     if (!statement.vulnerabilities.some((id) => subject.ids.includes(id))) continue;
     const packages = statement.products.filter((p) => !p.startsWith('pkg:oci/'));
     if (packages.length > 0 && !packages.some((p) => purlBase(p) === base)) continue;
-    return { by: 'vex', reason: `${statement.status}: ${statement.reason}`, source: statement.source };
+    return {
+      by: 'vex',
+      reason: `${statement.status}: ${statement.reason}`,
+      source: statement.source,
+    };
   }
   return undefined;
 }
@@ -63,29 +75,49 @@ export function suppressionFor(subject: Subject, rules: SuppressionRules): Suppr
 export function expiredEntries(rules: SuppressionRules): string[] {
   return rules.ignore
     .filter(({ entry }) => entry.expires && entry.expires.getTime() < rules.now.getTime())
-    .map(({ entry, source }) => `${source}: ignore entry for ${entry.id} expired on ${entry.expires?.toISOString().slice(0, 10) ?? '?'} and is not applied (${entry.reason})`);
+    .map(
+      ({ entry, source }) =>
+        `${source}: ignore entry for ${entry.id} expired on ${entry.expires?.toISOString().slice(0, 10) ?? '?'} and is not applied (${entry.reason})`,
+    );
 }
 
-export function suppressVulnerabilities(findings: readonly Finding[], rules: SuppressionRules): Suppressible<Finding>[] {
+export function suppressVulnerabilities(
+  findings: readonly Finding[],
+  rules: SuppressionRules,
+): Suppressible<Finding>[] {
   return findings.map((finding) => {
     const suppressed = suppressionFor(
-      { ids: [finding.id, ...finding.aliases], packageName: finding.package.name, purl: finding.package.purl, paths: finding.package.locations.map((l) => l.path) },
+      {
+        ids: [finding.id, ...finding.aliases],
+        packageName: finding.package.name,
+        purl: finding.package.purl,
+        paths: finding.package.locations.map((l) => l.path),
+      },
       rules,
     );
     return suppressed ? { ...finding, suppressed } : finding;
   });
 }
 
-export function suppressSecrets(findings: readonly LocatedFileFinding[], rules: SuppressionRules): Suppressible<LocatedFileFinding>[] {
+export function suppressSecrets(
+  findings: readonly LocatedFileFinding[],
+  rules: SuppressionRules,
+): Suppressible<LocatedFileFinding>[] {
   return findings.map((finding) => {
     const suppressed = suppressionFor({ ids: [finding.ruleId], paths: [finding.path] }, rules);
     return suppressed ? { ...finding, suppressed } : finding;
   });
 }
 
-export function suppressMisconfigurations(findings: readonly ImageCheckFinding[], rules: SuppressionRules): Suppressible<ImageCheckFinding>[] {
+export function suppressMisconfigurations(
+  findings: readonly ImageCheckFinding[],
+  rules: SuppressionRules,
+): Suppressible<ImageCheckFinding>[] {
   return findings.map((finding) => {
-    const suppressed = suppressionFor({ ids: [finding.ruleId], paths: finding.path ? [finding.path] : [] }, rules);
+    const suppressed = suppressionFor(
+      { ids: [finding.ruleId], paths: finding.path ? [finding.path] : [] },
+      rules,
+    );
     return suppressed ? { ...finding, suppressed } : finding;
   });
 }

@@ -13,7 +13,11 @@ export const secretAnalyzer = defineCataloger({
   urls: ['https://github.com/lockyard/lockyard/blob/main/src/secrets/README.md'],
   packageTypes: [],
   version: 1,
-  claims: (file) => file.type === 'file' && file.size > 0 && file.size <= MAX_SECRET_FILE_BYTES && !skipForSecrets(file.path),
+  claims: (file) =>
+    file.type === 'file' &&
+    file.size > 0 &&
+    file.size <= MAX_SECRET_FILE_BYTES &&
+    !skipForSecrets(file.path),
   parse(file) {
     if (looksBinary(file.content)) return {};
     const findings: FileFinding[] = scanText(file.content.toString('utf8')).map((match) => ({

@@ -20,7 +20,17 @@ const slack = `xoxb-${random(11, '0123456789')}-${random(12, '0123456789')}-${ra
 const jwt = `eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ${random(40)}.${random(43)}`;
 const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-const gcpJson = JSON.stringify({ type: 'service_account', project_id: 'p', private_key_id: random(40), private_key: pem, client_email: 'x@p.iam.gserviceaccount.com' }, null, 2);
+const gcpJson = JSON.stringify(
+  {
+    type: 'service_account',
+    project_id: 'p',
+    private_key_id: random(40),
+    private_key: pem,
+    client_email: 'x@p.iam.gserviceaccount.com',
+  },
+  null,
+  2,
+);
 
 describe('secret rules', () => {
   it.each([
@@ -37,7 +47,8 @@ describe('secret rules', () => {
     const matches = scanText(text);
     expect(matches.map((m) => m.ruleId)).toContain(ruleId);
     for (const match of matches) {
-      for (const secret of [awsId, awsSecret, githubPat, gitlabPat, slack, jwt]) expect(match.excerpt).not.toContain(secret);
+      for (const secret of [awsId, awsSecret, githubPat, gitlabPat, slack, jwt])
+        expect(match.excerpt).not.toContain(secret);
     }
   });
 
@@ -47,14 +58,21 @@ describe('secret rules', () => {
     ['a placeholder password', 'password = "${DB_PASSWORD}"'],
     ['a low-entropy password', 'password=aaaaaaaaaaaa'],
     ['a word as password', 'password: changeme'],
-    ['a public key', '-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA\n-----END PUBLIC KEY-----'],
+    [
+      'a public key',
+      '-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA\n-----END PUBLIC KEY-----',
+    ],
   ])('does not report %s', (_why, text) => {
     expect(scanText(text)).toEqual([]);
   });
 
   it('reports the line of the match', () => {
     const matches = scanText(`one\ntwo\nGITHUB_TOKEN=${githubPat}\n`);
-    expect(matches[0]).toMatchObject({ ruleId: 'github-token', line: 3, excerpt: `GITHUB_TOKEN=${'*'.repeat(40)}` });
+    expect(matches[0]).toMatchObject({
+      ruleId: 'github-token',
+      line: 3,
+      excerpt: `GITHUB_TOKEN=${'*'.repeat(40)}`,
+    });
   });
 });
 
@@ -73,8 +91,19 @@ describe('secret analyzer in the layer pass', () => {
     const dir = `${useTempDir()}/image`;
     await writeOciLayout(dir, {
       layers: [
-        { kind: 'entries', entries: [{ name: 'root/.aws/credentials', content: `[default]\naws_access_key_id = ${awsId}\n` }] },
-        { kind: 'entries', entries: [{ name: 'root/.aws/.wh.credentials', content: '' }, { name: 'app/run.sh', content: `TOKEN=${githubPat}\n`, mode: 0o755 }] },
+        {
+          kind: 'entries',
+          entries: [
+            { name: 'root/.aws/credentials', content: `[default]\naws_access_key_id = ${awsId}\n` },
+          ],
+        },
+        {
+          kind: 'entries',
+          entries: [
+            { name: 'root/.aws/.wh.credentials', content: '' },
+            { name: 'app/run.sh', content: `TOKEN=${githubPat}\n`, mode: 0o755 },
+          ],
+        },
       ],
     });
     const catalog = await catalogImageDir(dir, [secretAnalyzer]);
@@ -88,9 +117,14 @@ describe('secret analyzer in the layer pass', () => {
   });
 
   it('ignores binary files', async () => {
-    const catalog = await catalogFiles({ 'app/blob.bin': Buffer.concat([Buffer.from([0, 1, 2]), Buffer.from(`ghp_${random(36)}`)]) }, [secretAnalyzer]);
+    const catalog = await catalogFiles(
+      { 'app/blob.bin': Buffer.concat([Buffer.from([0, 1, 2]), Buffer.from(`ghp_${random(36)}`)]) },
+      [secretAnalyzer],
+    );
     expect(catalog.findings).toEqual([]);
   });
 });
 
-runCatalogerContract(secretAnalyzer, [{ path: 'app/.env', content: Buffer.from(`GITLAB=${gitlabPat}\n`) }]);
+runCatalogerContract(secretAnalyzer, [
+  { path: 'app/.env', content: Buffer.from(`GITLAB=${gitlabPat}\n`) },
+]);

@@ -7,7 +7,12 @@ import { webhooksConfigSchema } from './webhooks/index.js';
 
 const positiveInt = z.number().int().positive();
 // Goes into a quoted-string of WWW-Authenticate challenges: printable, no space, quote or backslash.
-const headerToken = z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]{1,128}$/, 'expected 1-128 printable characters without spaces, quotes or backslashes');
+const headerToken = z
+  .string()
+  .regex(
+    /^[\x21\x23-\x5b\x5d-\x7e]{1,128}$/,
+    'expected 1-128 printable characters without spaces, quotes or backslashes',
+  );
 
 /** `lockyard.yaml`: every key optional; unknown keys are errors (a typo must not pass silently). */
 export const serverConfigSchema = z
@@ -18,13 +23,19 @@ export const serverConfigSchema = z
     tlsCert: z.string().min(1).optional(),
     tlsKey: z.string().min(1).optional(),
     tlsDev: z.boolean().default(false),
-    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    logLevel: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info'),
     registry: z
       .object({
         maxManifestBytes: positiveInt.default(4 * 1024 * 1024),
         uploadTtlSeconds: positiveInt.default(24 * 60 * 60),
         cacheBytes: positiveInt.default(64 * 1024 * 1024),
-        gcGracePeriodSeconds: z.number().int().nonnegative().default(60 * 60),
+        gcGracePeriodSeconds: z
+          .number()
+          .int()
+          .nonnegative()
+          .default(60 * 60),
       })
       .strict()
       .prefault({}),
@@ -34,7 +45,10 @@ export const serverConfigSchema = z
         adminUsername: z.string().min(1).default('admin'),
         service: headerToken.default('lockyard-registry'),
         issuer: headerToken.default('lockyard'),
-        realm: z.string().regex(/^https?:\/\/[^\s"\\]+$/, 'expected an http(s) URL').optional(),
+        realm: z
+          .string()
+          .regex(/^https?:\/\/[^\s"\\]+$/, 'expected an http(s) URL')
+          .optional(),
         tokenTtlSeconds: positiveInt.default(300),
         refreshTokenTtlSeconds: positiveInt.default(7 * 24 * 60 * 60),
         loginFailureLimit: positiveInt.default(10),
@@ -93,9 +107,16 @@ function fromText(text: string, kind: Leaf, name: string): string | boolean | nu
   if (kind === 'boolean') {
     if (/^(1|true|yes|on)$/i.test(text)) return true;
     if (/^(0|false|no|off)$/i.test(text)) return false;
-    throw new ConfigError('INVALID_CONFIG', `${name}: expected true or false, got "${text.slice(0, 40)}"`);
+    throw new ConfigError(
+      'INVALID_CONFIG',
+      `${name}: expected true or false, got "${text.slice(0, 40)}"`,
+    );
   }
-  if (!/^\d+$/.test(text)) throw new ConfigError('INVALID_CONFIG', `${name}: expected a whole number, got "${text.slice(0, 40)}"`);
+  if (!/^\d+$/.test(text))
+    throw new ConfigError(
+      'INVALID_CONFIG',
+      `${name}: expected a whole number, got "${text.slice(0, 40)}"`,
+    );
   return Number(text);
 }
 
@@ -117,41 +138,60 @@ function readFileConfig(file: string): Tree {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new ConfigError('INVALID_CONFIG', `cannot read config file ${file}: ${describeCause(error)}`);
+    throw new ConfigError(
+      'INVALID_CONFIG',
+      `cannot read config file ${file}: ${describeCause(error)}`,
+    );
   }
   let value: unknown;
   try {
     value = parseYaml(text);
   } catch (error) {
-    throw new ConfigError('INVALID_CONFIG', `config file ${file} is not valid YAML: ${describeCause(error).split('\n')[0] ?? ''}`);
+    throw new ConfigError(
+      'INVALID_CONFIG',
+      `config file ${file} is not valid YAML: ${describeCause(error).split('\n')[0] ?? ''}`,
+    );
   }
   if (value === null || value === undefined) return {};
-  if (typeof value !== 'object' || Array.isArray(value)) throw new ConfigError('INVALID_CONFIG', `config file ${file}: the top level must be a mapping`);
+  if (typeof value !== 'object' || Array.isArray(value))
+    throw new ConfigError('INVALID_CONFIG', `config file ${file}: the top level must be a mapping`);
   return value as Tree;
 }
 
 /** Flags as parsed by the CLI; only those the user gave are set. */
-export type ConfigFlags = Partial<Record<'dataDir' | 'listen' | 'tlsCert' | 'tlsKey', string> & Record<'insecureHttp' | 'tlsDev', boolean>>;
+export type ConfigFlags = Partial<
+  Record<'dataDir' | 'listen' | 'tlsCert' | 'tlsKey', string> &
+    Record<'insecureHttp' | 'tlsDev', boolean>
+>;
 
 /**
  * The server's configuration: defaults, then the YAML file, then LOCKYARD_* environment
  * variables, then flags. Validated once at start-up; a bad key stops it with the key and reason.
  */
-export function loadServerConfig(options: { file?: string; env: NodeJS.ProcessEnv; flags: ConfigFlags }): ServerConfig {
+export function loadServerConfig(options: {
+  file?: string;
+  env: NodeJS.ProcessEnv;
+  flags: ConfigFlags;
+}): ServerConfig {
   const tree: Tree = options.file ? readFileConfig(options.file) : {};
   for (const key of KEYS) {
     const name = envName(key.path);
     const text = options.env[name];
     if (text !== undefined && text !== '') setPath(tree, key.path, fromText(text, key.kind, name));
   }
-  for (const [key, value] of Object.entries(options.flags)) if (value !== undefined) tree[key] = value;
+  for (const [key, value] of Object.entries(options.flags))
+    if (value !== undefined) tree[key] = value;
   const result = serverConfigSchema.safeParse(tree);
   if (!result.success) {
     const issue = result.error.issues[0];
     const where = options.file ? ` in ${options.file}` : '';
-    const keys = issue && 'keys' in issue && Array.isArray(issue.keys) ? `.${issue.keys.join(', ')}` : '';
+    const keys =
+      issue && 'keys' in issue && Array.isArray(issue.keys) ? `.${issue.keys.join(', ')}` : '';
     const path = issue ? `${issue.path.join('.')}${keys}`.replace(/^\./, '') : '(root)';
-    throw new ConfigError('INVALID_CONFIG', `invalid config key "${path || '(root)'}"${where}: ${issue?.message ?? 'invalid'}`);
+    throw new ConfigError(
+      'INVALID_CONFIG',
+      `invalid config key "${path || '(root)'}"${where}: ${issue?.message ?? 'invalid'}`,
+    );
   }
   return result.data;
 }

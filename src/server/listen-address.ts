@@ -14,7 +14,10 @@ export function parseListenAddress(text: string): ListenAddress {
   const host = match?.groups?.['v6'] ?? match?.groups?.['host'];
   const port = Number(match?.groups?.['port']);
   if (host === undefined || !Number.isInteger(port) || port > 65535) {
-    throw new ConfigError('INVALID_CONFIG', `invalid listen address "${text.slice(0, 100)}": expected host:port, e.g. 127.0.0.1:5000`);
+    throw new ConfigError(
+      'INVALID_CONFIG',
+      `invalid listen address "${text.slice(0, 100)}": expected host:port, e.g. 127.0.0.1:5000`,
+    );
   }
   return { host, port };
 }

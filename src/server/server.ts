@@ -1,6 +1,11 @@
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
-import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server as HttpServer,
+  type ServerResponse,
+} from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
 import { pino, type Logger } from 'pino';
@@ -10,7 +15,13 @@ import { createIdentity, type Identity } from './identity/index.js';
 import { registerAdminApi } from './api/index.js';
 import type { AuditEvent } from '../audit/index.js';
 import { AuditService, registerAuditRoutes } from './audit/index.js';
-import { identityApiAccess, registerApiRoutes, registerScanRoutes, registryApiAccess, ScanningService } from './scanning/index.js';
+import {
+  identityApiAccess,
+  registerApiRoutes,
+  registerScanRoutes,
+  registryApiAccess,
+  ScanningService,
+} from './scanning/index.js';
 import { registerWebhookRoutes, WebhookService } from './webhooks/index.js';
 import type { ServerConfig } from './config.js';
 import { isLoopback, parseListenAddress } from './listen-address.js';
@@ -38,24 +49,51 @@ function readTlsFile(path: string, what: string): Buffer {
 }
 
 /** Decides how to serve: configured TLS, dev TLS, or plain HTTP (only when asked and on loopback). */
-async function resolveTls(config: ServerConfig, dataDir: string, host: string): Promise<{ tls: TlsMaterial; devTrustDir: string | undefined; created: boolean }> {
+async function resolveTls(
+  config: ServerConfig,
+  dataDir: string,
+  host: string,
+): Promise<{ tls: TlsMaterial; devTrustDir: string | undefined; created: boolean }> {
   if ((config.tlsCert === undefined) !== (config.tlsKey === undefined)) {
     throw new ConfigError('INVALID_CONFIG', 'tlsCert and tlsKey must be given together');
   }
-  const modes = [config.tlsCert !== undefined, config.tlsDev, config.insecureHttp].filter(Boolean).length;
-  if (modes > 1) throw new ConfigError('INVALID_CONFIG', 'choose one of --tls-cert/--tls-key, --tls-dev and --insecure-http');
+  const modes = [config.tlsCert !== undefined, config.tlsDev, config.insecureHttp].filter(
+    Boolean,
+  ).length;
+  if (modes > 1)
+    throw new ConfigError(
+      'INVALID_CONFIG',
+      'choose one of --tls-cert/--tls-key, --tls-dev and --insecure-http',
+    );
   if (config.tlsCert !== undefined && config.tlsKey !== undefined) {
-    return { tls: { cert: readTlsFile(config.tlsCert, 'TLS certificate'), key: readTlsFile(config.tlsKey, 'TLS key') }, devTrustDir: undefined, created: false };
+    return {
+      tls: {
+        cert: readTlsFile(config.tlsCert, 'TLS certificate'),
+        key: readTlsFile(config.tlsKey, 'TLS key'),
+      },
+      devTrustDir: undefined,
+      created: false,
+    };
   }
   if (config.tlsDev) {
     const dev = await ensureDevTls(dataDir, [host]);
-    return { tls: { cert: dev.cert, key: dev.key }, devTrustDir: dev.trustDir, created: dev.created };
+    return {
+      tls: { cert: dev.cert, key: dev.key },
+      devTrustDir: dev.trustDir,
+      created: dev.created,
+    };
   }
   if (!config.insecureHttp) {
-    throw new ConfigError('INVALID_CONFIG', 'no TLS configured: give --tls-cert and --tls-key, or --tls-dev, or --insecure-http on a loopback address');
+    throw new ConfigError(
+      'INVALID_CONFIG',
+      'no TLS configured: give --tls-cert and --tls-key, or --tls-dev, or --insecure-http on a loopback address',
+    );
   }
   if (!isLoopback(host)) {
-    throw new ConfigError('INVALID_CONFIG', `refusing plain HTTP on ${host}: --insecure-http is allowed only on a loopback address (127.0.0.1, ::1, localhost)`);
+    throw new ConfigError(
+      'INVALID_CONFIG',
+      `refusing plain HTTP on ${host}: --insecure-http is allowed only on a loopback address (127.0.0.1, ::1, localhost)`,
+    );
   }
   return { tls: undefined, devTrustDir: undefined, created: false };
 }
@@ -66,11 +104,19 @@ export async function startServer(
   dataDir: string,
   logger: Logger = pino({ level: config.logLevel }),
   // The first admin's password comes only from the environment (never a flag or config key).
-  secrets: { readonly adminPassword: string | undefined } = { adminPassword: process.env['LOCKYARD_ADMIN_PASSWORD'] },
+  secrets: { readonly adminPassword: string | undefined } = {
+    adminPassword: process.env['LOCKYARD_ADMIN_PASSWORD'],
+  },
 ): Promise<RunningServer> {
   const address = parseListenAddress(config.listen);
   const { tls, devTrustDir, created } = await resolveTls(config, dataDir, address.host);
-  const identity = await createIdentity({ root: join(dataDir, 'identity'), settings: config.auth, adminPassword: secrets.adminPassword, secure: tls !== undefined, logger });
+  const identity = await createIdentity({
+    root: join(dataDir, 'identity'),
+    settings: config.auth,
+    adminPassword: secrets.adminPassword,
+    secure: tls !== undefined,
+    logger,
+  });
   // Scan results are loaded before the registry serves: the pull gate needs them from the first pull.
   const scanning = new ScanningService({ dataDir, config: config.scanning, logger });
   const registry = await createRegistry({
@@ -78,7 +124,10 @@ export async function startServer(
     logger,
     pullGate: scanning.gate,
     ...(identity ? { access: identity.access, guardMetadata: identity.guardMetadata } : {}),
-    limits: { maxManifestBytes: config.registry.maxManifestBytes, uploadTtlMs: config.registry.uploadTtlSeconds * 1000 },
+    limits: {
+      maxManifestBytes: config.registry.maxManifestBytes,
+      uploadTtlMs: config.registry.uploadTtlSeconds * 1000,
+    },
     cacheBytes: config.registry.cacheBytes,
   });
   const options = {
@@ -99,7 +148,9 @@ export async function startServer(
         });
       };
       // An https.Server speaks the same request/response API; its typings just do not say so.
-      const server = tls ? (createHttpsServer({ cert: tls.cert, key: tls.key }, listener) as unknown as HttpServer) : createHttpServer(listener);
+      const server = tls
+        ? (createHttpsServer({ cert: tls.cert, key: tls.key }, listener) as unknown as HttpServer)
+        : createHttpServer(listener);
       // A large layer over a slow link takes long: no overall request deadline; idle sockets still close.
       server.requestTimeout = 0;
       server.keepAliveTimeout = 75_000;
@@ -111,15 +162,26 @@ export async function startServer(
   registerAdminApi(app, identity?.service, logger);
   const audit = new AuditService(dataDir, logger);
   const webhooks = new WebhookService({ dataDir, config: config.webhooks, logger });
-  scanning.start({ blobs: registry.context.blobs, metadata: registry.context.metadata, events: registry.events });
+  scanning.start({
+    blobs: registry.context.blobs,
+    metadata: registry.context.metadata,
+    events: registry.events,
+  });
   audit.listen(registry.events, identity?.events);
   webhooks.listen(registry.events, scanning.events);
-  const apiAccess = identity ? identityApiAccess(identity.service, registry.context.access, config.auth.service) : registryApiAccess(registry.context.access);
+  const apiAccess = identity
+    ? identityApiAccess(identity.service, registry.context.access, config.auth.service)
+    : registryApiAccess(registry.context.access);
   const record = (event: AuditEvent): void => {
     audit.record(event);
   };
   registerApiRoutes(app, logger, (api) => {
-    registerScanRoutes(api, { service: scanning, metadata: registry.context.metadata, access: apiAccess, audit: record });
+    registerScanRoutes(api, {
+      service: scanning,
+      metadata: registry.context.metadata,
+      access: apiAccess,
+      audit: record,
+    });
     registerWebhookRoutes(api, webhooks, apiAccess, record);
     registerAuditRoutes(api, audit, apiAccess);
   });
@@ -135,13 +197,24 @@ export async function startServer(
     await app.listen({ host: address.host, port: address.port });
   } catch (error) {
     await closeServices();
-    throw new ConfigError('INVALID_CONFIG', `cannot listen on ${config.listen}: ${describeCause(error)}`);
+    throw new ConfigError(
+      'INVALID_CONFIG',
+      `cannot listen on ${config.listen}: ${describeCause(error)}`,
+    );
   }
   const bound = app.server.address() as AddressInfo;
   const host = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address;
   const url = `${tls ? 'https' : 'http'}://${host}:${bound.port}`;
   identity?.setPublicUrl(url);
-  logger.info({ url, tls: tls ? (devTrustDir ? 'dev' : 'configured') : 'none', devCaCreated: created, auth: identity ? 'token' : 'none' }, 'server listening');
+  logger.info(
+    {
+      url,
+      tls: tls ? (devTrustDir ? 'dev' : 'configured') : 'none',
+      devCaCreated: created,
+      auth: identity ? 'token' : 'none',
+    },
+    'server listening',
+  );
   return {
     url,
     registry,

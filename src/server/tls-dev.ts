@@ -29,7 +29,11 @@ function rsaKeyPair(): KeyPair {
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
   const forgeKey = forge.pki.privateKeyFromPem(pem);
-  return { privateKey: forgeKey, publicKey: forge.pki.setRsaPublicKey(forgeKey.n, forgeKey.e), pem };
+  return {
+    privateKey: forgeKey,
+    publicKey: forge.pki.setRsaPublicKey(forgeKey.n, forgeKey.e),
+    pem,
+  };
 }
 
 function baseCertificate(publicKey: Forge.pki.rsa.PublicKey, days: number): Forge.pki.Certificate {
@@ -45,14 +49,27 @@ function baseCertificate(publicKey: Forge.pki.rsa.PublicKey, days: number): Forg
 }
 
 function altNames(hosts: readonly string[]): { type: number; value?: string; ip?: string }[] {
-  const names = new Set(['localhost', '127.0.0.1', '::1', ...hosts.filter((host) => host !== '' && host !== '0.0.0.0' && host !== '::')]);
+  const names = new Set([
+    'localhost',
+    '127.0.0.1',
+    '::1',
+    ...hosts.filter((host) => host !== '' && host !== '0.0.0.0' && host !== '::'),
+  ]);
   return [...names].map((host) => (isIP(host) ? { type: 7, ip: host } : { type: 2, value: host }));
 }
 
-function issue(hosts: readonly string[]): { caPem: string; certPem: string; keyPem: string; caKeyPem: string } {
+function issue(hosts: readonly string[]): {
+  caPem: string;
+  certPem: string;
+  keyPem: string;
+  caKeyPem: string;
+} {
   const caKeys = rsaKeyPair();
   const ca = baseCertificate(caKeys.publicKey, 3650);
-  const caName = [{ name: 'commonName', value: 'Lockyard development CA' }, { name: 'organizationName', value: 'Lockyard (development only)' }];
+  const caName = [
+    { name: 'commonName', value: 'Lockyard development CA' },
+    { name: 'organizationName', value: 'Lockyard (development only)' },
+  ];
   ca.setSubject(caName);
   ca.setIssuer(caName);
   ca.setExtensions([
@@ -74,7 +91,12 @@ function issue(hosts: readonly string[]): { caPem: string; certPem: string; keyP
     { name: 'authorityKeyIdentifier', keyIdentifier: ca.generateSubjectKeyIdentifier().getBytes() },
   ]);
   server.sign(caKeys.privateKey, forge.md.sha256.create());
-  return { caPem: forge.pki.certificateToPem(ca), certPem: forge.pki.certificateToPem(server), keyPem: serverKeys.pem, caKeyPem: caKeys.pem };
+  return {
+    caPem: forge.pki.certificateToPem(ca),
+    certPem: forge.pki.certificateToPem(server),
+    keyPem: serverKeys.pem,
+    caKeyPem: caKeys.pem,
+  };
 }
 
 /**
@@ -85,7 +107,12 @@ function issue(hosts: readonly string[]): { caPem: string; certPem: string; keyP
 export async function ensureDevTls(dataDir: string, hosts: readonly string[]): Promise<DevTls> {
   const dir = join(dataDir, 'tls-dev');
   const trustDir = join(dir, 'trust');
-  const paths = { ca: join(trustDir, 'ca.crt'), cert: join(dir, 'server.crt'), key: join(dir, 'server.key'), caKey: join(dir, 'ca.key') };
+  const paths = {
+    ca: join(trustDir, 'ca.crt'),
+    cert: join(dir, 'server.crt'),
+    key: join(dir, 'server.key'),
+    caKey: join(dir, 'ca.key'),
+  };
   let created = false;
   if (!existsSync(paths.cert) || !existsSync(paths.key) || !existsSync(paths.ca)) {
     await mkdir(trustDir, { recursive: true, mode: 0o700 });
@@ -96,5 +123,11 @@ export async function ensureDevTls(dataDir: string, hosts: readonly string[]): P
     await writeFile(paths.ca, issued.caPem, { mode: 0o644 });
     created = true;
   }
-  return { cert: await readFile(paths.cert), key: await readFile(paths.key), trustDir, caPath: paths.ca, created };
+  return {
+    cert: await readFile(paths.cert),
+    key: await readFile(paths.key),
+    trustDir,
+    caPath: paths.ca,
+    created,
+  };
 }

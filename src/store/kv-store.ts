@@ -17,7 +17,9 @@ export function openKeyValueStore(path: string): KeyValueStore {
     updated_at INTEGER NOT NULL,
     PRIMARY KEY (namespace, key)
   ) WITHOUT ROWID`);
-  const getStatement = db.prepare<[string, string], { value: Buffer }>('SELECT value FROM kv WHERE namespace = ? AND key = ?');
+  const getStatement = db.prepare<[string, string], { value: Buffer }>(
+    'SELECT value FROM kv WHERE namespace = ? AND key = ?',
+  );
   const putStatement = db.prepare(
     'INSERT INTO kv (namespace, key, value, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(namespace, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
   );

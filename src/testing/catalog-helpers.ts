@@ -14,7 +14,10 @@ export async function catalogFiles(
 ): Promise<Catalog> {
   const entries: TarEntrySpec[] = Array.isArray(files)
     ? [...(files as readonly TarEntrySpec[])]
-    : Object.entries(files as Record<string, string | Uint8Array>).map(([name, content]) => ({ name, content }));
+    : Object.entries(files as Record<string, string | Uint8Array>).map(([name, content]) => ({
+        name,
+        content,
+      }));
   const dir = await mkdtemp(join(tmpdir(), 'lockyard-image-'));
   try {
     await writeOciLayout(dir, { layers: [{ kind: 'entries', entries }] });
@@ -25,7 +28,10 @@ export async function catalogFiles(
 }
 
 /** Catalogs an image on disk (any source kind) without a cache. */
-export async function catalogImageDir(input: string, catalogers: readonly Cataloger[] = allCatalogers()): Promise<Catalog> {
+export async function catalogImageDir(
+  input: string,
+  catalogers: readonly Cataloger[] = allCatalogers(),
+): Promise<Catalog> {
   const image = await openImage(input, { tmpDir: tmpdir() });
   try {
     return await buildCatalog(image, { catalogers });

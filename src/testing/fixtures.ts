@@ -12,7 +12,9 @@ export const repoRoot = resolve(here, '..', '..');
  * The shared real-data fixtures (`../shared/fixtures` next to the checkout), overridable with
  * LOCKYARD_SHARED_FIXTURES. Tests that need them call `sharedFixture(...)`.
  */
-export const sharedFixturesRoot = resolve(process.env['LOCKYARD_SHARED_FIXTURES'] ?? join(repoRoot, '..', 'shared', 'fixtures'));
+export const sharedFixturesRoot = resolve(
+  process.env['LOCKYARD_SHARED_FIXTURES'] ?? join(repoRoot, '..', 'shared', 'fixtures'),
+);
 
 export function sharedFixture(...parts: string[]): string {
   const path = join(sharedFixturesRoot, ...parts);

@@ -1,4 +1,10 @@
-export { repoRoot, sharedFixturesRoot, sharedFixture, localFixture, readSharedFixture } from './fixtures.js';
+export {
+  repoRoot,
+  sharedFixturesRoot,
+  sharedFixture,
+  localFixture,
+  readSharedFixture,
+} from './fixtures.js';
 export { useTempDir } from './temp-dir.js';
 export { catalogFiles, catalogImageDir } from './catalog-helpers.js';
 export { runCli, type CliResult } from './run-cli.js';

@@ -2,14 +2,22 @@ import { readdirSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { VersionError, getVersionScheme, versionSchemeForEcosystem, versionSchemes } from './index.js';
+import {
+  VersionError,
+  getVersionScheme,
+  versionSchemeForEcosystem,
+  versionSchemes,
+} from './index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
 describe('version scheme registry', () => {
   it('registers every scheme folder under its folder name', () => {
     const folders = readdirSync(here, { withFileTypes: true })
-      .filter((d) => d.isDirectory() && d.name !== 'testing' && existsSync(join(here, d.name, 'index.ts')))
+      .filter(
+        (d) =>
+          d.isDirectory() && d.name !== 'testing' && existsSync(join(here, d.name, 'index.ts')),
+      )
       .map((d) => d.name)
       .sort();
     expect([...versionSchemes.keys()].sort()).toEqual(folders);
@@ -19,7 +27,9 @@ describe('version scheme registry', () => {
 
   it('names the known schemes when asked for an unknown one', () => {
     expect(() => getVersionScheme('debian')).toThrow(VersionError);
-    expect(() => getVersionScheme('debian')).toThrow(/unknown version scheme "debian"; known schemes: dpkg, rpm, apk, semver/);
+    expect(() => getVersionScheme('debian')).toThrow(
+      /unknown version scheme "debian"; known schemes: dpkg, rpm, apk, semver/,
+    );
   });
 
   it('maps OSV ecosystems, with release suffixes, to schemes', () => {

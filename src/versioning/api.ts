@@ -16,16 +16,23 @@ import type { VersionScheme } from './types.js';
  * that holds a scheme is listed here and that its id equals the folder name.
  */
 export const versionSchemes: ReadonlyMap<string, VersionScheme> = new Map<string, VersionScheme>(
-  [dpkg, rpm, apk, semver, pep440, maven, go, rubygems, nuget, composer].map((scheme) => [scheme.id, scheme as VersionScheme]),
+  [dpkg, rpm, apk, semver, pep440, maven, go, rubygems, nuget, composer].map((scheme) => [
+    scheme.id,
+    scheme as VersionScheme,
+  ]),
 );
 
 /** The scheme with this id, or a VersionError that lists the known ones. */
 export function getVersionScheme(id: string): VersionScheme {
   const scheme = versionSchemes.get(id);
   if (!scheme) {
-    throw new VersionError('UNKNOWN_SCHEME', `unknown version scheme ${JSON.stringify(id.slice(0, 40))}; known schemes: ${[...versionSchemes.keys()].join(', ')}`, {
-      details: { scheme: id.slice(0, 40) },
-    });
+    throw new VersionError(
+      'UNKNOWN_SCHEME',
+      `unknown version scheme ${JSON.stringify(id.slice(0, 40))}; known schemes: ${[...versionSchemes.keys()].join(', ')}`,
+      {
+        details: { scheme: id.slice(0, 40) },
+      },
+    );
   }
   return scheme;
 }
@@ -42,7 +49,7 @@ const ecosystemSchemes: Readonly<Record<string, VersionScheme>> = {
   Alpine: apk,
   Wolfi: apk,
   Chainguard: apk,
-  'Alpaquita': apk,
+  Alpaquita: apk,
   'BellSoft Hardened Containers': apk,
   'Red Hat': rpm,
   AlmaLinux: rpm,
@@ -50,7 +57,7 @@ const ecosystemSchemes: Readonly<Record<string, VersionScheme>> = {
   SUSE: rpm,
   openSUSE: rpm,
   Mageia: rpm,
-  'openEuler': rpm,
+  openEuler: rpm,
   'Azure Linux': rpm,
   npm: semver,
   'crates.io': cargo,

@@ -40,8 +40,14 @@ const CLAUSE = /^(?<op>[<>=!~^]*)\s*(?<version>[^\s,<>=!|~^][^\s,|]*)$/;
  * clauses `OP VERSION` joined by `,` or whitespace (all must hold), alternatives joined by `||`.
  * Examples: `>= 1.0, < 2.0`; `<= 2.0.6`; `>=1 <2 || >=3`; `<< 1.2-3` (dpkg).
  */
-export function parseComparatorConstraint<V>(constraint: string, syntax: ComparatorSyntax<V>): VersionPredicate<V> {
-  const operators: Record<string, BoundTest<V>> = { ...commonOperators(syntax.compare), ...syntax.extraOperators };
+export function parseComparatorConstraint<V>(
+  constraint: string,
+  syntax: ComparatorSyntax<V>,
+): VersionPredicate<V> {
+  const operators: Record<string, BoundTest<V>> = {
+    ...commonOperators(syntax.compare),
+    ...syntax.extraOperators,
+  };
   const alternatives: VersionPredicate<V>[] = [];
   for (const alternative of constraint.split('||')) {
     const clauses = tokenize(alternative);
@@ -49,13 +55,28 @@ export function parseComparatorConstraint<V>(constraint: string, syntax: Compara
     const tests: VersionPredicate<V>[] = [];
     for (const clause of clauses) {
       const match = CLAUSE.exec(clause);
-      if (!match?.groups) throw invalidConstraint(syntax.scheme, constraint, `cannot read clause ${JSON.stringify(clause)}`);
+      if (!match?.groups)
+        throw invalidConstraint(
+          syntax.scheme,
+          constraint,
+          `cannot read clause ${JSON.stringify(clause)}`,
+        );
       const op = match.groups['op'] || (syntax.bareOperator ?? '=');
       const versionText = match.groups['version'] ?? '';
       const test = operators[op];
-      if (!test) throw invalidConstraint(syntax.scheme, constraint, `unknown operator ${JSON.stringify(op)}`);
+      if (!test)
+        throw invalidConstraint(
+          syntax.scheme,
+          constraint,
+          `unknown operator ${JSON.stringify(op)}`,
+        );
       const bound = syntax.parse(versionText);
-      if (bound === undefined) throw invalidConstraint(syntax.scheme, constraint, `${JSON.stringify(versionText)} is not a version`);
+      if (bound === undefined)
+        throw invalidConstraint(
+          syntax.scheme,
+          constraint,
+          `${JSON.stringify(versionText)} is not a version`,
+        );
       tests.push((v) => test(v, bound));
     }
     alternatives.push((v) => tests.every((t) => t(v)));

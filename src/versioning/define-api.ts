@@ -30,25 +30,32 @@ export function defineVersioningApi<V>(definition: SchemeDefinition<V>): Version
   const versions = new ParseCache<V>();
   const constraints = new ParseCache<VersionPredicate<V>>(5_000);
   const { id } = definition;
-  const parseVersion = (version: string): V | undefined => (version.length > MAX_VERSION_LENGTH ? undefined : definition.parse(version));
+  const parseVersion = (version: string): V | undefined =>
+    version.length > MAX_VERSION_LENGTH ? undefined : definition.parse(version);
   const parseConstraint = (constraint: string): VersionPredicate<V> | undefined =>
     constraint.length > MAX_CONSTRAINT_LENGTH ? undefined : definition.parseConstraint(constraint);
 
   function parseOrThrow(version: string): V {
-    const parsed = version.length > MAX_VERSION_LENGTH ? undefined : versions.get(version, parseVersion);
+    const parsed =
+      version.length > MAX_VERSION_LENGTH ? undefined : versions.get(version, parseVersion);
     if (parsed === undefined) throw invalidVersion(id, version);
     return parsed;
   }
 
   function constraintOrThrow(constraint: string): VersionPredicate<V> {
-    const predicate = constraint.length > MAX_CONSTRAINT_LENGTH ? undefined : constraints.get(constraint, parseConstraint);
+    const predicate =
+      constraint.length > MAX_CONSTRAINT_LENGTH
+        ? undefined
+        : constraints.get(constraint, parseConstraint);
     if (predicate === undefined) throw invalidConstraint(id, constraint);
     return predicate;
   }
 
   return {
-    isValid: (version) => version.length <= MAX_VERSION_LENGTH && versions.get(version, parseVersion) !== undefined,
-    parse: (version) => (version.length > MAX_VERSION_LENGTH ? undefined : versions.get(version, parseVersion)),
+    isValid: (version) =>
+      version.length <= MAX_VERSION_LENGTH && versions.get(version, parseVersion) !== undefined,
+    parse: (version) =>
+      version.length > MAX_VERSION_LENGTH ? undefined : versions.get(version, parseVersion),
     compare: (a, b) => {
       const left = parseOrThrow(a);
       const right = parseOrThrow(b);
@@ -56,7 +63,10 @@ export function defineVersioningApi<V>(definition: SchemeDefinition<V>): Version
     },
     isValidConstraint: (constraint) => {
       try {
-        return constraint.length <= MAX_CONSTRAINT_LENGTH && constraints.get(constraint, parseConstraint) !== undefined;
+        return (
+          constraint.length <= MAX_CONSTRAINT_LENGTH &&
+          constraints.get(constraint, parseConstraint) !== undefined
+        );
       } catch {
         return false;
       }

@@ -1,12 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import { VersionError, getVersionScheme, isAffectedByOsv, isInOsvRange, versionSchemeForEcosystem } from './index.js';
+import {
+  VersionError,
+  getVersionScheme,
+  isAffectedByOsv,
+  isInOsvRange,
+  versionSchemeForEcosystem,
+} from './index.js';
 import { readOsvArchive } from './testing/index.js';
 
 const semver = getVersionScheme('semver').api;
 
 describe('OSV range evaluation (osv-schema "Evaluation")', () => {
   it('walks sorted events: introduced, fixed, last_affected, multiple intervals', () => {
-    const range = { type: 'SEMVER', events: [{ introduced: '3.0.0' }, { fixed: '3.2.5' }, { introduced: '1.0.0' }, { fixed: '1.0.2' }] };
+    const range = {
+      type: 'SEMVER',
+      events: [
+        { introduced: '3.0.0' },
+        { fixed: '3.2.5' },
+        { introduced: '1.0.0' },
+        { fixed: '1.0.2' },
+      ],
+    };
     const hit = (v: string): boolean => isInOsvRange(semver, v, range);
     expect(hit('0.9.0')).toBe(false);
     expect(hit('1.0.0')).toBe(true);
@@ -24,13 +38,21 @@ describe('OSV range evaluation (osv-schema "Evaluation")', () => {
     const limited = { type: 'SEMVER', events: [{ introduced: '0' }, { limit: '2.0.0' }] };
     expect(isInOsvRange(semver, '1.9.9', limited)).toBe(true);
     expect(isInOsvRange(semver, '2.0.0', limited)).toBe(false);
-    expect(isAffectedByOsv(semver, '1.0.0', { ranges: [{ type: 'GIT', events: [{ introduced: '0' }] }] })).toBe(false);
+    expect(
+      isAffectedByOsv(semver, '1.0.0', {
+        ranges: [{ type: 'GIT', events: [{ introduced: '0' }] }],
+      }),
+    ).toBe(false);
     expect(isAffectedByOsv(semver, '1.0.0', { ranges: [], versions: ['1.0.0'] })).toBe(true);
   });
 
   it('throws a typed error for an event the scheme cannot read, never a silent "not affected"', () => {
-    expect(() => isInOsvRange(semver, '1.0.0', { type: 'SEMVER', events: [{ introduced: 'garbage' }] })).toThrow(VersionError);
-    expect(() => isInOsvRange(semver, 'garbage', { type: 'SEMVER', events: [{ introduced: '0' }] })).toThrow(VersionError);
+    expect(() =>
+      isInOsvRange(semver, '1.0.0', { type: 'SEMVER', events: [{ introduced: 'garbage' }] }),
+    ).toThrow(VersionError);
+    expect(() =>
+      isInOsvRange(semver, 'garbage', { type: 'SEMVER', events: [{ introduced: '0' }] }),
+    ).toThrow(VersionError);
   });
 
   // osv.dev enumerates `versions` from the ranges for PyPI: listed versions must be inside the
@@ -48,7 +70,8 @@ describe('OSV range evaluation (osv-schema "Evaluation")', () => {
       for (const v of affected.versions ?? []) {
         if (!pep440.isValid(v)) continue;
         checked++;
-        if (!isAffectedByOsv(pep440, v, { ranges })) misses.push(`${affected.record} ${affected.name} ${v}`);
+        if (!isAffectedByOsv(pep440, v, { ranges }))
+          misses.push(`${affected.record} ${affected.name} ${v}`);
       }
     }
     expect(checked).toBeGreaterThan(20_000);
@@ -63,7 +86,9 @@ describe('OSV range evaluation (osv-schema "Evaluation")', () => {
         const scheme = versionSchemeForEcosystem(affected.ecosystem)?.api;
         if (!scheme) throw new Error(`no scheme for ${affected.ecosystem}`);
         for (const range of affected.ranges ?? []) {
-          const valid = range.events.every((e) => Object.values(e).every((v) => v === '0' || scheme.isValid(v)));
+          const valid = range.events.every((e) =>
+            Object.values(e).every((v) => v === '0' || scheme.isValid(v)),
+          );
           if (!valid) continue;
           ranges++;
           isInOsvRange(scheme, '1.0.0', range);

@@ -37,7 +37,11 @@ function eventOf(event: OsvEvent): Event {
  * `versions`, or any ECOSYSTEM/SEMVER range whose sorted events leave it vulnerable and whose
  * limits (if any) it is below. GIT ranges say nothing about package versions and are skipped.
  */
-export function isAffectedByOsv(api: VersioningApi, version: string, affected: OsvAffected): boolean {
+export function isAffectedByOsv(
+  api: VersioningApi,
+  version: string,
+  affected: OsvAffected,
+): boolean {
   if (affected.versions?.includes(version)) return true;
   for (const range of affected.ranges ?? []) {
     if (range.type !== 'ECOSYSTEM' && range.type !== 'SEMVER') continue;
@@ -58,9 +62,13 @@ export function isInOsvRange(api: VersioningApi, version: string, range: OsvRang
   for (const event of events) {
     if (event.kind === 'introduced' && event.version === '0') continue;
     if (!api.isValid(event.version)) {
-      throw new VersionError('INVALID_RANGE', `OSV ${event.kind} event ${quoteForError(event.version)} is not a valid version in this scheme`, {
-        details: { event: event.kind, version: event.version.slice(0, 200) },
-      });
+      throw new VersionError(
+        'INVALID_RANGE',
+        `OSV ${event.kind} event ${quoteForError(event.version)} is not a valid version in this scheme`,
+        {
+          details: { event: event.kind, version: event.version.slice(0, 200) },
+        },
+      );
     }
   }
   const limits = events.filter((e) => e.kind === 'limit');

@@ -25,7 +25,11 @@ export interface DistributeOptions {
  * `lockyard db push REF`: the database file, gzip-compressed, as a one-layer OCI artifact
  * annotated with its schema version and build time. Returns the manifest digest.
  */
-export async function pushVulnDb(path: string, reference: string, options: DistributeOptions): Promise<{ digest: string; status: VulnDbStatus }> {
+export async function pushVulnDb(
+  path: string,
+  reference: string,
+  options: DistributeOptions,
+): Promise<{ digest: string; status: VulnDbStatus }> {
   const db = openVulnDb(path);
   let status: VulnDbStatus;
   try {
@@ -42,7 +46,10 @@ export async function pushVulnDb(path: string, reference: string, options: Distr
       {
         artifactType: VULNDB_ARTIFACT_TYPE,
         files: [{ path: packed, mediaType: VULNDB_LAYER_MEDIA_TYPE, name: 'lockyard.db.gz' }],
-        annotations: { [SCHEMA_ANNOTATION]: String(status.schemaVersion), [BUILT_ANNOTATION]: status.builtAt },
+        annotations: {
+          [SCHEMA_ANNOTATION]: String(status.schemaVersion),
+          [BUILT_ANNOTATION]: status.builtAt,
+        },
       },
       options.registry ?? {},
     );
@@ -57,25 +64,44 @@ export async function pushVulnDb(path: string, reference: string, options: Distr
  * it is a Lockyard database of the schema this build reads, opens it to prove it is whole, and
  * only then renames it over the current database. Any failure leaves the old database in place.
  */
-export async function pullVulnDb(reference: string, output: string, options: DistributeOptions): Promise<VulnDbStatus> {
+export async function pullVulnDb(
+  reference: string,
+  output: string,
+  options: DistributeOptions,
+): Promise<VulnDbStatus> {
   const work = await mkdtemp(join(options.tmpDir, 'vulndb-pull-'));
   try {
     const artifact = await pullArtifact(reference, options.registry ?? {}, { into: work });
     if (artifact.artifactType !== VULNDB_ARTIFACT_TYPE) {
-      throw new VulnDbError('VERIFY_FAILED', `${reference}: not a Lockyard vulnerability database (artifact type ${artifact.artifactType ?? 'none'})`);
+      throw new VulnDbError(
+        'VERIFY_FAILED',
+        `${reference}: not a Lockyard vulnerability database (artifact type ${artifact.artifactType ?? 'none'})`,
+      );
     }
     const schema = artifact.manifest.annotations?.[SCHEMA_ANNOTATION];
     if (schema !== String(SCHEMA_VERSION)) {
-      throw new VulnDbError('SCHEMA_MISMATCH', `${reference}: database schema ${schema ?? 'unknown'} but this Lockyard reads schema ${SCHEMA_VERSION}; push a database built by this version`);
+      throw new VulnDbError(
+        'SCHEMA_MISMATCH',
+        `${reference}: database schema ${schema ?? 'unknown'} but this Lockyard reads schema ${SCHEMA_VERSION}; push a database built by this version`,
+      );
     }
-    const layer = artifact.files.find((file) => file.descriptor.mediaType === VULNDB_LAYER_MEDIA_TYPE);
-    if (!layer?.path) throw new VulnDbError('VERIFY_FAILED', `${reference}: the artifact has no ${VULNDB_LAYER_MEDIA_TYPE} layer`);
+    const layer = artifact.files.find(
+      (file) => file.descriptor.mediaType === VULNDB_LAYER_MEDIA_TYPE,
+    );
+    if (!layer?.path)
+      throw new VulnDbError(
+        'VERIFY_FAILED',
+        `${reference}: the artifact has no ${VULNDB_LAYER_MEDIA_TYPE} layer`,
+      );
     const unpacked = join(dirname(output), `.${Date.now()}-${process.pid}.pull.db`);
     try {
       await pipeline(createReadStream(layer.path), createGunzip(), createWriteStream(unpacked));
     } catch (error) {
       await rm(unpacked, { force: true });
-      throw new VulnDbError('VERIFY_FAILED', `${reference}: the database layer does not decompress (${describeCause(error)})`);
+      throw new VulnDbError(
+        'VERIFY_FAILED',
+        `${reference}: the database layer does not decompress (${describeCause(error)})`,
+      );
     }
     let status: VulnDbStatus;
     try {

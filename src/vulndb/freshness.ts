@@ -7,7 +7,6 @@ export function defaultVulnDbPath(dataDir: string): string {
   return join(dataDir, 'vulndb', 'lockyard.db');
 }
 
-
 export interface Freshness {
   readonly builtAt: string;
   readonly ageMs: number;

@@ -35,12 +35,13 @@ export {
 export type { SourceRow } from './db/writer.js';
 export { openVulnDb, type VulnDb, type VulnDbStatus, type SourceStatus } from './db/reader.js';
 export { SCHEMA_VERSION } from './db/schema.js';
-export {
-  defaultVulnDbPath,
-  checkFreshness,
-  assertFresh,
-  type Freshness,
-} from './freshness.js';
+export { defaultVulnDbPath, checkFreshness, assertFresh, type Freshness } from './freshness.js';
 export { updateVulnDb, type UpdateOptions, type UpdateResult } from './update/update.js';
 export { defaultFeeds, parseFeedSpec, readFeedsFile, type FeedSpec } from './update/feeds.js';
-export { pushVulnDb, pullVulnDb, VULNDB_ARTIFACT_TYPE, VULNDB_LAYER_MEDIA_TYPE, type DistributeOptions } from './distribute.js';
+export {
+  pushVulnDb,
+  pullVulnDb,
+  VULNDB_ARTIFACT_TYPE,
+  VULNDB_LAYER_MEDIA_TYPE,
+  type DistributeOptions,
+} from './distribute.js';

@@ -1,4 +1,12 @@
-import { findSection, PF_W, PF_X, PT_LOAD, readAtAddress, sectionBytes, type ElfImage } from '../internal/elf/index.js';
+import {
+  findSection,
+  PF_W,
+  PF_X,
+  PT_LOAD,
+  readAtAddress,
+  sectionBytes,
+  type ElfImage,
+} from '../internal/elf/index.js';
 
 /**
  * Finds and decodes the Go build info blob of an ELF executable, as the Go toolchain's
@@ -42,7 +50,9 @@ function searchWindow(buf: Buffer, elf: ElfImage): Window | undefined {
     const bytes = sectionBytes(buf, section);
     if (bytes.ok) return { data: bytes.data.subarray(0, SEARCH_WINDOW), addr: section.addr };
   }
-  const data = elf.segments.find((segment) => segment.type === PT_LOAD && (segment.flags & (PF_X | PF_W)) === PF_W);
+  const data = elf.segments.find(
+    (segment) => segment.type === PT_LOAD && (segment.flags & (PF_X | PF_W)) === PF_W,
+  );
   if (!data) return undefined;
   const bytes = readAtAddress(buf, elf, data.vaddr, SEARCH_WINDOW);
   return bytes ? { data: bytes, addr: data.vaddr } : undefined;
@@ -74,12 +84,23 @@ function readUvarint(data: Buffer, at: number): { value: number; next: number } 
 
 function readInlineString(data: Buffer, at: number): { text: string; next: number } | undefined {
   const length = readUvarint(data, at);
-  if (!length || length.value > MAX_STRING || length.next + length.value > data.length) return undefined;
-  return { text: data.toString('utf8', length.next, length.next + length.value), next: length.next + length.value };
+  if (!length || length.value > MAX_STRING || length.next + length.value > data.length)
+    return undefined;
+  return {
+    text: data.toString('utf8', length.next, length.next + length.value),
+    next: length.next + length.value,
+  };
 }
 
 /** Pre-1.18 layout: pointers to Go string headers `{ data *byte; len int }` in the data segment. */
-function readPointedString(buf: Buffer, elf: ElfImage, header: Buffer, field: number, ptrSize: number, bigEndian: boolean): string | undefined {
+function readPointedString(
+  buf: Buffer,
+  elf: ElfImage,
+  header: Buffer,
+  field: number,
+  ptrSize: number,
+  bigEndian: boolean,
+): string | undefined {
   const readPtr = (bytes: Buffer, at: number): number => {
     if (ptrSize === 4) return bigEndian ? bytes.readUInt32BE(at) : bytes.readUInt32LE(at);
     const value = bigEndian ? bytes.readBigUInt64BE(at) : bytes.readBigUInt64LE(at);
@@ -95,7 +116,8 @@ function readPointedString(buf: Buffer, elf: ElfImage, header: Buffer, field: nu
 }
 
 function unframe(modinfo: string): string {
-  if (modinfo.length >= 2 * FRAME + 1 && modinfo[modinfo.length - FRAME - 1] === '\n') return modinfo.slice(FRAME, -FRAME);
+  if (modinfo.length >= 2 * FRAME + 1 && modinfo[modinfo.length - FRAME - 1] === '\n')
+    return modinfo.slice(FRAME, -FRAME);
   return '';
 }
 
@@ -108,14 +130,23 @@ function decode(buf: Buffer, elf: ElfImage, header: Buffer): BuildInfoResult {
   if ((flags & FLAG_INLINE) !== 0) {
     const version = readInlineString(header, HEADER_SIZE);
     const mod = version ? readInlineString(header, version.next) : undefined;
-    if (!version || !mod) return { kind: 'broken', reason: 'Go build info strings run past the .go.buildinfo data' };
+    if (!version || !mod)
+      return { kind: 'broken', reason: 'Go build info strings run past the .go.buildinfo data' };
     goVersion = version.text;
     modinfo = mod.text;
   } else {
-    if (ptrSize !== 4 && ptrSize !== 8) return { kind: 'broken', reason: `Go build info has pointer size ${ptrSize}, expected 4 or 8` };
+    if (ptrSize !== 4 && ptrSize !== 8)
+      return {
+        kind: 'broken',
+        reason: `Go build info has pointer size ${ptrSize}, expected 4 or 8`,
+      };
     goVersion = readPointedString(buf, elf, header, 0, ptrSize, flags !== 0);
     modinfo = readPointedString(buf, elf, header, 1, ptrSize, flags !== 0);
-    if (goVersion === undefined) return { kind: 'broken', reason: 'Go build info points at a version string outside the loaded segments' };
+    if (goVersion === undefined)
+      return {
+        kind: 'broken',
+        reason: 'Go build info points at a version string outside the loaded segments',
+      };
   }
   if (goVersion === '') return { kind: 'not-go' };
   return { kind: 'found', info: { goVersion, modinfo: unframe(modinfo ?? '') } };

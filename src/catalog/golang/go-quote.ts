@@ -30,7 +30,7 @@ export function unquoteGo(quoted: string): string | undefined {
   const pushText = (text: string): void => {
     bytes.push(...Buffer.from(text, 'utf8'));
   };
-  for (let i = 0; i < body.length; ) {
+  for (let i = 0; i < body.length;) {
     const char = body[i] ?? '';
     if (char === '"' || char === '\n') return undefined;
     if (char !== '\\') {

@@ -49,7 +49,15 @@ describe('unquoteGo agrees with Go strconv.Unquote', () => {
         '}',
       ].join('\n'),
     );
-    const child = run('go', ['run', program], { env: { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '', GO111MODULE: 'off', ...(GOCACHE ? { GOCACHE } : {}) } });
+    const child = run('go', ['run', program], {
+      env: {
+        ...process.env,
+        GOTOOLCHAIN: 'local',
+        GOFLAGS: '',
+        GO111MODULE: 'off',
+        ...(GOCACHE ? { GOCACHE } : {}),
+      },
+    });
     child.child.stdin?.end(JSON.stringify(inputs));
     const expected = JSON.parse((await child).stdout) as (string | null)[];
     expect(inputs.map((input) => unquoteGo(input) ?? null)).toEqual(expected);
@@ -131,7 +139,9 @@ describe('main module version from -ldflags, ranked as Trivy ranks it', () => {
   });
 
   it('reads every -X form the linker accepts', () => {
-    expect([...linkerDefinitions(['-X', 'a.b=1', '-X=c.d=2', '--X', 'e.f=3', '--X=g.h=4', '-Xi.j=5'])]).toEqual([
+    expect([
+      ...linkerDefinitions(['-X', 'a.b=1', '-X=c.d=2', '--X', 'e.f=3', '--X=g.h=4', '-Xi.j=5']),
+    ]).toEqual([
       ['a.b', '1'],
       ['c.d', '2'],
       ['e.f', '3'],
@@ -157,12 +167,22 @@ describe('parseModInfo', () => {
       ].join('\n'),
     );
     expect(info.main).toEqual({ path: 'example.com/app', version: '(devel)', sum: '' });
-    expect(info.deps).toEqual([{ path: 'example.com/a', version: 'v1.0.0', sum: 'h1:abc=', replace: { path: 'example.com/b', version: 'v1.1.0', sum: 'h1:def=' } }]);
+    expect(info.deps).toEqual([
+      {
+        path: 'example.com/a',
+        version: 'v1.0.0',
+        sum: 'h1:abc=',
+        replace: { path: 'example.com/b', version: 'v1.1.0', sum: 'h1:def=' },
+      },
+    ]);
     expect(info.settings).toEqual([
       { key: '-ldflags', value: '-X main.version=1.0.0' },
       { key: 'we=ird', value: 'va lue' },
       { key: 'vcs.revision', value: 'abc' },
     ]);
-    expect(info.problems).toEqual(['modinfo line 5: expected 2 or 3 columns, got 4', 'modinfo line 6: replacement with no module on the line before']);
+    expect(info.problems).toEqual([
+      'modinfo line 5: expected 2 or 3 columns, got 4',
+      'modinfo line 6: replacement with no module on the line before',
+    ]);
   });
 });

@@ -28,7 +28,8 @@ export function isFullSemver(version: string): boolean {
   return groups?.['patch'] !== undefined;
 }
 
-const TOOLCHAIN = /^go(?<major>[1-9][0-9]*)(?:\.(?<minor>[0-9]+))?(?:\.(?<patch>[0-9]+))?(?:(?<kind>rc|beta)(?<n>[0-9]+))?$/;
+const TOOLCHAIN =
+  /^go(?<major>[1-9][0-9]*)(?:\.(?<minor>[0-9]+))?(?:\.(?<patch>[0-9]+))?(?:(?<kind>rc|beta)(?<n>[0-9]+))?$/;
 
 /**
  * The standard library's version from the toolchain string, in the semver form the Go

@@ -6,10 +6,22 @@ import { catalogFiles, sharedFixture, useTempDir } from '../../testing/index.js'
 import type { PackageRecord } from '../index.js';
 import { runCatalogerContract } from '../testing/cataloger-contract.js';
 import { golangCataloger } from './index.js';
-import { gitCommit, goCommand, goEnv, goVersionM, writeModuleProxy, type GoVersionM } from './testing/go-toolchain.js';
+import {
+  gitCommit,
+  goCommand,
+  goEnv,
+  goVersionM,
+  writeModuleProxy,
+  type GoVersionM,
+} from './testing/go-toolchain.js';
 
 const scratch = useTempDir('lockyard-golang-');
-const SCALIBR = sharedFixture('pkgdb', 'go', 'scalibr', 'binary_with_module_replacement-linux-amd64');
+const SCALIBR = sharedFixture(
+  'pkgdb',
+  'go',
+  'scalibr',
+  'binary_with_module_replacement-linux-amd64',
+);
 const TRIVY_GO115 = sharedFixture('pkgdb', 'go', 'trivy', 'test.elf');
 
 interface Row {
@@ -18,7 +30,10 @@ interface Row {
 }
 
 function rows(packages: readonly PackageRecord[] | undefined): Row[] {
-  return (packages ?? []).map((p) => ({ module: p.namespace ? `${p.namespace}/${p.name}` : p.name, version: p.version }));
+  return (packages ?? []).map((p) => ({
+    module: p.namespace ? `${p.namespace}/${p.name}` : p.name,
+    version: p.version,
+  }));
 }
 
 /**
@@ -42,7 +57,13 @@ function expectedRows(ref: GoVersionM, mainVersion: string): Row[] {
 
 async function parseFile(path: string): Promise<ReturnType<typeof golangCataloger.parse>> {
   const content = await readFile(path);
-  return golangCataloger.parse({ path: 'usr/bin/x', type: 'file', mode: 0o755, size: content.length, content });
+  return golangCataloger.parse({
+    path: 'usr/bin/x',
+    type: 'file',
+    mode: 0o755,
+    size: content.length,
+    content,
+  });
 }
 
 runCatalogerContract(golangCataloger, [
@@ -55,9 +76,14 @@ describe('golang cataloger on real Go binaries, checked against go version -m', 
     const ref = await goVersionM(SCALIBR, scratch);
     const result = await parseFile(SCALIBR);
     expect(rows(result.packages)).toEqual(expectedRows(ref, ''));
-    expect(rows(result.packages)).toContainEqual({ module: 'github.com/golang/xerrors', version: 'v0.0.0-20220907171357-04be3eba64a2' });
+    expect(rows(result.packages)).toContainEqual({
+      module: 'github.com/golang/xerrors',
+      version: 'v0.0.0-20220907171357-04be3eba64a2',
+    });
     const replaced = result.packages?.find((p) => p.name === 'xerrors');
-    expect(replaced?.metadata?.['replaces']).toBe('golang.org/x/xerrors@v0.0.0-20220907171357-04be3eba64a2');
+    expect(replaced?.metadata?.['replaces']).toBe(
+      'golang.org/x/xerrors@v0.0.0-20220907171357-04be3eba64a2',
+    );
     expect(result.warnings).toBeUndefined();
   });
 
@@ -72,7 +98,14 @@ describe('golang cataloger on real Go binaries, checked against go version -m', 
   it('reads Debian-built Go programs (GOPATH mode, cgo, PIE) as the toolchain alone, like go version -m', async () => {
     // Installed by .ci/run (skopeo, podman, buildah, umoci, runc, docker-registry): real binaries
     // built without module mode, so their build info holds only `path` and `build` lines.
-    const candidates = ['/usr/bin/skopeo', '/usr/bin/podman', '/usr/bin/buildah', '/usr/bin/umoci', '/usr/sbin/runc', '/usr/bin/docker-registry'];
+    const candidates = [
+      '/usr/bin/skopeo',
+      '/usr/bin/podman',
+      '/usr/bin/buildah',
+      '/usr/bin/umoci',
+      '/usr/sbin/runc',
+      '/usr/bin/docker-registry',
+    ];
     const present = candidates.filter((path) => existsSync(path));
     expect(present.length).toBeGreaterThanOrEqual(3);
     for (const path of present) {
@@ -85,43 +118,81 @@ describe('golang cataloger on real Go binaries, checked against go version -m', 
 
   it('passes non-Go and non-ELF executables silently and fast', async () => {
     const script = Buffer.from('#!/bin/sh\necho hello\n');
-    expect(await golangCataloger.parse({ path: 'usr/bin/hello', type: 'file', mode: 0o755, size: script.length, content: script })).toEqual({});
+    expect(
+      await golangCataloger.parse({
+        path: 'usr/bin/hello',
+        type: 'file',
+        mode: 0o755,
+        size: script.length,
+        content: script,
+      }),
+    ).toEqual({});
     const rustElf = await readFile(sharedFixture('pkgdb', 'rust', 'trivy', 'test.elf'));
-    expect(await golangCataloger.parse({ path: 'usr/bin/r', type: 'file', mode: 0o755, size: rustElf.length, content: rustElf })).toEqual({});
+    expect(
+      await golangCataloger.parse({
+        path: 'usr/bin/r',
+        type: 'file',
+        mode: 0o755,
+        size: rustElf.length,
+        content: rustElf,
+      }),
+    ).toEqual({});
   });
 
   it('claims executables but not scripts by name, nor non-executables', () => {
     const header = { type: 'file' as const, size: 100 };
-    expect(golangCataloger.claims({ ...header, path: 'usr/local/bin/app', mode: 0o755 })).toBe(true);
-    expect(golangCataloger.claims({ ...header, path: 'usr/local/bin/run.sh', mode: 0o755 })).toBe(false);
-    expect(golangCataloger.claims({ ...header, path: 'usr/local/bin/app', mode: 0o644 })).toBe(false);
-    expect(golangCataloger.claims({ ...header, path: 'usr/local/bin/app', mode: 0o755, type: 'symlink' })).toBe(false);
+    expect(golangCataloger.claims({ ...header, path: 'usr/local/bin/app', mode: 0o755 })).toBe(
+      true,
+    );
+    expect(golangCataloger.claims({ ...header, path: 'usr/local/bin/run.sh', mode: 0o755 })).toBe(
+      false,
+    );
+    expect(golangCataloger.claims({ ...header, path: 'usr/local/bin/app', mode: 0o644 })).toBe(
+      false,
+    );
+    expect(
+      golangCataloger.claims({
+        ...header,
+        path: 'usr/local/bin/app',
+        mode: 0o755,
+        type: 'symlink',
+      }),
+    ).toBe(false);
   });
 });
 
 describe('golang cataloger on binaries built here with the installed toolchain', () => {
   const built: Record<string, string> = {};
-  const env = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => goEnv(`file://${join(scratch, 'proxy')}`, join(scratch, 'gopath'), extra);
+  const env = (extra: Record<string, string> = {}): NodeJS.ProcessEnv =>
+    goEnv(`file://${join(scratch, 'proxy')}`, join(scratch, 'gopath'), extra);
 
   beforeAll(async () => {
     const lib = { 'lib.go': 'package lib\n\nfunc Name() string { return "lib" }\n' };
     await writeModuleProxy(join(scratch, 'proxy'), [
       { path: 'example.com/lib', version: 'v1.0.0', files: lib },
       // A fork served under another path; its go.mod keeps the original module path, as forks do.
-      { path: 'example.com/fork', version: 'v1.1.0', files: { ...lib, 'go.mod': 'module example.com/lib\n' } },
+      {
+        path: 'example.com/fork',
+        version: 'v1.1.0',
+        files: { ...lib, 'go.mod': 'module example.com/lib\n' },
+      },
       {
         path: 'example.com/tool',
         version: 'v1.2.0',
         files: {
           'go.mod': 'module example.com/tool\n\ngo 1.19\n\nrequire example.com/lib v1.0.0\n',
-          'main.go': 'package main\n\nimport "example.com/lib"\n\nfunc main() { println(lib.Name()) }\n',
+          'main.go':
+            'package main\n\nimport "example.com/lib"\n\nfunc main() { println(lib.Name()) }\n',
         },
       },
     ]);
     const app = join(scratch, 'app');
     await mkdir(join(app, 'local'), { recursive: true });
     await writeFile(join(app, 'local', 'go.mod'), 'module example.com/local\n\ngo 1.19\n');
-    await writeFile(join(app, 'local', 'local.go'), 'package local\n\nfunc Name() string { return "local" }\n');
+    await writeFile(
+      join(app, 'local', 'local.go'),
+      'package local\n\nfunc Name() string { return "local" }\n',
+    );
     await writeFile(
       join(app, 'go.mod'),
       [
@@ -144,9 +215,17 @@ describe('golang cataloger on binaries built here with the installed toolchain',
     await goCommand(['build', ldflags, '-o', built['amd64'], '.'], app, env({ GOARCH: 'amd64' }));
     for (const arch of ['386', 'mips', 'ppc64']) {
       built[arch] = join(scratch, `app-${arch}`);
-      await goCommand(['build', '-buildvcs=false', '-o', built[arch], '.'], app, env({ GOARCH: arch }));
+      await goCommand(
+        ['build', '-buildvcs=false', '-o', built[arch], '.'],
+        app,
+        env({ GOARCH: arch }),
+      );
     }
-    await goCommand(['install', 'example.com/tool@v1.2.0'], scratch, env({ GOBIN: join(scratch, 'bin') }));
+    await goCommand(
+      ['install', 'example.com/tool@v1.2.0'],
+      scratch,
+      env({ GOBIN: join(scratch, 'bin') }),
+    );
     built['tool'] = join(scratch, 'bin', 'tool');
   });
 
@@ -163,19 +242,32 @@ describe('golang cataloger on binaries built here with the installed toolchain',
     );
     const main = result.packages?.find((p) => p.metadata?.['mainModule'] === true);
     expect(main?.metadata).toMatchObject({ versionFrom: 'ldflags' });
-    const revision = ref.lines.find(([kind, kv]) => kind === 'build' && kv?.startsWith('vcs.revision='))?.[1]?.split('=')[1];
+    const revision = ref.lines
+      .find(([kind, kv]) => kind === 'build' && kv?.startsWith('vcs.revision='))?.[1]
+      ?.split('=')[1];
     expect(revision).toMatch(/^[0-9a-f]{40}$/);
     expect(main?.metadata?.['vcsRevision']).toBe(revision);
   });
 
-  it.each(['386', 'mips', 'ppc64'])('reads a GOARCH=%s binary (32/64-bit, little/big endian)', async (arch) => {
-    const ref = await goVersionM(built[arch]!, scratch);
-    expect(rows((await parseFile(built[arch]!)).packages)).toEqual(expectedRows(ref, ''));
-  });
+  it.each(['386', 'mips', 'ppc64'])(
+    'reads a GOARCH=%s binary (32/64-bit, little/big endian)',
+    async (arch) => {
+      const ref = await goVersionM(built[arch]!, scratch);
+      expect(rows((await parseFile(built[arch]!)).packages)).toEqual(expectedRows(ref, ''));
+    },
+  );
 
   it('reports the version of a main module built by go install module@version', async () => {
     const ref = await goVersionM(built['tool']!, scratch);
-    expect(ref.lines.some(([kind, path, version, sum]) => kind === 'mod' && path === 'example.com/tool' && version === 'v1.2.0' && sum?.startsWith('h1:'))).toBe(true);
+    expect(
+      ref.lines.some(
+        ([kind, path, version, sum]) =>
+          kind === 'mod' &&
+          path === 'example.com/tool' &&
+          version === 'v1.2.0' &&
+          sum?.startsWith('h1:'),
+      ),
+    ).toBe(true);
     expect(rows((await parseFile(built['tool']!)).packages)).toEqual(expectedRows(ref, 'v1.2.0'));
   });
 
@@ -192,7 +284,10 @@ describe('golang cataloger on binaries built here with the installed toolchain',
 
   it('catalogs a Go binary end to end with purls and the layer location', async () => {
     const content = await readFile(built['amd64']!);
-    const catalog = await catalogFiles([{ name: 'usr/local/bin/app', content, mode: 0o755 }], [golangCataloger]);
+    const catalog = await catalogFiles(
+      [{ name: 'usr/local/bin/app', content, mode: 0o755 }],
+      [golangCataloger],
+    );
     const purls = catalog.packages.map((p) => p.purl);
     expect(purls).toEqual(
       expect.arrayContaining([
@@ -212,7 +307,13 @@ describe('golang cataloger on binaries built here with the installed toolchain',
 
 describe('golang cataloger on damaged and hostile binaries', () => {
   const parseBytes = (content: Buffer): ReturnType<typeof golangCataloger.parse> =>
-    golangCataloger.parse({ path: 'usr/bin/x', type: 'file', mode: 0o755, size: content.length, content });
+    golangCataloger.parse({
+      path: 'usr/bin/x',
+      type: 'file',
+      mode: 0o755,
+      size: content.length,
+      content,
+    });
 
   /** Byte offset of a section header, found from the ELF header fields (64-bit little-endian). */
   function sectionHeaderAt(elf: Buffer, wanted: string): number {
@@ -247,7 +348,10 @@ describe('golang cataloger on damaged and hostile binaries', () => {
     elf.writeBigUInt64LE(BigInt(elf.length - 8), 40); // e_shoff past the end
     const result = await parseBytes(elf);
     expect(result.packages).toBeUndefined();
-    expect(result.warnings).toEqual(['damaged ELF file: program headers lie outside the file', 'damaged ELF file: section headers lie outside the file']);
+    expect(result.warnings).toEqual([
+      'damaged ELF file: program headers lie outside the file',
+      'damaged ELF file: section headers lie outside the file',
+    ]);
   });
 
   it('warns when old-format build info points at nothing', async () => {
@@ -256,7 +360,9 @@ describe('golang cataloger on damaged and hostile binaries', () => {
     elf.writeBigUInt64LE(0xdead0000n, header + 16);
     const result = await parseBytes(elf);
     expect(result.packages).toBeUndefined();
-    expect(result.warnings).toEqual(['Go build info points at a version string outside the loaded segments']);
+    expect(result.warnings).toEqual([
+      'Go build info points at a version string outside the loaded segments',
+    ]);
   });
 
   it('warns when inline build info claims a string longer than the data', async () => {
@@ -277,6 +383,9 @@ describe('golang cataloger on damaged and hostile binaries', () => {
     elf.write('\nbuild\t=no-key-here\n', at, 'latin1'); // same length, so the blob stays framed
     const result = await parseBytes(elf);
     expect(result.warnings?.[0]).toMatch(/^modinfo line \d+: build line is missing 'key='$/);
-    expect(rows(result.packages)).toContainEqual({ module: 'github.com/golang/xerrors', version: 'v0.0.0-20220907171357-04be3eba64a2' });
+    expect(rows(result.packages)).toContainEqual({
+      module: 'github.com/golang/xerrors',
+      version: 'v0.0.0-20220907171357-04be3eba64a2',
+    });
   });
 });

@@ -26,7 +26,9 @@ export const golangCataloger = defineCataloger({
     if (!parsed.ok) return { warnings: [`unreadable ELF file: ${parsed.reason}`] };
     const found = readGoBuildInfo(file.content, parsed.elf);
     if (found.kind === 'not-go') {
-      return parsed.elf.problems.length > 0 ? { warnings: parsed.elf.problems.map((p) => `damaged ELF file: ${p}`) } : {};
+      return parsed.elf.problems.length > 0
+        ? { warnings: parsed.elf.problems.map((p) => `damaged ELF file: ${p}`) }
+        : {};
     }
     if (found.kind === 'broken') return { warnings: [found.reason] };
     const { packages, warnings } = goPackages(found.info);

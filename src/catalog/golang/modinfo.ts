@@ -35,7 +35,8 @@ export interface ModInfo {
 }
 
 function moduleLine(fields: readonly string[]): GoModule | string {
-  if (fields.length !== 2 && fields.length !== 3) return `expected 2 or 3 columns, got ${fields.length}`;
+  if (fields.length !== 2 && fields.length !== 3)
+    return `expected 2 or 3 columns, got ${fields.length}`;
   const [path = '', version = '', sum = ''] = fields;
   return { path, version, sum };
 }
@@ -105,7 +106,8 @@ export function parseModInfo(text: string): ModInfo {
       }
       case '=>': {
         const fields = rest.split('\t');
-        if (fields.length !== 3) return `expected 3 columns for a replacement, got ${fields.length}`;
+        if (fields.length !== 3)
+          return `expected 3 columns for a replacement, got ${fields.length}`;
         if (last === undefined) return 'replacement with no module on the line before';
         const [replacePath = '', version = '', sum = ''] = fields;
         const replace: GoModule = { path: replacePath, version, sum };

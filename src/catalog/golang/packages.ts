@@ -17,10 +17,16 @@ export interface GoPackages {
 /** `github.com/org/repo/v2` -> namespace `github.com/org/repo`, name `v2` (purl-spec golang). */
 function nameParts(path: string): { namespace?: string; name: string } {
   const slash = path.lastIndexOf('/');
-  return slash < 0 ? { name: path } : { namespace: path.slice(0, slash), name: path.slice(slash + 1) };
+  return slash < 0
+    ? { name: path }
+    : { namespace: path.slice(0, slash), name: path.slice(slash + 1) };
 }
 
-function record(path: string, version: string, metadata: Record<string, string | boolean>): PackageRecord {
+function record(
+  path: string,
+  version: string,
+  metadata: Record<string, string | boolean>,
+): PackageRecord {
   return { type: 'golang', ...nameParts(path), version, metadata };
 }
 
@@ -53,7 +59,9 @@ function dependency(dep: GoModule, warnings: string[]): PackageRecord | undefine
   }
   if (version === DEVEL) version = '';
   if (version.startsWith('v') && !isFullSemver(version)) {
-    warnings.push(`Go module ${path} has an invalid version ${JSON.stringify(version.slice(0, 100))}; reported without one`);
+    warnings.push(
+      `Go module ${path} has an invalid version ${JSON.stringify(version.slice(0, 100))}; reported without one`,
+    );
     version = '';
   }
   return record(path, version, metadata);

@@ -27,7 +27,9 @@ export function parseArchiveFileName(path: string): FileNameParts {
   const base = file.includes('.') ? file.slice(0, file.lastIndexOf('.')) : file;
   const match = /^(?<artifact>.+?)-(?<version>\d\S*)$/.exec(base);
   const artifact = match?.groups?.['artifact'];
-  return artifact ? { artifactId: artifact, version: match?.groups?.['version'] } : { artifactId: base, version: undefined };
+  return artifact
+    ? { artifactId: artifact, version: match?.groups?.['version'] }
+    : { artifactId: base, version: undefined };
 }
 
 /** OSGi headers carry directives after `;` (`org.foo;singleton:=true`). */
@@ -42,7 +44,9 @@ function withoutLastSegment(value: string | undefined): string | undefined {
 }
 
 function first(candidates: readonly (string | undefined)[], shape: RegExp): string | undefined {
-  return candidates.map((c) => c?.trim()).find((c): c is string => c !== undefined && shape.test(c));
+  return candidates
+    .map((c) => c?.trim())
+    .find((c): c is string => c !== undefined && shape.test(c));
 }
 
 /**
@@ -51,13 +55,17 @@ function first(candidates: readonly (string | undefined)[], shape: RegExp): stri
  * the group's last segment not repeated: org.apache.commons:commons-lang3 ->
  * org.apache.commons.lang3). Undefined when no name relates to the symbolic name.
  */
-function splitSymbolicName(symbolicName: string, names: readonly string[]): { groupId: string; artifactId: string } | undefined {
+function splitSymbolicName(
+  symbolicName: string,
+  names: readonly string[],
+): { groupId: string; artifactId: string } | undefined {
   const lower = symbolicName.toLowerCase();
   for (const name of names) {
     const artifact = name.toLowerCase();
     if (lower.endsWith(`.${artifact}`)) {
       const groupId = symbolicName.slice(0, symbolicName.length - artifact.length - 1);
-      if (GROUP_ID.test(groupId)) return { groupId, artifactId: symbolicName.slice(groupId.length + 1) };
+      if (GROUP_ID.test(groupId))
+        return { groupId, artifactId: symbolicName.slice(groupId.length + 1) };
     }
     const dash = artifact.indexOf('-');
     if (dash > 0 && lower.endsWith(`.${artifact.slice(0, dash)}.${artifact.slice(dash + 1)}`)) {
@@ -69,7 +77,10 @@ function splitSymbolicName(symbolicName: string, names: readonly string[]): { gr
 }
 
 /** Coordinates from the manifest's main attributes (lower-case names), or undefined if incomplete. */
-export function manifestCoordinates(attributes: ReadonlyMap<string, string>, fileName: FileNameParts): Coordinates | undefined {
+export function manifestCoordinates(
+  attributes: ReadonlyMap<string, string>,
+  fileName: FileNameParts,
+): Coordinates | undefined {
   const get = (name: string): string | undefined => clean(attributes.get(name));
   const symbolicName = get('bundle-symbolicname');
   const names = [
@@ -80,17 +91,45 @@ export function manifestCoordinates(attributes: ReadonlyMap<string, string>, fil
     fileName.version === undefined ? undefined : fileName.artifactId,
   ].filter((name): name is string => name !== undefined && ARTIFACT_ID.test(name));
   const declaredGroup = first([get('group-id'), get('implementation-vendor-id')], GROUP_ID);
-  const split = symbolicName && GROUP_ID.test(symbolicName) ? splitSymbolicName(symbolicName, names) : undefined;
+  const split =
+    symbolicName && GROUP_ID.test(symbolicName)
+      ? splitSymbolicName(symbolicName, names)
+      : undefined;
   const groupId =
     declaredGroup ??
     split?.groupId ??
-    first([withoutLastSegment(symbolicName), get('implementation-vendor'), get('specification-vendor'), withoutLastSegment(get('automatic-module-name'))], GROUP_ID);
+    first(
+      [
+        withoutLastSegment(symbolicName),
+        get('implementation-vendor'),
+        get('specification-vendor'),
+        withoutLastSegment(get('automatic-module-name')),
+      ],
+      GROUP_ID,
+    );
   if (!groupId) return undefined;
   const artifactId =
     (split && split.groupId === groupId ? split.artifactId : undefined) ??
     // Trivy's order (titles, then Bundle-Name); the symbolic name's tail only as the last resort.
-    first([...names, symbolicName?.startsWith(`${groupId}.`) ? symbolicName.slice(groupId.length + 1) : undefined], ARTIFACT_ID);
-  const version = first([get('plugin-version'), get('implementation-version'), get('specification-version'), get('bundle-version'), fileName.version], VERSION);
+    first(
+      [
+        ...names,
+        symbolicName?.startsWith(`${groupId}.`)
+          ? symbolicName.slice(groupId.length + 1)
+          : undefined,
+      ],
+      ARTIFACT_ID,
+    );
+  const version = first(
+    [
+      get('plugin-version'),
+      get('implementation-version'),
+      get('specification-version'),
+      get('bundle-version'),
+      fileName.version,
+    ],
+    VERSION,
+  );
   return artifactId && version ? { groupId, artifactId, version } : undefined;
 }
 
@@ -99,10 +138,19 @@ export function manifestCoordinates(attributes: ReadonlyMap<string, string>, fil
  * already names (then the pom.properties wins): same artifactId, or a symbolic name built from
  * that pom's group and artifact (maven-bundle-plugin may shorten it).
  */
-export function sameArtifact(pom: Coordinates, derived: Coordinates, symbolicName: string | undefined): boolean {
+export function sameArtifact(
+  pom: Coordinates,
+  derived: Coordinates,
+  symbolicName: string | undefined,
+): boolean {
   if (pom.artifactId.toLowerCase() === derived.artifactId.toLowerCase()) return true;
   const bsn = clean(symbolicName)?.toLowerCase();
   const full = `${pom.groupId}.${pom.artifactId}`.toLowerCase();
-  if (!bsn || bsn.length <= pom.groupId.length + 1 || !bsn.startsWith(`${pom.groupId.toLowerCase()}.`)) return false;
+  if (
+    !bsn ||
+    bsn.length <= pom.groupId.length + 1 ||
+    !bsn.startsWith(`${pom.groupId.toLowerCase()}.`)
+  )
+    return false;
   return full.startsWith(bsn) || bsn.startsWith(full);
 }

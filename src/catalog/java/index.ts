@@ -1,5 +1,10 @@
 import { defineCataloger, type Cataloger, type ParseResult } from '../cataloger.js';
-import { ARCHIVE_EXTENSION, DEFAULT_LIMITS, walkJavaArchive, type WalkLimits } from './walk-archive.js';
+import {
+  ARCHIVE_EXTENSION,
+  DEFAULT_LIMITS,
+  walkJavaArchive,
+  type WalkLimits,
+} from './walk-archive.js';
 
 export { DEFAULT_LIMITS, type WalkLimits } from './walk-archive.js';
 

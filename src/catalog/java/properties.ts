@@ -42,7 +42,8 @@ function logicalLines(text: string): string[] {
   for (const raw of physical) {
     // Leading white space goes from every line, continuation lines included.
     const line = raw.replace(/^[ \t\f]+/, '');
-    if (pending === undefined && (line === '' || line.startsWith('#') || line.startsWith('!'))) continue;
+    if (pending === undefined && (line === '' || line.startsWith('#') || line.startsWith('!')))
+      continue;
     const trailing = /\\*$/.exec(line)?.[0].length ?? 0;
     const continues = trailing % 2 === 1;
     const body = continues ? line.slice(0, -1) : line;
@@ -70,7 +71,10 @@ export function parseProperties(bytes: Buffer): Map<string, string> {
     while (WHITESPACE.has(line[valueStart] ?? '')) valueStart += 1;
     if (line[valueStart] === '=' || line[valueStart] === ':') valueStart += 1;
     while (WHITESPACE.has(line[valueStart] ?? '')) valueStart += 1;
-    properties.set(unescape(line.slice(0, Math.min(keyEnd, line.length))), unescape(line.slice(valueStart)));
+    properties.set(
+      unescape(line.slice(0, Math.min(keyEnd, line.length))),
+      unescape(line.slice(valueStart)),
+    );
   }
   return properties;
 }

@@ -1,5 +1,10 @@
 import type { PackageRecord } from '../types.js';
-import { manifestCoordinates, parseArchiveFileName, sameArtifact, type Coordinates } from './identity.js';
+import {
+  manifestCoordinates,
+  parseArchiveFileName,
+  sameArtifact,
+  type Coordinates,
+} from './identity.js';
 import { parseManifestMain } from './manifest.js';
 import { parseProperties } from './properties.js';
 import { openArchive, type ArchiveEntry, type OpenArchive } from './zip-archive.js';
@@ -13,7 +18,11 @@ export interface WalkLimits {
   readonly maxTextBytes: number;
 }
 
-export const DEFAULT_LIMITS: WalkLimits = { maxDepth: 16, maxTotalBytes: 512 * 1024 * 1024, maxTextBytes: 1024 * 1024 };
+export const DEFAULT_LIMITS: WalkLimits = {
+  maxDepth: 16,
+  maxTotalBytes: 512 * 1024 * 1024,
+  maxTextBytes: 1024 * 1024,
+};
 
 /** Archives that nest inside jars, wars and ears and are themselves zip files. */
 export const ARCHIVE_EXTENSION = /\.(?:jar|war|ear|jpi|hpi|par|sar)$/i;
@@ -41,7 +50,12 @@ function at(level: Level, entry: string | undefined, message: string): string {
   return place === '' ? message : `${place}: ${message}`;
 }
 
-function add(walk: Walk, level: Level, coordinates: Coordinates, metadata: Record<string, string>): void {
+function add(
+  walk: Walk,
+  level: Level,
+  coordinates: Coordinates,
+  metadata: Record<string, string>,
+): void {
   const key = `${coordinates.groupId}:${coordinates.artifactId}@${coordinates.version}!${level.innerPath ?? ''}`;
   if (walk.seen.has(key)) return;
   walk.seen.add(key);
@@ -56,13 +70,27 @@ function add(walk: Walk, level: Level, coordinates: Coordinates, metadata: Recor
 }
 
 /** Reads an entry within the byte budget; undefined (with a warning) when it cannot be read. */
-async function readBounded(walk: Walk, level: Level, archive: OpenArchive, entry: ArchiveEntry, limit: number): Promise<Buffer | undefined> {
+async function readBounded(
+  walk: Walk,
+  level: Level,
+  archive: OpenArchive,
+  entry: ArchiveEntry,
+  limit: number,
+): Promise<Buffer | undefined> {
   if (entry.size > limit) {
-    walk.warnings.push(at(level, entry.name, `${entry.size} bytes, over the limit of ${limit}; not read`));
+    walk.warnings.push(
+      at(level, entry.name, `${entry.size} bytes, over the limit of ${limit}; not read`),
+    );
     return undefined;
   }
   if (entry.size > walk.remaining) {
-    walk.warnings.push(at(level, entry.name, `not read: the archive expands beyond ${walk.limits.maxTotalBytes} bytes`));
+    walk.warnings.push(
+      at(
+        level,
+        entry.name,
+        `not read: the archive expands beyond ${walk.limits.maxTotalBytes} bytes`,
+      ),
+    );
     walk.remaining = 0;
     return undefined;
   }
@@ -70,7 +98,13 @@ async function readBounded(walk: Walk, level: Level, archive: OpenArchive, entry
   try {
     return await archive.read(entry);
   } catch (error) {
-    walk.warnings.push(at(level, entry.name, `unreadable: ${error instanceof Error ? error.message : String(error)}`));
+    walk.warnings.push(
+      at(
+        level,
+        entry.name,
+        `unreadable: ${error instanceof Error ? error.message : String(error)}`,
+      ),
+    );
     return undefined;
   }
 }
@@ -91,7 +125,13 @@ async function walkLevel(walk: Walk, level: Level): Promise<void> {
   try {
     archive = await openArchive(level.bytes);
   } catch (error) {
-    walk.warnings.push(at(level, undefined, `not a readable zip archive: ${error instanceof Error ? error.message : String(error)}`));
+    walk.warnings.push(
+      at(
+        level,
+        undefined,
+        `not a readable zip archive: ${error instanceof Error ? error.message : String(error)}`,
+      ),
+    );
     return;
   }
   try {
@@ -100,10 +140,19 @@ async function walkLevel(walk: Walk, level: Level): Promise<void> {
     let manifest: ReadonlyMap<string, string> | undefined;
     const nested: ArchiveEntry[] = [];
     for (const entry of archive.entries) {
-      const relevant = isPomProperties(entry.name) || entry.name.toUpperCase() === 'META-INF/MANIFEST.MF' || ARCHIVE_EXTENSION.test(entry.name);
+      const relevant =
+        isPomProperties(entry.name) ||
+        entry.name.toUpperCase() === 'META-INF/MANIFEST.MF' ||
+        ARCHIVE_EXTENSION.test(entry.name);
       if (!relevant) continue;
       if (entry.unsafe) {
-        walk.warnings.push(at(level, undefined, `skipped entry ${JSON.stringify(entry.name.slice(0, 200))}: ${entry.unsafe}`));
+        walk.warnings.push(
+          at(
+            level,
+            undefined,
+            `skipped entry ${JSON.stringify(entry.name.slice(0, 200))}: ${entry.unsafe}`,
+          ),
+        );
         continue;
       }
       if (ARCHIVE_EXTENSION.test(entry.name)) {
@@ -122,14 +171,26 @@ async function walkLevel(walk: Walk, level: Level): Promise<void> {
       add(walk, level, coordinates, { identifiedBy: 'pom.properties', pomProperties: entry.name });
     }
     // The archive's own identity: a pom.properties named like the file (as Trivy decides), else the manifest.
-    const own = poms.some((p) => p.artifactId === fileName.artifactId && (fileName.version === undefined || p.version === fileName.version));
+    const own = poms.some(
+      (p) =>
+        p.artifactId === fileName.artifactId &&
+        (fileName.version === undefined || p.version === fileName.version),
+    );
     const fromManifest = own || !manifest ? undefined : manifestCoordinates(manifest, fileName);
-    const duplicate = fromManifest && poms.some((p) => sameArtifact(p, fromManifest, manifest?.get('bundle-symbolicname')));
+    const duplicate =
+      fromManifest &&
+      poms.some((p) => sameArtifact(p, fromManifest, manifest?.get('bundle-symbolicname')));
     if (fromManifest && !duplicate) add(walk, level, fromManifest, { identifiedBy: 'MANIFEST.MF' });
     for (const entry of nested) {
       const innerPath = level.innerPath ? `${level.innerPath}!${entry.name}` : entry.name;
       if (level.depth + 1 > walk.limits.maxDepth) {
-        walk.warnings.push(at(level, entry.name, `nested deeper than ${walk.limits.maxDepth} archive levels; not read`));
+        walk.warnings.push(
+          at(
+            level,
+            entry.name,
+            `nested deeper than ${walk.limits.maxDepth} archive levels; not read`,
+          ),
+        );
         continue;
       }
       const bytes = await readBounded(walk, level, archive, entry, walk.limits.maxTotalBytes);
@@ -142,8 +203,18 @@ async function walkLevel(walk: Walk, level: Level): Promise<void> {
 }
 
 /** Every Maven package in a Java archive and the archives nested in it, within the limits. */
-export async function walkJavaArchive(path: string, bytes: Buffer, limits: WalkLimits): Promise<{ packages: PackageRecord[]; warnings: string[] }> {
-  const walk: Walk = { limits, remaining: limits.maxTotalBytes, packages: [], seen: new Set(), warnings: [] };
+export async function walkJavaArchive(
+  path: string,
+  bytes: Buffer,
+  limits: WalkLimits,
+): Promise<{ packages: PackageRecord[]; warnings: string[] }> {
+  const walk: Walk = {
+    limits,
+    remaining: limits.maxTotalBytes,
+    packages: [],
+    seen: new Set(),
+    warnings: [],
+  };
   await walkLevel(walk, { bytes, innerPath: undefined, fileName: path, depth: 0 });
   return { packages: walk.packages, warnings: walk.warnings };
 }

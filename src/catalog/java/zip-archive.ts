@@ -38,7 +38,12 @@ function listEntries(zip: yauzl.ZipFile): Promise<ArchiveEntry[]> {
     const entries: ArchiveEntry[] = [];
     zip.on('entry', (entry: yauzl.Entry) => {
       // With decodeStrings off, yauzl leaves the raw bytes in fileNameRaw.
-      const name = yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, false);
+      const name = yauzl.getFileNameLowLevel(
+        entry.generalPurposeBitFlag,
+        entry.fileNameRaw,
+        entry.extraFields,
+        false,
+      );
       entries.push({ name, unsafe: unsafeReason(name), size: entry.uncompressedSize, entry });
       if (entries.length >= MAX_ENTRIES) resolve(entries);
       else zip.readEntry();

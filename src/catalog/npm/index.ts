@@ -1,7 +1,12 @@
 import { baseName, defineCataloger, type Cataloger, type ParseResult } from '../cataloger.js';
 import { parseInstalledPackageJson } from './package-json.js';
 import { parsePackageLock, type LockOptions } from './package-lock.js';
-import { folderPackageName, isInstalledPackageJson, isNestedPackageJson, lockfileKind } from './paths.js';
+import {
+  folderPackageName,
+  isInstalledPackageJson,
+  isNestedPackageJson,
+  lockfileKind,
+} from './paths.js';
 import { parsePnpmLock } from './pnpm-lock.js';
 import { parseYarnLock } from './yarn-lock.js';
 import { dropLockfileDuplicates } from './shadowed.js';
@@ -73,7 +78,10 @@ export function createNpmCataloger(options: NpmCatalogerOptions = {}): Cataloger
     ],
     packageTypes: ['npm'],
     version: 3,
-    claims: (file) => isInstalledPackageJson(file.path) || lockfileKind(file.path) !== undefined || isNestedPackageJson(file.path),
+    claims: (file) =>
+      isInstalledPackageJson(file.path) ||
+      lockfileKind(file.path) !== undefined ||
+      isNestedPackageJson(file.path),
     refine: dropLockfileDuplicates,
     parse(file): ParseResult {
       try {

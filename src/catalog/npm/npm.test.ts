@@ -69,19 +69,29 @@ describe('npm claims', () => {
 
   it.each([
     ['app/node_modules/a/lib/package.json', { name: 'lib', version: '1.0.0', private: true }],
-    ['app/node_modules/terser/dist/package.json', { name: 'dist', version: '1.0.0', private: true }],
+    [
+      'app/node_modules/terser/dist/package.json',
+      { name: 'dist', version: '1.0.0', private: true },
+    ],
     ['app/node_modules/x/sub/package.json', { name: 'other', version: '1.0.0' }],
     ['app/node_modules/@scope/package.json', { name: '@scope', version: '1.0.0' }],
-  ])('claims %s inside a package but makes no package of a private marker or a misnamed manifest', async (path, manifest) => {
-    expect(npmCataloger.claims(header(path))).toBe(true);
-    const content = Buffer.from(JSON.stringify(manifest));
-    expect((await npmCataloger.parse({ ...header(path), size: content.length, content })).packages ?? []).toEqual([]);
-  });
+  ])(
+    'claims %s inside a package but makes no package of a private marker or a misnamed manifest',
+    async (path, manifest) => {
+      expect(npmCataloger.claims(header(path))).toBe(true);
+      const content = Buffer.from(JSON.stringify(manifest));
+      expect(
+        (await npmCataloger.parse({ ...header(path), size: content.length, content })).packages ??
+          [],
+      ).toEqual([]);
+    },
+  );
 
   it('reports a vendored copy whose folder drops punctuation (bson/vendor/base64 holds base-64)', async () => {
     const path = 'app/node_modules/bson/vendor/base64/package.json';
     const content = Buffer.from(JSON.stringify({ name: 'base-64', version: '1.0.0' }));
-    const [record] = (await npmCataloger.parse({ ...header(path), size: content.length, content })).packages ?? [];
+    const [record] =
+      (await npmCataloger.parse({ ...header(path), size: content.length, content })).packages ?? [];
     expect(record).toMatchObject({ name: 'base-64', version: '1.0.0' });
   });
 
@@ -89,8 +99,14 @@ describe('npm claims', () => {
     const path = 'app/node_modules/next/dist/compiled/@vercel/og/package.json';
     const content = Buffer.from(JSON.stringify({ name: '@vercel/og', version: '0.6.4' }));
     expect(npmCataloger.claims(header(path))).toBe(true);
-    const [record] = (await npmCataloger.parse({ ...header(path), size: content.length, content })).packages ?? [];
-    expect(record).toMatchObject({ name: 'og', namespace: '@vercel', version: '0.6.4', metadata: { vendored: true } });
+    const [record] =
+      (await npmCataloger.parse({ ...header(path), size: content.length, content })).packages ?? [];
+    expect(record).toMatchObject({
+      name: 'og',
+      namespace: '@vercel',
+      version: '0.6.4',
+      metadata: { vendored: true },
+    });
   });
 
   it('knows each lockfile by name', () => {

@@ -88,7 +88,19 @@ export function nameFromInstallPath(key: string): string | undefined {
 }
 
 /** Folders inside a package that hold fixtures, not code the package runs. */
-const NOT_CODE_SEGMENTS = ['/test/', '/tests/', '/__tests__/', '/fixture/', '/fixtures/', '/example/', '/examples/', '/benchmark/', '/benchmarks/', '/docs/', '/spec/'];
+const NOT_CODE_SEGMENTS = [
+  '/test/',
+  '/tests/',
+  '/__tests__/',
+  '/fixture/',
+  '/fixtures/',
+  '/example/',
+  '/examples/',
+  '/benchmark/',
+  '/benchmarks/',
+  '/docs/',
+  '/spec/',
+];
 
 /**
  * A package.json inside an installed package's own files, outside fixture folders:

@@ -37,8 +37,12 @@ describe('dropLockfileDuplicates', () => {
       .map((p) => p.locations[0]?.path)
       .sort();
     expect(cowsay).toEqual(['app/node_modules/cowsay/package.json', 'other/package-lock.json']);
-    const fromAppLock = catalog.packages.filter((p) => p.locations[0]?.path === 'app/package-lock.json').length;
-    const fromOtherLock = catalog.packages.filter((p) => p.locations[0]?.path === 'other/package-lock.json').length;
+    const fromAppLock = catalog.packages.filter(
+      (p) => p.locations[0]?.path === 'app/package-lock.json',
+    ).length;
+    const fromOtherLock = catalog.packages.filter(
+      (p) => p.locations[0]?.path === 'other/package-lock.json',
+    ).length;
     expect(fromAppLock).toBe(0);
     expect(fromOtherLock).toBeGreaterThan(2);
   });
@@ -67,8 +71,14 @@ describe('dropLockfileDuplicates on a full npm install', () => {
     }
     // The npm cataloger's refine step runs in the catalog build: the image lists each install once.
     const catalog = await catalogFiles(files);
-    const installedCount = Object.keys(files).filter((path) => path.endsWith('/package.json')).length;
-    expect(catalog.packages.map((p) => p.locations[0]?.path).filter((path) => path?.endsWith('lock.json'))).toEqual([]);
+    const installedCount = Object.keys(files).filter((path) =>
+      path.endsWith('/package.json'),
+    ).length;
+    expect(
+      catalog.packages
+        .map((p) => p.locations[0]?.path)
+        .filter((path) => path?.endsWith('lock.json')),
+    ).toEqual([]);
     expect(catalog.packages).toHaveLength(installedCount);
     expect(dropLockfileDuplicates(catalog.packages)).toEqual(catalog.packages);
   });

@@ -30,6 +30,10 @@ export function dropLockfileDuplicates(packages: readonly Package[]): Package[] 
   return packages.filter(
     (pkg) =>
       pkg.type !== 'npm' ||
-      !pkg.locations.every((location) => lockfileKind(location.path) !== undefined && projectsWithModules.has(projectDir(location.path))),
+      !pkg.locations.every(
+        (location) =>
+          lockfileKind(location.path) !== undefined &&
+          projectsWithModules.has(projectDir(location.path)),
+      ),
   );
 }

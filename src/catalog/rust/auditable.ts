@@ -60,9 +60,11 @@ export function readAuditableData(buf: Buffer, elf: ElfImage): ParseResult | und
   const raw = sectionContents(buf, elf, section, MAX_JSON_BYTES);
   if (!raw.ok) return { warnings: [`cargo-auditable data unreadable: ${raw.reason}`] };
   const json = inflate(raw.data);
-  if (typeof json === 'string') return { warnings: [`cargo-auditable section ${AUDITABLE_SECTION} ${json}`] };
+  if (typeof json === 'string')
+    return { warnings: [`cargo-auditable section ${AUDITABLE_SECTION} ${json}`] };
   const document = documentSchema.safeParse(parseJson(json.toString('utf8')));
-  if (!document.success) return { warnings: [`cargo-auditable JSON invalid: ${describeIssues(document.error)}`] };
+  if (!document.success)
+    return { warnings: [`cargo-auditable JSON invalid: ${describeIssues(document.error)}`] };
   const warnings: string[] = [];
   const packages: PackageRecord[] = [];
   for (const [index, raw] of document.data.packages.entries()) {

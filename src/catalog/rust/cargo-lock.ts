@@ -38,7 +38,8 @@ function decodeSource(source: string | undefined): string | undefined {
 }
 
 export function parseCargoLock(content: Buffer): ParseResult {
-  if (content.length > MAX_LOCKFILE_BYTES) return { warnings: [`Cargo.lock larger than ${MAX_LOCKFILE_BYTES} bytes, ignored`] };
+  if (content.length > MAX_LOCKFILE_BYTES)
+    return { warnings: [`Cargo.lock larger than ${MAX_LOCKFILE_BYTES} bytes, ignored`] };
   let document: unknown;
   try {
     document = parseToml(content.toString('utf8'));
@@ -50,7 +51,10 @@ export function parseCargoLock(content: Buffer): ParseResult {
   if (!lock.success) return { warnings: [`Cargo.lock: ${describeIssues(lock.error)}`] };
   const warnings: string[] = [];
   const format = lock.data.version ?? 1;
-  if (!KNOWN_FORMATS.has(format)) warnings.push(`Cargo.lock format version ${format} is newer than this reader; read as version 4`);
+  if (!KNOWN_FORMATS.has(format))
+    warnings.push(
+      `Cargo.lock format version ${format} is newer than this reader; read as version 4`,
+    );
   const packages: PackageRecord[] = [];
   for (const [index, raw] of (lock.data.package ?? []).entries()) {
     const entry = packageSchema.safeParse(raw);
@@ -59,7 +63,12 @@ export function parseCargoLock(content: Buffer): ParseResult {
       continue;
     }
     const { name, version, source, checksum } = entry.data;
-    const record = crateRecord(name, version, lockSource(decodeSource(source)), checksum ? { checksum } : {});
+    const record = crateRecord(
+      name,
+      version,
+      lockSource(decodeSource(source)),
+      checksum ? { checksum } : {},
+    );
     if (record) packages.push(record);
   }
   return { packages, ...(warnings.length > 0 ? { warnings } : {}) };

@@ -12,7 +12,11 @@ export type CrateSource =
   | { readonly kind: 'local' }
   | { readonly kind: 'other'; readonly raw: string };
 
-const CRATES_IO_INDEXES = new Set(['https://github.com/rust-lang/crates.io-index', 'https://index.crates.io/', 'https://index.crates.io']);
+const CRATES_IO_INDEXES = new Set([
+  'https://github.com/rust-lang/crates.io-index',
+  'https://index.crates.io/',
+  'https://index.crates.io',
+]);
 
 /** A Cargo.lock `source` value (cargo's SourceId encoding); undefined means a path crate. */
 export function lockSource(source: string | undefined): CrateSource {
@@ -64,7 +68,12 @@ export function auditableSource(source: string): CrateSource {
  * git crates add `vcs_url` (so a git fork never shares a purl with the crates.io release); path
  * and workspace crates are the project's own source and are not reported.
  */
-export function crateRecord(name: string, version: string, source: CrateSource, extra: Record<string, string | boolean> = {}): PackageRecord | undefined {
+export function crateRecord(
+  name: string,
+  version: string,
+  source: CrateSource,
+  extra: Record<string, string | boolean> = {},
+): PackageRecord | undefined {
   const qualifiers: Record<string, string> = {};
   switch (source.kind) {
     case 'local':

@@ -27,7 +27,8 @@ export const rustCataloger = defineCataloger({
   version: 1,
   claims: (file) => isCargoLock(file) || mayBeElfExecutable(file),
   parse(file): ParseResult {
-    if (baseName(file.path) === 'Cargo.lock' && !isElf(file.content)) return parseCargoLock(file.content);
+    if (baseName(file.path) === 'Cargo.lock' && !isElf(file.content))
+      return parseCargoLock(file.content);
     if (!isElf(file.content)) return {};
     const parsed = parseElf(file.content);
     // An unreadable ELF header is reported once, by the Go cataloger, which claims the same files.

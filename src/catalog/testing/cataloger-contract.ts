@@ -12,7 +12,10 @@ export interface CatalogerContractCase {
  * The contract every cataloger passes: identity and docs, claims by header alone, pure and
  * deterministic parsing, packages of the types it declares, and no throw on hostile bytes.
  */
-export function runCatalogerContract(cataloger: Cataloger, cases: readonly CatalogerContractCase[]): void {
+export function runCatalogerContract(
+  cataloger: Cataloger,
+  cases: readonly CatalogerContractCase[],
+): void {
   describe(`cataloger contract: ${cataloger.id}`, () => {
     it('has an id, a display name, spec links, package types and a version', () => {
       expect(cataloger.id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
@@ -38,7 +41,14 @@ export function runCatalogerContract(cataloger: Cataloger, cases: readonly Catal
     });
 
     it('claims no unrelated files', () => {
-      expect(cataloger.claims({ path: 'usr/share/doc/unrelated/README', type: 'file', mode: 0o644, size: 10 })).toBe(false);
+      expect(
+        cataloger.claims({
+          path: 'usr/share/doc/unrelated/README',
+          type: 'file',
+          mode: 0o644,
+          size: 10,
+        }),
+      ).toBe(false);
     });
 
     it('parses each real case into packages of its declared types, deterministically', async () => {
@@ -48,7 +58,10 @@ export function runCatalogerContract(cataloger: Cataloger, cases: readonly Catal
         const second = await cataloger.parse({ ...file, content: Buffer.from(c.content) });
         expect(second).toEqual(first);
         const produced =
-          (first.packages?.length ?? 0) + (first.os ? 1 : 0) + (first.fileOwners?.length ?? 0) + (first.findings?.length ?? 0);
+          (first.packages?.length ?? 0) +
+          (first.os ? 1 : 0) +
+          (first.fileOwners?.length ?? 0) +
+          (first.findings?.length ?? 0);
         expect(produced, `${c.path} produced nothing`).toBeGreaterThan(0);
         for (const record of first.packages ?? []) {
           expect(cataloger.packageTypes).toContain(record.type);
@@ -61,8 +74,14 @@ export function runCatalogerContract(cataloger: Cataloger, cases: readonly Catal
     it('does not throw on empty, truncated or garbage content', async () => {
       const garbage = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256));
       for (const c of cases) {
-        for (const content of [Buffer.alloc(0), c.content.subarray(0, Math.floor(c.content.length / 2)), garbage]) {
-          await expect(Promise.resolve(cataloger.parse({ ...header(c), size: content.length, content }))).resolves.toBeDefined();
+        for (const content of [
+          Buffer.alloc(0),
+          c.content.subarray(0, Math.floor(c.content.length / 2)),
+          garbage,
+        ]) {
+          await expect(
+            Promise.resolve(cataloger.parse({ ...header(c), size: content.length, content })),
+          ).resolves.toBeDefined();
         }
       }
     });

@@ -33,14 +33,21 @@ export const HOSTILE_TEXT_INPUTS: readonly (readonly [string, string])[] = [
  */
 export function runHostileInputSuite(cataloger: Cataloger, paths: readonly string[]): void {
   describe(`${cataloger.id} cataloger on hostile input`, () => {
-    it.each(HOSTILE_TEXT_INPUTS.flatMap(([label, text]) => paths.map((path) => [label, path, text] as const)))(
-      '%s as %s',
-      async (_label, path, text) => {
-        const content = Buffer.from(text);
-        const result = await cataloger.parse({ path, type: 'file', mode: 0o644, size: content.length, content });
-        for (const warning of result.warnings ?? []) expect(warning).not.toContain('\n');
-        expect(result.packages?.length ?? 0).toBe(0);
-      },
-    );
+    it.each(
+      HOSTILE_TEXT_INPUTS.flatMap(([label, text]) =>
+        paths.map((path) => [label, path, text] as const),
+      ),
+    )('%s as %s', async (_label, path, text) => {
+      const content = Buffer.from(text);
+      const result = await cataloger.parse({
+        path,
+        type: 'file',
+        mode: 0o644,
+        size: content.length,
+        content,
+      });
+      for (const warning of result.warnings ?? []) expect(warning).not.toContain('\n');
+      expect(result.packages?.length ?? 0).toBe(0);
+    });
   });
 }

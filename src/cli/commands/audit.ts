@@ -29,7 +29,10 @@ function instant(text: string | undefined, now: number, flag: string): string | 
 /** The audit log of a data directory, or (with --server) a running server's, as its admin. */
 function addSourceOptions(command: Command): Command {
   return addConnectionOptions(
-    command.option('--data-dir <dir>', 'read the audit log of this data directory (default $LOCKYARD_DATA_DIR or ~/.lockyard)'),
+    command.option(
+      '--data-dir <dir>',
+      'read the audit log of this data directory (default $LOCKYARD_DATA_DIR or ~/.lockyard)',
+    ),
   );
 }
 
@@ -47,7 +50,9 @@ async function withLocalStore<T>(flags: SourceFlags, run: (store: AuditStore) =>
     import('../../server/index.js'),
     import('../../store/index.js'),
   ]);
-  const store = openSqliteAuditStore(auditLogPath(resolveDataDir(flags.dataDir)), { readonly: true });
+  const store = openSqliteAuditStore(auditLogPath(resolveDataDir(flags.dataDir)), {
+    readonly: true,
+  });
   try {
     return run(store);
   } finally {

@@ -4,7 +4,11 @@ import { Command } from 'commander';
 import type { BuildProgress, BuildSummary, VulnDbStatus } from '../../vulndb/index.js';
 import type { Logger } from '../../log/index.js';
 import type { CliContext } from '../context.js';
-import { addRegistryOptions, resolveRegistryFlags, type RegistryFlags } from '../registry-options.js';
+import {
+  addRegistryOptions,
+  resolveRegistryFlags,
+  type RegistryFlags,
+} from '../registry-options.js';
 
 interface DbFlags {
   readonly dataDir?: string;
@@ -15,14 +19,17 @@ function collect(value: string, previous: string[] = []): string[] {
 }
 
 /** The vulnerability database library, loaded on use so `lockyard --help` stays fast. */
-const vulndb = (): Promise<typeof import('../../vulndb/index.js')> => import('../../vulndb/index.js');
+const vulndb = (): Promise<typeof import('../../vulndb/index.js')> =>
+  import('../../vulndb/index.js');
 
 async function dataDirOf(flags: DbFlags): Promise<string> {
   const { resolveDataDir } = await import('../../store/index.js');
   return resolveDataDir(flags.dataDir);
 }
 
-async function databasePath(flags: DbFlags & { readonly output?: string; readonly db?: string }): Promise<string> {
+async function databasePath(
+  flags: DbFlags & { readonly output?: string; readonly db?: string },
+): Promise<string> {
   const { defaultVulnDbPath } = await vulndb();
   return flags.output ?? flags.db ?? defaultVulnDbPath(await dataDirOf(flags));
 }
@@ -236,28 +243,49 @@ export function dbCommand(context: CliContext): Command {
       .option('--data-dir <dir>', 'data directory (default: $LOCKYARD_DATA_DIR or ~/.lockyard)'),
     'the registry',
   ).action(async (reference: string, flags: DbFlags & RegistryFlags & { db?: string }) => {
-    const [{ pushVulnDb }, { ensureDataDir }] = await Promise.all([vulndb(), import('../../store/index.js')]);
+    const [{ pushVulnDb }, { ensureDataDir }] = await Promise.all([
+      vulndb(),
+      import('../../store/index.js'),
+    ]);
     const registry = await resolveRegistryFlags(reference, flags, context);
     const path = await databasePath(flags);
-    const { digest, status } = await pushVulnDb(path, reference, { registry, tmpDir: ensureDataDir(await dataDirOf(flags)).tmp });
-    context.stdout.write(`Pushed ${path} (built ${status.builtAt}, schema ${status.schemaVersion}) to ${reference}@${digest}\n`);
+    const { digest, status } = await pushVulnDb(path, reference, {
+      registry,
+      tmpDir: ensureDataDir(await dataDirOf(flags)).tmp,
+    });
+    context.stdout.write(
+      `Pushed ${path} (built ${status.builtAt}, schema ${status.schemaVersion}) to ${reference}@${digest}\n`,
+    );
   });
 
   addRegistryOptions(
     db
       .command('pull')
-      .description('Pull a database pushed with `db push`; it replaces the current one only once verified')
+      .description(
+        'Pull a database pushed with `db push`; it replaces the current one only once verified',
+      )
       .argument('<reference>', 'where to pull it from, by tag or digest')
-      .option('-o, --output <file>', 'database file to write (default: <data dir>/vulndb/lockyard.db)')
+      .option(
+        '-o, --output <file>',
+        'database file to write (default: <data dir>/vulndb/lockyard.db)',
+      )
       .option('--data-dir <dir>', 'data directory (default: $LOCKYARD_DATA_DIR or ~/.lockyard)'),
     'the registry',
   ).action(async (reference: string, flags: DbFlags & RegistryFlags & { output?: string }) => {
-    const [{ pullVulnDb }, { ensureDataDir }] = await Promise.all([vulndb(), import('../../store/index.js')]);
+    const [{ pullVulnDb }, { ensureDataDir }] = await Promise.all([
+      vulndb(),
+      import('../../store/index.js'),
+    ]);
     const registry = await resolveRegistryFlags(reference, flags, context);
     const output = await databasePath(flags);
     await mkdir(dirname(output), { recursive: true });
-    const status = await pullVulnDb(reference, output, { registry, tmpDir: ensureDataDir(await dataDirOf(flags)).tmp });
-    context.stdout.write(`Pulled ${reference} into ${output} (built ${status.builtAt}, ${status.advisories.toLocaleString('en-US')} advisories)\n`);
+    const status = await pullVulnDb(reference, output, {
+      registry,
+      tmpDir: ensureDataDir(await dataDirOf(flags)).tmp,
+    });
+    context.stdout.write(
+      `Pulled ${reference} into ${output} (built ${status.builtAt}, ${status.advisories.toLocaleString('en-US')} advisories)\n`,
+    );
   });
 
   return db;

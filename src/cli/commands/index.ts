@@ -9,4 +9,12 @@ import { versionCommand } from './version.js';
 import { auditCommand } from './audit.js';
 
 /** Every CLI command, explicitly, in help order. */
-export const commands: readonly ((context: CliContext) => Command)[] = [sbomCommand, scanCommand, serverCommand, registryCommand, dbCommand, auditCommand, versionCommand];
+export const commands: readonly ((context: CliContext) => Command)[] = [
+  sbomCommand,
+  scanCommand,
+  serverCommand,
+  registryCommand,
+  dbCommand,
+  auditCommand,
+  versionCommand,
+];

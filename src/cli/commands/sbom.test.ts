@@ -11,10 +11,22 @@ describe('lockyard sbom', () => {
   it('writes a CycloneDX SBOM of the shipped example image to -o, caching in --data-dir', async () => {
     const out = join(dir, 'sbom.cdx.json');
     const dataDir = join(dir, 'data');
-    const result = await runCli(['sbom', example, '-f', 'cyclonedx', '-o', out, '--data-dir', dataDir]);
+    const result = await runCli([
+      'sbom',
+      example,
+      '-f',
+      'cyclonedx',
+      '-o',
+      out,
+      '--data-dir',
+      dataDir,
+    ]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    const bom = JSON.parse(await readFile(out, 'utf8')) as { bomFormat: string; specVersion: string };
+    const bom = JSON.parse(await readFile(out, 'utf8')) as {
+      bomFormat: string;
+      specVersion: string;
+    };
     expect(bom).toMatchObject({ bomFormat: 'CycloneDX', specVersion: '1.6' });
     expect(existsSync(join(dataDir, 'cache.db'))).toBe(true);
   });

@@ -14,20 +14,34 @@ interface SbomFlags extends ImageFlags {
 export function sbomCommand(context: CliContext): Command {
   const command = new Command('sbom')
     .description('List what is inside an image: OS and language packages, as an SBOM')
-    .argument('<image>', 'docker-archive tar, OCI layout dir, root fs dir, or registry reference (prefixes oci:, docker-archive:, dir:, registry: force a kind)')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(SBOM_FORMAT_IDS).default('table'))
+    .argument(
+      '<image>',
+      'docker-archive tar, OCI layout dir, root fs dir, or registry reference (prefixes oci:, docker-archive:, dir:, registry: force a kind)',
+    )
+    .addOption(
+      new Option('-f, --format <format>', 'output format')
+        .choices(SBOM_FORMAT_IDS)
+        .default('table'),
+    )
     .option('-o, --output <file>', 'write to a file instead of standard output');
   addImageOptions(command);
   command.action(async (image: string, flags: SbomFlags, cmd: Command) => {
     const quiet = Boolean(cmd.optsWithGlobals()['quiet']);
     // Workflows load on use: `lockyard --help` should not pay for every library.
-    const [{ sbomFormats }, { catalogImage }] = await Promise.all([import('../../report/index.js'), import('../../scan/index.js')]);
+    const [{ sbomFormats }, { catalogImage }] = await Promise.all([
+      import('../../report/index.js'),
+      import('../../scan/index.js'),
+    ]);
     const render = sbomFormats.get(flags.format)?.renderSbom;
     if (!render) throw new Error(`format ${flags.format} cannot render an SBOM`);
     const resolved = await resolveImageFlags(image, flags, context);
     const progress = createCatalogProgress(context.stderr, !quiet);
     try {
-      const catalog = await catalogImage(image, { ...resolved, registry: { ...resolved.registry, onProgress: progress.onDownload }, onProgress: progress.onProgress });
+      const catalog = await catalogImage(image, {
+        ...resolved,
+        registry: { ...resolved.registry, onProgress: progress.onDownload },
+        onProgress: progress.onProgress,
+      });
       for (const warning of catalog.warnings) context.logger.warn(warning);
       const text = render(catalog, { toolName: 'lockyard', toolVersion: VERSION, now: new Date() });
       await writeOutput(context, flags.output, text);

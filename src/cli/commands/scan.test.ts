@@ -23,7 +23,13 @@ beforeAll(async () => {
     output: db,
   });
   // The same data, built (as far as the file says) years ago: stale for --require-fresh-db.
-  await buildVulnDb({ inputs: [{ kind: 'alpine-secdb', path: join(repoRoot, 'examples', 'advisories', 'alpine-secdb') }], output: join(dir, 'stale.db'), now: () => new Date('2020-01-01T00:00:00Z') });
+  await buildVulnDb({
+    inputs: [
+      { kind: 'alpine-secdb', path: join(repoRoot, 'examples', 'advisories', 'alpine-secdb') },
+    ],
+    output: join(dir, 'stale.db'),
+    now: () => new Date('2020-01-01T00:00:00Z'),
+  });
   // A Node.js app image with lodash 4.17.15 and minimist 1.2.5 installed: both have GHSA advisories
   // with CVSS 3.1 vectors (GHSA-35jh-r3h4-6jhm HIGH 7.2, GHSA-p6mc-m468-83gw HIGH 7.4, GHSA-xvch-5gv4-984h CRITICAL 9.8).
   await writeOciLayout(nodeImage, {
@@ -31,9 +37,22 @@ beforeAll(async () => {
       {
         kind: 'entries',
         entries: [
-          { name: 'app/package.json', content: JSON.stringify({ name: 'app', version: '1.0.0', dependencies: { lodash: '4.17.15', minimist: '1.2.5' } }) },
-          { name: 'app/node_modules/lodash/package.json', content: JSON.stringify({ name: 'lodash', version: '4.17.15', license: 'MIT' }) },
-          { name: 'app/node_modules/minimist/package.json', content: JSON.stringify({ name: 'minimist', version: '1.2.5', license: 'MIT' }) },
+          {
+            name: 'app/package.json',
+            content: JSON.stringify({
+              name: 'app',
+              version: '1.0.0',
+              dependencies: { lodash: '4.17.15', minimist: '1.2.5' },
+            }),
+          },
+          {
+            name: 'app/node_modules/lodash/package.json',
+            content: JSON.stringify({ name: 'lodash', version: '4.17.15', license: 'MIT' }),
+          },
+          {
+            name: 'app/node_modules/minimist/package.json',
+            content: JSON.stringify({ name: 'minimist', version: '1.2.5', license: 'MIT' }),
+          },
         ],
       },
     ],
@@ -45,7 +64,9 @@ describe('lockyard scan', () => {
     const result = await runCli(['scan', alpineImage, ...common]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('(alpine 3.10.4, end of life since 2021-05-01)');
-    expect(result.stdout).toMatch(/musl\s+CVE-2020-28928\s+UNKNOWN\s+fixed\s+1\.1\.22-r3\s+1\.1\.22-r4/);
+    expect(result.stdout).toMatch(
+      /musl\s+CVE-2020-28928\s+UNKNOWN\s+fixed\s+1\.1\.22-r3\s+1\.1\.22-r4/,
+    );
     expect(result.stdout).toMatch(/^Vulnerabilities: \d+ \(/m);
   });
 
@@ -60,14 +81,42 @@ describe('lockyard scan', () => {
     const ignore = join(dir, 'ignore.yaml');
     await writeFile(
       ignore,
-      ['ignore:', '  - id: CVE-2021-44906', '    package: minimist', '    reason: CLI parsing of trusted input only', '    expires: 2099-01-01',
-        '  - id: CVE-2021-23337', '    reason: template() never used', '  - id: CVE-2020-8203', '    reason: not reachable', '  - id: CVE-2019-10744', '    reason: expired', '    expires: 2020-01-01'].join('\n'),
+      [
+        'ignore:',
+        '  - id: CVE-2021-44906',
+        '    package: minimist',
+        '    reason: CLI parsing of trusted input only',
+        '    expires: 2099-01-01',
+        '  - id: CVE-2021-23337',
+        '    reason: template() never used',
+        '  - id: CVE-2020-8203',
+        '    reason: not reachable',
+        '  - id: CVE-2019-10744',
+        '    reason: expired',
+        '    expires: 2020-01-01',
+      ].join('\n'),
     );
-    const result = await runCli(['scan', nodeImage, ...common, '--fail-on', 'HIGH', '--ignorefile', ignore, '--format', 'json']);
-    const report = JSON.parse(result.stdout) as { gate: { passed: boolean; failures: string[] }; summary: { suppressed: number }; warnings: string[] };
+    const result = await runCli([
+      'scan',
+      nodeImage,
+      ...common,
+      '--fail-on',
+      'HIGH',
+      '--ignorefile',
+      ignore,
+      '--format',
+      'json',
+    ]);
+    const report = JSON.parse(result.stdout) as {
+      gate: { passed: boolean; failures: string[] };
+      summary: { suppressed: number };
+      warnings: string[];
+    };
     expect(report.summary.suppressed).toBe(3);
     // The expired entry is reported, not applied: CVE-2019-10744 (CRITICAL in lodash < 4.17.12) does not affect 4.17.15 anyway.
-    expect(report.warnings.some((w) => w.includes('CVE-2019-10744 expired on 2020-01-01'))).toBe(true);
+    expect(report.warnings.some((w) => w.includes('CVE-2019-10744 expired on 2020-01-01'))).toBe(
+      true,
+    );
     expect(report.gate).toMatchObject({ passed: true, failures: [] });
     expect(result.code).toBe(0);
   });
@@ -84,7 +133,17 @@ describe('lockyard scan', () => {
         version: 1,
         statements: ['CVE-2021-44906', 'CVE-2021-23337', 'CVE-2020-8203'].map((id) => ({
           vulnerability: { name: id },
-          products: [{ '@id': 'pkg:oci/node-app', subcomponents: [{ '@id': id === 'CVE-2021-44906' ? 'pkg:npm/minimist@1.2.5' : 'pkg:npm/lodash@4.17.15' }] }],
+          products: [
+            {
+              '@id': 'pkg:oci/node-app',
+              subcomponents: [
+                {
+                  '@id':
+                    id === 'CVE-2021-44906' ? 'pkg:npm/minimist@1.2.5' : 'pkg:npm/lodash@4.17.15',
+                },
+              ],
+            },
+          ],
           status: 'not_affected',
           justification: 'vulnerable_code_not_in_execute_path',
         })),
@@ -99,11 +158,30 @@ describe('lockyard scan', () => {
     const out = join(dir, 'report.sarif');
     const result = await runCli(['scan', nodeImage, ...common, '-f', 'sarif', '-o', out]);
     expect(result.code).toBe(0);
-    const schema = JSON.parse(await readFile(join(repoRoot, 'node_modules', '@microsoft', 'jest-sarif', 'lib', 'schemas', 'sarif-2.1.0-rtm.5.json'), 'utf8')) as object;
-    const ajv = new AjvDraft04Module.default({ strict: false, allErrors: true, unicodeRegExp: false });
+    const schema = JSON.parse(
+      await readFile(
+        join(
+          repoRoot,
+          'node_modules',
+          '@microsoft',
+          'jest-sarif',
+          'lib',
+          'schemas',
+          'sarif-2.1.0-rtm.5.json',
+        ),
+        'utf8',
+      ),
+    ) as object;
+    const ajv = new AjvDraft04Module.default({
+      strict: false,
+      allErrors: true,
+      unicodeRegExp: false,
+    });
     addFormats.default(ajv);
     const validate = ajv.compile(schema);
-    const sarif = JSON.parse(await readFile(out, 'utf8')) as { runs: { results: { ruleId: string; level: string }[] }[] };
+    const sarif = JSON.parse(await readFile(out, 'utf8')) as {
+      runs: { results: { ruleId: string; level: string }[] }[];
+    };
     expect(validate(sarif), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
     expect(sarif.runs[0]?.results.find((r) => r.ruleId === 'CVE-2021-44906')?.level).toBe('error');
   });
@@ -111,25 +189,41 @@ describe('lockyard scan', () => {
   it('writes CycloneDX with vulnerabilities, valid against the CycloneDX 1.6 schema', async () => {
     const result = await runCli(['scan', nodeImage, ...common, '-f', 'cyclonedx']);
     expect(result.code).toBe(0);
-    expect(await new CDX.Validation.JsonStrictValidator(CDX.Spec.Version.v1dot6).validate(result.stdout)).toBeNull();
-    const bom = JSON.parse(result.stdout) as { vulnerabilities: { id: string; affects: { ref: string }[] }[] };
+    expect(
+      await new CDX.Validation.JsonStrictValidator(CDX.Spec.Version.v1dot6).validate(result.stdout),
+    ).toBeNull();
+    const bom = JSON.parse(result.stdout) as {
+      vulnerabilities: { id: string; affects: { ref: string }[] }[];
+    };
     expect(bom.vulnerabilities.map((v) => v.id)).toContain('CVE-2021-44906');
     expect(bom.vulnerabilities.every((v) => v.affects.length === 1)).toBe(true);
   });
 
   it('scans an SBOM file without any image, with the same findings', async () => {
     const sbom = join(dir, 'app.cdx.json');
-    expect((await runCli(['sbom', nodeImage, '-f', 'cyclonedx', '-o', sbom, '--quiet', '--no-cache'])).code).toBe(0);
-    const fromImage = JSON.parse((await runCli(['scan', nodeImage, ...common, '-f', 'json'])).stdout) as { vulnerabilities: { id: string }[] };
-    const fromSbom = JSON.parse((await runCli(['scan', sbom, ...common, '-f', 'json'])).stdout) as { vulnerabilities: { id: string }[] };
-    expect(fromSbom.vulnerabilities.map((v) => v.id).sort()).toEqual(fromImage.vulnerabilities.map((v) => v.id).sort());
+    expect(
+      (await runCli(['sbom', nodeImage, '-f', 'cyclonedx', '-o', sbom, '--quiet', '--no-cache']))
+        .code,
+    ).toBe(0);
+    const fromImage = JSON.parse(
+      (await runCli(['scan', nodeImage, ...common, '-f', 'json'])).stdout,
+    ) as { vulnerabilities: { id: string }[] };
+    const fromSbom = JSON.parse((await runCli(['scan', sbom, ...common, '-f', 'json'])).stdout) as {
+      vulnerabilities: { id: string }[];
+    };
+    expect(fromSbom.vulnerabilities.map((v) => v.id).sort()).toEqual(
+      fromImage.vulnerabilities.map((v) => v.id).sort(),
+    );
   });
 
   it.each([
     [['--severity', 'SEVERE'], /--severity: unknown value "SEVERE"/],
     [['--db', join(dir, 'none.db')], /no vulnerability database at/],
     [['--scanners', 'vuln,viruses'], /--scanners: unknown value "viruses"/],
-    [['--max-db-age', '1d', '--require-fresh-db', '--db', join(dir, 'stale.db')], /stale\.db was built \d+\.\d days ago .*older than the allowed 1\.0 days/],
+    [
+      ['--max-db-age', '1d', '--require-fresh-db', '--db', join(dir, 'stale.db')],
+      /stale\.db was built \d+\.\d days ago .*older than the allowed 1\.0 days/,
+    ],
     [['--max-db-age', '7'], /--max-db-age: invalid duration "7"/],
   ])('%j is an error: one line, exit 2', async (extra, message) => {
     const result = await runCli(['scan', nodeImage, ...common, ...extra]);

@@ -31,19 +31,37 @@ interface ScanFlags extends ImageFlags {
 
 const SCANNERS: readonly Scanner[] = ['vuln', 'secret', 'misconfig'];
 
-function parseList<T extends string>(value: string, allowed: readonly T[], flag: string, upper = false): T[] {
-  const items = value.split(',').map((v) => (upper ? v.trim().toUpperCase() : v.trim())).filter(Boolean);
+function parseList<T extends string>(
+  value: string,
+  allowed: readonly T[],
+  flag: string,
+  upper = false,
+): T[] {
+  const items = value
+    .split(',')
+    .map((v) => (upper ? v.trim().toUpperCase() : v.trim()))
+    .filter(Boolean);
   for (const item of items) {
-    if (!allowed.includes(item as T)) throw new ConfigError('INVALID_ARGUMENT', `${flag}: unknown value "${item}" (allowed: ${allowed.join(', ')})`);
+    if (!allowed.includes(item as T))
+      throw new ConfigError(
+        'INVALID_ARGUMENT',
+        `${flag}: unknown value "${item}" (allowed: ${allowed.join(', ')})`,
+      );
   }
   return items as T[];
 }
 
 export function scanCommand(context: CliContext): Command {
   const command = new Command('scan')
-    .description('Scan an image or an SBOM for vulnerabilities, secrets and misconfigurations; gate CI on the result')
+    .description(
+      'Scan an image or an SBOM for vulnerabilities, secrets and misconfigurations; gate CI on the result',
+    )
     .argument('<target>', 'an image (as for `lockyard sbom`) or a CycloneDX / SPDX JSON SBOM file')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(SCAN_FORMAT_IDS).default('table'))
+    .addOption(
+      new Option('-f, --format <format>', 'output format')
+        .choices(SCAN_FORMAT_IDS)
+        .default('table'),
+    )
     .option('-o, --output <file>', 'write the report to a file instead of standard output')
     .option('--db <file>', 'vulnerability database (default: DATA_DIR/vulndb/lockyard.db)')
     .option('--scanners <list>', `what to look for: ${SCANNERS.join(',')}`, 'vuln,secret')
@@ -51,24 +69,46 @@ export function scanCommand(context: CliContext): Command {
     .option('--ignore-unfixed', 'leave out vulnerabilities that have no fixed version yet')
     .option('--fail-on <severity>', 'exit 1 when a finding at or above this severity remains')
     .option('--ignorefile <file>', 'ignore file (default: ./.lockyardignore when present)')
-    .option('--vex <file...>', 'OpenVEX documents whose not_affected / fixed statements suppress findings')
-    .option('--include-os-owned', 'also match language packages installed by OS packages against language advisories')
+    .option(
+      '--vex <file...>',
+      'OpenVEX documents whose not_affected / fixed statements suppress findings',
+    )
+    .option(
+      '--include-os-owned',
+      'also match language packages installed by OS packages against language advisories',
+    )
     .option('--max-db-age <duration>', 'warn when the database is older than this', '7d')
     .option('--require-fresh-db', 'fail (exit 2) instead of warning when the database is too old')
-    .option('--max-image-age <days>', 'image check LY-IMG-011: image older than this many days', '365')
+    .option(
+      '--max-image-age <days>',
+      'image check LY-IMG-011: image older than this many days',
+      '365',
+    )
     .option('--list-all-pkgs', 'include every scanned package in JSON output');
   addImageOptions(command);
   command.action(async (target: string, flags: ScanFlags, cmd: Command) => {
     const quiet = Boolean(cmd.optsWithGlobals()['quiet']);
-    const [{ scanFormats }, { runScan }] = await Promise.all([import('../../report/index.js'), import('../../scan/index.js')]);
+    const [{ scanFormats }, { runScan }] = await Promise.all([
+      import('../../report/index.js'),
+      import('../../scan/index.js'),
+    ]);
     const render = scanFormats.get(flags.format)?.renderScan;
     if (!render) throw new Error(`format ${flags.format} cannot render a scan`);
-    const severities = flags.severity ? parseList<Severity>(flags.severity, SEVERITIES, '--severity', true) : undefined;
-    const failOn = flags.failOn ? parseList<Severity>(flags.failOn, SEVERITIES, '--fail-on', true)[0] : undefined;
+    const severities = flags.severity
+      ? parseList<Severity>(flags.severity, SEVERITIES, '--severity', true)
+      : undefined;
+    const failOn = flags.failOn
+      ? parseList<Severity>(flags.failOn, SEVERITIES, '--fail-on', true)[0]
+      : undefined;
     const maxImageAgeDays = Number(flags.maxImageAge);
-    if (!Number.isInteger(maxImageAgeDays) || maxImageAgeDays < 0) throw new ConfigError('INVALID_ARGUMENT', `--max-image-age: "${flags.maxImageAge}" is not a number of days`);
+    if (!Number.isInteger(maxImageAgeDays) || maxImageAgeDays < 0)
+      throw new ConfigError(
+        'INVALID_ARGUMENT',
+        `--max-image-age: "${flags.maxImageAge}" is not a number of days`,
+      );
     const resolved = await resolveImageFlags(target, flags, context);
-    const ignoreFile = flags.ignorefile ?? (existsSync('.lockyardignore') ? '.lockyardignore' : undefined);
+    const ignoreFile =
+      flags.ignorefile ?? (existsSync('.lockyardignore') ? '.lockyardignore' : undefined);
     const progress = createCatalogProgress(context.stderr, !quiet);
     let report: ScanReport;
     try {
@@ -92,11 +132,18 @@ export function scanCommand(context: CliContext): Command {
       progress.done();
     }
     for (const warning of report.warnings) context.logger.warn(warning);
-    const shown = flags.format === 'json' && !flags.listAllPkgs ? { ...report, packages: [] } : report;
-    await writeOutput(context, flags.output, render(shown, { toolName: 'lockyard', toolVersion: VERSION, now: new Date() }));
+    const shown =
+      flags.format === 'json' && !flags.listAllPkgs ? { ...report, packages: [] } : report;
+    await writeOutput(
+      context,
+      flags.output,
+      render(shown, { toolName: 'lockyard', toolVersion: VERSION, now: new Date() }),
+    );
     if (!report.gate.passed) {
       if (flags.format !== 'table' || flags.output) {
-        context.stderr.write(`lockyard: gate failed (--fail-on ${report.gate.failOn ?? ''}): ${report.gate.failures.slice(0, 5).join('; ')}${report.gate.failures.length > 5 ? '; …' : ''}\n`);
+        context.stderr.write(
+          `lockyard: gate failed (--fail-on ${report.gate.failOn ?? ''}): ${report.gate.failures.slice(0, 5).join('; ')}${report.gate.failures.length > 5 ? '; …' : ''}\n`,
+        );
       }
       context.exitCode = ExitCode.gateFailed;
     }

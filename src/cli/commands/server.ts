@@ -15,9 +15,15 @@ interface ServerFlags {
 export function serverCommand(context: CliContext): Command {
   return new Command('server')
     .description('Run the Lockyard server: a private OCI registry (distribution-spec v1.1)')
-    .option('-c, --config <file>', 'YAML config file (lockyard.yaml); every key also settable as LOCKYARD_<KEY>')
+    .option(
+      '-c, --config <file>',
+      'YAML config file (lockyard.yaml); every key also settable as LOCKYARD_<KEY>',
+    )
     .option('--data-dir <dir>', 'data directory (default $LOCKYARD_DATA_DIR or ~/.lockyard)')
-    .option('--listen <host:port>', 'address to listen on; port 0 picks a free port (default 127.0.0.1:5000)')
+    .option(
+      '--listen <host:port>',
+      'address to listen on; port 0 picks a free port (default 127.0.0.1:5000)',
+    )
     .option('--tls-cert <file>', 'TLS certificate chain (PEM)')
     .option('--tls-key <file>', 'TLS private key (PEM)')
     .option('--tls-dev', 'serve HTTPS with a self-signed development CA kept in the data directory')
@@ -37,7 +43,11 @@ export function serverCommand(context: CliContext): Command {
         ...(flags.tlsDev ? { tlsDev: true } : {}),
         ...(flags.insecureHttp ? { insecureHttp: true } : {}),
       };
-      const config = loadServerConfig({ ...(flags.config === undefined ? {} : { file: flags.config }), env: context.env, flags: given });
+      const config = loadServerConfig({
+        ...(flags.config === undefined ? {} : { file: flags.config }),
+        env: context.env,
+        flags: given,
+      });
       const dataDir = resolveDataDir(config.dataDir);
       // JSON logs go to stderr; stdout carries only the lines a person or a test script reads.
       const logger = pino({ level: config.logLevel }, pino.destination({ fd: 2, sync: false }));

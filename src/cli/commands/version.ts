@@ -10,7 +10,9 @@ import { ExitCode } from '../exit-codes.js';
  */
 export function versionCommand(context: CliContext): Command {
   // exitOverride before the subcommands exist, so they inherit it: a usage error exits 2, not 1.
-  const command = new Command('version').exitOverride().description('Compare versions and test constraints in a package ecosystem\'s version scheme');
+  const command = new Command('version')
+    .exitOverride()
+    .description("Compare versions and test constraints in a package ecosystem's version scheme");
 
   command
     .command('compare')
@@ -18,25 +20,45 @@ export function versionCommand(context: CliContext): Command {
     .argument('<scheme>', 'version scheme (list them with `lockyard version schemes`)')
     .argument('[a]', 'first version')
     .argument('[b]', 'second version')
-    .option('--stdin', 'read "A B" pairs from standard input, one per line, and print one result per line')
-    .action(async (schemeId: string, a: string | undefined, b: string | undefined, flags: { stdin?: boolean }) => {
-      const { getVersionScheme, VersionError } = await import('../../versioning/index.js');
-      const { api } = getVersionScheme(schemeId);
-      if (flags.stdin) {
-        if (a !== undefined) throw new VersionError('INVALID_VERSION', 'version compare --stdin takes no versions on the command line');
-        await compareLines(context, api);
-        return;
-      }
-      if (a === undefined || b === undefined) throw new VersionError('INVALID_VERSION', 'version compare needs two versions (or --stdin)');
-      context.stdout.write(`${api.compare(a, b)}\n`);
-    });
+    .option(
+      '--stdin',
+      'read "A B" pairs from standard input, one per line, and print one result per line',
+    )
+    .action(
+      async (
+        schemeId: string,
+        a: string | undefined,
+        b: string | undefined,
+        flags: { stdin?: boolean },
+      ) => {
+        const { getVersionScheme, VersionError } = await import('../../versioning/index.js');
+        const { api } = getVersionScheme(schemeId);
+        if (flags.stdin) {
+          if (a !== undefined)
+            throw new VersionError(
+              'INVALID_VERSION',
+              'version compare --stdin takes no versions on the command line',
+            );
+          await compareLines(context, api);
+          return;
+        }
+        if (a === undefined || b === undefined)
+          throw new VersionError(
+            'INVALID_VERSION',
+            'version compare needs two versions (or --stdin)',
+          );
+        context.stdout.write(`${api.compare(a, b)}\n`);
+      },
+    );
 
   command
     .command('matches')
-    .description('Print true (exit 0) or false (exit 1) as VERSION satisfies CONSTRAINT, e.g. ">= 1.0, < 2.0"')
+    .description(
+      'Print true (exit 0) or false (exit 1) as VERSION satisfies CONSTRAINT, e.g. ">= 1.0, < 2.0"',
+    )
     .argument('<scheme>', 'version scheme (list them with `lockyard version schemes`)')
     .argument('<version>', 'the version to test')
-    .argument('<constraint>', 'a constraint in the scheme\'s own syntax or GHSA style (quote it)')
+    .argument('<constraint>', "a constraint in the scheme's own syntax or GHSA style (quote it)")
     .action(async (schemeId: string, version: string, constraint: string) => {
       const { getVersionScheme } = await import('../../versioning/index.js');
       const matched = getVersionScheme(schemeId).api.matches(version, constraint);
@@ -49,7 +71,10 @@ export function versionCommand(context: CliContext): Command {
     .description('List the version schemes and the specifications they follow')
     .action(async () => {
       const { versionSchemes } = await import('../../versioning/index.js');
-      for (const scheme of versionSchemes.values()) context.stdout.write(`${scheme.id.padEnd(10)} ${scheme.displayName}  ${scheme.urls[0] ?? ''}\n`);
+      for (const scheme of versionSchemes.values())
+        context.stdout.write(
+          `${scheme.id.padEnd(10)} ${scheme.displayName}  ${scheme.urls[0] ?? ''}\n`,
+        );
     });
 
   return command;
@@ -68,16 +93,27 @@ async function compareLines(context: CliContext, api: VersioningApi): Promise<vo
   try {
     for await (const line of lines) {
       lineNumber++;
-      const fields = line.trim().split(/\s+/).filter((f) => f.length > 0);
+      const fields = line
+        .trim()
+        .split(/\s+/)
+        .filter((f) => f.length > 0);
       if (fields.length === 0) continue;
       const [a, b] = fields;
       if (fields.length !== 2 || a === undefined || b === undefined) {
-        throw new VersionError('INVALID_VERSION', `stdin line ${lineNumber}: expected two versions separated by whitespace, got ${fields.length} fields`, { details: { line: lineNumber } });
+        throw new VersionError(
+          'INVALID_VERSION',
+          `stdin line ${lineNumber}: expected two versions separated by whitespace, got ${fields.length} fields`,
+          { details: { line: lineNumber } },
+        );
       }
       try {
         out.push(String(api.compare(a, b)));
       } catch (error) {
-        if (error instanceof VersionError) throw new VersionError(error.code, `stdin line ${lineNumber}: ${error.message}`, { cause: error, details: { ...error.details, line: lineNumber } });
+        if (error instanceof VersionError)
+          throw new VersionError(error.code, `stdin line ${lineNumber}: ${error.message}`, {
+            cause: error,
+            details: { ...error.details, line: lineNumber },
+          });
         throw error;
       }
       if (out.length >= 1024) flush();

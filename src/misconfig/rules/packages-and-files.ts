@@ -9,8 +9,18 @@ export const sshdInstalled = defineRule<ImageCheckInput, ImageCheckFinding>({
   severity: 'MEDIUM',
   evaluate({ catalog }) {
     return catalog.packages
-      .filter((pkg) => SSH_SERVERS.has(pkg.name) || (pkg.type !== 'npm' && pkg.name.startsWith('openssh-server')))
-      .map((pkg) => ({ ruleId: this.id, title: this.description, severity: this.severity, message: `${pkg.name} ${pkg.version}`, path: pkg.locations[0]?.path }));
+      .filter(
+        (pkg) =>
+          SSH_SERVERS.has(pkg.name) ||
+          (pkg.type !== 'npm' && pkg.name.startsWith('openssh-server')),
+      )
+      .map((pkg) => ({
+        ruleId: this.id,
+        title: this.description,
+        severity: this.severity,
+        message: `${pkg.name} ${pkg.version}`,
+        path: pkg.locations[0]?.path,
+      }));
   },
 });
 
@@ -20,8 +30,18 @@ export const sudoInstalled = defineRule<ImageCheckInput, ImageCheckFinding>({
   severity: 'LOW',
   evaluate({ catalog }) {
     return catalog.packages
-      .filter((pkg) => (pkg.name === 'sudo' || pkg.name === 'doas') && (pkg.type === 'deb' || pkg.type === 'rpm' || pkg.type === 'apk'))
-      .map((pkg) => ({ ruleId: this.id, title: this.description, severity: this.severity, message: `${pkg.name} ${pkg.version}`, path: pkg.locations[0]?.path }));
+      .filter(
+        (pkg) =>
+          (pkg.name === 'sudo' || pkg.name === 'doas') &&
+          (pkg.type === 'deb' || pkg.type === 'rpm' || pkg.type === 'apk'),
+      )
+      .map((pkg) => ({
+        ruleId: this.id,
+        title: this.description,
+        severity: this.severity,
+        message: `${pkg.name} ${pkg.version}`,
+        path: pkg.locations[0]?.path,
+      }));
   },
 });
 
@@ -32,7 +52,14 @@ export const setuidFiles = defineRule<ImageCheckInput, ImageCheckFinding>({
   evaluate({ catalog }) {
     return catalog.findings
       .filter((f) => f.visible && (f.ruleId === 'setuid' || f.ruleId === 'setgid'))
-      .map((f) => ({ ruleId: this.id, title: this.description, severity: this.severity, message: `${f.ruleId} ${f.path}`, path: f.path, layerIndex: f.layerIndex }));
+      .map((f) => ({
+        ruleId: this.id,
+        title: this.description,
+        severity: this.severity,
+        message: `${f.ruleId} ${f.path}`,
+        path: f.path,
+        layerIndex: f.layerIndex,
+      }));
   },
 });
 
@@ -45,9 +72,26 @@ export const worldWritableOnPath = defineRule<ImageCheckInput, ImageCheckFinding
   evaluate({ catalog }) {
     const env = catalog.image.config.config?.Env ?? [];
     const path = env.find((e) => e.startsWith('PATH='))?.slice(5) ?? DEFAULT_PATH;
-    const dirs = new Set(path.split(':').map((d) => d.replace(/^\/+|\/+$/g, '')).filter(Boolean));
+    const dirs = new Set(
+      path
+        .split(':')
+        .map((d) => d.replace(/^\/+|\/+$/g, ''))
+        .filter(Boolean),
+    );
     return catalog.findings
-      .filter((f) => f.visible && f.ruleId === 'world-writable' && dirs.has(f.path.slice(0, f.path.lastIndexOf('/'))))
-      .map((f) => ({ ruleId: this.id, title: this.description, severity: this.severity, message: f.path, path: f.path, layerIndex: f.layerIndex }));
+      .filter(
+        (f) =>
+          f.visible &&
+          f.ruleId === 'world-writable' &&
+          dirs.has(f.path.slice(0, f.path.lastIndexOf('/'))),
+      )
+      .map((f) => ({
+        ruleId: this.id,
+        title: this.description,
+        severity: this.severity,
+        message: f.path,
+        path: f.path,
+        layerIndex: f.layerIndex,
+      }));
   },
 });

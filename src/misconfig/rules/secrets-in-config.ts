@@ -30,7 +30,12 @@ export const secretsInHistory = defineRule<ImageCheckInput, ImageCheckFinding>({
         ...scanText(createdBy).map((m) => `${m.title}: ${m.excerpt}`),
       ];
       for (const message of messages) {
-        out.push({ ruleId: this.id, title: this.description, severity: this.severity, message: `history[${index}]: ${message}` });
+        out.push({
+          ruleId: this.id,
+          title: this.description,
+          severity: this.severity,
+          message: `history[${index}]: ${message}`,
+        });
       }
     }
     return out;
@@ -44,8 +49,15 @@ export const addFromUrl = defineRule<ImageCheckInput, ImageCheckFinding>({
   evaluate({ catalog }) {
     const out: ImageCheckFinding[] = [];
     for (const [index, entry] of (catalog.image.config.history ?? []).entries()) {
-      const url = /\bADD\b(?:\s+--\S+)*\s+(?<url>https?:\/\/\S+)/.exec(entry.created_by ?? '')?.groups?.['url'];
-      if (url) out.push({ ruleId: this.id, title: this.description, severity: this.severity, message: `history[${index}]: ADD ${url}` });
+      const url = /\bADD\b(?:\s+--\S+)*\s+(?<url>https?:\/\/\S+)/.exec(entry.created_by ?? '')
+        ?.groups?.['url'];
+      if (url)
+        out.push({
+          ruleId: this.id,
+          title: this.description,
+          severity: this.severity,
+          message: `history[${index}]: ADD ${url}`,
+        });
     }
     return out;
   },

@@ -9,7 +9,14 @@ export const runsAsRoot = defineRule<ImageCheckInput, ImageCheckFinding>({
     const user = (catalog.image.config.config?.User ?? '').trim();
     const name = user.split(':')[0] ?? '';
     if (name !== '' && name !== 'root' && name !== '0') return [];
-    return [{ ruleId: this.id, title: this.description, severity: this.severity, message: user === '' ? 'no USER is set; the container runs as root' : `USER is ${user}` }];
+    return [
+      {
+        ruleId: this.id,
+        title: this.description,
+        severity: this.severity,
+        message: user === '' ? 'no USER is set; the container runs as root' : `USER is ${user}`,
+      },
+    ];
   },
 });
 
@@ -21,7 +28,12 @@ export const sshPortExposed = defineRule<ImageCheckInput, ImageCheckFinding>({
     const ports = Object.keys(catalog.image.config.config?.ExposedPorts ?? {});
     return ports
       .filter((port) => port.split('/')[0] === '22')
-      .map((port) => ({ ruleId: this.id, title: this.description, severity: this.severity, message: `EXPOSE ${port}` }));
+      .map((port) => ({
+        ruleId: this.id,
+        title: this.description,
+        severity: this.severity,
+        message: `EXPOSE ${port}`,
+      }));
   },
 });
 
@@ -33,7 +45,14 @@ export const noHealthcheck = defineRule<ImageCheckInput, ImageCheckFinding>({
     const test = catalog.image.config.config?.Healthcheck?.Test ?? [];
     if (test.length > 0 && test[0] !== 'NONE') return [];
     if (catalog.image.kind === 'rootfs') return [];
-    return [{ ruleId: this.id, title: this.description, severity: this.severity, message: 'the image config has no healthcheck' }];
+    return [
+      {
+        ruleId: this.id,
+        title: this.description,
+        severity: this.severity,
+        message: 'the image config has no healthcheck',
+      },
+    ];
   },
 });
 
@@ -46,6 +65,13 @@ export const imageTooOld = defineRule<ImageCheckInput, ImageCheckFinding>({
     if (!Number.isFinite(created)) return [];
     const days = Math.floor((now.getTime() - created) / 86_400_000);
     if (days <= maxImageAgeDays) return [];
-    return [{ ruleId: this.id, title: this.description, severity: this.severity, message: `created ${catalog.image.created ?? ''} (${days} days ago, limit ${maxImageAgeDays})` }];
+    return [
+      {
+        ruleId: this.id,
+        title: this.description,
+        severity: this.severity,
+        message: `created ${catalog.image.created ?? ''} (${days} days ago, limit ${maxImageAgeDays})`,
+      },
+    ];
   },
 });

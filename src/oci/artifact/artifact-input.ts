@@ -43,13 +43,21 @@ export interface PushArtifactOptions extends RegistryOptions {
   /** Blobs up to this many bytes go in one request, larger ones in PATCH chunks of it (default 8 MiB). */
   readonly chunkSize?: number;
   /** Told once per blob what was done with it. */
-  readonly onBlob?: (event: { readonly digest: string; readonly size: number; readonly outcome: BlobOutcome; readonly name: string | undefined }) => void;
+  readonly onBlob?: (event: {
+    readonly digest: string;
+    readonly size: number;
+    readonly outcome: BlobOutcome;
+    readonly name: string | undefined;
+  }) => void;
 }
 
 // RFC 6838 §4.2 restricted names: what a media type (and so an artifactType) may look like.
-const MEDIA_TYPE = /^(?<type>[A-Za-z0-9][\w!#$&^.+-]{0,126})\/(?<subtype>[A-Za-z0-9][\w!#$&^.+-]{0,126})$/;
+const MEDIA_TYPE =
+  /^(?<type>[A-Za-z0-9][\w!#$&^.+-]{0,126})\/(?<subtype>[A-Za-z0-9][\w!#$&^.+-]{0,126})$/;
 
-export const mediaTypeSchema = z.string().regex(MEDIA_TYPE, { error: 'not a media type (type/subtype, RFC 6838)' });
+export const mediaTypeSchema = z
+  .string()
+  .regex(MEDIA_TYPE, { error: 'not a media type (type/subtype, RFC 6838)' });
 const annotationsSchema = z.record(z.string(), z.string());
 
 const fileSchema = z
@@ -60,11 +68,17 @@ const fileSchema = z
     name: z.string().min(1).optional(),
     annotations: annotationsSchema.optional(),
   })
-  .refine((file) => (file.path === undefined) !== (file.bytes === undefined), { error: 'give exactly one of path and bytes' });
+  .refine((file) => (file.path === undefined) !== (file.bytes === undefined), {
+    error: 'give exactly one of path and bytes',
+  });
 
 const subjectSchema = z.union([
   z.string().min(1),
-  z.strictObject({ mediaType: mediaTypeSchema, digest: z.string().refine(isDigest, { error: 'not a valid digest' }), size: z.number().int().nonnegative() }),
+  z.strictObject({
+    mediaType: mediaTypeSchema,
+    digest: z.string().refine(isDigest, { error: 'not a valid digest' }),
+    size: z.number().int().nonnegative(),
+  }),
 ]);
 
 const inputSchema = z.strictObject({
@@ -88,13 +102,21 @@ export interface PlannedFile {
  */
 export function checkArtifactInput(input: ArtifactInput, what: string): PlannedFile[] {
   const parsed = inputSchema.safeParse(input);
-  if (!parsed.success) throw new ImageError('ARTIFACT_INVALID', `${what}: ${describeIssues(parsed.error)}`);
+  if (!parsed.success)
+    throw new ImageError('ARTIFACT_INVALID', `${what}: ${describeIssues(parsed.error)}`);
   const seen = new Map<string, number>();
   return input.files.map((file, index) => {
-    const title = file.annotations?.[TITLE_ANNOTATION] ?? file.name ?? (file.path === undefined ? undefined : basename(file.path));
+    const title =
+      file.annotations?.[TITLE_ANNOTATION] ??
+      file.name ??
+      (file.path === undefined ? undefined : basename(file.path));
     if (title !== undefined) {
       const before = seen.get(title);
-      if (before !== undefined) throw new ImageError('ARTIFACT_INVALID', `${what}: files.${before} and files.${index} are both named "${printable(title, 120)}"`);
+      if (before !== undefined)
+        throw new ImageError(
+          'ARTIFACT_INVALID',
+          `${what}: files.${before} and files.${index} are both named "${printable(title, 120)}"`,
+        );
       seen.set(title, index);
     }
     return { input: file, title, label: file.path ?? title ?? `files.${index}` };

@@ -1,7 +1,12 @@
 import { MediaType } from '../media-types.js';
 import type { BlobSource } from '../sources/registry/blob-source.js';
 import { bytesSource } from '../sources/registry/blob-source.js';
-import { TITLE_ANNOTATION, type ArtifactInput, type PlannedFile, type SubjectDescriptor } from './artifact-input.js';
+import {
+  TITLE_ANNOTATION,
+  type ArtifactInput,
+  type PlannedFile,
+  type SubjectDescriptor,
+} from './artifact-input.js';
 
 /** The image-spec's empty descriptor: the 2-byte `{}` blob, data inlined, for an artifact's config. */
 export const EMPTY_BLOB = Buffer.from('{}');
@@ -25,7 +30,10 @@ export function emptySource(): BlobSource {
 
 /** A file's layer descriptor: its own annotations plus the title a pull names it by. */
 export function layerDescriptor(file: PlannedFile, source: BlobSource): LayerDescriptor {
-  const annotations = { ...file.input.annotations, ...(file.title === undefined ? {} : { [TITLE_ANNOTATION]: file.title }) };
+  const annotations = {
+    ...file.input.annotations,
+    ...(file.title === undefined ? {} : { [TITLE_ANNOTATION]: file.title }),
+  };
   return {
     mediaType: file.input.mediaType,
     digest: source.digest,
@@ -40,15 +48,22 @@ export function layerDescriptor(file: PlannedFile, source: BlobSource): LayerDes
  * registries may refuse an empty `layers`), an optional `subject`. Key order is fixed, so the
  * same input always gives the same bytes and the same digest.
  */
-export function artifactManifest(input: ArtifactInput, layers: readonly LayerDescriptor[], subject: SubjectDescriptor | undefined): Buffer {
-  const annotations = input.annotations && Object.keys(input.annotations).length > 0 ? input.annotations : undefined;
+export function artifactManifest(
+  input: ArtifactInput,
+  layers: readonly LayerDescriptor[],
+  subject: SubjectDescriptor | undefined,
+): Buffer {
+  const annotations =
+    input.annotations && Object.keys(input.annotations).length > 0 ? input.annotations : undefined;
   const manifest = {
     schemaVersion: 2,
     mediaType: MediaType.ociManifest,
     artifactType: input.artifactType,
     config: EMPTY_DESCRIPTOR,
     layers: layers.length > 0 ? layers : [EMPTY_DESCRIPTOR],
-    ...(subject ? { subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.size } } : {}),
+    ...(subject
+      ? { subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.size } }
+      : {}),
     ...(annotations ? { annotations } : {}),
   };
   return Buffer.from(JSON.stringify(manifest));

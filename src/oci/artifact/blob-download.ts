@@ -19,7 +19,12 @@ export function verifyingStream(descriptor: Descriptor, what: string): Transform
     transform(chunk: Buffer, _encoding, done) {
       seen += chunk.length;
       if (seen > descriptor.size) {
-        done(new ImageError('DIGEST_MISMATCH', `${what}: blob ${descriptor.digest} is larger than the ${descriptor.size} bytes its descriptor declares`));
+        done(
+          new ImageError(
+            'DIGEST_MISMATCH',
+            `${what}: blob ${descriptor.digest} is larger than the ${descriptor.size} bytes its descriptor declares`,
+          ),
+        );
         return;
       }
       hash.update(chunk);
@@ -28,9 +33,20 @@ export function verifyingStream(descriptor: Descriptor, what: string): Transform
     flush(done) {
       const actual = `${descriptor.digest.slice(0, descriptor.digest.indexOf(':'))}:${hash.digest('hex')}`;
       if (seen !== descriptor.size) {
-        done(new ImageError('DIGEST_MISMATCH', `${what}: blob ${descriptor.digest} has ${seen} bytes but its descriptor declares ${descriptor.size}`));
+        done(
+          new ImageError(
+            'DIGEST_MISMATCH',
+            `${what}: blob ${descriptor.digest} has ${seen} bytes but its descriptor declares ${descriptor.size}`,
+          ),
+        );
       } else if (actual !== descriptor.digest) {
-        done(new ImageError('DIGEST_MISMATCH', `${what}: blob ${descriptor.digest}: digest mismatch (got ${actual})`, { details: { expected: descriptor.digest, actual } }));
+        done(
+          new ImageError(
+            'DIGEST_MISMATCH',
+            `${what}: blob ${descriptor.digest}: digest mismatch (got ${actual})`,
+            { details: { expected: descriptor.digest, actual } },
+          ),
+        );
       } else {
         done();
       }
@@ -39,12 +55,25 @@ export function verifyingStream(descriptor: Descriptor, what: string): Transform
 }
 
 /** Streams a blob into a new file (`wx`: never over an existing one), verified, flushed to disk before it closes. */
-export async function downloadToFile(client: RegistryClient, descriptor: Descriptor, path: string, onProgress: RegistryOptions['onProgress']): Promise<void> {
-  await pipeline(blobStream(client, descriptor, client.what, onProgress), verifyingStream(descriptor, client.what), createWriteStream(path, { flags: 'wx', flush: true }));
+export async function downloadToFile(
+  client: RegistryClient,
+  descriptor: Descriptor,
+  path: string,
+  onProgress: RegistryOptions['onProgress'],
+): Promise<void> {
+  await pipeline(
+    blobStream(client, descriptor, client.what, onProgress),
+    verifyingStream(descriptor, client.what),
+    createWriteStream(path, { flags: 'wx', flush: true }),
+  );
 }
 
 /** A blob read into memory, verified (its size was checked against the caller's limit before). */
-export async function downloadToMemory(client: RegistryClient, descriptor: Descriptor, onProgress: RegistryOptions['onProgress']): Promise<Buffer> {
+export async function downloadToMemory(
+  client: RegistryClient,
+  descriptor: Descriptor,
+  onProgress: RegistryOptions['onProgress'],
+): Promise<Buffer> {
   const chunks: Buffer[] = [];
   const collect = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -52,6 +81,10 @@ export async function downloadToMemory(client: RegistryClient, descriptor: Descr
       done();
     },
   });
-  await pipeline(blobStream(client, descriptor, client.what, onProgress), verifyingStream(descriptor, client.what), collect);
+  await pipeline(
+    blobStream(client, descriptor, client.what, onProgress),
+    verifyingStream(descriptor, client.what),
+    collect,
+  );
   return Buffer.concat(chunks);
 }

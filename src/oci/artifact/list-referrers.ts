@@ -16,12 +16,22 @@ export type Referrer = Descriptor;
  * given); `artifactType` keeps only that type. Registries without the referrers API are read
  * through the referrers tag schema (`sha256-<hex>`), as the spec's fallback says.
  */
-export async function listReferrers(reference: string, digest?: string, artifactType?: string, options: RegistryOptions = {}): Promise<Referrer[]> {
+export async function listReferrers(
+  reference: string,
+  digest?: string,
+  artifactType?: string,
+  options: RegistryOptions = {},
+): Promise<Referrer[]> {
   const parsed = parseReference(reference);
-  if (digest !== undefined && !isDigest(digest)) throw new ImageError('DIGEST_INVALID', `${reference}: "${printable(digest, 140)}" is not a valid digest to list referrers of`);
+  if (digest !== undefined && !isDigest(digest))
+    throw new ImageError(
+      'DIGEST_INVALID',
+      `${reference}: "${printable(digest, 140)}" is not a valid digest to list referrers of`,
+    );
   const client = new RegistryClient(parsed, options, reference);
   try {
-    const subject = digest ?? parsed.digest ?? (await client.manifest(parsed.tag ?? 'latest')).digest;
+    const subject =
+      digest ?? parsed.digest ?? (await client.manifest(parsed.tag ?? 'latest')).digest;
     return (await fetchReferrers(client, subject, artifactType)).descriptors;
   } finally {
     await client.close();

@@ -50,7 +50,10 @@ function fileName(descriptor: Descriptor, what: string): string {
   const title = descriptor.annotations?.[TITLE_ANNOTATION];
   if (title === undefined) return descriptor.digest.replace(':', '-');
   if (!SAFE_NAME.test(title) || printable(title) !== title) {
-    throw new ImageError('UNSAFE_PATH', `${what}: layer ${descriptor.digest} is titled "${printable(title, 120)}", which is not a plain file name; refusing to write it`);
+    throw new ImageError(
+      'UNSAFE_PATH',
+      `${what}: layer ${descriptor.digest} is titled "${printable(title, 120)}", which is not a plain file name; refusing to write it`,
+    );
   }
   return title;
 }
@@ -72,7 +75,11 @@ async function syncDirectory(dir: string): Promise<void> {
  * into place. A failure removes every temporary file, so `into` never holds a partial artifact.
  * The empty descriptor (`application/vnd.oci.empty.v1+json`) is not a file and is skipped.
  */
-export async function pullArtifact(reference: string, options: RegistryOptions = {}, target: PullArtifactTarget = {}): Promise<PulledArtifact> {
+export async function pullArtifact(
+  reference: string,
+  options: RegistryOptions = {},
+  target: PullArtifactTarget = {},
+): Promise<PulledArtifact> {
   const parsed = parseReference(reference);
   const what = reference;
   const maxBytes = target.maxBytes ?? DEFAULT_MAX_ARTIFACT_BYTES;
@@ -81,13 +88,24 @@ export async function pullArtifact(reference: string, options: RegistryOptions =
   try {
     const fetched = await client.manifest(parsed.digest ?? parsed.tag ?? 'latest');
     if (isIndexMediaType(fetched.mediaType)) {
-      throw new ImageError('UNSUPPORTED_MEDIA_TYPE', `${what}: ${fetched.digest} is an image index, not an artifact manifest; pull one of its manifests by digest`);
+      throw new ImageError(
+        'UNSUPPORTED_MEDIA_TYPE',
+        `${what}: ${fetched.digest} is an image index, not an artifact manifest; pull one of its manifests by digest`,
+      );
     }
-    const manifest = parseJsonDocument(fetched.bytes, imageManifestSchema, `${what}: manifest ${fetched.digest}`);
+    const manifest = parseJsonDocument(
+      fetched.bytes,
+      imageManifestSchema,
+      `${what}: manifest ${fetched.digest}`,
+    );
     const layers = manifest.layers.filter((layer) => layer.mediaType !== MediaType.ociEmpty);
     const total = layers.reduce((sum, layer) => sum + layer.size, 0);
     if (total > maxBytes) {
-      throw new ImageError('SIZE_LIMIT', `${what}: the artifact's files add up to ${total} bytes, more than the ${maxBytes} allowed`, { details: { total, maxBytes } });
+      throw new ImageError(
+        'SIZE_LIMIT',
+        `${what}: the artifact's files add up to ${total} bytes, more than the ${maxBytes} allowed`,
+        { details: { total, maxBytes } },
+      );
     }
     const files: PulledFile[] = [];
     const renames: [string, string][] = [];
@@ -96,28 +114,47 @@ export async function pullArtifact(reference: string, options: RegistryOptions =
       const names = new Set<string>();
       const planned = layers.map((descriptor) => {
         const name = fileName(descriptor, what);
-        if (names.has(name)) throw new ImageError('ARTIFACT_INVALID', `${what}: two layers would both be written as "${printable(name)}"`);
+        if (names.has(name))
+          throw new ImageError(
+            'ARTIFACT_INVALID',
+            `${what}: two layers would both be written as "${printable(name)}"`,
+          );
         names.add(name);
         return { descriptor, name };
       });
       try {
         await mkdir(into, { recursive: true });
       } catch (error) {
-        throw new ImageError('ARTIFACT_INVALID', `${what}: cannot create ${printable(into)} (${(error as NodeJS.ErrnoException).code ?? 'error'})`, { cause: error });
+        throw new ImageError(
+          'ARTIFACT_INVALID',
+          `${what}: cannot create ${printable(into)} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+          { cause: error },
+        );
       }
       for (const { descriptor, name } of planned) {
-        const partial = join(into, `.${name.slice(0, 200)}.${randomBytes(6).toString('hex')}.partial`);
+        const partial = join(
+          into,
+          `.${name.slice(0, 200)}.${randomBytes(6).toString('hex')}.partial`,
+        );
         temporary.push(partial);
         await downloadToFile(client, descriptor, partial, options.onProgress);
         renames.push([partial, join(into, name)]);
-        files.push({ descriptor, title: descriptor.annotations?.[TITLE_ANNOTATION], path: join(into, name) });
+        files.push({
+          descriptor,
+          title: descriptor.annotations?.[TITLE_ANNOTATION],
+          path: join(into, name),
+        });
       }
       for (const [from, to] of renames) await rename(from, to);
       temporary.length = 0;
       await syncDirectory(into);
     } else {
       for (const descriptor of layers) {
-        files.push({ descriptor, title: descriptor.annotations?.[TITLE_ANNOTATION], bytes: await downloadToMemory(client, descriptor, options.onProgress) });
+        files.push({
+          descriptor,
+          title: descriptor.annotations?.[TITLE_ANNOTATION],
+          bytes: await downloadToMemory(client, descriptor, options.onProgress),
+        });
       }
     }
     return {

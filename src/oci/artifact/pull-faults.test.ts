@@ -22,7 +22,10 @@ let registry: RunningRegistry;
 let host: string;
 const proxies: RunningProxy[] = [];
 
-const options = (target = host) => ({ insecureHosts: [target, host], retries: { attempts: 1, baseDelayMs: 10 } });
+const options = (target = host) => ({
+  insecureHosts: [target, host],
+  retries: { attempts: 1, baseDelayMs: 10 },
+});
 
 async function failure(promise: Promise<unknown>): Promise<ImageError> {
   const error = await promise.then(
@@ -50,7 +53,19 @@ async function unchanged(into: string): Promise<void> {
 
 function blobDataPath(digest: string): string {
   const hex = digest.slice('sha256:'.length);
-  return join(dir, 'registry', 'storage', 'docker', 'registry', 'v2', 'blobs', 'sha256', hex.slice(0, 2), hex, 'data');
+  return join(
+    dir,
+    'registry',
+    'storage',
+    'docker',
+    'registry',
+    'v2',
+    'blobs',
+    'sha256',
+    hex.slice(0, 2),
+    hex,
+    'data',
+  );
 }
 
 beforeAll(async () => {
@@ -62,7 +77,11 @@ beforeAll(async () => {
     { bytes: Buffer.from('c\n'), name: 'c.txt', mediaType: 'text/plain' },
   ];
   await pushArtifact(`${host}/files/app:v1`, { artifactType: TYPE, files }, options());
-  await pushArtifact(`${host}/files/tamper:v1`, { artifactType: TYPE, files: [files[0]!, { ...files[1]!, bytes: randomBytes(1024 * 1024) }] }, options());
+  await pushArtifact(
+    `${host}/files/tamper:v1`,
+    { artifactType: TYPE, files: [files[0]!, { ...files[1]!, bytes: randomBytes(1024 * 1024) }] },
+    options(),
+  );
 });
 
 afterAll(async () => {
@@ -92,7 +111,11 @@ describe('pullArtifact refuses what it should not write', () => {
       const into = await occupied('tampered');
       const error = await failure(pullArtifact(`${host}/files/tamper:v1`, options(), { into }));
       expect(error.code).toBe('DIGEST_MISMATCH');
-      expect(error.message).toMatch(new RegExp(`^${host}/files/tamper:v1: blob ${layer.digest}: digest mismatch \\(got sha256:[a-f0-9]{64}\\)$`));
+      expect(error.message).toMatch(
+        new RegExp(
+          `^${host}/files/tamper:v1: blob ${layer.digest}: digest mismatch \\(got sha256:[a-f0-9]{64}\\)$`,
+        ),
+      );
       await unchanged(into);
     } finally {
       await writeFile(path, original);
@@ -111,9 +134,13 @@ describe('pullArtifact refuses what it should not write', () => {
     });
     proxies.push(padding);
     const into = await occupied('padded');
-    const error = await failure(pullArtifact(`${padding.host}/files/app:v1`, options(padding.host), { into }));
+    const error = await failure(
+      pullArtifact(`${padding.host}/files/app:v1`, options(padding.host), { into }),
+    );
     expect(error.code).toBe('DIGEST_MISMATCH');
-    expect(error.message).toBe(`${padding.host}/files/app:v1: blob ${layerDigest} is larger than the ${big.length} bytes its descriptor declares`);
+    expect(error.message).toBe(
+      `${padding.host}/files/app:v1: blob ${layerDigest} is larger than the ${big.length} bytes its descriptor declares`,
+    );
     await unchanged(into);
   });
 
@@ -121,9 +148,16 @@ describe('pullArtifact refuses what it should not write', () => {
     const recorder = await startProxy(host);
     proxies.push(recorder);
     const into = await occupied('limited');
-    const error = await failure(pullArtifact(`${recorder.host}/files/app:v1`, options(recorder.host), { into, maxBytes: 1024 * 1024 }));
+    const error = await failure(
+      pullArtifact(`${recorder.host}/files/app:v1`, options(recorder.host), {
+        into,
+        maxBytes: 1024 * 1024,
+      }),
+    );
     expect(error.code).toBe('SIZE_LIMIT');
-    expect(error.message).toBe(`${recorder.host}/files/app:v1: the artifact's files add up to ${big.length + 8} bytes, more than the 1048576 allowed`);
+    expect(error.message).toBe(
+      `${recorder.host}/files/app:v1: the artifact's files add up to ${big.length + 8} bytes, more than the 1048576 allowed`,
+    );
     expect(recorder.requests.filter((request) => request.path.includes('/blobs/'))).toEqual([]);
     await unchanged(into);
   });
@@ -135,23 +169,35 @@ describe('pullArtifact refuses what it should not write', () => {
       ['..', 'titles/dots'],
       ['bad\nname', 'titles/newline'],
     ] as const) {
-      await pushArtifact(`${host}/${repository}:v1`, { artifactType: TYPE, files: [{ bytes: Buffer.from('x'), name, mediaType: 'text/plain' }] }, options());
+      await pushArtifact(
+        `${host}/${repository}:v1`,
+        { artifactType: TYPE, files: [{ bytes: Buffer.from('x'), name, mediaType: 'text/plain' }] },
+        options(),
+      );
       const into = await occupied(repository.replace('/', '-'));
       const error = await failure(pullArtifact(`${host}/${repository}:v1`, options(), { into }));
       expect(error.code).toBe('UNSAFE_PATH');
       expect(error.message).toContain('which is not a plain file name; refusing to write it');
       await unchanged(into);
       // In memory, the name is only a label.
-      expect((await pullArtifact(`${host}/${repository}:v1`, options())).files[0]?.title).toBe(name);
+      expect((await pullArtifact(`${host}/${repository}:v1`, options())).files[0]?.title).toBe(
+        name,
+      );
     }
   });
 
   it('an image index is not an artifact; a missing tag is MANIFEST_UNKNOWN', async () => {
     await writeMultiPlatformLayout(join(dir, 'multi'), 'multi');
-    await skopeoCopy(`oci:${join(dir, 'multi')}:multi`, `docker://${host}/images/multi:v1`, { all: true });
-    const index = await failure(pullArtifact(`${host}/images/multi:v1`, options(), { into: join(dir, 'never') }));
+    await skopeoCopy(`oci:${join(dir, 'multi')}:multi`, `docker://${host}/images/multi:v1`, {
+      all: true,
+    });
+    const index = await failure(
+      pullArtifact(`${host}/images/multi:v1`, options(), { into: join(dir, 'never') }),
+    );
     expect(index.code).toBe('UNSUPPORTED_MEDIA_TYPE');
-    expect(index.message).toMatch(/is an image index, not an artifact manifest; pull one of its manifests by digest$/);
+    expect(index.message).toMatch(
+      /is an image index, not an artifact manifest; pull one of its manifests by digest$/,
+    );
     const missing = await failure(pullArtifact(`${host}/files/app:nope`, options()));
     expect(missing.code).toBe('MANIFEST_UNKNOWN');
     await expect(readdir(join(dir, 'never'))).rejects.toThrow(/ENOENT/);
@@ -163,7 +209,10 @@ describe('pullArtifact refuses what it should not write', () => {
     const into = join(dir, 'image-files');
     const pulled = await pullArtifact(`${host}/images/app:v1`, options(), { into });
     expect(pulled.artifactType).toBe(MediaType.ociConfig);
-    expect((await readdir(into)).sort()).toEqual(pulled.manifest.layers.map((layer) => layer.digest.replace(':', '-')).sort());
-    for (const file of pulled.files) expect(sha256(await readFile(file.path ?? ''))).toBe(file.descriptor.digest);
+    expect((await readdir(into)).sort()).toEqual(
+      pulled.manifest.layers.map((layer) => layer.digest.replace(':', '-')).sort(),
+    );
+    for (const file of pulled.files)
+      expect(sha256(await readFile(file.path ?? ''))).toBe(file.descriptor.digest);
   });
 });

@@ -8,7 +8,13 @@ import { bytesSource, fileSource, type BlobSource } from '../sources/registry/bl
 import { RegistryClient } from '../sources/registry/client.js';
 import { putManifest } from '../sources/registry/manifest-push.js';
 import { addToReferrersTag } from '../sources/registry/referrers.js';
-import { checkArtifactInput, type ArtifactInput, type PlannedFile, type PushArtifactOptions, type SubjectDescriptor } from './artifact-input.js';
+import {
+  checkArtifactInput,
+  type ArtifactInput,
+  type PlannedFile,
+  type PushArtifactOptions,
+  type SubjectDescriptor,
+} from './artifact-input.js';
 import { artifactManifest, emptySource, layerDescriptor } from './artifact-manifest.js';
 
 /** Hashes every file (one streaming pass each) so digests are known before anything is sent. */
@@ -16,7 +22,11 @@ async function describeFiles(files: readonly PlannedFile[]): Promise<BlobSource[
   const sources: BlobSource[] = [];
   for (const file of files) {
     const { path, bytes } = file.input;
-    sources.push(path !== undefined ? await fileSource(path, file.label) : bytesSource(bytes ?? new Uint8Array(), file.label));
+    sources.push(
+      path !== undefined
+        ? await fileSource(path, file.label)
+        : bytesSource(bytes ?? new Uint8Array(), file.label),
+    );
   }
   return sources;
 }
@@ -25,31 +35,53 @@ async function describeFiles(files: readonly PlannedFile[]): Promise<BlobSource[
  * The subject as a descriptor: given, or looked up in the artifact's own repository (referrers
  * are listed per repository) by digest, tag, or a full reference to that repository.
  */
-async function resolveSubject(client: RegistryClient, subject: ArtifactInput['subject']): Promise<SubjectDescriptor | undefined> {
+async function resolveSubject(
+  client: RegistryClient,
+  subject: ArtifactInput['subject'],
+): Promise<SubjectDescriptor | undefined> {
   if (subject === undefined || typeof subject !== 'string') return subject;
   let reference = subject.startsWith('@') ? subject.slice(1) : subject;
   if (subject.includes('/')) {
     const parsed = parseReference(subject);
-    if (parsed.registry !== client.reference.registry || parsed.repository !== client.reference.repository) {
-      throw new ImageError('ARTIFACT_INVALID', `${client.what}: subject ${printable(subject)} is not in ${client.place}; an artifact and its subject share a repository`);
+    if (
+      parsed.registry !== client.reference.registry ||
+      parsed.repository !== client.reference.repository
+    ) {
+      throw new ImageError(
+        'ARTIFACT_INVALID',
+        `${client.what}: subject ${printable(subject)} is not in ${client.place}; an artifact and its subject share a repository`,
+      );
     }
     reference = parsed.digest ?? parsed.tag ?? 'latest';
   }
   if (!isDigest(reference) && !isValidTag(reference)) {
-    throw new ImageError('ARTIFACT_INVALID', `${client.what}: subject "${printable(subject)}" is neither a digest nor a tag of ${client.place}`);
+    throw new ImageError(
+      'ARTIFACT_INVALID',
+      `${client.what}: subject "${printable(subject)}" is neither a digest nor a tag of ${client.place}`,
+    );
   }
   const found = await client.manifest(reference);
   return { mediaType: found.mediaType, digest: found.digest, size: found.bytes.length };
 }
 
 /** Repositories to mount from, given as names or as references on the same registry (`host/name`). */
-function mountSources(reference: Reference, given: PushArtifactOptions['mountFrom'], what: string): string[] {
+function mountSources(
+  reference: Reference,
+  given: PushArtifactOptions['mountFrom'],
+  what: string,
+): string[] {
   const list = typeof given === 'string' ? [given] : [...(given ?? [])];
   return list.map((from) => {
     if (from.startsWith(`${reference.registry}/`)) return from.slice(reference.registry.length + 1);
     const first = from.split('/')[0] ?? '';
-    if (from.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost')) {
-      throw new ImageError('ARTIFACT_INVALID', `${what}: cannot mount blobs from ${printable(from)}: a mount works only within registry ${reference.registry}`);
+    if (
+      from.includes('/') &&
+      (first.includes('.') || first.includes(':') || first === 'localhost')
+    ) {
+      throw new ImageError(
+        'ARTIFACT_INVALID',
+        `${what}: cannot mount blobs from ${printable(from)}: a mount works only within registry ${reference.registry}`,
+      );
     }
     return from;
   });
@@ -65,7 +97,11 @@ function target(reference: Reference): string {
  * upload each) -> PUT the manifest by tag or digest -> keep the referrers tag current when the
  * registry has no referrers API. Nothing is tagged until every blob is in the registry.
  */
-export async function pushArtifact(reference: string, artifact: ArtifactInput, options: PushArtifactOptions = {}): Promise<string> {
+export async function pushArtifact(
+  reference: string,
+  artifact: ArtifactInput,
+  options: PushArtifactOptions = {},
+): Promise<string> {
   const parsed = parseReference(reference);
   const what = reference;
   const planned = checkArtifactInput(artifact, what);
@@ -74,10 +110,18 @@ export async function pushArtifact(reference: string, artifact: ArtifactInput, o
   try {
     const sources = await describeFiles(planned);
     const subject = await resolveSubject(client, artifact.subject);
-    const layers = planned.map((file, index) => layerDescriptor(file, sources[index] as BlobSource));
+    const layers = planned.map((file, index) =>
+      layerDescriptor(file, sources[index] as BlobSource),
+    );
     const manifest = artifactManifest(artifact, layers, subject);
-    if (parsed.digest !== undefined && parsed.digest !== digestOf(manifest, parseDigest(parsed.digest).algorithm)) {
-      throw new ImageError('ARTIFACT_INVALID', `${what}: the artifact's manifest would be ${digestOf(manifest)}, not the digest the reference names; nothing was pushed`);
+    if (
+      parsed.digest !== undefined &&
+      parsed.digest !== digestOf(manifest, parseDigest(parsed.digest).algorithm)
+    ) {
+      throw new ImageError(
+        'ARTIFACT_INVALID',
+        `${what}: the artifact's manifest would be ${digestOf(manifest)}, not the digest the reference names; nothing was pushed`,
+      );
     }
     const pusher = new BlobPusher(client, {
       mountFrom,
@@ -86,8 +130,12 @@ export async function pushArtifact(reference: string, artifact: ArtifactInput, o
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
     // The 2-byte config goes first: it tells cheaply whether the registry takes single-request uploads.
-    const blobs: { source: BlobSource; name: string | undefined }[] = [{ source: emptySource(), name: undefined }];
-    planned.forEach((file, index) => blobs.push({ source: sources[index] as BlobSource, name: file.title }));
+    const blobs: { source: BlobSource; name: string | undefined }[] = [
+      { source: emptySource(), name: undefined },
+    ];
+    planned.forEach((file, index) =>
+      blobs.push({ source: sources[index] as BlobSource, name: file.title }),
+    );
     const done = new Set<string>();
     for (const { source, name } of blobs) {
       if (done.has(source.digest)) continue;
@@ -102,7 +150,9 @@ export async function pushArtifact(reference: string, artifact: ArtifactInput, o
         digest: pushed.digest,
         size: pushed.size,
         artifactType: artifact.artifactType,
-        ...(artifact.annotations && Object.keys(artifact.annotations).length > 0 ? { annotations: { ...artifact.annotations } } : {}),
+        ...(artifact.annotations && Object.keys(artifact.annotations).length > 0
+          ? { annotations: { ...artifact.annotations } }
+          : {}),
       });
     }
     return pushed.digest;

@@ -26,8 +26,17 @@ async function proxy(intercept?: Intercept): Promise<RunningProxy> {
   return started;
 }
 
-function push(host: string, repository: string, artifact: ArtifactInput, extra: PushArtifactOptions = {}): Promise<string> {
-  return pushArtifact(`${host}/${repository}`, artifact, { insecureHosts: [host], retries: { attempts: 2, baseDelayMs: 10 }, ...extra });
+function push(
+  host: string,
+  repository: string,
+  artifact: ArtifactInput,
+  extra: PushArtifactOptions = {},
+): Promise<string> {
+  return pushArtifact(`${host}/${repository}`, artifact, {
+    insecureHosts: [host],
+    retries: { attempts: 2, baseDelayMs: 10 },
+    ...extra,
+  });
 }
 
 async function failure(promise: Promise<unknown>): Promise<ImageError> {
@@ -78,15 +87,20 @@ describe('files that change while they are pushed', () => {
     const recorder = await proxy();
     let changed = false;
     const error = await failure(
-      push(recorder.host, 'changes/chunked:v1', { artifactType: TYPE, files: [{ path: file.path, mediaType: 'application/octet-stream' }] }, {
-        chunkSize: MiB,
-        onProgress: (event) => {
-          if (!changed && event.digest === file.digest && event.bytes > 1.5 * MiB) {
-            changed = true;
-            scribble(file.path, 4 * MiB);
-          }
+      push(
+        recorder.host,
+        'changes/chunked:v1',
+        { artifactType: TYPE, files: [{ path: file.path, mediaType: 'application/octet-stream' }] },
+        {
+          chunkSize: MiB,
+          onProgress: (event) => {
+            if (!changed && event.digest === file.digest && event.bytes > 1.5 * MiB) {
+              changed = true;
+              scribble(file.path, 4 * MiB);
+            }
+          },
         },
-      }),
+      ),
     );
     expect(error.code).toBe('CONTENT_CHANGED');
     expect(error.message).toBe(
@@ -102,18 +116,25 @@ describe('files that change while they are pushed', () => {
     const file = await randomFile('shrinking.bin', 4 * MiB);
     let cut = false;
     const error = await failure(
-      push(registry.host, 'changes/truncated:v1', { artifactType: TYPE, files: [{ path: file.path, mediaType: 'application/octet-stream' }] }, {
-        chunkSize: MiB,
-        onProgress: (event) => {
-          if (!cut && event.digest === file.digest && event.bytes > 1.2 * MiB) {
-            cut = true;
-            truncateSync(file.path, 2 * MiB + 100);
-          }
+      push(
+        registry.host,
+        'changes/truncated:v1',
+        { artifactType: TYPE, files: [{ path: file.path, mediaType: 'application/octet-stream' }] },
+        {
+          chunkSize: MiB,
+          onProgress: (event) => {
+            if (!cut && event.digest === file.digest && event.bytes > 1.2 * MiB) {
+              cut = true;
+              truncateSync(file.path, 2 * MiB + 100);
+            }
+          },
         },
-      }),
+      ),
     );
     expect(error.code).toBe('CONTENT_CHANGED');
-    expect(error.message).toBe(`file ${file.path} changed while it was being pushed (it now ends at byte ${2 * MiB + 100}, not ${3 * MiB}); push it again once nothing writes to it`);
+    expect(error.message).toBe(
+      `file ${file.path} changed while it was being pushed (it now ends at byte ${2 * MiB + 100}, not ${3 * MiB}); push it again once nothing writes to it`,
+    );
     expect(await status('changes/truncated/manifests/v1')).toBe(404);
   });
 
@@ -121,15 +142,20 @@ describe('files that change while they are pushed', () => {
     const file = await randomFile('monolithic.bin', 3 * MiB);
     let changed = false;
     const error = await failure(
-      push(registry.host, 'changes/whole:v1', { artifactType: TYPE, files: [{ path: file.path, mediaType: 'application/octet-stream' }] }, {
-        chunkSize: 4 * MiB,
-        onProgress: (event) => {
-          if (!changed && event.digest === file.digest && event.bytes > MiB) {
-            changed = true;
-            scribble(file.path, 2.5 * MiB);
-          }
+      push(
+        registry.host,
+        'changes/whole:v1',
+        { artifactType: TYPE, files: [{ path: file.path, mediaType: 'application/octet-stream' }] },
+        {
+          chunkSize: 4 * MiB,
+          onProgress: (event) => {
+            if (!changed && event.digest === file.digest && event.bytes > MiB) {
+              changed = true;
+              scribble(file.path, 2.5 * MiB);
+            }
+          },
         },
-      }),
+      ),
     );
     expect(error.code).toBe('CONTENT_CHANGED');
     expect(await status(`changes/whole/blobs/${file.digest}`)).toBe(404);
@@ -140,23 +166,41 @@ describe('registries that refuse or lie', () => {
   it('a manifest digest answered differently from what we sent is DIGEST_MISMATCH', async () => {
     const liar = await proxy((request, response, forward) => {
       forward(request, response, {
-        answerHeaders: (headers) => (request.method === 'PUT' && request.url?.includes('/manifests/') ? { ...headers, 'docker-content-digest': `sha256:${'0'.repeat(64)}` } : headers),
+        answerHeaders: (headers) =>
+          request.method === 'PUT' && request.url?.includes('/manifests/')
+            ? { ...headers, 'docker-content-digest': `sha256:${'0'.repeat(64)}` }
+            : headers,
       });
     });
-    const error = await failure(push(liar.host, 'liar/db:v1', { artifactType: TYPE, files: [{ bytes: Buffer.from('payload'), mediaType: 'text/plain' }] }));
+    const error = await failure(
+      push(liar.host, 'liar/db:v1', {
+        artifactType: TYPE,
+        files: [{ bytes: Buffer.from('payload'), mediaType: 'text/plain' }],
+      }),
+    );
     expect(error.code).toBe('DIGEST_MISMATCH');
     expect(error.message).toMatch(
-      new RegExp(`^${liar.host}/liar/db:v1: registry ${liar.host} stored manifest for tag "v1" in ${liar.host}/liar/db as sha256:0{64}, not sha256:[a-f0-9]{64}$`),
+      new RegExp(
+        `^${liar.host}/liar/db:v1: registry ${liar.host} stored manifest for tag "v1" in ${liar.host}/liar/db as sha256:0{64}, not sha256:[a-f0-9]{64}$`,
+      ),
     );
   });
 
   it('a blob digest answered differently on completion is DIGEST_MISMATCH naming the blob', async () => {
     const liar = await proxy((request, response, forward) => {
       forward(request, response, {
-        answerHeaders: (headers, code) => (code === 201 && request.url?.includes('/blobs/uploads/') ? { ...headers, 'docker-content-digest': `sha256:${'1'.repeat(64)}` } : headers),
+        answerHeaders: (headers, code) =>
+          code === 201 && request.url?.includes('/blobs/uploads/')
+            ? { ...headers, 'docker-content-digest': `sha256:${'1'.repeat(64)}` }
+            : headers,
       });
     });
-    const error = await failure(push(liar.host, 'liar/blob:v1', { artifactType: TYPE, files: [{ bytes: Buffer.from('payload 2'), mediaType: 'text/plain' }] }));
+    const error = await failure(
+      push(liar.host, 'liar/blob:v1', {
+        artifactType: TYPE,
+        files: [{ bytes: Buffer.from('payload 2'), mediaType: 'text/plain' }],
+      }),
+    );
     expect(error.code).toBe('DIGEST_MISMATCH');
     expect(error.message).toContain(`registry ${liar.host} stored blob sha256:`);
     expect(error.message).toContain(`in ${liar.host}/liar/blob as sha256:${'1'.repeat(64)}`);
@@ -168,14 +212,19 @@ describe('registries that refuse or lie', () => {
         // As nginx with client_max_body_size 1m: refuse the body, answer HTML.
         request.resume();
         request.once('end', () => {
-          response.writeHead(413, { 'content-type': 'text/html' }).end('<html><body>413 Request Entity Too Large</body></html>');
+          response
+            .writeHead(413, { 'content-type': 'text/html' })
+            .end('<html><body>413 Request Entity Too Large</body></html>');
         });
         return;
       }
       forward(request, response);
     });
     const file = await randomFile('large-for-proxy.bin', 3 * MiB);
-    const artifact = { artifactType: TYPE, files: [{ path: file.path, mediaType: 'application/octet-stream' }] };
+    const artifact = {
+      artifactType: TYPE,
+      files: [{ path: file.path, mediaType: 'application/octet-stream' }],
+    };
     const error = await failure(push(limited.host, 'limited/db:v1', artifact));
     expect(error.code).toBe('TOO_LARGE');
     expect(error.message).toBe(
@@ -183,20 +232,34 @@ describe('registries that refuse or lie', () => {
     );
     const chunked = await push(limited.host, 'limited/db:v1', artifact, { chunkSize: MiB / 2 });
     expect(chunked).toMatch(/^sha256:[a-f0-9]{64}$/);
-    expect(limited.requests.filter((request) => request.method === 'PATCH').map((request) => request.contentLength)).toEqual(['524288', '524288', '524288', '524288', '524288', '524288']);
+    expect(
+      limited.requests
+        .filter((request) => request.method === 'PATCH')
+        .map((request) => request.contentLength),
+    ).toEqual(['524288', '524288', '524288', '524288', '524288', '524288']);
   });
 
   it("honours the registry's OCI-Chunk-Min-Length over a smaller chunk size", async () => {
     const minimum = await proxy((request, response, forward) => {
-      forward(request, response, { answerHeaders: (headers, code) => (request.method === 'POST' && code === 202 ? { ...headers, 'oci-chunk-min-length': String(3 * MiB) } : headers) });
+      forward(request, response, {
+        answerHeaders: (headers, code) =>
+          request.method === 'POST' && code === 202
+            ? { ...headers, 'oci-chunk-min-length': String(3 * MiB) }
+            : headers,
+      });
     });
     const file = await randomFile('min-chunk.bin', 7 * MiB);
-    await push(minimum.host, 'minimum/db:v1', { artifactType: TYPE, files: [{ path: file.path, mediaType: 'application/octet-stream' }] }, { chunkSize: MiB });
-    expect(minimum.requests.filter((request) => request.method === 'PATCH').map((request) => request.contentRange)).toEqual([
-      `0-${3 * MiB - 1}`,
-      `${3 * MiB}-${6 * MiB - 1}`,
-      `${6 * MiB}-${7 * MiB - 1}`,
-    ]);
+    await push(
+      minimum.host,
+      'minimum/db:v1',
+      { artifactType: TYPE, files: [{ path: file.path, mediaType: 'application/octet-stream' }] },
+      { chunkSize: MiB },
+    );
+    expect(
+      minimum.requests
+        .filter((request) => request.method === 'PATCH')
+        .map((request) => request.contentRange),
+    ).toEqual([`0-${3 * MiB - 1}`, `${3 * MiB}-${6 * MiB - 1}`, `${6 * MiB}-${7 * MiB - 1}`]);
   });
 
   it('403 DENIED and 404 NAME_UNKNOWN on the upload (as Harbor answers them) are one line with what to do', async () => {
@@ -205,7 +268,8 @@ describe('registries that refuse or lie', () => {
       unknown: [404, 'NAME_UNKNOWN: repository name not known to registry'],
     };
     const guarded = await proxy((request, response, forward) => {
-      const which = /^\/v2\/(?<name>denied|unknown)\/db\/blobs\/uploads\//.exec(request.url ?? '')?.groups?.['name'];
+      const which = /^\/v2\/(?<name>denied|unknown)\/db\/blobs\/uploads\//.exec(request.url ?? '')
+        ?.groups?.['name'];
       const answer = which === undefined ? undefined : answers[which];
       if (request.method !== 'POST' || !answer) {
         forward(request, response);
@@ -214,9 +278,16 @@ describe('registries that refuse or lie', () => {
       const [code, text] = answer;
       const [errorCode, message] = text.split(': ');
       request.resume();
-      request.once('end', () => response.writeHead(code, { 'content-type': 'application/json' }).end(JSON.stringify({ errors: [{ code: errorCode, message }] })));
+      request.once('end', () =>
+        response
+          .writeHead(code, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ errors: [{ code: errorCode, message }] })),
+      );
     });
-    const artifact = { artifactType: TYPE, files: [{ bytes: Buffer.from('x'), mediaType: 'text/plain' }] };
+    const artifact = {
+      artifactType: TYPE,
+      files: [{ bytes: Buffer.from('x'), mediaType: 'text/plain' }],
+    };
     const denied = await failure(push(guarded.host, 'denied/db:v1', artifact));
     expect(denied.code).toBe('DENIED');
     expect(denied.message).toBe(
@@ -238,10 +309,15 @@ describe('registries that refuse or lie', () => {
       }
       forward(request, response);
     });
-    await push(strict.host, 'strict/db:v1', { artifactType: TYPE, files: [{ bytes: Buffer.from('small'), mediaType: 'text/plain' }] });
-    expect(strict.requests.map((request) => `${request.method} ${request.path.includes('digest=') ? 'digest' : ''}`.trim())).toEqual([
-      'HEAD', 'POST digest', 'POST', 'PUT digest', 'HEAD', 'POST', 'PUT digest', 'PUT',
-    ]);
+    await push(strict.host, 'strict/db:v1', {
+      artifactType: TYPE,
+      files: [{ bytes: Buffer.from('small'), mediaType: 'text/plain' }],
+    });
+    expect(
+      strict.requests.map((request) =>
+        `${request.method} ${request.path.includes('digest=') ? 'digest' : ''}`.trim(),
+      ),
+    ).toEqual(['HEAD', 'POST digest', 'POST', 'PUT digest', 'HEAD', 'POST', 'PUT digest', 'PUT']);
     expect(await status(`strict/db/blobs/${sha256('small')}`)).toBe(200);
   });
 
@@ -256,8 +332,17 @@ describe('registries that refuse or lie', () => {
       forward(request, response);
     });
     const file = await randomFile('flaky.bin', 3 * MiB);
-    await push(flaky.host, 'flaky/db:v1', { artifactType: TYPE, files: [{ path: file.path, mediaType: 'application/octet-stream' }] }, { chunkSize: MiB });
-    const seen = flaky.requests.filter((request) => request.method === 'PATCH' || (request.method === 'GET' && request.path.includes('/uploads/')));
+    await push(
+      flaky.host,
+      'flaky/db:v1',
+      { artifactType: TYPE, files: [{ path: file.path, mediaType: 'application/octet-stream' }] },
+      { chunkSize: MiB },
+    );
+    const seen = flaky.requests.filter(
+      (request) =>
+        request.method === 'PATCH' ||
+        (request.method === 'GET' && request.path.includes('/uploads/')),
+    );
     expect(seen.map((request) => `${request.method} ${request.contentRange ?? ''}`)).toEqual([
       `PATCH 0-${MiB - 1}`,
       `PATCH ${MiB}-${2 * MiB - 1}`,
@@ -271,13 +356,26 @@ describe('registries that refuse or lie', () => {
   it('a chunk whose connection breaks midway: the upload goes on from what the registry holds, and the blob is whole', async () => {
     let patches = 0;
     const breaking = await proxy((request, response, forward) => {
-      forward(request, response, request.method === 'PATCH' && ++patches === 2 ? { cutRequestAfter: MiB / 2 } : {});
+      forward(
+        request,
+        response,
+        request.method === 'PATCH' && ++patches === 2 ? { cutRequestAfter: MiB / 2 } : {},
+      );
     });
     const file = await randomFile('breaking.bin', 3 * MiB);
-    await push(breaking.host, 'breaking/db:v1', { artifactType: TYPE, files: [{ path: file.path, mediaType: 'application/octet-stream' }] }, { chunkSize: MiB });
+    await push(
+      breaking.host,
+      'breaking/db:v1',
+      { artifactType: TYPE, files: [{ path: file.path, mediaType: 'application/octet-stream' }] },
+      { chunkSize: MiB },
+    );
     // The client asked the session where it stood; Distribution either resumes it or (when its
     // file holds more than its state token says) cancels it, and the upload starts over.
-    expect(breaking.requests.some((request) => request.method === 'GET' && request.path.includes('/blobs/uploads/'))).toBe(true);
+    expect(
+      breaking.requests.some(
+        (request) => request.method === 'GET' && request.path.includes('/blobs/uploads/'),
+      ),
+    ).toBe(true);
     expect(await status(`breaking/db/blobs/${file.digest}`)).toBe(200);
     const stored = await fetch(`http://${registry.host}/v2/breaking/db/blobs/${file.digest}`);
     expect(sha256(Buffer.from(await stored.arrayBuffer()))).toBe(file.digest);
@@ -288,13 +386,45 @@ describe('bad input is refused before anything is sent', () => {
   it('names the bad field, the missing file, the clashing names, the wrong digest', async () => {
     const host = registry.host;
     const cases: [ArtifactInput, string, RegExp | string][] = [
-      [{ artifactType: 'not a type', files: [] }, 'ARTIFACT_INVALID', `${host}/bad/db:v1: artifactType: not a media type (type/subtype, RFC 6838)`],
-      [{ artifactType: TYPE, files: [{ bytes: Buffer.from('x'), mediaType: 'text' }] }, 'ARTIFACT_INVALID', `${host}/bad/db:v1: files.0.mediaType: not a media type (type/subtype, RFC 6838)`],
-      [{ artifactType: TYPE, files: [{ bytes: Buffer.from('x'), path: '/etc/hostname', mediaType: 'text/plain' }] }, 'ARTIFACT_INVALID', `${host}/bad/db:v1: files.0: give exactly one of path and bytes`],
-      [{ artifactType: TYPE, files: [{ path: join(dir, 'missing.bin'), mediaType: 'text/plain' }] }, 'ARTIFACT_INVALID', `cannot read file ${join(dir, 'missing.bin')} to push (ENOENT)`],
-      [{ artifactType: TYPE, files: [{ path: dir, mediaType: 'text/plain' }] }, 'ARTIFACT_INVALID', `${dir} is not a regular file; only files can be pushed as blobs`],
       [
-        { artifactType: TYPE, files: [{ bytes: Buffer.from('a'), name: 'same', mediaType: 'text/plain' }, { bytes: Buffer.from('b'), name: 'same', mediaType: 'text/plain' }] },
+        { artifactType: 'not a type', files: [] },
+        'ARTIFACT_INVALID',
+        `${host}/bad/db:v1: artifactType: not a media type (type/subtype, RFC 6838)`,
+      ],
+      [
+        { artifactType: TYPE, files: [{ bytes: Buffer.from('x'), mediaType: 'text' }] },
+        'ARTIFACT_INVALID',
+        `${host}/bad/db:v1: files.0.mediaType: not a media type (type/subtype, RFC 6838)`,
+      ],
+      [
+        {
+          artifactType: TYPE,
+          files: [{ bytes: Buffer.from('x'), path: '/etc/hostname', mediaType: 'text/plain' }],
+        },
+        'ARTIFACT_INVALID',
+        `${host}/bad/db:v1: files.0: give exactly one of path and bytes`,
+      ],
+      [
+        {
+          artifactType: TYPE,
+          files: [{ path: join(dir, 'missing.bin'), mediaType: 'text/plain' }],
+        },
+        'ARTIFACT_INVALID',
+        `cannot read file ${join(dir, 'missing.bin')} to push (ENOENT)`,
+      ],
+      [
+        { artifactType: TYPE, files: [{ path: dir, mediaType: 'text/plain' }] },
+        'ARTIFACT_INVALID',
+        `${dir} is not a regular file; only files can be pushed as blobs`,
+      ],
+      [
+        {
+          artifactType: TYPE,
+          files: [
+            { bytes: Buffer.from('a'), name: 'same', mediaType: 'text/plain' },
+            { bytes: Buffer.from('b'), name: 'same', mediaType: 'text/plain' },
+          ],
+        },
         'ARTIFACT_INVALID',
         `${host}/bad/db:v1: files.0 and files.1 are both named "same"`,
       ],
@@ -305,9 +435,13 @@ describe('bad input is refused before anything is sent', () => {
       if (typeof message === 'string') expect(error.message).toBe(message);
       else expect(error.message).toMatch(message);
     }
-    const wrong = await failure(push(host, `bad/db:v1@${sha256('something else')}`, { artifactType: TYPE, files: [] }));
+    const wrong = await failure(
+      push(host, `bad/db:v1@${sha256('something else')}`, { artifactType: TYPE, files: [] }),
+    );
     expect(wrong.code).toBe('ARTIFACT_INVALID');
-    expect(wrong.message).toMatch(/the artifact's manifest would be sha256:[a-f0-9]{64}, not the digest the reference names; nothing was pushed$/);
+    expect(wrong.message).toMatch(
+      /the artifact's manifest would be sha256:[a-f0-9]{64}, not the digest the reference names; nothing was pushed$/,
+    );
     expect(await status('bad/db/manifests/v1')).toBe(404);
   });
 
@@ -315,9 +449,22 @@ describe('bad input is refused before anything is sent', () => {
     const first = await push(registry.host, 'empty/db:v1', { artifactType: TYPE, files: [] });
     const again = await push(registry.host, `empty/db@${first}`, { artifactType: TYPE, files: [] });
     expect(again).toBe(first);
-    const manifest = JSON.parse(await (await fetch(`http://${registry.host}/v2/empty/db/manifests/${first}`, { headers: { accept: 'application/vnd.oci.image.manifest.v1+json' } })).text()) as {
+    const manifest = JSON.parse(
+      await (
+        await fetch(`http://${registry.host}/v2/empty/db/manifests/${first}`, {
+          headers: { accept: 'application/vnd.oci.image.manifest.v1+json' },
+        })
+      ).text(),
+    ) as {
       layers: unknown[];
     };
-    expect(manifest.layers).toEqual([{ mediaType: 'application/vnd.oci.empty.v1+json', digest: sha256('{}'), size: 2, data: Buffer.from('{}').toString('base64') }]);
+    expect(manifest.layers).toEqual([
+      {
+        mediaType: 'application/vnd.oci.empty.v1+json',
+        digest: sha256('{}'),
+        size: 2,
+        data: Buffer.from('{}').toString('base64'),
+      },
+    ]);
   });
 });

@@ -10,7 +10,13 @@ import { useTempDir } from '../../testing/index.js';
 import { ImageError } from '../errors.js';
 import { MediaType } from '../media-types.js';
 import { referrersTag } from '../sources/registry/referrers.js';
-import { measureRss, sha256sum, startLockyardServer, writeRandomFile, type LockyardServer } from '../testing/artifacts.js';
+import {
+  measureRss,
+  sha256sum,
+  startLockyardServer,
+  writeRandomFile,
+  type LockyardServer,
+} from '../testing/artifacts.js';
 import { startProxy, type RunningProxy } from '../testing/http-proxy.js';
 import type { PushArtifactOptions } from './artifact-input.js';
 import { EMPTY_DESCRIPTOR } from './artifact-manifest.js';
@@ -31,11 +37,19 @@ let big: string;
 let dbDigest: string;
 
 function options(extra: PushArtifactOptions = {}): PushArtifactOptions {
-  return { insecureHosts: [host, server.host, secured.host], dockerConfigPath: join(dir, 'no-config.json'), retries: { attempts: 2, baseDelayMs: 10 }, ...extra };
+  return {
+    insecureHosts: [host, server.host, secured.host],
+    dockerConfigPath: join(dir, 'no-config.json'),
+    retries: { attempts: 2, baseDelayMs: 10 },
+    ...extra,
+  };
 }
 
 function skopeo(args: readonly string[]): string {
-  return execFileSync('skopeo', ['--insecure-policy', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return execFileSync('skopeo', ['--insecure-policy', ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 beforeAll(async () => {
@@ -64,16 +78,25 @@ describe('pushArtifact and pullArtifact against lockyard server', () => {
           artifactType: DB_TYPE,
           files: [
             { path: big, mediaType: 'application/vnd.lockyard.db.layer.v1+sqlite' },
-            { bytes: Buffer.from('{"schema":2}'), name: 'metadata.json', mediaType: 'application/json' },
+            {
+              bytes: Buffer.from('{"schema":2}'),
+              name: 'metadata.json',
+              mediaType: 'application/json',
+            },
           ],
         },
         options(),
       ),
     );
     dbDigest = pushed.result;
-    if (process.env['LOCKYARD_MEASURE'] === '1') console.log(`push RSS ${pushed.baselineMiB} -> ${pushed.peakMiB} MiB`);
+    if (process.env['LOCKYARD_MEASURE'] === '1')
+      console.log(`push RSS ${pushed.baselineMiB} -> ${pushed.peakMiB} MiB`);
     expect(pushed.peakMiB - pushed.baselineMiB).toBeLessThan(64);
-    const requests = proxy.requests.slice(start).map((request) => `${request.method} ${request.path.replace(/\?.*/, '')} ${request.contentRange ?? ''}`.trim());
+    const requests = proxy.requests
+      .slice(start)
+      .map((request) =>
+        `${request.method} ${request.path.replace(/\?.*/, '')} ${request.contentRange ?? ''}`.trim(),
+      );
     const bigDigest = await sha256sum(big);
     // Single-request POSTs (201) for the config and the small file: no session, no PUT for them.
     expect(requests.filter((line) => !line.startsWith('PATCH'))).toEqual([
@@ -86,11 +109,16 @@ describe('pushArtifact and pullArtifact against lockyard server', () => {
       'POST /v2/lockyard/db/blobs/uploads/',
       'PUT /v2/lockyard/db/manifests/2',
     ]);
-    expect(requests.filter((line) => line.startsWith('PATCH'))).toHaveLength(Math.ceil(BIG / (8 * MiB)));
+    expect(requests.filter((line) => line.startsWith('PATCH'))).toHaveLength(
+      Math.ceil(BIG / (8 * MiB)),
+    );
 
     const into = join(dir, 'pulled');
-    const pulled = await measureRss(() => pullArtifact(`${server.host}/lockyard/db:2`, options(), { into }));
-    if (process.env['LOCKYARD_MEASURE'] === '1') console.log(`pull RSS ${pulled.baselineMiB} -> ${pulled.peakMiB} MiB`);
+    const pulled = await measureRss(() =>
+      pullArtifact(`${server.host}/lockyard/db:2`, options(), { into }),
+    );
+    if (process.env['LOCKYARD_MEASURE'] === '1')
+      console.log(`pull RSS ${pulled.baselineMiB} -> ${pulled.peakMiB} MiB`);
     expect(pulled.peakMiB - pulled.baselineMiB).toBeLessThan(64);
     expect(pulled.result.digest).toBe(dbDigest);
     expect((await readdir(into)).sort()).toEqual(['metadata.json', 'vuln.db']);
@@ -100,10 +128,20 @@ describe('pushArtifact and pullArtifact against lockyard server', () => {
 
   it('skopeo reads the manifest we wrote byte for byte', async () => {
     const raw = join(dir, 'raw.json');
-    await writeFile(raw, skopeo(['inspect', '--raw', '--tls-verify=false', `docker://${server.host}/lockyard/db:2`]));
+    await writeFile(
+      raw,
+      skopeo(['inspect', '--raw', '--tls-verify=false', `docker://${server.host}/lockyard/db:2`]),
+    );
     expect(await sha256sum(raw)).toBe(dbDigest);
-    skopeo(['copy', '--src-tls-verify=false', `docker://${server.host}/lockyard/db:2`, `oci:${join(dir, 'layout')}:2`]);
-    const index = JSON.parse(await readFile(join(dir, 'layout', 'index.json'), 'utf8')) as { manifests: { digest: string }[] };
+    skopeo([
+      'copy',
+      '--src-tls-verify=false',
+      `docker://${server.host}/lockyard/db:2`,
+      `oci:${join(dir, 'layout')}:2`,
+    ]);
+    const index = JSON.parse(await readFile(join(dir, 'layout', 'index.json'), 'utf8')) as {
+      manifests: { digest: string }[];
+    };
     expect(index.manifests.map((entry) => entry.digest)).toEqual([dbDigest]);
   });
 
@@ -111,11 +149,26 @@ describe('pushArtifact and pullArtifact against lockyard server', () => {
     const start = proxy.requests.length;
     const signature = await pushArtifact(
       `${host}/lockyard/db:2-sig`,
-      { artifactType: 'application/vnd.lockyard.signature.v1+json', files: [{ bytes: Buffer.from('{"sig":1}'), mediaType: 'application/json' }], subject: dbDigest, annotations: { 'org.lockyard.key': 'k1' } },
+      {
+        artifactType: 'application/vnd.lockyard.signature.v1+json',
+        files: [{ bytes: Buffer.from('{"sig":1}'), mediaType: 'application/json' }],
+        subject: dbDigest,
+        annotations: { 'org.lockyard.key': 'k1' },
+      },
       options(),
     );
-    const sbom = await pushArtifact(`${host}/lockyard/db:2-sbom`, { artifactType: 'application/spdx+json', files: [{ bytes: Buffer.from('{}'), mediaType: 'application/spdx+json' }], subject: `${host}/lockyard/db:2` }, options());
-    expect(proxy.requests.slice(start).some((request) => request.path.includes(referrersTag(dbDigest)))).toBe(false);
+    const sbom = await pushArtifact(
+      `${host}/lockyard/db:2-sbom`,
+      {
+        artifactType: 'application/spdx+json',
+        files: [{ bytes: Buffer.from('{}'), mediaType: 'application/spdx+json' }],
+        subject: `${host}/lockyard/db:2`,
+      },
+      options(),
+    );
+    expect(
+      proxy.requests.slice(start).some((request) => request.path.includes(referrersTag(dbDigest))),
+    ).toBe(false);
     const all = await listReferrers(`${host}/lockyard/db`, dbDigest, undefined, options());
     expect(all.map((entry) => entry.digest).sort()).toEqual([signature, sbom].sort());
     expect(all.find((entry) => entry.digest === signature)).toEqual({
@@ -126,33 +179,74 @@ describe('pushArtifact and pullArtifact against lockyard server', () => {
       annotations: { 'org.lockyard.key': 'k1' },
     });
     const before = proxy.requests.length;
-    expect((await listReferrers(`${host}/lockyard/db:2`, undefined, 'application/spdx+json', options())).map((entry) => entry.digest)).toEqual([sbom]);
-    expect(proxy.requests.slice(before).map((request) => request.path)).toContain(`/v2/lockyard/db/referrers/${dbDigest}?artifactType=application%2Fspdx%2Bjson`);
+    expect(
+      (
+        await listReferrers(`${host}/lockyard/db:2`, undefined, 'application/spdx+json', options())
+      ).map((entry) => entry.digest),
+    ).toEqual([sbom]);
+    expect(proxy.requests.slice(before).map((request) => request.path)).toContain(
+      `/v2/lockyard/db/referrers/${dbDigest}?artifactType=application%2Fspdx%2Bjson`,
+    );
   });
 
   it('mounts every blob from the repository that has them', async () => {
     const outcomes: string[] = [];
     await pushArtifact(
       `${host}/mirror/db:2`,
-      { artifactType: DB_TYPE, files: [{ path: big, mediaType: 'application/vnd.lockyard.db.layer.v1+sqlite' }, { bytes: Buffer.from('{"schema":2}'), name: 'metadata.json', mediaType: 'application/json' }] },
-      options({ mountFrom: ['elsewhere/none', 'lockyard/db'], onBlob: (event) => outcomes.push(event.outcome) }),
+      {
+        artifactType: DB_TYPE,
+        files: [
+          { path: big, mediaType: 'application/vnd.lockyard.db.layer.v1+sqlite' },
+          {
+            bytes: Buffer.from('{"schema":2}'),
+            name: 'metadata.json',
+            mediaType: 'application/json',
+          },
+        ],
+      },
+      options({
+        mountFrom: ['elsewhere/none', 'lockyard/db'],
+        onBlob: (event) => outcomes.push(event.outcome),
+      }),
     );
     expect(outcomes).toEqual(['mounted', 'mounted', 'mounted']);
-    expect((await pullArtifact(`${host}/mirror/db:2`, options(), { into: join(dir, 'mirror') })).digest).toBe(dbDigest);
+    expect(
+      (await pullArtifact(`${host}/mirror/db:2`, options(), { into: join(dir, 'mirror') })).digest,
+    ).toBe(dbDigest);
   });
 
   it('a chunk cut midway is resumed in the same session from the Range the registry reports', async () => {
     let patches = 0;
     const cutting = await startProxy(server.host, (request, response, forward) => {
-      forward(request, response, request.method === 'PATCH' && ++patches === 2 ? { cutRequestAfter: MiB / 3 } : {});
+      forward(
+        request,
+        response,
+        request.method === 'PATCH' && ++patches === 2 ? { cutRequestAfter: MiB / 3 } : {},
+      );
     });
     try {
       const file = join(dir, 'resume.bin');
       await writeRandomFile(file, 3 * MiB + 11);
-      await pushArtifact(`${cutting.host}/resume/db:v1`, { artifactType: DB_TYPE, files: [{ path: file, mediaType: 'application/octet-stream' }] }, options({ chunkSize: MiB, insecureHosts: [cutting.host] }));
-      const lines = cutting.requests.filter((request) => request.path.includes('/uploads/') && request.method !== 'POST').map((request) => `${request.method} ${request.contentRange ?? ''}`.trim());
-      expect(lines).toEqual(['PATCH 0-1048575', 'PATCH 1048576-2097151', 'GET', 'PATCH 1048576-2097151', 'PATCH 2097152-3145727', 'PATCH 3145728-3145738', 'PUT']);
-      const pulled = await pullArtifact(`${server.host}/resume/db:v1`, options(), { into: join(dir, 'resumed') });
+      await pushArtifact(
+        `${cutting.host}/resume/db:v1`,
+        { artifactType: DB_TYPE, files: [{ path: file, mediaType: 'application/octet-stream' }] },
+        options({ chunkSize: MiB, insecureHosts: [cutting.host] }),
+      );
+      const lines = cutting.requests
+        .filter((request) => request.path.includes('/uploads/') && request.method !== 'POST')
+        .map((request) => `${request.method} ${request.contentRange ?? ''}`.trim());
+      expect(lines).toEqual([
+        'PATCH 0-1048575',
+        'PATCH 1048576-2097151',
+        'GET',
+        'PATCH 1048576-2097151',
+        'PATCH 2097152-3145727',
+        'PATCH 3145728-3145738',
+        'PUT',
+      ]);
+      const pulled = await pullArtifact(`${server.host}/resume/db:v1`, options(), {
+        into: join(dir, 'resumed'),
+      });
       expect(await sha256sum(pulled.files[0]?.path ?? '')).toBe(await sha256sum(file));
     } finally {
       await cutting.close();
@@ -163,14 +257,31 @@ describe('pushArtifact and pullArtifact against lockyard server', () => {
 describe('lockyard server with authentication on (token auth of its own)', () => {
   it('pushes with the administrator credentials; a wrong password and anonymous pushes are refused in one line', async () => {
     const target = `${secured.host}/lockyard/signed:v1`;
-    const artifact = { artifactType: DB_TYPE, files: [{ bytes: Buffer.from('payload'), mediaType: 'text/plain' }] };
-    const digest = await pushArtifact(target, artifact, options({ username: 'admin', password: ADMIN_PASSWORD }));
-    expect((await pullArtifact(target, options({ username: 'admin', password: ADMIN_PASSWORD }))).digest).toBe(digest);
+    const artifact = {
+      artifactType: DB_TYPE,
+      files: [{ bytes: Buffer.from('payload'), mediaType: 'text/plain' }],
+    };
+    const digest = await pushArtifact(
+      target,
+      artifact,
+      options({ username: 'admin', password: ADMIN_PASSWORD }),
+    );
+    expect(
+      (await pullArtifact(target, options({ username: 'admin', password: ADMIN_PASSWORD }))).digest,
+    ).toBe(digest);
     for (const [credentials, code, ending] of [
-      [{ username: 'admin', password: 'not-the-password' }, 'UNAUTHORIZED', 'refused the credentials given (401); check them'],
+      [
+        { username: 'admin', password: 'not-the-password' },
+        'UNAUTHORIZED',
+        'refused the credentials given (401); check them',
+      ],
       [{}, 'UNAUTHORIZED', 'log in with --username and --password-stdin (or docker login)'],
     ] as const) {
-      const error = await pushArtifact(`${secured.host}/lockyard/signed:v2`, artifact, options(credentials)).then(
+      const error = await pushArtifact(
+        `${secured.host}/lockyard/signed:v2`,
+        artifact,
+        options(credentials),
+      ).then(
         () => undefined,
         (caught: unknown) => caught,
       );

@@ -6,11 +6,23 @@ import type { Compression } from '../media-types.js';
 /** Detects a layer's compression from its first bytes (the media type may be wrong). */
 export function sniffCompression(head: Uint8Array): Compression {
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
-  if (head.length >= 4 && head[0] === 0x28 && head[1] === 0xb5 && head[2] === 0x2f && head[3] === 0xfd) {
+  if (
+    head.length >= 4 &&
+    head[0] === 0x28 &&
+    head[1] === 0xb5 &&
+    head[2] === 0x2f &&
+    head[3] === 0xfd
+  ) {
     return 'zstd';
   }
   // A zstd stream may open with a skippable frame (magic 0x184D2A50..5F, little-endian).
-  if (head.length >= 4 && ((head[0] ?? 0) & 0xf0) === 0x50 && head[1] === 0x2a && head[2] === 0x4d && head[3] === 0x18) {
+  if (
+    head.length >= 4 &&
+    ((head[0] ?? 0) & 0xf0) === 0x50 &&
+    head[1] === 0x2a &&
+    head[2] === 0x4d &&
+    head[3] === 0x18
+  ) {
     return 'zstd';
   }
   return 'none';

@@ -25,7 +25,8 @@ export function classifyEntryName(name: string): EntryName {
     segments.push(segment);
   }
   if (segments.length === 0) return { kind: 'skip' };
-  if (segments[0]?.startsWith(AUFS_META_PREFIX) && segments[0] !== OPAQUE_WHITEOUT) return { kind: 'skip' };
+  if (segments[0]?.startsWith(AUFS_META_PREFIX) && segments[0] !== OPAQUE_WHITEOUT)
+    return { kind: 'skip' };
   const base = segments[segments.length - 1] ?? '';
   if (!base.startsWith(WHITEOUT_PREFIX)) return { kind: 'entry', path: segments.join('/') };
   const dir = segments.slice(0, -1).join('/');
@@ -33,6 +34,7 @@ export function classifyEntryName(name: string): EntryName {
   if (base.startsWith(AUFS_META_PREFIX)) return { kind: 'skip' };
   const target = base.slice(WHITEOUT_PREFIX.length);
   if (target === '') return { kind: 'skip' };
-  if (target === '.' || target === '..') return { kind: 'unsafe', reason: 'whiteout of "." or ".."' };
+  if (target === '.' || target === '..')
+    return { kind: 'unsafe', reason: 'whiteout of "." or ".."' };
   return { kind: 'whiteout', path: dir ? `${dir}/${target}` : target };
 }

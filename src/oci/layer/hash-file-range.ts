@@ -40,12 +40,16 @@ export interface FileRange {
 }
 
 /** The digest (hex) and byte count of a file range, computed off the main thread. */
-export function hashFileRange(range: FileRange, algorithm: 'sha256' | 'sha512'): Promise<{ hex: string; bytes: number }> {
+export function hashFileRange(
+  range: FileRange,
+  algorithm: 'sha256' | 'sha512',
+): Promise<{ hex: string; bytes: number }> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { ...range, algorithm } });
     worker.once('message', (message: { hex?: string; bytes?: number; error?: string }) => {
       void worker.terminate();
-      if (message.hex !== undefined && message.bytes !== undefined) resolve({ hex: message.hex, bytes: message.bytes });
+      if (message.hex !== undefined && message.bytes !== undefined)
+        resolve({ hex: message.hex, bytes: message.bytes });
       else reject(new Error(message.error ?? 'hash worker failed'));
     });
     worker.once('error', reject);

@@ -33,7 +33,8 @@ function header(name: string, size: number): Buffer {
 /** About 1 GiB of tar in files of mixed sizes, produced on the fly (the generator holds ~4 MiB). */
 function* generatedTar(): Generator<Buffer> {
   const pattern = Buffer.alloc(4 * 1024 * 1024);
-  for (let index = 0; index < pattern.length; index += 1) pattern[index] = (index * 2654435761) >>> 24;
+  for (let index = 0; index < pattern.length; index += 1)
+    pattern[index] = (index * 2654435761) >>> 24;
   let written = 0;
   for (let index = 0; written < TOTAL; index += 1) {
     const size = FILE_SIZES[index % FILE_SIZES.length] ?? 512;
@@ -47,10 +48,21 @@ function* generatedTar(): Generator<Buffer> {
 }
 
 function layerFrom(open: () => Readable, mediaType: string): BlobLayer {
-  return { kind: 'blob', index: 0, digest: undefined, diffId: undefined, mediaType, size: undefined, history: undefined, open: () => Promise.resolve(open()) };
+  return {
+    kind: 'blob',
+    index: 0,
+    digest: undefined,
+    diffId: undefined,
+    mediaType,
+    size: undefined,
+    history: undefined,
+    open: () => Promise.resolve(open()),
+  };
 }
 
-async function measure(layer: BlobLayer): Promise<{ seconds: number; peakMb: number; baseMb: number; entries: number; bytes: number }> {
+async function measure(
+  layer: BlobLayer,
+): Promise<{ seconds: number; peakMb: number; baseMb: number; entries: number; bytes: number }> {
   global.gc?.();
   const baseMb = process.memoryUsage().rss / 1e6;
   let peakMb = baseMb;
@@ -76,16 +88,30 @@ async function measure(layer: BlobLayer): Promise<{ seconds: number; peakMb: num
   return { seconds: (performance.now() - started) / 1000, peakMb, baseMb, entries, bytes };
 }
 
-describe.skipIf(!enabled)('layer reader memory and throughput on a generated 1 GiB layer (LOCKYARD_MEASURE=1)', () => {
-  it('plain tar: memory flat', async () => {
-    const result = await measure(layerFrom(() => Readable.from(generatedTar()), MediaType.ociLayer));
-    console.log(`plain: ${result.entries} entries, ${(TOTAL / 1e6 / result.seconds).toFixed(0)} MB/s, RSS ${result.baseMb.toFixed(0)} -> peak ${result.peakMb.toFixed(0)} MB`);
-    expect(result.peakMb - result.baseMb).toBeLessThan(200);
-  }, 600_000);
+describe.skipIf(!enabled)(
+  'layer reader memory and throughput on a generated 1 GiB layer (LOCKYARD_MEASURE=1)',
+  () => {
+    it('plain tar: memory flat', async () => {
+      const result = await measure(
+        layerFrom(() => Readable.from(generatedTar()), MediaType.ociLayer),
+      );
+      console.log(
+        `plain: ${result.entries} entries, ${(TOTAL / 1e6 / result.seconds).toFixed(0)} MB/s, RSS ${result.baseMb.toFixed(0)} -> peak ${result.peakMb.toFixed(0)} MB`,
+      );
+      expect(result.peakMb - result.baseMb).toBeLessThan(200);
+    }, 600_000);
 
-  it('gzip: memory flat', async () => {
-    const result = await measure(layerFrom(() => Readable.from(generatedTar()).pipe(createGzip({ level: 1 })), MediaType.ociLayerGzip));
-    console.log(`gzip (generated and compressed in the same process): ${(TOTAL / 1e6 / result.seconds).toFixed(0)} MB/s of tar, RSS ${result.baseMb.toFixed(0)} -> peak ${result.peakMb.toFixed(0)} MB`);
-    expect(result.peakMb - result.baseMb).toBeLessThan(200);
-  }, 600_000);
-});
+    it('gzip: memory flat', async () => {
+      const result = await measure(
+        layerFrom(
+          () => Readable.from(generatedTar()).pipe(createGzip({ level: 1 })),
+          MediaType.ociLayerGzip,
+        ),
+      );
+      console.log(
+        `gzip (generated and compressed in the same process): ${(TOTAL / 1e6 / result.seconds).toFixed(0)} MB/s of tar, RSS ${result.baseMb.toFixed(0)} -> peak ${result.peakMb.toFixed(0)} MB`,
+      );
+      expect(result.peakMb - result.baseMb).toBeLessThan(200);
+    }, 600_000);
+  },
+);

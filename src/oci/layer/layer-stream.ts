@@ -53,16 +53,31 @@ export async function openLayerStream(
           (error: unknown) => ({ error }),
         )
       : undefined;
-  const rawTap = new DigestTap(offloaded ? undefined : blobAlgorithm, layer.size ?? Number.POSITIVE_INFINITY, limits.overlong);
+  const rawTap = new DigestTap(
+    offloaded ? undefined : blobAlgorithm,
+    layer.size ?? Number.POSITIVE_INFINITY,
+    limits.overlong,
+  );
   raw.on('error', (error) => rawTap.destroy(error));
   const { head, stream } = await peekStream(raw.pipe(rawTap), 4);
   const compression = sniffCompression(head);
   const decompressor = createDecompressor(compression);
   // An uncompressed blob's digest is its diff_id: hash it once.
-  const sameHash = !offloaded && compression === 'none' && layer.diffId === layer.digest && diffIdAlgorithm !== undefined;
-  const offloadCoversDiffId = offloaded !== undefined && compression === 'none' && rawAlgorithm === diffIdAlgorithm;
-  const plainTap = new DigestTap(sameHash || offloadCoversDiffId ? undefined : diffIdAlgorithm, limits.maxTarBytes, limits.oversize);
-  const stages: (Readable | Transform)[] = decompressor ? [stream, decompressor, plainTap] : [stream, plainTap];
+  const sameHash =
+    !offloaded &&
+    compression === 'none' &&
+    layer.diffId === layer.digest &&
+    diffIdAlgorithm !== undefined;
+  const offloadCoversDiffId =
+    offloaded !== undefined && compression === 'none' && rawAlgorithm === diffIdAlgorithm;
+  const plainTap = new DigestTap(
+    sameHash || offloadCoversDiffId ? undefined : diffIdAlgorithm,
+    limits.maxTarBytes,
+    limits.oversize,
+  );
+  const stages: (Readable | Transform)[] = decompressor
+    ? [stream, decompressor, plainTap]
+    : [stream, plainTap];
   let firstError: unknown;
   let settle: () => void = () => undefined;
   const settled = new Promise<void>((resolve) => {
@@ -88,11 +103,21 @@ export async function openLayerStream(
     settled,
     digests() {
       const blobHex = rawTap.digest();
-      const blob = offloaded ? (layer.digest ? offloadedHex : undefined) : blobAlgorithm && blobHex !== undefined ? `${blobAlgorithm}:${blobHex}` : undefined;
+      const blob = offloaded
+        ? layer.digest
+          ? offloadedHex
+          : undefined
+        : blobAlgorithm && blobHex !== undefined
+          ? `${blobAlgorithm}:${blobHex}`
+          : undefined;
       if (offloadCoversDiffId) return { blob, diffId: offloadedHex };
       if (sameHash) return { blob, diffId: blob };
       const diffHex = plainTap.digest();
-      return { blob, diffId: diffIdAlgorithm && diffHex !== undefined ? `${diffIdAlgorithm}:${diffHex}` : undefined };
+      return {
+        blob,
+        diffId:
+          diffIdAlgorithm && diffHex !== undefined ? `${diffIdAlgorithm}:${diffHex}` : undefined,
+      };
     },
     rawBytes: () => rawTap.bytes,
     tarBytes: () => plainTap.bytes,

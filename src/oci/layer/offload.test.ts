@@ -17,7 +17,8 @@ async function readAll(dir: string): Promise<string[]> {
   const paths: string[] = [];
   try {
     for (const layer of image.layers) {
-      for await (const event of readLayer(layer, { imageName: dir })) if (event.type === 'entry') paths.push(event.entry.path);
+      for await (const event of readLayer(layer, { imageName: dir }))
+        if (event.type === 'entry') paths.push(event.entry.path);
     }
   } finally {
     await image.close();
@@ -28,13 +29,27 @@ async function readAll(dir: string): Promise<string[]> {
 describe('digests of large file-backed blobs, hashed in a worker thread', () => {
   it.each(['none', 'gzip'] as const)('verifies a correct %s layer', async (compression) => {
     const dir = join(root, `ok-${compression}`);
-    await writeOciLayout(dir, { compression, layers: [{ kind: 'entries', entries: [{ name: 'big.bin', content: big }, { name: 'etc/hostname', content: 'x' }] }] });
+    await writeOciLayout(dir, {
+      compression,
+      layers: [
+        {
+          kind: 'entries',
+          entries: [
+            { name: 'big.bin', content: big },
+            { name: 'etc/hostname', content: 'x' },
+          ],
+        },
+      ],
+    });
     expect(await readAll(dir)).toEqual(['big.bin', 'etc/hostname']);
   });
 
   it('catches one flipped byte in a large uncompressed blob', async () => {
     const dir = join(root, 'flipped');
-    const written = await writeOciLayout(dir, { compression: 'none', layers: [{ kind: 'entries', entries: [{ name: 'big.bin', content: big }] }] });
+    const written = await writeOciLayout(dir, {
+      compression: 'none',
+      layers: [{ kind: 'entries', entries: [{ name: 'big.bin', content: big }] }],
+    });
     const digest = written.layers[0]?.digest ?? '';
     const handle = await open(join(dir, 'blobs', 'sha256', digest.slice(7)), 'r+');
     await handle.write(Buffer.from([0x42]), 0, 1, 10 * 1024 * 1024);
@@ -44,7 +59,10 @@ describe('digests of large file-backed blobs, hashed in a worker thread', () => 
 
   it('catches a large blob cut short', async () => {
     const dir = join(root, 'short');
-    const written = await writeOciLayout(dir, { compression: 'none', layers: [{ kind: 'entries', entries: [{ name: 'big.bin', content: big }] }] });
+    const written = await writeOciLayout(dir, {
+      compression: 'none',
+      layers: [{ kind: 'entries', entries: [{ name: 'big.bin', content: big }] }],
+    });
     const digest = written.layers[0]?.digest ?? '';
     const handle = await open(join(dir, 'blobs', 'sha256', digest.slice(7)), 'r+');
     await handle.truncate(18 * 1024 * 1024);

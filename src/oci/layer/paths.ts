@@ -24,7 +24,9 @@ export function normalizeEntryPath(name: string): string | undefined {
  * start at the image root. Returns undefined when a relative target climbs above the root.
  */
 export function resolveLinkTarget(linkPath: string, target: string): string | undefined {
-  const joined = target.startsWith('/') ? target.slice(1) : posix.join(posix.dirname(linkPath), target);
+  const joined = target.startsWith('/')
+    ? target.slice(1)
+    : posix.join(posix.dirname(linkPath), target);
   if (joined === '..' || joined.startsWith('../')) return undefined;
   return normalizeEntryPath(joined.replace(/^\/+/, ''));
 }

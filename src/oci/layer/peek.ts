@@ -4,7 +4,10 @@ import { Readable } from 'node:stream';
  * Reads the first `count` bytes of a stream without consuming them: returns those bytes and a
  * stream that yields the whole content again, with backpressure preserved.
  */
-export async function peekStream(source: Readable, count: number): Promise<{ head: Buffer; stream: Readable }> {
+export async function peekStream(
+  source: Readable,
+  count: number,
+): Promise<{ head: Buffer; stream: Readable }> {
   const iterator = source[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   const chunks: Buffer[] = [];
   let length = 0;

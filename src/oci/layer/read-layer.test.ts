@@ -16,7 +16,11 @@ interface LayerSpec {
   readonly size?: number | undefined;
 }
 
-function layerOf(blob: Buffer, tar: Buffer | undefined, spec: LayerSpec = {}): BlobLayer & { opened: Readable[] } {
+function layerOf(
+  blob: Buffer,
+  tar: Buffer | undefined,
+  spec: LayerSpec = {},
+): BlobLayer & { opened: Readable[] } {
   const opened: Readable[] = [];
   return {
     kind: 'blob',
@@ -37,14 +41,16 @@ function layerOf(blob: Buffer, tar: Buffer | undefined, spec: LayerSpec = {}): B
 }
 
 function* chunks(data: Buffer, size: number): Generator<Buffer> {
-  for (let offset = 0; offset < data.length; offset += size) yield data.subarray(offset, offset + size);
+  for (let offset = 0; offset < data.length; offset += size)
+    yield data.subarray(offset, offset + size);
 }
 
 type Seen = { type: string; path: string; linkTarget?: string; content?: string; mode?: number };
 
 async function collect(layer: BlobLayer, options: Partial<ReadLayerOptions> = {}): Promise<Seen[]> {
   const seen: Seen[] = [];
-  for await (const event of readLayer(layer, { imageName: 'img', ...options })) seen.push(await describe_(event));
+  for await (const event of readLayer(layer, { imageName: 'img', ...options }))
+    seen.push(await describe_(event));
   return seen;
 }
 
@@ -102,7 +108,9 @@ describe('readLayer', () => {
     expect(await collect(layerOf(zst, tar, { mediaType: MediaType.ociLayerZstd }))).toEqual(plain);
     // Media types lie in the wild: the bytes decide.
     expect(await collect(layerOf(gz, tar, { mediaType: MediaType.dockerLayer }))).toEqual(plain);
-    expect(await collect(layerOf(zst, tar, { mediaType: MediaType.dockerLayerGzip }))).toEqual(plain);
+    expect(await collect(layerOf(zst, tar, { mediaType: MediaType.dockerLayerGzip }))).toEqual(
+      plain,
+    );
   });
 
   it('reads zstd written with several frames and a content checksum', async () => {
@@ -111,7 +119,9 @@ describe('readLayer', () => {
     const a = execFileSync('zstd', ['-q', '-c', '--check'], { input: tar.subarray(0, half) });
     const b = execFileSync('zstd', ['-q', '-c', '--check'], { input: tar.subarray(half) });
     const blob = Buffer.concat([a, b]);
-    expect((await collect(layerOf(blob, tar, { mediaType: MediaType.ociLayerZstd }))).length).toBe(9);
+    expect((await collect(layerOf(blob, tar, { mediaType: MediaType.ociLayerZstd }))).length).toBe(
+      9,
+    );
   });
 
   it('stops reading and closes the blob when the consumer stops early', async () => {
@@ -141,7 +151,9 @@ describe('readLayer on bad layers: one typed error naming image, layer and path'
     const layer = layerOf(gz, tar, { mediaType: MediaType.ociLayerGzip });
     const error = await failure(collect(layer));
     expect(error.code).toBe('LAYER_CORRUPT');
-    expect(error.message).toMatch(new RegExp(`^img: layer ${layer.digest}(: .*)?: corrupt gzip data \\(.+\\)$`));
+    expect(error.message).toMatch(
+      new RegExp(`^img: layer ${layer.digest}(: .*)?: corrupt gzip data \\(.+\\)$`),
+    );
   });
 
   it('truncated gzip', async () => {
@@ -167,7 +179,9 @@ describe('readLayer on bad layers: one typed error naming image, layer and path'
     const cut = tar.subarray(0, tar.length - 40_000);
     const error = await failure(collect(layerOf(cut, undefined, { diffId: undefined })));
     expect(error.code).toBe('LAYER_CORRUPT');
-    expect(error.message).toMatch(/: big\.bin: corrupt tar \(unexpected end of archive inside a member at offset \d+\)$/);
+    expect(error.message).toMatch(
+      /: big\.bin: corrupt tar \(unexpected end of archive inside a member at offset \d+\)$/,
+    );
     expect(error.details['path']).toBe('big.bin');
   });
 
@@ -175,16 +189,22 @@ describe('readLayer on bad layers: one typed error naming image, layer and path'
     const tar = await buildTar(tree);
     const gz = gzipSync(tar);
     const wrong = sha256('something else');
-    const error = await failure(collect(layerOf(gz, tar, { mediaType: MediaType.ociLayerGzip, digest: wrong })));
+    const error = await failure(
+      collect(layerOf(gz, tar, { mediaType: MediaType.ociLayerGzip, digest: wrong })),
+    );
     expect(error.code).toBe('DIGEST_MISMATCH');
-    expect(error.message).toBe(`img: layer ${wrong}: blob digest mismatch (expected ${wrong}, got ${sha256(gz)})`);
+    expect(error.message).toBe(
+      `img: layer ${wrong}: blob digest mismatch (expected ${wrong}, got ${sha256(gz)})`,
+    );
   });
 
   it('diff_id mismatch', async () => {
     const tar = await buildTar(tree);
     const gz = gzipSync(tar);
     const wrong = sha256('not the tar');
-    const error = await failure(collect(layerOf(gz, tar, { mediaType: MediaType.ociLayerGzip, diffId: wrong })));
+    const error = await failure(
+      collect(layerOf(gz, tar, { mediaType: MediaType.ociLayerGzip, diffId: wrong })),
+    );
     expect(error.code).toBe('DIGEST_MISMATCH');
     expect(error.message).toMatch(/diff_id digest mismatch/);
     expect(error.message).toContain(sha256(tar));
@@ -202,7 +222,10 @@ describe('readLayer on bad layers: one typed error naming image, layer and path'
     ['usr/../../etc/passwd', 'entry path contains ".."'],
     ['/etc/passwd', 'absolute entry path'],
   ])('entry named %s', async (name, why) => {
-    const tar = await buildTar([{ name: 'ok', content: 'x' }, { name, content: 'root::0:0' }]);
+    const tar = await buildTar([
+      { name: 'ok', content: 'x' },
+      { name, content: 'root::0:0' },
+    ]);
     const error = await failure(collect(layerOf(tar, tar)));
     expect(error.code).toBe('UNSAFE_PATH');
     expect(error.message).toBe(`img: layer ${sha256(tar)}: ${name}: ${why}`);
@@ -219,14 +242,23 @@ describe('readLayer on bad layers: one typed error naming image, layer and path'
       { name: 'usr/bin/a', content: 'x' },
       { name: 'usr/bin/b', type: 'link', linkname: '/usr/bin/a' },
     ]);
-    expect((await collect(layerOf(tar, tar)))[1]).toEqual({ type: 'hardlink', path: 'usr/bin/b', mode: 0o644, linkTarget: 'usr/bin/a' });
+    expect((await collect(layerOf(tar, tar)))[1]).toEqual({
+      type: 'hardlink',
+      path: 'usr/bin/b',
+      mode: 0o644,
+      linkTarget: 'usr/bin/a',
+    });
   });
 
   it('hard link leaving the root', async () => {
-    const tar = await buildTar([{ name: 'etc/shadow-link', type: 'link', linkname: '../../etc/shadow' }]);
+    const tar = await buildTar([
+      { name: 'etc/shadow-link', type: 'link', linkname: '../../etc/shadow' },
+    ]);
     const error = await failure(collect(layerOf(tar, tar)));
     expect(error.code).toBe('UNSAFE_PATH');
-    expect(error.message).toMatch(/etc\/shadow-link: hard link to "\.\.\/\.\.\/etc\/shadow" leaves the image root$/);
+    expect(error.message).toMatch(
+      /etc\/shadow-link: hard link to "\.\.\/\.\.\/etc\/shadow" leaves the image root$/,
+    );
   });
 
   it('decompression bomb stops at the configured cap', async () => {
@@ -237,14 +269,22 @@ describe('readLayer on bad layers: one typed error naming image, layer and path'
     const layer = layerOf(gz, tar, { mediaType: MediaType.ociLayerGzip });
     const error = await failure(collect(layer, { maxLayerBytes: 8 * 1024 * 1024 }));
     expect(error.code).toBe('SIZE_LIMIT');
-    expect(error.message).toBe(`img: layer ${layer.digest}: uncompressed size exceeds the limit of 8388608 bytes`);
+    expect(error.message).toBe(
+      `img: layer ${layer.digest}: uncompressed size exceeds the limit of 8388608 bytes`,
+    );
   });
 
   it('unknown layer media type', async () => {
     const tar = await buildTar(tree);
-    const error = await failure(collect(layerOf(tar, tar, { mediaType: 'application/vnd.cncf.helm.chart.content.v1.tar+gzip' })));
+    const error = await failure(
+      collect(
+        layerOf(tar, tar, { mediaType: 'application/vnd.cncf.helm.chart.content.v1.tar+gzip' }),
+      ),
+    );
     expect(error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
-    expect(error.message).toMatch(/unsupported layer media type "application\/vnd\.cncf\.helm\.chart\.content\.v1\.tar\+gzip"$/);
+    expect(error.message).toMatch(
+      /unsupported layer media type "application\/vnd\.cncf\.helm\.chart\.content\.v1\.tar\+gzip"$/,
+    );
   });
 
   it('garbage instead of a tar', async () => {

@@ -1,7 +1,13 @@
 import { ImageError } from '../errors.js';
 import { parseDigest } from '../digest.js';
 import { layerCompression } from '../media-types.js';
-import { layerLabel, type BlobLayer, type Layer, type LayerEvent, type LayerFile } from '../image.js';
+import {
+  layerLabel,
+  type BlobLayer,
+  type Layer,
+  type LayerEvent,
+  type LayerFile,
+} from '../image.js';
 import { printable } from '../printable.js';
 import { ByteQueue } from '../tar/byte-queue.js';
 import { TarFormatError, TarStreamReader } from '../tar/tar-stream-reader.js';
@@ -48,40 +54,70 @@ function details(site: Site, path?: string): Record<string, string | undefined> 
 }
 
 function unsafe(site: Site, path: string, why: string): ImageError {
-  return new ImageError('UNSAFE_PATH', `${where(site, path)}: ${why}`, { details: details(site, path) });
+  return new ImageError('UNSAFE_PATH', `${where(site, path)}: ${why}`, {
+    details: details(site, path),
+  });
 }
 
 const DECOMPRESSOR_NAMES = { gzip: 'gzip', zstd: 'zstd', none: 'tar' } as const;
 
 /** Turns whatever stopped the read into one typed error naming image, layer and entry. */
-function corrupt(site: Site, stream: LayerStream | undefined, error: unknown, path: string | undefined): ImageError {
+function corrupt(
+  site: Site,
+  stream: LayerStream | undefined,
+  error: unknown,
+  path: string | undefined,
+): ImageError {
   const cause = stream?.error() ?? error;
   if (cause instanceof ImageError) return cause;
   if (error instanceof ImageError) return error;
   if (error instanceof TarFormatError && stream?.error() === undefined) {
-    return new ImageError('LAYER_CORRUPT', `${where(site, path)}: corrupt tar (${error.message})`, { cause: error, details: details(site, path) });
+    return new ImageError('LAYER_CORRUPT', `${where(site, path)}: corrupt tar (${error.message})`, {
+      cause: error,
+      details: details(site, path),
+    });
   }
   const why = cause instanceof Error ? cause.message : String(cause);
   const kind = stream ? DECOMPRESSOR_NAMES[stream.compression] : 'layer';
-  return new ImageError('LAYER_CORRUPT', `${where(site, path)}: corrupt ${kind} data (${printable(why, 120)})`, {
-    cause,
-    details: details(site, path),
-  });
+  return new ImageError(
+    'LAYER_CORRUPT',
+    `${where(site, path)}: corrupt ${kind} data (${printable(why, 120)})`,
+    {
+      cause,
+      details: details(site, path),
+    },
+  );
 }
 
-function verify(site: Site, what: string, expected: string | undefined, actual: string | undefined): void {
+function verify(
+  site: Site,
+  what: string,
+  expected: string | undefined,
+  actual: string | undefined,
+): void {
   if (!expected || actual === undefined || actual === expected) return;
-  throw new ImageError('DIGEST_MISMATCH', `${where(site)}: ${what} digest mismatch (expected ${expected}, got ${actual})`, {
-    details: { ...details(site), expected, actual },
-  });
+  throw new ImageError(
+    'DIGEST_MISMATCH',
+    `${where(site)}: ${what} digest mismatch (expected ${expected}, got ${actual})`,
+    {
+      details: { ...details(site), expected, actual },
+    },
+  );
 }
 
-async function* readBlobLayer(layer: BlobLayer, options: ReadLayerOptions): AsyncGenerator<LayerEvent> {
+async function* readBlobLayer(
+  layer: BlobLayer,
+  options: ReadLayerOptions,
+): AsyncGenerator<LayerEvent> {
   const site: Site = { layer, options };
   if (layerCompression(layer.mediaType) === undefined) {
-    throw new ImageError('UNSUPPORTED_MEDIA_TYPE', `${where(site)}: unsupported layer media type "${printable(layer.mediaType)}"`, {
-      details: details(site),
-    });
+    throw new ImageError(
+      'UNSUPPORTED_MEDIA_TYPE',
+      `${where(site)}: unsupported layer media type "${printable(layer.mediaType)}"`,
+      {
+        details: details(site),
+      },
+    );
   }
   // Malformed digests fail here, before any byte is read.
   if (layer.digest) parseDigest(layer.digest);
@@ -94,14 +130,24 @@ async function* readBlobLayer(layer: BlobLayer, options: ReadLayerOptions): Asyn
     stream = await openLayerStream(layer, {
       maxTarBytes: limit,
       oversize: () =>
-        new ImageError('SIZE_LIMIT', `${where(site)}: uncompressed size exceeds the limit of ${limit} bytes`, { details: details(site) }),
+        new ImageError(
+          'SIZE_LIMIT',
+          `${where(site)}: uncompressed size exceeds the limit of ${limit} bytes`,
+          { details: details(site) },
+        ),
       overlong: () =>
-        new ImageError('DIGEST_MISMATCH', `${where(site)}: blob is larger than the ${layer.size ?? 0} bytes its descriptor declares`, {
-          details: details(site),
-        }),
+        new ImageError(
+          'DIGEST_MISMATCH',
+          `${where(site)}: blob is larger than the ${layer.size ?? 0} bytes its descriptor declares`,
+          {
+            details: details(site),
+          },
+        ),
     });
     const opened = stream;
-    const reader = new TarStreamReader(new ByteQueue(stream.tar[Symbol.asyncIterator]() as AsyncIterator<Buffer>));
+    const reader = new TarStreamReader(
+      new ByteQueue(stream.tar[Symbol.asyncIterator]() as AsyncIterator<Buffer>),
+    );
     for (let header = await reader.next(); header; header = await reader.next()) {
       path = header.name;
       const named = classifyEntryName(header.name);
@@ -116,7 +162,11 @@ async function* readBlobLayer(layer: BlobLayer, options: ReadLayerOptions): Asyn
         // Docker joins a hard link's target onto the root, so a leading slash is harmless; `..` is not.
         linkTarget = normalizeEntryPath(header.linkname.replace(/^\/+/, ''));
         if (!linkTarget || header.linkname.split('/').includes('..')) {
-          throw unsafe(site, header.name, `hard link to "${printable(header.linkname)}" leaves the image root`);
+          throw unsafe(
+            site,
+            header.name,
+            `hard link to "${printable(header.linkname)}" leaves the image root`,
+          );
         }
       } else if (header.type === 'symlink') {
         // Recorded as stored; resolving it (inside the root) is the reader's business.
@@ -133,7 +183,8 @@ async function* readBlobLayer(layer: BlobLayer, options: ReadLayerOptions): Asyn
         size: header.dataSize,
         linkTarget: linkTarget || undefined,
         read: async () => {
-          if (!current || taken) throw new Error(`layer entry ${named.path} can only be read once, while it is current`);
+          if (!current || taken)
+            throw new Error(`layer entry ${named.path} can only be read once, while it is current`);
           taken = true;
           try {
             return await reader.readBody();
@@ -150,9 +201,13 @@ async function* readBlobLayer(layer: BlobLayer, options: ReadLayerOptions): Asyn
     await stream.settled;
     if (stream.error() !== undefined) throw stream.error();
     if (layer.size !== undefined && stream.rawBytes() !== layer.size) {
-      throw new ImageError('DIGEST_MISMATCH', `${where(site)}: blob has ${stream.rawBytes()} bytes but its descriptor declares ${layer.size}`, {
-        details: details(site),
-      });
+      throw new ImageError(
+        'DIGEST_MISMATCH',
+        `${where(site)}: blob has ${stream.rawBytes()} bytes but its descriptor declares ${layer.size}`,
+        {
+          details: details(site),
+        },
+      );
     }
     const computed = stream.digests();
     verify(site, 'blob', layer.digest, computed.blob);

@@ -43,18 +43,33 @@ async function failure(promise: Promise<unknown>): Promise<ImageError> {
 
 /** The single layer of an archive, extracted with GNU tar (the oracle for what the layer holds). */
 function onlyLayer(archive: string): Buffer {
-  const manifest = JSON.parse(execFileSync('tar', ['-xOf', archive, 'manifest.json'], { encoding: 'utf8' })) as { Layers: string[] }[];
-  const layer = execFileSync('tar', ['-xOf', archive, manifest[0]?.Layers[0] ?? ''], { maxBuffer: 1 << 28 });
-  return layer[0] === 0x1f ? execFileSync('gzip', ['-d', '-c'], { input: layer, maxBuffer: 1 << 28 }) : layer;
+  const manifest = JSON.parse(
+    execFileSync('tar', ['-xOf', archive, 'manifest.json'], { encoding: 'utf8' }),
+  ) as { Layers: string[] }[];
+  const layer = execFileSync('tar', ['-xOf', archive, manifest[0]?.Layers[0] ?? ''], {
+    maxBuffer: 1 << 28,
+  });
+  return layer[0] === 0x1f
+    ? execFileSync('gzip', ['-d', '-c'], { input: layer, maxBuffer: 1 << 28 })
+    : layer;
 }
 
 function gnuTarPaths(archive: string): string[] {
-  const names = execFileSync('tar', ['-t'], { input: onlyLayer(archive), encoding: 'utf8', maxBuffer: 1 << 26 }).split('\n');
-  return names.map((name) => name.replace(/^\.\//, '').replace(/\/$/, '')).filter((name) => name !== '' && name !== '.').sort();
+  const names = execFileSync('tar', ['-t'], {
+    input: onlyLayer(archive),
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  }).split('\n');
+  return names
+    .map((name) => name.replace(/^\.\//, '').replace(/\/$/, ''))
+    .filter((name) => name !== '' && name !== '.')
+    .sort();
 }
 
 function memberHash(archive: string, member: string): string {
-  return sha256(execFileSync('tar', ['-xO', member], { input: onlyLayer(archive), maxBuffer: 1 << 26 })).slice(7, 19);
+  return sha256(
+    execFileSync('tar', ['-xO', member], { input: onlyLayer(archive), maxBuffer: 1 << 26 }),
+  ).slice(7, 19);
 }
 
 function pathsOf(lines: string[]): string[] {
@@ -62,12 +77,23 @@ function pathsOf(lines: string[]): string[] {
 }
 
 function skopeo(...args: string[]): void {
-  execFileSync('skopeo', ['--insecure-policy', 'copy', '--quiet', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  execFileSync('skopeo', ['--insecure-policy', 'copy', '--quiet', ...args], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
 }
 
 beforeAll(async () => {
   await mkdir(tmpDir, { recursive: true });
-  await writeOciLayout(join(dir, 'layout'), { layers: [{ kind: 'entries', entries: BASE_LAYER }, { kind: 'entries', entries: TOP_LAYER }] }, 'v1');
+  await writeOciLayout(
+    join(dir, 'layout'),
+    {
+      layers: [
+        { kind: 'entries', entries: BASE_LAYER },
+        { kind: 'entries', entries: TOP_LAYER },
+      ],
+    },
+    'v1',
+  );
 });
 
 describe('docker archives written by real tools', () => {
@@ -88,8 +114,12 @@ describe('docker archives written by real tools', () => {
   it('the same archive from a real image (trivy test.oci), named with a tag that holds a colon', async () => {
     const file = join(dir, 'trivy.tar');
     skopeo(`oci:${images('trivy', 'test.oci')}`, `docker-archive:${file}:alpine:3.11`);
-    expect(await listing(`docker-archive:${file}:alpine:3.11`)).toEqual(await listing(images('trivy', 'test.oci')));
-    expect(await listing(`${file}:docker.io/library/alpine:3.11`)).toEqual(await listing(images('trivy', 'test.oci')));
+    expect(await listing(`docker-archive:${file}:alpine:3.11`)).toEqual(
+      await listing(images('trivy', 'test.oci')),
+    );
+    expect(await listing(`${file}:docker.io/library/alpine:3.11`)).toEqual(
+      await listing(images('trivy', 'test.oci')),
+    );
   });
 
   it('an archive whose member names start with ./ (trivy fails on these)', async () => {
@@ -99,7 +129,9 @@ describe('docker archives written by real tools', () => {
     execFileSync('tar', ['-xf', file, '-C', unpacked]);
     const dotted = join(dir, 'dotted.tar');
     execFileSync('tar', ['-cf', dotted, '-C', unpacked, '.']);
-    expect(execFileSync('tar', ['-tf', dotted], { encoding: 'utf8' })).toMatch(/^\.\/manifest\.json$/m);
+    expect(execFileSync('tar', ['-tf', dotted], { encoding: 'utf8' })).toMatch(
+      /^\.\/manifest\.json$/m,
+    );
     expect(await listing(dotted)).toEqual(await listing(file));
   });
 
@@ -107,10 +139,17 @@ describe('docker archives written by real tools', () => {
     const image = await open(images('snyk-docker-plugin', 'hello-world.tar'));
     try {
       expect(image.repoTags).toEqual(['hello-world:latest']);
-      expect(image.manifestDigest).toBe('sha256:8876a860b8c40b280440ed7678ba677f5a3cb972fddde4198a9a5e159184732f');
-      expect(image.configDigest).toBe('sha256:d2c94e258dcb3c5ac2798d32e1249e42ef01cba4841c2234249495f87264ac5a');
+      expect(image.manifestDigest).toBe(
+        'sha256:8876a860b8c40b280440ed7678ba677f5a3cb972fddde4198a9a5e159184732f',
+      );
+      expect(image.configDigest).toBe(
+        'sha256:d2c94e258dcb3c5ac2798d32e1249e42ef01cba4841c2234249495f87264ac5a',
+      );
       expect(image.layers.map((layer) => [layer.digest, layer.mediaType])).toEqual([
-        ['sha256:ac28800ec8bb38d5c35b49d45a6ac4777544941199075dff8c4eb63e093aa81e', MediaType.ociLayer],
+        [
+          'sha256:ac28800ec8bb38d5c35b49d45a6ac4777544941199075dff8c4eb63e093aa81e',
+          MediaType.ociLayer,
+        ],
       ]);
       expect(await listImage(image)).toEqual([expect.stringMatching(/^0 file hello /)]);
     } finally {
@@ -130,7 +169,9 @@ describe('docker archives written by real tools', () => {
     try {
       expect(image.kind).toBe('oci-archive');
       expect(image.repoTags).toEqual(['sample:latest']);
-      expect(image.manifestDigest).toBe('sha256:c1ed04a3da941a5dd09b58b16c37f065557863d382ef97995ddac885a8452ebb');
+      expect(image.manifestDigest).toBe(
+        'sha256:c1ed04a3da941a5dd09b58b16c37f065557863d382ef97995ddac885a8452ebb',
+      );
       expect(await listImage(image)).toEqual(await listing(images('stereoscope', 'valid_oci_dir')));
     } finally {
       await image.close();
@@ -147,7 +188,13 @@ describe('docker archives written by real tools', () => {
     expect(lines).toContain(`0 file etc/alpine-release ${memberHash(gz, 'etc/alpine-release')}`);
     expect(pathsOf(lines)).toEqual(gnuTarPaths(gz));
     const zst = join(dir, 'alpine.tar.zst');
-    await writeFile(zst, execFileSync('zstd', ['-q', '-c'], { input: execFileSync('gzip', ['-d', '-c', gz], { maxBuffer: 1 << 28 }), maxBuffer: 1 << 28 }));
+    await writeFile(
+      zst,
+      execFileSync('zstd', ['-q', '-c'], {
+        input: execFileSync('gzip', ['-d', '-c', gz], { maxBuffer: 1 << 28 }),
+        maxBuffer: 1 << 28,
+      }),
+    );
     expect(await listing(zst)).toEqual(lines);
   });
 });
@@ -157,14 +204,24 @@ describe('multi-image archives (podman save -m)', () => {
   beforeAll(async () => {
     const storage = join(dir, 'podman');
     await mkdir(storage, { recursive: true });
-    await writeFile(join(storage, 'storage.conf'), `[storage]\ndriver = "vfs"\nrunroot = "${storage}/run"\ngraphroot = "${storage}/root"\n`);
+    await writeFile(
+      join(storage, 'storage.conf'),
+      `[storage]\ndriver = "vfs"\nrunroot = "${storage}/run"\ngraphroot = "${storage}/root"\n`,
+    );
     const env = { ...process.env, CONTAINERS_STORAGE_CONF: join(storage, 'storage.conf') };
     const podman = (...args: string[]): Promise<unknown> => execFileAsync('podman', args, { env });
     await podman('load', '-q', '-i', images('snyk-docker-plugin', 'hello-world.tar'));
     await podman('pull', '-q', `oci:${images('trivy', 'test.oci')}`);
     await podman('tag', 'b23a8f6569ae', 'localhost/testoci:1.0');
     file = join(dir, 'multi.tar');
-    await podman('save', '-m', '-o', file, 'docker.io/library/hello-world:latest', 'localhost/testoci:1.0');
+    await podman(
+      'save',
+      '-m',
+      '-o',
+      file,
+      'docker.io/library/hello-world:latest',
+      'localhost/testoci:1.0',
+    );
   }, 120_000);
 
   it('picks an image by name, short name, tag alone or position', async () => {
@@ -172,15 +229,21 @@ describe('multi-image archives (podman save -m)', () => {
     expect(await listing(`docker-archive:${file}:localhost/testoci:1.0`)).toEqual(trivy);
     expect(await listing(`docker-archive:${file}:1.0`)).toEqual(trivy);
     expect(await listing(`${file}:@1`)).toEqual(trivy);
-    expect(await listing(`${file}:hello-world`)).toEqual(await listing(images('snyk-docker-plugin', 'hello-world.tar')));
+    expect(await listing(`${file}:hello-world`)).toEqual(
+      await listing(images('snyk-docker-plugin', 'hello-world.tar')),
+    );
   });
 
   it('without a name, or with an unknown one, lists the names', async () => {
     const none = await failure(open(file));
     expect(none.code).toBe('MANIFEST_UNKNOWN');
-    expect(none.message).toBe(`${file}: the archive holds 2 images; name one as ${file}:NAME (names: docker.io/library/hello-world:latest, localhost/testoci:1.0)`);
+    expect(none.message).toBe(
+      `${file}: the archive holds 2 images; name one as ${file}:NAME (names: docker.io/library/hello-world:latest, localhost/testoci:1.0)`,
+    );
     const unknown = await failure(open(`${file}:nginx:1`));
-    expect(unknown.message).toBe(`${file}:nginx:1: no image named "nginx:1" (names: docker.io/library/hello-world:latest, localhost/testoci:1.0)`);
+    expect(unknown.message).toBe(
+      `${file}:nginx:1: no image named "nginx:1" (names: docker.io/library/hello-world:latest, localhost/testoci:1.0)`,
+    );
   });
 });
 
@@ -192,12 +255,19 @@ describe('crafted bad archives: one typed error naming image and member', () => 
   }
   const layerTar = buildTar([{ name: 'etc/os-release', content: 'ID=x\n' }]);
   function config(diffIds: string[]): string {
-    return JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: diffIds } });
+    return JSON.stringify({
+      architecture: 'amd64',
+      os: 'linux',
+      rootfs: { type: 'layers', diff_ids: diffIds },
+    });
   }
 
   it('a symlink loop between members', async () => {
     const path = await archive('loop.tar', [
-      { name: 'manifest.json', content: JSON.stringify([{ Config: 'c.json', RepoTags: ['x:1'], Layers: ['a/layer.tar'] }]) },
+      {
+        name: 'manifest.json',
+        content: JSON.stringify([{ Config: 'c.json', RepoTags: ['x:1'], Layers: ['a/layer.tar'] }]),
+      },
       { name: 'c.json', content: config([sha256(await layerTar)]) },
       { name: 'a/layer.tar', type: 'symlink', linkname: '../b/layer.tar' },
       { name: 'b/layer.tar', type: 'symlink', linkname: '../a/layer.tar' },
@@ -209,29 +279,41 @@ describe('crafted bad archives: one typed error naming image and member', () => 
 
   it('a missing layer member, and a malformed manifest.json naming the field', async () => {
     const missing = await archive('missing.tar', [
-      { name: 'manifest.json', content: JSON.stringify([{ Config: 'c.json', Layers: ['nope/layer.tar'] }]) },
+      {
+        name: 'manifest.json',
+        content: JSON.stringify([{ Config: 'c.json', Layers: ['nope/layer.tar'] }]),
+      },
       { name: 'c.json', content: config([sha256(await layerTar)]) },
     ]);
     const error = await failure(open(missing));
     expect(error.code).toBe('BLOB_UNKNOWN');
     expect(error.message).toBe(`${missing}: archive member "nope/layer.tar" is missing`);
-    const malformed = await archive('malformed.tar', [{ name: 'manifest.json', content: JSON.stringify([{ Config: 7, Layers: 'x' }]) }]);
+    const malformed = await archive('malformed.tar', [
+      { name: 'manifest.json', content: JSON.stringify([{ Config: 7, Layers: 'x' }]) },
+    ]);
     const bad = await failure(open(malformed));
     expect(bad.code).toBe('MANIFEST_INVALID');
-    expect(bad.message).toMatch(new RegExp(`^${malformed}: manifest\\.json: 0\\.Config: .+; 0\\.Layers: .+$`));
+    expect(bad.message).toMatch(
+      new RegExp(`^${malformed}: manifest\\.json: 0\\.Config: .+; 0\\.Layers: .+$`),
+    );
   });
 
   it('a config whose content does not match the digest in its name', async () => {
     const body = config([sha256(await layerTar)]);
     const claimed = sha256('another config').slice(7);
     const path = await archive('config-digest.tar', [
-      { name: 'manifest.json', content: JSON.stringify([{ Config: `${claimed}.json`, Layers: ['l.tar'] }]) },
+      {
+        name: 'manifest.json',
+        content: JSON.stringify([{ Config: `${claimed}.json`, Layers: ['l.tar'] }]),
+      },
       { name: `${claimed}.json`, content: body },
       { name: 'l.tar', content: await layerTar },
     ]);
     const error = await failure(open(path));
     expect(error.code).toBe('DIGEST_MISMATCH');
-    expect(error.message).toBe(`${path}: config ${claimed}.json: digest mismatch (expected sha256:${claimed}, got ${sha256(body)})`);
+    expect(error.message).toBe(
+      `${path}: config ${claimed}.json: digest mismatch (expected sha256:${claimed}, got ${sha256(body)})`,
+    );
   });
 
   it('a layer that does not match its diff_id fails when read, naming the layer', async () => {
@@ -243,7 +325,9 @@ describe('crafted bad archives: one typed error naming image and member', () => 
     ]);
     const error = await failure(listing(path));
     expect(error.code).toBe('DIGEST_MISMATCH');
-    expect(error.message).toBe(`${path}: layer ${wrong}: diff_id digest mismatch (expected ${wrong}, got ${sha256(await layerTar)})`);
+    expect(error.message).toBe(
+      `${path}: layer ${wrong}: diff_id digest mismatch (expected ${wrong}, got ${sha256(await layerTar)})`,
+    );
   });
 
   it('a truncated archive, a corrupt gzip archive and a file that is no archive', async () => {
@@ -252,7 +336,11 @@ describe('crafted bad archives: one typed error naming image and member', () => 
     await writeFile(cut, whole.subarray(0, Math.floor(whole.length / 2)));
     const truncated = await failure(open(cut));
     expect(truncated.code).toBe('LAYER_CORRUPT');
-    expect(truncated.message).toMatch(new RegExp(`^${cut}: not a valid tar archive \\((member extends past the end of the file|truncated header) at offset \\d+\\)$`));
+    expect(truncated.message).toMatch(
+      new RegExp(
+        `^${cut}: not a valid tar archive \\((member extends past the end of the file|truncated header) at offset \\d+\\)$`,
+      ),
+    );
     const gz = Buffer.from(execFileSync('gzip', ['-c'], { input: whole }));
     gz.fill(0x55, 100, 400);
     const badGz = join(dir, 'bad.tar.gz');
@@ -264,6 +352,8 @@ describe('crafted bad archives: one typed error naming image and member', () => 
     const text = join(dir, 'notes.txt');
     await writeFile(text, 'just some text, not an image\n'.repeat(30));
     const notArchive = await failure(open(text));
-    expect(notArchive.message).toBe(`${text}: not a valid tar archive (bad header checksum at offset 0)`);
+    expect(notArchive.message).toBe(
+      `${text}: not a valid tar archive (bad header checksum at offset 0)`,
+    );
   });
 });

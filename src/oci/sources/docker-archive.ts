@@ -35,12 +35,18 @@ function digestFromName(name: string): string | undefined {
  * and `skopeo copy … docker-archive:`, or an OCI archive (`index.json` and `blobs/` only).
  * Gzip or zstd compressed archives are unpacked to the scratch directory first.
  */
-export async function openDockerArchive(path: string, options: DockerArchiveOptions): Promise<Image> {
+export async function openDockerArchive(
+  path: string,
+  options: DockerArchiveOptions,
+): Promise<Image> {
   const archive = await TarArchive.open(path, options.name, options.tmpDir);
   try {
     if (archive.has('manifest.json')) return await openDockerSave(archive, options);
     if (archive.has('index.json')) return await openOciArchive(archive, options);
-    throw new ImageError('MANIFEST_UNKNOWN', `${options.name}: not an image archive (no manifest.json or index.json)`);
+    throw new ImageError(
+      'MANIFEST_UNKNOWN',
+      `${options.name}: not an image archive (no manifest.json or index.json)`,
+    );
   } catch (error) {
     await archive.close();
     throw error;
@@ -49,17 +55,30 @@ export async function openDockerArchive(path: string, options: DockerArchiveOpti
 
 async function openDockerSave(archive: TarArchive, options: DockerArchiveOptions): Promise<Image> {
   const what = options.name;
-  const manifest = parseJsonDocument(await archive.read(archive.find('manifest.json')), dockerArchiveManifestSchema, `${what}: manifest.json`);
+  const manifest = parseJsonDocument(
+    await archive.read(archive.find('manifest.json')),
+    dockerArchiveManifestSchema,
+    `${what}: manifest.json`,
+  );
   const entry = pickImage(manifest, (item) => item.RepoTags ?? [], options.tag, what);
   const configBytes = await archive.read(archive.find(entry.Config));
   const configDigest = digestFromName(entry.Config) ?? sha256(configBytes);
   verifyDigest(configBytes, configDigest, `${what}: config ${entry.Config}`);
-  const config = parseJsonDocument(configBytes, imageConfigSchema, `${what}: config ${entry.Config}`);
+  const config = parseJsonDocument(
+    configBytes,
+    imageConfigSchema,
+    `${what}: config ${entry.Config}`,
+  );
   if (config.rootfs.diff_ids.length !== entry.Layers.length) {
-    throw new ImageError('MANIFEST_INVALID', `${what}: manifest.json lists ${entry.Layers.length} layers but the config has ${config.rootfs.diff_ids.length} diff_ids`);
+    throw new ImageError(
+      'MANIFEST_INVALID',
+      `${what}: manifest.json lists ${entry.Layers.length} layers but the config has ${config.rootfs.diff_ids.length} diff_ids`,
+    );
   }
   // Docker 25+ also stores the OCI manifest: use it for the manifest digest and layer media types.
-  const oci = archive.has('index.json') ? await findOciManifest(archive, configDigest, options) : undefined;
+  const oci = archive.has('index.json')
+    ? await findOciManifest(archive, configDigest, options)
+    : undefined;
   const history = historyForLayers(config, entry.Layers.length);
   const layers: BlobLayer[] = entry.Layers.map((layerName, index) => {
     const member = archive.find(layerName);
@@ -72,7 +91,10 @@ async function openDockerSave(archive: TarArchive, options: DockerArchiveOptions
       // Classic `<id>/layer.tar` members carry no blob digest; the diff_id still verifies them.
       digest: named && isDigest(named) ? named : undefined,
       diffId: config.rootfs.diff_ids[index],
-      mediaType: (descriptor?.digest === named ? descriptor?.mediaType : undefined) ?? source?.mediaType ?? MediaType.dockerLayer,
+      mediaType:
+        (descriptor?.digest === named ? descriptor?.mediaType : undefined) ??
+        source?.mediaType ??
+        MediaType.dockerLayer,
       size: member.size,
       history: history[index],
       open: () => Promise.resolve(archive.stream(member)),
@@ -88,17 +110,38 @@ async function openDockerSave(archive: TarArchive, options: DockerArchiveOptions
     config,
     layers,
     repoTags: entry.RepoTags ?? [],
-    platform: oci?.platform ?? (config.os ? { os: config.os, architecture: config.architecture, ...(config.variant ? { variant: config.variant } : {}) } : undefined),
+    platform:
+      oci?.platform ??
+      (config.os
+        ? {
+            os: config.os,
+            architecture: config.architecture,
+            ...(config.variant ? { variant: config.variant } : {}),
+          }
+        : undefined),
     close: () => archive.close(),
   };
 }
 
 /** The OCI manifest in the archive's index.json whose config is `configDigest`, if any. */
-async function findOciManifest(archive: TarArchive, configDigest: string, options: DockerArchiveOptions): Promise<ResolvedImage | undefined> {
+async function findOciManifest(
+  archive: TarArchive,
+  configDigest: string,
+  options: DockerArchiveOptions,
+): Promise<ResolvedImage | undefined> {
   try {
-    const index = parseJsonDocument(await archive.read(archive.find('index.json')), imageIndexSchema, `${options.name}: index.json`);
+    const index = parseJsonDocument(
+      await archive.read(archive.find('index.json')),
+      imageIndexSchema,
+      `${options.name}: index.json`,
+    );
     for (const entry of index.manifests) {
-      const resolved = await resolveImage(archive.fetcher(), entry, options.platform, options.name).catch(() => undefined);
+      const resolved = await resolveImage(
+        archive.fetcher(),
+        entry,
+        options.platform,
+        options.name,
+      ).catch(() => undefined);
       if (resolved?.configDigest === configDigest) return resolved;
     }
   } catch {
@@ -109,11 +152,18 @@ async function findOciManifest(archive: TarArchive, configDigest: string, option
 
 async function openOciArchive(archive: TarArchive, options: DockerArchiveOptions): Promise<Image> {
   const what = options.name;
-  const index = parseJsonDocument(await archive.read(archive.find('index.json')), imageIndexSchema, `${what}: index.json`);
+  const index = parseJsonDocument(
+    await archive.read(archive.find('index.json')),
+    imageIndexSchema,
+    `${what}: index.json`,
+  );
   const top = selectLayoutEntry(index, options.tag, options.platform, what);
   const fetcher = archive.fetcher();
   const resolved = await resolveImage(fetcher, top, options.platform, what);
-  const name = top.annotations?.['io.containerd.image.name'] ?? top.annotations?.['org.opencontainers.image.ref.name'] ?? options.tag;
+  const name =
+    top.annotations?.['io.containerd.image.name'] ??
+    top.annotations?.['org.opencontainers.image.ref.name'] ??
+    options.tag;
   return {
     kind: 'oci-archive',
     name: options.name,

@@ -28,24 +28,46 @@ export function nameMatches(stored: string, wanted: string): boolean {
  * Picks the one image among an archive's images that a name (or `@N`, skopeo's index form)
  * selects; several images and no name is an error listing what there is.
  */
-export function pickImage<T>(images: readonly T[], namesOf: (image: T) => readonly string[], wanted: string | undefined, what: string): T {
+export function pickImage<T>(
+  images: readonly T[],
+  namesOf: (image: T) => readonly string[],
+  wanted: string | undefined,
+  what: string,
+): T {
   const known = images.flatMap(namesOf);
   const listing = known.length > 0 ? known.join(', ') : 'none';
   if (wanted === undefined) {
     const [only] = images;
     if (images.length === 1 && only !== undefined) return only;
-    if (images.length === 0) throw new ImageError('MANIFEST_UNKNOWN', `${what}: the archive holds no image`);
-    throw new ImageError('MANIFEST_UNKNOWN', `${what}: the archive holds ${images.length} images; name one as ${what}:NAME (names: ${listing})`);
+    if (images.length === 0)
+      throw new ImageError('MANIFEST_UNKNOWN', `${what}: the archive holds no image`);
+    throw new ImageError(
+      'MANIFEST_UNKNOWN',
+      `${what}: the archive holds ${images.length} images; name one as ${what}:NAME (names: ${listing})`,
+    );
   }
   const index = /^@(?<n>\d+)$/.exec(wanted)?.groups?.['n'];
   if (index !== undefined) {
     const chosen = images[Number(index)];
-    if (chosen === undefined) throw new ImageError('MANIFEST_UNKNOWN', `${what}: no image @${index} (the archive holds ${images.length})`);
+    if (chosen === undefined)
+      throw new ImageError(
+        'MANIFEST_UNKNOWN',
+        `${what}: no image @${index} (the archive holds ${images.length})`,
+      );
     return chosen;
   }
-  const matches = images.filter((image) => namesOf(image).some((name) => nameMatches(name, wanted)));
+  const matches = images.filter((image) =>
+    namesOf(image).some((name) => nameMatches(name, wanted)),
+  );
   const [first] = matches;
   if (matches.length === 1 && first !== undefined) return first;
-  if (matches.length === 0) throw new ImageError('MANIFEST_UNKNOWN', `${what}: no image named "${wanted}" (names: ${listing})`);
-  throw new ImageError('MANIFEST_UNKNOWN', `${what}: "${wanted}" names ${matches.length} images; use the full name (names: ${listing})`);
+  if (matches.length === 0)
+    throw new ImageError(
+      'MANIFEST_UNKNOWN',
+      `${what}: no image named "${wanted}" (names: ${listing})`,
+    );
+  throw new ImageError(
+    'MANIFEST_UNKNOWN',
+    `${what}: "${wanted}" names ${matches.length} images; use the full name (names: ${listing})`,
+  );
 }

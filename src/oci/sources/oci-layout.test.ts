@@ -16,7 +16,10 @@ const dir = useTempDir('lockyard-layout-');
 const fixture = (...parts: string[]): string => sharedFixture('pkgdb', 'images', ...parts);
 
 async function listing(input: string, platform?: string): Promise<string[]> {
-  const image = await openImage(input, { tmpDir: dir, platform: platform ? parsePlatform(platform) : undefined });
+  const image = await openImage(input, {
+    tmpDir: dir,
+    platform: platform ? parsePlatform(platform) : undefined,
+  });
   try {
     return await listImage(image);
   } finally {
@@ -89,7 +92,9 @@ describe('OCI layouts written by real tools', () => {
             .split('\n')
             .map((name) => name.replace(/^\.\//, '').replace(/\/$/, ''))
             .filter((name) => name !== '' && name !== '.');
-          expect(lines.filter((line) => line.startsWith(`${index} `)).map((line) => line.split(' ')[2])).toEqual(names);
+          expect(
+            lines.filter((line) => line.startsWith(`${index} `)).map((line) => line.split(' ')[2]),
+          ).toEqual(names);
         }
       } finally {
         await image.close();
@@ -109,12 +114,25 @@ describe('OCI layouts written by real tools', () => {
     const source = join(dir, 'multi-src');
     await writeMultiPlatformLayout(source, 'multi');
     const copied = join(dir, 'multi-copy');
-    execFileSync('skopeo', ['--insecure-policy', 'copy', '--quiet', '--all', `oci:${source}:multi`, `oci:${copied}:copied`]);
-    expect(await listing(`oci:${copied}:copied`, 'linux/arm64')).toEqual([`0 file etc/arch ${sha256('arm64\n').slice(7, 19)}`]);
-    expect(await listing(copied, 'linux/amd64')).toEqual([`0 file etc/arch ${sha256('amd64\n').slice(7, 19)}`]);
+    execFileSync('skopeo', [
+      '--insecure-policy',
+      'copy',
+      '--quiet',
+      '--all',
+      `oci:${source}:multi`,
+      `oci:${copied}:copied`,
+    ]);
+    expect(await listing(`oci:${copied}:copied`, 'linux/arm64')).toEqual([
+      `0 file etc/arch ${sha256('arm64\n').slice(7, 19)}`,
+    ]);
+    expect(await listing(copied, 'linux/amd64')).toEqual([
+      `0 file etc/arch ${sha256('amd64\n').slice(7, 19)}`,
+    ]);
     const missing = await failure(listing(copied, 'linux/riscv64'));
     expect(missing.code).toBe('PLATFORM_NOT_FOUND');
-    expect(missing.message).toBe(`${copied}: no manifest for platform linux/riscv64 (available: linux/amd64, linux/arm64/v8)`);
+    expect(missing.message).toBe(
+      `${copied}: no manifest for platform linux/riscv64 (available: linux/amd64, linux/arm64/v8)`,
+    );
   });
 });
 
@@ -129,7 +147,13 @@ describe('crafted bad layouts: one typed error naming image and what is wrong', 
 
   it('a malformed index.json names each bad field', async () => {
     const root = await layout();
-    await writeFile(join(root, 'index.json'), JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: 7, digest: 'sha256:xyz', size: 'big' }] }));
+    await writeFile(
+      join(root, 'index.json'),
+      JSON.stringify({
+        schemaVersion: 2,
+        manifests: [{ mediaType: 7, digest: 'sha256:xyz', size: 'big' }],
+      }),
+    );
     const error = await failure(openImage(root, { tmpDir: dir }));
     expect(error.code).toBe('MANIFEST_INVALID');
     expect(error.message).toBe(
@@ -139,23 +163,45 @@ describe('crafted bad layouts: one typed error naming image and what is wrong', 
 
   it('a malformed manifest names its digest and the field', async () => {
     const root = await layout();
-    const digest = await replaceManifest(root, JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ociManifest, config: { mediaType: MediaType.ociConfig, digest: sha256('x'), size: 1 }, layers: [{ mediaType: MediaType.ociLayer, size: 3 }] }));
+    const digest = await replaceManifest(
+      root,
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: MediaType.ociManifest,
+        config: { mediaType: MediaType.ociConfig, digest: sha256('x'), size: 1 },
+        layers: [{ mediaType: MediaType.ociLayer, size: 3 }],
+      }),
+    );
     const error = await failure(openImage(root, { tmpDir: dir }));
     expect(error.code).toBe('MANIFEST_INVALID');
-    expect(error.message).toBe(`${root}: manifest ${digest}: layers.0.digest: Invalid input: expected string, received undefined`);
+    expect(error.message).toBe(
+      `${root}: manifest ${digest}: layers.0.digest: Invalid input: expected string, received undefined`,
+    );
   });
 
   it('a malformed config names its digest and the field', async () => {
     const root = await layout();
-    const config = JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: ['md5:abc'] } });
+    const config = JSON.stringify({
+      architecture: 'amd64',
+      os: 'linux',
+      rootfs: { type: 'layers', diff_ids: ['md5:abc'] },
+    });
     const configDigest = sha256(config);
     await writeFile(join(root, 'blobs', 'sha256', configDigest.slice(7)), config);
     const layer = (await readJson(join(root, 'index.json')))['manifests'] as { digest: string }[];
     const manifest = await readJson(join(root, 'blobs', 'sha256', layer[0]!.digest.slice(7)));
-    await replaceManifest(root, JSON.stringify({ ...manifest, config: { mediaType: MediaType.ociConfig, digest: configDigest, size: config.length } }));
+    await replaceManifest(
+      root,
+      JSON.stringify({
+        ...manifest,
+        config: { mediaType: MediaType.ociConfig, digest: configDigest, size: config.length },
+      }),
+    );
     const error = await failure(openImage(root, { tmpDir: dir }));
     expect(error.code).toBe('MANIFEST_INVALID');
-    expect(error.message).toBe(`${root}: config ${configDigest}: rootfs.diff_ids.0: not a valid digest`);
+    expect(error.message).toBe(
+      `${root}: config ${configDigest}: rootfs.diff_ids.0: not a valid digest`,
+    );
   });
 
   it('an OCI artifact (a Helm chart) is not a container image', async () => {
@@ -163,10 +209,23 @@ describe('crafted bad layouts: one typed error naming image and what is wrong', 
     const config = JSON.stringify({ name: 'chart', version: '1.0.0' });
     const configDigest = sha256(config);
     await writeFile(join(root, 'blobs', 'sha256', configDigest.slice(7)), config);
-    const digest = await replaceManifest(root, JSON.stringify({ schemaVersion: 2, config: { mediaType: 'application/vnd.cncf.helm.config.v1+json', digest: configDigest, size: config.length }, layers: [] }));
+    const digest = await replaceManifest(
+      root,
+      JSON.stringify({
+        schemaVersion: 2,
+        config: {
+          mediaType: 'application/vnd.cncf.helm.config.v1+json',
+          digest: configDigest,
+          size: config.length,
+        },
+        layers: [],
+      }),
+    );
     const error = await failure(openImage(root, { tmpDir: dir }));
     expect(error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
-    expect(error.message).toBe(`${root}: manifest ${digest} is not a container image (config media type "application/vnd.cncf.helm.config.v1+json")`);
+    expect(error.message).toBe(
+      `${root}: manifest ${digest} is not a container image (config media type "application/vnd.cncf.helm.config.v1+json")`,
+    );
   });
 
   it('a missing layer blob fails when the layer is read, naming it', async () => {
@@ -182,10 +241,21 @@ describe('crafted bad layouts: one typed error naming image and what is wrong', 
   it('a layer of an unknown media type', async () => {
     const root = join(dir, 'helm-layer');
     const tar = await buildTar(BASE_LAYER);
-    await writeOciLayout(root, { layers: [{ kind: 'blob', data: tar, mediaType: 'application/vnd.cncf.helm.chart.content.v1.tar+gzip', diffId: sha256(tar) }] });
+    await writeOciLayout(root, {
+      layers: [
+        {
+          kind: 'blob',
+          data: tar,
+          mediaType: 'application/vnd.cncf.helm.chart.content.v1.tar+gzip',
+          diffId: sha256(tar),
+        },
+      ],
+    });
     const error = await failure(listing(root));
     expect(error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
-    expect(error.message).toBe(`${root}: layer ${sha256(tar)}: unsupported layer media type "application/vnd.cncf.helm.chart.content.v1.tar+gzip"`);
+    expect(error.message).toBe(
+      `${root}: layer ${sha256(tar)}: unsupported layer media type "application/vnd.cncf.helm.chart.content.v1.tar+gzip"`,
+    );
   });
 
   it('an unknown tag lists the tags there are', async () => {

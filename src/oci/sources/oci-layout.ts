@@ -8,7 +8,12 @@ import type { Image } from '../image.js';
 import { parseJsonDocument } from '../parse-json.js';
 import type { PlatformSpec } from '../platform.js';
 import { blobLayers, resolveImage, selectFromIndex, type BlobFetcher } from '../resolve.js';
-import { imageIndexSchema, ociLayoutFileSchema, type Descriptor, type ImageIndex } from '../schemas.js';
+import {
+  imageIndexSchema,
+  ociLayoutFileSchema,
+  type Descriptor,
+  type ImageIndex,
+} from '../schemas.js';
 import { nameMatches } from './image-names.js';
 
 export const REF_NAME_ANNOTATION = 'org.opencontainers.image.ref.name';
@@ -41,11 +46,18 @@ export function ociLayoutFetcher(root: string, what: string): BlobFetcher {
       try {
         await stat(path);
       } catch {
-        throw new ImageError('BLOB_UNKNOWN', `${what}: layer blob ${descriptor.digest} is missing from ${root}`);
+        throw new ImageError(
+          'BLOB_UNKNOWN',
+          `${what}: layer blob ${descriptor.digest} is missing from ${root}`,
+        );
       }
       return createReadStream(path, { highWaterMark: 1024 * 1024 });
     },
-    locate: (descriptor) => ({ path: blobPath(root, descriptor.digest), offset: 0, size: descriptor.size }),
+    locate: (descriptor) => ({
+      path: blobPath(root, descriptor.digest),
+      offset: 0,
+      size: descriptor.size,
+    }),
   };
 }
 
@@ -74,31 +86,51 @@ function namesOf(descriptor: Descriptor): string[] {
  * Picks the entry of a layout's `index.json` for a name (`oci:DIR:NAME`, or `@N` by position),
  * or the only image when none is named; entries sharing a name are told apart by platform.
  */
-export function selectLayoutEntry(index: ImageIndex, tag: string | undefined, platform: PlatformSpec, what: string): Descriptor {
-  if (index.manifests.length === 0) throw new ImageError('MANIFEST_UNKNOWN', `${what}: index.json lists no manifests`);
+export function selectLayoutEntry(
+  index: ImageIndex,
+  tag: string | undefined,
+  platform: PlatformSpec,
+  what: string,
+): Descriptor {
+  if (index.manifests.length === 0)
+    throw new ImageError('MANIFEST_UNKNOWN', `${what}: index.json lists no manifests`);
   if (tag === undefined) {
     // Several tags of one manifest are one image; one name over per-platform manifests is too.
     const [first] = index.manifests;
     if (first && new Set(index.manifests.map((entry) => entry.digest)).size === 1) return first;
     if (new Set(index.manifests.map((entry) => namesOf(entry)[0] ?? '')).size > 1) {
       const names = [...new Set(index.manifests.flatMap(namesOf))];
-      throw new ImageError('MANIFEST_UNKNOWN', `${what}: the layout holds several images; name one as ${what}:NAME (names: ${names.join(', ')})`);
+      throw new ImageError(
+        'MANIFEST_UNKNOWN',
+        `${what}: the layout holds several images; name one as ${what}:NAME (names: ${names.join(', ')})`,
+      );
     }
     return selectFromIndex(index, platform, what);
   }
   const position = /^@(?<n>\d+)$/.exec(tag)?.groups?.['n'];
   if (position !== undefined) {
     const chosen = index.manifests[Number(position)];
-    if (!chosen) throw new ImageError('MANIFEST_UNKNOWN', `${what}: no image @${position} (index.json lists ${index.manifests.length})`);
+    if (!chosen)
+      throw new ImageError(
+        'MANIFEST_UNKNOWN',
+        `${what}: no image @${position} (index.json lists ${index.manifests.length})`,
+      );
     return chosen;
   }
-  const named = index.manifests.filter((entry) => namesOf(entry).some((name) => nameMatches(name, tag)));
+  const named = index.manifests.filter((entry) =>
+    namesOf(entry).some((name) => nameMatches(name, tag)),
+  );
   if (named.length === 0) {
     const known = [...new Set(index.manifests.flatMap(namesOf))];
-    throw new ImageError('MANIFEST_UNKNOWN', `${what}: no image named "${tag}" (names: ${known.join(', ') || 'none'})`);
+    throw new ImageError(
+      'MANIFEST_UNKNOWN',
+      `${what}: no image named "${tag}" (names: ${known.join(', ') || 'none'})`,
+    );
   }
   const [only] = named;
-  return named.length === 1 && only ? only : selectFromIndex({ ...index, manifests: named }, platform, what);
+  return named.length === 1 && only
+    ? only
+    : selectFromIndex({ ...index, manifests: named }, platform, what);
 }
 
 export async function openOciLayout(
@@ -112,7 +144,10 @@ export async function openOciLayout(
     layoutBytes = await readFile(join(root, 'oci-layout'));
     indexBytes = await readFile(join(root, 'index.json'));
   } catch (error) {
-    throw new ImageError('IMAGE_NOT_FOUND', `${what}: not an OCI image layout (${(error as Error).message})`);
+    throw new ImageError(
+      'IMAGE_NOT_FOUND',
+      `${what}: not an OCI image layout (${(error as Error).message})`,
+    );
   }
   parseJsonDocument(layoutBytes, ociLayoutFileSchema, `${what}: oci-layout`);
   const index = parseJsonDocument(indexBytes, imageIndexSchema, `${what}: index.json`);

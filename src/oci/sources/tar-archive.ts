@@ -46,7 +46,10 @@ export class TarArchive {
     try {
       head = await readHead(path);
     } catch (error) {
-      throw new ImageError('IMAGE_NOT_FOUND', `${what}: cannot open archive (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+      throw new ImageError(
+        'IMAGE_NOT_FOUND',
+        `${what}: cannot open archive (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+      );
     }
     const compression = sniffCompression(head);
     const decompressor = createDecompressor(compression);
@@ -55,13 +58,24 @@ export class TarArchive {
     if (decompressor) {
       tempDir = await mkdtemp(join(tmpDir, 'archive-'));
       archivePath = join(tempDir, 'archive.tar');
-      const cap = new DigestTap(undefined, MAX_ARCHIVE_BYTES, () => new ImageError('SIZE_LIMIT', `${what}: archive expands beyond ${MAX_ARCHIVE_BYTES} bytes`));
+      const cap = new DigestTap(
+        undefined,
+        MAX_ARCHIVE_BYTES,
+        () =>
+          new ImageError(
+            'SIZE_LIMIT',
+            `${what}: archive expands beyond ${MAX_ARCHIVE_BYTES} bytes`,
+          ),
+      );
       try {
         await pipeline(createReadStream(path), decompressor, cap, createWriteStream(archivePath));
       } catch (error) {
         await rm(tempDir, { recursive: true, force: true });
         if (error instanceof ImageError) throw error;
-        throw new ImageError('LAYER_CORRUPT', `${what}: corrupt ${compression} archive (${printable((error as Error).message, 120)})`);
+        throw new ImageError(
+          'LAYER_CORRUPT',
+          `${what}: corrupt ${compression} archive (${printable((error as Error).message, 120)})`,
+        );
       }
     }
     const file = await open(archivePath, 'r');
@@ -84,24 +98,44 @@ export class TarArchive {
     let current = normalizeMemberName(posix.normalize(name));
     for (let hops = 0; hops < MAX_LINK_HOPS; hops += 1) {
       const member = this.members.get(current);
-      if (!member) throw new ImageError('BLOB_UNKNOWN', `${this.what}: archive member "${printable(name)}" is missing`, { details: { path: name } });
+      if (!member)
+        throw new ImageError(
+          'BLOB_UNKNOWN',
+          `${this.what}: archive member "${printable(name)}" is missing`,
+          { details: { path: name } },
+        );
       if (member.type !== 'symlink' && member.type !== 'hardlink') return member;
-      const target = member.type === 'symlink' && !member.linkname.startsWith('/') ? posix.join(posix.dirname(current), member.linkname) : member.linkname;
+      const target =
+        member.type === 'symlink' && !member.linkname.startsWith('/')
+          ? posix.join(posix.dirname(current), member.linkname)
+          : member.linkname;
       current = normalizeMemberName(posix.normalize(target));
     }
-    throw new ImageError('SYMLINK_LOOP', `${this.what}: archive member "${printable(name)}" is part of a link loop`, { details: { path: name } });
+    throw new ImageError(
+      'SYMLINK_LOOP',
+      `${this.what}: archive member "${printable(name)}" is part of a link loop`,
+      { details: { path: name } },
+    );
   }
 
   async read(member: TarMember): Promise<Buffer> {
     const data = Buffer.alloc(member.size);
     const { bytesRead } = await this.file.read(data, 0, member.size, member.offset);
-    if (bytesRead !== member.size) throw new ImageError('LAYER_CORRUPT', `${this.what}: archive member "${printable(member.name)}" is truncated`);
+    if (bytesRead !== member.size)
+      throw new ImageError(
+        'LAYER_CORRUPT',
+        `${this.what}: archive member "${printable(member.name)}" is truncated`,
+      );
     return data;
   }
 
   stream(member: TarMember): Readable {
     if (member.size === 0) return Readable.from([]);
-    return createReadStream(this.path, { start: member.offset, end: member.offset + member.size - 1, highWaterMark: 1024 * 1024 });
+    return createReadStream(this.path, {
+      start: member.offset,
+      end: member.offset + member.size - 1,
+      highWaterMark: 1024 * 1024,
+    });
   }
 
   /** Where a member's bytes sit in the archive file. */

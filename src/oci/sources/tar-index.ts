@@ -28,7 +28,10 @@ export async function indexTar(file: FileHandle, what: string): Promise<Map<stri
   const meta = new TarMetaState();
   let position = 0;
   const corrupt: (why: string) => never = (why) => {
-    throw new ImageError('LAYER_CORRUPT', `${what}: not a valid tar archive (${why} at offset ${position})`);
+    throw new ImageError(
+      'LAYER_CORRUPT',
+      `${what}: not a valid tar archive (${why} at offset ${position})`,
+    );
   };
   while (position < fileSize) {
     const { bytesRead } = await file.read(block, 0, BLOCK_SIZE, position);
@@ -52,8 +55,20 @@ export async function indexTar(file: FileHandle, what: string): Promise<Map<stri
     if (typeof header === 'string') corrupt(header);
     if (dataOffset + header.dataSize > fileSize) corrupt('member extends past the end of the file');
     const name = normalizeMemberName(header.name);
-    const type = header.type === 'file' || header.type === 'dir' || header.type === 'symlink' || header.type === 'hardlink' ? header.type : 'other';
-    members.set(name, { name, type, offset: dataOffset, size: header.dataSize, linkname: header.linkname });
+    const type =
+      header.type === 'file' ||
+      header.type === 'dir' ||
+      header.type === 'symlink' ||
+      header.type === 'hardlink'
+        ? header.type
+        : 'other';
+    members.set(name, {
+      name,
+      type,
+      offset: dataOffset,
+      size: header.dataSize,
+      linkname: header.linkname,
+    });
     position = dataOffset + Math.ceil(header.dataSize / BLOCK_SIZE) * BLOCK_SIZE;
   }
   return members;

@@ -55,7 +55,11 @@ export function parsePaxRecords(data: Buffer): Map<string, string> | string {
     const space = data.indexOf(0x20, position);
     if (space === -1 || space - position > 20) return 'malformed PAX record length';
     const length = Number(data.toString('latin1', position, space));
-    if (!Number.isSafeInteger(length) || length <= space - position + 1 || position + length > data.length) {
+    if (
+      !Number.isSafeInteger(length) ||
+      length <= space - position + 1 ||
+      position + length > data.length
+    ) {
       return 'malformed PAX record length';
     }
     if (data[position + length - 1] !== 0x0a) return 'PAX record without newline';

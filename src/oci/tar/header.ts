@@ -44,7 +44,8 @@ export function readNumber(buffer: Buffer, start: number, length: number): numbe
     // Negative base-256 values (0xff lead byte) are never valid sizes or ids.
     if (first === 0xff) return undefined;
     let value = first & 0x7f;
-    for (let index = start + 1; index < start + length; index += 1) value = value * 256 + (buffer[index] ?? 0);
+    for (let index = start + 1; index < start + length; index += 1)
+      value = value * 256 + (buffer[index] ?? 0);
     return Number.isSafeInteger(value) ? value : undefined;
   }
   let index = start;
@@ -93,7 +94,9 @@ export function parseHeaderBlock(buffer: Buffer, offset: number): HeaderBlock | 
   const typeflag = String.fromCharCode(buffer[offset + 156] ?? 0);
   let name = readCString(buffer, offset, 100);
   // Only POSIX ustar ("ustar\0") has a name prefix; GNU ("ustar  \0") keeps atime/ctime there.
-  const posix = buffer[offset + 257] === 0x75 && buffer.toString('latin1', offset + 257, offset + 263) === 'ustar\0';
+  const posix =
+    buffer[offset + 257] === 0x75 &&
+    buffer.toString('latin1', offset + 257, offset + 263) === 'ustar\0';
   if (posix) {
     const prefix = readCString(buffer, offset + 345, 155);
     if (prefix) name = `${prefix}/${name}`;

@@ -33,13 +33,18 @@ interface Listed {
 
 function chunked(data: Buffer, size: number): AsyncIterator<Buffer> {
   function* gen(): Generator<Buffer> {
-    for (let offset = 0; offset < data.length; offset += size) yield data.subarray(offset, offset + size);
+    for (let offset = 0; offset < data.length; offset += size)
+      yield data.subarray(offset, offset + size);
   }
   const inner = gen();
   return { next: () => Promise.resolve(inner.next()) };
 }
 
-async function listWithReader(data: Buffer, chunkSize: number, readBodies = true): Promise<Listed[]> {
+async function listWithReader(
+  data: Buffer,
+  chunkSize: number,
+  readBodies = true,
+): Promise<Listed[]> {
   const reader = new TarStreamReader(new ByteQueue(chunked(data, chunkSize)));
   const out: Listed[] = [];
   for (let header = await reader.next(); header; header = await reader.next()) {
@@ -52,7 +57,8 @@ async function listWithReader(data: Buffer, chunkSize: number, readBodies = true
       size: header.dataSize,
       linkname: header.linkname,
     };
-    if (readBodies && header.type === 'file') item.sha = (await reader.readBody()).toString('base64').slice(0, 24);
+    if (readBodies && header.type === 'file')
+      item.sha = (await reader.readBody()).toString('base64').slice(0, 24);
     out.push(item);
   }
   await reader.drain();
@@ -94,13 +100,20 @@ describe('TarStreamReader against Python tarfile on archives written by GNU tar'
     const src = join(root, `src-${format}`);
     await makeTree(src, longNames, format !== 'v7');
     const archive = join(root, `${format}.tar`);
-    const owner = format === 'v7' || format === 'ustar' ? ['--owner=0', '--group=0'] : ['--owner=big:3000000', '--group=big:3000000'];
+    const owner =
+      format === 'v7' || format === 'ustar'
+        ? ['--owner=0', '--group=0']
+        : ['--owner=big:3000000', '--group=big:3000000'];
     execFileSync('tar', [`--format=${format}`, ...owner, '-C', src, '-cf', archive, '.']);
-    const expected = JSON.parse(execFileSync('python3', ['-c', LIST_WITH_PYTHON, archive], { encoding: 'utf8' })) as Listed[];
+    const expected = JSON.parse(
+      execFileSync('python3', ['-c', LIST_WITH_PYTHON, archive], { encoding: 'utf8' }),
+    ) as Listed[];
     const data = await readFile(archive);
     const whole = await listWithReader(data, data.length, false);
     expect(whole).toEqual(expected);
-    expect(whole.some((entry) => entry.type === 'hardlink' && entry.linkname === './a/file.txt')).toBe(true);
+    expect(
+      whole.some((entry) => entry.type === 'hardlink' && entry.linkname === './a/file.txt'),
+    ).toBe(true);
     if (longNames) {
       expect(whole.some((entry) => entry.name.length > 255)).toBe(true);
       expect(whole.some((entry) => entry.linkname.length > 140)).toBe(true);
@@ -127,7 +140,9 @@ describe('TarStreamReader on broken archives', () => {
 
   it('reports a body cut short', async () => {
     const data = await build();
-    await expect(listWithReader(data.subarray(0, 1200), 100)).rejects.toThrow(/unexpected end of archive inside a member/);
+    await expect(listWithReader(data.subarray(0, 1200), 100)).rejects.toThrow(
+      /unexpected end of archive inside a member/,
+    );
   });
 
   it('reports a header cut short', async () => {

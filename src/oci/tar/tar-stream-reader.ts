@@ -40,7 +40,8 @@ export class TarStreamReader {
     const total = this.unread + this.unreadPadding;
     this.unread = 0;
     this.unreadPadding = 0;
-    if (total > 0 && !(await this.queue.skip(total))) this.fail('unexpected end of archive inside a member');
+    if (total > 0 && !(await this.queue.skip(total)))
+      this.fail('unexpected end of archive inside a member');
   }
 
   /** The next file member's header, or undefined at the end of the archive. */
@@ -60,9 +61,11 @@ export class TarStreamReader {
       if (typeof parsed === 'string') this.fail(parsed, offset);
       const kind = metaKind(parsed.typeflag);
       if (kind) {
-        if (parsed.size > MAX_META_BYTES) this.fail(`meta member of ${parsed.size} bytes is too large`, offset);
+        if (parsed.size > MAX_META_BYTES)
+          this.fail(`meta member of ${parsed.size} bytes is too large`, offset);
         const body = await this.queue.read(parsed.size);
-        if (!body || !(await this.queue.skip(padding(parsed.size)))) this.fail('unexpected end of archive inside a meta member');
+        if (!body || !(await this.queue.skip(padding(parsed.size))))
+          this.fail('unexpected end of archive inside a meta member');
         const problem = this.meta.accept(kind, body);
         if (problem) this.fail(problem, offset);
         continue;

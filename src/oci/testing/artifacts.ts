@@ -12,7 +12,8 @@ const execFileAsync = promisify(execFile);
 /** A file of `size` random bytes, written 1 MiB at a time (random: nothing compresses or dedupes it). */
 export async function writeRandomFile(path: string, size: number): Promise<void> {
   function* chunks(): Generator<Buffer> {
-    for (let written = 0; written < size; written += 1024 * 1024) yield randomBytes(Math.min(1024 * 1024, size - written));
+    for (let written = 0; written < size; written += 1024 * 1024)
+      yield randomBytes(Math.min(1024 * 1024, size - written));
   }
   await pipeline(Readable.from(chunks()), createWriteStream(path));
 }
@@ -56,12 +57,19 @@ export interface LockyardServer {
  * `lockyard server` from the built CLI as a child process (the registry a user runs), plain HTTP
  * on 127.0.0.1 with a free port; resolves once it prints the address it listens on.
  */
-export function startLockyardServer(dataDir: string, env: Record<string, string> = {}): Promise<LockyardServer> {
+export function startLockyardServer(
+  dataDir: string,
+  env: Record<string, string> = {},
+): Promise<LockyardServer> {
   const entry = process.env['LOCKYARD_TEST_CLI'] ?? join(repoRoot, 'bin', 'lockyard.js');
-  const child = spawn(process.execPath, [entry, 'server', '--data-dir', dataDir, '--listen', '127.0.0.1:0', '--insecure-http'], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [entry, 'server', '--data-dir', dataDir, '--listen', '127.0.0.1:0', '--insecure-http'],
+    {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -92,7 +100,9 @@ export function startLockyardServer(dataDir: string, env: Record<string, string>
     child.stderr.on('data', onData);
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`lockyard server exited with ${code ?? 'a signal'}:\n${output.slice(0, 2000)}`));
+      reject(
+        new Error(`lockyard server exited with ${code ?? 'a signal'}:\n${output.slice(0, 2000)}`),
+      );
     });
   });
 }

@@ -10,7 +10,12 @@ export interface DistributionOptions {
   /** htpasswd Basic auth with one user (bcrypt via `htpasswd -B`, from apache2-utils). */
   readonly htpasswd?: { readonly user: string; readonly password: string };
   /** Token auth: the registry sends clients to `realm` and trusts tokens signed by the bundle's keys. */
-  readonly token?: { readonly realm: string; readonly service: string; readonly issuer: string; readonly rootCertBundle: string };
+  readonly token?: {
+    readonly realm: string;
+    readonly service: string;
+    readonly issuer: string;
+    readonly rootCertBundle: string;
+  };
   readonly tls?: { readonly cert: string; readonly key: string };
 }
 
@@ -24,11 +29,18 @@ export interface RunningRegistry {
  * Starts a real `docker-registry serve` on 127.0.0.1 with a free port and filesystem storage in
  * `dir`, and waits for it to say where it listens.
  */
-export async function startDistribution(dir: string, options: DistributionOptions = {}): Promise<RunningRegistry> {
+export async function startDistribution(
+  dir: string,
+  options: DistributionOptions = {},
+): Promise<RunningRegistry> {
   await mkdir(join(dir, 'storage'), { recursive: true });
   let auth: Record<string, unknown> | undefined;
   if (options.htpasswd) {
-    const line = execFileSync('htpasswd', ['-Bbn', options.htpasswd.user, options.htpasswd.password], { encoding: 'utf8' });
+    const line = execFileSync(
+      'htpasswd',
+      ['-Bbn', options.htpasswd.user, options.htpasswd.password],
+      { encoding: 'utf8' },
+    );
     await writeFile(join(dir, 'htpasswd'), line.trim() + '\n');
     auth = { htpasswd: { realm: 'lockyard-test', path: join(dir, 'htpasswd') } };
   } else if (options.token) {
@@ -49,7 +61,9 @@ export async function startDistribution(dir: string, options: DistributionOption
   const configPath = join(dir, 'config.yml');
   // YAML is a superset of JSON.
   await writeFile(configPath, JSON.stringify(config));
-  const child = spawn('docker-registry', ['serve', configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('docker-registry', ['serve', configPath], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const host = await waitForListening(child);
   return {
     host,
@@ -59,7 +73,9 @@ export async function startDistribution(dir: string, options: DistributionOption
           resolve();
           return;
         }
-        child.once('exit', () => { resolve(); });
+        child.once('exit', () => {
+          resolve();
+        });
         child.kill('SIGTERM');
       }),
   };
@@ -90,16 +106,59 @@ function waitForListening(child: ChildProcess): Promise<string> {
 }
 
 /** A CA and a server certificate for 127.0.0.1 (Go's TLS wants the IP in subjectAltName). */
-export async function makeTlsFiles(dir: string): Promise<{ caCert: string; cert: string; key: string }> {
+export async function makeTlsFiles(
+  dir: string,
+): Promise<{ caCert: string; cert: string; key: string }> {
   await mkdir(dir, { recursive: true });
   const path = (name: string): string => join(dir, name);
   const run = (args: string[]): void => {
     execFileSync('openssl', args, { stdio: 'ignore' });
   };
-  run(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path('ca.key'), '-out', path('ca.pem'), '-days', '2', '-subj', '/CN=lockyard test CA']);
-  run(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', path('server.key'), '-out', path('server.csr'), '-subj', '/CN=127.0.0.1']);
+  run([
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    path('ca.key'),
+    '-out',
+    path('ca.pem'),
+    '-days',
+    '2',
+    '-subj',
+    '/CN=lockyard test CA',
+  ]);
+  run([
+    'req',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    path('server.key'),
+    '-out',
+    path('server.csr'),
+    '-subj',
+    '/CN=127.0.0.1',
+  ]);
   await writeFile(path('ext.cnf'), 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
-  run(['x509', '-req', '-in', path('server.csr'), '-CA', path('ca.pem'), '-CAkey', path('ca.key'), '-CAcreateserial', '-out', path('server.pem'), '-days', '2', '-extfile', path('ext.cnf')]);
+  run([
+    'x509',
+    '-req',
+    '-in',
+    path('server.csr'),
+    '-CA',
+    path('ca.pem'),
+    '-CAkey',
+    path('ca.key'),
+    '-CAcreateserial',
+    '-out',
+    path('server.pem'),
+    '-days',
+    '2',
+    '-extfile',
+    path('ext.cnf'),
+  ]);
   return { caCert: path('ca.pem'), cert: path('server.pem'), key: path('server.key') };
 }
 

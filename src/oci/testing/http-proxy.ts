@@ -1,4 +1,11 @@
-import { createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface ProxiedRequest {
@@ -23,10 +30,18 @@ export interface ForwardOptions {
   readonly answerHeaders?: (headers: IncomingHttpHeaders, status: number) => IncomingHttpHeaders;
 }
 
-export type Forward = (request: IncomingMessage, response: ServerResponse, options?: ForwardOptions) => void;
+export type Forward = (
+  request: IncomingMessage,
+  response: ServerResponse,
+  options?: ForwardOptions,
+) => void;
 
 /** Decides what to do with one request: answer it, or call `forward` (the default). */
-export type Intercept = (request: IncomingMessage, response: ServerResponse, forward: Forward) => void;
+export type Intercept = (
+  request: IncomingMessage,
+  response: ServerResponse,
+  forward: Forward,
+) => void;
 
 export interface RunningProxy {
   readonly host: string;
@@ -35,29 +50,41 @@ export interface RunningProxy {
 }
 
 /** A plain-HTTP proxy in front of a registry, on 127.0.0.1, to inject redirects and faults. */
-export async function startProxy(target: string, intercept?: Intercept, hostname = '127.0.0.1'): Promise<RunningProxy> {
+export async function startProxy(
+  target: string,
+  intercept?: Intercept,
+  hostname = '127.0.0.1',
+): Promise<RunningProxy> {
   const requests: ProxiedRequest[] = [];
   const forward: Forward = (request, response, options = {}) => {
     const [host, port] = (options.target ?? target).split(':');
     const headers = { ...request.headers };
     if (options.authorization !== undefined) headers.authorization = options.authorization;
-    const upstream = httpRequest({ host, port: Number(port), method: request.method, path: request.url, headers }, (answer) => {
-      const status = answer.statusCode ?? 502;
-      response.writeHead(status, options.answerHeaders ? options.answerHeaders({ ...answer.headers }, status) : answer.headers);
-      let sent = 0;
-      answer.on('data', (chunk: Buffer) => {
-        if (options.cutAfter !== undefined && sent + chunk.length > options.cutAfter) {
-          response.write(chunk.subarray(0, Math.max(0, options.cutAfter - sent)));
-          sent = options.cutAfter;
-          answer.destroy();
-          response.socket?.destroy();
-          return;
-        }
-        sent += chunk.length;
-        response.write(chunk);
-      });
-      answer.on('end', () => response.end());
-    });
+    const upstream = httpRequest(
+      { host, port: Number(port), method: request.method, path: request.url, headers },
+      (answer) => {
+        const status = answer.statusCode ?? 502;
+        response.writeHead(
+          status,
+          options.answerHeaders
+            ? options.answerHeaders({ ...answer.headers }, status)
+            : answer.headers,
+        );
+        let sent = 0;
+        answer.on('data', (chunk: Buffer) => {
+          if (options.cutAfter !== undefined && sent + chunk.length > options.cutAfter) {
+            response.write(chunk.subarray(0, Math.max(0, options.cutAfter - sent)));
+            sent = options.cutAfter;
+            answer.destroy();
+            response.socket?.destroy();
+            return;
+          }
+          sent += chunk.length;
+          response.write(chunk);
+        });
+        answer.on('end', () => response.end());
+      },
+    );
     upstream.on('error', () => response.socket?.destroy());
     const cut = options.cutRequestAfter;
     if (cut === undefined) {
@@ -99,7 +126,9 @@ export async function startProxy(target: string, intercept?: Intercept, hostname
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
-        server.close(() => { resolve(); });
+        server.close(() => {
+          resolve();
+        });
       }),
   };
 }

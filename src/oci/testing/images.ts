@@ -4,7 +4,12 @@ import { readLayer } from '../layer/read-layer.js';
 import { sha256 } from '../digest.js';
 import { MediaType } from '../media-types.js';
 import { buildTar, type TarEntrySpec } from '../writers/tar-builder.js';
-import { writeOciIndex, writeOciLayout, type ImageInput, type LayerInput } from '../writers/oci-layout-writer.js';
+import {
+  writeOciIndex,
+  writeOciLayout,
+  type ImageInput,
+  type LayerInput,
+} from '../writers/oci-layout-writer.js';
 
 export const BASE_LAYER: readonly TarEntrySpec[] = [
   { name: 'etc/', type: 'directory' },

@@ -53,12 +53,33 @@ async function readBody(request: IncomingMessage): Promise<string> {
  * `auth.token`: it authenticates users (Basic, or an OAuth2 refresh token via POST) and signs
  * RS256 JWTs whose `x5c` header carries the certificate the registry has as its root bundle.
  */
-export async function startTokenServer(dir: string, options: TokenServerOptions): Promise<TokenServer> {
+export async function startTokenServer(
+  dir: string,
+  options: TokenServerOptions,
+): Promise<TokenServer> {
   const keyPath = join(dir, 'token.key');
   const certPath = join(dir, 'token.pem');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyPath, '-out', certPath, '-days', '2', '-subj', '/CN=lockyard test token signer'], {
-    stdio: 'ignore',
-  });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      keyPath,
+      '-out',
+      certPath,
+      '-days',
+      '2',
+      '-subj',
+      '/CN=lockyard test token signer',
+    ],
+    {
+      stdio: 'ignore',
+    },
+  );
   const key = await importPKCS8(await readFile(keyPath, 'utf8'), 'RS256');
   const x5c = [pemBody(await readFile(certPath, 'utf8'))];
   const service = 'lockyard-test-registry';
@@ -70,7 +91,9 @@ export async function startTokenServer(dir: string, options: TokenServerOptions)
       const [type, name, actions] = scope.split(':');
       if (type !== 'repository' || !name) return [];
       const wanted = (actions ?? '').split(',');
-      const pullOnly = user ? options.readOnlyUsers?.includes(user) === true : options.publicRepositories?.includes(name) === true;
+      const pullOnly = user
+        ? options.readOnlyUsers?.includes(user) === true
+        : options.publicRepositories?.includes(name) === true;
       const allowed = pullOnly ? wanted.filter((action) => action === 'pull') : user ? wanted : [];
       return [{ type, name, actions: allowed }];
     });
@@ -108,24 +131,43 @@ export async function startTokenServer(dir: string, options: TokenServerOptions)
           return;
         }
       } else {
-        const basic = /^Basic (?<value>.+)$/.exec(request.headers.authorization ?? '')?.groups?.['value'];
+        const basic = /^Basic (?<value>.+)$/.exec(request.headers.authorization ?? '')?.groups?.[
+          'value'
+        ];
         if (basic) {
           const decoded = Buffer.from(basic, 'base64').toString('utf8');
           const colon = decoded.indexOf(':');
           const name = decoded.slice(0, colon);
-          requests.push({ method: 'GET', user: name, scopes, service: url.searchParams.get('service'), grantType });
+          requests.push({
+            method: 'GET',
+            user: name,
+            scopes,
+            service: url.searchParams.get('service'),
+            grantType,
+          });
           if (options.users[name] !== decoded.slice(colon + 1)) {
             json(401, { errors: [{ code: 'UNAUTHORIZED', message: 'bad credentials' }] });
             return;
           }
           user = name;
         } else {
-          requests.push({ method: 'GET', user: undefined, scopes, service: url.searchParams.get('service'), grantType });
+          requests.push({
+            method: 'GET',
+            user: undefined,
+            scopes,
+            service: url.searchParams.get('service'),
+            grantType,
+          });
         }
       }
       const token = await issue(user, scopes);
       const issuedAt = new Date(Date.now() - (options.issuedSecondsAgo ?? 0) * 1000).toISOString();
-      json(200, request.method === 'POST' ? { access_token: token, expires_in: options.expiresIn ?? 300, issued_at: issuedAt } : { token, expires_in: options.expiresIn ?? 300, issued_at: issuedAt });
+      json(
+        200,
+        request.method === 'POST'
+          ? { access_token: token, expires_in: options.expiresIn ?? 300, issued_at: issuedAt }
+          : { token, expires_in: options.expiresIn ?? 300, issued_at: issuedAt },
+      );
     })().catch(() => {
       response.writeHead(500);
       response.end();
@@ -142,7 +184,9 @@ export async function startTokenServer(dir: string, options: TokenServerOptions)
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
-        server.close(() => { resolve(); });
+        server.close(() => {
+          resolve();
+        });
       }),
   };
 }

@@ -8,7 +8,11 @@ import { buildTar, type TarEntrySpec } from './tar-builder.js';
 
 /** A layer to write: entries to tar, or an already-built blob (compressed or not). */
 export type LayerInput =
-  | { readonly kind: 'entries'; readonly entries: readonly TarEntrySpec[]; readonly history?: HistoryEntry }
+  | {
+      readonly kind: 'entries';
+      readonly entries: readonly TarEntrySpec[];
+      readonly history?: HistoryEntry;
+    }
   | {
       readonly kind: 'blob';
       readonly data: Uint8Array;
@@ -19,7 +23,9 @@ export type LayerInput =
 
 export interface ImageInput {
   readonly layers: readonly LayerInput[];
-  readonly config?: Partial<Pick<ImageConfig, 'config' | 'created' | 'os' | 'architecture' | 'variant'>>;
+  readonly config?: Partial<
+    Pick<ImageConfig, 'config' | 'created' | 'os' | 'architecture' | 'variant'>
+  >;
   /** Compression for `entries` layers. */
   readonly compression?: 'gzip' | 'none';
 }
@@ -44,7 +50,12 @@ export async function writeImageBlobs(root: string, image: ImageInput): Promise<
   const history: HistoryEntry[] = [];
   for (const layer of image.layers) {
     if (layer.kind === 'blob') {
-      layers.push({ digest: await writeBlob(root, layer.data), diffId: layer.diffId, mediaType: layer.mediaType, size: layer.data.length });
+      layers.push({
+        digest: await writeBlob(root, layer.data),
+        diffId: layer.diffId,
+        mediaType: layer.mediaType,
+        size: layer.data.length,
+      });
     } else {
       const tarBytes = await buildTar(layer.entries);
       const gzip = (image.compression ?? 'gzip') === 'gzip';
@@ -56,7 +67,9 @@ export async function writeImageBlobs(root: string, image: ImageInput): Promise<
         size: data.length,
       });
     }
-    history.push(layer.history ?? { created: '2024-01-01T00:00:00Z', created_by: `layer ${layers.length}` });
+    history.push(
+      layer.history ?? { created: '2024-01-01T00:00:00Z', created_by: `layer ${layers.length}` },
+    );
   }
   const config = {
     created: image.config?.created ?? '2024-01-01T00:00:00Z',
@@ -73,12 +86,20 @@ export async function writeImageBlobs(root: string, image: ImageInput): Promise<
     schemaVersion: 2,
     mediaType: MediaType.ociManifest,
     config: { mediaType: MediaType.ociConfig, digest: configDigest, size: configBytes.length },
-    layers: layers.map((layer) => ({ mediaType: layer.mediaType, digest: layer.digest, size: layer.size })),
+    layers: layers.map((layer) => ({
+      mediaType: layer.mediaType,
+      digest: layer.digest,
+      size: layer.size,
+    })),
   };
   const manifestBytes = Buffer.from(JSON.stringify(manifest));
   const manifestDigest = await writeBlob(root, manifestBytes);
   return {
-    manifest: { mediaType: MediaType.ociManifest, digest: manifestDigest, size: manifestBytes.length },
+    manifest: {
+      mediaType: MediaType.ociManifest,
+      digest: manifestDigest,
+      size: manifestBytes.length,
+    },
     configDigest,
     layers,
   };
@@ -88,38 +109,68 @@ export async function writeImageBlobs(root: string, image: ImageInput): Promise<
  * Writes a complete OCI image layout holding one image, tagged with `tag` when given.
  * Tests use it to assemble real package databases into real images.
  */
-export async function writeOciLayout(root: string, image: ImageInput, tag?: string): Promise<WrittenImage> {
+export async function writeOciLayout(
+  root: string,
+  image: ImageInput,
+  tag?: string,
+): Promise<WrittenImage> {
   await mkdir(root, { recursive: true });
   const written = await writeImageBlobs(root, image);
   await writeFile(join(root, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
-  const entry = tag ? { ...written.manifest, annotations: { 'org.opencontainers.image.ref.name': tag } } : written.manifest;
-  await writeFile(join(root, 'index.json'), JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [entry] }));
+  const entry = tag
+    ? { ...written.manifest, annotations: { 'org.opencontainers.image.ref.name': tag } }
+    : written.manifest;
+  await writeFile(
+    join(root, 'index.json'),
+    JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [entry] }),
+  );
   return written;
 }
 
 /** One platform's image in a multi-platform index. */
 export interface IndexEntryInput {
   readonly image: ImageInput;
-  readonly platform: { readonly os: string; readonly architecture: string; readonly variant?: string };
+  readonly platform: {
+    readonly os: string;
+    readonly architecture: string;
+    readonly variant?: string;
+  };
 }
 
 /**
  * Writes an OCI layout whose `index.json` names one image index (tagged `tag`) that lists an
  * image per platform: what `docker buildx` and `skopeo copy --all` produce for multi-arch images.
  */
-export async function writeOciIndex(root: string, entries: readonly IndexEntryInput[], tag?: string): Promise<Descriptor> {
+export async function writeOciIndex(
+  root: string,
+  entries: readonly IndexEntryInput[],
+  tag?: string,
+): Promise<Descriptor> {
   await mkdir(root, { recursive: true });
   const manifests: Descriptor[] = [];
   for (const entry of entries) {
     const { os, architecture, variant } = entry.platform;
-    const written = await writeImageBlobs(root, { ...entry.image, config: { ...entry.image.config, os, architecture, ...(variant ? { variant } : {}) } });
-    manifests.push({ ...written.manifest, platform: { os, architecture, ...(variant ? { variant } : {}) } });
+    const written = await writeImageBlobs(root, {
+      ...entry.image,
+      config: { ...entry.image.config, os, architecture, ...(variant ? { variant } : {}) },
+    });
+    manifests.push({
+      ...written.manifest,
+      platform: { os, architecture, ...(variant ? { variant } : {}) },
+    });
   }
-  const indexBytes = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ociIndex, manifests }));
+  const indexBytes = Buffer.from(
+    JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ociIndex, manifests }),
+  );
   const digest = await writeBlob(root, indexBytes);
   const descriptor: Descriptor = { mediaType: MediaType.ociIndex, digest, size: indexBytes.length };
-  const top = tag ? { ...descriptor, annotations: { 'org.opencontainers.image.ref.name': tag } } : descriptor;
+  const top = tag
+    ? { ...descriptor, annotations: { 'org.opencontainers.image.ref.name': tag } }
+    : descriptor;
   await writeFile(join(root, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
-  await writeFile(join(root, 'index.json'), JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [top] }));
+  await writeFile(
+    join(root, 'index.json'),
+    JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [top] }),
+  );
   return descriptor;
 }

@@ -69,7 +69,12 @@ export async function entriesFromDirectory(root: string, prefix = ''): Promise<T
       } else if (stats.isSymbolicLink()) {
         out.push({ name: tarName, type: 'symlink', linkname: await readlink(full) });
       } else if (stats.isFile()) {
-        out.push({ name: tarName, type: 'file', mode: stats.mode & 0o7777, content: await readFile(full) });
+        out.push({
+          name: tarName,
+          type: 'file',
+          mode: stats.mode & 0o7777,
+          content: await readFile(full),
+        });
       }
     }
   }

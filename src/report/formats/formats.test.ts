@@ -8,7 +8,11 @@ import type { Catalog } from '../../catalog/index.js';
 import { catalogImageDir, repoRoot, sharedFixture } from '../../testing/index.js';
 import { sbomFormats } from '../api.js';
 
-const context = { toolName: 'lockyard', toolVersion: '0.0.0-test', now: new Date('2026-01-02T03:04:05Z') };
+const context = {
+  toolName: 'lockyard',
+  toolVersion: '0.0.0-test',
+  now: new Date('2026-01-02T03:04:05Z'),
+};
 let catalog: Catalog;
 
 beforeAll(async () => {
@@ -50,7 +54,9 @@ describe('CycloneDX 1.6', () => {
 
 describe('SPDX 2.3', () => {
   it('validates against the official SPDX 2.3 JSON schema', async () => {
-    const schema = JSON.parse(await readFile(join(repoRoot, 'assets', 'schemas', 'spdx-2.3.schema.json'), 'utf8')) as object;
+    const schema = JSON.parse(
+      await readFile(join(repoRoot, 'assets', 'schemas', 'spdx-2.3.schema.json'), 'utf8'),
+    ) as object;
     const ajv = new Ajv({ allErrors: true, strict: false });
     addFormats.default(ajv);
     const validate = ajv.compile(schema);
@@ -63,15 +69,22 @@ describe('SPDX 2.3', () => {
   it('describes the image, which contains every package with its purl', () => {
     const document = JSON.parse(render('spdx')) as {
       packages: { SPDXID: string; externalRefs?: { referenceLocator: string }[] }[];
-      relationships: { relationshipType: string; spdxElementId: string; relatedSpdxElement: string }[];
+      relationships: {
+        relationshipType: string;
+        spdxElementId: string;
+        relatedSpdxElement: string;
+      }[];
     };
     const ids = new Set(document.packages.map((p) => p.SPDXID));
     expect(ids.size).toBe(document.packages.length);
     for (const relationship of document.relationships) {
-      if (relationship.spdxElementId !== 'SPDXRef-DOCUMENT') expect(ids.has(relationship.spdxElementId)).toBe(true);
+      if (relationship.spdxElementId !== 'SPDXRef-DOCUMENT')
+        expect(ids.has(relationship.spdxElementId)).toBe(true);
       expect(ids.has(relationship.relatedSpdxElement)).toBe(true);
     }
-    const purls = document.packages.flatMap((p) => (p.externalRefs ?? []).map((r) => r.referenceLocator));
+    const purls = document.packages.flatMap((p) =>
+      (p.externalRefs ?? []).map((r) => r.referenceLocator),
+    );
     expect(purls.sort()).toEqual(catalog.packages.map((p) => p.purl).sort());
   });
 });
@@ -84,6 +97,7 @@ describe('JSON and table', () => {
 
   it('table lists each package once', () => {
     const lines = render('table').split('\n');
-    for (const pkg of catalog.packages) expect(lines.some((line) => line.startsWith(`${pkg.name} `))).toBe(true);
+    for (const pkg of catalog.packages)
+      expect(lines.some((line) => line.startsWith(`${pkg.name} `))).toBe(true);
   });
 });

@@ -16,7 +16,8 @@ export const awsSecretAccessKey = secretRule({
   title: 'AWS secret access key',
   severity: 'CRITICAL',
   keywords: ['aws', 'AWS'],
-  pattern: /aws_?(?:secret)?_?(?:access)?_?key["'\s]*[:=]\s*["']?(?<secret>[A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])/i,
+  pattern:
+    /aws_?(?:secret)?_?(?:access)?_?key["'\s]*[:=]\s*["']?(?<secret>[A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])/i,
   accept: (secret) => !/EXAMPLEKEY$/.test(secret),
 });
 
@@ -26,5 +27,6 @@ export const gcpServiceAccount = secretRule({
   title: 'GCP service account private key',
   severity: 'CRITICAL',
   keywords: ['service_account'],
-  pattern: /"private_key"\s*:\s*"(?<secret>-----BEGIN PRIVATE KEY-----[^"]{64,}?-----END PRIVATE KEY-----(?:\\n)?)"/,
+  pattern:
+    /"private_key"\s*:\s*"(?<secret>-----BEGIN PRIVATE KEY-----[^"]{64,}?-----END PRIVATE KEY-----(?:\\n)?)"/,
 });

@@ -42,7 +42,8 @@ export const slackWebhook = secretRule({
   title: 'Slack incoming webhook URL',
   severity: 'MEDIUM',
   keywords: ['hooks.slack.com'],
-  pattern: /(?<secret>https:\/\/hooks\.slack\.com\/services\/T[A-Z0-9]{6,}\/B[A-Z0-9]{6,}\/[A-Za-z0-9]{20,})/,
+  pattern:
+    /(?<secret>https:\/\/hooks\.slack\.com\/services\/T[A-Z0-9]{6,}\/B[A-Z0-9]{6,}\/[A-Za-z0-9]{20,})/,
 });
 
 export const jsonWebToken = secretRule({
@@ -51,5 +52,6 @@ export const jsonWebToken = secretRule({
   title: 'JSON Web Token',
   severity: 'MEDIUM',
   keywords: ['eyJ'],
-  pattern: /(?<![A-Za-z0-9_-])(?<secret>eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,})(?![A-Za-z0-9_-])/,
+  pattern:
+    /(?<![A-Za-z0-9_-])(?<secret>eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,})(?![A-Za-z0-9_-])/,
 });

@@ -11,12 +11,19 @@ import { checkDigest } from './names.js';
 import { sendFile } from './send-file.js';
 
 function blobUnknown(name: string, digest: string): RegistryError {
-  return new RegistryError('BLOB_UNKNOWN', `blob ${digest} is unknown to repository ${name}`, { detail: { digest } });
+  return new RegistryError('BLOB_UNKNOWN', `blob ${digest} is unknown to repository ${name}`, {
+    detail: { digest },
+  });
 }
 
 /** How the bytes go out: an open local file (the fast way), or a stream from any other store. */
 export type BlobBody =
-  | { readonly kind: 'file'; readonly file: LocalBlobFile; readonly start: number; readonly length: number }
+  | {
+      readonly kind: 'file';
+      readonly file: LocalBlobFile;
+      readonly start: number;
+      readonly length: number;
+    }
   | { readonly kind: 'stream'; readonly stream: Readable };
 
 export interface BlobResponse {
@@ -31,7 +38,13 @@ export interface BlobResponse {
  * is shared across repositories on disk, access is not); a single `Range` gives 206. Throws the
  * spec's error otherwise.
  */
-export async function blobResponse(ctx: RegistryContext, name: string, digestText: string, method: string, rangeHeader: string | undefined): Promise<BlobResponse> {
+export async function blobResponse(
+  ctx: RegistryContext,
+  name: string,
+  digestText: string,
+  method: string,
+  rangeHeader: string | undefined,
+): Promise<BlobResponse> {
   const digest = checkDigest(digestText);
   if (!(await ctx.metadata.hasBlob(name, digest))) throw blobUnknown(name, digest);
   const info = await ctx.blobs.stat(digest);
@@ -51,15 +64,31 @@ export async function blobResponse(ctx: RegistryContext, name: string, digestTex
   if (method === 'HEAD') return { status, headers, body: undefined };
   const body = await openBody(ctx, digest, range, info.size);
   if (!body) throw blobUnknown(name, digest);
-  ctx.events.publish(() => ({ action: 'pull', target: 'blob', repository: name, digest, size: info.size }));
+  ctx.events.publish(() => ({
+    action: 'pull',
+    target: 'blob',
+    repository: name,
+    digest,
+    size: info.size,
+  }));
   return { status, headers, body };
 }
 
-async function openBody(ctx: RegistryContext, digest: string, range: ByteRange | undefined, size: number): Promise<BlobBody | undefined> {
+async function openBody(
+  ctx: RegistryContext,
+  digest: string,
+  range: ByteRange | undefined,
+  size: number,
+): Promise<BlobBody | undefined> {
   if (ctx.blobs.openLocal) {
     const file = await ctx.blobs.openLocal(digest);
     if (!file) return undefined;
-    return { kind: 'file', file, start: range?.start ?? 0, length: range ? range.end - range.start + 1 : size };
+    return {
+      kind: 'file',
+      file,
+      start: range?.start ?? 0,
+      length: range ? range.end - range.start + 1 : size,
+    };
   }
   const stream = await ctx.blobs.get(digest, range);
   return stream ? { kind: 'stream', stream } : undefined;
@@ -85,16 +114,33 @@ export async function sendBlob(response: ServerResponse, blob: BlobResponse): Pr
 }
 
 /** GET/HEAD a blob through Fastify (the fast path in `fast-path.ts` serves most blob GETs before it). */
-export async function getBlob(ctx: RegistryContext, name: string, digestText: string, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+export async function getBlob(
+  ctx: RegistryContext,
+  name: string,
+  digestText: string,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<void> {
   const blob = await blobResponse(ctx, name, digestText, request.method, request.headers.range);
   reply.hijack();
   await sendBlob(reply.raw, blob);
 }
 
 /** DELETE a blob from a repository: its link goes; the bytes stay until gc finds them unused. */
-export async function deleteBlob(ctx: RegistryContext, name: string, digestText: string, reply: FastifyReply): Promise<void> {
+export async function deleteBlob(
+  ctx: RegistryContext,
+  name: string,
+  digestText: string,
+  reply: FastifyReply,
+): Promise<void> {
   const digest = checkDigest(digestText);
   if (!(await ctx.metadata.unlinkBlob(name, digest))) throw blobUnknown(name, digest);
-  ctx.events.publish({ action: 'delete', target: 'blob', repository: name, digest, origin: originOf(reply.request.raw) });
+  ctx.events.publish({
+    action: 'delete',
+    target: 'blob',
+    repository: name,
+    digest,
+    origin: originOf(reply.request.raw),
+  });
   await reply.code(202).header('Content-Length', 0).send();
 }

@@ -3,7 +3,12 @@
 // manifest kinds the suite leaves to registries (image index, Docker schema 2 and manifest list).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conformanceData, registryClient } from '../testing/conformance-data.js';
-import { digestOf, errorCodes, startTestRegistry, type TestRegistry } from '../testing/test-registry.js';
+import {
+  digestOf,
+  errorCodes,
+  startTestRegistry,
+  type TestRegistry,
+} from '../testing/test-registry.js';
 
 const data = conformanceData();
 const name = 'conformance/discovery';
@@ -14,8 +19,10 @@ const tags = ['latest', 'v1', 'v2', 'v3', 'v10'];
 beforeAll(async () => {
   registry = await startTestRegistry();
   client = registryClient(registry.url);
-  for (const blob of [data.config, data.layerA, data.layerB, data.emptyConfig]) await client.pushBlob(name, blob.data);
-  for (const tag of tags) expect((await client.pushManifest(name, tag, data.manifest)).status).toBe(201);
+  for (const blob of [data.config, data.layerA, data.layerB, data.emptyConfig])
+    await client.pushBlob(name, blob.data);
+  for (const tag of tags)
+    expect((await client.pushManifest(name, tag, data.manifest)).status).toBe(201);
 });
 afterAll(async () => {
   await registry.close();
@@ -39,7 +46,10 @@ describe('conformance content discovery: tags', () => {
     const last = await client.call('GET', `/v2/${name}/tags/list?n=2&last=v2`);
     expect(await last.json()).toEqual({ name, tags: ['v3'] });
     expect(last.headers.get('link')).toBeNull();
-    expect(await (await client.call('GET', `/v2/${name}/tags/list?n=0`)).json()).toEqual({ name, tags: [] });
+    expect(await (await client.call('GET', `/v2/${name}/tags/list?n=0`)).json()).toEqual({
+      name,
+      tags: [],
+    });
   });
 
   it('answers 404 NAME_UNKNOWN for the tags of an unknown repository, 400 for a bad n', async () => {
@@ -54,22 +64,35 @@ describe('conformance content discovery: tags', () => {
     const page = await client.call('GET', '/v2/_catalog?n=1');
     expect(await page.json()).toEqual({ repositories: ['another/repo'] });
     expect(page.headers.get('link')).toBe('</v2/_catalog?n=1&last=another%2Frepo>; rel="next"');
-    expect(await (await client.call('GET', '/v2/_catalog?n=1&last=another%2Frepo')).json()).toEqual({ repositories: [name] });
+    expect(await (await client.call('GET', '/v2/_catalog?n=1&last=another%2Frepo')).json()).toEqual(
+      { repositories: [name] },
+    );
   });
 });
 
 describe('conformance content discovery: referrers', () => {
   beforeAll(async () => {
-    for (const referrer of [data.referrerA, data.referrerB]) expect((await client.pushManifest(name, digestOf(referrer), referrer)).status).toBe(201);
+    for (const referrer of [data.referrerA, data.referrerB])
+      expect((await client.pushManifest(name, digestOf(referrer), referrer)).status).toBe(201);
   });
 
   it('lists the referrers of a manifest as an image index with artifactType and annotations', async () => {
     const response = await client.call('GET', `/v2/${name}/referrers/${data.manifestDigest}`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('application/vnd.oci.image.index.v1+json');
-    const index = (await response.json()) as { manifests: { digest: string; artifactType: string; size: number; annotations: Record<string, string> }[] };
+    const index = (await response.json()) as {
+      manifests: {
+        digest: string;
+        artifactType: string;
+        size: number;
+        annotations: Record<string, string>;
+      }[];
+    };
     const byType = Object.fromEntries(index.manifests.map((entry) => [entry.artifactType, entry]));
-    expect(Object.keys(byType).sort()).toEqual(['application/vnd.example.sbom', 'application/vnd.example.signature']);
+    expect(Object.keys(byType).sort()).toEqual([
+      'application/vnd.example.sbom',
+      'application/vnd.example.signature',
+    ]);
     expect(byType['application/vnd.example.signature']).toMatchObject({
       digest: digestOf(data.referrerA),
       size: data.referrerA.length,
@@ -78,7 +101,10 @@ describe('conformance content discovery: referrers', () => {
   });
 
   it('filters by artifactType and says so in OCI-Filters-Applied', async () => {
-    const response = await client.call('GET', `/v2/${name}/referrers/${data.manifestDigest}?artifactType=application/vnd.example.sbom`);
+    const response = await client.call(
+      'GET',
+      `/v2/${name}/referrers/${data.manifestDigest}?artifactType=application/vnd.example.sbom`,
+    );
     expect(response.headers.get('oci-filters-applied')).toBe('artifactType');
     const index = (await response.json()) as { manifests: { digest: string }[] };
     expect(index.manifests.map((entry) => entry.digest)).toEqual([digestOf(data.referrerB)]);
@@ -87,7 +113,11 @@ describe('conformance content discovery: referrers', () => {
   it('answers an empty index (never 404) for a subject without referrers, 400 for a bad digest', async () => {
     const empty = await client.call('GET', `/v2/${name}/referrers/${digestOf('nothing')}`);
     expect(empty.status).toBe(200);
-    expect(await empty.json()).toEqual({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [] });
+    expect(await empty.json()).toEqual({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.index.v1+json',
+      manifests: [],
+    });
     expect((await client.call('GET', `/v2/${name}/referrers/sha256:123`)).status).toBe(400);
   });
 });
@@ -97,17 +127,40 @@ describe('manifest kinds and reference checks', () => {
     JSON.stringify({
       schemaVersion: 2,
       mediaType: 'application/vnd.oci.image.index.v1+json',
-      manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: data.manifestDigest, size: data.manifest.length, platform: { os: 'linux', architecture: 'amd64' } }],
+      manifests: [
+        {
+          mediaType: 'application/vnd.oci.image.manifest.v1+json',
+          digest: data.manifestDigest,
+          size: data.manifest.length,
+          platform: { os: 'linux', architecture: 'amd64' },
+        },
+      ],
     }),
   );
 
   it('stores an image index whose children exist, and refuses one whose children do not', async () => {
-    expect((await client.pushManifest(name, 'multi', index, 'application/vnd.oci.image.index.v1+json')).status).toBe(201);
-    const dangling = Buffer.from(index.toString().replace(data.manifestDigest, digestOf('missing child')));
-    const refused = await client.pushManifest(name, 'dangling', dangling, 'application/vnd.oci.image.index.v1+json');
+    expect(
+      (await client.pushManifest(name, 'multi', index, 'application/vnd.oci.image.index.v1+json'))
+        .status,
+    ).toBe(201);
+    const dangling = Buffer.from(
+      index.toString().replace(data.manifestDigest, digestOf('missing child')),
+    );
+    const refused = await client.pushManifest(
+      name,
+      'dangling',
+      dangling,
+      'application/vnd.oci.image.index.v1+json',
+    );
     expect(refused.status).toBe(400);
     expect(await refused.json()).toEqual({
-      errors: [{ code: 'MANIFEST_BLOB_UNKNOWN', message: `manifest references ${digestOf('missing child')}, which is not in repository ${name}`, detail: { digest: digestOf('missing child') } }],
+      errors: [
+        {
+          code: 'MANIFEST_BLOB_UNKNOWN',
+          message: `manifest references ${digestOf('missing child')}, which is not in repository ${name}`,
+          detail: { digest: digestOf('missing child') },
+        },
+      ],
     });
     expect((await client.call('GET', `/v2/${name}/manifests/dangling`)).status).toBe(404);
   });
@@ -115,7 +168,11 @@ describe('manifest kinds and reference checks', () => {
   it('refuses a manifest whose blobs are not in the repository, one error per blob', async () => {
     const response = await client.pushManifest('fresh/repo', 'v1', data.manifest);
     expect(response.status).toBe(400);
-    expect(errorCodes(await response.text())).toEqual(['MANIFEST_BLOB_UNKNOWN', 'MANIFEST_BLOB_UNKNOWN', 'MANIFEST_BLOB_UNKNOWN']);
+    expect(errorCodes(await response.text())).toEqual([
+      'MANIFEST_BLOB_UNKNOWN',
+      'MANIFEST_BLOB_UNKNOWN',
+      'MANIFEST_BLOB_UNKNOWN',
+    ]);
     expect((await client.call('GET', '/v2/fresh/repo/tags/list')).status).toBe(404);
   });
 
@@ -124,21 +181,60 @@ describe('manifest kinds and reference checks', () => {
       JSON.stringify({
         schemaVersion: 2,
         mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
-        config: { mediaType: 'application/vnd.docker.container.image.v1+json', digest: data.config.digest, size: data.config.data.length },
-        layers: [{ mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip', digest: data.layerA.digest, size: data.layerA.data.length }],
+        config: {
+          mediaType: 'application/vnd.docker.container.image.v1+json',
+          digest: data.config.digest,
+          size: data.config.data.length,
+        },
+        layers: [
+          {
+            mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip',
+            digest: data.layerA.digest,
+            size: data.layerA.data.length,
+          },
+        ],
       }),
     );
-    expect((await client.pushManifest(name, 'docker', docker, 'application/vnd.docker.distribution.manifest.v2+json')).status).toBe(201);
+    expect(
+      (
+        await client.pushManifest(
+          name,
+          'docker',
+          docker,
+          'application/vnd.docker.distribution.manifest.v2+json',
+        )
+      ).status,
+    ).toBe(201);
     const list = Buffer.from(
       JSON.stringify({
         schemaVersion: 2,
         mediaType: 'application/vnd.docker.distribution.manifest.list.v2+json',
-        manifests: [{ mediaType: 'application/vnd.docker.distribution.manifest.v2+json', digest: digestOf(docker), size: docker.length, platform: { os: 'linux', architecture: 'amd64' } }],
+        manifests: [
+          {
+            mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
+            digest: digestOf(docker),
+            size: docker.length,
+            platform: { os: 'linux', architecture: 'amd64' },
+          },
+        ],
       }),
     );
-    expect((await client.pushManifest(name, 'dockerlist', list, 'application/vnd.docker.distribution.manifest.list.v2+json')).status).toBe(201);
-    const get = await client.call('GET', `/v2/${name}/manifests/dockerlist`, { headers: { Accept: 'application/vnd.docker.distribution.manifest.list.v2+json' } });
-    expect(get.headers.get('content-type')).toBe('application/vnd.docker.distribution.manifest.list.v2+json');
+    expect(
+      (
+        await client.pushManifest(
+          name,
+          'dockerlist',
+          list,
+          'application/vnd.docker.distribution.manifest.list.v2+json',
+        )
+      ).status,
+    ).toBe(201);
+    const get = await client.call('GET', `/v2/${name}/manifests/dockerlist`, {
+      headers: { Accept: 'application/vnd.docker.distribution.manifest.list.v2+json' },
+    });
+    expect(get.headers.get('content-type')).toBe(
+      'application/vnd.docker.distribution.manifest.list.v2+json',
+    );
     expect(Buffer.from(await get.arrayBuffer())).toEqual(list);
   });
 });
@@ -147,13 +243,19 @@ describe('conformance content management', () => {
   it('DELETE of a tag removes only the tag', async () => {
     expect((await client.call('DELETE', `/v2/${name}/manifests/v3`)).status).toBe(202);
     expect((await client.call('GET', `/v2/${name}/manifests/v3`)).status).toBe(404);
-    expect((await client.call('GET', `/v2/${name}/manifests/${data.manifestDigest}`)).status).toBe(200);
+    expect((await client.call('GET', `/v2/${name}/manifests/${data.manifestDigest}`)).status).toBe(
+      200,
+    );
   });
 
   it('DELETE of a manifest by digest removes it and its tags; a second DELETE is 404', async () => {
     await client.call('DELETE', `/v2/${name}/manifests/multi`);
-    expect((await client.call('DELETE', `/v2/${name}/manifests/${data.manifestDigest}`)).status).toBe(202);
-    expect((await client.call('GET', `/v2/${name}/manifests/${data.manifestDigest}`)).status).toBe(404);
+    expect(
+      (await client.call('DELETE', `/v2/${name}/manifests/${data.manifestDigest}`)).status,
+    ).toBe(202);
+    expect((await client.call('GET', `/v2/${name}/manifests/${data.manifestDigest}`)).status).toBe(
+      404,
+    );
     expect((await client.call('GET', `/v2/${name}/manifests/latest`)).status).toBe(404);
     const again = await client.call('DELETE', `/v2/${name}/manifests/${data.manifestDigest}`);
     expect(again.status).toBe(404);
@@ -161,8 +263,12 @@ describe('conformance content management', () => {
   });
 
   it('DELETE of a blob removes it from the repository; a second DELETE is 404', async () => {
-    expect((await client.call('DELETE', `/v2/${name}/blobs/${data.layerB.digest}`)).status).toBe(202);
+    expect((await client.call('DELETE', `/v2/${name}/blobs/${data.layerB.digest}`)).status).toBe(
+      202,
+    );
     expect((await client.call('GET', `/v2/${name}/blobs/${data.layerB.digest}`)).status).toBe(404);
-    expect((await client.call('DELETE', `/v2/${name}/blobs/${data.layerB.digest}`)).status).toBe(404);
+    expect((await client.call('DELETE', `/v2/${name}/blobs/${data.layerB.digest}`)).status).toBe(
+      404,
+    );
   });
 });

@@ -3,7 +3,12 @@
 // requests in the same order with the same expectations, against the real server.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conformanceData, registryClient } from '../testing/conformance-data.js';
-import { digestOf, errorCodes, startTestRegistry, type TestRegistry } from '../testing/test-registry.js';
+import {
+  digestOf,
+  errorCodes,
+  startTestRegistry,
+  type TestRegistry,
+} from '../testing/test-registry.js';
 
 const data = conformanceData();
 const name = 'conformance/push-pull';
@@ -24,10 +29,16 @@ describe('conformance push: blob upload streamed', () => {
     expect(start.status).toBe(202);
     const location = start.headers.get('location');
     expect(location).toMatch(new RegExp(`^/v2/${name}/blobs/uploads/`));
-    const patch = await client.call('PATCH', location!, { headers: { 'Content-Type': 'application/octet-stream' }, body: data.layerA.data });
+    const patch = await client.call('PATCH', location!, {
+      headers: { 'Content-Type': 'application/octet-stream' },
+      body: data.layerA.data,
+    });
     expect(patch.status).toBe(202);
     expect(patch.headers.get('range')).toBe(`0-${data.layerA.data.length - 1}`);
-    const put = await client.call('PUT', `${patch.headers.get('location')!}?digest=${data.layerA.digest}`);
+    const put = await client.call(
+      'PUT',
+      `${patch.headers.get('location')!}?digest=${data.layerA.digest}`,
+    );
     expect(put.status).toBe(201);
     expect(put.headers.get('location')).toBe(`/v2/${name}/blobs/${data.layerA.digest}`);
     expect(put.headers.get('docker-content-digest')).toBe(data.layerA.digest);
@@ -42,10 +53,14 @@ describe('conformance push: blob upload monolithic', () => {
   });
 
   it('POST with digest and body yields 201, and the blob is then served', async () => {
-    const post = await client.call('POST', `/v2/${name}/blobs/uploads/?digest=${data.config.digest}`, {
-      headers: { 'Content-Type': 'application/octet-stream' },
-      body: data.config.data,
-    });
+    const post = await client.call(
+      'POST',
+      `/v2/${name}/blobs/uploads/?digest=${data.config.digest}`,
+      {
+        headers: { 'Content-Type': 'application/octet-stream' },
+        body: data.config.data,
+      },
+    );
     expect(post.status).toBe(201);
     expect(post.headers.get('location')).toBe(`/v2/${name}/blobs/${data.config.digest}`);
     const get = await client.call('GET', `/v2/${name}/blobs/${data.config.digest}`);
@@ -57,12 +72,20 @@ describe('conformance push: blob upload monolithic', () => {
     const post = await client.call('POST', `/v2/${name}/blobs/uploads/`);
     expect(post.status).toBe(202);
     expect(post.headers.get('docker-upload-uuid')).toBeTruthy();
-    const put = await client.call('PUT', `${post.headers.get('location')!}?digest=${data.emptyConfig.digest}`, {
-      headers: { 'Content-Type': 'application/octet-stream' },
-      body: data.emptyConfig.data,
-    });
+    const put = await client.call(
+      'PUT',
+      `${post.headers.get('location')!}?digest=${data.emptyConfig.digest}`,
+      {
+        headers: { 'Content-Type': 'application/octet-stream' },
+        body: data.emptyConfig.data,
+      },
+    );
     expect(put.status).toBe(201);
-    expect((await client.call('HEAD', `/v2/${name}/blobs/${data.emptyConfig.digest}`)).headers.get('content-length')).toBe('2');
+    expect(
+      (await client.call('HEAD', `/v2/${name}/blobs/${data.emptyConfig.digest}`)).headers.get(
+        'content-length',
+      ),
+    ).toBe('2');
   });
 });
 
@@ -85,7 +108,10 @@ describe('conformance push: blob upload chunked', () => {
   it('PATCH with the first chunk yields 202 and the Range it holds', async () => {
     const post = await client.call('POST', `/v2/${name}/blobs/uploads/`, { body: '' });
     const response = await client.call('PATCH', post.headers.get('location')!, {
-      headers: { 'Content-Type': 'application/octet-stream', 'Content-Range': `0-${chunk1.length - 1}` },
+      headers: {
+        'Content-Type': 'application/octet-stream',
+        'Content-Range': `0-${chunk1.length - 1}`,
+      },
       body: chunk1,
     });
     expect(response.status).toBe(202);
@@ -95,7 +121,10 @@ describe('conformance push: blob upload chunked', () => {
 
   it('retrying the previous chunk is refused with 416', async () => {
     const response = await client.call('PATCH', location, {
-      headers: { 'Content-Type': 'application/octet-stream', 'Content-Range': `0-${chunk1.length - 1}` },
+      headers: {
+        'Content-Type': 'application/octet-stream',
+        'Content-Range': `0-${chunk1.length - 1}`,
+      },
       body: chunk1,
     });
     expect(response.status).toBe(416);
@@ -131,15 +160,25 @@ describe('conformance push: blob upload chunked', () => {
 
 describe('conformance push: cross-repository blob mount', () => {
   it('mounting a blob from another repository yields 201 and links it', async () => {
-    const response = await client.call('POST', `/v2/conformance/mounted/blobs/uploads/?mount=${data.layerA.digest}&from=${name}`);
+    const response = await client.call(
+      'POST',
+      `/v2/conformance/mounted/blobs/uploads/?mount=${data.layerA.digest}&from=${name}`,
+    );
     expect(response.status).toBe(201);
-    expect(response.headers.get('location')).toBe(`/v2/conformance/mounted/blobs/${data.layerA.digest}`);
+    expect(response.headers.get('location')).toBe(
+      `/v2/conformance/mounted/blobs/${data.layerA.digest}`,
+    );
     expect(response.headers.get('docker-content-digest')).toBe(data.layerA.digest);
-    expect((await client.call('HEAD', `/v2/conformance/mounted/blobs/${data.layerA.digest}`)).status).toBe(200);
+    expect(
+      (await client.call('HEAD', `/v2/conformance/mounted/blobs/${data.layerA.digest}`)).status,
+    ).toBe(200);
   });
 
   it('mounting a blob the source does not have falls back to an upload session (202)', async () => {
-    const response = await client.call('POST', `/v2/conformance/mounted/blobs/uploads/?mount=${digestOf('absent')}&from=${name}`);
+    const response = await client.call(
+      'POST',
+      `/v2/conformance/mounted/blobs/uploads/?mount=${digestOf('absent')}&from=${name}`,
+    );
     expect(response.status).toBe(202);
     expect(response.headers.get('location')).toMatch(/\/blobs\/uploads\//);
   });
@@ -160,7 +199,9 @@ describe('conformance push: manifest upload', () => {
   });
 
   it('accepts a manifest with no layers', async () => {
-    expect((await client.pushManifest(name, 'emptylayer', data.emptyLayerManifest)).status).toBe(201);
+    expect((await client.pushManifest(name, 'emptylayer', data.emptyLayerManifest)).status).toBe(
+      201,
+    );
   });
 
   it('accepts a manifest with a subject and answers OCI-Subject', async () => {
@@ -179,11 +220,15 @@ describe('conformance pull', () => {
 
   it('HEAD and GET a manifest by tag and by digest', async () => {
     for (const reference of ['test0', data.manifestDigest]) {
-      const head = await client.call('HEAD', `/v2/${name}/manifests/${reference}`, { headers: { Accept: 'application/vnd.oci.image.manifest.v1+json' } });
+      const head = await client.call('HEAD', `/v2/${name}/manifests/${reference}`, {
+        headers: { Accept: 'application/vnd.oci.image.manifest.v1+json' },
+      });
       expect(head.status).toBe(200);
       expect(head.headers.get('docker-content-digest')).toBe(data.manifestDigest);
       expect(head.headers.get('content-length')).toBe(String(data.manifest.length));
-      const get = await client.call('GET', `/v2/${name}/manifests/${reference}`, { headers: { Accept: 'application/vnd.oci.image.manifest.v1+json' } });
+      const get = await client.call('GET', `/v2/${name}/manifests/${reference}`, {
+        headers: { Accept: 'application/vnd.oci.image.manifest.v1+json' },
+      });
       expect(get.headers.get('content-type')).toBe('application/vnd.oci.image.manifest.v1+json');
       expect(Buffer.from(await get.arrayBuffer())).toEqual(data.manifest);
     }
@@ -198,16 +243,22 @@ describe('conformance pull', () => {
     const get = await client.call('GET', `/v2/${name}/blobs/${data.layerB.digest}`);
     expect(get.status).toBe(200);
     expect(get.headers.get('docker-content-digest')).toBe(data.layerB.digest);
-    const ranged = await client.call('GET', `/v2/${name}/blobs/${data.layerB.digest}`, { headers: { Range: 'bytes=10-19' } });
+    const ranged = await client.call('GET', `/v2/${name}/blobs/${data.layerB.digest}`, {
+      headers: { Range: 'bytes=10-19' },
+    });
     expect(ranged.status).toBe(206);
     expect(ranged.headers.get('content-range')).toBe(`bytes 10-19/${data.layerB.data.length}`);
     expect(Buffer.from(await ranged.arrayBuffer())).toEqual(data.layerB.data.subarray(10, 20));
-    const past = await client.call('GET', `/v2/${name}/blobs/${data.layerB.digest}`, { headers: { Range: `bytes=${data.layerB.data.length}-` } });
+    const past = await client.call('GET', `/v2/${name}/blobs/${data.layerB.digest}`, {
+      headers: { Range: `bytes=${data.layerB.data.length}-` },
+    });
     expect(past.status).toBe(416);
   });
 
   it('a manifest is not served to a client whose Accept excludes its type', async () => {
-    const response = await client.call('GET', `/v2/${name}/manifests/test0`, { headers: { Accept: 'application/vnd.docker.distribution.manifest.v2+json' } });
+    const response = await client.call('GET', `/v2/${name}/manifests/test0`, {
+      headers: { Accept: 'application/vnd.docker.distribution.manifest.v2+json' },
+    });
     expect(response.status).toBe(404);
     expect(errorCodes(await response.text())).toEqual(['MANIFEST_UNKNOWN']);
   });

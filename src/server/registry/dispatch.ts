@@ -8,7 +8,13 @@ import { listCatalog, listReferrers, listTags } from './listing-handlers.js';
 import { deleteManifest, getManifest, putManifest } from './manifest-handlers.js';
 import { checkRepositoryName, printable } from './names.js';
 import { matchRoute, ROUTE_METHODS, type Route } from './routes.js';
-import { cancelUpload, finishUpload, patchUpload, startUpload, uploadStatus } from './upload-handlers.js';
+import {
+  cancelUpload,
+  finishUpload,
+  patchUpload,
+  startUpload,
+  uploadStatus,
+} from './upload-handlers.js';
 
 type Query = Readonly<Record<string, string | string[] | undefined>>;
 
@@ -26,8 +32,18 @@ function actionsFor(route: Route, method: string): readonly RegistryAction[] {
   return PUSH;
 }
 
-async function authorize(ctx: RegistryContext, name: string | undefined, actions: readonly RegistryAction[], request: FastifyRequest): Promise<void> {
-  const decision = await ctx.access.authorize({ repository: name, actions, headers: request.headers, remoteAddress: request.ip });
+async function authorize(
+  ctx: RegistryContext,
+  name: string | undefined,
+  actions: readonly RegistryAction[],
+  request: FastifyRequest,
+): Promise<void> {
+  const decision = await ctx.access.authorize({
+    repository: name,
+    actions,
+    headers: request.headers,
+    remoteAddress: request.ip,
+  });
   if (decision.allowed) {
     rememberSubject(request.raw, decision.subject);
     return;
@@ -35,21 +51,31 @@ async function authorize(ctx: RegistryContext, name: string | undefined, actions
   const headers = { ...decision.headers };
   if (decision.status === 401) {
     throw new RegistryError('UNAUTHORIZED', decision.reason, {
-      headers: decision.challenge ? { ...headers, 'WWW-Authenticate': decision.challenge } : headers,
+      headers: decision.challenge
+        ? { ...headers, 'WWW-Authenticate': decision.challenge }
+        : headers,
     });
   }
-  if (decision.status === 429) throw new RegistryError('TOOMANYREQUESTS', decision.reason, { headers });
+  if (decision.status === 429)
+    throw new RegistryError('TOOMANYREQUESTS', decision.reason, { headers });
   throw new RegistryError('DENIED', decision.reason, { headers });
 }
 
 /** Routes one request to its handler after the name check and the access decision. */
-export async function dispatch(ctx: RegistryContext, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+export async function dispatch(
+  ctx: RegistryContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<void> {
   reply.header('Docker-Distribution-API-Version', 'registry/2.0');
   const url = request.url;
   const queryStart = url.indexOf('?');
   const path = queryStart < 0 ? url : url.slice(0, queryStart);
   const route = matchRoute(path);
-  if (!route) throw new RegistryError('UNSUPPORTED', `no registry endpoint at ${printable(path)}`, { status: 404 });
+  if (!route)
+    throw new RegistryError('UNSUPPORTED', `no registry endpoint at ${printable(path)}`, {
+      status: 404,
+    });
   const method = request.method;
   if (!ROUTE_METHODS[route.kind].includes(method)) {
     throw new RegistryError('UNSUPPORTED', `${method} is not supported on ${printable(path)}`, {

@@ -57,9 +57,21 @@ export class RegistryError extends LockyardError<RegistryErrorCode> {
   constructor(
     code: RegistryErrorCode,
     message: string,
-    options: { status?: number; detail?: ErrorDetail; headers?: Record<string, string>; more?: readonly RegistryError[]; cause?: unknown } = {},
+    options: {
+      status?: number;
+      detail?: ErrorDetail;
+      headers?: Record<string, string>;
+      more?: readonly RegistryError[];
+      cause?: unknown;
+    } = {},
   ) {
-    super(code, message, options.cause === undefined ? { details: options.detail ?? {} } : { cause: options.cause, details: options.detail ?? {} });
+    super(
+      code,
+      message,
+      options.cause === undefined
+        ? { details: options.detail ?? {} }
+        : { cause: options.cause, details: options.detail ?? {} },
+    );
     this.status = options.status ?? DEFAULT_STATUS[code];
     this.detail = options.detail ?? {};
     this.headers = options.headers ?? {};
@@ -69,6 +81,10 @@ export class RegistryError extends LockyardError<RegistryErrorCode> {
 
 /** The wire form: `{"errors":[{"code","message","detail"}]}`. */
 export function errorBody(error: RegistryError): string {
-  const entries = [error, ...error.more].map((entry) => ({ code: entry.code, message: entry.message, detail: entry.detail }));
+  const entries = [error, ...error.more].map((entry) => ({
+    code: entry.code,
+    message: entry.message,
+    detail: entry.detail,
+  }));
   return JSON.stringify({ errors: entries });
 }

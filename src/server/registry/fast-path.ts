@@ -8,18 +8,36 @@ import type { RegistryContext } from './context.js';
 const PULL_PATH = /^\/v2\/(?<name>.+)\/(?<kind>manifests|blobs)\/(?<reference>[^/?]+)$/;
 
 /** Pull access decided synchronously (the decision names the subject), or undefined when the full path must decide. */
-function allowedNow(ctx: RegistryContext, name: string, request: IncomingMessage): Extract<AccessDecision, { allowed: true }> | undefined {
-  const decision = ctx.access.authorize({ repository: name, actions: ['pull'], headers: request.headers });
+function allowedNow(
+  ctx: RegistryContext,
+  name: string,
+  request: IncomingMessage,
+): Extract<AccessDecision, { allowed: true }> | undefined {
+  const decision = ctx.access.authorize({
+    repository: name,
+    actions: ['pull'],
+    headers: request.headers,
+  });
   return decision instanceof Promise || !decision.allowed ? undefined : decision;
 }
 
-function serveManifest(ctx: RegistryContext, name: string, reference: string, request: IncomingMessage, response: ServerResponse): boolean {
+function serveManifest(
+  ctx: RegistryContext,
+  name: string,
+  reference: string,
+  request: IncomingMessage,
+  response: ServerResponse,
+): boolean {
   if (request.headers['if-none-match'] !== undefined) return false;
   const entry = ctx.cache.get(name, reference);
   if (!entry || !acceptsMediaType(request.headers.accept, entry.mediaType)) return false;
   const allowed = allowedNow(ctx, name, request);
   // A pull the gate refuses is answered (and explained) by the full handler.
-  if (!allowed || (request.method === 'GET' && ctx.pullGate?.check(name, entry.digest) !== undefined)) return false;
+  if (
+    !allowed ||
+    (request.method === 'GET' && ctx.pullGate?.check(name, entry.digest) !== undefined)
+  )
+    return false;
   response.writeHead(200, {
     'Content-Type': entry.mediaType,
     'Content-Length': entry.content.length,
@@ -39,7 +57,14 @@ function serveManifest(ctx: RegistryContext, name: string, reference: string, re
   return true;
 }
 
-async function serveBlob(ctx: RegistryContext, name: string, digest: string, request: IncomingMessage, response: ServerResponse, next: () => void): Promise<void> {
+async function serveBlob(
+  ctx: RegistryContext,
+  name: string,
+  digest: string,
+  request: IncomingMessage,
+  response: ServerResponse,
+  next: () => void,
+): Promise<void> {
   let blob;
   try {
     blob = await blobResponse(ctx, name, digest, request.method ?? 'GET', request.headers.range);
@@ -57,7 +82,12 @@ async function serveBlob(ctx: RegistryContext, name: string, digest: string, req
  * that exists, allowed by a synchronous access decision, is answered here. Everything else, and
  * every error, goes to `next` (Fastify and the full handlers), which gives the same answers.
  */
-export function servePull(ctx: RegistryContext, request: IncomingMessage, response: ServerResponse, next: () => void): void {
+export function servePull(
+  ctx: RegistryContext,
+  request: IncomingMessage,
+  response: ServerResponse,
+  next: () => void,
+): void {
   const method = request.method;
   const url = request.url ?? '';
   const match = method === 'GET' || method === 'HEAD' ? PULL_PATH.exec(url) : null;

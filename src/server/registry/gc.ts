@@ -84,7 +84,14 @@ export async function collectGarbage(root: string, options: GcOptions): Promise<
       if (!options.dryRun) await blobs.uploads.abort(upload.id);
     }
     const tempFilesDeleted = options.dryRun ? 0 : await blobs.removeStaleTemp(cutoff);
-    return { dryRun: options.dryRun, manifestsDeleted, blobsDeleted, bytesFreed, uploadsDeleted, tempFilesDeleted };
+    return {
+      dryRun: options.dryRun,
+      manifestsDeleted,
+      blobsDeleted,
+      bytesFreed,
+      uploadsDeleted,
+      tempFilesDeleted,
+    };
   } finally {
     metadata.close();
   }

@@ -8,7 +8,9 @@ export function contentLength(request: IncomingMessage): number | undefined {
   if (header === undefined) return undefined;
   const value = Number(header);
   if (!Number.isSafeInteger(value) || value < 0) {
-    throw new RegistryError('SIZE_INVALID', `invalid Content-Length "${header.slice(0, 40)}"`, { detail: { contentLength: header.slice(0, 40) } });
+    throw new RegistryError('SIZE_INVALID', `invalid Content-Length "${header.slice(0, 40)}"`, {
+      detail: { contentLength: header.slice(0, 40) },
+    });
   }
   return value;
 }
@@ -28,20 +30,37 @@ class LengthCheck extends Transform {
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     this.#received += chunk.length;
     if (this.#expected !== undefined && this.#received > this.#expected) {
-      callback(new RegistryError('SIZE_INVALID', `request body is longer than its Content-Length ${this.#expected}`, { detail: { expected: this.#expected } }));
+      callback(
+        new RegistryError(
+          'SIZE_INVALID',
+          `request body is longer than its Content-Length ${this.#expected}`,
+          { detail: { expected: this.#expected } },
+        ),
+      );
       return;
     }
     callback(null, chunk);
   }
 
   override _flush(callback: TransformCallback): void {
-    callback(this.#request.complete && (this.#expected === undefined || this.#received === this.#expected) ? null : this.truncated());
+    callback(
+      this.#request.complete && (this.#expected === undefined || this.#received === this.#expected)
+        ? null
+        : this.truncated(),
+    );
   }
 
   truncated(): RegistryError {
-    return new RegistryError('SIZE_INVALID', `request body ended after ${this.#received} of ${this.#expected ?? 'unknown'} bytes`, {
-      detail: { received: this.#received, ...(this.#expected === undefined ? {} : { expected: this.#expected }) },
-    });
+    return new RegistryError(
+      'SIZE_INVALID',
+      `request body ended after ${this.#received} of ${this.#expected ?? 'unknown'} bytes`,
+      {
+        detail: {
+          received: this.#received,
+          ...(this.#expected === undefined ? {} : { expected: this.#expected }),
+        },
+      },
+    );
   }
 }
 
@@ -66,20 +85,33 @@ export function uploadBody(request: IncomingMessage): IncomingMessage {
   request.once('close', () => {
     // Already destroyed: a pipeline reading it sees the premature close by itself.
     if (!request.complete && !request.destroyed) {
-      request.destroy(new RegistryError('SIZE_INVALID', 'the client closed the connection before the body was complete'));
+      request.destroy(
+        new RegistryError(
+          'SIZE_INVALID',
+          'the client closed the connection before the body was complete',
+        ),
+      );
     }
   });
   return request;
 }
 
 /** Reads a small body (a manifest) into memory, refusing more than `limit` bytes before reading them. */
-export async function readLimitedBody(request: IncomingMessage, limit: number, what: string): Promise<Buffer> {
+export async function readLimitedBody(
+  request: IncomingMessage,
+  limit: number,
+  what: string,
+): Promise<Buffer> {
   const declared = contentLength(request);
   const tooLarge = (size: number | string): RegistryError =>
-    new RegistryError('MANIFEST_INVALID', `${what} is ${size} bytes, larger than the ${limit} byte limit`, {
-      status: 413,
-      detail: { limit, size },
-    });
+    new RegistryError(
+      'MANIFEST_INVALID',
+      `${what} is ${size} bytes, larger than the ${limit} byte limit`,
+      {
+        status: 413,
+        detail: { limit, size },
+      },
+    );
   if (declared !== undefined && declared > limit) {
     request.resume();
     throw tooLarge(declared);
@@ -115,16 +147,23 @@ const RANGE = /^bytes=(?<start>\d*)-(?<end>\d*)$/;
  * Parses a single-range `Range` header against a blob of `size` bytes: undefined for "whole
  * blob" (absent, or a multi-range we answer in full as RFC 9110 allows), else inclusive bounds.
  */
-export function parseRange(header: string | undefined, size: number): { start: number; end: number } | undefined {
+export function parseRange(
+  header: string | undefined,
+  size: number,
+): { start: number; end: number } | undefined {
   if (header === undefined) return undefined;
   const match = RANGE.exec(header.trim());
   if (!match?.groups) return undefined;
   const { start: startText = '', end: endText = '' } = match.groups;
   const unsatisfiable = (): RegistryError =>
-    new RegistryError('RANGE_INVALID', `range "${header.slice(0, 60)}" is not satisfiable for a blob of ${size} bytes`, {
-      headers: { 'Content-Range': `bytes */${size}` },
-      detail: { size },
-    });
+    new RegistryError(
+      'RANGE_INVALID',
+      `range "${header.slice(0, 60)}" is not satisfiable for a blob of ${size} bytes`,
+      {
+        headers: { 'Content-Range': `bytes */${size}` },
+        detail: { size },
+      },
+    );
   if (startText === '') {
     const suffix = Number(endText);
     if (endText === '' || suffix === 0) throw unsatisfiable();

@@ -1,5 +1,18 @@
-export { createRegistry, registryPaths, openRegistryStores, DEFAULT_LIMITS, type Registry, type RegistryOptions } from './registry-service.js';
-export { allowAllAccess, type RegistryAccess, type AccessRequest, type AccessDecision, type RegistryAction } from './access.js';
+export {
+  createRegistry,
+  registryPaths,
+  openRegistryStores,
+  DEFAULT_LIMITS,
+  type Registry,
+  type RegistryOptions,
+} from './registry-service.js';
+export {
+  allowAllAccess,
+  type RegistryAccess,
+  type AccessRequest,
+  type AccessDecision,
+  type RegistryAction,
+} from './access.js';
 export { RegistryEvents, originOf, type RegistryEvent, type RequestOrigin } from './events.js';
 export type { PullGate, PullDenial } from './pull-gate.js';
 export { RegistryError, type RegistryErrorCode } from './errors.js';

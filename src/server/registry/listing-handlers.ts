@@ -19,7 +19,11 @@ function pagination(query: Query): { limit: number | undefined; last: string | u
   const last = first(query['last']);
   if (n === undefined || n === '') return { limit: undefined, last };
   if (!/^\d+$/.test(n)) {
-    throw new RegistryError('PAGINATION_NUMBER_INVALID', `invalid page size n="${n.slice(0, 20)}": not a non-negative integer`, { detail: { n: n.slice(0, 20) } });
+    throw new RegistryError(
+      'PAGINATION_NUMBER_INVALID',
+      `invalid page size n="${n.slice(0, 20)}": not a non-negative integer`,
+      { detail: { n: n.slice(0, 20) } },
+    );
   }
   return { limit: Math.min(Number(n), MAX_PAGE), last };
 }
@@ -31,26 +35,51 @@ function nextLink(path: string, limit: number | undefined, page: Page): string |
   return `<${path}?n=${limit}&last=${encodeURIComponent(last)}>; rel="next"`;
 }
 
-async function sendPage(reply: FastifyReply, body: object, link: string | undefined): Promise<void> {
+async function sendPage(
+  reply: FastifyReply,
+  body: object,
+  link: string | undefined,
+): Promise<void> {
   const text = JSON.stringify(body);
-  reply.code(200).headers({ 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  reply
+    .code(200)
+    .headers({ 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
   if (link) reply.header('Link', link);
   await reply.send(Buffer.from(text));
 }
 
-export async function listTags(ctx: RegistryContext, name: string, query: Query, reply: FastifyReply): Promise<void> {
+export async function listTags(
+  ctx: RegistryContext,
+  name: string,
+  query: Query,
+  reply: FastifyReply,
+): Promise<void> {
   const { limit, last } = pagination(query);
   if (!(await ctx.metadata.repositoryExists(name))) {
-    throw new RegistryError('NAME_UNKNOWN', `repository ${name} is not known to this registry`, { detail: { name } });
+    throw new RegistryError('NAME_UNKNOWN', `repository ${name} is not known to this registry`, {
+      detail: { name },
+    });
   }
-  const page = limit === 0 ? { items: [], more: false } : await ctx.metadata.listTags(name, limit, last);
+  const page =
+    limit === 0 ? { items: [], more: false } : await ctx.metadata.listTags(name, limit, last);
   await sendPage(reply, { name, tags: page.items }, nextLink(`/v2/${name}/tags/list`, limit, page));
 }
 
-export async function listCatalog(ctx: RegistryContext, query: Query, reply: FastifyReply): Promise<void> {
+export async function listCatalog(
+  ctx: RegistryContext,
+  query: Query,
+  reply: FastifyReply,
+): Promise<void> {
   const { limit, last } = pagination(query);
-  const page = limit === 0 ? { items: [], more: false } : await ctx.metadata.listRepositories(limit ?? MAX_PAGE, last);
-  await sendPage(reply, { repositories: page.items }, nextLink('/v2/_catalog', limit ?? MAX_PAGE, page));
+  const page =
+    limit === 0
+      ? { items: [], more: false }
+      : await ctx.metadata.listRepositories(limit ?? MAX_PAGE, last);
+  await sendPage(
+    reply,
+    { repositories: page.items },
+    nextLink('/v2/_catalog', limit ?? MAX_PAGE, page),
+  );
 }
 
 /**
@@ -58,11 +87,18 @@ export async function listCatalog(ctx: RegistryContext, query: Query, reply: Fas
  * filtered by `artifactType` (then `OCI-Filters-Applied` says so). Never 404: an unknown subject
  * simply has no referrers.
  */
-export async function listReferrers(ctx: RegistryContext, name: string, digestText: string, query: Query, reply: FastifyReply): Promise<void> {
+export async function listReferrers(
+  ctx: RegistryContext,
+  name: string,
+  digestText: string,
+  query: Query,
+  reply: FastifyReply,
+): Promise<void> {
   const digest = checkDigest(digestText);
   const artifactType = first(query['artifactType']);
   const all = await ctx.metadata.referrers(name, digest);
-  const selected = artifactType === undefined ? all : all.filter((entry) => entry.artifactType === artifactType);
+  const selected =
+    artifactType === undefined ? all : all.filter((entry) => entry.artifactType === artifactType);
   const body = {
     schemaVersion: 2,
     mediaType: MediaType.ociIndex,
@@ -75,7 +111,9 @@ export async function listReferrers(ctx: RegistryContext, name: string, digestTe
     })),
   };
   const text = JSON.stringify(body);
-  reply.code(200).headers({ 'Content-Type': MediaType.ociIndex, 'Content-Length': Buffer.byteLength(text) });
+  reply
+    .code(200)
+    .headers({ 'Content-Type': MediaType.ociIndex, 'Content-Length': Buffer.byteLength(text) });
   if (artifactType !== undefined) reply.header('OCI-Filters-Applied', 'artifactType');
   await reply.send(Buffer.from(text));
 }

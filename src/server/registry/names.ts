@@ -6,25 +6,34 @@ import { RegistryError } from './errors.js';
 // component, so a valid name is never a traversal.
 export function checkRepositoryName(name: string): string {
   if (!isValidRepositoryName(name)) {
-    throw new RegistryError('NAME_INVALID', `invalid repository name "${printable(name)}"`, { detail: { name: printable(name) } });
+    throw new RegistryError('NAME_INVALID', `invalid repository name "${printable(name)}"`, {
+      detail: { name: printable(name) },
+    });
   }
   return name;
 }
 
 export function checkDigest(value: string, what = 'digest'): string {
   if (!isDigest(value)) {
-    throw new RegistryError('DIGEST_INVALID', `invalid ${what} "${printable(value)}"`, { detail: { digest: printable(value) } });
+    throw new RegistryError('DIGEST_INVALID', `invalid ${what} "${printable(value)}"`, {
+      detail: { digest: printable(value) },
+    });
   }
   return value;
 }
 
-export type ManifestReference = { readonly kind: 'tag'; readonly tag: string } | { readonly kind: 'digest'; readonly digest: string };
+export type ManifestReference =
+  | { readonly kind: 'tag'; readonly tag: string }
+  | { readonly kind: 'digest'; readonly digest: string };
 
 /** A manifest reference is a digest (it contains ":") or a tag `[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}`. */
 export function parseManifestReference(value: string): ManifestReference {
   if (value.includes(':')) return { kind: 'digest', digest: checkDigest(value) };
   if (!isValidTag(value)) {
-    throw new RegistryError('TAG_INVALID', `invalid tag "${printable(value)}"`, { status: 400, detail: { tag: printable(value) } });
+    throw new RegistryError('TAG_INVALID', `invalid tag "${printable(value)}"`, {
+      status: 400,
+      detail: { tag: printable(value) },
+    });
   }
   return { kind: 'tag', tag: value };
 }

@@ -5,18 +5,34 @@ import { dispatch } from './dispatch.js';
 import { errorBody, RegistryError } from './errors.js';
 import { fromStoreError } from './upload-handlers.js';
 
-const INTERNAL = JSON.stringify({ errors: [{ code: 'UNKNOWN', message: 'internal server error', detail: {} }] });
+const INTERNAL = JSON.stringify({
+  errors: [{ code: 'UNKNOWN', message: 'internal server error', detail: {} }],
+});
 
 function isFastifyError(error: unknown): error is FastifyError {
-  return error instanceof Error && 'code' in error && typeof error.code === 'string' && error.code.startsWith('FST_');
+  return (
+    error instanceof Error &&
+    'code' in error &&
+    typeof error.code === 'string' &&
+    error.code.startsWith('FST_')
+  );
 }
 
 /** Sends an error in the spec's wire form; anything unexpected is logged and answered 500. */
-function sendError(ctx: RegistryContext, error: unknown, request: FastifyRequest, reply: FastifyReply): void {
+function sendError(
+  ctx: RegistryContext,
+  error: unknown,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): void {
   const mapped = error instanceof BlobStoreError ? fromStoreError(error) : error;
   reply.header('Docker-Distribution-API-Version', 'registry/2.0');
   if (mapped instanceof RegistryError) {
-    if (mapped.status >= 500) ctx.logger.error({ code: mapped.code, method: request.method, err: mapped }, 'registry request failed');
+    if (mapped.status >= 500)
+      ctx.logger.error(
+        { code: mapped.code, method: request.method, err: mapped },
+        'registry request failed',
+      );
     void reply
       .code(mapped.status)
       .headers({ ...mapped.headers, 'Content-Type': 'application/json' })
@@ -25,7 +41,10 @@ function sendError(ctx: RegistryContext, error: unknown, request: FastifyRequest
   }
   if (isFastifyError(error) && error.statusCode !== undefined && error.statusCode < 500) {
     const wire = new RegistryError('UNSUPPORTED', error.message, { status: error.statusCode });
-    void reply.code(wire.status).header('Content-Type', 'application/json').send(Buffer.from(errorBody(wire)));
+    void reply
+      .code(wire.status)
+      .header('Content-Type', 'application/json')
+      .send(Buffer.from(errorBody(wire)));
     return;
   }
   if (request.raw.destroyed || reply.raw.destroyed) return;
@@ -47,9 +66,15 @@ export function registerRegistryRoutes(app: FastifyInstance, ctx: RegistryContex
     sendError(ctx, error, request, reply);
   });
   app.setNotFoundHandler((request, reply) => {
-    sendError(ctx, new RegistryError('UNSUPPORTED', 'no registry endpoint at this path', { status: 404 }), request, reply);
+    sendError(
+      ctx,
+      new RegistryError('UNSUPPORTED', 'no registry endpoint at this path', { status: 404 }),
+      request,
+      reply,
+    );
   });
-  const handler = (request: FastifyRequest, reply: FastifyReply): Promise<void> => dispatch(ctx, request, reply);
+  const handler = (request: FastifyRequest, reply: FastifyReply): Promise<void> =>
+    dispatch(ctx, request, reply);
   const methods = ['GET', 'HEAD', 'PUT', 'POST', 'PATCH', 'DELETE'] as const;
   app.route({ method: [...methods], url: '/v2', handler });
   app.route({ method: [...methods], url: '/v2/*', handler });

@@ -2,7 +2,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { openFsBlobStore, openSqliteRegistryMetadata, type FsBlobStore, type RegistryMetadata, type SqliteRegistryMetadata } from '../../store/index.js';
+import {
+  openFsBlobStore,
+  openSqliteRegistryMetadata,
+  type FsBlobStore,
+  type RegistryMetadata,
+  type SqliteRegistryMetadata,
+} from '../../store/index.js';
 import { allowAllAccess, type RegistryAccess } from './access.js';
 import type { RegistryContext, RegistryLimits } from './context.js';
 import { RegistryEvents } from './events.js';
@@ -34,14 +40,19 @@ export interface Registry {
   close(): void;
 }
 
-export const DEFAULT_LIMITS: RegistryLimits = { maxManifestBytes: 4 * 1024 * 1024, uploadTtlMs: 24 * 60 * 60 * 1000 };
+export const DEFAULT_LIMITS: RegistryLimits = {
+  maxManifestBytes: 4 * 1024 * 1024,
+  uploadTtlMs: 24 * 60 * 60 * 1000,
+};
 
 /** Where the registry keeps its data under `root`; gc opens the same paths. */
 export function registryPaths(root: string): { blobs: string; database: string } {
   return { blobs: join(root, 'storage'), database: join(root, 'registry.db') };
 }
 
-export async function openRegistryStores(root: string): Promise<{ blobs: FsBlobStore; metadata: SqliteRegistryMetadata }> {
+export async function openRegistryStores(
+  root: string,
+): Promise<{ blobs: FsBlobStore; metadata: SqliteRegistryMetadata }> {
   const paths = registryPaths(root);
   const blobs = await openFsBlobStore(paths.blobs);
   const metadata = openSqliteRegistryMetadata(paths.database);

@@ -12,12 +12,27 @@ export type Route =
 // Repository names may themselves contain "blobs", "manifests" or "tags" as components, so the
 // name is matched greedily and the endpoint is taken from the right end of the path.
 const PATTERNS: readonly [RegExp, (groups: Record<string, string>) => Route][] = [
-  [/^\/v2\/(?<name>.+)\/blobs\/uploads\/?$/, (g) => ({ kind: 'upload-start', name: g['name'] ?? '' })],
-  [/^\/v2\/(?<name>.+)\/blobs\/uploads\/(?<id>[^/]+)$/, (g) => ({ kind: 'upload', name: g['name'] ?? '', id: g['id'] ?? '' })],
-  [/^\/v2\/(?<name>.+)\/blobs\/(?<digest>[^/]+)$/, (g) => ({ kind: 'blob', name: g['name'] ?? '', digest: g['digest'] ?? '' })],
-  [/^\/v2\/(?<name>.+)\/manifests\/(?<reference>[^/]+)$/, (g) => ({ kind: 'manifest', name: g['name'] ?? '', reference: g['reference'] ?? '' })],
+  [
+    /^\/v2\/(?<name>.+)\/blobs\/uploads\/?$/,
+    (g) => ({ kind: 'upload-start', name: g['name'] ?? '' }),
+  ],
+  [
+    /^\/v2\/(?<name>.+)\/blobs\/uploads\/(?<id>[^/]+)$/,
+    (g) => ({ kind: 'upload', name: g['name'] ?? '', id: g['id'] ?? '' }),
+  ],
+  [
+    /^\/v2\/(?<name>.+)\/blobs\/(?<digest>[^/]+)$/,
+    (g) => ({ kind: 'blob', name: g['name'] ?? '', digest: g['digest'] ?? '' }),
+  ],
+  [
+    /^\/v2\/(?<name>.+)\/manifests\/(?<reference>[^/]+)$/,
+    (g) => ({ kind: 'manifest', name: g['name'] ?? '', reference: g['reference'] ?? '' }),
+  ],
   [/^\/v2\/(?<name>.+)\/tags\/list$/, (g) => ({ kind: 'tags', name: g['name'] ?? '' })],
-  [/^\/v2\/(?<name>.+)\/referrers\/(?<digest>[^/]+)$/, (g) => ({ kind: 'referrers', name: g['name'] ?? '', digest: g['digest'] ?? '' })],
+  [
+    /^\/v2\/(?<name>.+)\/referrers\/(?<digest>[^/]+)$/,
+    (g) => ({ kind: 'referrers', name: g['name'] ?? '', digest: g['digest'] ?? '' }),
+  ],
 ];
 
 /** Matches the path part of a URL (no query) to an endpoint. */

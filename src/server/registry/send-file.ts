@@ -32,7 +32,12 @@ function write(response: ServerResponse, chunk: Buffer): Promise<void> {
  * scans proportional to all loaded code) halved the throughput we measured. Node has no
  * sendfile; this is the nearest thing.
  */
-export async function sendFile(response: ServerResponse, file: LocalBlobFile, start: number, length: number): Promise<void> {
+export async function sendFile(
+  response: ServerResponse,
+  file: LocalBlobFile,
+  start: number,
+  length: number,
+): Promise<void> {
   const buffers = [take(), take()] as const;
   let inFlight: Promise<void> = Promise.resolve();
   let position = start;
@@ -45,7 +50,10 @@ export async function sendFile(response: ServerResponse, file: LocalBlobFile, st
       if (bytesRead === 0) throw new Error('blob file is shorter than its recorded size');
       await inFlight;
       if (response.destroyed) return;
-      inFlight = write(response, bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead));
+      inFlight = write(
+        response,
+        bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead),
+      );
       // Handled here so a reset socket is not an unhandled rejection while the next read runs;
       // the `await inFlight` above still sees the failure.
       inFlight.catch(() => undefined);

@@ -21,19 +21,48 @@ function uploadLocation(name: string, id: string): string {
 }
 
 function uploadUnknown(id: string): RegistryError {
-  return new RegistryError('BLOB_UPLOAD_UNKNOWN', `blob upload ${printable(id)} is unknown or expired`, { detail: { session: printable(id) } });
+  return new RegistryError(
+    'BLOB_UPLOAD_UNKNOWN',
+    `blob upload ${printable(id)} is unknown or expired`,
+    { detail: { session: printable(id) } },
+  );
 }
 
-async function sendUploadState(reply: FastifyReply, status: 202 | 204, name: string, id: string, size: number): Promise<void> {
+async function sendUploadState(
+  reply: FastifyReply,
+  status: 202 | 204,
+  name: string,
+  id: string,
+  size: number,
+): Promise<void> {
   await reply
     .code(status)
-    .headers({ Location: uploadLocation(name, id), Range: rangeHeader(size), 'Docker-Upload-UUID': id, 'Blob-Upload-Session-ID': id, 'Content-Length': 0 })
+    .headers({
+      Location: uploadLocation(name, id),
+      Range: rangeHeader(size),
+      'Docker-Upload-UUID': id,
+      'Blob-Upload-Session-ID': id,
+      'Content-Length': 0,
+    })
     .send();
 }
 
-async function sendCreated(ctx: RegistryContext, reply: FastifyReply, name: string, digest: string, size: number): Promise<void> {
+async function sendCreated(
+  ctx: RegistryContext,
+  reply: FastifyReply,
+  name: string,
+  digest: string,
+  size: number,
+): Promise<void> {
   ctx.events.publish({ action: 'push', target: 'blob', repository: name, digest, size });
-  await reply.code(201).headers({ Location: `/v2/${name}/blobs/${digest}`, 'Docker-Content-Digest': digest, 'Content-Length': 0 }).send();
+  await reply
+    .code(201)
+    .headers({
+      Location: `/v2/${name}/blobs/${digest}`,
+      'Docker-Content-Digest': digest,
+      'Content-Length': 0,
+    })
+    .send();
 }
 
 /** Maps the blob store's refusals to the spec's codes (a digest mismatch is DIGEST_INVALID). */
@@ -42,7 +71,10 @@ export function fromStoreError(error: unknown): unknown {
   switch (error.code) {
     case 'DIGEST_MISMATCH':
     case 'DIGEST_INVALID':
-      return new RegistryError('DIGEST_INVALID', error.message, { detail: { ...error.details } as Record<string, string>, cause: error });
+      return new RegistryError('DIGEST_INVALID', error.message, {
+        detail: { ...error.details } as Record<string, string>,
+        cause: error,
+      });
     case 'SIZE_MISMATCH':
       return new RegistryError('SIZE_INVALID', error.message, { cause: error });
     case 'UPLOAD_UNKNOWN':
@@ -70,18 +102,39 @@ async function liveSession(ctx: RegistryContext, name: string, id: string): Prom
  * POST /blobs/uploads/: a cross-repository mount (`mount` + `from`), a whole blob in one request
  * (`digest`), or a new upload session (202 with its Location).
  */
-export async function startUpload(ctx: RegistryContext, name: string, query: Query, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+export async function startUpload(
+  ctx: RegistryContext,
+  name: string,
+  query: Query,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<void> {
   const mount = first(query['mount']);
   const from = first(query['from']);
   if (mount !== undefined && from !== undefined) {
     const digest = checkDigest(mount, 'mount digest');
     checkRepositoryName(from);
-    const pull = await ctx.access.authorize({ repository: from, actions: ['pull'], headers: request.headers });
-    if (pull.allowed && (await ctx.metadata.hasBlob(from, digest)) && (await ctx.blobs.stat(digest))) {
+    const pull = await ctx.access.authorize({
+      repository: from,
+      actions: ['pull'],
+      headers: request.headers,
+    });
+    if (
+      pull.allowed &&
+      (await ctx.metadata.hasBlob(from, digest)) &&
+      (await ctx.blobs.stat(digest))
+    ) {
       await discardBody(request.raw);
       await ctx.metadata.linkBlob(name, digest);
       ctx.events.publish({ action: 'mount', target: 'blob', repository: name, digest });
-      await reply.code(201).headers({ Location: `/v2/${name}/blobs/${digest}`, 'Docker-Content-Digest': digest, 'Content-Length': 0 }).send();
+      await reply
+        .code(201)
+        .headers({
+          Location: `/v2/${name}/blobs/${digest}`,
+          'Docker-Content-Digest': digest,
+          'Content-Length': 0,
+        })
+        .send();
       return;
     }
     // The spec: a mount that cannot be done falls back to an ordinary upload session.
@@ -93,7 +146,10 @@ export async function startUpload(ctx: RegistryContext, name: string, query: Que
     try {
       // The request streams straight into the store, which counts and hashes it; a client that
       // disconnects mid-body fails the pipeline, so nothing partial is kept.
-      const info = await ctx.blobs.put(uploadBody(request.raw), { digest, ...(length === undefined ? {} : { size: length }) });
+      const info = await ctx.blobs.put(uploadBody(request.raw), {
+        digest,
+        ...(length === undefined ? {} : { size: length }),
+      });
       await ctx.metadata.linkBlob(name, info.digest);
       await sendCreated(ctx, reply, name, info.digest, info.size);
     } catch (error) {
@@ -104,11 +160,21 @@ export async function startUpload(ctx: RegistryContext, name: string, query: Que
   await discardBody(request.raw);
   const state = await ctx.blobs.uploads.create();
   const now = Date.now();
-  await ctx.metadata.createUpload({ id: state.id, repository: name, createdAt: now, expiresAt: now + ctx.limits.uploadTtlMs });
+  await ctx.metadata.createUpload({
+    id: state.id,
+    repository: name,
+    createdAt: now,
+    expiresAt: now + ctx.limits.uploadTtlMs,
+  });
   await sendUploadState(reply, 202, name, state.id, 0);
 }
 
-export async function uploadStatus(ctx: RegistryContext, name: string, id: string, reply: FastifyReply): Promise<void> {
+export async function uploadStatus(
+  ctx: RegistryContext,
+  name: string,
+  id: string,
+  reply: FastifyReply,
+): Promise<void> {
   const size = await liveSession(ctx, name, id);
   await sendUploadState(reply, 204, name, id, size);
 }
@@ -117,7 +183,13 @@ export async function uploadStatus(ctx: RegistryContext, name: string, id: strin
  * Appends a chunk. With `Content-Range` the chunk must start where the upload ends (else 416 and
  * the current Range, so the client can resume); without it the body is streamed onto the end.
  */
-async function appendChunk(ctx: RegistryContext, name: string, id: string, size: number, request: FastifyRequest): Promise<number> {
+async function appendChunk(
+  ctx: RegistryContext,
+  name: string,
+  id: string,
+  size: number,
+  request: FastifyRequest,
+): Promise<number> {
   const rangeText = request.headers['content-range'];
   const length = contentLength(request.raw);
   let offset = size;
@@ -126,40 +198,73 @@ async function appendChunk(ctx: RegistryContext, name: string, id: string, size:
     const refuse = (why: string): RegistryError =>
       new RegistryError('BLOB_UPLOAD_INVALID', `chunk for upload ${id}: ${why}`, {
         status: 416,
-        headers: { Location: uploadLocation(name, id), Range: rangeHeader(size), 'Docker-Upload-UUID': id, 'Blob-Upload-Session-ID': id },
+        headers: {
+          Location: uploadLocation(name, id),
+          Range: rangeHeader(size),
+          'Docker-Upload-UUID': id,
+          'Blob-Upload-Session-ID': id,
+        },
         detail: { size },
       });
     if (!range) throw refuse(`invalid Content-Range "${printable(rangeText)}"`);
-    if (range.start !== size) throw refuse(`chunk starts at ${range.start} but the upload holds ${size} bytes`);
-    if (length !== undefined && length !== range.end - range.start + 1) throw refuse(`Content-Range ${range.start}-${range.end} does not match Content-Length ${length}`);
+    if (range.start !== size)
+      throw refuse(`chunk starts at ${range.start} but the upload holds ${size} bytes`);
+    if (length !== undefined && length !== range.end - range.start + 1)
+      throw refuse(
+        `Content-Range ${range.start}-${range.end} does not match Content-Length ${length}`,
+      );
     offset = range.start;
   }
   try {
     return (await ctx.blobs.uploads.append(id, offset, uploadBody(request.raw), length)).size;
   } catch (error) {
     if (error instanceof BlobStoreError && error.code === 'UPLOAD_OFFSET') {
-      throw new RegistryError('BLOB_UPLOAD_INVALID', error.message, { status: 416, headers: { Location: uploadLocation(name, id), Range: rangeHeader(size) } });
+      throw new RegistryError('BLOB_UPLOAD_INVALID', error.message, {
+        status: 416,
+        headers: { Location: uploadLocation(name, id), Range: rangeHeader(size) },
+      });
     }
     throw fromStoreError(error);
   }
 }
 
-export async function patchUpload(ctx: RegistryContext, name: string, id: string, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+export async function patchUpload(
+  ctx: RegistryContext,
+  name: string,
+  id: string,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<void> {
   const size = await liveSession(ctx, name, id);
   const newSize = await appendChunk(ctx, name, id, size, request);
   await sendUploadState(reply, 202, name, id, newSize);
 }
 
 /** PUT ?digest=: appends an optional last chunk, verifies everything against the digest and publishes the blob. */
-export async function finishUpload(ctx: RegistryContext, name: string, id: string, query: Query, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+export async function finishUpload(
+  ctx: RegistryContext,
+  name: string,
+  id: string,
+  query: Query,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<void> {
   const digestParam = first(query['digest']);
   let size = await liveSession(ctx, name, id);
   if (digestParam === undefined) {
-    throw new RegistryError('DIGEST_INVALID', `upload ${id} cannot complete without a digest parameter`, { detail: { session: id } });
+    throw new RegistryError(
+      'DIGEST_INVALID',
+      `upload ${id} cannot complete without a digest parameter`,
+      { detail: { session: id } },
+    );
   }
   const digest = checkDigest(digestParam);
   const length = contentLength(request.raw);
-  if ((length ?? 0) > 0 || request.headers['content-range'] !== undefined || request.headers['transfer-encoding'] !== undefined) {
+  if (
+    (length ?? 0) > 0 ||
+    request.headers['content-range'] !== undefined ||
+    request.headers['transfer-encoding'] !== undefined
+  ) {
     size = await appendChunk(ctx, name, id, size, request);
   }
   let info;
@@ -175,7 +280,12 @@ export async function finishUpload(ctx: RegistryContext, name: string, id: strin
   await sendCreated(ctx, reply, name, info.digest, info.size);
 }
 
-export async function cancelUpload(ctx: RegistryContext, name: string, id: string, reply: FastifyReply): Promise<void> {
+export async function cancelUpload(
+  ctx: RegistryContext,
+  name: string,
+  id: string,
+  reply: FastifyReply,
+): Promise<void> {
   await liveSession(ctx, name, id);
   await ctx.blobs.uploads.abort(id);
   await ctx.metadata.deleteUpload(id);

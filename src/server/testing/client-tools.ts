@@ -12,9 +12,16 @@ export interface ToolResult {
 }
 
 /** Runs a real client (skopeo, podman) and fails with its stderr when it exits non-zero. */
-export async function tool(command: string, args: readonly string[], env: Record<string, string> = {}): Promise<ToolResult> {
+export async function tool(
+  command: string,
+  args: readonly string[],
+  env: Record<string, string> = {},
+): Promise<ToolResult> {
   try {
-    const result = await run(command, [...args], { env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 });
+    const result = await run(command, [...args], {
+      env: { ...process.env, ...env },
+      maxBuffer: 64 * 1024 * 1024,
+    });
     return { stdout: result.stdout, stderr: result.stderr };
   } catch (error) {
     const failure = error as { stderr?: string; message: string };
@@ -23,7 +30,11 @@ export async function tool(command: string, args: readonly string[], env: Record
 }
 
 /** A real two-layer image in an OCI layout, written by our layout writer (gzip layers, real tars). */
-export async function buildTestImage(dir: string, tag: string, marker: string): Promise<WrittenImage> {
+export async function buildTestImage(
+  dir: string,
+  tag: string,
+  marker: string,
+): Promise<WrittenImage> {
   return writeOciLayout(
     dir,
     {
@@ -35,7 +46,10 @@ export async function buildTestImage(dir: string, tag: string, marker: string): 
             { name: 'etc/hostname', content: 'registry-test\n' },
           ],
         },
-        { kind: 'entries', entries: [{ name: `srv/${marker}.txt`, content: `${marker}\n`.repeat(1000) }] },
+        {
+          kind: 'entries',
+          entries: [{ name: `srv/${marker}.txt`, content: `${marker}\n`.repeat(1000) }],
+        },
       ],
       config: { config: { Cmd: ['/bin/true'], Labels: { 'org.example.marker': marker } } },
     },
@@ -55,8 +69,14 @@ export function podmanEnv(dir: string, registryHost: string): Record<string, str
     join(dir, 'containers.conf'),
     '[containers]\ndefault_ulimits = ["nofile=20000:20000", "nproc=4096:4096"]\n[engine]\nruntime = "runc"\ncgroup_manager = "cgroupfs"\nevents_logger = "file"\n',
   );
-  writeFileSync(join(dir, 'storage.conf'), `[storage]\ndriver = "overlay"\ngraphroot = "${join(dir, 'storage')}"\nrunroot = "${join(dir, 'run')}"\n`);
-  writeFileSync(join(dir, 'registries.conf'), `unqualified-search-registries = []\n[[registry]]\nlocation = "${registryHost}"\ninsecure = true\n`);
+  writeFileSync(
+    join(dir, 'storage.conf'),
+    `[storage]\ndriver = "overlay"\ngraphroot = "${join(dir, 'storage')}"\nrunroot = "${join(dir, 'run')}"\n`,
+  );
+  writeFileSync(
+    join(dir, 'registries.conf'),
+    `unqualified-search-registries = []\n[[registry]]\nlocation = "${registryHost}"\ninsecure = true\n`,
+  );
   return {
     CONTAINERS_CONF: join(dir, 'containers.conf'),
     CONTAINERS_STORAGE_CONF: join(dir, 'storage.conf'),

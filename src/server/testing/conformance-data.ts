@@ -15,17 +15,37 @@ function blob(data: Buffer): Blob {
  * manifest over them, an empty-layer manifest, and artifacts that name the manifest as subject.
  */
 export function conformanceData() {
-  const config = blob(Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] } })));
+  const config = blob(
+    Buffer.from(
+      JSON.stringify({
+        architecture: 'amd64',
+        os: 'linux',
+        rootfs: { type: 'layers', diff_ids: [] },
+      }),
+    ),
+  );
   const layerA = blob(randomBytes(4096));
   const layerB = blob(randomBytes(8192 + 13));
   const manifest = Buffer.from(
     JSON.stringify({
       schemaVersion: 2,
       mediaType: 'application/vnd.oci.image.manifest.v1+json',
-      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: config.digest, size: config.data.length },
+      config: {
+        mediaType: 'application/vnd.oci.image.config.v1+json',
+        digest: config.digest,
+        size: config.data.length,
+      },
       layers: [
-        { mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: layerA.digest, size: layerA.data.length },
-        { mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: layerB.digest, size: layerB.data.length },
+        {
+          mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip',
+          digest: layerA.digest,
+          size: layerA.data.length,
+        },
+        {
+          mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip',
+          digest: layerB.digest,
+          size: layerB.data.length,
+        },
       ],
     }),
   );
@@ -34,7 +54,11 @@ export function conformanceData() {
     JSON.stringify({
       schemaVersion: 2,
       mediaType: 'application/vnd.oci.image.manifest.v1+json',
-      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: emptyConfig.digest, size: emptyConfig.data.length },
+      config: {
+        mediaType: 'application/vnd.oci.image.config.v1+json',
+        digest: emptyConfig.digest,
+        size: emptyConfig.data.length,
+      },
       layers: [],
     }),
   );
@@ -44,21 +68,53 @@ export function conformanceData() {
         schemaVersion: 2,
         mediaType: 'application/vnd.oci.image.manifest.v1+json',
         artifactType,
-        config: { mediaType: 'application/vnd.oci.empty.v1+json', digest: emptyConfig.digest, size: emptyConfig.data.length },
-        layers: [{ mediaType: 'application/vnd.oci.empty.v1+json', digest: emptyConfig.digest, size: emptyConfig.data.length }],
-        subject: { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: digestOf(manifest), size: manifest.length },
+        config: {
+          mediaType: 'application/vnd.oci.empty.v1+json',
+          digest: emptyConfig.digest,
+          size: emptyConfig.data.length,
+        },
+        layers: [
+          {
+            mediaType: 'application/vnd.oci.empty.v1+json',
+            digest: emptyConfig.digest,
+            size: emptyConfig.data.length,
+          },
+        ],
+        subject: {
+          mediaType: 'application/vnd.oci.image.manifest.v1+json',
+          digest: digestOf(manifest),
+          size: manifest.length,
+        },
         annotations: { 'org.opencontainers.image.description': note },
       }),
     );
   const referrerA = artifact('application/vnd.example.signature', 'signature');
   const referrerB = artifact('application/vnd.example.sbom', 'sbom');
-  return { config, layerA, layerB, manifest, manifestDigest: digestOf(manifest), emptyConfig, emptyLayerManifest, referrerA, referrerB };
+  return {
+    config,
+    layerA,
+    layerB,
+    manifest,
+    manifestDigest: digestOf(manifest),
+    emptyConfig,
+    emptyLayerManifest,
+    referrerA,
+    referrerB,
+  };
 }
 
 /** A small client for the distribution API over fetch, with relative Locations resolved. */
 export function registryClient(base: string) {
-  const call = (method: string, path: string, init: { headers?: Record<string, string>; body?: Buffer | string } = {}): Promise<Response> =>
-    fetch(new URL(path, base), { method, ...(init.headers ? { headers: init.headers } : {}), ...(init.body === undefined ? {} : { body: init.body }) });
+  const call = (
+    method: string,
+    path: string,
+    init: { headers?: Record<string, string>; body?: Buffer | string } = {},
+  ): Promise<Response> =>
+    fetch(new URL(path, base), {
+      method,
+      ...(init.headers ? { headers: init.headers } : {}),
+      ...(init.body === undefined ? {} : { body: init.body }),
+    });
   return {
     call,
     async pushBlob(name: string, data: Buffer): Promise<string> {
@@ -66,11 +122,20 @@ export function registryClient(base: string) {
         headers: { 'Content-Type': 'application/octet-stream' },
         body: data,
       });
-      if (response.status !== 201) throw new Error(`blob push failed: ${response.status} ${await response.text()}`);
+      if (response.status !== 201)
+        throw new Error(`blob push failed: ${response.status} ${await response.text()}`);
       return digestOf(data);
     },
-    async pushManifest(name: string, reference: string, body: Buffer, mediaType = 'application/vnd.oci.image.manifest.v1+json'): Promise<Response> {
-      return call('PUT', `/v2/${name}/manifests/${reference}`, { headers: { 'Content-Type': mediaType }, body });
+    async pushManifest(
+      name: string,
+      reference: string,
+      body: Buffer,
+      mediaType = 'application/vnd.oci.image.manifest.v1+json',
+    ): Promise<Response> {
+      return call('PUT', `/v2/${name}/manifests/${reference}`, {
+        headers: { 'Content-Type': mediaType },
+        body,
+      });
     },
   };
 }

@@ -18,14 +18,24 @@ export interface SpawnedServer {
  * its bound address. LOCKYARD_TEST_CLI may name another entry script (for running these tests
  * against a different build of the CLI).
  */
-export function spawnServer(args: readonly string[], env: Record<string, string> = {}): Promise<SpawnedServer> {
+export function spawnServer(
+  args: readonly string[],
+  env: Record<string, string> = {},
+): Promise<SpawnedServer> {
   const entry = process.env['LOCKYARD_TEST_CLI'] ?? join(repoRoot, 'bin', 'lockyard.js');
-  const child = spawn(process.execPath, [entry, 'server', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [entry, 'server', ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => { resolve(code); }));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      resolve(code);
+    }),
+  );
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');

@@ -15,10 +15,17 @@ export interface TestRegistry {
 }
 
 /** Starts the real server in this process on 127.0.0.1:0 over plain HTTP, with a fresh data dir. */
-export async function startTestRegistry(overrides: { maxManifestBytes?: number } = {}): Promise<TestRegistry> {
+export async function startTestRegistry(
+  overrides: { maxManifestBytes?: number } = {},
+): Promise<TestRegistry> {
   const dataDir = mkdtempSync(join(tmpdir(), 'lockyard-registry-'));
-  const env = overrides.maxManifestBytes ? { LOCKYARD_REGISTRY_MAX_MANIFEST_BYTES: String(overrides.maxManifestBytes) } : {};
-  const config = loadServerConfig({ env, flags: { listen: '127.0.0.1:0', insecureHttp: true, dataDir } });
+  const env = overrides.maxManifestBytes
+    ? { LOCKYARD_REGISTRY_MAX_MANIFEST_BYTES: String(overrides.maxManifestBytes) }
+    : {};
+  const config = loadServerConfig({
+    env,
+    flags: { listen: '127.0.0.1:0', insecureHttp: true, dataDir },
+  });
   const server = await startServer(config, dataDir, pino({ level: 'silent' }));
   return {
     url: server.url,
@@ -47,17 +54,36 @@ export interface RawResponse {
  */
 export function rawRequest(
   base: string,
-  options: { method: string; path: string; headers?: Record<string, string>; body?: Buffer; truncateAfter?: number },
+  options: {
+    method: string;
+    path: string;
+    headers?: Record<string, string>;
+    body?: Buffer;
+    truncateAfter?: number;
+  },
 ): Promise<RawResponse | 'connection-closed'> {
   const url = new URL(base);
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: url.hostname, port: url.port, method: options.method, path: options.path, headers: options.headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => {
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) });
-      });
-    });
+    const req = httpRequest(
+      {
+        host: url.hostname,
+        port: url.port,
+        method: options.method,
+        path: options.path,
+        headers: options.headers,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks),
+          });
+        });
+      },
+    );
     req.on('error', (error: NodeJS.ErrnoException) => {
       if (options.truncateAfter !== undefined) resolve('connection-closed');
       else reject(error);
@@ -78,6 +104,8 @@ export function rawRequest(
 
 /** The OCI error codes of an error response body. */
 export function errorCodes(body: Buffer | string): string[] {
-  const parsed = JSON.parse(body.toString()) as { errors?: { code?: unknown; message?: unknown }[] };
+  const parsed = JSON.parse(body.toString()) as {
+    errors?: { code?: unknown; message?: unknown }[];
+  };
   return (parsed.errors ?? []).map((entry) => String(entry.code));
 }

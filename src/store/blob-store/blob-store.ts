@@ -72,7 +72,12 @@ export interface BlobUploads {
    * Appends a chunk that must start at `offset` (the current size), returning the new state.
    * With `length`, a chunk of any other length is refused and nothing of it is kept.
    */
-  append(id: string, offset: number, source: AsyncIterable<Uint8Array>, length?: number): Promise<UploadState>;
+  append(
+    id: string,
+    offset: number,
+    source: AsyncIterable<Uint8Array>,
+    length?: number,
+  ): Promise<UploadState>;
   commit(id: string, expected: PutExpectation & { readonly digest: string }): Promise<BlobInfo>;
   abort(id: string): Promise<boolean>;
   list(): AsyncIterable<UploadState>;

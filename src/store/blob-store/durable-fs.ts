@@ -26,7 +26,11 @@ export async function syncFile(path: string): Promise<void> {
  * an existing file of the same content, which is what makes concurrent puts of one blob safe and
  * gives the blob a fresh mtime (gc's grace period counts from it).
  */
-export async function publishFile(tempPath: string, finalPath: string, knownDirs: Set<string>): Promise<void> {
+export async function publishFile(
+  tempPath: string,
+  finalPath: string,
+  knownDirs: Set<string>,
+): Promise<void> {
   const dir = dirname(finalPath);
   if (!knownDirs.has(dir)) {
     await mkdir(dir, { recursive: true, mode: 0o700 });

@@ -25,10 +25,15 @@ describe('file system uploads', () => {
     const data = Buffer.from('0123456789abcdef');
     const upload = await store.uploads.create();
     expect((await store.uploads.append(upload.id, 0, once(data.subarray(0, 6)))).size).toBe(6);
-    await expect(store.uploads.append(upload.id, 3, once(data.subarray(3)))).rejects.toMatchObject({ code: 'UPLOAD_OFFSET' });
+    await expect(store.uploads.append(upload.id, 3, once(data.subarray(3)))).rejects.toMatchObject({
+      code: 'UPLOAD_OFFSET',
+    });
     expect((await store.uploads.state(upload.id))?.size).toBe(6);
     await store.uploads.append(upload.id, 6, once(data.subarray(6)));
-    const info = await store.uploads.commit(upload.id, { digest: digestOf(data), size: data.length });
+    const info = await store.uploads.commit(upload.id, {
+      digest: digestOf(data),
+      size: data.length,
+    });
     expect(info.digest).toBe(digestOf(data));
     expect(await store.uploads.state(upload.id)).toBeUndefined();
     expect((await store.stat(info.digest))?.size).toBe(16);
@@ -42,7 +47,9 @@ describe('file system uploads', () => {
     await first.uploads.append(upload.id, 0, once(Buffer.from('hello')));
     const second = await openFsBlobStore(root);
     expect((await second.uploads.state(upload.id))?.size).toBe(5);
-    await expect(second.uploads.commit(upload.id, { digest: digestOf(Buffer.from('hellO')) })).rejects.toMatchObject({ code: 'DIGEST_MISMATCH' });
+    await expect(
+      second.uploads.commit(upload.id, { digest: digestOf(Buffer.from('hellO')) }),
+    ).rejects.toMatchObject({ code: 'DIGEST_MISMATCH' });
     expect(await second.uploads.state(upload.id)).toBeUndefined();
     expect(await second.stat(digestOf(Buffer.from('hello')))).toBeUndefined();
   });
@@ -58,7 +65,9 @@ describe('file system uploads', () => {
     await expect(store.uploads.append(upload.id, 3, broken())).rejects.toThrow('reset');
     expect((await store.uploads.state(upload.id))?.size).toBe(3);
     await store.uploads.append(upload.id, 3, once(Buffer.from('def')));
-    expect((await store.uploads.commit(upload.id, { digest: digestOf(Buffer.from('abcdef')) })).size).toBe(6);
+    expect(
+      (await store.uploads.commit(upload.id, { digest: digestOf(Buffer.from('abcdef')) })).size,
+    ).toBe(6);
   });
 
   it('reports the last completed size while a chunk is still arriving', async () => {
@@ -79,13 +88,17 @@ describe('file system uploads', () => {
     fail(new Error('client vanished'));
     await expect(inFlight).rejects.toThrow('client vanished');
     expect((await store.uploads.state(upload.id))?.size).toBe(3);
-    expect((await store.uploads.commit(upload.id, { digest: digestOf(Buffer.from('abc')) })).size).toBe(3);
+    expect(
+      (await store.uploads.commit(upload.id, { digest: digestOf(Buffer.from('abc')) })).size,
+    ).toBe(3);
   });
 
   it('treats ids that are not ours as unknown, never as paths', async () => {
     const store = await openFsBlobStore(await mkdtemp(join(base, 'x-')));
     expect(await store.uploads.state('../../etc/passwd')).toBeUndefined();
-    await expect(store.uploads.append('../x', 0, once(Buffer.from('a')))).rejects.toMatchObject({ code: 'UPLOAD_UNKNOWN' });
+    await expect(store.uploads.append('../x', 0, once(Buffer.from('a')))).rejects.toMatchObject({
+      code: 'UPLOAD_UNKNOWN',
+    });
     expect(await store.uploads.abort('nope')).toBe(false);
   });
 });

@@ -1,16 +1,35 @@
 import { randomUUID } from 'node:crypto';
 import { createHash } from 'node:crypto';
-import { close as closeCallback, createReadStream, createWriteStream, fstat as fstatCallback, open as openCallback } from 'node:fs';
+import {
+  close as closeCallback,
+  createReadStream,
+  createWriteStream,
+  fstat as fstatCallback,
+  open as openCallback,
+} from 'node:fs';
 import { promisify } from 'node:util';
 import { mkdir, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseDigest } from '../../oci/index.js';
-import type { BlobInfo, BlobStore, BlobUploads, ByteRange, LocalBlobFile, PutExpectation } from './blob-store.js';
+import type {
+  BlobInfo,
+  BlobStore,
+  BlobUploads,
+  ByteRange,
+  LocalBlobFile,
+  PutExpectation,
+} from './blob-store.js';
 import { publishFile, syncDirectory } from './durable-fs.js';
 import { BlobStoreError } from './errors.js';
-import { checkExpectation, HashingStream, WRITE_BATCH, writeBehind, type ByteCounter } from './hashing.js';
+import {
+  checkExpectation,
+  HashingStream,
+  WRITE_BATCH,
+  writeBehind,
+  type ByteCounter,
+} from './hashing.js';
 import { blobPath, isNotFound } from './paths.js';
 import { createFsUploads } from './fs-uploads.js';
 
@@ -32,7 +51,9 @@ function algorithmOf(digest: string | undefined): 'sha256' | 'sha512' {
   try {
     return parseDigest(digest).algorithm;
   } catch (error) {
-    throw new BlobStoreError('DIGEST_INVALID', `invalid blob digest "${digest.slice(0, 150)}"`, { cause: error });
+    throw new BlobStoreError('DIGEST_INVALID', `invalid blob digest "${digest.slice(0, 150)}"`, {
+      cause: error,
+    });
   }
 }
 
@@ -68,7 +89,11 @@ export async function openFsBlobStore(root: string): Promise<FsBlobStore> {
     }
     // A classic fd stream, not FileHandle.createReadStream: its callback reads measured about
     // twice as fast for large blobs (1 MiB reads, 4 connections).
-    return createReadStream(path, { fd, highWaterMark: READ_CHUNK, ...(range ? { start: range.start, end: range.end } : {}) });
+    return createReadStream(path, {
+      fd,
+      highWaterMark: READ_CHUNK,
+      ...(range ? { start: range.start, end: range.end } : {}),
+    });
   }
 
   async function openLocal(digest: string): Promise<LocalBlobFile | undefined> {
@@ -83,14 +108,26 @@ export async function openFsBlobStore(root: string): Promise<FsBlobStore> {
     return { fd, size: info.size, close: () => closeFd(fd) };
   }
 
-  async function put(source: AsyncIterable<Uint8Array>, expected: PutExpectation = {}): Promise<BlobInfo> {
+  async function put(
+    source: AsyncIterable<Uint8Array>,
+    expected: PutExpectation = {},
+  ): Promise<BlobInfo> {
     const algorithm = algorithmOf(expected.digest);
     const temp = join(tmpDir, randomUUID());
     const hash = createHash(algorithm);
     const counter: ByteCounter = { bytes: 0 };
     try {
-      const out = createWriteStream(temp, { flags: 'wx', mode: 0o600, flush: true, highWaterMark: WRITE_BATCH });
-      await pipeline(source, new HashingStream(hash, counter, expected.size, writeBehind(out)), out);
+      const out = createWriteStream(temp, {
+        flags: 'wx',
+        mode: 0o600,
+        flush: true,
+        highWaterMark: WRITE_BATCH,
+      });
+      await pipeline(
+        source,
+        new HashingStream(hash, counter, expected.size, writeBehind(out)),
+        out,
+      );
       const digest = `${algorithm}:${hash.digest('hex')}`;
       checkExpectation({ digest, size: counter.bytes }, expected);
       await publishFile(temp, blobPath(root, digest), knownDirs);
@@ -101,7 +138,10 @@ export async function openFsBlobStore(root: string): Promise<FsBlobStore> {
     }
   }
 
-  async function remove(digest: string, options: { readonly writtenBefore?: number } = {}): Promise<boolean> {
+  async function remove(
+    digest: string,
+    options: { readonly writtenBefore?: number } = {},
+  ): Promise<boolean> {
     const path = blobPath(root, digest);
     if (options.writtenBefore !== undefined) return removeIfOld(path, options.writtenBefore);
     try {
@@ -151,11 +191,31 @@ export async function openFsBlobStore(root: string): Promise<FsBlobStore> {
     for (const name of await readdir(tmpDir)) {
       const path = join(tmpDir, name);
       const info = await stat(path).catch(() => undefined);
-      if (info && info.mtimeMs < writtenBefore && (await unlink(path).then(() => true, () => false))) removed += 1;
+      if (
+        info &&
+        info.mtimeMs < writtenBefore &&
+        (await unlink(path).then(
+          () => true,
+          () => false,
+        ))
+      )
+        removed += 1;
     }
     return removed;
   }
 
-  const uploads = await createFsUploads(root, (temp, digest) => publishFile(temp, blobPath(root, digest), knownDirs));
-  return { root, uploads, stat: statBlob, get, openLocal, put, delete: remove, list, removeStaleTemp };
+  const uploads = await createFsUploads(root, (temp, digest) =>
+    publishFile(temp, blobPath(root, digest), knownDirs),
+  );
+  return {
+    root,
+    uploads,
+    stat: statBlob,
+    get,
+    openLocal,
+    put,
+    delete: remove,
+    list,
+    removeStaleTemp,
+  };
 }

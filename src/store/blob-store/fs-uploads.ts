@@ -7,7 +7,14 @@ import { parseDigest } from '../../oci/index.js';
 import type { BlobInfo, BlobUploads, PutExpectation, UploadState } from './blob-store.js';
 import { syncFile } from './durable-fs.js';
 import { BlobStoreError } from './errors.js';
-import { checkExpectation, hashFile, HashingStream, WRITE_BATCH, writeBehind, type ByteCounter } from './hashing.js';
+import {
+  checkExpectation,
+  hashFile,
+  HashingStream,
+  WRITE_BATCH,
+  writeBehind,
+  type ByteCounter,
+} from './hashing.js';
 import { isNotFound, uploadPath } from './paths.js';
 
 /** The running sha256 of an upload, valid while `size` equals the file's size. */
@@ -62,7 +69,8 @@ export async function createFsUploads(root: string, publish: Publish): Promise<B
 
   async function requireState(id: string): Promise<UploadState> {
     const current = await state(id);
-    if (!current) throw new BlobStoreError('UPLOAD_UNKNOWN', `upload ${id.slice(0, 64)} is unknown`);
+    if (!current)
+      throw new BlobStoreError('UPLOAD_UNKNOWN', `upload ${id.slice(0, 64)} is unknown`);
     return current;
   }
 
@@ -75,13 +83,22 @@ export async function createFsUploads(root: string, publish: Publish): Promise<B
     return { id, size: 0, modifiedAt: Date.now() };
   }
 
-  function append(id: string, offset: number, source: AsyncIterable<Uint8Array>, length?: number): Promise<UploadState> {
+  function append(
+    id: string,
+    offset: number,
+    source: AsyncIterable<Uint8Array>,
+    length?: number,
+  ): Promise<UploadState> {
     return serialised(id, async () => {
       const current = await requireState(id);
       if (offset !== current.size) {
-        throw new BlobStoreError('UPLOAD_OFFSET', `chunk starts at ${offset} but upload ${id} holds ${current.size} bytes`, {
-          details: { size: current.size, offset },
-        });
+        throw new BlobStoreError(
+          'UPLOAD_OFFSET',
+          `chunk starts at ${offset} but upload ${id} holds ${current.size} bytes`,
+          {
+            details: { size: current.size, offset },
+          },
+        );
       }
       const running = hashes.get(id);
       const usable = running && running.size === current.size ? running : undefined;
@@ -89,10 +106,18 @@ export async function createFsUploads(root: string, publish: Publish): Promise<B
       const hash = usable ? usable.hash.copy() : createHash('sha256');
       const counter: ByteCounter = { bytes: 0 };
       try {
-        const out = createWriteStream(pathOf(id), { flags: 'r+', start: offset, highWaterMark: WRITE_BATCH });
+        const out = createWriteStream(pathOf(id), {
+          flags: 'r+',
+          start: offset,
+          highWaterMark: WRITE_BATCH,
+        });
         await pipeline(source, new HashingStream(hash, counter, length, writeBehind(out)), out);
         if (length !== undefined && counter.bytes !== length) {
-          throw new BlobStoreError('SIZE_MISMATCH', `chunk of upload ${id} ended after ${counter.bytes} of ${length} bytes`, { details: { expected: length, actual: counter.bytes } });
+          throw new BlobStoreError(
+            'SIZE_MISMATCH',
+            `chunk of upload ${id} ended after ${counter.bytes} of ${length} bytes`,
+            { details: { expected: length, actual: counter.bytes } },
+          );
         }
       } catch (error) {
         await truncate(pathOf(id), offset).catch(() => undefined);
@@ -106,7 +131,10 @@ export async function createFsUploads(root: string, publish: Publish): Promise<B
     });
   }
 
-  function commit(id: string, expected: PutExpectation & { readonly digest: string }): Promise<BlobInfo> {
+  function commit(
+    id: string,
+    expected: PutExpectation & { readonly digest: string },
+  ): Promise<BlobInfo> {
     return serialised(id, async () => {
       const current = await requireState(id);
       const algorithm = parseDigest(expected.digest).algorithm;

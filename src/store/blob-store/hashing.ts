@@ -20,7 +20,12 @@ export class HashingStream extends Transform {
   readonly #maxBytes: number | undefined;
   readonly #onBytes: ((total: number) => void) | undefined;
 
-  constructor(hash: Hash, counter: ByteCounter, maxBytes?: number, onBytes?: (total: number) => void) {
+  constructor(
+    hash: Hash,
+    counter: ByteCounter,
+    maxBytes?: number,
+    onBytes?: (total: number) => void,
+  ) {
     super({ highWaterMark: WRITE_BATCH });
     this.#hash = hash;
     this.#counter = counter;
@@ -31,7 +36,13 @@ export class HashingStream extends Transform {
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     this.#counter.bytes += chunk.length;
     if (this.#maxBytes !== undefined && this.#counter.bytes > this.#maxBytes) {
-      callback(new BlobStoreError('SIZE_MISMATCH', `blob is larger than the declared ${this.#maxBytes} bytes`, { details: { expected: this.#maxBytes } }));
+      callback(
+        new BlobStoreError(
+          'SIZE_MISMATCH',
+          `blob is larger than the declared ${this.#maxBytes} bytes`,
+          { details: { expected: this.#maxBytes } },
+        ),
+      );
       return;
     }
     this.#hash.update(chunk);
@@ -72,12 +83,18 @@ export function writeBehind(out: WriteStream): (total: number) => void {
 export const WRITE_BATCH = 4 * 1024 * 1024;
 
 /** Hashes a file from disk (an upload whose in-memory hash state was lost to a restart). */
-export async function hashFile(path: string, algorithm: 'sha256' | 'sha512'): Promise<{ digest: string; size: number }> {
+export async function hashFile(
+  path: string,
+  algorithm: 'sha256' | 'sha512',
+): Promise<{ digest: string; size: number }> {
   const hash = createHash(algorithm);
   const handle = await open(path, 'r');
   let size = 0;
   try {
-    for await (const chunk of handle.createReadStream({ highWaterMark: 1 << 20, autoClose: false })) {
+    for await (const chunk of handle.createReadStream({
+      highWaterMark: 1 << 20,
+      autoClose: false,
+    })) {
       const bytes = chunk as Buffer;
       size += bytes.length;
       hash.update(bytes);
@@ -89,15 +106,26 @@ export async function hashFile(path: string, algorithm: 'sha256' | 'sha512'): Pr
 }
 
 /** Checks a computed digest and size against what the writer promised. */
-export function checkExpectation(actual: { digest: string; size: number }, expected: { digest?: string; size?: number }): void {
+export function checkExpectation(
+  actual: { digest: string; size: number },
+  expected: { digest?: string; size?: number },
+): void {
   if (expected.size !== undefined && actual.size !== expected.size) {
-    throw new BlobStoreError('SIZE_MISMATCH', `blob size ${actual.size} does not match the declared ${expected.size} bytes`, {
-      details: { expected: expected.size, actual: actual.size },
-    });
+    throw new BlobStoreError(
+      'SIZE_MISMATCH',
+      `blob size ${actual.size} does not match the declared ${expected.size} bytes`,
+      {
+        details: { expected: expected.size, actual: actual.size },
+      },
+    );
   }
   if (expected.digest !== undefined && actual.digest !== expected.digest) {
-    throw new BlobStoreError('DIGEST_MISMATCH', `content digest ${actual.digest} does not match ${expected.digest}`, {
-      details: { expected: expected.digest, actual: actual.digest },
-    });
+    throw new BlobStoreError(
+      'DIGEST_MISMATCH',
+      `content digest ${actual.digest} does not match ${expected.digest}`,
+      {
+        details: { expected: expected.digest, actual: actual.digest },
+      },
+    );
   }
 }

@@ -11,7 +11,9 @@ export function blobPath(root: string, digest: string): string {
   try {
     parsed = parseDigest(digest);
   } catch (error) {
-    throw new BlobStoreError('DIGEST_INVALID', `invalid blob digest "${digest.slice(0, 150)}"`, { cause: error });
+    throw new BlobStoreError('DIGEST_INVALID', `invalid blob digest "${digest.slice(0, 150)}"`, {
+      cause: error,
+    });
   }
   return join(root, 'blobs', parsed.algorithm, parsed.encoded.slice(0, 2), parsed.encoded);
 }
@@ -24,5 +26,9 @@ export function uploadPath(root: string, id: string): string | undefined {
 }
 
 export function isNotFound(error: unknown): boolean {
-  return error instanceof Error && 'code' in error && (error.code === 'ENOENT' || error.code === 'ENOTDIR');
+  return (
+    error instanceof Error &&
+    'code' in error &&
+    (error.code === 'ENOENT' || error.code === 'ENOTDIR')
+  );
 }

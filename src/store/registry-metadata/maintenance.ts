@@ -11,7 +11,9 @@ export interface RegistryMaintenance {
    * What sweeping manifests to a fixed point would delete, and which blobs would still be
    * referenced afterwards, without changing anything (a dry run).
    */
-  planManifestSweep(cutoff: number): Promise<{ readonly manifests: number; readonly referencedBlobs: ReadonlySet<string> }>;
+  planManifestSweep(
+    cutoff: number,
+  ): Promise<{ readonly manifests: number; readonly referencedBlobs: ReadonlySet<string> }>;
   /** Every blob digest a stored manifest references. */
   referencedBlobs(): Promise<ReadonlySet<string>>;
   /** Drops every repository link of a blob, unless a manifest references it or a link is newer than `cutoff`; true when the blob may go. */

@@ -40,7 +40,8 @@ export interface Page {
   readonly more: boolean;
 }
 
-export type PutManifestResult = { readonly ok: true } | { readonly ok: false; readonly missing: readonly string[] };
+export type PutManifestResult =
+  { readonly ok: true } | { readonly ok: false; readonly missing: readonly string[] };
 
 /**
  * Everything the registry knows besides blob bytes: repositories, which blobs each repository
@@ -59,7 +60,11 @@ export interface RegistryMetadata {
    * Stores a manifest (and moves `tag` to it) only if every reference exists in the repository,
    * checked in the same transaction as the insert; otherwise reports the missing digests.
    */
-  putManifest(manifest: ManifestRecord, references: ManifestReferences, tag: string | undefined): Promise<PutManifestResult>;
+  putManifest(
+    manifest: ManifestRecord,
+    references: ManifestReferences,
+    tag: string | undefined,
+  ): Promise<PutManifestResult>;
   getManifest(repository: string, digest: string): Promise<ManifestRecord | undefined>;
   resolveTag(repository: string, tag: string): Promise<string | undefined>;
   listTags(repository: string, limit: number | undefined, after: string | undefined): Promise<Page>;

@@ -59,7 +59,10 @@ CREATE TABLE IF NOT EXISTS uploads (
 export function migrate(db: SqliteDatabase): void {
   const version = db.pragma('user_version', { simple: true }) as number;
   if (version > SCHEMA_VERSION) {
-    throw new RegistryMetadataError('SCHEMA_TOO_NEW', `registry database schema ${version} is newer than this lockyard supports (${SCHEMA_VERSION})`);
+    throw new RegistryMetadataError(
+      'SCHEMA_TOO_NEW',
+      `registry database schema ${version} is newer than this lockyard supports (${SCHEMA_VERSION})`,
+    );
   }
   db.exec(DDL);
   db.pragma(`user_version = ${SCHEMA_VERSION}`);

@@ -14,7 +14,11 @@ function open() {
 const blobA = `sha256:${'a'.repeat(64)}`;
 const blobB = `sha256:${'b'.repeat(64)}`;
 
-function manifest(repository: string, digest: string, extra: Partial<ManifestRecord> = {}): ManifestRecord {
+function manifest(
+  repository: string,
+  digest: string,
+  extra: Partial<ManifestRecord> = {},
+): ManifestRecord {
   return {
     repository,
     digest,
@@ -33,7 +37,11 @@ describe('sqlite registry metadata', () => {
   it('refuses a manifest whose blobs are not linked in its repository, naming them', async () => {
     const meta = open();
     await meta.linkBlob('other/repo', blobA);
-    const result = await meta.putManifest(manifest('app', `sha256:${'1'.repeat(64)}`), { blobs: [blobA, blobB], manifests: [] }, 'v1');
+    const result = await meta.putManifest(
+      manifest('app', `sha256:${'1'.repeat(64)}`),
+      { blobs: [blobA, blobB], manifests: [] },
+      'v1',
+    );
     expect(result).toEqual({ ok: false, missing: [blobA, blobB] });
     expect(await meta.resolveTag('app', 'v1')).toBeUndefined();
     expect(await meta.repositoryExists('app')).toBe(false);
@@ -43,7 +51,9 @@ describe('sqlite registry metadata', () => {
     const meta = open();
     const digest = `sha256:${'1'.repeat(64)}`;
     await meta.linkBlob('app', blobA);
-    expect(await meta.putManifest(manifest('app', digest), { blobs: [blobA], manifests: [] }, 'v1')).toEqual({ ok: true });
+    expect(
+      await meta.putManifest(manifest('app', digest), { blobs: [blobA], manifests: [] }, 'v1'),
+    ).toEqual({ ok: true });
     await meta.putManifest(manifest('app', digest), { blobs: [blobA], manifests: [] }, 'latest');
     expect(await meta.resolveTag('app', 'v1')).toBe(digest);
     expect((await meta.getManifest('app', digest))?.content.toString()).toBe('{}');
@@ -56,14 +66,21 @@ describe('sqlite registry metadata', () => {
   it('pages tags and repositories in byte order after `last`', async () => {
     const meta = open();
     const digest = `sha256:${'1'.repeat(64)}`;
-    for (const tag of ['v2', 'V1', 'v10', 'a', 'v1']) await meta.putManifest(manifest('app', digest), { blobs: [], manifests: [] }, tag);
-    expect(await meta.listTags('app', undefined, undefined)).toEqual({ items: ['V1', 'a', 'v1', 'v10', 'v2'], more: false });
+    for (const tag of ['v2', 'V1', 'v10', 'a', 'v1'])
+      await meta.putManifest(manifest('app', digest), { blobs: [], manifests: [] }, tag);
+    expect(await meta.listTags('app', undefined, undefined)).toEqual({
+      items: ['V1', 'a', 'v1', 'v10', 'v2'],
+      more: false,
+    });
     expect(await meta.listTags('app', 2, undefined)).toEqual({ items: ['V1', 'a'], more: true });
     expect(await meta.listTags('app', 2, 'a')).toEqual({ items: ['v1', 'v10'], more: true });
     expect(await meta.listTags('app', 2, 'v10')).toEqual({ items: ['v2'], more: false });
     await meta.linkBlob('b/x', blobA);
     await meta.linkBlob('a/y', blobA);
-    expect(await meta.listRepositories(2, undefined)).toEqual({ items: ['a/y', 'app'], more: true });
+    expect(await meta.listRepositories(2, undefined)).toEqual({
+      items: ['a/y', 'app'],
+      more: true,
+    });
     expect(await meta.listRepositories(2, 'app')).toEqual({ items: ['b/x'], more: false });
   });
 
@@ -71,9 +88,23 @@ describe('sqlite registry metadata', () => {
     const meta = open();
     const subject = `sha256:${'9'.repeat(64)}`;
     const sig = `sha256:${'2'.repeat(64)}`;
-    await meta.putManifest(manifest('app', sig, { subject, artifactType: 'application/vnd.example.sig', annotations: { a: 'b' } }), { blobs: [], manifests: [] }, undefined);
+    await meta.putManifest(
+      manifest('app', sig, {
+        subject,
+        artifactType: 'application/vnd.example.sig',
+        annotations: { a: 'b' },
+      }),
+      { blobs: [], manifests: [] },
+      undefined,
+    );
     expect(await meta.referrers('app', subject)).toEqual([
-      { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: sig, size: 2, artifactType: 'application/vnd.example.sig', annotations: { a: 'b' } },
+      {
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        digest: sig,
+        size: 2,
+        artifactType: 'application/vnd.example.sig',
+        annotations: { a: 'b' },
+      },
     ]);
     expect(await meta.referrers('other', subject)).toEqual([]);
   });

@@ -41,7 +41,8 @@ function toRecord(row: ManifestRow): ManifestRecord {
 }
 
 function page(rows: readonly { name: string }[], limit: number | undefined): Page {
-  if (limit === undefined || rows.length <= limit) return { items: rows.map((row) => row.name), more: false };
+  if (limit === undefined || rows.length <= limit)
+    return { items: rows.map((row) => row.name), more: false };
   return { items: rows.slice(0, limit).map((row) => row.name), more: true };
 }
 
@@ -52,7 +53,11 @@ export type SqliteRegistryMetadata = RegistryMetadata & RegistryMaintenance;
 
 type AsyncMethods = Omit<SqliteRegistryMetadata, 'externalChanges' | 'close'>;
 /** The same methods, returning their values directly (better-sqlite3 is synchronous). */
-type SyncApi = { [K in keyof AsyncMethods]: (...args: Parameters<AsyncMethods[K]>) => Awaited<ReturnType<AsyncMethods[K]>> };
+type SyncApi = {
+  [K in keyof AsyncMethods]: (
+    ...args: Parameters<AsyncMethods[K]>
+  ) => Awaited<ReturnType<AsyncMethods[K]>>;
+};
 
 /** Wraps synchronous methods so a throw becomes a rejected promise, as callers of an async API expect. */
 function promisify(api: SyncApi): AsyncMethods {
@@ -79,33 +84,63 @@ export function openSqliteRegistryMetadata(path: string): SqliteRegistryMetadata
   db.pragma('synchronous = FULL');
   migrate(db);
   const q = {
-    repos: db.prepare<[string, number], { name: string }>('SELECT name FROM repositories WHERE name > ? ORDER BY name LIMIT ?'),
-    repoExists: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM repositories WHERE name = ?'),
-    addRepo: db.prepare<[string, number]>('INSERT OR IGNORE INTO repositories (name, created_at) VALUES (?, ?)'),
+    repos: db.prepare<[string, number], { name: string }>(
+      'SELECT name FROM repositories WHERE name > ? ORDER BY name LIMIT ?',
+    ),
+    repoExists: db.prepare<[string], { one: number }>(
+      'SELECT 1 AS one FROM repositories WHERE name = ?',
+    ),
+    addRepo: db.prepare<[string, number]>(
+      'INSERT OR IGNORE INTO repositories (name, created_at) VALUES (?, ?)',
+    ),
     link: db.prepare<[string, string, number]>(
       'INSERT INTO repository_blobs (repository, digest, linked_at) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET linked_at = excluded.linked_at',
     ),
-    hasBlob: db.prepare<[string, string], { one: number }>('SELECT 1 AS one FROM repository_blobs WHERE repository = ? AND digest = ?'),
-    unlink: db.prepare<[string, string]>('DELETE FROM repository_blobs WHERE repository = ? AND digest = ?'),
-    hasManifest: db.prepare<[string, string], { one: number }>('SELECT 1 AS one FROM manifests WHERE repository = ? AND digest = ?'),
+    hasBlob: db.prepare<[string, string], { one: number }>(
+      'SELECT 1 AS one FROM repository_blobs WHERE repository = ? AND digest = ?',
+    ),
+    unlink: db.prepare<[string, string]>(
+      'DELETE FROM repository_blobs WHERE repository = ? AND digest = ?',
+    ),
+    hasManifest: db.prepare<[string, string], { one: number }>(
+      'SELECT 1 AS one FROM manifests WHERE repository = ? AND digest = ?',
+    ),
     putManifest: db.prepare(
       `INSERT INTO manifests (repository, digest, media_type, size, content, artifact_type, subject, annotations, created_at)
        VALUES (@repository, @digest, @media_type, @size, @content, @artifact_type, @subject, @annotations, @created_at)
        ON CONFLICT DO UPDATE SET created_at = excluded.created_at`,
     ),
-    clearRefs: db.prepare<[string, string]>('DELETE FROM manifest_references WHERE repository = ? AND digest = ?'),
-    addRef: db.prepare<[string, string, string, string]>('INSERT OR IGNORE INTO manifest_references (repository, digest, child, kind) VALUES (?, ?, ?, ?)'),
+    clearRefs: db.prepare<[string, string]>(
+      'DELETE FROM manifest_references WHERE repository = ? AND digest = ?',
+    ),
+    addRef: db.prepare<[string, string, string, string]>(
+      'INSERT OR IGNORE INTO manifest_references (repository, digest, child, kind) VALUES (?, ?, ?, ?)',
+    ),
     setTag: db.prepare<[string, string, string, number]>(
       'INSERT INTO tags (repository, tag, digest, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET digest = excluded.digest, updated_at = excluded.updated_at',
     ),
-    getManifest: db.prepare<[string, string], ManifestRow>('SELECT * FROM manifests WHERE repository = ? AND digest = ?'),
-    resolveTag: db.prepare<[string, string], { digest: string }>('SELECT digest FROM tags WHERE repository = ? AND tag = ?'),
-    tags: db.prepare<[string, string, number], { name: string }>('SELECT tag AS name FROM tags WHERE repository = ? AND tag > ? ORDER BY tag LIMIT ?'),
-    deleteManifest: db.prepare<[string, string]>('DELETE FROM manifests WHERE repository = ? AND digest = ?'),
-    deleteTagsOf: db.prepare<[string, string]>('DELETE FROM tags WHERE repository = ? AND digest = ?'),
+    getManifest: db.prepare<[string, string], ManifestRow>(
+      'SELECT * FROM manifests WHERE repository = ? AND digest = ?',
+    ),
+    resolveTag: db.prepare<[string, string], { digest: string }>(
+      'SELECT digest FROM tags WHERE repository = ? AND tag = ?',
+    ),
+    tags: db.prepare<[string, string, number], { name: string }>(
+      'SELECT tag AS name FROM tags WHERE repository = ? AND tag > ? ORDER BY tag LIMIT ?',
+    ),
+    deleteManifest: db.prepare<[string, string]>(
+      'DELETE FROM manifests WHERE repository = ? AND digest = ?',
+    ),
+    deleteTagsOf: db.prepare<[string, string]>(
+      'DELETE FROM tags WHERE repository = ? AND digest = ?',
+    ),
     deleteTag: db.prepare<[string, string]>('DELETE FROM tags WHERE repository = ? AND tag = ?'),
-    referrers: db.prepare<[string, string], ManifestRow>('SELECT * FROM manifests WHERE repository = ? AND subject = ? ORDER BY digest'),
-    createUpload: db.prepare<[string, string, number, number]>('INSERT INTO uploads (id, repository, created_at, expires_at) VALUES (?, ?, ?, ?)'),
+    referrers: db.prepare<[string, string], ManifestRow>(
+      'SELECT * FROM manifests WHERE repository = ? AND subject = ? ORDER BY digest',
+    ),
+    createUpload: db.prepare<[string, string, number, number]>(
+      'INSERT INTO uploads (id, repository, created_at, expires_at) VALUES (?, ?, ?, ?)',
+    ),
     getUpload: db.prepare<[string], UploadRow>('SELECT * FROM uploads WHERE id = ?'),
     deleteUpload: db.prepare<[string]>('DELETE FROM uploads WHERE id = ?'),
     uploads: db.prepare<[], UploadRow>('SELECT * FROM uploads'),
@@ -123,18 +158,31 @@ export function openSqliteRegistryMetadata(path: string): SqliteRegistryMetadata
          AND NOT EXISTS (SELECT 1 FROM manifest_references r WHERE r.child = m.digest AND r.kind = 'manifest' AND r.repository = m.repository)
          AND (m.subject IS NULL OR NOT EXISTS (SELECT 1 FROM manifests s WHERE s.repository = m.repository AND s.digest = m.subject))`,
     ),
-    referencedBlobs: db.prepare<[], { child: string }>("SELECT DISTINCT child FROM manifest_references WHERE kind = 'blob'"),
-    blobReferenced: db.prepare<[string], { one: number }>("SELECT 1 AS one FROM manifest_references WHERE child = ? AND kind = 'blob' LIMIT 1"),
-    freshLink: db.prepare<[string, number], { one: number }>('SELECT 1 AS one FROM repository_blobs WHERE digest = ? AND linked_at >= ? LIMIT 1'),
+    referencedBlobs: db.prepare<[], { child: string }>(
+      "SELECT DISTINCT child FROM manifest_references WHERE kind = 'blob'",
+    ),
+    blobReferenced: db.prepare<[string], { one: number }>(
+      "SELECT 1 AS one FROM manifest_references WHERE child = ? AND kind = 'blob' LIMIT 1",
+    ),
+    freshLink: db.prepare<[string, number], { one: number }>(
+      'SELECT 1 AS one FROM repository_blobs WHERE digest = ? AND linked_at >= ? LIMIT 1',
+    ),
     dropLinks: db.prepare<[string]>('DELETE FROM repository_blobs WHERE digest = ?'),
     dataVersion: db.prepare<[], { data_version: number }>('PRAGMA data_version'),
   };
 
   const putManifestTx = db.transaction(
-    (manifest: ManifestRecord, blobs: readonly string[], manifests: readonly string[], tag: string | undefined): readonly string[] => {
+    (
+      manifest: ManifestRecord,
+      blobs: readonly string[],
+      manifests: readonly string[],
+      tag: string | undefined,
+    ): readonly string[] => {
       const missing = [
         ...blobs.filter((digest) => !q.hasBlob.get(manifest.repository, digest)),
-        ...manifests.filter((digest) => digest !== manifest.digest && !q.hasManifest.get(manifest.repository, digest)),
+        ...manifests.filter(
+          (digest) => digest !== manifest.digest && !q.hasManifest.get(manifest.repository, digest),
+        ),
       ];
       if (missing.length > 0) return missing;
       q.addRepo.run(manifest.repository, manifest.createdAt);
@@ -150,9 +198,12 @@ export function openSqliteRegistryMetadata(path: string): SqliteRegistryMetadata
         created_at: manifest.createdAt,
       });
       q.clearRefs.run(manifest.repository, manifest.digest);
-      for (const digest of blobs) q.addRef.run(manifest.repository, manifest.digest, digest, 'blob');
-      for (const digest of manifests) q.addRef.run(manifest.repository, manifest.digest, digest, 'manifest');
-      if (tag !== undefined) q.setTag.run(manifest.repository, tag, manifest.digest, manifest.createdAt);
+      for (const digest of blobs)
+        q.addRef.run(manifest.repository, manifest.digest, digest, 'blob');
+      for (const digest of manifests)
+        q.addRef.run(manifest.repository, manifest.digest, digest, 'manifest');
+      if (tag !== undefined)
+        q.setTag.run(manifest.repository, tag, manifest.digest, manifest.createdAt);
       return [];
     },
   );
@@ -167,10 +218,12 @@ export function openSqliteRegistryMetadata(path: string): SqliteRegistryMetadata
     q.clearRefs.run(repository, digest);
     return true;
   });
-  const sweepManifestTx = db.transaction((repository: string, digest: string, cutoff: number): boolean => {
-    if (!q.stillUnreachable.get(repository, digest, cutoff)) return false;
-    return deleteManifestTx(repository, digest);
-  });
+  const sweepManifestTx = db.transaction(
+    (repository: string, digest: string, cutoff: number): boolean => {
+      if (!q.stillUnreachable.get(repository, digest, cutoff)) return false;
+      return deleteManifestTx(repository, digest);
+    },
+  );
   const sweepBlobTx = db.transaction((digest: string, cutoff: number): boolean => {
     if (q.blobReferenced.get(digest) || q.freshLink.get(digest, cutoff)) return false;
     q.dropLinks.run(digest);
@@ -190,7 +243,10 @@ export function openSqliteRegistryMetadata(path: string): SqliteRegistryMetadata
       for (const { repository, digest } of candidates) deleteManifestTx(repository, digest);
       manifests += candidates.length;
     }
-    throw new Rollback({ manifests, referencedBlobs: new Set(q.referencedBlobs.all().map((row) => row.child)) });
+    throw new Rollback({
+      manifests,
+      referencedBlobs: new Set(q.referencedBlobs.all().map((row) => row.child)),
+    });
   });
   const plan = (cutoff: number): { manifests: number; referencedBlobs: ReadonlySet<string> } => {
     try {
@@ -208,7 +264,8 @@ export function openSqliteRegistryMetadata(path: string): SqliteRegistryMetadata
       tx.immediate(...args);
 
   const api: SyncApi = {
-    listRepositories: (limit, after) => page(q.repos.all(after ?? '', limit === undefined ? NO_LIMIT : limit + 1), limit),
+    listRepositories: (limit, after) =>
+      page(q.repos.all(after ?? '', limit === undefined ? NO_LIMIT : limit + 1), limit),
     repositoryExists: (repository) => q.repoExists.get(repository) !== undefined,
     linkBlob: (repository, digest) => {
       immediate(linkTx)(repository, digest);
@@ -216,7 +273,12 @@ export function openSqliteRegistryMetadata(path: string): SqliteRegistryMetadata
     hasBlob: (repository, digest) => q.hasBlob.get(repository, digest) !== undefined,
     unlinkBlob: (repository, digest) => q.unlink.run(repository, digest).changes > 0,
     putManifest: (manifest, references, tag) => {
-      const missing = immediate(putManifestTx)(manifest, references.blobs, references.manifests, tag);
+      const missing = immediate(putManifestTx)(
+        manifest,
+        references.blobs,
+        references.manifests,
+        tag,
+      );
       return missing.length === 0 ? { ok: true } : { ok: false, missing };
     },
     getManifest: (repository, digest) => {
@@ -224,32 +286,45 @@ export function openSqliteRegistryMetadata(path: string): SqliteRegistryMetadata
       return row ? toRecord(row) : undefined;
     },
     resolveTag: (repository, tag) => q.resolveTag.get(repository, tag)?.digest,
-    listTags: (repository, limit, after) => page(q.tags.all(repository, after ?? '', limit === undefined ? NO_LIMIT : limit + 1), limit),
+    listTags: (repository, limit, after) =>
+      page(q.tags.all(repository, after ?? '', limit === undefined ? NO_LIMIT : limit + 1), limit),
     deleteManifest: (repository, digest) => immediate(deleteManifestTx)(repository, digest),
     deleteTag: (repository, tag) => q.deleteTag.run(repository, tag).changes > 0,
     referrers: (repository, subject) =>
-      q.referrers.all(repository, subject).map(
-        (row): Referrer => ({
-          mediaType: row.media_type,
-          digest: row.digest,
-          size: row.size,
-          artifactType: row.artifact_type ?? undefined,
-          annotations: parseAnnotations(row.annotations),
-        }),
-      ),
+      q.referrers.all(repository, subject).map((row): Referrer => ({
+        mediaType: row.media_type,
+        digest: row.digest,
+        size: row.size,
+        artifactType: row.artifact_type ?? undefined,
+        annotations: parseAnnotations(row.annotations),
+      })),
     createUpload: (session) => {
       q.createUpload.run(session.id, session.repository, session.createdAt, session.expiresAt);
     },
     getUpload: (id) => {
       const row = q.getUpload.get(id);
-      return row ? { id: row.id, repository: row.repository, createdAt: row.created_at, expiresAt: row.expires_at } : undefined;
+      return row
+        ? {
+            id: row.id,
+            repository: row.repository,
+            createdAt: row.created_at,
+            expiresAt: row.expires_at,
+          }
+        : undefined;
     },
     deleteUpload: (id) => {
       q.deleteUpload.run(id);
     },
-    listUploads: () => q.uploads.all().map((row) => ({ id: row.id, repository: row.repository, createdAt: row.created_at, expiresAt: row.expires_at })),
+    listUploads: () =>
+      q.uploads.all().map((row) => ({
+        id: row.id,
+        repository: row.repository,
+        createdAt: row.created_at,
+        expiresAt: row.expires_at,
+      })),
     unreachableManifests: (cutoff) => q.unreachable.all(cutoff),
-    sweepManifest: (repository, digest, cutoff) => immediate(sweepManifestTx)(repository, digest, cutoff),
+    sweepManifest: (repository, digest, cutoff) =>
+      immediate(sweepManifestTx)(repository, digest, cutoff),
     planManifestSweep: (cutoff) => plan(cutoff),
     referencedBlobs: () => new Set(q.referencedBlobs.all().map((row) => row.child)),
     sweepBlobLinks: (digest, cutoff) => immediate(sweepBlobTx)(digest, cutoff),

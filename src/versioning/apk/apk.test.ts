@@ -8,8 +8,27 @@ import { api, apk } from './index.js';
 // No apk-tools is packaged for Debian; these facts come from apk-tools' own test/version.data
 // (rows used verbatim, as [a, b, expected]) and its version.c rules.
 runVersioningContract(apk, {
-  valid: ['1.36.1-r29', '3.0.8-r0', '2.4.1_p20220330-r1', '0.4.0_git20220602-r0', '1.0_alpha_pre2', '2.12r-r4', '006'],
-  invalid: ['', '1.0-1', '1.0_foo', '1.0bc', '1.2.A', 'A1', '1.0_rc1.2', '1.0 ', '1.0-r1.2', '1.0-r1_p1'],
+  valid: [
+    '1.36.1-r29',
+    '3.0.8-r0',
+    '2.4.1_p20220330-r1',
+    '0.4.0_git20220602-r0',
+    '1.0_alpha_pre2',
+    '2.12r-r4',
+    '006',
+  ],
+  invalid: [
+    '',
+    '1.0-1',
+    '1.0_foo',
+    '1.0bc',
+    '1.2.A',
+    'A1',
+    '1.0_rc1.2',
+    '1.0 ',
+    '1.0-r1.2',
+    '1.0-r1_p1',
+  ],
   ordered: [
     ['0.1.1_alpha_pre2'],
     ['0.1.1_alpha'],
@@ -128,13 +147,18 @@ describe('apk real versions', () => {
       for (const name of readdirSync(dir)) {
         const path = join(dir, name);
         if (statSync(path).isDirectory()) walk(path);
-        else for (const m of readFileSync(path, 'latin1').matchAll(/^V:(?<v>\S+)$/gm)) versions.add(m.groups!['v']!);
+        else
+          for (const m of readFileSync(path, 'latin1').matchAll(/^V:(?<v>\S+)$/gm))
+            versions.add(m.groups!['v']!);
       }
     };
     walk(sharedFixture('pkgdb', 'apk'));
     for (const file of await readTarGz(sharedFixture('vulndb', 'alpine-secdb.tar.gz'), ['.json'])) {
-      const doc = JSON.parse(file.text) as { packages?: { pkg: { secfixes?: Record<string, unknown> } }[] };
-      for (const p of doc.packages ?? []) for (const v of Object.keys(p.pkg.secfixes ?? {})) versions.add(v);
+      const doc = JSON.parse(file.text) as {
+        packages?: { pkg: { secfixes?: Record<string, unknown> } }[];
+      };
+      for (const p of doc.packages ?? [])
+        for (const v of Object.keys(p.pkg.secfixes ?? {})) versions.add(v);
     }
     const all = [...versions];
     expect(all.length).toBeGreaterThan(3000);
@@ -142,6 +166,7 @@ describe('apk real versions', () => {
     const invalid = all.filter((v) => !api.isValid(v));
     expect(invalid.length / all.length).toBeLessThan(0.005);
     const sorted = all.filter((v) => api.isValid(v)).sort(api.compare);
-    for (let i = 1; i < sorted.length; i++) expect(api.compare(sorted[i - 1]!, sorted[i]!)).toBeLessThanOrEqual(0);
+    for (let i = 1; i < sorted.length; i++)
+      expect(api.compare(sorted[i - 1]!, sorted[i]!)).toBeLessThanOrEqual(0);
   });
 });

@@ -6,7 +6,10 @@ import { tokenize, type ApkTokens } from './tokens.js';
 
 export const id = 'apk';
 export const displayName = 'Alpine (apk)';
-export const urls = ['https://wiki.alpinelinux.org/wiki/APKBUILD_Reference#pkgver', 'https://gitlab.alpinelinux.org/alpine/apk-tools/-/blob/master/src/version.c'] as const;
+export const urls = [
+  'https://wiki.alpinelinux.org/wiki/APKBUILD_Reference#pkgver',
+  'https://gitlab.alpinelinux.org/alpine/apk-tools/-/blob/master/src/version.c',
+] as const;
 
 function parseApkVersion(text: string): ApkTokens | undefined {
   // apk_version_validate accepts the empty string; an empty version is missing data here.
@@ -26,7 +29,10 @@ export const api = defineVersioningApi<ApkTokens>({
       scheme: id,
       parse: parseApkVersion,
       compare: (a, b) => compareApkTokens(a, b),
-      extraOperators: { '~': (v, bound) => compareApkTokens(v, bound, true) === 0, '=~': (v, bound) => compareApkTokens(v, bound, true) === 0 },
+      extraOperators: {
+        '~': (v, bound) => compareApkTokens(v, bound, true) === 0,
+        '=~': (v, bound) => compareApkTokens(v, bound, true) === 0,
+      },
     }),
 });
 

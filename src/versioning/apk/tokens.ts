@@ -47,7 +47,15 @@ function nextToken(type: number, text: string, pos: number): [number, number] {
     p++;
   }
   // Tokens only move forward, except `.` after a number, `_` after a suffix number, a digit after a letter.
-  if (n < type && !((n === DIGIT_OR_ZERO && type === DIGIT) || (n === SUFFIX && type === SUFFIX_NO) || (n === DIGIT && type === LETTER))) n = INVALID;
+  if (
+    n < type &&
+    !(
+      (n === DIGIT_OR_ZERO && type === DIGIT) ||
+      (n === SUFFIX && type === SUFFIX_NO) ||
+      (n === DIGIT && type === LETTER)
+    )
+  )
+    n = INVALID;
   return [n, p];
 }
 
@@ -70,12 +78,14 @@ function getToken(type: number, text: string, pos: number): [number, number, num
         forcedNext = DIGIT;
         break;
       }
-      while (i < text.length && isDigit(text.charCodeAt(i))) v = v * 10 + text.charCodeAt(i++) - 0x30;
+      while (i < text.length && isDigit(text.charCodeAt(i)))
+        v = v * 10 + text.charCodeAt(i++) - 0x30;
       break;
     case DIGIT:
     case SUFFIX_NO:
     case REVISION_NO:
-      while (i < text.length && isDigit(text.charCodeAt(i))) v = v * 10 + text.charCodeAt(i++) - 0x30;
+      while (i < text.length && isDigit(text.charCodeAt(i)))
+        v = v * 10 + text.charCodeAt(i++) - 0x30;
       break;
     case LETTER:
       v = text.charCodeAt(i++);

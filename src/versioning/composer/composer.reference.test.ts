@@ -2,7 +2,15 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sharedFixture } from '../../testing/index.js';
-import { disagreements, pairsFrom, picker, referenceAvailable, runBatch, toOrdering, type Picker } from '../testing/index.js';
+import {
+  disagreements,
+  pairsFrom,
+  picker,
+  referenceAvailable,
+  runBatch,
+  toOrdering,
+  type Picker,
+} from '../testing/index.js';
 import { api } from './index.js';
 
 // Debian ships composer/semver itself (php-composer-semver) and PHP (php-cli).
@@ -34,13 +42,19 @@ function reference(lines: readonly string[]): string[] {
 function generated(p: Picker, count: number): string[] {
   const num = (): string => p.pick(['0', '1', '2', '10', '01', '5', String(p.int(40))]);
   const stability = (): string =>
-    p.pick(['alpha', 'a', 'beta', 'b', 'RC', 'rc', 'patch', 'pl', 'p', 'stable', 'dev', 'Beta']) + p.pick(['', num(), `.${num()}`, `-${num()}`]);
+    p.pick(['alpha', 'a', 'beta', 'b', 'RC', 'rc', 'patch', 'pl', 'p', 'stable', 'dev', 'Beta']) +
+    p.pick(['', num(), `.${num()}`, `-${num()}`]);
   const out: string[] = [];
   for (let i = 0; i < count; i++) {
     const shape = p.int(12);
-    if (shape === 0) out.push(p.pick(['dev-main', 'dev-master', 'master', 'dev-feature/x', 'trunk', 'dev-1.x']));
-    else if (shape === 1) out.push(`${p.pick(['', 'v'])}${num()}${p.pick(['', `.${num()}`])}.x-dev`);
-    else if (shape === 2) out.push(`20${10 + p.int(15)}${p.pick(['', '.', '-'])}0${1 + p.int(9)}${p.pick(['', '.', '-'])}1${p.int(9)}`);
+    if (shape === 0)
+      out.push(p.pick(['dev-main', 'dev-master', 'master', 'dev-feature/x', 'trunk', 'dev-1.x']));
+    else if (shape === 1)
+      out.push(`${p.pick(['', 'v'])}${num()}${p.pick(['', `.${num()}`])}.x-dev`);
+    else if (shape === 2)
+      out.push(
+        `20${10 + p.int(15)}${p.pick(['', '.', '-'])}0${1 + p.int(9)}${p.pick(['', '.', '-'])}1${p.int(9)}`,
+      );
     else {
       let v = p.pick(['', '', 'v']) + p.join(1 + p.int(4), num, ['.']);
       if (p.chance(0.4)) v += p.pick(['', '-', '.', '_']) + stability();
@@ -60,11 +74,19 @@ function constraints(p: Picker, versions: readonly string[], count: number): str
     const kind = p.int(8);
     if (kind === 0) return `^${p.pick(plain)}`;
     if (kind === 1) return `~${p.pick(plain)}`;
-    if (kind === 2) return `${p.pick(plain).replace(/^v/, '').split('.').slice(0, 1 + p.int(2)).join('.')}.*`;
+    if (kind === 2)
+      return `${p
+        .pick(plain)
+        .replace(/^v/, '')
+        .split('.')
+        .slice(0, 1 + p.int(2))
+        .join('.')}.*`;
     if (kind === 3) return `${p.pick(plain)} - ${p.pick(plain)}`;
     return `${p.pick(['', '=', '==', '!=', '<>', '<', '<=', '>', '>='])}${p.pick(['', ' '])}${p.pick(any)}`;
   };
-  return Array.from({ length: count }, () => p.join(1 + p.int(2), () => p.join(1 + p.int(2), one, [' ', ', ', ',']), [' || ', '|']));
+  return Array.from({ length: count }, () =>
+    p.join(1 + p.int(2), () => p.join(1 + p.int(2), one, [' ', ', ', ',']), [' || ', '|']),
+  );
 }
 
 /** Versions and require-constraints from the real composer.lock / installed.json fixtures. */
@@ -75,9 +97,11 @@ function lockfiles(): { versions: string[]; requirements: string[] } {
     if (Array.isArray(value)) for (const item of value) visit(item, key);
     else if (value && typeof value === 'object') {
       for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-        if ((k === 'version' || k === 'version_normalized') && typeof v === 'string') versions.add(v);
+        if ((k === 'version' || k === 'version_normalized') && typeof v === 'string')
+          versions.add(v);
         else if ((k === 'require' || k === 'require-dev') && v && typeof v === 'object') {
-          for (const c of Object.values(v as Record<string, unknown>)) if (typeof c === 'string') requirements.add(c);
+          for (const c of Object.values(v as Record<string, unknown>))
+            if (typeof c === 'string') requirements.add(c);
         } else visit(v, k);
       }
     }
@@ -95,7 +119,9 @@ function lockfiles(): { versions: string[]; requirements: string[] } {
   const ghsa = sharedFixture('vulndb', 'ghsa', 'Packagist');
   for (const name of readdirSync(ghsa)) {
     const text = readFileSync(join(ghsa, name), 'utf8');
-    for (const m of text.matchAll(/"introduced": "(?<from>[^"]+)"\s*\},\s*\{\s*"fixed": "(?<to>[^"]+)"/g)) {
+    for (const m of text.matchAll(
+      /"introduced": "(?<from>[^"]+)"\s*\},\s*\{\s*"fixed": "(?<to>[^"]+)"/g,
+    )) {
       requirements.add(`>= ${m.groups!['from']!}, < ${m.groups!['to']!}`);
       versions.add(m.groups!['to']!);
     }
@@ -103,39 +129,56 @@ function lockfiles(): { versions: string[]; requirements: string[] } {
   return { versions: [...versions], requirements: [...requirements] };
 }
 
-describe.skipIf(!havePhp)('composer: differential against composer/semver (Debian php-composer-semver) and PHP', () => {
-  const agreeOn = (versions: readonly string[], seed: number): string[] => {
-    const norms = reference(versions.map((v) => `norm\t${v}`));
-    expect(disagreements(versions.map((v) => [v, v] as const), (v) => api.parse(v)?.normalized ?? 'invalid', norms)).toEqual([]);
-    // Composer orders numbered versions only (branches match nothing but themselves).
-    const numbered = versions.filter((v) => api.isValid(v) && !api.parse(v)?.branch && !/^(?:dev-)?(?:master|trunk|default)$/.test(v));
-    const pairs = pairsFrom(numbered, picker(seed));
-    const order = reference(pairs.map(([a, b]) => `cmp\t${a}\t${b}`)).map(toOrdering);
-    expect(disagreements(pairs, api.compare, order)).toEqual([]);
-    return versions.filter((v) => api.isValid(v));
-  };
-  const agreeOnConstraints = (cases: readonly (readonly [string, string])[]): void => {
-    const answers = reference(cases.map(([c, v]) => `match\t${c}\t${v}`));
-    const ours = (c: string, v: string): string => (api.isValidConstraint(c) ? String(api.matches(v, c)) : 'invalid');
-    expect(disagreements(cases, ours, answers)).toEqual([]);
-  };
+describe.skipIf(!havePhp)(
+  'composer: differential against composer/semver (Debian php-composer-semver) and PHP',
+  () => {
+    const agreeOn = (versions: readonly string[], seed: number): string[] => {
+      const norms = reference(versions.map((v) => `norm\t${v}`));
+      expect(
+        disagreements(
+          versions.map((v) => [v, v] as const),
+          (v) => api.parse(v)?.normalized ?? 'invalid',
+          norms,
+        ),
+      ).toEqual([]);
+      // Composer orders numbered versions only (branches match nothing but themselves).
+      const numbered = versions.filter(
+        (v) =>
+          api.isValid(v) && !api.parse(v)?.branch && !/^(?:dev-)?(?:master|trunk|default)$/.test(v),
+      );
+      const pairs = pairsFrom(numbered, picker(seed));
+      const order = reference(pairs.map(([a, b]) => `cmp\t${a}\t${b}`)).map(toOrdering);
+      expect(disagreements(pairs, api.compare, order)).toEqual([]);
+      return versions.filter((v) => api.isValid(v));
+    };
+    const agreeOnConstraints = (cases: readonly (readonly [string, string])[]): void => {
+      const answers = reference(cases.map(([c, v]) => `match\t${c}\t${v}`));
+      const ours = (c: string, v: string): string =>
+        api.isValidConstraint(c) ? String(api.matches(v, c)) : 'invalid';
+      expect(disagreements(cases, ours, answers)).toEqual([]);
+    };
 
-  it('agrees on the real lockfile versions and require constraints', () => {
-    const { versions, requirements } = lockfiles();
-    expect(requirements.length).toBeGreaterThan(15);
-    const valid = agreeOn(versions, 11);
-    const p = picker(12);
-    agreeOnConstraints(requirements.flatMap((r) => valid.map((v) => [r, v] as const)).concat(requirements.map((r) => [r, p.pick(valid)] as const)));
-  });
+    it('agrees on the real lockfile versions and require constraints', () => {
+      const { versions, requirements } = lockfiles();
+      expect(requirements.length).toBeGreaterThan(15);
+      const valid = agreeOn(versions, 11);
+      const p = picker(12);
+      agreeOnConstraints(
+        requirements
+          .flatMap((r) => valid.map((v) => [r, v] as const))
+          .concat(requirements.map((r) => [r, p.pick(valid)] as const)),
+      );
+    });
 
-  it('agrees on normalization and order of 4,000 generated versions', () => {
-    expect(agreeOn(generated(picker(13), 4000), 14).length).toBeGreaterThan(3000);
-  });
+    it('agrees on normalization and order of 4,000 generated versions', () => {
+      expect(agreeOn(generated(picker(13), 4000), 14).length).toBeGreaterThan(3000);
+    });
 
-  it('agrees on 4,000 generated constraint checks (^ ~ * hyphen || comparators, branches)', () => {
-    const p = picker(15);
-    const versions = generated(p, 1500);
-    const valid = versions.filter((v) => api.isValid(v));
-    agreeOnConstraints(constraints(p, versions, 4000).map((c) => [c, p.pick(valid)] as const));
-  });
-});
+    it('agrees on 4,000 generated constraint checks (^ ~ * hyphen || comparators, branches)', () => {
+      const p = picker(15);
+      const versions = generated(p, 1500);
+      const valid = versions.filter((v) => api.isValid(v));
+      agreeOnConstraints(constraints(p, versions, 4000).map((c) => [c, p.pick(valid)] as const));
+    });
+  },
+);

@@ -5,8 +5,32 @@ import { api, composer } from './index.js';
 // Tables from getcomposer.org/doc/articles/versions.md and composer/semver's own tests; the
 // differential test (composer.reference.test.ts) checks the same rules against composer/semver.
 runVersioningContract(composer, {
-  valid: ['1.0.0', 'v2.4', '1.0.0-RC1', '2010-01-02', 'dev-main', 'master', '1.x-dev', '1.0.0+build', '1.0.0-beta as 1.0', '1.0@dev', '5.4.20'],
-  invalid: ['', ' ', 'a', '1.0.0-meh', '1.0.0.0.0', 'feature-foo', '1.0 .2', 'dev-', '~1', '>=1.0', '1.0.0-dev<1.0.5-dev'],
+  valid: [
+    '1.0.0',
+    'v2.4',
+    '1.0.0-RC1',
+    '2010-01-02',
+    'dev-main',
+    'master',
+    '1.x-dev',
+    '1.0.0+build',
+    '1.0.0-beta as 1.0',
+    '1.0@dev',
+    '5.4.20',
+  ],
+  invalid: [
+    '',
+    ' ',
+    'a',
+    '1.0.0-meh',
+    '1.0.0.0.0',
+    'feature-foo',
+    '1.0 .2',
+    'dev-',
+    '~1',
+    '>=1.0',
+    '1.0.0-dev<1.0.5-dev',
+  ],
   ordered: [
     ['dev-feature'],
     ['dev-hotfix'],
@@ -25,7 +49,19 @@ runVersioningContract(composer, {
     ['2010.01.02'],
     ['9999999-dev', 'dev-master', 'master', 'dev-trunk'],
   ],
-  validConstraints: ['^1.2.3', '~1.2', '1.0.*', '1.0 - 2.0', '>=1.0 <1.1 || >=1.2', '>= 4.0.0, < 6.5.7', 'dev-main', '*', '@dev', '>=1.0@beta', '^2.0|^3.0'],
+  validConstraints: [
+    '^1.2.3',
+    '~1.2',
+    '1.0.*',
+    '1.0 - 2.0',
+    '>=1.0 <1.1 || >=1.2',
+    '>= 4.0.0, < 6.5.7',
+    'dev-main',
+    '*',
+    '@dev',
+    '>=1.0@beta',
+    '^2.0|^3.0',
+  ],
   invalidConstraints: ['~>1.2', '>= foo', '', '>=1.0,,<2', '1.0 - ', '^'],
 });
 

@@ -1,7 +1,12 @@
 import type { VersionPredicate } from '../define-api.js';
 import { invalidConstraint } from '../errors.js';
 import { normalizeComposerVersion } from './normalize.js';
-import { compareComposerVersions, fromNormalized, parseComposerVersion, type ComposerVersion } from './parse.js';
+import {
+  compareComposerVersions,
+  fromNormalized,
+  parseComposerVersion,
+  type ComposerVersion,
+} from './parse.js';
 
 type Op = '==' | '!=' | '<' | '<=' | '>' | '>=';
 
@@ -55,7 +60,11 @@ function test(op: Op, bound: ComposerVersion): VersionPredicate<ComposerVersion>
 }
 
 /** VersionParser::manipulateVersionString: bump one position, zero the rest. */
-function bumped(numbers: readonly (string | undefined)[], position: number, increment: number): string {
+function bumped(
+  numbers: readonly (string | undefined)[],
+  position: number,
+  increment: number,
+): string {
   const parts = [0, 1, 2, 3].map((i) => BigInt(numbers[i] ?? '0'));
   for (let i = 3; i >= position - 1; i--) {
     if (i >= position) parts[i] = 0n;
@@ -69,7 +78,10 @@ function versionOrFail(text: string, fail: (why: string) => never): ComposerVers
 }
 
 /** One constraint without `,`/`||` (VersionParser::parseConstraint). */
-function parseSingle(raw: string, fail: (why: string) => never): VersionPredicate<ComposerVersion>[] {
+function parseSingle(
+  raw: string,
+  fail: (why: string) => never,
+): VersionPredicate<ComposerVersion>[] {
   const version = (text: string): ComposerVersion => versionOrFail(text, fail);
   let constraint = /^(?<c>[^,\s]+) +as +[^,\s]+$/.exec(raw)?.groups?.['c'] ?? raw;
   let stabilityModifier = '';
@@ -80,7 +92,8 @@ function parseSingle(raw: string, fail: (why: string) => never): VersionPredicat
   }
   constraint = constraint.replace(/^(?<c>dev-[^,\s@]+?|[^,\s@]+?\.x-dev)#.+$/i, '$<c>');
   const any = /^(?<v>v)?[xX*](?<rest>\.[xX*])*$/i.exec(constraint)?.groups;
-  if (any) return any['v'] || any['rest'] ? [test('>=', fromNormalized('0.0.0.0-dev'))] : [() => true];
+  if (any)
+    return any['v'] || any['rest'] ? [test('>=', fromNormalized('0.0.0.0-dev'))] : [() => true];
   const numbersOf = (m: RegExpExecArray): (string | undefined)[] => [m[1], m[2], m[3], m[4]];
   const unstable = (m: RegExpExecArray): boolean => Boolean(m[5] || m[7] || m[8]);
 
@@ -111,25 +124,39 @@ function parseSingle(raw: string, fail: (why: string) => never): VersionPredicat
   if (hyphen) {
     // Groups: from = 1 (numbers 2-5, modifier 6-8, x-dev 9), to = 10 (11-14, 15-17, 18).
     const present = (x: string | undefined): boolean => x !== undefined && x !== '';
-    const low = fromNormalized(version(hyphen.groups?.['from'] ?? '').normalized + (hyphen[6] || hyphen[8] || hyphen[9] ? '' : '-dev'));
+    const low = fromNormalized(
+      version(hyphen.groups?.['from'] ?? '').normalized +
+        (hyphen[6] || hyphen[8] || hyphen[9] ? '' : '-dev'),
+    );
     const to = hyphen.groups?.['to'] ?? '';
-    const toFull = (present(hyphen[12]) && present(hyphen[13])) || Boolean(hyphen[15] || hyphen[17] || hyphen[18]);
+    const toFull =
+      (present(hyphen[12]) && present(hyphen[13])) ||
+      Boolean(hyphen[15] || hyphen[17] || hyphen[18]);
     if (toFull) return [test('>=', low), test('<=', version(to))];
     version(to);
-    const high = fromNormalized(`${bumped([hyphen[11], hyphen[12], hyphen[13], hyphen[14]], present(hyphen[12]) ? 2 : 1, 1)}-dev`);
+    const high = fromNormalized(
+      `${bumped([hyphen[11], hyphen[12], hyphen[13], hyphen[14]], present(hyphen[12]) ? 2 : 1, 1)}-dev`,
+    );
     return [test('>=', low), test('<', high)];
   }
   const comparator = COMPARATOR.exec(constraint)?.groups;
   const text = comparator?.['version'] ?? '';
   let normalized = normalizeComposerVersion(text);
   // "foobar-dev" is read as the branch dev-foobar (VersionParser's recovery).
-  if (normalized === undefined && text.endsWith('-dev') && /^[0-9a-zA-Z./-]+$/.test(text)) normalized = normalizeComposerVersion(`dev-${text.slice(0, -4)}`);
+  if (normalized === undefined && text.endsWith('-dev') && /^[0-9a-zA-Z./-]+$/.test(text))
+    normalized = normalizeComposerVersion(`dev-${text.slice(0, -4)}`);
   if (normalized === undefined) return fail(`${JSON.stringify(text)} is not a version`);
   const rawOp = comparator?.['op'] || '=';
   const op: Op = rawOp === '=' ? '==' : rawOp === '<>' ? '!=' : (rawOp as Op);
-  if (op !== '==' && stabilityModifier && isStable(normalized)) normalized += `-${stabilityModifier}`;
+  if (op !== '==' && stabilityModifier && isStable(normalized))
+    normalized += `-${stabilityModifier}`;
   // ">=1.0" also admits 1.0's pre-releases, "<1.0" excludes them: the bound becomes 1.0.0.0-dev.
-  else if ((op === '<' || op === '>=') && !ENDS_WITH_MODIFIER.test(text.toLowerCase()) && !text.startsWith('dev-')) normalized += '-dev';
+  else if (
+    (op === '<' || op === '>=') &&
+    !ENDS_WITH_MODIFIER.test(text.toLowerCase()) &&
+    !text.startsWith('dev-')
+  )
+    normalized += '-dev';
   return [test(op, fromNormalized(normalized))];
 }
 
@@ -138,7 +165,10 @@ function parseSingle(raw: string, fail: (why: string) => never): VersionPredicat
  * `,` or space between conjuncts, and `^`, `~`, `1.2.*`, `1.0 - 2.0`, comparators, `dev-` branches,
  * `@stability` flags. GHSA's `>= 4.0.0, < 6.5.7` is a valid Composer constraint as it stands.
  */
-export function parseComposerConstraint(scheme: string, constraint: string): VersionPredicate<ComposerVersion> {
+export function parseComposerConstraint(
+  scheme: string,
+  constraint: string,
+): VersionPredicate<ComposerVersion> {
   const fail = (why: string): never => {
     throw invalidConstraint(scheme, constraint, why);
   };

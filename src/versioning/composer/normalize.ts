@@ -3,14 +3,22 @@
  * `v1.0-beta.2` -> `1.0.0.0-beta2`, `2.x-dev` -> `2.9999999.9999999.9999999-dev`,
  * `dev-main` and `master` -> branch names, date versions like `2010.01.02` kept by part.
  */
-const MODIFIER = '[._-]?(?:(?<stability>stable|beta|b|RC|alpha|a|patch|pl|p)(?<stabilityNumber>(?:[.-]?\\d+)*)?)?(?<dev>[.-]?dev)?';
-const CLASSICAL = new RegExp(`^v?(?<n1>\\d{1,5})(?<n2>\\.\\d+)?(?<n3>\\.\\d+)?(?<n4>\\.\\d+)?${MODIFIER}$`, 'i');
-const DATE = new RegExp(`^v?(?<date>\\d{4}(?:[.:-]?\\d{2}){1,6}(?:[.:-]?\\d{1,3}){0,2})${MODIFIER}$`, 'i');
+const MODIFIER =
+  '[._-]?(?:(?<stability>stable|beta|b|RC|alpha|a|patch|pl|p)(?<stabilityNumber>(?:[.-]?\\d+)*)?)?(?<dev>[.-]?dev)?';
+const CLASSICAL = new RegExp(
+  `^v?(?<n1>\\d{1,5})(?<n2>\\.\\d+)?(?<n3>\\.\\d+)?(?<n4>\\.\\d+)?${MODIFIER}$`,
+  'i',
+);
+const DATE = new RegExp(
+  `^v?(?<date>\\d{4}(?:[.:-]?\\d{2}){1,6}(?:[.:-]?\\d{1,3}){0,2})${MODIFIER}$`,
+  'i',
+);
 const ALIAS = /^(?<version>[^,\s]+) +as +[^,\s]+$/;
 const STABILITY_FLAG = /@(?:stable|RC|beta|alpha|dev)$/i;
 const BUILD = /^(?<version>[^,\s+]+)\+\S+$/;
 const DEV_SUFFIX = /^(?<branch>.*?)[.-]?dev$/i;
-const BRANCH = /^v?(?<n1>\d+)(?<n2>\.(?:\d+|[xX*]))?(?<n3>\.(?:\d+|[xX*]))?(?<n4>\.(?:\d+|[xX*]))?$/;
+const BRANCH =
+  /^v?(?<n1>\d+)(?<n2>\.(?:\d+|[xX*]))?(?<n3>\.(?:\d+|[xX*]))?(?<n4>\.(?:\d+|[xX*]))?$/;
 
 function expandStability(stability: string): string {
   const lower = stability.toLowerCase();
@@ -22,7 +30,10 @@ function expandStability(stability: string): string {
 }
 
 /** The modifiers after a matched numeric part: `-beta2`, `-dev`, or nothing for `stable`. */
-function withModifiers(version: string, groups: Readonly<Record<string, string | undefined>>): string {
+function withModifiers(
+  version: string,
+  groups: Readonly<Record<string, string | undefined>>,
+): string {
   let out = version;
   const stability = groups['stability'];
   if (stability) {
@@ -38,7 +49,8 @@ function normalizeBranch(name: string): string {
   const groups = BRANCH.exec(name.trim())?.groups;
   if (!groups) return `dev-${name}`;
   let version = '';
-  for (const key of ['n1', 'n2', 'n3', 'n4']) version += groups[key] ? groups[key].replace(/[*X]/g, 'x') : '.x';
+  for (const key of ['n1', 'n2', 'n3', 'n4'])
+    version += groups[key] ? groups[key].replace(/[*X]/g, 'x') : '.x';
   return `${version.replace(/x/g, '9999999')}-dev`;
 }
 
@@ -48,8 +60,10 @@ export function normalizeComposerVersion(input: string): string | undefined {
   if (version === '' || /[\s]/.test(version.replace(/ +as +/, ''))) return undefined;
   version = ALIAS.exec(version)?.groups?.['version'] ?? version;
   version = version.replace(STABILITY_FLAG, '');
-  if (version === 'master' || version === 'trunk' || version === 'default') version = `dev-${version}`;
-  if (version.toLowerCase().startsWith('dev-')) return version.length > 4 ? `dev-${version.slice(4)}` : undefined;
+  if (version === 'master' || version === 'trunk' || version === 'default')
+    version = `dev-${version}`;
+  if (version.toLowerCase().startsWith('dev-'))
+    return version.length > 4 ? `dev-${version.slice(4)}` : undefined;
   version = BUILD.exec(version)?.groups?.['version'] ?? version;
 
   const classical = CLASSICAL.exec(version)?.groups;

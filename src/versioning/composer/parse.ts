@@ -36,7 +36,8 @@ export function fromNormalized(normalized: string): ComposerVersion {
  */
 export function compareComposerVersions(a: ComposerVersion, b: ComposerVersion): Ordering {
   if (a.branch || b.branch) {
-    if (a.branch && b.branch) return a.normalized < b.normalized ? -1 : a.normalized > b.normalized ? 1 : 0;
+    if (a.branch && b.branch)
+      return a.normalized < b.normalized ? -1 : a.normalized > b.normalized ? 1 : 0;
     return a.branch ? -1 : 1;
   }
   return phpVersionCompare(a.parts, b.parts);

@@ -20,7 +20,10 @@ export function verrevcmp(a: string, b: string): Ordering {
   let j = 0;
   while (i < a.length || j < b.length) {
     let firstDiff = 0;
-    while ((i < a.length && !isDigit(a.charCodeAt(i))) || (j < b.length && !isDigit(b.charCodeAt(j)))) {
+    while (
+      (i < a.length && !isDigit(a.charCodeAt(i))) ||
+      (j < b.length && !isDigit(b.charCodeAt(j)))
+    ) {
       const ac = order(a.charCodeAt(i));
       const bc = order(b.charCodeAt(j));
       if (ac !== bc) return ac < bc ? -1 : 1;
@@ -43,5 +46,9 @@ export function verrevcmp(a: string, b: string): Ordering {
 
 /** dpkg_version_compare: epoch, then upstream, then revision. */
 export function compareDpkgVersions(a: DpkgVersion, b: DpkgVersion): Ordering {
-  return compareNumbers(a.epoch, b.epoch) || verrevcmp(a.upstream, b.upstream) || verrevcmp(a.revision, b.revision);
+  return (
+    compareNumbers(a.epoch, b.epoch) ||
+    verrevcmp(a.upstream, b.upstream) ||
+    verrevcmp(a.revision, b.revision)
+  );
 }

@@ -3,9 +3,33 @@ import { runVersioningContract } from '../testing/index.js';
 import { api, dpkg } from './index.js';
 
 runVersioningContract(dpkg, {
-  valid: ['1.0', '1.0_1', '1:5.#', '1:2.30.2-1+deb11u2', '2.36.1-8+deb11u1', '0.0~git20210911.73bd0ce-3', '1.2.3~rc1+dfsg-0ubuntu1~18.04', 'a1', '1:1:1-1-1'],
+  valid: [
+    '1.0',
+    '1.0_1',
+    '1:5.#',
+    '1:2.30.2-1+deb11u2',
+    '2.36.1-8+deb11u1',
+    '0.0~git20210911.73bd0ce-3',
+    '1.2.3~rc1+dfsg-0ubuntu1~18.04',
+    'a1',
+    '1:1:1-1-1',
+  ],
   // dpkg's hard errors; its warnings (`1.0_1`, `a1`) are accepted, as dpkg --compare-versions does.
-  invalid: ['', ' 1.0', '1.0 ', '1 0', '1.0-', ':1.0', '1:', 'a:1.0', '1.0-1:2', '-1', '99999999999:1', '1.0\u00e9', '1.0\n'],
+  invalid: [
+    '',
+    ' 1.0',
+    '1.0 ',
+    '1 0',
+    '1.0-',
+    ':1.0',
+    '1:',
+    'a:1.0',
+    '1.0-1:2',
+    '-1',
+    '99999999999:1',
+    '1.0\u00e9',
+    '1.0\n',
+  ],
   // Debian Policy §5.6.12 and deb-version(7): `~` sorts before everything, even the end.
   ordered: [
     ['1.0~~'],

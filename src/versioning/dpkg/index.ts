@@ -20,7 +20,12 @@ export const api = defineVersioningApi<DpkgVersion>({
   id,
   parse: parseDpkgVersion,
   compare: compareDpkgVersions,
-  parseConstraint: (constraint) => parseComparatorConstraint(constraint, { scheme: id, parse: parseDpkgVersion, compare: compareDpkgVersions }),
+  parseConstraint: (constraint) =>
+    parseComparatorConstraint(constraint, {
+      scheme: id,
+      parse: parseDpkgVersion,
+      compare: compareDpkgVersions,
+    }),
 });
 
 export const dpkg: VersionScheme<DpkgVersion> = { id, displayName, urls, api };

@@ -33,5 +33,10 @@ export function comparePrerelease(a: readonly string[], b: readonly string[]): O
 
 /** x/mod/semver's Compare: build metadata (incl. `+incompatible`) is ignored. */
 export function compareGoVersions(a: GoVersion, b: GoVersion): Ordering {
-  return compareDigits(a.major, b.major) || compareDigits(a.minor, b.minor) || compareDigits(a.patch, b.patch) || comparePrerelease(a.prerelease, b.prerelease);
+  return (
+    compareDigits(a.major, b.major) ||
+    compareDigits(a.minor, b.minor) ||
+    compareDigits(a.patch, b.patch) ||
+    comparePrerelease(a.prerelease, b.prerelease)
+  );
 }

@@ -3,7 +3,17 @@ import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useTempDir } from '../../testing/index.js';
-import { disagreements, osvVersions, pairsFrom, picker, readOsvArchive, referenceAvailable, runBatch, toOrdering, type Picker } from '../testing/index.js';
+import {
+  disagreements,
+  osvVersions,
+  pairsFrom,
+  picker,
+  readOsvArchive,
+  referenceAvailable,
+  runBatch,
+  toOrdering,
+  type Picker,
+} from '../testing/index.js';
 import { api } from './index.js';
 
 /**
@@ -15,7 +25,8 @@ function buildReference(dir: string): string {
   const goroot = execFileSync('go', ['env', 'GOROOT'], { encoding: 'utf8' }).trim();
   const xmod = join(goroot, 'src', 'cmd', 'vendor', 'golang.org', 'x', 'mod');
   const root = join(dir, 'xmod');
-  for (const part of ['semver', 'module', 'internal']) cpSync(join(xmod, part), join(root, part), { recursive: true });
+  for (const part of ['semver', 'module', 'internal'])
+    cpSync(join(xmod, part), join(root, part), { recursive: true });
   writeFileSync(join(root, 'go.mod'), 'module golang.org/x/mod\n\ngo 1.17\n');
   mkdirSync(join(root, 'cmd', 'ref'), { recursive: true });
   writeFileSync(
@@ -49,19 +60,40 @@ func main() {
 `,
   );
   const binary = join(dir, 'ref');
-  execFileSync('go', ['build', '-o', binary, './cmd/ref'], { cwd: root, env: { ...process.env, GOFLAGS: '-mod=mod', GOPROXY: 'off', GOWORK: 'off' }, stdio: 'ignore' });
+  execFileSync('go', ['build', '-o', binary, './cmd/ref'], {
+    cwd: root,
+    env: { ...process.env, GOFLAGS: '-mod=mod', GOPROXY: 'off', GOWORK: 'off' },
+    stdio: 'ignore',
+  });
   return binary;
 }
 
 function generated(p: Picker, count: number): string[] {
   const num = (): string => p.pick(['0', '1', '2', '9', '10', '11', '123', String(p.int(1000))]);
-  const ident = (): string => p.pick([num(), 'alpha', 'beta', 'rc', 'a', 'A', 'Z-9', '-', '0a', 'x-y', '20200101000000-abcdef123456', String(p.int(100))]);
+  const ident = (): string =>
+    p.pick([
+      num(),
+      'alpha',
+      'beta',
+      'rc',
+      'a',
+      'A',
+      'Z-9',
+      '-',
+      '0a',
+      'x-y',
+      '20200101000000-abcdef123456',
+      String(p.int(100)),
+    ]);
   const out: string[] = [];
   for (let i = 0; i < count; i++) {
     const shape = p.int(10);
     if (shape === 0) out.push(`v${num()}`);
     else if (shape === 1) out.push(`v${num()}.${num()}`);
-    else if (shape === 2) out.push(`v${num()}.${num()}.${num()}-0.${20000101000000 + p.int(1e9)}-abcdef${p.int(999999)}`);
+    else if (shape === 2)
+      out.push(
+        `v${num()}.${num()}.${num()}-0.${20000101000000 + p.int(1e9)}-abcdef${p.int(999999)}`,
+      );
     else {
       const pre = p.chance(0.6) ? `-${p.join(1 + p.int(3), ident, ['.'])}` : '';
       const build = p.chance(0.2) ? p.pick(['+incompatible', '+build.1', '+0']) : '';
@@ -84,8 +116,19 @@ describe.skipIf(!haveGo)('go: differential against golang.org/x/mod/semver', () 
   /** Validity and pseudo-version detection for every version, then the order of pairs of valid ones. */
   const agreeOn = (versions: readonly string[], seed: number): number => {
     const answers = run(versions.map((v) => `valid\t${v}\n`));
-    const ours = new Map(versions.map((v) => [v, `${String(api.isValid(v))} ${String(api.parse(v)?.pseudo ?? false)}`]));
-    expect(disagreements(versions.map((v) => [v, v] as const), (a) => ours.get(a), answers)).toEqual([]);
+    const ours = new Map(
+      versions.map((v) => [
+        v,
+        `${String(api.isValid(v))} ${String(api.parse(v)?.pseudo ?? false)}`,
+      ]),
+    );
+    expect(
+      disagreements(
+        versions.map((v) => [v, v] as const),
+        (a) => ours.get(a),
+        answers,
+      ),
+    ).toEqual([]);
     const valid = versions.filter((v) => api.isValid(v));
     const pairs = pairsFrom(valid, picker(seed));
     const reference = run(pairs.map(([a, b]) => `${a}\t${b}\n`)).map(toOrdering);
@@ -94,7 +137,9 @@ describe.skipIf(!haveGo)('go: differential against golang.org/x/mod/semver', () 
   };
 
   it('agrees on every version in the Go OSV records (with the v Go requires)', async () => {
-    const versions = osvVersions(await readOsvArchive('osv-go.tar.gz')).map((v) => (v.startsWith('v') ? v : `v${v}`));
+    const versions = osvVersions(await readOsvArchive('osv-go.tar.gz')).map((v) =>
+      v.startsWith('v') ? v : `v${v}`,
+    );
     expect(versions.length).toBeGreaterThan(2000);
     // A few real records carry versions Go itself rejects (`19.03.0`); validity must agree too.
     expect(agreeOn(versions, 3)).toBeGreaterThan(2000);

@@ -3,8 +3,30 @@ import { runVersioningContract } from '../testing/index.js';
 import { api, go } from './index.js';
 
 runVersioningContract(go, {
-  valid: ['v1.2.3', '1.2.3', 'v2.0.0+incompatible', 'v0.0.0-20200101000000-abcdef123456', 'v1.2', 'v1'],
-  invalid: ['', 'v', 'v01.2.3', 'v1.02.3', 'v1.2.3-', 'v1.2.3-01', 'v1.2-pre', 'v1.2+build', 'v1.2.3+', 'V1.2.3', 'v1.2.3.4', 'v1.2.3 ', 'vv1.2.3', 'v1.2.3-a..b'],
+  valid: [
+    'v1.2.3',
+    '1.2.3',
+    'v2.0.0+incompatible',
+    'v0.0.0-20200101000000-abcdef123456',
+    'v1.2',
+    'v1',
+  ],
+  invalid: [
+    '',
+    'v',
+    'v01.2.3',
+    'v1.02.3',
+    'v1.2.3-',
+    'v1.2.3-01',
+    'v1.2-pre',
+    'v1.2+build',
+    'v1.2.3+',
+    'V1.2.3',
+    'v1.2.3.4',
+    'v1.2.3 ',
+    'vv1.2.3',
+    'v1.2.3-a..b',
+  ],
   ordered: [
     ['v0.0.0-20191109021931-daa7c04131f5'],
     ['v0.0.0-20200101000000-abcdef123456'],
@@ -36,6 +58,8 @@ describe('go pseudo-versions and OSV forms', () => {
   it('puts a pseudo-version between the release before it and the one it precedes', () => {
     expect(api.compare('v1.2.3', 'v1.2.4-0.20200101000000-abcdef123456')).toBe(-1);
     expect(api.compare('v1.2.4-0.20200101000000-abcdef123456', 'v1.2.4')).toBe(-1);
-    expect(api.matches('v0.0.0-20220101000000-abcdef123456', '< 0.0.0-20230101000000-000000000000')).toBe(true);
+    expect(
+      api.matches('v0.0.0-20220101000000-abcdef123456', '< 0.0.0-20230101000000-000000000000'),
+    ).toBe(true);
   });
 });

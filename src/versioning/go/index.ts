@@ -6,7 +6,11 @@ import { parseGoVersion, type GoVersion } from './parse.js';
 
 export const id = 'go';
 export const displayName = 'Go modules';
-export const urls = ['https://go.dev/ref/mod#versions', 'https://go.dev/ref/mod#pseudo-versions', 'https://pkg.go.dev/golang.org/x/mod/semver'] as const;
+export const urls = [
+  'https://go.dev/ref/mod#versions',
+  'https://go.dev/ref/mod#pseudo-versions',
+  'https://pkg.go.dev/golang.org/x/mod/semver',
+] as const;
 
 /**
  * Go module versions: SemVer with a `v`, shorthand `v1.2`, pseudo-versions (ordinary prereleases,
@@ -17,7 +21,12 @@ export const api = defineVersioningApi<GoVersion>({
   id,
   parse: parseGoVersion,
   compare: compareGoVersions,
-  parseConstraint: (constraint) => parseComparatorConstraint(constraint, { scheme: id, parse: parseGoVersion, compare: compareGoVersions }),
+  parseConstraint: (constraint) =>
+    parseComparatorConstraint(constraint, {
+      scheme: id,
+      parse: parseGoVersion,
+      compare: compareGoVersions,
+    }),
 });
 
 export const go: VersionScheme<GoVersion> = { id, displayName, urls, api };

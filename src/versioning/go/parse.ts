@@ -19,7 +19,8 @@ const VERSION = new RegExp(
   `^v?(?<major>${NUMBER})(?:\\.(?<minor>${NUMBER})(?:\\.(?<patch>${NUMBER})(?:-(?<pre>${IDENT}(?:\\.${IDENT})*))?(?:\\+(?<build>${IDENT}(?:\\.${IDENT})*))?)?)?$`,
 );
 /** x/mod/module's pseudoVersionRE: vX.0.0-yyyymmddhhmmss-abcdef, vX.Y.Z-pre.0.yyyy..., vX.Y.(Z+1)-0.yyyy... */
-const PSEUDO = /^v\d+\.(?:0\.0-|\d+\.\d+-(?:[^+]*\.)?0\.)\d{14}-[A-Za-z0-9]+(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$/;
+const PSEUDO =
+  /^v\d+\.(?:0\.0-|\d+\.\d+-(?:[^+]*\.)?0\.)\d{14}-[A-Za-z0-9]+(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$/;
 
 /**
  * Parses like x/mod/semver's parse: `vMAJOR[.MINOR[.PATCH[-PRE][+BUILD]]]`; the shorthands `v1`
@@ -32,12 +33,14 @@ export function parseGoVersion(text: string): GoVersion | undefined {
   if (!groups) return undefined;
   const pre = groups['pre'];
   const prerelease = pre === undefined ? [] : pre.split('.');
-  if (prerelease.some((id) => /^\d+$/.test(id) && id.length > 1 && id.startsWith('0'))) return undefined;
+  if (prerelease.some((id) => /^\d+$/.test(id) && id.length > 1 && id.startsWith('0')))
+    return undefined;
   const major = groups['major'] ?? '0';
   const minor = groups['minor'] ?? '0';
   const patch = groups['patch'] ?? '0';
   const build = groups['build'] ?? '';
   const canonical = `v${major}.${minor}.${patch}${pre === undefined ? '' : `-${pre}`}${build ? `+${build}` : ''}`;
-  const pseudo = prerelease.length > 0 && (canonical.match(/-/g)?.length ?? 0) >= 2 && PSEUDO.test(canonical);
+  const pseudo =
+    prerelease.length > 0 && (canonical.match(/-/g)?.length ?? 0) >= 2 && PSEUDO.test(canonical);
   return { major, minor, patch, prerelease, build, pseudo, canonical };
 }

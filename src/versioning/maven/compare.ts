@@ -43,7 +43,9 @@ function compareItems(a: MavenItem, b: MavenItem): Ordering {
     case 'number':
       return b.kind === 'number' ? compareDigits(a.digits, b.digits) : 1;
     case 'string':
-      return b.kind === 'string' ? compareText(comparableQualifier(a.value), comparableQualifier(b.value)) : -1;
+      return b.kind === 'string'
+        ? compareText(comparableQualifier(a.value), comparableQualifier(b.value))
+        : -1;
     case 'list':
       if (b.kind === 'number') return -1;
       if (b.kind === 'string') return 1;
@@ -57,7 +59,8 @@ function compareLists(a: readonly MavenItem[], b: readonly MavenItem[]): Orderin
     const left = a[i];
     const right = b[i];
     let order: Ordering;
-    if (left === undefined) order = right === undefined ? 0 : ((-compareWithNothing(right) || 0) as Ordering);
+    if (left === undefined)
+      order = right === undefined ? 0 : ((-compareWithNothing(right) || 0) as Ordering);
     else order = right === undefined ? compareWithNothing(left) : compareItems(left, right);
     if (order !== 0) return order;
   }

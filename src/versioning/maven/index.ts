@@ -24,7 +24,11 @@ export const api = defineVersioningApi<MavenVersion>({
   parseConstraint: (constraint) =>
     /^\s*[[(]/.test(constraint)
       ? parseMavenRange(id, constraint)
-      : parseComparatorConstraint(constraint, { scheme: id, parse: parseMavenVersion, compare: compareMavenVersions }),
+      : parseComparatorConstraint(constraint, {
+          scheme: id,
+          parse: parseMavenVersion,
+          compare: compareMavenVersions,
+        }),
 });
 
 export const maven: VersionScheme<MavenVersion> = { id, displayName, urls, api };

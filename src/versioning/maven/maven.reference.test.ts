@@ -2,13 +2,23 @@ import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useTempDir } from '../../testing/index.js';
-import { disagreements, pairsFrom, picker, referenceAvailable, runBatch, toOrdering, type Picker } from '../testing/index.js';
+import {
+  disagreements,
+  pairsFrom,
+  picker,
+  referenceAvailable,
+  runBatch,
+  toOrdering,
+  type Picker,
+} from '../testing/index.js';
 import { api } from './index.js';
 
 /** Debian's maven ships maven-artifact (ComparableVersion, VersionRange) as this jar. */
 function mavenArtifactJar(): string | undefined {
   try {
-    const name = readdirSync('/usr/share/maven/lib').find((f) => /^maven-artifact-.*\.jar$/.test(f));
+    const name = readdirSync('/usr/share/maven/lib').find((f) =>
+      /^maven-artifact-.*\.jar$/.test(f),
+    );
     return name ? join('/usr/share/maven/lib', name) : undefined;
   } catch {
     return undefined;
@@ -50,14 +60,51 @@ function reference(lines: readonly string[]): string[] {
   const source = join(temp, 'Ref.java');
   writeFileSync(source, SOURCE);
   // VersionRange needs commons-lang3, which Debian's maven ships beside maven-artifact.
-  return runBatch('java', ['-cp', join('/usr/share/maven/lib', '*'), source], lines.map((l) => `${l}\n`).join(''));
+  return runBatch(
+    'java',
+    ['-cp', join('/usr/share/maven/lib', '*'), source],
+    lines.map((l) => `${l}\n`).join(''),
+  );
 }
 
 /** Versions from Maven's grammar with every qualifier spelling, case, separators and transitions. */
 function generated(p: Picker, count: number): string[] {
-  const num = (): string => p.pick(['0', '1', '2', '10', '01', '00', '1234567890', '12345678901234567890', String(p.int(20))]);
+  const num = (): string =>
+    p.pick([
+      '0',
+      '1',
+      '2',
+      '10',
+      '01',
+      '00',
+      '1234567890',
+      '12345678901234567890',
+      String(p.int(20)),
+    ]);
   const word = (): string =>
-    p.pick(['alpha', 'a', 'beta', 'b', 'milestone', 'm', 'rc', 'cr', 'snapshot', 'SNAPSHOT', 'ga', 'final', 'FINAL', 'release', 'RELEASE', 'sp', 'foo', 'abc', 'x', 'Final', '']);
+    p.pick([
+      'alpha',
+      'a',
+      'beta',
+      'b',
+      'milestone',
+      'm',
+      'rc',
+      'cr',
+      'snapshot',
+      'SNAPSHOT',
+      'ga',
+      'final',
+      'FINAL',
+      'release',
+      'RELEASE',
+      'sp',
+      'foo',
+      'abc',
+      'x',
+      'Final',
+      '',
+    ]);
   const out: string[] = [];
   for (let i = 0; i < count; i++) {
     const piece = (): string => (p.chance(0.6) ? num() : p.chance(0.5) ? word() : word() + num());
@@ -68,31 +115,38 @@ function generated(p: Picker, count: number): string[] {
   return out;
 }
 
-describe.skipIf(!haveJava)('maven: differential against maven-artifact ComparableVersion and VersionRange', () => {
-  it('agrees on 8,000 generated pairs (qualifiers, aliases, padding, big numbers, transitions)', () => {
-    const p = picker(387);
-    const versions = generated(p, 4000);
-    for (const v of versions) expect(api.isValid(v), v).toBe(true);
-    const pairs = pairsFrom(versions, p);
-    const answers = reference(pairs.map(([a, b]) => `cmp\t${a}\t${b}`)).map(toOrdering);
-    expect(disagreements(pairs, api.compare, answers)).toEqual([]);
-  });
+describe.skipIf(!haveJava)(
+  'maven: differential against maven-artifact ComparableVersion and VersionRange',
+  () => {
+    it('agrees on 8,000 generated pairs (qualifiers, aliases, padding, big numbers, transitions)', () => {
+      const p = picker(387);
+      const versions = generated(p, 4000);
+      for (const v of versions) expect(api.isValid(v), v).toBe(true);
+      const pairs = pairsFrom(versions, p);
+      const answers = reference(pairs.map(([a, b]) => `cmp\t${a}\t${b}`)).map(toOrdering);
+      expect(disagreements(pairs, api.compare, answers)).toEqual([]);
+    });
 
-  it('agrees with VersionRange.containsVersion on 3,000 generated range checks', () => {
-    const p = picker(388);
-    const versions = generated(p, 600).filter((v) => /^\d/.test(v));
-    const sorted = [...versions].sort(api.compare);
-    const range = (): string => {
-      const i = p.int(sorted.length);
-      const j = Math.min(sorted.length - 1, i + p.int(80));
-      const lower = p.chance(0.2) ? '' : sorted[i];
-      const upper = p.chance(0.2) ? '' : sorted[j];
-      if (p.chance(0.1)) return `[${sorted[i]}]`;
-      return `${p.pick(['[', '('])}${lower},${p.pick(['', ' '])}${upper}${p.pick([']', ')'])}`;
-    };
-    const cases = Array.from({ length: 3000 }, () => [p.chance(0.2) ? `${range()},${range()}` : range(), p.pick(versions)] as const);
-    const answers = reference(cases.map(([r, v]) => `range\t${r}\t${v}`));
-    const ours = (r: string, v: string): string => (api.isValidConstraint(r) ? String(api.matches(v, r)) : 'invalid');
-    expect(disagreements(cases, ours, answers)).toEqual([]);
-  });
-});
+    it('agrees with VersionRange.containsVersion on 3,000 generated range checks', () => {
+      const p = picker(388);
+      const versions = generated(p, 600).filter((v) => /^\d/.test(v));
+      const sorted = [...versions].sort(api.compare);
+      const range = (): string => {
+        const i = p.int(sorted.length);
+        const j = Math.min(sorted.length - 1, i + p.int(80));
+        const lower = p.chance(0.2) ? '' : sorted[i];
+        const upper = p.chance(0.2) ? '' : sorted[j];
+        if (p.chance(0.1)) return `[${sorted[i]}]`;
+        return `${p.pick(['[', '('])}${lower},${p.pick(['', ' '])}${upper}${p.pick([']', ')'])}`;
+      };
+      const cases = Array.from(
+        { length: 3000 },
+        () => [p.chance(0.2) ? `${range()},${range()}` : range(), p.pick(versions)] as const,
+      );
+      const answers = reference(cases.map(([r, v]) => `range\t${r}\t${v}`));
+      const ours = (r: string, v: string): string =>
+        api.isValidConstraint(r) ? String(api.matches(v, r)) : 'invalid';
+      expect(disagreements(cases, ours, answers)).toEqual([]);
+    });
+  },
+);

@@ -38,7 +38,8 @@ function parseRestriction(scheme: string, constraint: string, text: string): Res
   };
   const comma = inner.indexOf(',');
   if (comma === -1) {
-    if (!lowerInclusive || !upperInclusive) throw invalidConstraint(scheme, constraint, 'a single version must be surrounded by []');
+    if (!lowerInclusive || !upperInclusive)
+      throw invalidConstraint(scheme, constraint, 'a single version must be surrounded by []');
     const exact = bound(inner);
     return { lower: exact, lowerInclusive: true, upper: exact, upperInclusive: true };
   }
@@ -48,7 +49,8 @@ function parseRestriction(scheme: string, constraint: string, text: string): Res
   const upper = upperText === '' ? undefined : bound(upperText);
   if (lower && upper) {
     const order = compareMavenVersions(upper, lower);
-    if (order < 0 || (order === 0 && (!lowerInclusive || !upperInclusive))) throw invalidConstraint(scheme, constraint, 'the range defies version ordering');
+    if (order < 0 || (order === 0 && (!lowerInclusive || !upperInclusive)))
+      throw invalidConstraint(scheme, constraint, 'the range defies version ordering');
   }
   return { lower, lowerInclusive, upper, upperInclusive };
 }
@@ -57,7 +59,10 @@ function parseRestriction(scheme: string, constraint: string, text: string): Res
  * A Maven version range (VersionRange.createFromVersionSpec): one or more sets like `[1.0,2.0)`,
  * `(,1.0]`, `[1.2]`, separated by commas, matching when any set contains the version.
  */
-export function parseMavenRange(scheme: string, constraint: string): VersionPredicate<MavenVersion> {
+export function parseMavenRange(
+  scheme: string,
+  constraint: string,
+): VersionPredicate<MavenVersion> {
   const restrictions: Restriction[] = [];
   let rest = constraint.trim();
   while (rest.startsWith('[') || rest.startsWith('(')) {
@@ -66,13 +71,17 @@ export function parseMavenRange(scheme: string, constraint: string): VersionPred
     const restriction = parseRestriction(scheme, constraint, rest.slice(0, close + 1));
     // As Maven does, only a bounded previous set is checked for overlap.
     const previousUpper = restrictions[restrictions.length - 1]?.upper;
-    if (previousUpper && (!restriction.lower || compareMavenVersions(restriction.lower, previousUpper) < 0)) {
+    if (
+      previousUpper &&
+      (!restriction.lower || compareMavenVersions(restriction.lower, previousUpper) < 0)
+    ) {
       throw invalidConstraint(scheme, constraint, 'ranges overlap');
     }
     restrictions.push(restriction);
     rest = rest.slice(close + 1).trim();
     if (rest.startsWith(',')) rest = rest.slice(1).trim();
   }
-  if (rest.length > 0 || restrictions.length === 0) throw invalidConstraint(scheme, constraint, 'only fully-qualified sets are allowed');
+  if (rest.length > 0 || restrictions.length === 0)
+    throw invalidConstraint(scheme, constraint, 'only fully-qualified sets are allowed');
   return (v) => restrictions.some((r) => contains(r, v));
 }

@@ -23,7 +23,11 @@ export const api = defineVersioningApi<NuGetVersion>({
   compare: compareNuGetVersions,
   parseConstraint: (constraint) =>
     /^\s*[<>=!]/.test(constraint)
-      ? parseComparatorConstraint(constraint, { scheme: id, parse: parseNuGetVersion, compare: compareNuGetVersions })
+      ? parseComparatorConstraint(constraint, {
+          scheme: id,
+          parse: parseNuGetVersion,
+          compare: compareNuGetVersions,
+        })
       : parseNuGetRange(id, constraint),
 });
 

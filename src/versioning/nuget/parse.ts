@@ -41,7 +41,12 @@ export function parseNuGetVersion(text: string): NuGetVersion | undefined {
   if (parts.length > 4 || !parts.every((p) => /^\d+$/.test(p))) return undefined;
   const values = parts.map(Number);
   if (values.some((n) => n > INT32_MAX)) return undefined;
-  const numbers: [number, number, number, number] = [values[0] ?? 0, values[1] ?? 0, values[2] ?? 0, values[3] ?? 0];
+  const numbers: [number, number, number, number] = [
+    values[0] ?? 0,
+    values[1] ?? 0,
+    values[2] ?? 0,
+    values[3] ?? 0,
+  ];
   let normalized = numbers.slice(0, numbers[3] > 0 ? 4 : 3).join('.');
   if (labels.length > 0) normalized += `-${labels.join('.')}`;
   if (metadata) normalized += `+${metadata}`;

@@ -39,7 +39,11 @@ function comparePre(a: Pep440Version, b: Pep440Version): Ordering {
 }
 
 /** Absent post sorts first; absent dev sorts last. */
-function compareOptional(a: string | undefined, b: string | undefined, absentFirst: boolean): Ordering {
+function compareOptional(
+  a: string | undefined,
+  b: string | undefined,
+  absentFirst: boolean,
+): Ordering {
   if (a === undefined || b === undefined) {
     if (a === b) return 0;
     return (a === undefined) === absentFirst ? -1 : 1;
@@ -48,7 +52,10 @@ function compareOptional(a: string | undefined, b: string | undefined, absentFir
 }
 
 /** Local labels: absent first; part by part, numbers above strings; a longer label wins a tie. */
-function compareLocal(a: readonly string[] | undefined, b: readonly string[] | undefined): Ordering {
+function compareLocal(
+  a: readonly string[] | undefined,
+  b: readonly string[] | undefined,
+): Ordering {
   if (!a || !b) return a === b ? 0 : a ? 1 : -1;
   const shared = Math.min(a.length, b.length);
   for (let i = 0; i < shared; i++) {

@@ -6,7 +6,10 @@ import { parsePep440Constraint } from './specifier.js';
 
 export const id = 'pep440';
 export const displayName = 'Python (PEP 440)';
-export const urls = ['https://packaging.python.org/en/latest/specifications/version-specifiers/', 'https://peps.python.org/pep-0440/'] as const;
+export const urls = [
+  'https://packaging.python.org/en/latest/specifications/version-specifiers/',
+  'https://peps.python.org/pep-0440/',
+] as const;
 
 /** Python package versions and specifier sets, as packaging (pip's library) reads them. */
 export const api = defineVersioningApi<Pep440Version>({

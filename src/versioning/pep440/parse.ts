@@ -33,11 +33,23 @@ export function parsePep440Version(text: string): Pep440Version | undefined {
   if (!g) return undefined;
   const epoch = stripZeros(g['epoch'] ?? '0');
   const release = (g['release'] ?? '0').split('.').map(stripZeros);
-  const pre = g['preL'] === undefined ? undefined : { label: preLabel(g['preL']), number: stripZeros(g['preN'] ?? '0') };
+  const pre =
+    g['preL'] === undefined
+      ? undefined
+      : { label: preLabel(g['preL']), number: stripZeros(g['preN'] ?? '0') };
   const postDigits = g['postN1'] ?? g['postN2'];
-  const post = g['postN1'] !== undefined || g['postL'] !== undefined ? stripZeros(postDigits ?? '0') : undefined;
+  const post =
+    g['postN1'] !== undefined || g['postL'] !== undefined
+      ? stripZeros(postDigits ?? '0')
+      : undefined;
   const dev = g['devL'] === undefined ? undefined : stripZeros(g['devN'] ?? '0');
-  const local = g['local'] === undefined ? undefined : g['local'].toLowerCase().split(/[-_.]/).map((p) => (/^\d+$/.test(p) ? stripZeros(p) : p));
+  const local =
+    g['local'] === undefined
+      ? undefined
+      : g['local']
+          .toLowerCase()
+          .split(/[-_.]/)
+          .map((p) => (/^\d+$/.test(p) ? stripZeros(p) : p));
   let normalized = epoch === '0' ? '' : `${epoch}!`;
   normalized += release.join('.');
   if (pre) normalized += `${pre.label}${pre.number}`;

@@ -2,12 +2,25 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sharedFixture } from '../../testing/index.js';
-import { disagreements, osvVersions, pairsFrom, picker, readOsvArchive, referenceAvailable, runBatch, toOrdering, type Picker } from '../testing/index.js';
+import {
+  disagreements,
+  osvVersions,
+  pairsFrom,
+  picker,
+  readOsvArchive,
+  referenceAvailable,
+  runBatch,
+  toOrdering,
+  type Picker,
+} from '../testing/index.js';
 import { api } from './index.js';
 
 // Debian's python3 with python3-packaging (what .ci/run installs); a PATH python3 may lack it.
 const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
-const havePackaging = referenceAvailable(python, ['-c', 'import packaging.version, packaging.specifiers']);
+const havePackaging = referenceAvailable(python, [
+  '-c',
+  'import packaging.version, packaging.specifiers',
+]);
 
 const SCRIPT = `
 import sys
@@ -40,11 +53,25 @@ function generated(p: Picker, count: number): string[] {
   const sep = (): string => p.pick(['', '.', '-', '_']);
   const out: string[] = [];
   for (let i = 0; i < count; i++) {
-    let v = p.pick(['', '', '', 'v', 'V']) + (p.chance(0.1) ? `${num()}!` : '') + p.join(1 + p.int(4), num, ['.']);
-    if (p.chance(0.35)) v += sep() + p.pick(['a', 'b', 'c', 'rc', 'alpha', 'beta', 'pre', 'preview', 'RC']) + sep() + (p.chance(0.8) ? num() : '');
-    if (p.chance(0.3)) v += p.chance(0.3) ? `-${num()}` : sep() + p.pick(['post', 'rev', 'r']) + sep() + (p.chance(0.8) ? num() : '');
+    let v =
+      p.pick(['', '', '', 'v', 'V']) +
+      (p.chance(0.1) ? `${num()}!` : '') +
+      p.join(1 + p.int(4), num, ['.']);
+    if (p.chance(0.35))
+      v +=
+        sep() +
+        p.pick(['a', 'b', 'c', 'rc', 'alpha', 'beta', 'pre', 'preview', 'RC']) +
+        sep() +
+        (p.chance(0.8) ? num() : '');
+    if (p.chance(0.3))
+      v += p.chance(0.3)
+        ? `-${num()}`
+        : sep() + p.pick(['post', 'rev', 'r']) + sep() + (p.chance(0.8) ? num() : '');
     if (p.chance(0.3)) v += sep() + p.pick(['dev', 'DEV']) + sep() + (p.chance(0.8) ? num() : '');
-    if (p.chance(0.2)) v += '+' + p.join(1 + p.int(3), () => p.pick(['ubuntu', '1', '01', 'abc', 'Z', '7']), ['.', '-', '_']);
+    if (p.chance(0.2))
+      v +=
+        '+' +
+        p.join(1 + p.int(3), () => p.pick(['ubuntu', '1', '01', 'abc', 'Z', '7']), ['.', '-', '_']);
     if (p.chance(0.05)) v += p.pick(['.', '+', '-', 'x', ' ', '..1']);
     out.push(v);
   }
@@ -66,7 +93,8 @@ function specifiers(p: Picker, versions: readonly string[], count: number): stri
       const op = p.pick(['==', '!=', '<', '<=', '>', '>=', '~=', '==', '!=']);
       const picked = p.pick(plain).trim();
       const v = op === '~=' ? (api.parse(picked)?.normalized ?? picked) : picked;
-      if ((op === '==' || op === '!=') && p.chance(0.4)) return `${op}${v.replace(/^([vV]?(?:\d+!)?\d+(?:\.\d+)*).*$/, '$1')}.*`;
+      if ((op === '==' || op === '!=') && p.chance(0.4))
+        return `${op}${v.replace(/^([vV]?(?:\d+!)?\d+(?:\.\d+)*).*$/, '$1')}.*`;
       return `${op}${p.pick(['', ' '])}${v}`;
     };
     out.push(p.join(1 + p.int(2), one, [',', ', ']));
@@ -81,7 +109,9 @@ async function realVersions(): Promise<string[]> {
     for (const entry of readdirSync(d, { withFileTypes: true })) {
       const path = join(d, entry.name);
       if (entry.isDirectory()) walk(path);
-      else if (/^(METADATA|PKG-INFO)$/.test(entry.name)) for (const m of readFileSync(path, 'utf8').matchAll(/^Version: (?<v>.+)$/gm)) found.push(m.groups!['v']!.trim());
+      else if (/^(METADATA|PKG-INFO)$/.test(entry.name))
+        for (const m of readFileSync(path, 'utf8').matchAll(/^Version: (?<v>.+)$/gm))
+          found.push(m.groups!['v']!.trim());
     }
   };
   walk(sharedFixture('pkgdb', 'python'));
@@ -91,7 +121,13 @@ async function realVersions(): Promise<string[]> {
 describe.skipIf(!havePackaging)('pep440: differential against python packaging', () => {
   const agreeOn = (versions: readonly string[], seed: number): number => {
     const norms = reference(versions.map((v) => `norm\t${v}`));
-    expect(disagreements(versions.map((v) => [v, v] as const), (v) => api.parse(v)?.normalized ?? 'invalid', norms)).toEqual([]);
+    expect(
+      disagreements(
+        versions.map((v) => [v, v] as const),
+        (v) => api.parse(v)?.normalized ?? 'invalid',
+        norms,
+      ),
+    ).toEqual([]);
     const valid = versions.filter((v) => api.isValid(v));
     const pairs = pairsFrom(valid, picker(seed));
     const order = reference(pairs.map(([a, b]) => `cmp\t${a}\t${b}`)).map(toOrdering);
@@ -114,7 +150,8 @@ describe.skipIf(!havePackaging)('pep440: differential against python packaging',
     const specs = specifiers(p, versions, 4000);
     const cases = specs.map((s) => [s, p.pick(versions)] as const);
     const answers = reference(cases.map(([s, v]) => `spec\t${s}\t${v}`));
-    const ours = (s: string, v: string): string => (api.isValidConstraint(s) ? String(api.matches(v, s)) : 'invalid');
+    const ours = (s: string, v: string): string =>
+      api.isValidConstraint(s) ? String(api.matches(v, s)) : 'invalid';
     expect(disagreements(cases, ours, answers)).toEqual([]);
   });
 });

@@ -3,7 +3,17 @@ import { runVersioningContract } from '../testing/index.js';
 import { api, pep440 } from './index.js';
 
 runVersioningContract(pep440, {
-  valid: ['1.0', 'v1.0', '1!2.0', '1.0.post1', '1.0-1', '1.0.dev', '1.0+ubuntu-1', '1.0RC1', ' 1.0 '],
+  valid: [
+    '1.0',
+    'v1.0',
+    '1!2.0',
+    '1.0.post1',
+    '1.0-1',
+    '1.0.dev',
+    '1.0+ubuntu-1',
+    '1.0RC1',
+    ' 1.0 ',
+  ],
   invalid: ['', '1.0-', 'a1', '1.0+', '1.0+-x', '1..0', '1.0.x', '1.0 2', '1!', '=1.0', '1.0++a'],
   // PEP 440 "Summary of permitted suffixes and relative ordering".
   ordered: [
@@ -23,7 +33,16 @@ runVersioningContract(pep440, {
     ['1.0.1'],
     ['1!0.1'],
   ],
-  validConstraints: ['>=1.0,<2.0', '>= 1.0, < 2.0', '~=1.4.2', '==1.*', '!=1.3.*', '===foo', '==1.0+local', ''],
+  validConstraints: [
+    '>=1.0,<2.0',
+    '>= 1.0, < 2.0',
+    '~=1.4.2',
+    '==1.*',
+    '!=1.3.*',
+    '===foo',
+    '==1.0+local',
+    '',
+  ],
   invalidConstraints: ['>=1.0+local', '~=1', '>=1.*', '=>1.0', '>= 1.0 <2.0', '<1.0.*'],
 });
 
@@ -44,7 +63,9 @@ describe('pep440 specifiers', () => {
   });
 
   it('normalizes like packaging', () => {
-    expect(api.parse('1.0-Alpha.1.POST-3_dev.4+Ubuntu-1')?.normalized).toBe('1.0a1.post3.dev4+ubuntu.1');
+    expect(api.parse('1.0-Alpha.1.POST-3_dev.4+Ubuntu-1')?.normalized).toBe(
+      '1.0a1.post3.dev4+ubuntu.1',
+    );
     expect(api.parse('v01!02.003')?.normalized).toBe('1!2.3');
   });
 });

@@ -1,13 +1,25 @@
 import type { VersionPredicate } from '../define-api.js';
 import { invalidConstraint } from '../errors.js';
 import { comparePep440Versions } from './compare.js';
-import { isPrerelease, parsePep440Version, publicVersion, stripZeros, type Pep440Version } from './parse.js';
+import {
+  isPrerelease,
+  parsePep440Version,
+  publicVersion,
+  stripZeros,
+  type Pep440Version,
+} from './parse.js';
 
 const SPECIFIER = /^(?<op>~=|===|==|!=|<=|>=|<|>)\s*(?<version>\S+)$/;
 const PREFIX = /^v?(?:(?<epoch>\d+)!)?(?<release>\d+(?:\.\d+)*)\.\*$/i;
 
 function sameBase(a: Pep440Version, b: Pep440Version): boolean {
-  const base = (v: Pep440Version): Pep440Version => ({ ...v, pre: undefined, post: undefined, dev: undefined, local: undefined });
+  const base = (v: Pep440Version): Pep440Version => ({
+    ...v,
+    pre: undefined,
+    post: undefined,
+    dev: undefined,
+    local: undefined,
+  });
   return comparePep440Versions(base(a), base(b)) === 0;
 }
 
@@ -22,31 +34,48 @@ function prefixMatcher(epoch: string, release: readonly string[]): VersionPredic
   };
 }
 
-function parseSpecifier(scheme: string, constraint: string, text: string): VersionPredicate<Pep440Version> {
+function parseSpecifier(
+  scheme: string,
+  constraint: string,
+  text: string,
+): VersionPredicate<Pep440Version> {
   const match = SPECIFIER.exec(text);
   const op = match?.groups?.['op'];
   const versionText = match?.groups?.['version'];
-  if (!op || versionText === undefined) throw invalidConstraint(scheme, constraint, `cannot read ${JSON.stringify(text)}`);
+  if (!op || versionText === undefined)
+    throw invalidConstraint(scheme, constraint, `cannot read ${JSON.stringify(text)}`);
   if (op === '===') return (v) => v.normalized.toLowerCase() === versionText.toLowerCase();
 
   const prefix = PREFIX.exec(versionText)?.groups;
   if (prefix && (op === '==' || op === '!=')) {
-    const matcher = prefixMatcher(stripZeros(prefix['epoch'] ?? '0'), (prefix['release'] ?? '').split('.').map(stripZeros));
+    const matcher = prefixMatcher(
+      stripZeros(prefix['epoch'] ?? '0'),
+      (prefix['release'] ?? '').split('.').map(stripZeros),
+    );
     return op === '==' ? matcher : (v) => !matcher(v);
   }
   const spec = parsePep440Version(versionText);
-  if (!spec) throw invalidConstraint(scheme, constraint, `${JSON.stringify(versionText)} is not a PEP 440 version`);
-  if (spec.local && op !== '==' && op !== '!=') throw invalidConstraint(scheme, constraint, `${op} does not allow a local version`);
+  if (!spec)
+    throw invalidConstraint(
+      scheme,
+      constraint,
+      `${JSON.stringify(versionText)} is not a PEP 440 version`,
+    );
+  if (spec.local && op !== '==' && op !== '!=')
+    throw invalidConstraint(scheme, constraint, `${op} does not allow a local version`);
   const cmp = (v: Pep440Version): number => comparePep440Versions(v, spec);
   switch (op) {
     case '==':
     case '!=': {
       // Without a local label in the specifier, the candidate's local label is ignored.
-      const equal = spec.local ? (v: Pep440Version) => cmp(v) === 0 : (v: Pep440Version) => comparePep440Versions(publicVersion(v), spec) === 0;
+      const equal = spec.local
+        ? (v: Pep440Version) => cmp(v) === 0
+        : (v: Pep440Version) => comparePep440Versions(publicVersion(v), spec) === 0;
       return op === '==' ? equal : (v) => !equal(v);
     }
     case '~=': {
-      if (spec.release.length < 2) throw invalidConstraint(scheme, constraint, '~= needs at least two release segments');
+      if (spec.release.length < 2)
+        throw invalidConstraint(scheme, constraint, '~= needs at least two release segments');
       const prefixMatch = prefixMatcher(spec.epoch, spec.release.slice(0, -1));
       return (v) => cmp(v) >= 0 && prefixMatch(v);
     }
@@ -58,7 +87,10 @@ function parseSpecifier(scheme: string, constraint: string, text: string): Versi
     case '<':
       return (v) => cmp(v) < 0 && !(!isPrerelease(spec) && isPrerelease(v) && sameBase(v, spec));
     case '>':
-      return (v) => cmp(v) > 0 && !(spec.post === undefined && v.post !== undefined && sameBase(v, spec)) && !(v.local !== undefined && sameBase(v, spec));
+      return (v) =>
+        cmp(v) > 0 &&
+        !(spec.post === undefined && v.post !== undefined && sameBase(v, spec)) &&
+        !(v.local !== undefined && sameBase(v, spec));
     default:
       throw invalidConstraint(scheme, constraint, `unknown operator ${op}`);
   }
@@ -69,7 +101,10 @@ function parseSpecifier(scheme: string, constraint: string, text: string): Versi
  * packaging's `SpecifierSet.contains(v, prereleases=True)`: advisories mean a pre-release inside
  * the bounds is affected, so pre-releases are not filtered out as pip's resolver would.
  */
-export function parsePep440Constraint(scheme: string, constraint: string): VersionPredicate<Pep440Version> {
+export function parsePep440Constraint(
+  scheme: string,
+  constraint: string,
+): VersionPredicate<Pep440Version> {
   const parts = constraint
     .split(',')
     .map((p) => p.trim())

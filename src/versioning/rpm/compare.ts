@@ -9,7 +9,11 @@ import { rpmvercmp } from './rpmvercmp.js';
  * (`1.0` < `1.0-1`), checked in rpm.reference.test.ts.
  */
 export function compareRpmVersions(a: RpmVersion, b: RpmVersion): Ordering {
-  return compareNumbers(a.epoch, b.epoch) || rpmvercmp(a.version, b.version) || rpmvercmp(a.release ?? '', b.release ?? '');
+  return (
+    compareNumbers(a.epoch, b.epoch) ||
+    rpmvercmp(a.version, b.version) ||
+    rpmvercmp(a.release ?? '', b.release ?? '')
+  );
 }
 
 /**

@@ -19,7 +19,12 @@ export const api = defineVersioningApi<RpmVersion>({
   id,
   parse: parseRpmVersion,
   compare: compareRpmVersions,
-  parseConstraint: (constraint) => parseComparatorConstraint(constraint, { scheme: id, parse: parseRpmVersion, compare: compareToBound }),
+  parseConstraint: (constraint) =>
+    parseComparatorConstraint(constraint, {
+      scheme: id,
+      parse: parseRpmVersion,
+      compare: compareToBound,
+    }),
 });
 
 export const rpm: VersionScheme<RpmVersion> = { id, displayName, urls, api };

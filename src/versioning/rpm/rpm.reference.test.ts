@@ -3,7 +3,16 @@ import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sharedFixture, useTempDir } from '../../testing/index.js';
-import { disagreements, pairsFrom, picker, referenceAvailable, runBatch, toOrdering, unique, type Picker } from '../testing/index.js';
+import {
+  disagreements,
+  pairsFrom,
+  picker,
+  referenceAvailable,
+  runBatch,
+  toOrdering,
+  unique,
+  type Picker,
+} from '../testing/index.js';
 import { api } from './index.js';
 
 /** Every EVR in the real rpm databases of the shared fixtures that this rpm can read. */
@@ -19,15 +28,26 @@ function realVersions(): string[] {
   walk(sharedFixture('pkgdb', 'rpm'));
   const found: string[] = [];
   for (const dir of dbDirs) {
-    const result = spawnSync('rpm', ['-qa', '--dbpath', dir, '--qf', '%{EPOCHNUM}:%{VERSION}-%{RELEASE}\\n'], { encoding: 'utf8' });
+    const result = spawnSync(
+      'rpm',
+      ['-qa', '--dbpath', dir, '--qf', '%{EPOCHNUM}:%{VERSION}-%{RELEASE}\\n'],
+      { encoding: 'utf8' },
+    );
     found.push(...result.stdout.split('\n').filter((l) => l.length > 0));
   }
   return unique(found);
 }
 
 function generated(p: Picker, count: number): string[] {
-  const piece = (): string => p.pick([String(p.int(12)), '0' + String(p.int(10)), p.pick(['a', 'b', 'rc', 'el', 'fc', 'git', 'Z', 'p']), String(p.int(100000))]);
-  const part = (): string => p.join(1 + p.int(4), piece, ['.', '', '_', '+', '~', '^', '.', '..', '%']);
+  const piece = (): string =>
+    p.pick([
+      String(p.int(12)),
+      '0' + String(p.int(10)),
+      p.pick(['a', 'b', 'rc', 'el', 'fc', 'git', 'Z', 'p']),
+      String(p.int(100000)),
+    ]);
+  const part = (): string =>
+    p.join(1 + p.int(4), piece, ['.', '', '_', '+', '~', '^', '.', '..', '%']);
   const out: string[] = [];
   for (let i = 0; i < count; i++) {
     const epoch = p.chance(0.2) ? `${p.int(3)}:` : '';
@@ -46,8 +66,13 @@ function rpmCompare(pairs: readonly (readonly [string, string])[]): (-1 | 0 | 1)
   const input = join(temp, 'pairs.txt');
   const script = join(temp, 'compare.lua');
   writeFileSync(input, pairs.map(([a, b]) => `${a}\t${b}\n`).join(''));
-  writeFileSync(script, `for line in io.lines(${JSON.stringify(input)}) do local a, b = line:match("^(.-)\\t(.*)$"); io.write(rpm.vercmp(a, b), "\\n") end\n`);
-  return runBatch('rpm', ['--eval', `%{lua: dofile(${JSON.stringify(script)})}`], '').map(toOrdering);
+  writeFileSync(
+    script,
+    `for line in io.lines(${JSON.stringify(input)}) do local a, b = line:match("^(.-)\\t(.*)$"); io.write(rpm.vercmp(a, b), "\\n") end\n`,
+  );
+  return runBatch('rpm', ['--eval', `%{lua: dofile(${JSON.stringify(script)})}`], '').map(
+    toOrdering,
+  );
 }
 
 describe.skipIf(!haveRpm)('rpm: differential against rpm 4.18 rpm.vercmp', () => {

@@ -3,7 +3,14 @@ import { runVersioningContract } from '../testing/index.js';
 import { api, rpm, rpmvercmp } from './index.js';
 
 runVersioningContract(rpm, {
-  valid: ['1.0', '2:1.0-1.el8', '4.18.0-1.fc38', '1.0~rc1^git1-1', '20220428-1.gitdfb10ea.amzn2023.0.2', ':1.0'],
+  valid: [
+    '1.0',
+    '2:1.0-1.el8',
+    '4.18.0-1.fc38',
+    '1.0~rc1^git1-1',
+    '20220428-1.gitdfb10ea.amzn2023.0.2',
+    ':1.0',
+  ],
   invalid: ['', '1.0-', '-1', '1.0 -1', ' 1.0', 'a:1.0', '1:2:3', '1.0-1:2', '1.0\u00e9'],
   // rpm 4.18 semantics (checked by rpm.reference.test.ts): `~` before the end, `^` after it.
   ordered: [

@@ -5,7 +5,8 @@ const ZERO: GemSegment = { kind: 'number', value: '0' };
 
 function compareSegments(a: GemSegment, b: GemSegment): Ordering {
   if (a.kind !== b.kind) return a.kind === 'string' ? -1 : 1;
-  if (a.kind === 'number' && a.value.length !== b.value.length) return a.value.length < b.value.length ? -1 : 1;
+  if (a.kind === 'number' && a.value.length !== b.value.length)
+    return a.value.length < b.value.length ? -1 : 1;
   if (a.value === b.value) return 0;
   return a.value < b.value ? -1 : 1;
 }

@@ -6,7 +6,11 @@ import { bumpOf, parseGemVersion, releaseOf, type GemVersion } from './parse.js'
 
 export const id = 'rubygems';
 export const displayName = 'RubyGems (Gem::Version)';
-export const urls = ['https://guides.rubygems.org/patterns/#semantic-versioning', 'https://docs.ruby-lang.org/en/3.1/Gem/Version.html', 'https://docs.ruby-lang.org/en/3.1/Gem/Requirement.html'] as const;
+export const urls = [
+  'https://guides.rubygems.org/patterns/#semantic-versioning',
+  'https://docs.ruby-lang.org/en/3.1/Gem/Version.html',
+  'https://docs.ruby-lang.org/en/3.1/Gem/Requirement.html',
+] as const;
 
 /**
  * Gem versions and requirements (`~> 1.2`, `>= 1.2.3, < 2`, `!= 1.5`): Gem::Requirement's
@@ -21,7 +25,10 @@ export const api = defineVersioningApi<GemVersion>({
       scheme: id,
       parse: parseGemVersion,
       compare: compareGemVersions,
-      extraOperators: { '~>': (v, r) => compareGemVersions(v, r) >= 0 && compareGemVersions(releaseOf(v), bumpOf(r)) < 0 },
+      extraOperators: {
+        '~>': (v, r) =>
+          compareGemVersions(v, r) >= 0 && compareGemVersions(releaseOf(v), bumpOf(r)) < 0,
+      },
     }),
 });
 

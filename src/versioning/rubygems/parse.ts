@@ -1,5 +1,7 @@
 /** A segment: a number (digit string without leading zeros) or a run of letters. */
-export type GemSegment = { readonly kind: 'number'; readonly value: string } | { readonly kind: 'string'; readonly value: string };
+export type GemSegment =
+  | { readonly kind: 'number'; readonly value: string }
+  | { readonly kind: 'string'; readonly value: string };
 
 export interface GemVersion {
   /** As RubyGems stores it: stripped, `-` replaced by `.pre.`. */
@@ -11,12 +13,18 @@ export interface GemVersion {
 }
 
 // Gem::Version::ANCHORED_VERSION_PATTERN; Ruby's \s is [ \t\r\n\f\v].
-const PATTERN = /^[ \t\r\n\f\v]*(?<v>[0-9]+(?:\.[0-9a-zA-Z]+)*(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?)[ \t\r\n\f\v]*$/;
+const PATTERN =
+  /^[ \t\r\n\f\v]*(?<v>[0-9]+(?:\.[0-9a-zA-Z]+)*(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?)[ \t\r\n\f\v]*$/;
 const SEGMENT = /[0-9]+|[a-z]+/gi;
 
 function dropTrailingZeros(segments: readonly GemSegment[]): GemSegment[] {
   const out = [...segments];
-  while (out.length > 0 && out[out.length - 1]?.kind === 'number' && out[out.length - 1]?.value === '0') out.pop();
+  while (
+    out.length > 0 &&
+    out[out.length - 1]?.kind === 'number' &&
+    out[out.length - 1]?.value === '0'
+  )
+    out.pop();
   return out;
 }
 
@@ -32,7 +40,11 @@ export function parseGemVersion(text: string): GemVersion | undefined {
   const segments: GemSegment[] = [];
   for (const m of version.matchAll(SEGMENT)) {
     const s = m[0];
-    segments.push(/^\d/.test(s) ? { kind: 'number', value: s.replace(/^0+(?=\d)/, '') } : { kind: 'string', value: s });
+    segments.push(
+      /^\d/.test(s)
+        ? { kind: 'number', value: s.replace(/^0+(?=\d)/, '') }
+        : { kind: 'string', value: s },
+    );
   }
   const firstString = segments.findIndex((s) => s.kind === 'string');
   const release = firstString === -1 ? segments : segments.slice(0, firstString);

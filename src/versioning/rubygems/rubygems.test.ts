@@ -4,7 +4,19 @@ import { api, rubygems } from './index.js';
 
 runVersioningContract(rubygems, {
   valid: ['1.0', '7.0.2.2', '1.0.0.rc1', '1.0-beta', ' 2.0 ', '1.a.2', '3'],
-  invalid: ['', ' ', 'a', '1.0_1', '1..0', '.1', '1.', '1.0-', '1 0', 'v1.0', '1.13.3-x86_64-linux'],
+  invalid: [
+    '',
+    ' ',
+    'a',
+    '1.0_1',
+    '1..0',
+    '.1',
+    '1.',
+    '1.0-',
+    '1 0',
+    'v1.0',
+    '1.13.3-x86_64-linux',
+  ],
   // Gem::Version docs: letters make a prerelease that sorts before the release; `-` is `.pre.`.
   ordered: [
     ['1.0.a', '1.0a', '1.0.a.0'],

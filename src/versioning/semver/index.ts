@@ -6,7 +6,11 @@ import type { Ordering, VersionScheme } from '../types.js';
 
 export const id = 'semver';
 export const displayName = 'Semantic Versioning 2.0 (npm, Cargo)';
-export const urls = ['https://semver.org/spec/v2.0.0.html', 'https://github.com/npm/node-semver#ranges', 'https://doc.rust-lang.org/cargo/reference/specifying-dependencies.html'] as const;
+export const urls = [
+  'https://semver.org/spec/v2.0.0.html',
+  'https://github.com/npm/node-semver#ranges',
+  'https://doc.rust-lang.org/cargo/reference/specifying-dependencies.html',
+] as const;
 
 function parseVersion(text: string): SemVer | undefined {
   return semverParse(text) ?? undefined;
@@ -36,7 +40,12 @@ function parseBound(text: string): SemVer | undefined {
  * comparator on the same major.minor.patch), evaluated by npm's own `semver` package.
  */
 function parseNpmConstraint(constraint: string): VersionPredicate<SemVer> | undefined {
-  if (constraint.includes(',')) return parseComparatorConstraint(constraint, { scheme: id, parse: parseBound, compare: compareVersions });
+  if (constraint.includes(','))
+    return parseComparatorConstraint(constraint, {
+      scheme: id,
+      parse: parseBound,
+      compare: compareVersions,
+    });
   if (constraint.trim() === '') throw invalidConstraint(id, constraint, 'empty');
   try {
     const range = new Range(constraint);
@@ -55,8 +64,11 @@ function parseNpmConstraint(constraint: string): VersionPredicate<SemVer> | unde
 function parseCargoConstraint(constraint: string): VersionPredicate<SemVer> | undefined {
   const parts = constraint.split(',').map((p) => p.trim());
   if (parts.some((p) => p === '')) throw invalidConstraint(id, constraint, 'empty comparator');
-  const npmParts = parts.map((p) => (/^[v\d]/.test(p) ? `^${p}` : p.replace(/^(?<op>[<>=~^]+)\s+/, '$<op>')));
-  if (npmParts.some((p) => /\s|\|\|/.test(p))) throw invalidConstraint(id, constraint, 'Cargo comparators are separated by commas');
+  const npmParts = parts.map((p) =>
+    /^[v\d]/.test(p) ? `^${p}` : p.replace(/^(?<op>[<>=~^]+)\s+/, '$<op>'),
+  );
+  if (npmParts.some((p) => /\s|\|\|/.test(p)))
+    throw invalidConstraint(id, constraint, 'Cargo comparators are separated by commas');
   try {
     const range = new Range(npmParts.join(' '));
     return (version) => range.test(version);
@@ -66,10 +78,25 @@ function parseCargoConstraint(constraint: string): VersionPredicate<SemVer> | un
 }
 
 /** npm's versions and ranges (the `semver` package npm itself uses). */
-export const api = defineVersioningApi<SemVer>({ id, parse: parseVersion, compare: compareVersions, parseConstraint: parseNpmConstraint });
+export const api = defineVersioningApi<SemVer>({
+  id,
+  parse: parseVersion,
+  compare: compareVersions,
+  parseConstraint: parseNpmConstraint,
+});
 
 /** The same order with Cargo's requirement syntax, for the crates.io ecosystem. */
-export const cargoApi = defineVersioningApi<SemVer>({ id, parse: parseVersion, compare: compareVersions, parseConstraint: parseCargoConstraint });
+export const cargoApi = defineVersioningApi<SemVer>({
+  id,
+  parse: parseVersion,
+  compare: compareVersions,
+  parseConstraint: parseCargoConstraint,
+});
 
 export const semver: VersionScheme<SemVer> = { id, displayName, urls, api };
-export const cargo: VersionScheme<SemVer> = { id, displayName: 'Cargo (Semantic Versioning 2.0)', urls, api: cargoApi };
+export const cargo: VersionScheme<SemVer> = {
+  id,
+  displayName: 'Cargo (Semantic Versioning 2.0)',
+  urls,
+  api: cargoApi,
+};

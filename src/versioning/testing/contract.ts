@@ -57,23 +57,27 @@ export function runVersioningContract(scheme: VersionScheme, cases: VersioningCo
     it('compare(a, a) is 0 and compare is antisymmetric', () => {
       for (const a of samples) {
         expect(api.compare(a, a), a).toBe(0);
-        for (const b of samples) expect(api.compare(a, b), `${a} vs ${b}`).toBe(-api.compare(b, a) || 0);
+        for (const b of samples)
+          expect(api.compare(a, b), `${a} vs ${b}`).toBe(-api.compare(b, a) || 0);
       }
     });
 
     it('is transitive on the samples', () => {
       const sorted = [...samples].sort((a, b) => api.compare(a, b));
       sorted.forEach((a, i) => {
-        for (const b of sorted.slice(i + 1)) expect(api.compare(a, b), `${a} vs ${b} after sorting`).toBeLessThanOrEqual(0);
+        for (const b of sorted.slice(i + 1))
+          expect(api.compare(a, b), `${a} vs ${b} after sorting`).toBeLessThanOrEqual(0);
       });
     });
 
     it('orders the expected groups, with equal members inside a group', () => {
       expect(cases.ordered.length).toBeGreaterThan(1);
       cases.ordered.forEach((group, g) => {
-        for (const a of group) for (const b of group) expect(api.compare(a, b), `${a} = ${b}`).toBe(0);
+        for (const a of group)
+          for (const b of group) expect(api.compare(a, b), `${a} = ${b}`).toBe(0);
         for (const later of cases.ordered.slice(g + 1)) {
-          for (const a of group) for (const b of later) expect(api.compare(a, b), `${a} < ${b}`).toBe(-1);
+          for (const a of group)
+            for (const b of later) expect(api.compare(a, b), `${a} < ${b}`).toBe(-1);
         }
       });
     });

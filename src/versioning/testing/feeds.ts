@@ -22,8 +22,16 @@ function affectedOf(record: string, doc: unknown): FeedAffected[] {
   for (const entry of doc['affected'] as unknown[]) {
     if (!isRecord(entry) || !isRecord(entry['package'])) continue;
     const ranges = Array.isArray(entry['ranges']) ? (entry['ranges'] as OsvAffected['ranges']) : [];
-    const versions = Array.isArray(entry['versions']) ? (entry['versions'] as unknown[]).map(String) : [];
-    out.push({ record, ecosystem: String(entry['package']['ecosystem']), name: String(entry['package']['name']), ranges: ranges ?? [], versions });
+    const versions = Array.isArray(entry['versions'])
+      ? (entry['versions'] as unknown[]).map(String)
+      : [];
+    out.push({
+      record,
+      ecosystem: String(entry['package']['ecosystem']),
+      name: String(entry['package']['name']),
+      ranges: ranges ?? [],
+      versions,
+    });
   }
   return out;
 }
@@ -32,7 +40,10 @@ function affectedOf(record: string, doc: unknown): FeedAffected[] {
  * The regular files of a shared `.tar.gz` fixture whose names end with one of `suffixes`, read in
  * memory (writing thousands of small files to disk is slower than parsing them).
  */
-export async function readTarGz(path: string, suffixes: readonly string[]): Promise<{ name: string; text: string }[]> {
+export async function readTarGz(
+  path: string,
+  suffixes: readonly string[],
+): Promise<{ name: string; text: string }[]> {
   const files: { name: string; text: string }[] = [];
   const tar = extract();
   createReadStream(path).pipe(createGunzip()).pipe(tar);
@@ -40,7 +51,10 @@ export async function readTarGz(path: string, suffixes: readonly string[]): Prom
     const chunks: Buffer[] = [];
     for await (const chunk of entry) chunks.push(chunk as Buffer);
     if (entry.header.type === 'file' && suffixes.some((s) => entry.header.name.endsWith(s))) {
-      files.push({ name: entry.header.name.split('/').pop() ?? entry.header.name, text: Buffer.concat(chunks).toString('utf8') });
+      files.push({
+        name: entry.header.name.split('/').pop() ?? entry.header.name,
+        text: Buffer.concat(chunks).toString('utf8'),
+      });
     }
   }
   return files;
@@ -53,7 +67,12 @@ export async function readTarGz(path: string, suffixes: readonly string[]): Prom
 export async function readOsvArchive(archive: string): Promise<FeedAffected[]> {
   const out: FeedAffected[] = [];
   for (const file of await readTarGz(sharedFixture('vulndb', archive), ['.json', '.yaml'])) {
-    out.push(...affectedOf(file.name, file.name.endsWith('.json') ? JSON.parse(file.text) : parseYaml(file.text)));
+    out.push(
+      ...affectedOf(
+        file.name,
+        file.name.endsWith('.json') ? JSON.parse(file.text) : parseYaml(file.text),
+      ),
+    );
   }
   return out;
 }
@@ -64,7 +83,8 @@ export function osvVersions(affected: readonly FeedAffected[]): string[] {
   for (const entry of affected) {
     for (const v of entry.versions ?? []) found.add(v);
     for (const range of entry.ranges ?? []) {
-      for (const event of range.events) for (const v of Object.values(event)) if (typeof v === 'string' && v !== '0') found.add(v);
+      for (const event of range.events)
+        for (const v of Object.values(event)) if (typeof v === 'string' && v !== '0') found.add(v);
     }
   }
   return [...found];

@@ -8,13 +8,19 @@ import type { Ordering } from '../types.js';
 export function referenceAvailable(command: string, args: readonly string[]): boolean {
   const result = spawnSync(command, args, { stdio: 'ignore' });
   const ok = result.status === 0;
-  if (!ok && process.env['CI']) throw new Error(`reference tool missing on CI: ${command} ${args.join(' ')}`);
+  if (!ok && process.env['CI'])
+    throw new Error(`reference tool missing on CI: ${command} ${args.join(' ')}`);
   return ok;
 }
 
 /** Runs a tool once with `input` on stdin and returns its stdout lines (a batch per process). */
 export function runBatch(command: string, args: readonly string[], input: string): string[] {
-  const out = execFileSync(command, args, { input, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, stdio: ['pipe', 'pipe', 'pipe'] });
+  const out = execFileSync(command, args, {
+    input,
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   return out.split('\n').filter((line) => line.length > 0);
 }
 
@@ -39,7 +45,8 @@ export function disagreements<T>(
   reference: readonly T[],
   limit = 20,
 ): Disagreement[] {
-  if (reference.length !== pairs.length) throw new Error(`reference answered ${reference.length} of ${pairs.length} pairs`);
+  if (reference.length !== pairs.length)
+    throw new Error(`reference answered ${reference.length} of ${pairs.length} pairs`);
   const found: Disagreement[] = [];
   pairs.forEach(([a, b], i) => {
     if (found.length >= limit) return;

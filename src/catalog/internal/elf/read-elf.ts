@@ -42,7 +42,8 @@ export interface ElfImage {
   readonly problems: readonly string[];
 }
 
-export type ElfParse = { readonly ok: true; readonly elf: ElfImage } | { readonly ok: false; readonly reason: string };
+export type ElfParse =
+  { readonly ok: true; readonly elf: ElfImage } | { readonly ok: false; readonly reason: string };
 
 /** True when the bytes start with the ELF magic: the microsecond check before anything else. */
 export function isElf(bytes: Uint8Array): boolean {
@@ -58,7 +59,12 @@ class FieldReader {
   ) {}
 
   fits(offset: number, length: number): boolean {
-    return Number.isSafeInteger(offset) && offset >= 0 && length >= 0 && offset + length <= this.buf.length;
+    return (
+      Number.isSafeInteger(offset) &&
+      offset >= 0 &&
+      length >= 0 &&
+      offset + length <= this.buf.length
+    );
   }
 
   u16(offset: number): number {
@@ -81,7 +87,12 @@ class FieldReader {
   }
 }
 
-function readSegments(r: FieldReader, phoff: number, phentsize: number, phnum: number): ElfSegment[] | string {
+function readSegments(
+  r: FieldReader,
+  phoff: number,
+  phentsize: number,
+  phnum: number,
+): ElfSegment[] | string {
   if (phnum === 0) return [];
   const minSize = r.is64 ? 56 : 32;
   if (phentsize < minSize) return `program header entry size ${phentsize} is too small`;
@@ -91,8 +102,22 @@ function readSegments(r: FieldReader, phoff: number, phentsize: number, phnum: n
     const at = phoff + i * phentsize;
     segments.push(
       r.is64
-        ? { type: r.u32(at), flags: r.u32(at + 4), offset: r.u64(at + 8), vaddr: r.u64(at + 16), filesz: r.u64(at + 32), memsz: r.u64(at + 40) }
-        : { type: r.u32(at), offset: r.u32(at + 4), vaddr: r.u32(at + 8), filesz: r.u32(at + 16), memsz: r.u32(at + 20), flags: r.u32(at + 24) },
+        ? {
+            type: r.u32(at),
+            flags: r.u32(at + 4),
+            offset: r.u64(at + 8),
+            vaddr: r.u64(at + 16),
+            filesz: r.u64(at + 32),
+            memsz: r.u64(at + 40),
+          }
+        : {
+            type: r.u32(at),
+            offset: r.u32(at + 4),
+            vaddr: r.u32(at + 8),
+            filesz: r.u32(at + 16),
+            memsz: r.u32(at + 20),
+            flags: r.u32(at + 24),
+          },
     );
   }
   return segments;
@@ -136,7 +161,14 @@ function sectionName(buf: Buffer, strtab: RawSection | undefined, nameOffset: nu
   return buf.toString('latin1', start, end === -1 || end > limit ? limit : end);
 }
 
-function readSections(r: FieldReader, buf: Buffer, shoff: number, shentsize: number, shnum: number, shstrndx: number): ElfSection[] | string {
+function readSections(
+  r: FieldReader,
+  buf: Buffer,
+  shoff: number,
+  shentsize: number,
+  shnum: number,
+  shstrndx: number,
+): ElfSection[] | string {
   if (shoff === 0) return [];
   const minSize = r.is64 ? 64 : 40;
   if (shentsize < minSize) return `section header entry size ${shentsize} is too small`;
@@ -146,7 +178,8 @@ function readSections(r: FieldReader, buf: Buffer, shoff: number, shentsize: num
   // live in section 0's sh_size and sh_link.
   const count = shnum === 0 ? first.size : shnum;
   const strIndex = shstrndx === SHN_XINDEX ? first.link : shstrndx;
-  if (!Number.isSafeInteger(count) || !r.fits(shoff, shentsize * count)) return 'section headers lie outside the file';
+  if (!Number.isSafeInteger(count) || !r.fits(shoff, shentsize * count))
+    return 'section headers lie outside the file';
   const raw: RawSection[] = [];
   for (let i = 0; i < count; i += 1) raw.push(readRawSection(r, shoff + i * shentsize));
   const strtab = raw[strIndex];
@@ -163,10 +196,13 @@ function readSections(r: FieldReader, buf: Buffer, shoff: number, shentsize: num
 /** Parses the headers of an ELF file held in memory. */
 export function parseElf(bytes: Uint8Array): ElfParse {
   if (!isElf(bytes)) return { ok: false, reason: 'not an ELF file' };
-  const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const buf = Buffer.isBuffer(bytes)
+    ? bytes
+    : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const elfClass = buf[4];
   const data = buf[5];
-  if (elfClass !== 1 && elfClass !== 2) return { ok: false, reason: `unknown ELF class ${elfClass}` };
+  if (elfClass !== 1 && elfClass !== 2)
+    return { ok: false, reason: `unknown ELF class ${elfClass}` };
   if (data !== 1 && data !== 2) return { ok: false, reason: `unknown ELF data encoding ${data}` };
   const r = new FieldReader(buf, elfClass === 2, data === 1);
   const headerSize = r.is64 ? 64 : 52;
@@ -175,7 +211,9 @@ export function parseElf(bytes: Uint8Array): ElfParse {
   const phoff = r.word(r.is64 ? 32 : 28);
   const shoff = r.word(r.is64 ? 40 : 32);
   const base = r.is64 ? 54 : 42;
-  const [phentsize, phnum, shentsize, shnum, shstrndx] = [0, 2, 4, 6, 8].map((delta) => r.u16(base + delta)) as [number, number, number, number, number];
+  const [phentsize, phnum, shentsize, shnum, shstrndx] = [0, 2, 4, 6, 8].map((delta) =>
+    r.u16(base + delta),
+  ) as [number, number, number, number, number];
   // A broken table costs only what it describes: Go's linker output stays readable through the
   // program headers when the section headers were stripped or mangled, and vice versa.
   const problems: string[] = [];

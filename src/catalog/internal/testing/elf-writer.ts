@@ -36,9 +36,14 @@ export function buildElf(spec: ElfSpec): Buffer {
     strtab = Buffer.concat([strtab, Buffer.from(`${name}\0`, 'latin1')]);
     return at;
   };
-  const sections = [...spec.sections.map((s) => ({ ...s, type: s.type ?? SHT_PROGBITS })), { name: '.shstrtab', data: new Uint8Array(), type: SHT_STRTAB }];
+  const sections = [
+    ...spec.sections.map((s) => ({ ...s, type: s.type ?? SHT_PROGBITS })),
+    { name: '.shstrtab', data: new Uint8Array(), type: SHT_STRTAB },
+  ];
   for (const section of sections) names.push(nameOffset(section.name));
-  const bodies = sections.map((section, i) => (i === sections.length - 1 ? strtab : Buffer.from(section.data)));
+  const bodies = sections.map((section, i) =>
+    i === sections.length - 1 ? strtab : Buffer.from(section.data),
+  );
   const offsets: number[] = [];
   let cursor = headerSize;
   for (const body of bodies) {
@@ -47,9 +52,16 @@ export function buildElf(spec: ElfSpec): Buffer {
   }
   const shoff = cursor + ((8 - (cursor % 8)) % 8);
   const out = Buffer.alloc(shoff + entrySize * (sections.length + 1));
-  const u16 = (v: number, at: number): number => (le ? out.writeUInt16LE(v, at) : out.writeUInt16BE(v, at));
-  const u32 = (v: number, at: number): number => (le ? out.writeUInt32LE(v, at) : out.writeUInt32BE(v, at));
-  const word = (v: number, at: number): number => (is64 ? (le ? out.writeBigUInt64LE(BigInt(v), at) : out.writeBigUInt64BE(BigInt(v), at)) : u32(v, at));
+  const u16 = (v: number, at: number): number =>
+    le ? out.writeUInt16LE(v, at) : out.writeUInt16BE(v, at);
+  const u32 = (v: number, at: number): number =>
+    le ? out.writeUInt32LE(v, at) : out.writeUInt32BE(v, at);
+  const word = (v: number, at: number): number =>
+    is64
+      ? le
+        ? out.writeBigUInt64LE(BigInt(v), at)
+        : out.writeBigUInt64BE(BigInt(v), at)
+      : u32(v, at);
   out.set([0x7f, 0x45, 0x4c, 0x46, is64 ? 2 : 1, le ? 1 : 2, 1], 0);
   u16(2, 16); // ET_EXEC
   u16(is64 ? 62 : 3, 18); // x86-64 / i386
@@ -66,7 +78,8 @@ export function buildElf(spec: ElfSpec): Buffer {
     const at = shoff + entrySize * (i + 1);
     u32(names[i] ?? 0, at);
     u32(section.type, at + 4);
-    const offset = 'offset' in section && section.offset !== undefined ? section.offset : (offsets[i] ?? 0);
+    const offset =
+      'offset' in section && section.offset !== undefined ? section.offset : (offsets[i] ?? 0);
     const size = 'size' in section && section.size !== undefined ? section.size : body.length;
     const flags = 'flags' in section && section.flags !== undefined ? section.flags : 0;
     if (is64) {

@@ -25,7 +25,10 @@ export function buildZip(entries: readonly ZipEntrySpec[]): Buffer {
   let offset = 0;
   for (const entry of entries) {
     const name = Buffer.from(entry.name, 'utf8');
-    const raw = typeof entry.content === 'string' ? Buffer.from(entry.content, 'utf8') : Buffer.from(entry.content ?? new Uint8Array());
+    const raw =
+      typeof entry.content === 'string'
+        ? Buffer.from(entry.content, 'utf8')
+        : Buffer.from(entry.content ?? new Uint8Array());
     const method = entry.method ?? 8;
     const data = method === 8 ? deflateRawSync(raw) : raw;
     const size = entry.declaredSize ?? raw.length;

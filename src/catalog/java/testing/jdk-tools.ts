@@ -22,7 +22,9 @@ export async function jdkPomPackages(archive: string): Promise<string[]> {
 }
 
 /** The same for many archives in one JVM start. */
-export async function jdkPomPackagesOf(archives: readonly string[]): Promise<Map<string, string[]>> {
+export async function jdkPomPackagesOf(
+  archives: readonly string[],
+): Promise<Map<string, string[]>> {
   const lines = await jdkReference(archives);
   const out = new Map<string, string[]>(archives.map((archive) => [archive, []]));
   for (const [kind, file = '', inner = '', g, a, v] of lines) {
@@ -35,7 +37,10 @@ export async function jdkPomPackagesOf(archives: readonly string[]): Promise<Map
 }
 
 /** Writes files (path -> text or bytes) under dir, creating folders. */
-export async function writeTree(dir: string, files: Readonly<Record<string, string | Uint8Array>>): Promise<void> {
+export async function writeTree(
+  dir: string,
+  files: Readonly<Record<string, string | Uint8Array>>,
+): Promise<void> {
   for (const [path, content] of Object.entries(files)) {
     await mkdir(dirname(join(dir, path)), { recursive: true });
     await writeFile(join(dir, path), content);
@@ -43,7 +48,11 @@ export async function writeTree(dir: string, files: Readonly<Record<string, stri
 }
 
 /** The JDK's `jar` tool: `jar --create --file OUT [--manifest M] [--no-compress] -C dir .`. */
-export async function jarTool(out: string, dir: string, options: { manifest?: string; store?: boolean } = {}): Promise<void> {
+export async function jarTool(
+  out: string,
+  dir: string,
+  options: { manifest?: string; store?: boolean } = {},
+): Promise<void> {
   const args = ['--create', '--file', out];
   if (options.manifest) args.push('--manifest', options.manifest);
   if (options.store) args.push('--no-compress');

@@ -1,7 +1,13 @@
 import { Command, Option } from 'commander';
 import { PROJECT_ROLES } from '../../../store/index.js';
 import type { CliContext } from '../../context.js';
-import { segment, addConnectionOptions, withConnection, type ConnectionFlags, AdminClientError } from '../../server-api/index.js';
+import {
+  segment,
+  addConnectionOptions,
+  withConnection,
+  type ConnectionFlags,
+  AdminClientError,
+} from '../../server-api/index.js';
 import { field, items, printJson, printTable } from './print.js';
 
 interface ProjectFlags extends ConnectionFlags {

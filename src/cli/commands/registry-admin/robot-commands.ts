@@ -2,7 +2,13 @@ import { Command, Option } from 'commander';
 import { ROBOT_ACTIONS, type RobotAction } from '../../../store/index.js';
 import type { CliContext } from '../../context.js';
 import { parseDurationHours } from '../../parse-duration.js';
-import { segment, addConnectionOptions, withConnection, type ConnectionFlags, AdminClientError } from '../../server-api/index.js';
+import {
+  segment,
+  addConnectionOptions,
+  withConnection,
+  type ConnectionFlags,
+  AdminClientError,
+} from '../../server-api/index.js';
 import { field, items, printJson, printTable } from './print.js';
 
 interface RobotFlags extends ConnectionFlags {

@@ -1,6 +1,12 @@
 import { Command } from 'commander';
 import type { CliContext } from '../../context.js';
-import { segment, addConnectionOptions, newPassword, withConnection, type ConnectionFlags } from '../../server-api/index.js';
+import {
+  segment,
+  addConnectionOptions,
+  newPassword,
+  withConnection,
+  type ConnectionFlags,
+} from '../../server-api/index.js';
 import { field, items, printJson, printTable } from './print.js';
 
 interface NewPasswordFlags extends ConnectionFlags {

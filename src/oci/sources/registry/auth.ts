@@ -19,12 +19,20 @@ export function mergeScopes(scopes: readonly string[]): string[] {
   for (const scope of scopes) {
     const split = scope.lastIndexOf(':');
     const resource = split > scope.indexOf(':') ? scope.slice(0, split) : scope;
-    const actions = split > scope.indexOf(':') ? scope.slice(split + 1).split(',').filter(Boolean) : [];
+    const actions =
+      split > scope.indexOf(':')
+        ? scope
+            .slice(split + 1)
+            .split(',')
+            .filter(Boolean)
+        : [];
     const known = merged.get(resource) ?? [];
     for (const action of actions) if (!known.includes(action)) known.push(action);
     merged.set(resource, known);
   }
-  return [...merged].map(([resource, actions]) => (actions.length > 0 ? `${resource}:${actions.join(',')}` : resource));
+  return [...merged].map(([resource, actions]) =>
+    actions.length > 0 ? `${resource}:${actions.join(',')}` : resource,
+  );
 }
 
 /**

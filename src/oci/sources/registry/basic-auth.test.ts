@@ -4,7 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTempDir } from '../../../testing/index.js';
 import { ImageError } from '../../errors.js';
 import { openImage } from '../../open-image.js';
-import { makeTlsFiles, skopeoCopy, startDistribution, type RunningRegistry } from '../../testing/distribution.js';
+import {
+  makeTlsFiles,
+  skopeoCopy,
+  startDistribution,
+  type RunningRegistry,
+} from '../../testing/distribution.js';
 import { listImage, writeTwoLayerLayout } from '../../testing/images.js';
 import type { RegistryOptions } from './options.js';
 
@@ -17,7 +22,10 @@ let caPem: string;
 let expected: string[];
 
 async function pull(host: string, registry: RegistryOptions): Promise<string[]> {
-  const image = await openImage(`${host}/private/app:v1`, { tmpDir: dir, registry: { retries: { attempts: 0 }, ...registry } });
+  const image = await openImage(`${host}/private/app:v1`, {
+    tmpDir: dir,
+    registry: { retries: { attempts: 0 }, ...registry },
+  });
   try {
     return await listImage(image);
   } finally {
@@ -47,15 +55,23 @@ async function dockerConfig(name: string, config: unknown): Promise<string> {
 
 beforeAll(async () => {
   await writeTwoLayerLayout(join(dir, 'image'), 'v1');
-  basic = await startDistribution(join(dir, 'basic'), { htpasswd: { user: USER, password: PASSWORD } });
-  await skopeoCopy(`oci:${join(dir, 'image')}:v1`, `docker://${basic.host}/private/app:v1`, { creds: `${USER}:${PASSWORD}` });
+  basic = await startDistribution(join(dir, 'basic'), {
+    htpasswd: { user: USER, password: PASSWORD },
+  });
+  await skopeoCopy(`oci:${join(dir, 'image')}:v1`, `docker://${basic.host}/private/app:v1`, {
+    creds: `${USER}:${PASSWORD}`,
+  });
   const files = await makeTlsFiles(join(dir, 'tls'));
   caPem = await readFile(files.caCert, 'utf8');
-  tls = await startDistribution(join(dir, 'tls-registry'), { tls: { cert: files.cert, key: files.key } });
+  tls = await startDistribution(join(dir, 'tls-registry'), {
+    tls: { cert: files.cert, key: files.key },
+  });
   // skopeo reads a directory of *.crt CA files.
   await mkdir(join(dir, 'certs.d'), { recursive: true });
   await copyFile(files.caCert, join(dir, 'certs.d', 'ca.crt'));
-  await skopeoCopy(`oci:${join(dir, 'image')}:v1`, `docker://${tls.host}/private/app:v1`, { destCertDir: join(dir, 'certs.d') });
+  await skopeoCopy(`oci:${join(dir, 'image')}:v1`, `docker://${tls.host}/private/app:v1`, {
+    destCertDir: join(dir, 'certs.d'),
+  });
   const local = await openImage(join(dir, 'image'), { tmpDir: dir });
   expected = await listImage(local);
   await local.close();
@@ -68,7 +84,9 @@ afterAll(async () => {
 
 describe('Basic auth (Distribution with htpasswd)', () => {
   it('without credentials: one line naming registry and repository, and what to do', async () => {
-    const error = await failure(pull(basic.host, { insecureHosts: [basic.host], dockerConfigPath: join(dir, 'none.json') }));
+    const error = await failure(
+      pull(basic.host, { insecureHosts: [basic.host], dockerConfigPath: join(dir, 'none.json') }),
+    );
     expect(error.code).toBe('UNAUTHORIZED');
     expect(error.message).toBe(
       `${basic.host}/private/app:v1: registry ${basic.host} requires authentication for ${basic.host}/private/app (401 Unauthorized) [UNAUTHORIZED: authentication required]; log in with --username and --password-stdin (or docker login)`,
@@ -76,28 +94,44 @@ describe('Basic auth (Distribution with htpasswd)', () => {
   });
 
   it('with --username and --password-stdin', async () => {
-    expect(await pull(basic.host, { insecureHosts: [basic.host], username: USER, password: PASSWORD })).toEqual(expected);
+    expect(
+      await pull(basic.host, { insecureHosts: [basic.host], username: USER, password: PASSWORD }),
+    ).toEqual(expected);
   });
 
   it('with a wrong password: rejected, and the password is never printed', async () => {
-    const error = await failure(pull(basic.host, { insecureHosts: [basic.host], username: USER, password: `${PASSWORD}x` }));
+    const error = await failure(
+      pull(basic.host, { insecureHosts: [basic.host], username: USER, password: `${PASSWORD}x` }),
+    );
     expect(error.code).toBe('UNAUTHORIZED');
-    expect(error.message).toMatch(/\(401 Unauthorized\) .*; the credentials given were rejected; check them$/);
+    expect(error.message).toMatch(
+      /\(401 Unauthorized\) .*; the credentials given were rejected; check them$/,
+    );
   });
 
   it('from ~/.docker/config.json auths (base64 user:password), under any key form docker login writes', async () => {
     const auth = Buffer.from(`${USER}:${PASSWORD}`).toString('base64');
     for (const key of [basic.host, `http://${basic.host}`, `https://${basic.host}/v2/`]) {
-      const path = await dockerConfig(`auths-${key.length}`, { auths: { 'other.example': { auth: 'eDp5' }, [key]: { auth } } });
-      expect(await pull(basic.host, { insecureHosts: [basic.host], dockerConfigPath: path })).toEqual(expected);
+      const path = await dockerConfig(`auths-${key.length}`, {
+        auths: { 'other.example': { auth: 'eDp5' }, [key]: { auth } },
+      });
+      expect(
+        await pull(basic.host, { insecureHosts: [basic.host], dockerConfigPath: path }),
+      ).toEqual(expected);
     }
   });
 
   it('a malformed auths entry names the field, never its value', async () => {
-    const path = await dockerConfig('bad-auth', { auths: { [basic.host]: { auth: Buffer.from(PASSWORD).toString('base64') } } });
-    const error = await failure(pull(basic.host, { insecureHosts: [basic.host], dockerConfigPath: path }));
+    const path = await dockerConfig('bad-auth', {
+      auths: { [basic.host]: { auth: Buffer.from(PASSWORD).toString('base64') } },
+    });
+    const error = await failure(
+      pull(basic.host, { insecureHosts: [basic.host], dockerConfigPath: path }),
+    );
     expect(error.code).toBe('CREDENTIALS_UNAVAILABLE');
-    expect(error.message).toBe(`docker config ${path}: auths["${basic.host}"].auth is not base64 of "user:password"`);
+    expect(error.message).toBe(
+      `docker config ${path}: auths["${basic.host}"].auth is not base64 of "user:password"`,
+    );
   });
 
   describe('credential helpers', () => {
@@ -125,8 +159,13 @@ fi
     });
 
     it('credsStore: asks the helper for the host', async () => {
-      const path = await dockerConfig('store', { auths: { [basic.host]: {} }, credsStore: 'lockyardtest' });
-      expect(await pull(basic.host, { insecureHosts: [basic.host], dockerConfigPath: path })).toEqual(expected);
+      const path = await dockerConfig('store', {
+        auths: { [basic.host]: {} },
+        credsStore: 'lockyardtest',
+      });
+      expect(
+        await pull(basic.host, { insecureHosts: [basic.host], dockerConfigPath: path }),
+      ).toEqual(expected);
       expect(await readFile(join(dir, 'helper-asked'), 'utf8')).toBe(basic.host);
     });
 
@@ -135,19 +174,30 @@ fi
         auths: { [basic.host]: { auth: Buffer.from('alice:wrong').toString('base64') } },
         credHelpers: { [basic.host]: 'lockyardtest' },
       });
-      expect(await pull(basic.host, { insecureHosts: [basic.host], dockerConfigPath: path })).toEqual(expected);
+      expect(
+        await pull(basic.host, { insecureHosts: [basic.host], dockerConfigPath: path }),
+      ).toEqual(expected);
     });
 
     it('a helper that knows nothing means anonymous', async () => {
       const path = await dockerConfig('store-empty', { credsStore: 'lockyardtest' });
-      const error = await failure(pull(`localhost:${basic.host.split(':')[1] ?? ''}`, { insecureHosts: [`localhost:${basic.host.split(':')[1] ?? ''}`], dockerConfigPath: path }));
+      const error = await failure(
+        pull(`localhost:${basic.host.split(':')[1] ?? ''}`, {
+          insecureHosts: [`localhost:${basic.host.split(':')[1] ?? ''}`],
+          dockerConfigPath: path,
+        }),
+      );
       expect(error.code).toBe('UNAUTHORIZED');
       expect(await readFile(join(dir, 'helper-asked'), 'utf8')).toMatch(/^localhost:\d+$/);
     });
 
     it('a helper that is not installed is a clear error', async () => {
-      const path = await dockerConfig('missing-helper', { credHelpers: { [basic.host]: 'nosuchhelper' } });
-      const error = await failure(pull(basic.host, { insecureHosts: [basic.host], dockerConfigPath: path }));
+      const path = await dockerConfig('missing-helper', {
+        credHelpers: { [basic.host]: 'nosuchhelper' },
+      });
+      const error = await failure(
+        pull(basic.host, { insecureHosts: [basic.host], dockerConfigPath: path }),
+      );
       expect(error.code).toBe('CREDENTIALS_UNAVAILABLE');
       expect(error.message).toBe(
         `credential helper docker-credential-nosuchhelper (credHelpers in ${path}) is not installed or not on PATH; install it, or pass --username and --password-stdin`,
@@ -156,7 +206,14 @@ fi
 
     it('explicit credentials skip the config and its helpers', async () => {
       const path = await dockerConfig('ignored', { credsStore: 'nosuchhelper' });
-      expect(await pull(basic.host, { insecureHosts: [basic.host], dockerConfigPath: path, username: USER, password: PASSWORD })).toEqual(expected);
+      expect(
+        await pull(basic.host, {
+          insecureHosts: [basic.host],
+          dockerConfigPath: path,
+          username: USER,
+          password: PASSWORD,
+        }),
+      ).toEqual(expected);
     });
   });
 });
@@ -169,6 +226,10 @@ describe('TLS (Distribution serving HTTPS with a private CA)', () => {
   it('without the CA: one line saying to pass --ca-file', async () => {
     const error = await failure(pull(tls.host, {}));
     expect(error.code).toBe('REGISTRY_ERROR');
-    expect(error.message).toMatch(new RegExp(`^cannot reach ${tls.host}: .+; the TLS certificate is not trusted: pass --ca-file with its CA$`));
+    expect(error.message).toMatch(
+      new RegExp(
+        `^cannot reach ${tls.host}: .+; the TLS certificate is not trusted: pass --ca-file with its CA$`,
+      ),
+    );
   });
 });

@@ -31,7 +31,11 @@ export interface BlobPushOptions {
   readonly mountFrom?: readonly string[];
   /** How many times a broken upload is resumed or restarted (default 4). */
   readonly attempts?: number;
-  readonly onProgress?: (event: { digest: string; bytes: number; total: number | undefined }) => void;
+  readonly onProgress?: (event: {
+    digest: string;
+    bytes: number;
+    total: number | undefined;
+  }) => void;
 }
 
 export const DEFAULT_CHUNK_SIZE = 8 * 1024 * 1024;
@@ -56,12 +60,21 @@ export class BlobPusher {
   ) {
     this.chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
     if (!Number.isSafeInteger(this.chunkSize) || this.chunkSize < 1) {
-      throw new ImageError('ARTIFACT_INVALID', `chunk size must be a positive number of bytes, not ${this.chunkSize}`);
+      throw new ImageError(
+        'ARTIFACT_INVALID',
+        `chunk size must be a positive number of bytes, not ${this.chunkSize}`,
+      );
     }
     this.attempts = 1 + (options.attempts ?? 4);
-    this.mountFrom = (options.mountFrom ?? []).filter((from) => from !== client.reference.repository);
+    this.mountFrom = (options.mountFrom ?? []).filter(
+      (from) => from !== client.reference.repository,
+    );
     for (const from of this.mountFrom) {
-      if (!isValidRepositoryName(from)) throw new ImageError('ARTIFACT_INVALID', `cannot mount blobs from "${printable(from)}": not a valid repository name`);
+      if (!isValidRepositoryName(from))
+        throw new ImageError(
+          'ARTIFACT_INVALID',
+          `cannot mount blobs from "${printable(from)}": not a valid repository name`,
+        );
     }
   }
 
@@ -78,16 +91,24 @@ export class BlobPusher {
     if (await this.exists(source.digest)) return 'exists';
     let session: UploadSession | undefined;
     for (const from of this.mountFrom) {
-      const response = await this.client.request(`blobs/uploads/?mount=${encodeURIComponent(source.digest)}&from=${encodeURIComponent(from)}`, {
-        method: 'POST',
-        headers: { 'content-length': '0' },
-      });
+      const response = await this.client.request(
+        `blobs/uploads/?mount=${encodeURIComponent(source.digest)}&from=${encodeURIComponent(from)}`,
+        {
+          method: 'POST',
+          headers: { 'content-length': '0' },
+        },
+      );
       if (response.status === 201) {
         await response.body.dump();
         checkAnsweredDigest(this.client, response, source.digest, `blob ${source.digest}`);
         return 'mounted';
       }
-      if (response.status !== 202) throw await this.client.refusal(response, `a mount of blob ${source.digest} from ${from}`, 'NAME_UNKNOWN');
+      if (response.status !== 202)
+        throw await this.client.refusal(
+          response,
+          `a mount of blob ${source.digest} from ${from}`,
+          'NAME_UNKNOWN',
+        );
       await response.body.dump();
       // The spec's fallback: the registry opened an ordinary upload session instead.
       if (session) await cancelSession(this.client, session);
@@ -106,7 +127,11 @@ export class BlobPusher {
         return;
       } catch (error) {
         if (!isTransient(error) || attempt >= this.attempts) {
-          if (error instanceof SessionLost) throw new ImageError('UPLOAD_INVALID', `${this.client.what}: registry ${this.client.reference.registry} kept losing the upload of blob ${source.digest} to ${this.client.place}`);
+          if (error instanceof SessionLost)
+            throw new ImageError(
+              'UPLOAD_INVALID',
+              `${this.client.what}: registry ${this.client.reference.registry} kept losing the upload of blob ${source.digest} to ${this.client.place}`,
+            );
           throw error;
         }
         session = undefined;
@@ -117,7 +142,8 @@ export class BlobPusher {
 
   private async uploadOnce(source: BlobSource, given: UploadSession | undefined): Promise<void> {
     const sent = new SentDigest(source.digest);
-    const onBytes = (position: number): void => this.options.onProgress?.({ digest: source.digest, bytes: position, total: source.size });
+    const onBytes = (position: number): void =>
+      this.options.onProgress?.({ digest: source.digest, bytes: position, total: source.size });
     let session = given;
     if (!session && source.size <= this.chunkSize && this.singlePost !== 'no') {
       const done = await this.singleRequest(source, sent, onBytes);
@@ -127,10 +153,19 @@ export class BlobPusher {
     session ??= await startSession(this.client, source.digest);
     try {
       if (source.size <= this.chunkSize) {
-        await this.complete(source, session, sent, rangeBody(source, 0, source.size, sent, onBytes));
+        await this.complete(
+          source,
+          session,
+          sent,
+          rangeBody(source, 0, source.size, sent, onBytes),
+        );
         return;
       }
-      session = await sendChunks(this.client, source, session, sent, { chunkSize: this.chunkSize, recoveries: this.attempts - 1, onBytes });
+      session = await sendChunks(this.client, source, session, sent, {
+        chunkSize: this.chunkSize,
+        recoveries: this.attempts - 1,
+        onBytes,
+      });
       await this.complete(source, session, sent, undefined);
     } catch (error) {
       if (!(error instanceof SessionLost)) await cancelSession(this.client, session);
@@ -139,12 +174,22 @@ export class BlobPusher {
   }
 
   /** `POST ?digest=` with the whole blob; true when done, else the session a registry without it opened. */
-  private async singleRequest(source: BlobSource, sent: SentDigest, onBytes: (position: number) => void): Promise<true | UploadSession> {
-    const response = await this.client.request(`blobs/uploads/?digest=${encodeURIComponent(source.digest)}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/octet-stream', 'content-length': String(source.size) },
-      body: rangeBody(source, 0, source.size, sent, onBytes),
-    });
+  private async singleRequest(
+    source: BlobSource,
+    sent: SentDigest,
+    onBytes: (position: number) => void,
+  ): Promise<true | UploadSession> {
+    const response = await this.client.request(
+      `blobs/uploads/?digest=${encodeURIComponent(source.digest)}`,
+      {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/octet-stream',
+          'content-length': String(source.size),
+        },
+        body: rangeBody(source, 0, source.size, sent, onBytes),
+      },
+    );
     if (response.status === 201) {
       await response.body.dump();
       this.singlePost = 'yes';
@@ -168,7 +213,12 @@ export class BlobPusher {
   }
 
   /** The closing PUT ?digest=, with the whole blob (monolithic) or nothing (after chunks). */
-  private async complete(source: BlobSource, session: UploadSession, sent: SentDigest, body: ReturnType<typeof rangeBody> | undefined): Promise<void> {
+  private async complete(
+    source: BlobSource,
+    session: UploadSession,
+    sent: SentDigest,
+    body: ReturnType<typeof rangeBody> | undefined,
+  ): Promise<void> {
     if (body === undefined && !sent.matches(source.size)) throw this.changed(source);
     const length = body === undefined ? 0 : source.size;
     const response = await this.client.request(completionUrl(session, source.digest), {
@@ -197,15 +247,25 @@ export class BlobPusher {
   }
 
   /** A refused upload; a digest the registry disputes is a changed file when our own hash disagrees too. */
-  private async uploadRefusal(response: HttpResponse, source: BlobSource, sent: SentDigest): Promise<ImageError> {
+  private async uploadRefusal(
+    response: HttpResponse,
+    source: BlobSource,
+    sent: SentDigest,
+  ): Promise<ImageError> {
     if (response.status === 400 && source.kind === 'file') {
       const body = await readErrorBody(response);
       const { code, text } = registryErrorOf(body);
       if (code === 'DIGEST_INVALID' || code === 'SIZE_INVALID') {
         if (!sent.matches(source.size)) return this.changed(source);
-        return new ImageError('DIGEST_MISMATCH', `${this.client.what}: registry ${this.client.reference.registry} received blob ${source.digest} for ${this.client.place} with a different digest${text}`);
+        return new ImageError(
+          'DIGEST_MISMATCH',
+          `${this.client.what}: registry ${this.client.reference.registry} received blob ${source.digest} for ${this.client.place} with a different digest${text}`,
+        );
       }
-      return new ImageError('REGISTRY_ERROR', `${this.client.what}: registry ${this.client.reference.registry} answered 400 for blob ${source.digest} in ${this.client.place}${text}`);
+      return new ImageError(
+        'REGISTRY_ERROR',
+        `${this.client.what}: registry ${this.client.reference.registry} answered 400 for blob ${source.digest} in ${this.client.place}${text}`,
+      );
     }
     return this.client.refusal(response, `blob ${source.digest}`, {
       notFound: 'UPLOAD_INVALID',
@@ -215,8 +275,12 @@ export class BlobPusher {
 
   private changed(source: BlobSource): ImageError {
     const path = source.kind === 'file' ? source.path : source.label;
-    return new ImageError('CONTENT_CHANGED', `${this.client.what}: file ${printable(path)} changed while it was being pushed (it no longer hashes to ${source.digest}); nothing was published, push it again once nothing writes to it`, {
-      details: { path, digest: source.digest },
-    });
+    return new ImageError(
+      'CONTENT_CHANGED',
+      `${this.client.what}: file ${printable(path)} changed while it was being pushed (it no longer hashes to ${source.digest}); nothing was published, push it again once nothing writes to it`,
+      {
+        details: { path, digest: source.digest },
+      },
+    );
   }
 }

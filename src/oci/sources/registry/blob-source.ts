@@ -12,17 +12,33 @@ import { printable } from '../../printable.js';
  * it), never held whole in memory. `label` names it in messages (the file path, or the caller's name).
  */
 export type BlobSource =
-  | { readonly kind: 'bytes'; readonly data: Uint8Array; readonly digest: string; readonly size: number; readonly label: string }
-  | { readonly kind: 'file'; readonly path: string; readonly digest: string; readonly size: number; readonly label: string };
+  | {
+      readonly kind: 'bytes';
+      readonly data: Uint8Array;
+      readonly digest: string;
+      readonly size: number;
+      readonly label: string;
+    }
+  | {
+      readonly kind: 'file';
+      readonly path: string;
+      readonly digest: string;
+      readonly size: number;
+      readonly label: string;
+    };
 
 export function bytesSource(data: Uint8Array, label: string): BlobSource {
   return { kind: 'bytes', data, digest: digestOf(data), size: data.length, label };
 }
 
 function changed(path: string, why: string): ImageError {
-  return new ImageError('CONTENT_CHANGED', `file ${printable(path)} changed while it was being pushed (${why}); push it again once nothing writes to it`, {
-    details: { path },
-  });
+  return new ImageError(
+    'CONTENT_CHANGED',
+    `file ${printable(path)} changed while it was being pushed (${why}); push it again once nothing writes to it`,
+    {
+      details: { path },
+    },
+  );
 }
 
 /** Hashes a regular file as one stream (constant memory) and checks it did not change meanwhile. */
@@ -32,19 +48,32 @@ export async function fileSource(path: string, label: string = path): Promise<Bl
     before = await stat(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
-    throw new ImageError('ARTIFACT_INVALID', `cannot read file ${printable(path)} to push (${code})`, { cause: error, details: { path } });
+    throw new ImageError(
+      'ARTIFACT_INVALID',
+      `cannot read file ${printable(path)} to push (${code})`,
+      { cause: error, details: { path } },
+    );
   }
-  if (!before.isFile()) throw new ImageError('ARTIFACT_INVALID', `${printable(path)} is not a regular file; only files can be pushed as blobs`, { details: { path } });
+  if (!before.isFile())
+    throw new ImageError(
+      'ARTIFACT_INVALID',
+      `${printable(path)} is not a regular file; only files can be pushed as blobs`,
+      { details: { path } },
+    );
   const hash = createHash('sha256');
   let size = 0;
-  await pipeline(createReadStream(path, { highWaterMark: 1024 * 1024 }), async (chunks: AsyncIterable<Buffer>) => {
-    for await (const chunk of chunks) {
-      hash.update(chunk);
-      size += chunk.length;
-    }
-  });
+  await pipeline(
+    createReadStream(path, { highWaterMark: 1024 * 1024 }),
+    async (chunks: AsyncIterable<Buffer>) => {
+      for await (const chunk of chunks) {
+        hash.update(chunk);
+        size += chunk.length;
+      }
+    },
+  );
   const after = await stat(path);
-  if (size !== before.size || after.size !== before.size || after.mtimeMs !== before.mtimeMs) throw changed(path, 'it was written to while being hashed');
+  if (size !== before.size || after.size !== before.size || after.mtimeMs !== before.mtimeMs)
+    throw changed(path, 'it was written to while being hashed');
   return { kind: 'file', path, digest: `sha256:${hash.digest('hex')}`, size, label };
 }
 
@@ -87,7 +116,13 @@ export class SentDigest {
  * a redirect can send it again). A file is streamed with backpressure; one that now holds fewer
  * bytes fails the request with CONTENT_CHANGED instead of sending a short body.
  */
-export function rangeBody(source: BlobSource, start: number, end: number, sent: SentDigest, onBytes?: (position: number) => void): Buffer | (() => Readable) {
+export function rangeBody(
+  source: BlobSource,
+  start: number,
+  end: number,
+  sent: SentDigest,
+  onBytes?: (position: number) => void,
+): Buffer | (() => Readable) {
   if (source.kind === 'bytes' || start === end) {
     if (source.kind === 'file') return Buffer.alloc(0);
     const chunk = Buffer.from(source.data.buffer, source.data.byteOffset + start, end - start);
@@ -105,11 +140,17 @@ export function rangeBody(source: BlobSource, start: number, end: number, sent: 
         done(null, chunk);
       },
       flush(done) {
-        done(position === end ? null : changed(source.path, `it now ends at byte ${position}, not ${end}`));
+        done(
+          position === end
+            ? null
+            : changed(source.path, `it now ends at byte ${position}, not ${end}`),
+        );
       },
     });
     const file = createReadStream(source.path, { start, end: end - 1, highWaterMark: 256 * 1024 });
-    file.on('error', (error) => tap.destroy(changed(source.path, (error as NodeJS.ErrnoException).code ?? 'read error')));
+    file.on('error', (error) =>
+      tap.destroy(changed(source.path, (error as NodeJS.ErrnoException).code ?? 'read error')),
+    );
     return file.pipe(tap);
   };
 }

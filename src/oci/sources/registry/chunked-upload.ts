@@ -2,7 +2,15 @@ import { ImageError } from '../../errors.js';
 import { rangeBody, type BlobSource, type SentDigest } from './blob-source.js';
 import type { RegistryClient } from './client.js';
 import type { HttpResponse } from './http.js';
-import { isTransient, nextLocation, receivedBytes, SessionLost, sessionStatus, TRANSIENT_STATUS, type UploadSession } from './upload-session.js';
+import {
+  isTransient,
+  nextLocation,
+  receivedBytes,
+  SessionLost,
+  sessionStatus,
+  TRANSIENT_STATUS,
+  type UploadSession,
+} from './upload-session.js';
 
 export interface ChunkPlan {
   /** Bytes per PATCH; the registry's `OCI-Chunk-Min-Length` wins when it is larger. */
@@ -13,9 +21,17 @@ export interface ChunkPlan {
 }
 
 function brokenRange(client: RegistryClient, digest: string, why: string): ImageError {
-  return new ImageError('UPLOAD_INVALID', `${client.what}: upload of blob ${digest} to ${client.place}: ${why}`, {
-    details: { registry: client.reference.registry, repository: client.reference.repository, digest },
-  });
+  return new ImageError(
+    'UPLOAD_INVALID',
+    `${client.what}: upload of blob ${digest} to ${client.place}: ${why}`,
+    {
+      details: {
+        registry: client.reference.registry,
+        repository: client.reference.repository,
+        digest,
+      },
+    },
+  );
 }
 
 /**
@@ -25,16 +41,28 @@ function brokenRange(client: RegistryClient, digest: string, why: string): Image
  * registry reports (`GET` on the session), as the distribution spec describes; a lost session
  * (404) throws SessionLost for the caller to start over. Returns the session to complete.
  */
-export async function sendChunks(client: RegistryClient, source: BlobSource, start: UploadSession, sent: SentDigest, plan: ChunkPlan): Promise<UploadSession> {
+export async function sendChunks(
+  client: RegistryClient,
+  source: BlobSource,
+  start: UploadSession,
+  sent: SentDigest,
+  plan: ChunkPlan,
+): Promise<UploadSession> {
   let session = start;
   const size = Math.max(plan.chunkSize, session.minChunk, 1);
   let offset = 0;
   let recoveries = 0;
   const recover = async (): Promise<void> => {
     recoveries += 1;
-    if (recoveries > plan.recoveries) throw brokenRange(client, source.digest, `gave up after ${plan.recoveries} resumed chunks`);
+    if (recoveries > plan.recoveries)
+      throw brokenRange(client, source.digest, `gave up after ${plan.recoveries} resumed chunks`);
     const status = await sessionStatus(client, session, offset, source.digest);
-    if (status.received > source.size) throw brokenRange(client, source.digest, `the registry holds ${status.received} bytes of a ${source.size}-byte blob`);
+    if (status.received > source.size)
+      throw brokenRange(
+        client,
+        source.digest,
+        `the registry holds ${status.received} bytes of a ${source.size}-byte blob`,
+      );
     session = status.session;
     offset = status.received;
   };
@@ -44,7 +72,11 @@ export async function sendChunks(client: RegistryClient, source: BlobSource, sta
     try {
       response = await client.request(session.location, {
         method: 'PATCH',
-        headers: { 'content-type': 'application/octet-stream', 'content-length': String(end - offset), 'content-range': `${offset}-${end - 1}` },
+        headers: {
+          'content-type': 'application/octet-stream',
+          'content-length': String(end - offset),
+          'content-range': `${offset}-${end - 1}`,
+        },
         body: rangeBody(source, offset, end, sent, plan.onBytes),
         idempotent: false,
       });
@@ -57,7 +89,12 @@ export async function sendChunks(client: RegistryClient, source: BlobSource, sta
       await response.body.dump();
       const received = receivedBytes(response, end) ?? end;
       // A registry may keep less than a chunk (it then says so in Range); never more than was sent.
-      if (received > end || received < offset) throw brokenRange(client, source.digest, `after bytes ${offset}-${end - 1} the registry reports ${received} bytes`);
+      if (received > end || received < offset)
+        throw brokenRange(
+          client,
+          source.digest,
+          `after bytes ${offset}-${end - 1} the registry reports ${received} bytes`,
+        );
       session = { ...session, location: nextLocation(client, response, session.location) };
       offset = received;
       continue;

@@ -4,19 +4,38 @@ import { MediaType } from '../../media-types.js';
 import { printable } from '../../printable.js';
 import type { Reference } from '../../reference.js';
 import { RegistryAuth } from './auth.js';
-import { header, RegistryHttp, type HttpMethod, type HttpResponse, type RequestBody } from './http.js';
+import {
+  header,
+  RegistryHttp,
+  type HttpMethod,
+  type HttpResponse,
+  type RequestBody,
+} from './http.js';
 import type { RegistryOptions } from './options.js';
 import { readCapped } from './read-body.js';
 import { refusalError, type RefusalOptions } from './refusal.js';
 
 /** The manifest types we can read, most specific first (the registry picks one). */
-export const MANIFEST_ACCEPT = [MediaType.ociIndex, MediaType.ociManifest, MediaType.dockerManifestList, MediaType.dockerManifest].join(', ');
+export const MANIFEST_ACCEPT = [
+  MediaType.ociIndex,
+  MediaType.ociManifest,
+  MediaType.dockerManifestList,
+  MediaType.dockerManifest,
+].join(', ');
 
 /** The distribution spec lets registries refuse manifests over 4 MiB; we refuse to read more. */
 export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 
-const KNOWN_DOCUMENT_TYPES = new Set<string>([MediaType.ociIndex, MediaType.ociManifest, MediaType.dockerManifestList, MediaType.dockerManifest]);
-const SCHEMA1_TYPES = new Set(['application/vnd.docker.distribution.manifest.v1+json', 'application/vnd.docker.distribution.manifest.v1+prettyjws']);
+const KNOWN_DOCUMENT_TYPES = new Set<string>([
+  MediaType.ociIndex,
+  MediaType.ociManifest,
+  MediaType.dockerManifestList,
+  MediaType.dockerManifest,
+]);
+const SCHEMA1_TYPES = new Set([
+  'application/vnd.docker.distribution.manifest.v1+json',
+  'application/vnd.docker.distribution.manifest.v1+prettyjws',
+]);
 
 export interface FetchedManifest {
   readonly bytes: Buffer;
@@ -37,7 +56,8 @@ function manifestMediaType(bytes: Buffer, contentType: string | undefined): stri
   if (document.schemaVersion === 1) return 'application/vnd.docker.distribution.manifest.v1+json';
   if (typeof document.mediaType === 'string') return document.mediaType;
   const declared = contentType?.split(';')[0]?.trim();
-  if (declared && (KNOWN_DOCUMENT_TYPES.has(declared) || SCHEMA1_TYPES.has(declared))) return declared;
+  if (declared && (KNOWN_DOCUMENT_TYPES.has(declared) || SCHEMA1_TYPES.has(declared)))
+    return declared;
   return Array.isArray(document.manifests) ? MediaType.ociIndex : MediaType.ociManifest;
 }
 
@@ -77,9 +97,20 @@ export class RegistryClient {
     this.base = new URL(`${scheme}://${reference.registry}/v2/${reference.repository}/`);
     this.action = access.push ? 'push' : 'pull';
     const scopes = access.push
-      ? [`repository:${reference.repository}:pull,push`, ...(access.mountFrom ?? []).filter((from) => from !== reference.repository).map((from) => `repository:${from}:pull`)]
+      ? [
+          `repository:${reference.repository}:pull,push`,
+          ...(access.mountFrom ?? [])
+            .filter((from) => from !== reference.repository)
+            .map((from) => `repository:${from}:pull`),
+        ]
       : undefined;
-    this.auth = new RegistryAuth(reference.registry, reference.repository, options, this.http, scopes);
+    this.auth = new RegistryAuth(
+      reference.registry,
+      reference.repository,
+      options,
+      this.http,
+      scopes,
+    );
   }
 
   /** `host/repository`, for messages. */
@@ -114,7 +145,11 @@ export class RegistryClient {
   }
 
   /** One line for a response that is not what we asked for. */
-  refusal(response: HttpResponse, subject: string, notFound: ImageErrorCode | RefusalOptions): Promise<ImageError> {
+  refusal(
+    response: HttpResponse,
+    subject: string,
+    notFound: ImageErrorCode | RefusalOptions,
+  ): Promise<ImageError> {
     const context = {
       what: this.what,
       registry: this.reference.registry,
@@ -122,7 +157,12 @@ export class RegistryClient {
       action: this.action,
       hasCredentials: () => this.auth.hasCredentials(),
     };
-    return refusalError(response, subject, context, typeof notFound === 'string' ? { notFound } : notFound);
+    return refusalError(
+      response,
+      subject,
+      context,
+      typeof notFound === 'string' ? { notFound } : notFound,
+    );
   }
 
   /** Fetches a manifest or index by tag or digest, verified against the digest it is known by. */
@@ -134,16 +174,25 @@ export class RegistryClient {
     const bytes = await readCapped(response, MAX_MANIFEST_BYTES, `${this.what}: ${subject}`);
     const mediaType = manifestMediaType(bytes, header(response, 'content-type'));
     if (mediaType && SCHEMA1_TYPES.has(mediaType)) {
-      throw new ImageError('UNSUPPORTED_MEDIA_TYPE', `${this.what}: ${subject} is a Docker schema 1 manifest, which is not supported (push the image again with a current client)`);
+      throw new ImageError(
+        'UNSUPPORTED_MEDIA_TYPE',
+        `${this.what}: ${subject} is a Docker schema 1 manifest, which is not supported (push the image again with a current client)`,
+      );
     }
     if (!mediaType || !KNOWN_DOCUMENT_TYPES.has(mediaType)) {
-      throw new ImageError('UNSUPPORTED_MEDIA_TYPE', `${this.what}: ${subject} has unsupported media type "${printable(mediaType ?? 'none')}"`);
+      throw new ImageError(
+        'UNSUPPORTED_MEDIA_TYPE',
+        `${this.what}: ${subject} has unsupported media type "${printable(mediaType ?? 'none')}"`,
+      );
     }
     const algorithm = byDigest ? parseDigest(reference).algorithm : 'sha256';
     const digest = digestOf(bytes, algorithm);
     const claimed = byDigest ? reference : header(response, 'docker-content-digest');
     if (claimed && claimed.startsWith(`${algorithm}:`) && claimed !== digest) {
-      throw new ImageError('DIGEST_MISMATCH', `${this.what}: ${subject}: digest mismatch (expected ${printable(claimed)}, got ${digest})`);
+      throw new ImageError(
+        'DIGEST_MISMATCH',
+        `${this.what}: ${subject}: digest mismatch (expected ${printable(claimed)}, got ${digest})`,
+      );
     }
     return { bytes, digest, mediaType };
   }

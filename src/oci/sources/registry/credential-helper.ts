@@ -18,12 +18,24 @@ const TIMEOUT_MS = 30_000;
  * with the server URL on stdin and reads `{"Username","Secret"}` from stdout (the protocol of
  * docker/docker-credential-helpers). "Not found" answers mean anonymous access.
  */
-export async function runCredentialHelper(helper: string, serverUrl: string, origin: string): Promise<HelperCredentials | undefined> {
+export async function runCredentialHelper(
+  helper: string,
+  serverUrl: string,
+  origin: string,
+): Promise<HelperCredentials | undefined> {
   if (!HELPER_NAME.test(helper)) {
-    throw new ImageError('CREDENTIALS_UNAVAILABLE', `invalid credential helper name "${printable(helper)}" (${origin})`);
+    throw new ImageError(
+      'CREDENTIALS_UNAVAILABLE',
+      `invalid credential helper name "${printable(helper)}" (${origin})`,
+    );
   }
   const program = `docker-credential-${helper}`;
-  const result = await new Promise<{ code: number | null; stdout: string; stderr: string; missing: boolean }>((resolve) => {
+  const result = await new Promise<{
+    code: number | null;
+    stdout: string;
+    stderr: string;
+    missing: boolean;
+  }>((resolve) => {
     const child = spawn(program, ['get'], { stdio: ['pipe', 'pipe', 'pipe'], timeout: TIMEOUT_MS });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
@@ -33,7 +45,12 @@ export async function runCredentialHelper(helper: string, serverUrl: string, ori
       resolve({ code: null, stdout: '', stderr: error.message, missing: error.code === 'ENOENT' });
     });
     child.on('close', (code) => {
-      resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), missing: false });
+      resolve({
+        code,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+        missing: false,
+      });
     });
     child.stdin.on('error', () => undefined);
     child.stdin.end(serverUrl);
@@ -48,17 +65,26 @@ export async function runCredentialHelper(helper: string, serverUrl: string, ori
   if (result.code !== 0) {
     if (/credentials not found/i.test(said)) return undefined;
     const firstLine = printable(result.stderr.split('\n')[0] ?? '', 120);
-    throw new ImageError('CREDENTIALS_UNAVAILABLE', `credential helper ${program} (${origin}) failed with exit code ${result.code ?? 'none'}${firstLine ? `: ${firstLine}` : ''}`);
+    throw new ImageError(
+      'CREDENTIALS_UNAVAILABLE',
+      `credential helper ${program} (${origin}) failed with exit code ${result.code ?? 'none'}${firstLine ? `: ${firstLine}` : ''}`,
+    );
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(result.stdout);
   } catch {
-    throw new ImageError('CREDENTIALS_UNAVAILABLE', `credential helper ${program} (${origin}) printed something other than JSON`);
+    throw new ImageError(
+      'CREDENTIALS_UNAVAILABLE',
+      `credential helper ${program} (${origin}) printed something other than JSON`,
+    );
   }
   const credentials = helperOutputSchema.safeParse(parsed);
   if (!credentials.success) {
-    throw new ImageError('CREDENTIALS_UNAVAILABLE', `credential helper ${program} (${origin}) answered without Username and Secret`);
+    throw new ImageError(
+      'CREDENTIALS_UNAVAILABLE',
+      `credential helper ${program} (${origin}) answered without Username and Secret`,
+    );
   }
   if (credentials.data.Secret === '') return undefined;
   return { username: credentials.data.Username, secret: credentials.data.Secret };

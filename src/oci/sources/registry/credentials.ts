@@ -18,11 +18,17 @@ const IDENTITY_TOKEN_USER = '<token>';
  * `--username`/`--password-stdin`, then `config.json` (credential helper for the host, `auths`
  * entry, default credential store). Undefined means anonymous.
  */
-export async function loadCredentials(registry: string, options: RegistryOptions): Promise<Credentials | undefined> {
+export async function loadCredentials(
+  registry: string,
+  options: RegistryOptions,
+): Promise<Credentials | undefined> {
   if (options.username !== undefined && options.password !== undefined) {
     return { kind: 'basic', username: options.username, password: options.password };
   }
-  const source = await credentialSourceFor(registry, options.dockerConfigPath ?? defaultDockerConfigPath());
+  const source = await credentialSourceFor(
+    registry,
+    options.dockerConfigPath ?? defaultDockerConfigPath(),
+  );
   if (!source) return undefined;
   switch (source.kind) {
     case 'basic':

@@ -11,7 +11,12 @@ export type CredentialSource =
   | { readonly kind: 'basic'; readonly username: string; readonly password: string }
   | { readonly kind: 'identity-token'; readonly token: string }
   | { readonly kind: 'registry-token'; readonly token: string }
-  | { readonly kind: 'helper'; readonly helper: string; readonly serverUrl: string; readonly origin: string };
+  | {
+      readonly kind: 'helper';
+      readonly helper: string;
+      readonly serverUrl: string;
+      readonly origin: string;
+    };
 
 const authEntrySchema = z.object({
   auth: z.string().optional(),
@@ -52,7 +57,10 @@ async function loadConfig(path: string): Promise<DockerConfig | undefined> {
     text = await readFile(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new ImageError('CREDENTIALS_UNAVAILABLE', `cannot read docker config ${path}: ${(error as Error).message}`);
+    throw new ImageError(
+      'CREDENTIALS_UNAVAILABLE',
+      `cannot read docker config ${path}: ${(error as Error).message}`,
+    );
   }
   let value: unknown;
   try {
@@ -61,15 +69,27 @@ async function loadConfig(path: string): Promise<DockerConfig | undefined> {
     throw new ImageError('CREDENTIALS_UNAVAILABLE', `docker config ${path}: invalid JSON`);
   }
   const parsed = dockerConfigSchema.safeParse(value);
-  if (!parsed.success) throw new ImageError('CREDENTIALS_UNAVAILABLE', `docker config ${path}: ${describeIssues(parsed.error)}`);
+  if (!parsed.success)
+    throw new ImageError(
+      'CREDENTIALS_UNAVAILABLE',
+      `docker config ${path}: ${describeIssues(parsed.error)}`,
+    );
   return parsed.data;
 }
 
-function decodeAuth(encoded: string, path: string, key: string): { username: string; password: string } {
+function decodeAuth(
+  encoded: string,
+  path: string,
+  key: string,
+): { username: string; password: string } {
   const decoded = Buffer.from(encoded, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   // Never echo the value: it is the password.
-  if (colon <= 0) throw new ImageError('CREDENTIALS_UNAVAILABLE', `docker config ${path}: auths["${key}"].auth is not base64 of "user:password"`);
+  if (colon <= 0)
+    throw new ImageError(
+      'CREDENTIALS_UNAVAILABLE',
+      `docker config ${path}: auths["${key}"].auth is not base64 of "user:password"`,
+    );
   return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
 
@@ -78,12 +98,16 @@ function decodeAuth(encoded: string, path: string, key: string): { username: str
  * helper (`credHelpers`), an `auths` entry (`auth`, `identitytoken`, `registrytoken`), or the
  * default store (`credsStore`). Returns undefined when the file says nothing about the registry.
  */
-export async function credentialSourceFor(registry: string, path: string): Promise<CredentialSource | undefined> {
+export async function credentialSourceFor(
+  registry: string,
+  path: string,
+): Promise<CredentialSource | undefined> {
   const config = await loadConfig(path);
   if (!config) return undefined;
   const serverUrl = registry === DOCKER_HUB ? DOCKER_HUB_SERVER : registry;
   for (const [key, helper] of Object.entries(config.credHelpers ?? {})) {
-    if (hostnameOfKey(key) === registry) return { kind: 'helper', helper, serverUrl, origin: `credHelpers in ${path}` };
+    if (hostnameOfKey(key) === registry)
+      return { kind: 'helper', helper, serverUrl, origin: `credHelpers in ${path}` };
   }
   for (const [key, entry] of Object.entries(config.auths ?? {})) {
     if (hostnameOfKey(key) !== registry) continue;
@@ -94,6 +118,12 @@ export async function credentialSourceFor(registry: string, path: string): Promi
       return { kind: 'basic', username: entry.username, password: entry.password };
     }
   }
-  if (config.credsStore) return { kind: 'helper', helper: config.credsStore, serverUrl, origin: `credsStore in ${path}` };
+  if (config.credsStore)
+    return {
+      kind: 'helper',
+      helper: config.credsStore,
+      serverUrl,
+      origin: `credsStore in ${path}`,
+    };
   return undefined;
 }

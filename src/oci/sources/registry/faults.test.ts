@@ -27,7 +27,13 @@ async function proxy(intercept?: Intercept): Promise<RunningProxy> {
 async function pull(host: string, extra: RegistryOptions = {}): Promise<string[]> {
   const image = await openImage(`${host}/app:v1`, {
     tmpDir: dir,
-    registry: { insecureHosts: [host], username: USER, password: PASSWORD, retries: { attempts: 3, baseDelayMs: 20 }, ...extra },
+    registry: {
+      insecureHosts: [host],
+      username: USER,
+      password: PASSWORD,
+      retries: { attempts: 3, baseDelayMs: 20 },
+      ...extra,
+    },
   });
   try {
     return await listImage(image);
@@ -51,10 +57,23 @@ const isBlob = (path: string | undefined): boolean => /\/blobs\/sha256:/.test(pa
 const isManifest = (path: string | undefined): boolean => /\/manifests\//.test(path ?? '');
 
 beforeAll(async () => {
-  registry = await startDistribution(join(dir, 'registry'), { htpasswd: { user: USER, password: PASSWORD } });
+  registry = await startDistribution(join(dir, 'registry'), {
+    htpasswd: { user: USER, password: PASSWORD },
+  });
   // 2 MiB of random bytes: a layer that does not compress, so a download can break midway.
-  await writeOciLayout(join(dir, 'image'), { layers: [{ kind: 'entries', entries: [{ name: 'data.bin', content: randomBytes(2 * 1024 * 1024) }] }, await zstdLayer(TOP_LAYER)] }, 'v1');
-  await skopeoCopy(`oci:${join(dir, 'image')}:v1`, `docker://${registry.host}/app:v1`, { creds: `${USER}:${PASSWORD}` });
+  await writeOciLayout(
+    join(dir, 'image'),
+    {
+      layers: [
+        { kind: 'entries', entries: [{ name: 'data.bin', content: randomBytes(2 * 1024 * 1024) }] },
+        await zstdLayer(TOP_LAYER),
+      ],
+    },
+    'v1',
+  );
+  await skopeoCopy(`oci:${join(dir, 'image')}:v1`, `docker://${registry.host}/app:v1`, {
+    creds: `${USER}:${PASSWORD}`,
+  });
   const local = await openImage(join(dir, 'image'), { tmpDir: dir });
   expected = await listImage(local);
   await local.close();
@@ -70,7 +89,12 @@ describe('registry faults: retries, resumed downloads, redirects, lying registri
     const seen = { manifest: 0, blob: new Map<string, number>() };
     const flaky = await proxy((request, response, forward) => {
       const path = request.url;
-      if (request.method === 'GET' && isManifest(path) && request.headers.authorization && seen.manifest++ < 2) {
+      if (
+        request.method === 'GET' &&
+        isManifest(path) &&
+        request.headers.authorization &&
+        seen.manifest++ < 2
+      ) {
         response.writeHead(503).end();
         return;
       }
@@ -89,7 +113,9 @@ describe('registry faults: retries, resumed downloads, redirects, lying registri
     const rangeRequests = flaky.requests.filter((entry) => entry.range !== undefined);
     expect(rangeRequests.length).toBeGreaterThanOrEqual(1);
     expect(rangeRequests[0]?.range).toMatch(/^bytes=\d+-$/);
-    expect(flaky.requests.filter((entry) => isManifest(entry.path)).length).toBeGreaterThanOrEqual(3);
+    expect(flaky.requests.filter((entry) => isManifest(entry.path)).length).toBeGreaterThanOrEqual(
+      3,
+    );
   });
 
   it('waits out a 429 with Retry-After', async () => {
@@ -123,40 +149,58 @@ describe('registry faults: retries, resumed downloads, redirects, lying registri
     expect(await pull(front.host)).toEqual(expected);
     expect(storage.requests.length).toBeGreaterThanOrEqual(3);
     expect(storage.requests.every((entry) => entry.authorization === undefined)).toBe(true);
-    expect(front.requests.filter((entry) => isManifest(entry.path)).some((entry) => entry.authorization === BASIC)).toBe(true);
+    expect(
+      front.requests
+        .filter((entry) => isManifest(entry.path))
+        .some((entry) => entry.authorization === BASIC),
+    ).toBe(true);
   });
 
   it('gives up after the retries with one line naming the status', async () => {
     const broken = await proxy((request, response, forward) => {
       if (isManifest(request.url)) {
-        response.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ errors: [{ code: 'UNKNOWN', message: 'storage\ndriver exploded' }] }));
+        response
+          .writeHead(500, { 'content-type': 'application/json' })
+          .end(
+            JSON.stringify({ errors: [{ code: 'UNKNOWN', message: 'storage\ndriver exploded' }] }),
+          );
         return;
       }
       forward(request, response);
     });
     const error = await failure(pull(broken.host, { retries: { attempts: 2, baseDelayMs: 5 } }));
     expect(error.code).toBe('REGISTRY_ERROR');
-    expect(error.message).toBe(`${broken.host}/app:v1: registry ${broken.host} answered 500 for manifest for tag "v1" [UNKNOWN: storage\\ndriver exploded]`);
+    expect(error.message).toBe(
+      `${broken.host}/app:v1: registry ${broken.host} answered 500 for manifest for tag "v1" [UNKNOWN: storage\\ndriver exploded]`,
+    );
     expect(broken.requests.filter((entry) => isManifest(entry.path)).length).toBe(3);
   });
 
   it('a registry that keeps rate limiting: RATE_LIMITED, one line', async () => {
     const limited = await proxy((request, response, forward) => {
       if (isManifest(request.url)) {
-        response.writeHead(429, { 'retry-after': '0', 'content-type': 'application/json' }).end(JSON.stringify({ errors: [{ code: 'TOOMANYREQUESTS', message: 'slow down' }] }));
+        response
+          .writeHead(429, { 'retry-after': '0', 'content-type': 'application/json' })
+          .end(JSON.stringify({ errors: [{ code: 'TOOMANYREQUESTS', message: 'slow down' }] }));
         return;
       }
       forward(request, response);
     });
     const error = await failure(pull(limited.host, { retries: { attempts: 1, baseDelayMs: 5 } }));
     expect(error.code).toBe('RATE_LIMITED');
-    expect(error.message).toBe(`${limited.host}/app:v1: registry ${limited.host} is rate limiting requests (429 Too Many Requests) [TOOMANYREQUESTS: slow down]; try again later or log in`);
+    expect(error.message).toBe(
+      `${limited.host}/app:v1: registry ${limited.host} is rate limiting requests (429 Too Many Requests) [TOOMANYREQUESTS: slow down]; try again later or log in`,
+    );
   });
 
   it('403 Forbidden: DENIED, naming registry and repository', async () => {
     const forbidding = await proxy((request, response, forward) => {
       if (isManifest(request.url) && request.headers.authorization) {
-        response.writeHead(403, { 'content-type': 'application/json' }).end(JSON.stringify({ errors: [{ code: 'DENIED', message: 'requested access to the resource is denied' }] }));
+        response.writeHead(403, { 'content-type': 'application/json' }).end(
+          JSON.stringify({
+            errors: [{ code: 'DENIED', message: 'requested access to the resource is denied' }],
+          }),
+        );
         return;
       }
       forward(request, response);
@@ -175,27 +219,50 @@ describe('registry faults: retries, resumed downloads, redirects, lying registri
           'content-type': 'application/vnd.oci.image.manifest.v1+json',
           'docker-content-digest': `sha256:${'0'.repeat(64)}`,
         });
-        response.end(JSON.stringify({ schemaVersion: 2, config: { mediaType: 'x', digest: `sha256:${'1'.repeat(64)}`, size: 1 }, layers: [] }));
+        response.end(
+          JSON.stringify({
+            schemaVersion: 2,
+            config: { mediaType: 'x', digest: `sha256:${'1'.repeat(64)}`, size: 1 },
+            layers: [],
+          }),
+        );
         return;
       }
       forward(request, response);
     });
     const error = await failure(pull(liar.host));
     expect(error.code).toBe('DIGEST_MISMATCH');
-    expect(error.message).toMatch(new RegExp(`^${liar.host}/app:v1: manifest for tag "v1": digest mismatch \\(expected sha256:0{64}, got sha256:[a-f0-9]{64}\\)$`));
+    expect(error.message).toMatch(
+      new RegExp(
+        `^${liar.host}/app:v1: manifest for tag "v1": digest mismatch \\(expected sha256:0{64}, got sha256:[a-f0-9]{64}\\)$`,
+      ),
+    );
   });
 
   it('a manifest of another type than it claims, or malformed, names the field', async () => {
     const odd = await proxy((request, response, forward) => {
       if (isManifest(request.url) && request.headers.authorization) {
         response.writeHead(200, { 'content-type': 'application/vnd.oci.image.manifest.v1+json' });
-        response.end(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: 'sha256:nothex', size: -1 }, layers: [] }));
+        response.end(
+          JSON.stringify({
+            schemaVersion: 2,
+            mediaType: 'application/vnd.oci.image.manifest.v1+json',
+            config: {
+              mediaType: 'application/vnd.oci.image.config.v1+json',
+              digest: 'sha256:nothex',
+              size: -1,
+            },
+            layers: [],
+          }),
+        );
         return;
       }
       forward(request, response);
     });
     const error = await failure(pull(odd.host));
     expect(error.code).toBe('MANIFEST_INVALID');
-    expect(error.message).toMatch(/^127\.0\.0\.1:\d+\/app:v1: manifest sha256:[a-f0-9]{64}: config\.digest: not a valid digest; config\.size: .+$/);
+    expect(error.message).toMatch(
+      /^127\.0\.0\.1:\d+\/app:v1: manifest sha256:[a-f0-9]{64}: config\.digest: not a valid digest; config\.size: .+$/,
+    );
   });
 });

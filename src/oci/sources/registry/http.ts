@@ -37,7 +37,16 @@ export interface SendOptions {
 
 const RETRY_STATUS = new Set([429, 500, 502, 503, 504]);
 // Errors worth another try: the connection broke, not "nobody is there".
-const RETRY_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'EAI_AGAIN']);
+const RETRY_CODES = new Set([
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'EAI_AGAIN',
+]);
 const MAX_REDIRECTS = 5;
 const MAX_RETRY_AFTER_MS = 60_000;
 
@@ -87,11 +96,21 @@ export class RegistryHttp {
   private readonly baseDelayMs: number;
 
   constructor(options: RegistryOptions) {
-    const ca = options.caCertificates?.length ? [...rootCertificates, ...options.caCertificates] : undefined;
-    const common = { headersTimeout: 60_000, bodyTimeout: 120_000, connect: { timeout: 30_000, ...(ca ? { ca } : {}) } };
+    const ca = options.caCertificates?.length
+      ? [...rootCertificates, ...options.caCertificates]
+      : undefined;
+    const common = {
+      headersTimeout: 60_000,
+      bodyTimeout: 120_000,
+      connect: { timeout: 30_000, ...(ca ? { ca } : {}) },
+    };
     const env = process.env;
-    const proxied = Boolean(env['HTTPS_PROXY'] ?? env['https_proxy'] ?? env['HTTP_PROXY'] ?? env['http_proxy']);
-    this.dispatcher = proxied ? new EnvHttpProxyAgent({ ...common, ...(ca ? { requestTls: { ca } } : {}) }) : new Agent(common);
+    const proxied = Boolean(
+      env['HTTPS_PROXY'] ?? env['https_proxy'] ?? env['HTTP_PROXY'] ?? env['http_proxy'],
+    );
+    this.dispatcher = proxied
+      ? new EnvHttpProxyAgent({ ...common, ...(ca ? { requestTls: { ca } } : {}) })
+      : new Agent(common);
     this.insecureHosts = new Set(options.insecureHosts ?? []);
     this.attempts = 1 + (options.retries?.attempts ?? 4);
     this.baseDelayMs = options.retries?.baseDelayMs ?? 250;
@@ -119,7 +138,8 @@ export class RegistryHttp {
       try {
         response = await this.follow(url, options, method);
       } catch (error) {
-        if (typedCause(error) || last || !RETRY_CODES.has(errorCode(error) ?? '')) throw this.networkError(url, error);
+        if (typedCause(error) || last || !RETRY_CODES.has(errorCode(error) ?? ''))
+          throw this.networkError(url, error);
         await sleep(this.backoff(attempt));
         continue;
       }
@@ -134,14 +154,19 @@ export class RegistryHttp {
     return this.baseDelayMs * 2 ** (attempt - 1) * (0.75 + Math.random() / 2);
   }
 
-  private async follow(start: URL, options: SendOptions, firstMethod: HttpMethod): Promise<HttpResponse> {
+  private async follow(
+    start: URL,
+    options: SendOptions,
+    firstMethod: HttpMethod,
+  ): Promise<HttpResponse> {
     let url = start;
     let method = firstMethod;
     let body = options.body;
     let headers: Record<string, string> = { 'user-agent': 'lockyard', ...options.headers };
     for (let hops = 0; hops <= MAX_REDIRECTS; hops += 1) {
       const sent = { ...headers };
-      if (options.authorization && url.origin === start.origin) sent['authorization'] = options.authorization;
+      if (options.authorization && url.origin === start.origin)
+        sent['authorization'] = options.authorization;
       const response = await request(url, {
         method,
         headers: sent,
@@ -149,22 +174,44 @@ export class RegistryHttp {
         ...(body === undefined ? {} : { body: typeof body === 'function' ? body() : body }),
       });
       const location = header(response, 'location');
-      if (response.statusCode < 300 || response.statusCode >= 400 || response.statusCode === 304 || !location) {
+      if (
+        response.statusCode < 300 ||
+        response.statusCode >= 400 ||
+        response.statusCode === 304 ||
+        !location
+      ) {
         return { status: response.statusCode, headers: response.headers, body: response.body, url };
       }
       await response.body.dump();
       // 307 and 308 repeat the request as it was; the older codes turn a request with a body into a GET.
-      if (response.statusCode !== 307 && response.statusCode !== 308 && method !== 'GET' && method !== 'HEAD') {
+      if (
+        response.statusCode !== 307 &&
+        response.statusCode !== 308 &&
+        method !== 'GET' &&
+        method !== 'HEAD'
+      ) {
         method = 'GET';
         body = undefined;
-        headers = Object.fromEntries(Object.entries(headers).filter(([name]) => !/^content-/i.test(name)));
+        headers = Object.fromEntries(
+          Object.entries(headers).filter(([name]) => !/^content-/i.test(name)),
+        );
       }
       const next = new URL(location, url);
       if (next.protocol !== 'https:' && next.protocol !== 'http:') {
-        throw new ImageError('REGISTRY_ERROR', `${url.host}: redirect to an unsupported URL scheme "${printable(next.protocol)}"`);
+        throw new ImageError(
+          'REGISTRY_ERROR',
+          `${url.host}: redirect to an unsupported URL scheme "${printable(next.protocol)}"`,
+        );
       }
-      if (url.protocol === 'https:' && next.protocol === 'http:' && !this.isInsecureHostname(next.hostname)) {
-        throw new ImageError('REGISTRY_ERROR', `${url.host}: refusing a redirect from HTTPS to plain HTTP (${next.host})`);
+      if (
+        url.protocol === 'https:' &&
+        next.protocol === 'http:' &&
+        !this.isInsecureHostname(next.hostname)
+      ) {
+        throw new ImageError(
+          'REGISTRY_ERROR',
+          `${url.host}: refusing a redirect from HTTPS to plain HTTP (${next.host})`,
+        );
       }
       url = next;
     }
@@ -182,11 +229,15 @@ export class RegistryHttp {
     } else if (/wrong version number|EPROTO|packet length too long/i.test(`${code} ${message}`)) {
       hint = '; the server does not speak TLS: if it is a plain-HTTP registry, pass --insecure';
     }
-    return new ImageError('REGISTRY_ERROR', `cannot reach ${url.host}: ${printable(code || message, 160)}${hint}`, {
-      cause: error,
-      // `network` marks a transport failure: an upload may resume or restart after one.
-      details: { host: url.host, network: true },
-    });
+    return new ImageError(
+      'REGISTRY_ERROR',
+      `cannot reach ${url.host}: ${printable(code || message, 160)}${hint}`,
+      {
+        cause: error,
+        // `network` marks a transport failure: an upload may resume or restart after one.
+        details: { host: url.host, network: true },
+      },
+    );
   }
 
   async close(): Promise<void> {

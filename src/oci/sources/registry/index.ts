@@ -21,7 +21,12 @@ export async function openRegistryImage(
   try {
     const top = await client.manifest(reference.digest ?? reference.tag ?? 'latest');
     const fetcher = registryFetcher(client, top, options.name, options.registry);
-    const resolved = await resolveImage(fetcher, { digest: top.digest, mediaType: top.mediaType, size: top.bytes.length }, options.platform, options.name);
+    const resolved = await resolveImage(
+      fetcher,
+      { digest: top.digest, mediaType: top.mediaType, size: top.bytes.length },
+      options.platform,
+      options.name,
+    );
     return {
       kind: 'registry',
       name: options.name,

@@ -10,7 +10,11 @@ export interface RegistryOptions {
   /** Extra CA certificates (PEM) to trust for TLS. */
   readonly caCertificates?: readonly string[];
   /** Progress callback for blob downloads and uploads (bytes so far of `total`). */
-  readonly onProgress?: (event: { digest: string; bytes: number; total: number | undefined }) => void;
+  readonly onProgress?: (event: {
+    digest: string;
+    bytes: number;
+    total: number | undefined;
+  }) => void;
   /** Retries of idempotent requests on 429, 5xx and broken connections (default 4, from 250 ms doubling). */
   readonly retries?: { readonly attempts?: number; readonly baseDelayMs?: number };
 }

@@ -12,7 +12,16 @@ describe('parseWwwAuthenticate', () => {
   it.each([
     [
       'Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/alpine:pull"',
-      [{ scheme: 'bearer', params: { realm: 'https://auth.docker.io/token', service: 'registry.docker.io', scope: 'repository:library/alpine:pull' } }],
+      [
+        {
+          scheme: 'bearer',
+          params: {
+            realm: 'https://auth.docker.io/token',
+            service: 'registry.docker.io',
+            scope: 'repository:library/alpine:pull',
+          },
+        },
+      ],
     ],
     ['Basic realm="Registry Realm"', [{ scheme: 'basic', params: { realm: 'Registry Realm' } }]],
     // Two challenges in one header; token values; escapes; spacing around '='.
@@ -54,7 +63,11 @@ describe('credentialSourceFor (docker config.json)', () => {
 
   it('finds Docker Hub credentials under the key docker login writes', async () => {
     const path = await config({ auths: { 'https://index.docker.io/v1/': { auth: auth('hub') } } });
-    expect(await credentialSourceFor('registry-1.docker.io', path)).toEqual({ kind: 'basic', username: 'hub', password: 'pw' });
+    expect(await credentialSourceFor('registry-1.docker.io', path)).toEqual({
+      kind: 'basic',
+      username: 'hub',
+      password: 'pw',
+    });
   });
 
   it('asks a helper for Docker Hub with the index server URL', async () => {
@@ -68,18 +81,31 @@ describe('credentialSourceFor (docker config.json)', () => {
   });
 
   it('matches host and port exactly, and says nothing about other registries', async () => {
-    const path = await config({ auths: { 'registry.example.com:5000': { auth: auth('a') }, 'https://registry.example.com': { auth: auth('b') } } });
-    expect(await credentialSourceFor('registry.example.com', path)).toMatchObject({ username: 'b' });
-    expect(await credentialSourceFor('registry.example.com:5000', path)).toMatchObject({ username: 'a' });
+    const path = await config({
+      auths: {
+        'registry.example.com:5000': { auth: auth('a') },
+        'https://registry.example.com': { auth: auth('b') },
+      },
+    });
+    expect(await credentialSourceFor('registry.example.com', path)).toMatchObject({
+      username: 'b',
+    });
+    expect(await credentialSourceFor('registry.example.com:5000', path)).toMatchObject({
+      username: 'a',
+    });
     expect(await credentialSourceFor('other.example.com', path)).toBeUndefined();
-    expect(await credentialSourceFor('x', join(tmpdir(), 'no-such-dir', 'config.json'))).toBeUndefined();
+    expect(
+      await credentialSourceFor('x', join(tmpdir(), 'no-such-dir', 'config.json')),
+    ).toBeUndefined();
   });
 
   it('a config that is not JSON names the file, nothing else', async () => {
     const dir = await mkdtemp(join(root, 'config-'));
     const path = join(dir, 'config.json');
     await writeFile(path, '{"auths": {"x": {"auth": "c2VjcmV0"}');
-    await expect(credentialSourceFor('x', path)).rejects.toThrow(`docker config ${path}: invalid JSON`);
+    await expect(credentialSourceFor('x', path)).rejects.toThrow(
+      `docker config ${path}: invalid JSON`,
+    );
   });
 });
 

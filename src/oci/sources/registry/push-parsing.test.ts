@@ -8,7 +8,12 @@ import { nextLink, referrersTag } from './referrers.js';
 import { receivedBytes } from './upload-session.js';
 
 function response(headers: Record<string, string | string[]>): HttpResponse {
-  return { status: 202, headers, body: Readable.from([]) as unknown as HttpResponse['body'], url: new URL('http://registry.test/v2/a/blobs/uploads/1') };
+  return {
+    status: 202,
+    headers,
+    body: Readable.from([]) as unknown as HttpResponse['body'],
+    url: new URL('http://registry.test/v2/a/blobs/uploads/1'),
+  };
 }
 
 describe('referrersTag (distribution spec v1.1, referrers tag schema examples)', () => {
@@ -29,8 +34,14 @@ describe('mergeScopes', () => {
     [['repository:a:pull'], ['repository:a:pull']],
     [['repository:a:pull,push', 'repository:a:pull'], ['repository:a:pull,push']],
     [['repository:a:pull', 'repository:a:push'], ['repository:a:pull,push']],
-    [['repository:a:pull,push', 'repository:b:pull', 'repository:b:pull'], ['repository:a:pull,push', 'repository:b:pull']],
-    [['registry:catalog:*', 'repository:a:pull'], ['registry:catalog:*', 'repository:a:pull']],
+    [
+      ['repository:a:pull,push', 'repository:b:pull', 'repository:b:pull'],
+      ['repository:a:pull,push', 'repository:b:pull'],
+    ],
+    [
+      ['registry:catalog:*', 'repository:a:pull'],
+      ['registry:catalog:*', 'repository:a:pull'],
+    ],
   ])('%j -> %j', (input, merged) => {
     expect(mergeScopes(input)).toEqual(merged);
   });

@@ -2,7 +2,11 @@ import { ImageError } from '../../errors.js';
 import type { HttpResponse } from './http.js';
 
 /** Reads a response body whole, refusing more than `max` bytes (manifests, tokens, error bodies). */
-export async function readCapped(response: HttpResponse, max: number, what: string): Promise<Buffer> {
+export async function readCapped(
+  response: HttpResponse,
+  max: number,
+  what: string,
+): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let length = 0;
   for await (const chunk of response.body) {

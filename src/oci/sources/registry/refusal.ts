@@ -42,7 +42,9 @@ export interface RefusalOptions {
 function insufficientScope(response: HttpResponse): boolean {
   const raw = response.headers['www-authenticate'];
   const values = Array.isArray(raw) ? raw : raw ? [raw] : [];
-  return values.flatMap(parseWwwAuthenticate).some((challenge) => challenge.params['error'] === 'insufficient_scope');
+  return values
+    .flatMap(parseWwwAuthenticate)
+    .some((challenge) => challenge.params['error'] === 'insufficient_scope');
 }
 
 /**
@@ -50,7 +52,12 @@ function insufficientScope(response: HttpResponse): boolean {
  * and the subject (manifest, blob, upload) named, the registry's own error code quoted, and what
  * the user can do about it. Never a credential.
  */
-export async function refusalError(response: HttpResponse, subject: string, context: RefusalContext, options: RefusalOptions): Promise<ImageError> {
+export async function refusalError(
+  response: HttpResponse,
+  subject: string,
+  context: RefusalContext,
+  options: RefusalOptions,
+): Promise<ImageError> {
   const body = await readErrorBody(response);
   const { code: registryCode, text: says } = registryErrorOf(body);
   const host = context.registry;
@@ -62,29 +69,70 @@ export async function refusalError(response: HttpResponse, subject: string, cont
     case 401: {
       const credentials = await context.hasCredentials();
       if (credentials && insufficientScope(response)) {
-        return new ImageError('DENIED', `${context.what}: registry ${host} denied access to ${place} (401 insufficient scope)${says}; the account used may not ${may} ${another}`, { details });
+        return new ImageError(
+          'DENIED',
+          `${context.what}: registry ${host} denied access to ${place} (401 insufficient scope)${says}; the account used may not ${may} ${another}`,
+          { details },
+        );
       }
-      const fix = credentials ? 'the credentials given were rejected; check them' : 'log in with --username and --password-stdin (or docker login)';
-      return new ImageError('UNAUTHORIZED', `${context.what}: registry ${host} requires authentication for ${place} (401 Unauthorized)${says}; ${fix}`, { details });
+      const fix = credentials
+        ? 'the credentials given were rejected; check them'
+        : 'log in with --username and --password-stdin (or docker login)';
+      return new ImageError(
+        'UNAUTHORIZED',
+        `${context.what}: registry ${host} requires authentication for ${place} (401 Unauthorized)${says}; ${fix}`,
+        { details },
+      );
     }
     case 403:
-      return new ImageError('DENIED', `${context.what}: registry ${host} denied access to ${place} (403 Forbidden)${says}; the account used may not ${may} ${another}`, { details });
+      return new ImageError(
+        'DENIED',
+        `${context.what}: registry ${host} denied access to ${place} (403 Forbidden)${says}; the account used may not ${may} ${another}`,
+        { details },
+      );
     case 404:
       if (registryCode === 'NAME_UNKNOWN') {
-        const fix = context.action === 'push' ? '; check the name, or create the repository (or its project) first' : '';
-        return new ImageError('NAME_UNKNOWN', `${context.what}: repository ${place} is not known to the registry (404)${says}${fix}`, { details });
+        const fix =
+          context.action === 'push'
+            ? '; check the name, or create the repository (or its project) first'
+            : '';
+        return new ImageError(
+          'NAME_UNKNOWN',
+          `${context.what}: repository ${place} is not known to the registry (404)${says}${fix}`,
+          { details },
+        );
       }
-      return new ImageError(options.notFound, `${context.what}: ${subject} not found in ${place} (404)${says}`, { details });
+      return new ImageError(
+        options.notFound,
+        `${context.what}: ${subject} not found in ${place} (404)${says}`,
+        { details },
+      );
     case 413:
-      return new ImageError('TOO_LARGE', `${context.what}: registry ${host} refused ${subject} for ${place} as too large (413 Payload Too Large)${says}${options.tooLargeHint ? `; ${options.tooLargeHint}` : ''}`, {
-        details,
-      });
+      return new ImageError(
+        'TOO_LARGE',
+        `${context.what}: registry ${host} refused ${subject} for ${place} as too large (413 Payload Too Large)${says}${options.tooLargeHint ? `; ${options.tooLargeHint}` : ''}`,
+        {
+          details,
+        },
+      );
     case 429:
-      return new ImageError('RATE_LIMITED', `${context.what}: registry ${host} is rate limiting requests (429 Too Many Requests)${says}; try again later or log in`, { details });
+      return new ImageError(
+        'RATE_LIMITED',
+        `${context.what}: registry ${host} is rate limiting requests (429 Too Many Requests)${says}; try again later or log in`,
+        { details },
+      );
     default:
       if (registryCode === 'DENIED') {
-        return new ImageError('DENIED', `${context.what}: registry ${host} denied ${subject} for ${place} (${response.status})${says}`, { details });
+        return new ImageError(
+          'DENIED',
+          `${context.what}: registry ${host} denied ${subject} for ${place} (${response.status})${says}`,
+          { details },
+        );
       }
-      return new ImageError('REGISTRY_ERROR', `${context.what}: registry ${host} answered ${response.status} for ${subject}${context.action === 'push' ? ` in ${place}` : ''}${says}`, { details });
+      return new ImageError(
+        'REGISTRY_ERROR',
+        `${context.what}: registry ${host} answered ${response.status} for ${subject}${context.action === 'push' ? ` in ${place}` : ''}${says}`,
+        { details },
+      );
   }
 }

@@ -9,7 +9,13 @@ import { MediaType } from '../../media-types.js';
 import { openImage, type OpenImageOptions } from '../../open-image.js';
 import { parsePlatform } from '../../platform.js';
 import { skopeoCopy, startDistribution, type RunningRegistry } from '../../testing/distribution.js';
-import { BASE_LAYER, listImage, TOP_LAYER, writeMultiPlatformLayout, writeTwoLayerLayout } from '../../testing/images.js';
+import {
+  BASE_LAYER,
+  listImage,
+  TOP_LAYER,
+  writeMultiPlatformLayout,
+  writeTwoLayerLayout,
+} from '../../testing/images.js';
 import { writeOciLayout } from '../../writers/oci-layout-writer.js';
 import { readLayer } from '../../layer/read-layer.js';
 
@@ -19,10 +25,18 @@ let host: string;
 let expectedListing: string[];
 
 function options(extra: Partial<OpenImageOptions> = {}): OpenImageOptions {
-  return { tmpDir: dir, registry: { insecureHosts: [host], retries: { attempts: 1, baseDelayMs: 10 } }, ...extra };
+  return {
+    tmpDir: dir,
+    registry: { insecureHosts: [host], retries: { attempts: 1, baseDelayMs: 10 } },
+    ...extra,
+  };
 }
 
-async function withImage<T>(reference: string, use: (image: Image) => Promise<T>, extra: Partial<OpenImageOptions> = {}): Promise<T> {
+async function withImage<T>(
+  reference: string,
+  use: (image: Image) => Promise<T>,
+  extra: Partial<OpenImageOptions> = {},
+): Promise<T> {
   const image = await openImage(reference, options(extra));
   try {
     return await use(image);
@@ -43,14 +57,31 @@ async function failure(promise: Promise<unknown>): Promise<ImageError> {
 
 /** skopeo's own view of what the registry holds: the reference client is the oracle. */
 function skopeoInspect(reference: string, raw = false): unknown {
-  const args = ['inspect', '--tls-verify=false', ...(raw ? ['--raw'] : []), `docker://${reference}`];
+  const args = [
+    'inspect',
+    '--tls-verify=false',
+    ...(raw ? ['--raw'] : []),
+    `docker://${reference}`,
+  ];
   return JSON.parse(execFileSync('skopeo', args, { encoding: 'utf8' }));
 }
 
 /** Where Distribution's filesystem driver keeps a blob's bytes. */
 function blobDataPath(digest: string): string {
   const hex = digest.slice('sha256:'.length);
-  return join(dir, 'registry', 'storage', 'docker', 'registry', 'v2', 'blobs', 'sha256', hex.slice(0, 2), hex, 'data');
+  return join(
+    dir,
+    'registry',
+    'storage',
+    'docker',
+    'registry',
+    'v2',
+    'blobs',
+    'sha256',
+    hex.slice(0, 2),
+    hex,
+    'data',
+  );
 }
 
 beforeAll(async () => {
@@ -60,9 +91,22 @@ beforeAll(async () => {
   await writeMultiPlatformLayout(join(dir, 'multi'), 'multi');
   await skopeoCopy(`oci:${join(dir, 'two')}:v1`, `docker://${host}/team/app:v1`);
   // Docker schema 2 has no zstd layer type: the same files, both layers gzip.
-  await writeOciLayout(join(dir, 'gzip'), { layers: [{ kind: 'entries', entries: BASE_LAYER }, { kind: 'entries', entries: TOP_LAYER }] }, 'v1');
-  await skopeoCopy(`oci:${join(dir, 'gzip')}:v1`, `docker://${host}/team/docker:v1`, { format: 'v2s2' });
-  await skopeoCopy(`oci:${join(dir, 'multi')}:multi`, `docker://${host}/multi:latest`, { all: true });
+  await writeOciLayout(
+    join(dir, 'gzip'),
+    {
+      layers: [
+        { kind: 'entries', entries: BASE_LAYER },
+        { kind: 'entries', entries: TOP_LAYER },
+      ],
+    },
+    'v1',
+  );
+  await skopeoCopy(`oci:${join(dir, 'gzip')}:v1`, `docker://${host}/team/docker:v1`, {
+    format: 'v2s2',
+  });
+  await skopeoCopy(`oci:${join(dir, 'multi')}:multi`, `docker://${host}/multi:latest`, {
+    all: true,
+  });
   await skopeoCopy(`oci:${join(dir, 'two')}:v1`, `docker://${host}/tamper/config:v1`);
   await skopeoCopy(`oci:${join(dir, 'two')}:v1`, `docker://${host}/tamper/layer:v1`);
   const local = await openImage(join(dir, 'two'), { tmpDir: dir });
@@ -81,7 +125,10 @@ describe('registry source against CNCF Distribution (anonymous)', () => {
       expect(image.kind).toBe('registry');
       expect(image.manifestDigest).toBe(inspected.Digest);
       expect(image.layers.map((layer) => layer.digest)).toEqual(inspected.Layers);
-      expect(image.layers.map((layer) => layer.mediaType)).toEqual([MediaType.ociLayerGzip, MediaType.ociLayerZstd]);
+      expect(image.layers.map((layer) => layer.mediaType)).toEqual([
+        MediaType.ociLayerGzip,
+        MediaType.ociLayerZstd,
+      ]);
       expect(image.repoTags).toEqual([`${host}/team/app:v1`]);
       expect(await listImage(image)).toEqual(expectedListing);
     });
@@ -115,7 +162,9 @@ describe('registry source against CNCF Distribution (anonymous)', () => {
   });
 
   it('resolves a multi-platform index by platform', async () => {
-    const index = skopeoInspect(`${host}/multi:latest`, true) as { manifests: { digest: string; platform: { architecture: string } }[] };
+    const index = skopeoInspect(`${host}/multi:latest`, true) as {
+      manifests: { digest: string; platform: { architecture: string } }[];
+    };
     const arm = index.manifests.find((entry) => entry.platform.architecture === 'arm64');
     for (const [platform, arch] of [
       ['linux/arm64', 'arm64'],
@@ -135,9 +184,13 @@ describe('registry source against CNCF Distribution (anonymous)', () => {
   });
 
   it('names the platforms that exist when the wanted one does not', async () => {
-    const error = await failure(openImage(`${host}/multi:latest`, options({ platform: parsePlatform('linux/s390x') })));
+    const error = await failure(
+      openImage(`${host}/multi:latest`, options({ platform: parsePlatform('linux/s390x') })),
+    );
     expect(error.code).toBe('PLATFORM_NOT_FOUND');
-    expect(error.message).toBe(`${host}/multi:latest: no manifest for platform linux/s390x (available: linux/amd64, linux/arm64/v8)`);
+    expect(error.message).toBe(
+      `${host}/multi:latest: no manifest for platform linux/s390x (available: linux/amd64, linux/arm64/v8)`,
+    );
   });
 
   it('reports progress per layer up to its size', async () => {
@@ -148,7 +201,12 @@ describe('registry source against CNCF Distribution (anonymous)', () => {
     });
     try {
       await listImage(image);
-      for (const layer of image.layers) expect(seen.get(layer.digest ?? '')).toEqual({ digest: layer.digest, bytes: layer.size, total: layer.size });
+      for (const layer of image.layers)
+        expect(seen.get(layer.digest ?? '')).toEqual({
+          digest: layer.digest,
+          bytes: layer.size,
+          total: layer.size,
+        });
     } finally {
       await image.close();
     }
@@ -157,21 +215,35 @@ describe('registry source against CNCF Distribution (anonymous)', () => {
   it('a missing tag and a missing repository are one line each', async () => {
     const tag = await failure(openImage(`${host}/team/app:nope`, options()));
     expect(tag.code).toBe('MANIFEST_UNKNOWN');
-    expect(tag.message).toMatch(new RegExp(`^${host}/team/app:nope: manifest for tag "nope" not found in ${host}/team/app \\(404\\) \\[MANIFEST_UNKNOWN: .+\\]$`));
+    expect(tag.message).toMatch(
+      new RegExp(
+        `^${host}/team/app:nope: manifest for tag "nope" not found in ${host}/team/app \\(404\\) \\[MANIFEST_UNKNOWN: .+\\]$`,
+      ),
+    );
     const repo = await failure(openImage(`${host}/no/such:v1`, options()));
     expect(repo.code).toBe('MANIFEST_UNKNOWN');
-    expect(repo.message).toBe(`${host}/no/such:v1: manifest for tag "v1" not found in ${host}/no/such (404) [MANIFEST_UNKNOWN: manifest unknown]`);
+    expect(repo.message).toBe(
+      `${host}/no/such:v1: manifest for tag "v1" not found in ${host}/no/such (404) [MANIFEST_UNKNOWN: manifest unknown]`,
+    );
   });
 
   it('speaks HTTPS unless the host is named insecure, and says what to do', async () => {
-    const error = await failure(openImage(`${host}/team/app:v1`, { tmpDir: dir, registry: { retries: { attempts: 0 } } }));
+    const error = await failure(
+      openImage(`${host}/team/app:v1`, { tmpDir: dir, registry: { retries: { attempts: 0 } } }),
+    );
     expect(error.code).toBe('REGISTRY_ERROR');
-    expect(error.message).toMatch(new RegExp(`^cannot reach ${host}: .+; the server does not speak TLS: if it is a plain-HTTP registry, pass --insecure$`));
+    expect(error.message).toMatch(
+      new RegExp(
+        `^cannot reach ${host}: .+; the server does not speak TLS: if it is a plain-HTTP registry, pass --insecure$`,
+      ),
+    );
   });
 
   it('a config blob whose bytes were changed in storage fails its digest check', async () => {
     const { Digest } = skopeoInspect(`${host}/tamper/config:v1`) as { Digest: string };
-    const manifest = skopeoInspect(`${host}/tamper/config@${Digest}`, true) as { config: { digest: string } };
+    const manifest = skopeoInspect(`${host}/tamper/config@${Digest}`, true) as {
+      config: { digest: string };
+    };
     const path = blobDataPath(manifest.config.digest);
     // The config is shared with the other repositories; restore it afterwards.
     const original = execFileSync('cat', [path]);
@@ -179,7 +251,11 @@ describe('registry source against CNCF Distribution (anonymous)', () => {
       await writeFile(path, original.toString('utf8').replace('amd64', 'arm64'));
       const error = await failure(openImage(`${host}/tamper/config:v1`, options()));
       expect(error.code).toBe('DIGEST_MISMATCH');
-      expect(error.message).toMatch(new RegExp(`^${host}/tamper/config:v1: blob ${manifest.config.digest}: digest mismatch \\(expected ${manifest.config.digest}, got sha256:[a-f0-9]{64}\\)$`));
+      expect(error.message).toMatch(
+        new RegExp(
+          `^${host}/tamper/config:v1: blob ${manifest.config.digest}: digest mismatch \\(expected ${manifest.config.digest}, got sha256:[a-f0-9]{64}\\)$`,
+        ),
+      );
     } finally {
       await writeFile(path, original);
     }
@@ -196,18 +272,25 @@ describe('registry source against CNCF Distribution (anonymous)', () => {
         tampered[tampered.length - 5] = (tampered[tampered.length - 5] ?? 0) ^ 0xff;
         await writeFile(path, tampered);
         const changed = await failure(listImage(image));
-        expect(changed.message.startsWith(`${host}/tamper/layer:v1: layer ${layer.digest}`)).toBe(true);
+        expect(changed.message.startsWith(`${host}/tamper/layer:v1: layer ${layer.digest}`)).toBe(
+          true,
+        );
         expect(['DIGEST_MISMATCH', 'LAYER_CORRUPT']).toContain(changed.code);
         await rm(path);
         const missing = await failure(
           (async () => {
             const events = [];
-            for await (const event of readLayer(layer, { imageName: image.name })) events.push(event);
+            for await (const event of readLayer(layer, { imageName: image.name }))
+              events.push(event);
             return events;
           })(),
         );
         expect(missing.code).toBe('BLOB_UNKNOWN');
-        expect(missing.message).toMatch(new RegExp(`^${host}/tamper/layer:v1: blob ${layer.digest} not found in ${host}/tamper/layer \\(404\\)`));
+        expect(missing.message).toMatch(
+          new RegExp(
+            `^${host}/tamper/layer:v1: blob ${layer.digest} not found in ${host}/tamper/layer \\(404\\)`,
+          ),
+        );
       } finally {
         await writeFile(path, original);
       }

@@ -16,12 +16,22 @@ let tokens: TokenServer;
 let registry: RunningRegistry;
 let expected: string[];
 // Mutable so one test can make the token service date its answers in the past.
-const tokenOptions = { users: { bob: PASSWORD }, refreshTokens: { [REFRESH]: 'bob' }, publicRepositories: ['public/app'], issuedSecondsAgo: 0 };
+const tokenOptions = {
+  users: { bob: PASSWORD },
+  refreshTokens: { [REFRESH]: 'bob' },
+  publicRepositories: ['public/app'],
+  issuedSecondsAgo: 0,
+};
 
 async function pull(repository: string, registryOptions: RegistryOptions = {}): Promise<string[]> {
   const image = await openImage(`${registry.host}/${repository}:v1`, {
     tmpDir: dir,
-    registry: { insecureHosts: [registry.host], dockerConfigPath: join(dir, 'no-config.json'), retries: { attempts: 0 }, ...registryOptions },
+    registry: {
+      insecureHosts: [registry.host],
+      dockerConfigPath: join(dir, 'no-config.json'),
+      retries: { attempts: 0 },
+      ...registryOptions,
+    },
   });
   try {
     return await listImage(image);
@@ -46,11 +56,18 @@ async function failure(promise: Promise<unknown>): Promise<ImageError> {
 beforeAll(async () => {
   tokens = await startTokenServer(dir, tokenOptions);
   registry = await startDistribution(join(dir, 'registry'), {
-    token: { realm: tokens.realm, service: tokens.service, issuer: tokens.issuer, rootCertBundle: tokens.certPath },
+    token: {
+      realm: tokens.realm,
+      service: tokens.service,
+      issuer: tokens.issuer,
+      rootCertBundle: tokens.certPath,
+    },
   });
   await writeTwoLayerLayout(join(dir, 'image'), 'v1');
   for (const repository of ['public/app', 'private/app', 'private/other']) {
-    await skopeoCopy(`oci:${join(dir, 'image')}:v1`, `docker://${registry.host}/${repository}:v1`, { creds: `bob:${PASSWORD}` });
+    await skopeoCopy(`oci:${join(dir, 'image')}:v1`, `docker://${registry.host}/${repository}:v1`, {
+      creds: `bob:${PASSWORD}`,
+    });
   }
   const local = await openImage(join(dir, 'image'), { tmpDir: dir });
   expected = await listImage(local);
@@ -66,7 +83,15 @@ afterAll(async () => {
 describe('Bearer token auth (Distribution with auth.token, our realm)', () => {
   it('anonymous pull of a public repository asks the realm for repository:NAME:pull', async () => {
     expect(await pull('public/app')).toEqual(expected);
-    expect(tokens.requests).toEqual([{ method: 'GET', user: undefined, scopes: ['repository:public/app:pull'], service: tokens.service, grantType: undefined }]);
+    expect(tokens.requests).toEqual([
+      {
+        method: 'GET',
+        user: undefined,
+        scopes: ['repository:public/app:pull'],
+        service: tokens.service,
+        grantType: undefined,
+      },
+    ]);
   });
 
   it('reuses a token for its scope until it expires', async () => {
@@ -91,28 +116,58 @@ describe('Bearer token auth (Distribution with auth.token, our realm)', () => {
     const error = await failure(pull('private/app'));
     expect(error.code).toBe('UNAUTHORIZED');
     expect(error.message).toMatch(
-      new RegExp(`^${registry.host}/private/app:v1: registry ${registry.host} requires authentication for ${registry.host}/private/app \\(401 Unauthorized\\) .*; log in with --username and --password-stdin \\(or docker login\\)$`),
+      new RegExp(
+        `^${registry.host}/private/app:v1: registry ${registry.host} requires authentication for ${registry.host}/private/app \\(401 Unauthorized\\) .*; log in with --username and --password-stdin \\(or docker login\\)$`,
+      ),
     );
   });
 
   it('user name and password go to the realm, never to the registry', async () => {
     const before = tokens.requests.length;
     expect(await pull('private/app', { username: 'bob', password: PASSWORD })).toEqual(expected);
-    expect(tokens.requests.slice(before)).toEqual([{ method: 'GET', user: 'bob', scopes: ['repository:private/app:pull'], service: tokens.service, grantType: undefined }]);
+    expect(tokens.requests.slice(before)).toEqual([
+      {
+        method: 'GET',
+        user: 'bob',
+        scopes: ['repository:private/app:pull'],
+        service: tokens.service,
+        grantType: undefined,
+      },
+    ]);
   });
 
   it('a wrong password is refused by the token service, in one line', async () => {
     const error = await failure(pull('private/app', { username: 'bob', password: 'nope' }));
     expect(error.code).toBe('UNAUTHORIZED');
-    expect(error.message).toBe(`${registry.host}/private/app: the token service at ${new URL(tokens.realm).host} refused the credentials given (401); check them`);
+    expect(error.message).toBe(
+      `${registry.host}/private/app: the token service at ${new URL(tokens.realm).host} refused the credentials given (401); check them`,
+    );
   });
 
   it('an identity token from docker config is exchanged with the OAuth2 refresh-token POST', async () => {
     await mkdir(join(dir, 'docker'), { recursive: true });
     const configPath = join(dir, 'docker', 'config.json');
-    await writeFile(configPath, JSON.stringify({ auths: { [registry.host]: { auth: Buffer.from('<token>:').toString('base64'), identitytoken: REFRESH } } }));
+    await writeFile(
+      configPath,
+      JSON.stringify({
+        auths: {
+          [registry.host]: {
+            auth: Buffer.from('<token>:').toString('base64'),
+            identitytoken: REFRESH,
+          },
+        },
+      }),
+    );
     const before = tokens.requests.length;
     expect(await pull('private/app', { dockerConfigPath: configPath })).toEqual(expected);
-    expect(tokens.requests.slice(before)).toEqual([{ method: 'POST', user: 'bob', scopes: ['repository:private/app:pull'], service: tokens.service, grantType: 'refresh_token' }]);
+    expect(tokens.requests.slice(before)).toEqual([
+      {
+        method: 'POST',
+        user: 'bob',
+        scopes: ['repository:private/app:pull'],
+        service: tokens.service,
+        grantType: 'refresh_token',
+      },
+    ]);
   });
 });

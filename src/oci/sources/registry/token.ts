@@ -15,7 +15,9 @@ const tokenResponseSchema = z
     expires_in: z.number().int().positive().optional(),
     issued_at: z.string().optional(),
   })
-  .refine((value) => value.token !== undefined || value.access_token !== undefined, { error: 'neither token nor access_token' });
+  .refine((value) => value.token !== undefined || value.access_token !== undefined, {
+    error: 'neither token nor access_token',
+  });
 
 /** Tokens live at least this long when the server does not say (the spec's default). */
 const DEFAULT_LIFETIME_S = 60;
@@ -42,13 +44,21 @@ export interface TokenRequest {
 
 function identity(credentials: Credentials | undefined): string {
   if (!credentials) return 'anonymous';
-  const secret = credentials.kind === 'basic' ? `${credentials.username}\0${credentials.password}` : credentials.token;
+  const secret =
+    credentials.kind === 'basic'
+      ? `${credentials.username}\0${credentials.password}`
+      : credentials.token;
   // Keyed by a hash so the cache's keys are not themselves secrets.
   return createHash('sha256').update(`${credentials.kind}\0${secret}`).digest('hex');
 }
 
 function cacheKey(request: TokenRequest): string {
-  return [request.realm, request.service ?? '', ...request.scopes, identity(request.credentials)].join('\n');
+  return [
+    request.realm,
+    request.service ?? '',
+    ...request.scopes,
+    identity(request.credentials),
+  ].join('\n');
 }
 
 /** Forgets a token the registry refused (it may have been revoked before its expiry). */
@@ -61,13 +71,22 @@ function realmUrl(request: TokenRequest, http: RegistryHttp): URL {
   try {
     url = new URL(request.realm);
   } catch {
-    throw new ImageError('REGISTRY_ERROR', `${request.registry}: the auth challenge names an invalid realm "${printable(request.realm)}"`);
+    throw new ImageError(
+      'REGISTRY_ERROR',
+      `${request.registry}: the auth challenge names an invalid realm "${printable(request.realm)}"`,
+    );
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new ImageError('REGISTRY_ERROR', `${request.registry}: the auth realm must be an http(s) URL, not "${printable(url.protocol)}"`);
+    throw new ImageError(
+      'REGISTRY_ERROR',
+      `${request.registry}: the auth realm must be an http(s) URL, not "${printable(url.protocol)}"`,
+    );
   }
   if (url.protocol === 'http:' && request.credentials && !http.isInsecureHostname(url.hostname)) {
-    throw new ImageError('UNAUTHORIZED', `${request.registry}: refusing to send credentials over plain HTTP to the token service at ${url.host}`);
+    throw new ImageError(
+      'UNAUTHORIZED',
+      `${request.registry}: refusing to send credentials over plain HTTP to the token service at ${url.host}`,
+    );
   }
   return url;
 }
@@ -85,7 +104,11 @@ export async function fetchToken(request: TokenRequest, http: RegistryHttp): Pro
   const credentials = request.credentials;
   let response;
   if (credentials?.kind === 'identity-token') {
-    const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: credentials.token, client_id: 'lockyard' });
+    const form = new URLSearchParams({
+      grant_type: 'refresh_token',
+      refresh_token: credentials.token,
+      client_id: 'lockyard',
+    });
     if (request.service) form.set('service', request.service);
     form.set('scope', request.scopes.join(' '));
     response = await http.send(url, {
@@ -98,7 +121,9 @@ export async function fetchToken(request: TokenRequest, http: RegistryHttp): Pro
     for (const scope of request.scopes) url.searchParams.append('scope', scope);
     if (credentials?.kind === 'basic') url.searchParams.set('account', credentials.username);
     const authorization =
-      credentials?.kind === 'basic' ? `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}` : undefined;
+      credentials?.kind === 'basic'
+        ? `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`
+        : undefined;
     response = await http.send(url, { authorization });
   }
   const where = `${request.registry}/${request.repository}`;
@@ -111,23 +136,33 @@ export async function fetchToken(request: TokenRequest, http: RegistryHttp): Pro
   }
   if (response.status !== 200) {
     await readErrorBody(response);
-    throw new ImageError('REGISTRY_ERROR', `${where}: the token service at ${url.host} answered ${response.status}`);
+    throw new ImageError(
+      'REGISTRY_ERROR',
+      `${where}: the token service at ${url.host} answered ${response.status}`,
+    );
   }
   const body = await readCapped(response, 1024 * 1024, `${where}: token response`);
   let value: unknown;
   try {
     value = JSON.parse(body.toString('utf8'));
   } catch {
-    throw new ImageError('REGISTRY_ERROR', `${where}: the token service at ${url.host} answered with invalid JSON`);
+    throw new ImageError(
+      'REGISTRY_ERROR',
+      `${where}: the token service at ${url.host} answered with invalid JSON`,
+    );
   }
   const parsed = tokenResponseSchema.safeParse(value);
   if (!parsed.success) {
-    throw new ImageError('REGISTRY_ERROR', `${where}: token response from ${url.host}: ${describeIssues(parsed.error)}`);
+    throw new ImageError(
+      'REGISTRY_ERROR',
+      `${where}: token response from ${url.host}: ${describeIssues(parsed.error)}`,
+    );
   }
   const token = parsed.data.token ?? parsed.data.access_token ?? '';
   const issued = parsed.data.issued_at ? Date.parse(parsed.data.issued_at) : Number.NaN;
   const start = Number.isFinite(issued) && issued <= Date.now() ? issued : Date.now();
-  const lifetime = Math.max(parsed.data.expires_in ?? DEFAULT_LIFETIME_S, DEFAULT_LIFETIME_S) * 1000;
+  const lifetime =
+    Math.max(parsed.data.expires_in ?? DEFAULT_LIFETIME_S, DEFAULT_LIFETIME_S) * 1000;
   cache.set(key, { token, expiresAt: start + lifetime - SKEW_MS });
   return token;
 }

@@ -19,7 +19,10 @@ export const TRANSIENT_STATUS: ReadonlySet<number> = new Set([502, 503, 504]);
 
 /** A broken connection or a timeout (not a refusal): an upload may resume or restart after it. */
 export function isTransient(error: unknown): boolean {
-  return error instanceof SessionLost || (error instanceof ImageError && error.details['network'] === true);
+  return (
+    error instanceof SessionLost ||
+    (error instanceof ImageError && error.details['network'] === true)
+  );
 }
 
 const RANGE = /^(?:bytes=)?(?<start>\d+)-(?<end>\d+)$/;
@@ -43,17 +46,28 @@ export function nextLocation(client: RegistryClient, response: HttpResponse, cur
   const value = header(response, 'location');
   if (!value) {
     if (current) return current;
-    throw new ImageError('UPLOAD_INVALID', `${client.what}: registry ${client.reference.registry} started an upload to ${client.place} without a Location header`);
+    throw new ImageError(
+      'UPLOAD_INVALID',
+      `${client.what}: registry ${client.reference.registry} started an upload to ${client.place} without a Location header`,
+    );
   }
   let url: URL;
   try {
     url = new URL(value, response.url);
   } catch {
-    throw new ImageError('UPLOAD_INVALID', `${client.what}: registry ${client.reference.registry} gave an invalid upload Location "${printable(value, 120)}"`);
+    throw new ImageError(
+      'UPLOAD_INVALID',
+      `${client.what}: registry ${client.reference.registry} gave an invalid upload Location "${printable(value, 120)}"`,
+    );
   }
-  const plainAllowed = url.protocol === 'http:' && (response.url.protocol === 'http:' || client.http.isInsecureHostname(url.hostname));
+  const plainAllowed =
+    url.protocol === 'http:' &&
+    (response.url.protocol === 'http:' || client.http.isInsecureHostname(url.hostname));
   if (url.protocol !== 'https:' && !plainAllowed) {
-    throw new ImageError('UPLOAD_INVALID', `${client.what}: registry ${client.reference.registry} gave an upload Location on ${printable(url.protocol)}//${printable(url.host)}, which is not allowed from HTTPS`);
+    throw new ImageError(
+      'UPLOAD_INVALID',
+      `${client.what}: registry ${client.reference.registry} gave an upload Location on ${printable(url.protocol)}//${printable(url.host)}, which is not allowed from HTTPS`,
+    );
   }
   return url;
 }
@@ -70,14 +84,23 @@ export function sessionFrom(client: RegistryClient, response: HttpResponse): Upl
 
 /** POST /blobs/uploads/: a new, empty upload session. */
 export async function startSession(client: RegistryClient, digest: string): Promise<UploadSession> {
-  const response = await client.request('blobs/uploads/', { method: 'POST', headers: { 'content-length': '0' } });
-  if (response.status !== 202) throw await client.refusal(response, `an upload of blob ${digest}`, 'NAME_UNKNOWN');
+  const response = await client.request('blobs/uploads/', {
+    method: 'POST',
+    headers: { 'content-length': '0' },
+  });
+  if (response.status !== 202)
+    throw await client.refusal(response, `an upload of blob ${digest}`, 'NAME_UNKNOWN');
   await response.body.dump();
   return sessionFrom(client, response);
 }
 
 /** GET on the session: how much the registry holds and where to go on (after a failed chunk). */
-export async function sessionStatus(client: RegistryClient, session: UploadSession, hint: number, digest: string): Promise<{ session: UploadSession; received: number }> {
+export async function sessionStatus(
+  client: RegistryClient,
+  session: UploadSession,
+  hint: number,
+  digest: string,
+): Promise<{ session: UploadSession; received: number }> {
   const response = await client.request(session.location);
   // 404: the session is gone. 400: Distribution cancels a session whose file holds more than its
   // state token says (a chunk broke midway). Either way only a new upload can go on.
@@ -85,19 +108,29 @@ export async function sessionStatus(client: RegistryClient, session: UploadSessi
     await response.body.dump();
     throw new SessionLost();
   }
-  if (response.status !== 204 && response.status !== 200) throw await client.refusal(response, `the upload of blob ${digest}`, 'UPLOAD_INVALID');
+  if (response.status !== 204 && response.status !== 200)
+    throw await client.refusal(response, `the upload of blob ${digest}`, 'UPLOAD_INVALID');
   await response.body.dump();
   const received = receivedBytes(response, hint);
   if (received === undefined) {
-    throw new ImageError('UPLOAD_INVALID', `${client.what}: registry ${client.reference.registry} did not say how much of blob ${digest} it holds (no Range in the upload status)`);
+    throw new ImageError(
+      'UPLOAD_INVALID',
+      `${client.what}: registry ${client.reference.registry} did not say how much of blob ${digest} it holds (no Range in the upload status)`,
+    );
   }
-  return { session: { ...session, location: nextLocation(client, response, session.location) }, received };
+  return {
+    session: { ...session, location: nextLocation(client, response, session.location) },
+    received,
+  };
 }
 
 /** DELETE on the session, so the registry can drop what it holds; failures do not matter (the spec). */
 export async function cancelSession(client: RegistryClient, session: UploadSession): Promise<void> {
   try {
-    const response = await client.request(session.location, { method: 'DELETE', idempotent: false });
+    const response = await client.request(session.location, {
+      method: 'DELETE',
+      idempotent: false,
+    });
     await response.body.dump();
   } catch {
     // The session expires on its own.
@@ -115,7 +148,12 @@ export function completionUrl(session: UploadSession, digest: string): URL {
  * Checks a `Docker-Content-Digest` answer: the registry may name the blob with another algorithm,
  * but one of the same algorithm must be ours.
  */
-export function checkAnsweredDigest(client: RegistryClient, response: HttpResponse, expected: string, subject: string): void {
+export function checkAnsweredDigest(
+  client: RegistryClient,
+  response: HttpResponse,
+  expected: string,
+  subject: string,
+): void {
   const answered = header(response, 'docker-content-digest')?.trim();
   if (!answered) return;
   const algorithm = parseDigest(expected).algorithm;
@@ -123,7 +161,14 @@ export function checkAnsweredDigest(client: RegistryClient, response: HttpRespon
     throw new ImageError(
       'DIGEST_MISMATCH',
       `${client.what}: registry ${client.reference.registry} stored ${subject} in ${client.place} as ${printable(answered, 140)}, not ${expected}`,
-      { details: { registry: client.reference.registry, repository: client.reference.repository, expected, answered: printable(answered, 140) } },
+      {
+        details: {
+          registry: client.reference.registry,
+          repository: client.reference.repository,
+          expected,
+          answered: printable(answered, 140),
+        },
+      },
     );
   }
 }

@@ -25,7 +25,10 @@ export function addVulnerabilities(bom: CDX.Models.Bom, report: ScanReport): voi
   for (const finding of report.vulnerabilities) {
     const ref = refs.get(`${finding.package.purl}#${finding.package.id}`);
     const ratings = new CDX.Models.Vulnerability.RatingRepository([
-      new CDX.Models.Vulnerability.Rating({ severity: SEVERITY[finding.severity], source: new CDX.Models.Vulnerability.Source({ name: finding.severitySource }) }),
+      new CDX.Models.Vulnerability.Rating({
+        severity: SEVERITY[finding.severity],
+        source: new CDX.Models.Vulnerability.Source({ name: finding.severitySource }),
+      }),
       ...finding.cvss.map(
         (c) =>
           new CDX.Models.Vulnerability.Rating({
@@ -39,20 +42,36 @@ export function addVulnerabilities(bom: CDX.Models.Bom, report: ScanReport): voi
     const vulnerability = new CDX.Models.Vulnerability.Vulnerability({
       bomRef: `${finding.id}#${finding.package.id}`,
       id: finding.id,
-      source: new CDX.Models.Vulnerability.Source({ name: finding.dataSource, ...(finding.primaryUrl ? { url: finding.primaryUrl } : {}) }),
+      source: new CDX.Models.Vulnerability.Source({
+        name: finding.dataSource,
+        ...(finding.primaryUrl ? { url: finding.primaryUrl } : {}),
+      }),
       ratings,
       ...(finding.title ? { description: finding.title } : {}),
       ...(finding.description ? { detail: finding.description } : {}),
-      ...(finding.fixedVersions.length > 0 ? { recommendation: `Upgrade ${finding.package.name} to ${finding.fixedVersions.join(' or ')}` } : {}),
+      ...(finding.fixedVersions.length > 0
+        ? {
+            recommendation: `Upgrade ${finding.package.name} to ${finding.fixedVersions.join(' or ')}`,
+          }
+        : {}),
       ...(finding.published ? { published: new Date(finding.published) } : {}),
       ...(finding.modified ? { updated: new Date(finding.modified) } : {}),
       references: new CDX.Models.Vulnerability.ReferenceRepository(
-        finding.aliases.map((alias) => new CDX.Models.Vulnerability.Reference(alias, new CDX.Models.Vulnerability.Source({ name: alias.split('-')[0] ?? alias }))),
+        finding.aliases.map(
+          (alias) =>
+            new CDX.Models.Vulnerability.Reference(
+              alias,
+              new CDX.Models.Vulnerability.Source({ name: alias.split('-')[0] ?? alias }),
+            ),
+        ),
       ),
       ...(finding.suppressed
         ? {
             analysis: new CDX.Models.Vulnerability.Analysis({
-              state: finding.suppressed.by === 'vex' && finding.suppressed.reason.startsWith('fixed') ? CDX.Enums.Vulnerability.AnalysisState.Resolved : CDX.Enums.Vulnerability.AnalysisState.NotAffected,
+              state:
+                finding.suppressed.by === 'vex' && finding.suppressed.reason.startsWith('fixed')
+                  ? CDX.Enums.Vulnerability.AnalysisState.Resolved
+                  : CDX.Enums.Vulnerability.AnalysisState.NotAffected,
               detail: `${finding.suppressed.by}: ${finding.suppressed.reason}`,
             }),
           }
@@ -62,7 +81,9 @@ export function addVulnerabilities(bom: CDX.Models.Bom, report: ScanReport): voi
       vulnerability.affects.add(
         new CDX.Models.Vulnerability.Affect(ref, {
           versions: new CDX.Models.Vulnerability.AffectedVersionRepository([
-            new CDX.Models.Vulnerability.AffectedSingleVersion(finding.package.version, { status: CDX.Enums.Vulnerability.AffectStatus.Affected }),
+            new CDX.Models.Vulnerability.AffectedSingleVersion(finding.package.version, {
+              status: CDX.Enums.Vulnerability.AffectStatus.Affected,
+            }),
           ]),
         }),
       );

@@ -10,7 +10,9 @@ const licenseFactory = new CDX.Contrib.License.Factories.LicenseFactory((express
 });
 
 function property(name: string, value: string | undefined): CDX.Models.Property[] {
-  return value === undefined || value === '' ? [] : [new CDX.Models.Property(`${PROPERTY_PREFIX}${name}`, value)];
+  return value === undefined || value === ''
+    ? []
+    : [new CDX.Models.Property(`${PROPERTY_PREFIX}${name}`, value)];
 }
 
 function licensesOf(pkg: Package): CDX.Models.LicenseRepository {
@@ -38,7 +40,10 @@ function componentFor(pkg: Package): CDX.Models.Component {
     ...property('package:source-name', pkg.source?.name),
     ...property('package:source-version', pkg.source?.version),
     ...property('package:arch', pkg.arch),
-    ...property('package:owned-by', pkg.ownedBy ? `${pkg.ownedBy.type}:${pkg.ownedBy.name}` : undefined),
+    ...property(
+      'package:owned-by',
+      pkg.ownedBy ? `${pkg.ownedBy.type}:${pkg.ownedBy.name}` : undefined,
+    ),
     ...pkg.locations.flatMap((location) => [
       ...property('location:path', location.path),
       ...property('location:layer-diff-id', location.layerDiffId),
@@ -60,7 +65,16 @@ function imageComponent(catalog: Catalog): CDX.Models.Component {
   const image = catalog.image;
   const digest = image.manifestDigest ?? image.configDigest;
   const name = image.repoTags[0]?.replace(/:[^:/]+$/, '') ?? image.name;
-  const purl = digest ? new PackageURL('oci', undefined, name.split('/').pop() ?? name, digest, undefined, undefined).toString() : undefined;
+  const purl = digest
+    ? new PackageURL(
+        'oci',
+        undefined,
+        name.split('/').pop() ?? name,
+        digest,
+        undefined,
+        undefined,
+      ).toString()
+    : undefined;
   return new CDX.Models.Component(CDX.Enums.ComponentType.Container, image.name, {
     bomRef: `image:${digest ?? image.name}`,
     ...(digest ? { version: digest } : {}),
@@ -94,7 +108,9 @@ export function buildBom(catalog: Catalog, context: RenderContext): CDX.Models.B
       bomRef: `os:${catalog.os.id}:${catalog.os.versionId ?? ''}`,
       ...(catalog.os.versionId ? { version: catalog.os.versionId } : {}),
       description: catalog.os.prettyName,
-      properties: new CDX.Models.PropertyRepository(property('os:distroless', catalog.distroless ? 'true' : undefined)),
+      properties: new CDX.Models.PropertyRepository(
+        property('os:distroless', catalog.distroless ? 'true' : undefined),
+      ),
     });
     bom.components.add(osComponent);
     image.dependencies.add(osComponent.bomRef);
@@ -108,7 +124,9 @@ export function buildBom(catalog: Catalog, context: RenderContext): CDX.Models.B
   return bom;
 }
 
-const serializer = new CDX.Serialize.JsonSerializer(new CDX.Serialize.JSON.Normalize.Factory(CDX.Spec.Spec1dot6));
+const serializer = new CDX.Serialize.JsonSerializer(
+  new CDX.Serialize.JSON.Normalize.Factory(CDX.Spec.Spec1dot6),
+);
 
 export function serializeBom(bom: CDX.Models.Bom): string {
   return `${serializer.serialize(bom, { sortLists: true, space: 2 })}\n`;

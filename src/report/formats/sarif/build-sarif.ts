@@ -12,7 +12,13 @@ const LEVEL: Readonly<Record<Severity, Sarif.ReportingConfiguration.level>> = {
 };
 
 /** GitHub code scanning ranks by `security-severity` (0–10); without a CVSS score, a band midpoint. */
-const BAND_SCORE: Readonly<Record<Severity, number>> = { CRITICAL: 9.5, HIGH: 8.0, MEDIUM: 5.5, LOW: 2.0, UNKNOWN: 0.0 };
+const BAND_SCORE: Readonly<Record<Severity, number>> = {
+  CRITICAL: 9.5,
+  HIGH: 8.0,
+  MEDIUM: 5.5,
+  LOW: 2.0,
+  UNKNOWN: 0.0,
+};
 
 interface Item {
   readonly ruleId: string;
@@ -33,7 +39,10 @@ interface Item {
 function items(report: ScanReport): Item[] {
   const vulns = report.vulnerabilities.map((f): Item => {
     const score = Math.max(0, ...f.cvss.map((c) => c.score));
-    const fixed = f.fixedVersions.length > 0 ? `fixed in ${f.fixedVersions.join(', ')}` : f.status.replace(/-/g, ' ');
+    const fixed =
+      f.fixedVersions.length > 0
+        ? `fixed in ${f.fixedVersions.join(', ')}`
+        : f.status.replace(/-/g, ' ');
     return {
       ruleId: f.id,
       ruleName: `${f.package.type}:${f.package.name}`,
@@ -50,40 +59,36 @@ function items(report: ScanReport): Item[] {
       suppressed: f.suppressed,
     };
   });
-  const secrets = report.secrets.map(
-    (f): Item => ({
-      ruleId: `secret/${f.ruleId}`,
-      ruleName: f.title,
-      short: f.title,
-      full: `${f.title} in a file of the image${f.visible ? '' : ' (deleted in a later layer, still in the image history)'}`,
-      helpUri: undefined,
-      severity: f.severity,
-      score: BAND_SCORE[f.severity],
-      tags: ['secret', 'security', f.severity],
-      message: `${f.title}: ${f.excerpt ?? ''} (layer ${f.layerIndex + 1})`,
-      path: f.path,
-      line: f.line ?? 1,
-      fingerprint: `${f.ruleId}:${f.path}:${f.line ?? 0}:${f.layerIndex}`,
-      suppressed: f.suppressed,
-    }),
-  );
-  const misconfig = report.misconfigurations.map(
-    (f): Item => ({
-      ruleId: f.ruleId,
-      ruleName: f.title,
-      short: f.title,
-      full: f.title,
-      helpUri: undefined,
-      severity: f.severity,
-      score: BAND_SCORE[f.severity],
-      tags: ['misconfiguration', 'security', f.severity],
-      message: `${f.title}: ${f.message}`,
-      path: f.path ?? report.artifact.name,
-      line: 1,
-      fingerprint: `${f.ruleId}:${f.message}`,
-      suppressed: f.suppressed,
-    }),
-  );
+  const secrets = report.secrets.map((f): Item => ({
+    ruleId: `secret/${f.ruleId}`,
+    ruleName: f.title,
+    short: f.title,
+    full: `${f.title} in a file of the image${f.visible ? '' : ' (deleted in a later layer, still in the image history)'}`,
+    helpUri: undefined,
+    severity: f.severity,
+    score: BAND_SCORE[f.severity],
+    tags: ['secret', 'security', f.severity],
+    message: `${f.title}: ${f.excerpt ?? ''} (layer ${f.layerIndex + 1})`,
+    path: f.path,
+    line: f.line ?? 1,
+    fingerprint: `${f.ruleId}:${f.path}:${f.line ?? 0}:${f.layerIndex}`,
+    suppressed: f.suppressed,
+  }));
+  const misconfig = report.misconfigurations.map((f): Item => ({
+    ruleId: f.ruleId,
+    ruleName: f.title,
+    short: f.title,
+    full: f.title,
+    helpUri: undefined,
+    severity: f.severity,
+    score: BAND_SCORE[f.severity],
+    tags: ['misconfiguration', 'security', f.severity],
+    message: `${f.title}: ${f.message}`,
+    path: f.path ?? report.artifact.name,
+    line: 1,
+    fingerprint: `${f.ruleId}:${f.message}`,
+    suppressed: f.suppressed,
+  }));
   return [...vulns, ...secrets, ...misconfig];
 }
 
@@ -102,8 +107,15 @@ export function buildSarif(report: ScanReport, context: RenderContext): Sarif.Lo
       fullDescription: { text: item.full },
       defaultConfiguration: { level: LEVEL[item.severity] },
       ...(item.helpUri ? { helpUri: item.helpUri } : {}),
-      help: { text: `${item.short}\n${item.helpUri ?? ''}`.trim(), markdown: `**${item.short}**${item.helpUri ? `\n\n[${item.ruleId}](${item.helpUri})` : ''}` },
-      properties: { tags: [...item.tags], precision: 'very-high', 'security-severity': item.score.toFixed(1) },
+      help: {
+        text: `${item.short}\n${item.helpUri ?? ''}`.trim(),
+        markdown: `**${item.short}**${item.helpUri ? `\n\n[${item.ruleId}](${item.helpUri})` : ''}`,
+      },
+      properties: {
+        tags: [...item.tags],
+        precision: 'very-high',
+        'security-severity': item.score.toFixed(1),
+      },
     });
   }
   const results: Sarif.Result[] = all.map((item) => ({
@@ -111,19 +123,48 @@ export function buildSarif(report: ScanReport, context: RenderContext): Sarif.Lo
     ruleIndex: ruleIndex.get(item.ruleId) ?? 0,
     level: LEVEL[item.severity],
     message: { text: item.message },
-    locations: [{ physicalLocation: { artifactLocation: { uri: item.path.replace(/!/g, '/') }, region: { startLine: item.line, startColumn: 1 } } }],
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: { uri: item.path.replace(/!/g, '/') },
+          region: { startLine: item.line, startColumn: 1 },
+        },
+      },
+    ],
     partialFingerprints: { 'lockyard/v1': item.fingerprint },
-    ...(item.suppressed ? { suppressions: [{ kind: 'external', status: 'accepted', justification: `${item.suppressed.by}: ${item.suppressed.reason}` }] } : {}),
+    ...(item.suppressed
+      ? {
+          suppressions: [
+            {
+              kind: 'external',
+              status: 'accepted',
+              justification: `${item.suppressed.by}: ${item.suppressed.reason}`,
+            },
+          ],
+        }
+      : {}),
   }));
   return {
     version: '2.1.0',
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     runs: [
       {
-        tool: { driver: { name: 'Lockyard', fullName: `Lockyard ${context.toolVersion}`, version: context.toolVersion, informationUri: 'https://github.com/lockyard/lockyard', rules } },
+        tool: {
+          driver: {
+            name: 'Lockyard',
+            fullName: `Lockyard ${context.toolVersion}`,
+            version: context.toolVersion,
+            informationUri: 'https://github.com/lockyard/lockyard',
+            rules,
+          },
+        },
         results,
         columnKind: 'utf16CodeUnits',
-        properties: { imageName: report.artifact.name, imageId: report.artifact.image.configDigest ?? '', repoDigest: report.artifact.image.manifestDigest ?? '' },
+        properties: {
+          imageName: report.artifact.name,
+          imageId: report.artifact.image.configDigest ?? '',
+          repoDigest: report.artifact.image.manifestDigest ?? '',
+        },
       },
     ],
   };

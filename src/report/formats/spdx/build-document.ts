@@ -16,15 +16,26 @@ interface SpdxPackage {
   supplier?: string;
   sourceInfo?: string;
   externalRefs?: { referenceCategory: string; referenceType: string; referenceLocator: string }[];
-  annotations?: { annotationDate: string; annotationType: string; annotator: string; comment: string }[];
+  annotations?: {
+    annotationDate: string;
+    annotationType: string;
+    annotator: string;
+    comment: string;
+  }[];
 }
 
 function spdxId(kind: string, value: string): string {
   return `SPDXRef-${kind}-${value.replace(/[^A-Za-z0-9.-]+/g, '-')}`;
 }
 
-function packageEntry(pkg: Package, extracted: Map<string, ExtractedLicense>, context: RenderContext): SpdxPackage {
-  const locations = pkg.locations.map((l) => `${l.path}${l.layerDiffId ? ` (layer ${l.layerDiffId})` : ''}`).join(', ');
+function packageEntry(
+  pkg: Package,
+  extracted: Map<string, ExtractedLicense>,
+  context: RenderContext,
+): SpdxPackage {
+  const locations = pkg.locations
+    .map((l) => `${l.path}${l.layerDiffId ? ` (layer ${l.layerDiffId})` : ''}`)
+    .join(', ');
   return {
     SPDXID: spdxId('Package', `${pkg.type}-${pkg.name}-${pkg.id}`),
     name: pkg.name,
@@ -34,25 +45,41 @@ function packageEntry(pkg: Package, extracted: Map<string, ExtractedLicense>, co
     licenseConcluded: 'NOASSERTION',
     licenseDeclared: declaredLicense(pkg.licenses, extracted),
     copyrightText: 'NOASSERTION',
-    primaryPackagePurpose: pkg.type === 'deb' || pkg.type === 'rpm' || pkg.type === 'apk' ? 'INSTALL' : 'LIBRARY',
-    ...(locations ? { sourceInfo: `acquired package info from ${pkg.cataloger}: ${locations}` } : {}),
-    externalRefs: [{ referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: pkg.purl }],
+    primaryPackagePurpose:
+      pkg.type === 'deb' || pkg.type === 'rpm' || pkg.type === 'apk' ? 'INSTALL' : 'LIBRARY',
+    ...(locations
+      ? { sourceInfo: `acquired package info from ${pkg.cataloger}: ${locations}` }
+      : {}),
+    externalRefs: [
+      { referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: pkg.purl },
+    ],
     annotations: [
       {
         annotationDate: context.now.toISOString().replace(/\.\d+Z$/, 'Z'),
         annotationType: 'OTHER',
         annotator: `Tool: ${context.toolName}-${context.toolVersion}`,
-        comment: JSON.stringify({ type: pkg.type, source: pkg.source, locations: pkg.locations, ownedBy: pkg.ownedBy }),
+        comment: JSON.stringify({
+          type: pkg.type,
+          source: pkg.source,
+          locations: pkg.locations,
+          ownedBy: pkg.ownedBy,
+        }),
       },
     ],
   };
 }
 
 /** Builds an SPDX 2.3 document: the image package CONTAINS an OS package and every package. */
-export function buildSpdxDocument(catalog: Catalog, context: RenderContext): Record<string, unknown> {
+export function buildSpdxDocument(
+  catalog: Catalog,
+  context: RenderContext,
+): Record<string, unknown> {
   const created = context.now.toISOString().replace(/\.\d+Z$/, 'Z');
   const imageDigest = catalog.image.manifestDigest ?? catalog.image.configDigest;
-  const unique = createHash('sha256').update(`${catalog.image.name}\0${imageDigest ?? ''}\0${created}`).digest('hex').slice(0, 32);
+  const unique = createHash('sha256')
+    .update(`${catalog.image.name}\0${imageDigest ?? ''}\0${created}`)
+    .digest('hex')
+    .slice(0, 32);
   const slug = catalog.image.name.replace(/[^A-Za-z0-9.-]+/g, '-').replace(/^-+/, '');
   const extracted = new Map<string, ExtractedLicense>();
   const imageId = 'SPDXRef-Image';
@@ -69,8 +96,16 @@ export function buildSpdxDocument(catalog: Catalog, context: RenderContext): Rec
       primaryPackagePurpose: 'CONTAINER',
     },
   ];
-  const relationships: { spdxElementId: string; relationshipType: string; relatedSpdxElement: string }[] = [
-    { spdxElementId: 'SPDXRef-DOCUMENT', relationshipType: 'DESCRIBES', relatedSpdxElement: imageId },
+  const relationships: {
+    spdxElementId: string;
+    relationshipType: string;
+    relatedSpdxElement: string;
+  }[] = [
+    {
+      spdxElementId: 'SPDXRef-DOCUMENT',
+      relationshipType: 'DESCRIBES',
+      relatedSpdxElement: imageId,
+    },
   ];
   if (catalog.os) {
     const osId = spdxId('OperatingSystem', `${catalog.os.id}-${catalog.os.versionId ?? ''}`);
@@ -85,12 +120,20 @@ export function buildSpdxDocument(catalog: Catalog, context: RenderContext): Rec
       copyrightText: 'NOASSERTION',
       primaryPackagePurpose: 'OPERATING_SYSTEM',
     });
-    relationships.push({ spdxElementId: imageId, relationshipType: 'CONTAINS', relatedSpdxElement: osId });
+    relationships.push({
+      spdxElementId: imageId,
+      relationshipType: 'CONTAINS',
+      relatedSpdxElement: osId,
+    });
   }
   for (const pkg of catalog.packages) {
     const entry = packageEntry(pkg, extracted, context);
     packages.push(entry);
-    relationships.push({ spdxElementId: imageId, relationshipType: 'CONTAINS', relatedSpdxElement: entry.SPDXID });
+    relationships.push({
+      spdxElementId: imageId,
+      relationshipType: 'CONTAINS',
+      relatedSpdxElement: entry.SPDXID,
+    });
   }
   return {
     spdxVersion: 'SPDX-2.3',
@@ -98,7 +141,10 @@ export function buildSpdxDocument(catalog: Catalog, context: RenderContext): Rec
     SPDXID: 'SPDXRef-DOCUMENT',
     name: catalog.image.name,
     documentNamespace: `https://lockyard.dev/spdx/${slug || 'image'}-${unique}`,
-    creationInfo: { created, creators: [`Tool: ${context.toolName}-${context.toolVersion}`, 'Organization: Lockyard'] },
+    creationInfo: {
+      created,
+      creators: [`Tool: ${context.toolName}-${context.toolVersion}`, 'Organization: Lockyard'],
+    },
     documentDescribes: [imageId],
     packages,
     relationships,

@@ -9,5 +9,6 @@ export const spdxFormat: ReportFormat = {
   displayName: 'SPDX 2.3 JSON',
   urls: ['https://spdx.github.io/spdx-spec/v2.3/'],
   mediaType: 'application/spdx+json',
-  renderSbom: (catalog, context) => `${JSON.stringify(buildSpdxDocument(catalog, context), null, 2)}\n`,
+  renderSbom: (catalog, context) =>
+    `${JSON.stringify(buildSpdxDocument(catalog, context), null, 2)}\n`,
 };

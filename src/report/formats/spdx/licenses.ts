@@ -16,7 +16,10 @@ function isSpdxExpression(text: string): boolean {
 }
 
 function licenseRef(text: string): string {
-  const slug = text.replace(/[^A-Za-z0-9.-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 64);
+  const slug = text
+    .replace(/[^A-Za-z0-9.-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 64);
   return `LicenseRef-${slug || 'unknown'}`;
 }
 
@@ -30,7 +33,8 @@ export function declaredLicense(
 ): string {
   if (!licenses || licenses.length === 0) return 'NOASSERTION';
   const parts = [...new Set(licenses)].map((text) => {
-    if (isSpdxExpression(text)) return licenses.length > 1 && /\s(?:AND|OR|WITH)\s/.test(text) ? `(${text})` : text;
+    if (isSpdxExpression(text))
+      return licenses.length > 1 && /\s(?:AND|OR|WITH)\s/.test(text) ? `(${text})` : text;
     const id = licenseRef(text);
     extracted.set(id, { licenseId: id, extractedText: text, name: text });
     return id;

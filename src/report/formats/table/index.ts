@@ -11,7 +11,9 @@ export const tableFormat: ReportFormat = {
   urls: ['https://github.com/lockyard/lockyard/blob/main/docs/formats.md#table'],
   mediaType: 'text/plain',
   renderSbom(catalog) {
-    const os = catalog.os ? `${catalog.os.prettyName ?? catalog.os.id} (${catalog.os.id} ${catalog.os.versionId ?? ''})`.trim() : 'unknown';
+    const os = catalog.os
+      ? `${catalog.os.prettyName ?? catalog.os.id} (${catalog.os.id} ${catalog.os.versionId ?? ''})`.trim()
+      : 'unknown';
     const header = [
       `Image: ${catalog.image.name}`,
       `OS: ${os}${catalog.distroless ? ' [distroless]' : ''}`,

@@ -11,13 +11,18 @@ function heading(title: string): string {
   return `${title}\n${'='.repeat(Math.min(title.length, 100))}`;
 }
 
-const bySeverity = <T extends { severity: Parameters<typeof severityRank>[0] }>(a: T, b: T): number => severityRank(b.severity) - severityRank(a.severity);
+const bySeverity = <T extends { severity: Parameters<typeof severityRank>[0] }>(
+  a: T,
+  b: T,
+): number => severityRank(b.severity) - severityRank(a.severity);
 
 /** Targets as Trivy users know them: OS packages under the image, language packages by file. */
 function targetOf(report: ScanReport, type: string, path: string | undefined): string {
   if (type === 'deb' || type === 'apk' || type === 'rpm') {
     const os = report.artifact.os;
-    const eol = report.artifact.osEndOfLife ? `, end of life since ${report.artifact.osEndOfLife}` : '';
+    const eol = report.artifact.osEndOfLife
+      ? `, end of life since ${report.artifact.osEndOfLife}`
+      : '';
     return `${report.artifact.name}${os ? ` (${os.id} ${os.versionId ?? ''}`.trimEnd() + `${eol})` : ''}`;
   }
   return (path ?? report.artifact.name).split('!')[0] ?? report.artifact.name;
@@ -31,9 +36,15 @@ export function renderScanTable(report: ScanReport): string {
     const target = targetOf(report, finding.package.type, finding.package.locations[0]?.path);
     groups.set(target, [...(groups.get(target) ?? []), finding]);
   }
-  if (report.scanners.includes('vuln') && groups.size === 0) out.push(heading(report.artifact.name), 'No vulnerabilities found.', '');
+  if (report.scanners.includes('vuln') && groups.size === 0)
+    out.push(heading(report.artifact.name), 'No vulnerabilities found.', '');
   for (const [target, findings] of groups) {
-    findings.sort((a, b) => bySeverity(a, b) || a.package.name.localeCompare(b.package.name) || a.id.localeCompare(b.id));
+    findings.sort(
+      (a, b) =>
+        bySeverity(a, b) ||
+        a.package.name.localeCompare(b.package.name) ||
+        a.id.localeCompare(b.id),
+    );
     const c = { CRITICAL: 0, HIGH: 0, MEDIUM: 0, LOW: 0, UNKNOWN: 0 };
     for (const f of findings) if (!f.suppressed) c[f.severity] += 1;
     out.push(heading(target), `Total: ${counts(c)}`, '');
@@ -59,7 +70,14 @@ export function renderScanTable(report: ScanReport): string {
     out.push(
       renderTable(
         ['SEVERITY', 'RULE', 'FILE', 'LINE', 'LAYER', 'MATCH'],
-        secrets.map((s) => [s.severity, s.ruleId, s.path, String(s.line ?? ''), `${s.layerIndex + 1}${s.visible ? '' : ' (deleted later)'}`, (s.excerpt ?? '').slice(0, 80)]),
+        secrets.map((s) => [
+          s.severity,
+          s.ruleId,
+          s.path,
+          String(s.line ?? ''),
+          `${s.layerIndex + 1}${s.visible ? '' : ' (deleted later)'}`,
+          (s.excerpt ?? '').slice(0, 80),
+        ]),
       ),
       '',
     );
@@ -67,13 +85,21 @@ export function renderScanTable(report: ScanReport): string {
   if (report.misconfigurations.length > 0) {
     const checks = [...report.misconfigurations].sort(bySeverity);
     out.push(heading('Image checks'), '');
-    out.push(renderTable(['SEVERITY', 'CHECK', 'TITLE', 'DETAIL'], checks.map((m) => [m.severity, m.ruleId, m.title, m.message.slice(0, 100)])), '');
+    out.push(
+      renderTable(
+        ['SEVERITY', 'CHECK', 'TITLE', 'DETAIL'],
+        checks.map((m) => [m.severity, m.ruleId, m.title, m.message.slice(0, 100)]),
+      ),
+      '',
+    );
   }
   const s = report.summary;
   out.push(
     `Vulnerabilities: ${counts(s.vulnerabilities)}`,
     ...(report.scanners.includes('secret') ? [`Secrets: ${counts(s.secrets)}`] : []),
-    ...(report.scanners.includes('misconfig') ? [`Image checks: ${counts(s.misconfigurations)}`] : []),
+    ...(report.scanners.includes('misconfig')
+      ? [`Image checks: ${counts(s.misconfigurations)}`]
+      : []),
     `Suppressed: ${s.suppressed}, filtered out: ${s.filtered}, packages scanned: ${s.packages}`,
   );
   if (report.gate.failOn) {

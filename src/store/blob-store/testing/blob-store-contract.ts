@@ -16,11 +16,16 @@ function digestOf(data: Buffer, algorithm: 'sha256' | 'sha512' = 'sha256'): stri
 /** A stream of `data` in chunks of `size`, the way an HTTP body arrives. */
 function chunked(data: Buffer, size = 7): Readable {
   const chunks: Buffer[] = [];
-  for (let offset = 0; offset < data.length; offset += size) chunks.push(data.subarray(offset, offset + size));
+  for (let offset = 0; offset < data.length; offset += size)
+    chunks.push(data.subarray(offset, offset + size));
   return Readable.from(chunks);
 }
 
-async function read(store: BlobStore, digest: string, range?: { start: number; end: number }): Promise<Buffer> {
+async function read(
+  store: BlobStore,
+  digest: string,
+  range?: { start: number; end: number },
+): Promise<Buffer> {
   const stream = await store.get(digest, range);
   if (!stream) throw new Error(`blob ${digest} is missing`);
   return readAll(stream);
@@ -62,7 +67,9 @@ export function runBlobStoreContract(name: string, makeStore: () => Promise<Blob
     it('refuses a digest mismatch and leaves nothing visible', async () => {
       const store = await makeStore();
       const other = digestOf(Buffer.from('something else'));
-      await expect(store.put(chunked(data), { digest: other })).rejects.toMatchObject({ code: 'DIGEST_MISMATCH' });
+      await expect(store.put(chunked(data), { digest: other })).rejects.toMatchObject({
+        code: 'DIGEST_MISMATCH',
+      });
       expect(await store.stat(other)).toBeUndefined();
       expect(await store.stat(digest)).toBeUndefined();
       expect(await collect(store.list())).toEqual([]);
@@ -70,8 +77,12 @@ export function runBlobStoreContract(name: string, makeStore: () => Promise<Blob
 
     it('refuses content shorter or longer than the declared size', async () => {
       const store = await makeStore();
-      await expect(store.put(chunked(data), { digest, size: data.length + 1 })).rejects.toMatchObject({ code: 'SIZE_MISMATCH' });
-      await expect(store.put(chunked(data), { digest, size: data.length - 1 })).rejects.toMatchObject({ code: 'SIZE_MISMATCH' });
+      await expect(
+        store.put(chunked(data), { digest, size: data.length + 1 }),
+      ).rejects.toMatchObject({ code: 'SIZE_MISMATCH' });
+      await expect(
+        store.put(chunked(data), { digest, size: data.length - 1 }),
+      ).rejects.toMatchObject({ code: 'SIZE_MISMATCH' });
       expect(await store.stat(digest)).toBeUndefined();
     });
 
@@ -88,14 +99,22 @@ export function runBlobStoreContract(name: string, makeStore: () => Promise<Blob
 
     it('refuses invalid digests with DIGEST_INVALID, including path traversal', async () => {
       const store = await makeStore();
-      for (const bad of ['sha256:../../etc/passwd', 'md5:d41d8cd98f00b204e9800998ecf8427e', 'sha256:ABC']) {
-        await expect(store.put(chunked(data), { digest: bad })).rejects.toMatchObject({ code: 'DIGEST_INVALID' });
+      for (const bad of [
+        'sha256:../../etc/passwd',
+        'md5:d41d8cd98f00b204e9800998ecf8427e',
+        'sha256:ABC',
+      ]) {
+        await expect(store.put(chunked(data), { digest: bad })).rejects.toMatchObject({
+          code: 'DIGEST_INVALID',
+        });
       }
     });
 
     it('stores the same content once when put twice, also concurrently', async () => {
       const store = await makeStore();
-      const results = await Promise.all(Array.from({ length: 8 }, () => store.put(chunked(data, 3), { digest })));
+      const results = await Promise.all(
+        Array.from({ length: 8 }, () => store.put(chunked(data, 3), { digest })),
+      );
       expect(new Set(results.map((result) => result.digest))).toEqual(new Set([digest]));
       expect((await collect(store.list())).map((info) => info.digest)).toEqual([digest]);
       expect(await read(store, digest)).toEqual(data);
@@ -104,7 +123,10 @@ export function runBlobStoreContract(name: string, makeStore: () => Promise<Blob
     it('stores an empty blob', async () => {
       const store = await makeStore();
       const empty = digestOf(Buffer.alloc(0));
-      expect(await store.put(chunked(Buffer.alloc(0)), { digest: empty, size: 0 })).toMatchObject({ digest: empty, size: 0 });
+      expect(await store.put(chunked(Buffer.alloc(0)), { digest: empty, size: 0 })).toMatchObject({
+        digest: empty,
+        size: 0,
+      });
       expect(await read(store, empty)).toEqual(Buffer.alloc(0));
     });
 
@@ -132,7 +154,9 @@ export function runBlobStoreContract(name: string, makeStore: () => Promise<Blob
       const blobs = [Buffer.from('a'), Buffer.from('bb'), Buffer.from('ccc')];
       for (const blob of blobs) await store.put(chunked(blob));
       const listed = await collect(store.list());
-      expect(listed.map((info) => [info.digest, info.size]).sort()).toEqual(blobs.map((blob) => [digestOf(blob), blob.length]).sort());
+      expect(listed.map((info) => [info.digest, info.size]).sort()).toEqual(
+        blobs.map((blob) => [digestOf(blob), blob.length]).sort(),
+      );
     });
 
     it('streams a large blob through without holding it (4 MiB in 64 KiB chunks)', async () => {
