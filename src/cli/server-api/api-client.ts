@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Agent, request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { describeCause } from '../../errors/index.js';
 import { AdminClientError } from './errors.js';
 
@@ -47,7 +47,8 @@ function serverMessage(body: unknown): string | undefined {
 export class AdminClient {
   readonly #base: URL;
   readonly #authorization: string;
-  readonly #dispatcher: Dispatcher | undefined;
+  readonly #ca: readonly string[];
+  #dispatcher: Dispatcher | undefined;
 
   constructor(options: AdminClientOptions) {
     this.#base = new URL('/api/v1/', options.server);
@@ -62,7 +63,7 @@ export class AdminClient {
         );
       }
     });
-    this.#dispatcher = ca.length > 0 ? new Agent({ connect: { ca } }) : undefined;
+    this.#ca = ca;
   }
 
   get server(): string {
@@ -75,6 +76,9 @@ export class AdminClient {
     body?: unknown,
   ): Promise<unknown> {
     const url = new URL(path, this.#base);
+    // undici loads on first use: defining the CLI should not pay for an HTTP client.
+    const { Agent, request } = await import('undici');
+    if (this.#ca.length > 0) this.#dispatcher ??= new Agent({ connect: { ca: [...this.#ca] } });
     let response: Dispatcher.ResponseData;
     try {
       response = await request(url, {

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { PROJECT_ROLES } from '../../../store/index.js';
+import { PROJECT_ROLE_CHOICES } from './choices.js';
 import type { CliContext } from '../../context.js';
 import {
   segment,
@@ -121,7 +121,7 @@ export function memberCommand(context: CliContext): Command {
   )
     .addOption(
       new Option('--role <role>', 'the role in the project')
-        .choices(PROJECT_ROLES)
+        .choices(PROJECT_ROLE_CHOICES)
         .makeOptionMandatory(),
     )
     .action(async (project: string, user: string, flags: MemberFlags) => {

@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
-import { ROBOT_ACTIONS, type RobotAction } from '../../../store/index.js';
+import type { RobotAction } from '../../../store/index.js';
+import { ROBOT_ACTION_CHOICES } from './choices.js';
 import type { CliContext } from '../../context.js';
 import { parseDurationHours } from '../../parse-duration.js';
 import {
@@ -19,11 +20,13 @@ interface RobotFlags extends ConnectionFlags {
 
 function parseActions(text: string): RobotAction[] {
   const actions = text.split(',').map((action) => action.trim());
-  const bad = actions.find((action) => !(ROBOT_ACTIONS as readonly string[]).includes(action));
+  const bad = actions.find(
+    (action) => !(ROBOT_ACTION_CHOICES as readonly string[]).includes(action),
+  );
   if (bad !== undefined)
     throw new AdminClientError(
       'INVALID_ARGUMENT',
-      `--actions: unknown action "${bad.slice(0, 20)}" (use ${ROBOT_ACTIONS.join(', ')})`,
+      `--actions: unknown action "${bad.slice(0, 20)}" (use ${ROBOT_ACTION_CHOICES.join(', ')})`,
     );
   return actions as RobotAction[];
 }
@@ -43,7 +46,7 @@ export function robotCommand(context: CliContext): Command {
     .addOption(
       new Option(
         '--actions <list>',
-        `comma-separated: ${ROBOT_ACTIONS.join(', ')}`,
+        `comma-separated: ${ROBOT_ACTION_CHOICES.join(', ')}`,
       ).makeOptionMandatory(),
     )
     .option('--description <text>', 'what the robot is for')
