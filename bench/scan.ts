@@ -6,7 +6,8 @@ import { existsSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:
 import { join } from 'node:path';
 import { createMatcher } from '../src/match/index.js';
 import { reportFormats } from '../src/report/index.js';
-import { catalogImage, runScan } from '../src/scan/index.js';
+import { catalogImage } from '../src/catalog/index.js';
+import { runScan } from '../src/scan/index.js';
 import { openVulnDb } from '../src/vulndb/index.js';
 import { benchDir, measure, median, repo, table, trivyBinary } from './lib.js';
 

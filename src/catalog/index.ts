@@ -23,3 +23,4 @@ export {
 } from './build-catalog.js';
 export { catalogCache, catalogersFingerprint, type CatalogCache } from './cache.js';
 export { catalogers, allCatalogers } from './api.js';
+export { catalogImage, type CatalogImageOptions } from './catalog-image.js';

@@ -1,4 +1,3 @@
-export { catalogImage, type CatalogImageOptions } from './catalog-image.js';
 export { runScan, type ScanOptions } from './run-scan.js';
 export { loadTarget, analyzersFor } from './load-target.js';
 export { readIgnoreFile, ScanConfigError, type IgnoreEntry } from './ignore-file.js';

@@ -1,6 +1,7 @@
 import { open, stat } from 'node:fs/promises';
 import {
   allCatalogers,
+  catalogImage,
   type Catalog,
   type Cataloger,
   type CatalogProgress,
@@ -9,7 +10,6 @@ import { permissionAnalyzer } from '../misconfig/index.js';
 import type { PlatformSpec, RegistryOptions } from '../oci/index.js';
 import { looksLikeSbom, readSbom } from '../sbom/index.js';
 import { secretAnalyzer } from '../secrets/index.js';
-import { catalogImage } from './catalog-image.js';
 import type { Scanner } from '../report/index.js';
 
 export interface TargetOptions {

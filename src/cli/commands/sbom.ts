@@ -30,7 +30,7 @@ export function sbomCommand(context: CliContext): Command {
     // Workflows load on use: `lockyard --help` should not pay for every library.
     const [{ sbomFormats }, { catalogImage }] = await Promise.all([
       import('../../report/index.js'),
-      import('../../scan/index.js'),
+      import('../../catalog/index.js'),
     ]);
     const render = sbomFormats.get(flags.format)?.renderSbom;
     if (!render) throw new Error(`format ${flags.format} cannot render an SBOM`);

@@ -5,7 +5,7 @@ import { basename, join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { EnvHttpProxyAgent, fetch, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { z } from 'zod';
 import { describeCause } from '../../errors/index.js';
 import { VulnDbError } from '../errors.js';
@@ -70,7 +70,10 @@ interface HeaderReader {
 let proxyAgent: Dispatcher | undefined;
 
 /** Feeds go through HTTPS_PROXY / HTTP_PROXY (and NO_PROXY) when set, like registry traffic. */
-function proxyDispatcher(env: NodeJS.ProcessEnv = process.env): Dispatcher | undefined {
+function proxyDispatcher(
+  EnvHttpProxyAgent: typeof import('undici').EnvHttpProxyAgent,
+  env: NodeJS.ProcessEnv = process.env,
+): Dispatcher | undefined {
   const proxied = Boolean(
     env['HTTPS_PROXY'] ?? env['https_proxy'] ?? env['HTTP_PROXY'] ?? env['http_proxy'],
   );
@@ -118,9 +121,11 @@ export async function fetchFeed(
   const headers: Record<string, string> = { 'user-agent': 'lockyard' };
   if (cached && meta.etag !== undefined) headers['if-none-match'] = meta.etag;
   if (cached && meta.lastModified !== undefined) headers['if-modified-since'] = meta.lastModified;
+  // undici loads here, on a download, not whenever the database library is imported.
+  const { EnvHttpProxyAgent, fetch } = await import('undici');
   let response: Awaited<ReturnType<typeof fetch>>;
   try {
-    const dispatcher = proxyDispatcher();
+    const dispatcher = proxyDispatcher(EnvHttpProxyAgent);
     response = await fetch(feed.url, {
       ...(dispatcher === undefined ? {} : { dispatcher }),
       headers,

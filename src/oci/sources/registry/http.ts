@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { rootCertificates } from 'node:tls';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { ImageError } from '../../errors.js';
 import { printable } from '../../printable.js';
 import type { RegistryOptions } from './options.js';
@@ -89,8 +89,14 @@ export function retryAfterMs(value: string | undefined, now = Date.now()): numbe
  * retries with exponential backoff for idempotent requests that hit 429, 5xx or a broken
  * connection.
  */
+type Transport = {
+  readonly dispatcher: Dispatcher;
+  readonly request: typeof import('undici').request;
+};
+
 export class RegistryHttp {
-  private readonly dispatcher: Dispatcher;
+  private readonly makeTransport: () => Promise<Transport>;
+  private transport: Promise<Transport> | undefined;
   private readonly insecureHosts: ReadonlySet<string>;
   private readonly attempts: number;
   private readonly baseDelayMs: number;
@@ -108,9 +114,14 @@ export class RegistryHttp {
     const proxied = Boolean(
       env['HTTPS_PROXY'] ?? env['https_proxy'] ?? env['HTTP_PROXY'] ?? env['http_proxy'],
     );
-    this.dispatcher = proxied
-      ? new EnvHttpProxyAgent({ ...common, ...(ca ? { requestTls: { ca } } : {}) })
-      : new Agent(common);
+    // undici loads on the first request: an image on disk should not pay for an HTTP client.
+    this.makeTransport = async () => {
+      const { Agent, EnvHttpProxyAgent, request } = await import('undici');
+      const dispatcher = proxied
+        ? new EnvHttpProxyAgent({ ...common, ...(ca ? { requestTls: { ca } } : {}) })
+        : new Agent(common);
+      return { dispatcher, request };
+    };
     this.insecureHosts = new Set(options.insecureHosts ?? []);
     this.attempts = 1 + (options.retries?.attempts ?? 4);
     this.baseDelayMs = options.retries?.baseDelayMs ?? 250;
@@ -163,6 +174,7 @@ export class RegistryHttp {
     let method = firstMethod;
     let body = options.body;
     let headers: Record<string, string> = { 'user-agent': 'lockyard', ...options.headers };
+    const { dispatcher, request } = await (this.transport ??= this.makeTransport());
     for (let hops = 0; hops <= MAX_REDIRECTS; hops += 1) {
       const sent = { ...headers };
       if (options.authorization && url.origin === start.origin)
@@ -170,7 +182,7 @@ export class RegistryHttp {
       const response = await request(url, {
         method,
         headers: sent,
-        dispatcher: this.dispatcher,
+        dispatcher,
         ...(body === undefined ? {} : { body: typeof body === 'function' ? body() : body }),
       });
       const location = header(response, 'location');
@@ -241,6 +253,6 @@ export class RegistryHttp {
   }
 
   async close(): Promise<void> {
-    await this.dispatcher.close();
+    if (this.transport) await (await this.transport).dispatcher.close();
   }
 }

@@ -1,12 +1,8 @@
-import {
-  allCatalogers,
-  buildCatalog,
-  catalogCache,
-  catalogersFingerprint,
-  type Catalog,
-  type Cataloger,
-  type CatalogProgress,
-} from '../catalog/index.js';
+import { allCatalogers } from './api.js';
+import { buildCatalog, type CatalogProgress } from './build-catalog.js';
+import { catalogCache, catalogersFingerprint } from './cache.js';
+import type { Catalog } from './catalog.js';
+import type { Cataloger } from './cataloger.js';
 import { openImage, type PlatformSpec, type RegistryOptions } from '../oci/index.js';
 import {
   ensureDataDir,
