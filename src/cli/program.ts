@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import type { CliContext } from './context.js';
 import { commands } from './commands/index.js';
-import { VERSION } from './version.js';
+import { VERSION } from '../product/index.js';
 
 /** The `lockyard` program with every command registered from the explicit list. */
 export function createProgram(context: CliContext): Command {

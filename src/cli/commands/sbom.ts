@@ -4,7 +4,7 @@ import type { CliContext } from '../context.js';
 import { addImageOptions, resolveImageFlags, type ImageFlags } from '../image-options.js';
 import { writeOutput } from '../output.js';
 import { createCatalogProgress } from '../progress.js';
-import { VERSION } from '../version.js';
+import { VERSION } from '../../product/index.js';
 
 interface SbomFlags extends ImageFlags {
   readonly format: string;

@@ -10,7 +10,7 @@ import { addImageOptions, resolveImageFlags, type ImageFlags } from '../image-op
 import { writeOutput } from '../output.js';
 import { parseDuration } from '../parse-duration.js';
 import { createCatalogProgress } from '../progress.js';
-import { VERSION } from '../version.js';
+import { VERSION } from '../../product/index.js';
 
 interface ScanFlags extends ImageFlags {
   readonly format: string;

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import type { Catalog } from '../../catalog/index.js';
 import { osEndOfLife, type Finding } from '../../match/index.js';
 import {
@@ -7,27 +6,15 @@ import {
   type RenderContext,
   type ScanReport,
 } from '../../report/index.js';
+import { VERSION } from '../../product/index.js';
 import { severityRank } from '../../rules/index.js';
 import { ScanningError } from './errors.js';
 import type { ScanPolicy } from './policy.js';
 import type { StoredScan } from './scan-store.js';
 import { countFindings } from './verdict.js';
 
-function readVersion(): string {
-  try {
-    const pkg = JSON.parse(
-      readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'),
-    ) as { version?: unknown };
-    return typeof pkg.version === 'string' ? pkg.version : '0.0.0';
-  } catch {
-    return '0.0.0';
-  }
-}
-
-const TOOL_VERSION = readVersion();
-
 export function renderContext(): RenderContext {
-  return { toolName: 'lockyard', toolVersion: TOOL_VERSION, now: new Date() };
+  return { toolName: 'lockyard', toolVersion: VERSION, now: new Date() };
 }
 
 /** A stored scan as the report formats take it: the image's SBOM, its findings, the project's gate. */
