@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The published entry point: the compiled CLI lives in dist/ (built by `npm ci` through `prepare`).
-import { run } from '../dist/cli/main.js';
+// The published entry point: the bundled CLI in dist/bundle (built by `npm ci` through `prepare`).
+import { run } from '../dist/bundle/main.js';
 
 process.exitCode = await run(process.argv.slice(2));

@@ -3,7 +3,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
- * Builds dist/ once per test run, so CLI tests run the real `bin/lockyard.js` a user would run.
+ * Builds dist/ and the CLI bundle once per test run, so CLI tests run the real `bin/lockyard.js`
+ * a user would run.
  * Type errors do not stop the build (tsc still emits); `npm run typecheck` and lint catch them.
  */
 export function setup(): void {
@@ -25,4 +26,8 @@ export function setup(): void {
   } catch {
     process.stderr.write('global-setup: tsc reported errors; dist/ was emitted anyway\n');
   }
+  execFileSync(process.execPath, [join(root, 'scripts', 'bundle.mjs')], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
 }
