@@ -8,8 +8,12 @@ import { peekStream } from './peek.js';
 import type { Compression } from '../media-types.js';
 import { hashFileRange } from './hash-file-range.js';
 
-/** Below this a worker thread costs more than it saves. */
-const OFFLOAD_MIN_BYTES = 16 * 1024 * 1024;
+/**
+ * Below this a worker thread costs more (start-up, its own heap: about 12 MB of RSS) than it
+ * saves: a single layer of a few hundred MB reads at the speed of I/O either way. Past it (and
+ * with several large layers read at once) hashing in parallel wins seconds.
+ */
+export const OFFLOAD_MIN_BYTES = 512 * 1024 * 1024;
 
 /** A layer blob opened for reading: its uncompressed tar bytes, and the taps that check it. */
 export interface LayerStream {
@@ -37,7 +41,13 @@ function algorithmOf(digest: string | undefined): 'sha256' | 'sha512' | undefine
  */
 export async function openLayerStream(
   layer: BlobLayer,
-  limits: { maxTarBytes: number; oversize: () => ImageError; overlong: () => ImageError },
+  limits: {
+    maxTarBytes: number;
+    oversize: () => ImageError;
+    overlong: () => ImageError;
+    /** Hash file-backed blobs at least this large in a worker thread (tests lower it). */
+    offloadMinBytes?: number | undefined;
+  },
 ): Promise<LayerStream> {
   const raw = await layer.open();
   const blobAlgorithm = algorithmOf(layer.digest);
@@ -47,7 +57,9 @@ export async function openLayerStream(
   // the diff_id too (classic `docker save` layers have only a diff_id).
   const rawAlgorithm = blobAlgorithm ?? diffIdAlgorithm;
   const offloaded =
-    layer.file !== undefined && layer.file.size >= OFFLOAD_MIN_BYTES && rawAlgorithm !== undefined
+    layer.file !== undefined &&
+    layer.file.size >= (limits.offloadMinBytes ?? OFFLOAD_MIN_BYTES) &&
+    rawAlgorithm !== undefined
       ? hashFileRange(layer.file, rawAlgorithm).then(
           (result) => ({ ...result, algorithm: rawAlgorithm }),
           (error: unknown) => ({ error }),

@@ -21,6 +21,8 @@ export interface ReadLayerOptions {
   readonly imageName: string;
   /** Cap on a layer's uncompressed size: a decompression bomb stops here. */
   readonly maxLayerBytes?: number;
+  /** Hash file-backed blobs at least this large in a worker thread (default 512 MiB). */
+  readonly offloadMinBytes?: number;
 }
 
 export const DEFAULT_MAX_LAYER_BYTES = 32 * 1024 ** 3;
@@ -129,6 +131,7 @@ async function* readBlobLayer(
   try {
     stream = await openLayerStream(layer, {
       maxTarBytes: limit,
+      offloadMinBytes: options.offloadMinBytes,
       oversize: () =>
         new ImageError(
           'SIZE_LIMIT',
