@@ -1,5 +1,5 @@
 import { readLayer, type Image, type Layer, type LayerFile } from '../oci/index.js';
-import type { Cataloger, FileHeader, ParseResult } from './cataloger.js';
+import { HEAD_BYTES, type Cataloger, type FileHeader, type ParseResult } from './cataloger.js';
 import type { FileRecord, FileResult, LayerAnalysis } from './layer-analysis.js';
 
 export interface AnalyzeLayerOptions {
@@ -74,10 +74,15 @@ export async function analyzeLayer(
     if (entries % 4096 === 0) options.onEntry?.(entries);
     if (entry.type === 'symlink' || entry.type === 'hardlink') links.push(record(entry));
     if (entry.type !== 'file' && entry.type !== 'symlink' && entry.type !== 'hardlink') continue;
-    const claimers = catalogers.filter((cataloger) => cataloger.claims(entry));
+    let claimers = catalogers.filter((cataloger) => cataloger.claims(entry));
     if (claimers.length === 0) continue;
     claimed.push(record(entry));
     if (entry.type !== 'file') continue;
+    if (claimers.some((cataloger) => cataloger.wants)) {
+      const head = await entry.peek(HEAD_BYTES);
+      claimers = claimers.filter((cataloger) => !cataloger.wants || cataloger.wants(entry, head));
+      if (claimers.length === 0) continue;
+    }
     if (entry.size > maxFileBytes) {
       warnings.push(
         `skipped ${entry.path}: ${entry.size} bytes exceeds the per-file limit of ${maxFileBytes}`,

@@ -52,6 +52,12 @@ export interface Cataloger {
   /** Bumped when parsing changes, so cached layer results are recomputed. */
   readonly version: number;
   claims(file: FileHeader): boolean;
+  /**
+   * Optional second look for claims made on a broad pattern (every executable): given the first
+   * HEAD_BYTES of a claimed file, whether its whole body is needed. Lets the layer pass skip,
+   * without copying, the scripts and JavaScript files that merely have an execute bit.
+   */
+  wants?(file: FileHeader, head: Buffer): boolean;
   parse(file: ClaimedFile): ParseResult | Promise<ParseResult>;
   /**
    * An optional cross-file step over the finalized packages of the whole image (e.g. npm drops a
@@ -63,6 +69,9 @@ export interface Cataloger {
 export function defineCataloger(cataloger: Cataloger): Cataloger {
   return cataloger;
 }
+
+/** How much of a claimed file `Cataloger.wants` sees. */
+export const HEAD_BYTES = 64;
 
 export const EXECUTE_BITS = 0o111;
 

@@ -28,6 +28,8 @@ export interface LayerEntry {
 export interface LayerFile extends LayerEntry {
   /** Reads the whole body (only while this entry is current; at most `limit` bytes). */
   read(): Promise<Buffer>;
+  /** The first `count` bytes of the body (fewer if it is shorter), without consuming it. */
+  peek(count: number): Promise<Buffer>;
 }
 
 export type LayerEvent =

@@ -19,6 +19,8 @@ export const golangCataloger = defineCataloger({
   packageTypes: ['golang'],
   version: 1,
   claims: mayBeElfExecutable,
+  // An executable's body is read only when it starts as an ELF file does.
+  wants: (_file, head) => isElf(head),
   parse(file): ParseResult {
     // Most executables in an image are not ELF at all (scripts) or not Go: both leave here fast.
     if (!isElf(file.content)) return {};

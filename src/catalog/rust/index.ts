@@ -26,6 +26,8 @@ export const rustCataloger = defineCataloger({
   packageTypes: ['cargo'],
   version: 1,
   claims: (file) => isCargoLock(file) || mayBeElfExecutable(file),
+  // An executable's body is read only when it starts as an ELF file does.
+  wants: (file, head) => isCargoLock(file) || isElf(head),
   parse(file): ParseResult {
     if (baseName(file.path) === 'Cargo.lock' && !isElf(file.content))
       return parseCargoLock(file.content);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Cataloger, ClaimedFile, FileHeader } from '../cataloger.js';
+import { HEAD_BYTES, type Cataloger, type ClaimedFile, type FileHeader } from '../cataloger.js';
 
 export interface CatalogerContractCase {
   /** A real file this cataloger must claim, with its content. */
@@ -36,8 +36,12 @@ export function runCatalogerContract(
       size: c.content.length,
     });
 
-    it('claims its real files from the header alone', () => {
-      for (const c of cases) expect(cataloger.claims(header(c)), c.path).toBe(true);
+    it('claims its real files from the header alone, and wants them from their first bytes', () => {
+      for (const c of cases) {
+        expect(cataloger.claims(header(c)), c.path).toBe(true);
+        if (cataloger.wants)
+          expect(cataloger.wants(header(c), c.content.subarray(0, HEAD_BYTES)), c.path).toBe(true);
+      }
     });
 
     it('claims no unrelated files', () => {

@@ -1,4 +1,4 @@
-import { lstat, opendir, readFile, readlink } from 'node:fs/promises';
+import { lstat, open, opendir, readFile, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DirectoryLayer, EntryType, LayerEvent, LayerFile } from '../image.js';
 
@@ -32,6 +32,16 @@ export async function* readDirectoryLayer(layer: DirectoryLayer): AsyncGenerator
         size: type === 'file' ? stats.size : 0,
         linkTarget: type === 'symlink' ? await readlink(full) : undefined,
         read: () => readFile(full),
+        peek: async (count) => {
+          const handle = await open(full, 'r');
+          try {
+            const head = Buffer.alloc(count);
+            const { bytesRead } = await handle.read(head, 0, count, 0);
+            return head.subarray(0, bytesRead);
+          } finally {
+            await handle.close();
+          }
+        },
       };
       yield { type: 'entry', entry };
       if (type === 'dir') yield* walk(path);

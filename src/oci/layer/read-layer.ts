@@ -195,6 +195,17 @@ async function* readBlobLayer(
             throw corrupt(site, opened, error, header.name);
           }
         },
+        peek: async (count) => {
+          if (!current || taken)
+            throw new Error(
+              `layer entry ${named.path} can only be peeked at while it is current and unread`,
+            );
+          try {
+            return await reader.peekBody(count);
+          } catch (error) {
+            throw corrupt(site, opened, error, header.name);
+          }
+        },
       };
       yield { type: 'entry', entry };
       current = false;

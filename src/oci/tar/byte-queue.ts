@@ -83,6 +83,25 @@ export class ByteQueue {
     }
   }
 
+  /** Looks at up to `count` of the next bytes without taking them (waits for them to arrive). */
+  async peek(count: number): Promise<Buffer> {
+    await this.ensure(count);
+    const want = Math.min(count, this.buffered);
+    const current = this.chunks[this.first];
+    if (current && current.length - this.head >= want)
+      return current.subarray(this.head, this.head + want);
+    const out = Buffer.allocUnsafe(want);
+    let written = 0;
+    for (let index = this.first, offset = this.head; written < want; index += 1, offset = 0) {
+      const chunk = this.chunks[index];
+      if (!chunk) break;
+      const n = Math.min(chunk.length - offset, want - written);
+      chunk.copy(out, written, offset, offset + n);
+      written += n;
+    }
+    return out;
+  }
+
   /** Discards `count` bytes without copying them; false when the stream ends first. */
   async skip(count: number): Promise<boolean> {
     let left = count;

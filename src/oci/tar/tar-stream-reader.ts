@@ -84,6 +84,12 @@ export class TarStreamReader {
     return undefined;
   }
 
+  /** Up to `count` first bytes of the current member's body, leaving it unread. */
+  async peekBody(count: number): Promise<Buffer> {
+    if (this.bodyTaken) throw new Error('tar member body already read');
+    return this.queue.peek(Math.min(count, this.unread));
+  }
+
   /** The current member's whole body (once per member). */
   async readBody(): Promise<Buffer> {
     if (this.bodyTaken) throw new Error('tar member body already read');
