@@ -78,7 +78,7 @@ export async function analyzeLayer(
     if (claimers.length === 0) continue;
     claimed.push(record(entry));
     if (entry.type !== 'file') continue;
-    if (claimers.some((cataloger) => cataloger.wants)) {
+    if (claimers.some((cataloger) => cataloger.wants !== undefined)) {
       const head = await entry.peek(HEAD_BYTES);
       claimers = claimers.filter((cataloger) => !cataloger.wants || cataloger.wants(entry, head));
       if (claimers.length === 0) continue;
