@@ -6,14 +6,6 @@ import { createDecompressor, sniffCompression } from './decompress.js';
 import { DigestTap } from './digest-tap.js';
 import { peekStream } from './peek.js';
 import type { Compression } from '../media-types.js';
-import { hashFileRange } from './hash-file-range.js';
-
-/**
- * Below this a worker thread costs more (start-up, its own heap: about 12 MB of RSS) than it
- * saves: a single layer of a few hundred MB reads at the speed of I/O either way. Past it (and
- * with several large layers read at once) hashing in parallel wins seconds.
- */
-export const OFFLOAD_MIN_BYTES = 512 * 1024 * 1024;
 
 /** A layer blob opened for reading: its uncompressed tar bytes, and the taps that check it. */
 export interface LayerStream {
@@ -41,32 +33,12 @@ function algorithmOf(digest: string | undefined): 'sha256' | 'sha512' | undefine
  */
 export async function openLayerStream(
   layer: BlobLayer,
-  limits: {
-    maxTarBytes: number;
-    oversize: () => ImageError;
-    overlong: () => ImageError;
-    /** Hash file-backed blobs at least this large in a worker thread (tests lower it). */
-    offloadMinBytes?: number | undefined;
-  },
+  limits: { maxTarBytes: number; oversize: () => ImageError; overlong: () => ImageError },
 ): Promise<LayerStream> {
   const raw = await layer.open();
   const blobAlgorithm = algorithmOf(layer.digest);
-  const diffIdAlgorithm = algorithmOf(layer.diffId);
-  // A large blob in a local file is hashed by a worker thread re-reading it, in parallel with the
-  // parse here. Its raw hash serves as the blob digest and, when the layer is uncompressed, as
-  // the diff_id too (classic `docker save` layers have only a diff_id).
-  const rawAlgorithm = blobAlgorithm ?? diffIdAlgorithm;
-  const offloaded =
-    layer.file !== undefined &&
-    layer.file.size >= (limits.offloadMinBytes ?? OFFLOAD_MIN_BYTES) &&
-    rawAlgorithm !== undefined
-      ? hashFileRange(layer.file, rawAlgorithm).then(
-          (result) => ({ ...result, algorithm: rawAlgorithm }),
-          (error: unknown) => ({ error }),
-        )
-      : undefined;
   const rawTap = new DigestTap(
-    offloaded ? undefined : blobAlgorithm,
+    blobAlgorithm,
     layer.size ?? Number.POSITIVE_INFINITY,
     limits.overlong,
   );
@@ -75,15 +47,11 @@ export async function openLayerStream(
   const compression = sniffCompression(head);
   const decompressor = createDecompressor(compression);
   // An uncompressed blob's digest is its diff_id: hash it once.
+  const diffIdAlgorithm = algorithmOf(layer.diffId);
   const sameHash =
-    !offloaded &&
-    compression === 'none' &&
-    layer.diffId === layer.digest &&
-    diffIdAlgorithm !== undefined;
-  const offloadCoversDiffId =
-    offloaded !== undefined && compression === 'none' && rawAlgorithm === diffIdAlgorithm;
+    compression === 'none' && layer.diffId === layer.digest && diffIdAlgorithm !== undefined;
   const plainTap = new DigestTap(
-    sameHash || offloadCoversDiffId ? undefined : diffIdAlgorithm,
+    sameHash ? undefined : diffIdAlgorithm,
     limits.maxTarBytes,
     limits.oversize,
   );
@@ -95,18 +63,9 @@ export async function openLayerStream(
   const settled = new Promise<void>((resolve) => {
     settle = resolve;
   });
-  let offloadedHex: string | undefined;
   pipeline(stages, (error) => {
     if (error && firstError === undefined) firstError = error;
-    if (!offloaded || error) {
-      settle();
-      return;
-    }
-    void offloaded.then((result) => {
-      if ('error' in result) firstError ??= result.error;
-      else offloadedHex = `${result.algorithm}:${result.hex}`;
-      settle();
-    });
+    settle();
   });
   return {
     tar: plainTap,
@@ -115,14 +74,8 @@ export async function openLayerStream(
     settled,
     digests() {
       const blobHex = rawTap.digest();
-      const blob = offloaded
-        ? layer.digest
-          ? offloadedHex
-          : undefined
-        : blobAlgorithm && blobHex !== undefined
-          ? `${blobAlgorithm}:${blobHex}`
-          : undefined;
-      if (offloadCoversDiffId) return { blob, diffId: offloadedHex };
+      const blob =
+        blobAlgorithm && blobHex !== undefined ? `${blobAlgorithm}:${blobHex}` : undefined;
       if (sameHash) return { blob, diffId: blob };
       const diffHex = plainTap.digest();
       return {

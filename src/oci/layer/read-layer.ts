@@ -9,9 +9,8 @@ import {
   type LayerFile,
 } from '../image.js';
 import { printable } from '../printable.js';
-import { ByteQueue } from '../tar/byte-queue.js';
-import { TarFormatError, TarStreamReader } from '../tar/tar-stream-reader.js';
-import { openLayerStream, type LayerStream } from './layer-stream.js';
+import { TarFormatError } from '../tar/tar-stream-reader.js';
+import { openMemberSource, SEEK_MIN_BYTES, type MemberSource } from './member-source.js';
 import { classifyEntryName } from './entry-name.js';
 import { normalizeEntryPath } from './paths.js';
 import { readDirectoryLayer } from './read-directory.js';
@@ -21,8 +20,8 @@ export interface ReadLayerOptions {
   readonly imageName: string;
   /** Cap on a layer's uncompressed size: a decompression bomb stops here. */
   readonly maxLayerBytes?: number;
-  /** Hash file-backed blobs at least this large in a worker thread (default 512 MiB). */
-  readonly offloadMinBytes?: number;
+  /** Read uncompressed file-backed layers at least this large by position (default 128 MiB). */
+  readonly seekMinBytes?: number;
 }
 
 export const DEFAULT_MAX_LAYER_BYTES = 32 * 1024 ** 3;
@@ -66,7 +65,7 @@ const DECOMPRESSOR_NAMES = { gzip: 'gzip', zstd: 'zstd', none: 'tar' } as const;
 /** Turns whatever stopped the read into one typed error naming image, layer and entry. */
 function corrupt(
   site: Site,
-  stream: LayerStream | undefined,
+  stream: MemberSource | undefined,
   error: unknown,
   path: string | undefined,
 ): ImageError {
@@ -116,42 +115,37 @@ async function* readBlobLayer(
     throw new ImageError(
       'UNSUPPORTED_MEDIA_TYPE',
       `${where(site)}: unsupported layer media type "${printable(layer.mediaType)}"`,
-      {
-        details: details(site),
-      },
+      { details: details(site) },
     );
   }
   // Malformed digests fail here, before any byte is read.
   if (layer.digest) parseDigest(layer.digest);
   if (layer.diffId) parseDigest(layer.diffId);
   const limit = options.maxLayerBytes ?? DEFAULT_MAX_LAYER_BYTES;
-  let stream: LayerStream | undefined;
+  let source: MemberSource | undefined;
   let path: string | undefined;
   let finished = false;
   try {
-    stream = await openLayerStream(layer, {
+    source = await openMemberSource(layer, {
       maxTarBytes: limit,
-      offloadMinBytes: options.offloadMinBytes,
+      seekMinBytes: options.seekMinBytes ?? SEEK_MIN_BYTES,
       oversize: () =>
         new ImageError(
           'SIZE_LIMIT',
           `${where(site)}: uncompressed size exceeds the limit of ${limit} bytes`,
-          { details: details(site) },
+          {
+            details: details(site),
+          },
         ),
       overlong: () =>
         new ImageError(
           'DIGEST_MISMATCH',
           `${where(site)}: blob is larger than the ${layer.size ?? 0} bytes its descriptor declares`,
-          {
-            details: details(site),
-          },
+          { details: details(site) },
         ),
     });
-    const opened = stream;
-    const reader = new TarStreamReader(
-      new ByteQueue(stream.tar[Symbol.asyncIterator]() as AsyncIterator<Buffer>),
-    );
-    for (let header = await reader.next(); header; header = await reader.next()) {
+    const opened = source;
+    for (let header = await source.next(); header; header = await source.next()) {
       path = header.name;
       const named = classifyEntryName(header.name);
       if (named.kind === 'unsafe') throw unsafe(site, header.name, named.reason);
@@ -177,6 +171,7 @@ async function* readBlobLayer(
       }
       let current = true;
       let taken = false;
+      const name = header.name;
       const entry: LayerFile = {
         path: named.path,
         type: header.type,
@@ -190,20 +185,21 @@ async function* readBlobLayer(
             throw new Error(`layer entry ${named.path} can only be read once, while it is current`);
           taken = true;
           try {
-            return await reader.readBody();
+            return await opened.readBody();
           } catch (error) {
-            throw corrupt(site, opened, error, header.name);
+            throw corrupt(site, opened, error, name);
           }
         },
         peek: async (count) => {
-          if (!current || taken)
+          if (!current || taken) {
             throw new Error(
               `layer entry ${named.path} can only be peeked at while it is current and unread`,
             );
+          }
           try {
-            return await reader.peekBody(count);
+            return await opened.peekBody(count);
           } catch (error) {
-            throw corrupt(site, opened, error, header.name);
+            throw corrupt(site, opened, error, name);
           }
         },
       };
@@ -211,25 +207,20 @@ async function* readBlobLayer(
       current = false;
     }
     path = undefined;
-    await reader.drain();
-    await stream.settled;
-    if (stream.error() !== undefined) throw stream.error();
-    if (layer.size !== undefined && stream.rawBytes() !== layer.size) {
+    const computed = await source.finish();
+    if (layer.size !== undefined && computed.rawBytes !== layer.size) {
       throw new ImageError(
         'DIGEST_MISMATCH',
-        `${where(site)}: blob has ${stream.rawBytes()} bytes but its descriptor declares ${layer.size}`,
-        {
-          details: details(site),
-        },
+        `${where(site)}: blob has ${computed.rawBytes} bytes but its descriptor declares ${layer.size}`,
+        { details: details(site) },
       );
     }
-    const computed = stream.digests();
     verify(site, 'blob', layer.digest, computed.blob);
     verify(site, 'diff_id', layer.diffId, computed.diffId);
     finished = true;
   } catch (error) {
-    throw corrupt(site, stream, error, path);
+    throw corrupt(site, source, error, path);
   } finally {
-    if (!finished) stream?.destroy();
+    if (!finished) await source?.destroy();
   }
 }

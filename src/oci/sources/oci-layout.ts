@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -53,11 +53,12 @@ export function ociLayoutFetcher(root: string, what: string): BlobFetcher {
       }
       return createReadStream(path, { highWaterMark: 1024 * 1024 });
     },
-    locate: (descriptor) => ({
-      path: blobPath(root, descriptor.digest),
-      offset: 0,
-      size: descriptor.size,
-    }),
+    // The file's real size: a blob file longer or shorter than its descriptor must not pass.
+    locate: (descriptor) => {
+      const path = blobPath(root, descriptor.digest);
+      const size = statSync(path, { throwIfNoEntry: false })?.size;
+      return size === undefined ? undefined : { path, offset: 0, size };
+    },
   };
 }
 

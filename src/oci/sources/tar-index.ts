@@ -1,7 +1,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import { ImageError } from '../errors.js';
-import { MAX_META_BYTES, metaKind, TarMetaState } from '../tar/entry-header.js';
-import { BLOCK_SIZE, isZeroBlock, parseHeaderBlock } from '../tar/header.js';
+import { TarFileReader } from '../tar/tar-file-reader.js';
+import { TarFormatError } from '../tar/tar-stream-reader.js';
 
 /** Where one member of an uncompressed tar file lives, for reading it without a full pass. */
 export interface TarMember {
@@ -24,52 +24,32 @@ export function normalizeMemberName(name: string): string {
 export async function indexTar(file: FileHandle, what: string): Promise<Map<string, TarMember>> {
   const { size: fileSize } = await file.stat();
   const members = new Map<string, TarMember>();
-  const block = Buffer.alloc(BLOCK_SIZE);
-  const meta = new TarMetaState();
-  let position = 0;
-  const corrupt: (why: string) => never = (why) => {
-    throw new ImageError(
-      'LAYER_CORRUPT',
-      `${what}: not a valid tar archive (${why} at offset ${position})`,
-    );
-  };
-  while (position < fileSize) {
-    const { bytesRead } = await file.read(block, 0, BLOCK_SIZE, position);
-    if (bytesRead < BLOCK_SIZE) corrupt('truncated header');
-    if (isZeroBlock(block, 0)) break;
-    const parsed = parseHeaderBlock(block, 0);
-    if (typeof parsed === 'string') corrupt(parsed);
-    const dataOffset = position + BLOCK_SIZE;
-    const kind = metaKind(parsed.typeflag);
-    if (kind) {
-      if (parsed.size > MAX_META_BYTES) corrupt('oversized meta member');
-      if (dataOffset + parsed.size > fileSize) corrupt('member extends past the end of the file');
-      const data = Buffer.alloc(parsed.size);
-      await file.read(data, 0, parsed.size, dataOffset);
-      const problem = meta.accept(kind, data);
-      if (problem) corrupt(problem);
-      position = dataOffset + Math.ceil(parsed.size / BLOCK_SIZE) * BLOCK_SIZE;
-      continue;
+  const reader = new TarFileReader(file, 0, fileSize);
+  try {
+    for (let header = await reader.next(); header; header = await reader.next()) {
+      const name = normalizeMemberName(header.name);
+      const type =
+        header.type === 'file' ||
+        header.type === 'dir' ||
+        header.type === 'symlink' ||
+        header.type === 'hardlink'
+          ? header.type
+          : 'other';
+      members.set(name, {
+        name,
+        type,
+        offset: header.dataOffset,
+        size: header.dataSize,
+        linkname: header.linkname,
+      });
     }
-    const header = meta.resolve(parsed);
-    if (typeof header === 'string') corrupt(header);
-    if (dataOffset + header.dataSize > fileSize) corrupt('member extends past the end of the file');
-    const name = normalizeMemberName(header.name);
-    const type =
-      header.type === 'file' ||
-      header.type === 'dir' ||
-      header.type === 'symlink' ||
-      header.type === 'hardlink'
-        ? header.type
-        : 'other';
-    members.set(name, {
-      name,
-      type,
-      offset: dataOffset,
-      size: header.dataSize,
-      linkname: header.linkname,
-    });
-    position = dataOffset + Math.ceil(header.dataSize / BLOCK_SIZE) * BLOCK_SIZE;
+  } catch (error) {
+    if (error instanceof TarFormatError) {
+      throw new ImageError('LAYER_CORRUPT', `${what}: not a valid tar archive (${error.message})`, {
+        cause: error,
+      });
+    }
+    throw error;
   }
   return members;
 }

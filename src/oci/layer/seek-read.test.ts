@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { open } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
@@ -9,7 +10,7 @@ import { writeOciLayout } from '../writers/oci-layout-writer.js';
 import { readLayer } from './read-layer.js';
 
 const root = useTempDir();
-// Hashed in a worker thread: the test lowers the threshold (512 MiB by default) to 16 MiB.
+// Read by position with a worker thread hashing: the test lowers the threshold (128 MiB) to 16 MiB.
 const big = randomBytes(20 * 1024 * 1024);
 
 async function readAll(dir: string): Promise<string[]> {
@@ -19,7 +20,7 @@ async function readAll(dir: string): Promise<string[]> {
     for (const layer of image.layers) {
       for await (const event of readLayer(layer, {
         imageName: dir,
-        offloadMinBytes: 16 * 1024 * 1024,
+        seekMinBytes: 16 * 1024 * 1024,
       }))
         if (event.type === 'entry') paths.push(event.entry.path);
     }
@@ -29,7 +30,7 @@ async function readAll(dir: string): Promise<string[]> {
   return paths;
 }
 
-describe('digests of large file-backed blobs, hashed in a worker thread', () => {
+describe('large uncompressed layers in local files, read by position while a worker hashes them', () => {
   it.each(['none', 'gzip'] as const)('verifies a correct %s layer', async (compression) => {
     const dir = join(root, `ok-${compression}`);
     await writeOciLayout(dir, {
@@ -71,5 +72,49 @@ describe('digests of large file-backed blobs, hashed in a worker thread', () => 
     await handle.truncate(18 * 1024 * 1024);
     await handle.close();
     await expect(readAll(dir)).rejects.toThrow(/layer sha256:[0-9a-f]+/);
+  });
+
+  it('verifies the diff_id of a classic docker-archive layer, and catches a flipped byte in it', async () => {
+    const layout = join(root, 'for-archive');
+    await writeOciLayout(
+      layout,
+      {
+        compression: 'none',
+        layers: [{ kind: 'entries', entries: [{ name: 'big.bin', content: big }] }],
+      },
+      'big',
+    );
+    const archive = join(root, 'big.tar');
+    execFileSync('skopeo', [
+      'copy',
+      '--quiet',
+      `oci:${layout}:big`,
+      `docker-archive:${archive}:lockyard/big:1`,
+    ]);
+    expect(await readAll(archive)).toEqual(['big.bin']);
+    // Flip a byte in the middle of the big file's data: inside the layer, far from any header.
+    const raw = await readFile(archive);
+    const at = raw.indexOf(big.subarray(0, 64)) + 10 * 1024 * 1024;
+    const handle = await open(archive, 'r+');
+    await handle.write(Buffer.from([raw[at] === 0 ? 1 : 0]), 0, 1, at);
+    await handle.close();
+    await expect(readAll(archive)).rejects.toThrow(/diff_id digest mismatch \(expected sha256:/);
+  });
+
+  it('refuses a hostile entry name in a layer read by position', async () => {
+    const dir = join(root, 'hostile');
+    await writeOciLayout(dir, {
+      compression: 'none',
+      layers: [
+        {
+          kind: 'entries',
+          entries: [
+            { name: 'big.bin', content: big },
+            { name: '../../etc/passwd', content: 'x' },
+          ],
+        },
+      ],
+    });
+    await expect(readAll(dir)).rejects.toThrow(/\.\.\/\.\.\/etc\/passwd/);
   });
 });

@@ -1,0 +1,137 @@
+import { open, type FileHandle } from 'node:fs/promises';
+import { parseDigest } from '../digest.js';
+import type { ImageError } from '../errors.js';
+import type { BlobLayer } from '../image.js';
+import type { Compression } from '../media-types.js';
+import { ByteQueue } from '../tar/byte-queue.js';
+import type { TarEntryHeader } from '../tar/entry-header.js';
+import { TarFileReader } from '../tar/tar-file-reader.js';
+import { TarStreamReader } from '../tar/tar-stream-reader.js';
+import { sniffCompression } from './decompress.js';
+import { hashFileRange } from './hash-file-range.js';
+import { openLayerStream, type LayerStream } from './layer-stream.js';
+
+/** The members of a layer, however they are read, and what was computed over its bytes. */
+export interface MemberSource {
+  readonly compression: Compression;
+  next(): Promise<TarEntryHeader | undefined>;
+  readBody(): Promise<Buffer>;
+  peekBody(count: number): Promise<Buffer>;
+  /** After the last member: reads what is left, waits for the digests, returns what was seen. */
+  finish(): Promise<{ rawBytes: number; blob: string | undefined; diffId: string | undefined }>;
+  /** The first error of a background stage (decompression, a tap), if any. */
+  error(): unknown;
+  destroy(): Promise<void>;
+}
+
+export interface SourceLimits {
+  readonly maxTarBytes: number;
+  readonly oversize: () => ImageError;
+  readonly overlong: () => ImageError;
+  /** Layers at least this large that sit uncompressed in a local file are read by position. */
+  readonly seekMinBytes: number;
+}
+
+/** The default seek threshold: below it, one sequential pass is as fast and needs no thread. */
+export const SEEK_MIN_BYTES = 128 * 1024 * 1024;
+
+function algorithmOf(digest: string | undefined): 'sha256' | 'sha512' | undefined {
+  return digest ? parseDigest(digest).algorithm : undefined;
+}
+
+/** One streaming pass: raw bytes -> (decompress) -> tar, hashed and counted on the way. */
+async function streamSource(layer: BlobLayer, limits: SourceLimits): Promise<MemberSource> {
+  const stream: LayerStream = await openLayerStream(layer, limits);
+  const reader = new TarStreamReader(
+    new ByteQueue(stream.tar[Symbol.asyncIterator]() as AsyncIterator<Buffer>),
+  );
+  return {
+    compression: stream.compression,
+    next: () => reader.next(),
+    readBody: () => reader.readBody(),
+    peekBody: (count) => reader.peekBody(count),
+    async finish() {
+      await reader.drain();
+      await stream.settled;
+      if (stream.error() !== undefined) throw stream.error();
+      return { rawBytes: stream.rawBytes(), ...stream.digests() };
+    },
+    error: () => stream.error(),
+    destroy: () => {
+      stream.destroy();
+      return Promise.resolve();
+    },
+  };
+}
+
+/**
+ * An uncompressed layer in a local file, read by position: only headers and the bodies asked for
+ * are read here, while a worker thread hashes the whole range in parallel (the digest still
+ * covers every byte). A 2 GB layer then costs a few megabytes of reads on this thread.
+ */
+async function fileSource(
+  layer: BlobLayer,
+  file: NonNullable<BlobLayer['file']>,
+  handle: FileHandle,
+): Promise<MemberSource> {
+  const algorithm = algorithmOf(layer.digest) ?? algorithmOf(layer.diffId);
+  const hashing = algorithm
+    ? hashFileRange(file, algorithm).then(
+        (result) => ({ ...result, algorithm }),
+        (error: unknown) => ({ error }),
+      )
+    : undefined;
+  const reader = new TarFileReader(handle, file.offset, file.offset + file.size);
+  let failure: unknown;
+  return {
+    compression: 'none',
+    next: () => reader.next(),
+    readBody: () => reader.readBody(),
+    peekBody: (count) => reader.peekBody(count),
+    async finish() {
+      await handle.close();
+      if (!hashing) return { rawBytes: file.size, blob: undefined, diffId: undefined };
+      const result = await hashing;
+      if ('error' in result) {
+        failure = result.error;
+        throw result.error;
+      }
+      const digest = `${result.algorithm}:${result.hex}`;
+      // Uncompressed: the blob digest and the diff_id are digests of the same bytes.
+      return {
+        rawBytes: result.bytes,
+        blob: layer.digest ? digest : undefined,
+        diffId: layer.diffId && algorithmOf(layer.diffId) === result.algorithm ? digest : undefined,
+      };
+    },
+    error: () => failure,
+    destroy: async () => {
+      await handle.close().catch(() => undefined);
+    },
+  };
+}
+
+/** Opens a blob layer the cheapest way its storage allows. */
+export async function openMemberSource(
+  layer: BlobLayer,
+  limits: SourceLimits,
+): Promise<MemberSource> {
+  const file = layer.file;
+  if (file && file.size >= limits.seekMinBytes) {
+    const handle = await open(file.path, 'r');
+    try {
+      const head = Buffer.alloc(4);
+      await handle.read(head, 0, 4, file.offset);
+      if (sniffCompression(head) === 'none') {
+        if (file.size > limits.maxTarBytes) throw limits.oversize();
+        if (layer.size !== undefined && file.size > layer.size) throw limits.overlong();
+        return await fileSource(layer, file, handle);
+      }
+    } catch (error) {
+      await handle.close();
+      throw error;
+    }
+    await handle.close();
+  }
+  return streamSource(layer, limits);
+}

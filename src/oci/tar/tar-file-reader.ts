@@ -1,0 +1,127 @@
+import type { FileHandle } from 'node:fs/promises';
+import { MAX_META_BYTES, metaKind, TarMetaState, type TarEntryHeader } from './entry-header.js';
+import { BLOCK_SIZE, isZeroBlock, parseHeaderBlock } from './header.js';
+import { TarFormatError } from './tar-stream-reader.js';
+
+/** A member header and where its data starts in the file. */
+export interface PositionedHeader extends TarEntryHeader {
+  readonly dataOffset: number;
+}
+
+const WINDOW_BYTES = 256 * 1024;
+
+function padded(size: number): number {
+  return Math.ceil(size / BLOCK_SIZE) * BLOCK_SIZE;
+}
+
+/**
+ * Reads the tar members of a byte range of a file by position: headers come through a read-ahead
+ * window, bodies are read only when asked for, everything else is skipped without being read.
+ * The counterpart of TarStreamReader for tars that sit uncompressed in a local file (`docker save`
+ * archives, uncompressed OCI layout blobs); same member semantics (PAX, GNU long names).
+ */
+export class TarFileReader {
+  private readonly meta = new TarMetaState();
+  private position: number;
+  private current: PositionedHeader | undefined;
+  private finished = false;
+  private readonly window = Buffer.allocUnsafe(WINDOW_BYTES);
+  private windowStart = 0;
+  private windowLength = 0;
+
+  constructor(
+    private readonly file: FileHandle,
+    private readonly start: number,
+    private readonly end: number,
+  ) {
+    this.position = start;
+  }
+
+  private fail(reason: string, offset = this.position): never {
+    throw new TarFormatError(reason, offset - this.start);
+  }
+
+  /** A view of `length` bytes at `offset` (valid until the next read), through the window. */
+  private async bytesAt(offset: number, length: number): Promise<Buffer> {
+    if (offset < this.windowStart || offset + length > this.windowStart + this.windowLength) {
+      const wanted = Math.min(Math.max(length, WINDOW_BYTES), this.end - offset);
+      const target = wanted <= WINDOW_BYTES ? this.window : Buffer.allocUnsafe(wanted);
+      const { bytesRead } = await this.file.read(target, 0, wanted, offset);
+      if (wanted > WINDOW_BYTES) return target.subarray(0, Math.min(bytesRead, length));
+      this.windowStart = offset;
+      this.windowLength = bytesRead;
+    }
+    const from = offset - this.windowStart;
+    return this.window.subarray(from, Math.min(from + length, this.windowLength));
+  }
+
+  /** The next file member's header, or undefined at the end of the archive. */
+  async next(): Promise<PositionedHeader | undefined> {
+    if (this.finished) return undefined;
+    if (this.current) this.position = this.current.dataOffset + padded(this.current.dataSize);
+    this.current = undefined;
+    for (;;) {
+      if (this.position + BLOCK_SIZE > this.end) {
+        // archive/tar also accepts a stream that stops cleanly at a header boundary.
+        if (this.position === this.end) return this.stop();
+        this.fail('unexpected end of archive inside a header');
+      }
+      const block = await this.bytesAt(this.position, BLOCK_SIZE);
+      if (block.length < BLOCK_SIZE) this.fail('unexpected end of archive inside a header');
+      if (isZeroBlock(block, 0)) return this.stop();
+      const parsed = parseHeaderBlock(block, 0);
+      if (typeof parsed === 'string') this.fail(parsed);
+      const dataOffset = this.position + BLOCK_SIZE;
+      const kind = metaKind(parsed.typeflag);
+      if (kind) {
+        if (parsed.size > MAX_META_BYTES)
+          this.fail(`meta member of ${parsed.size} bytes is too large`);
+        if (dataOffset + parsed.size > this.end)
+          this.fail('unexpected end of archive inside a meta member');
+        const body = Buffer.from(await this.bytesAt(dataOffset, parsed.size));
+        const problem = this.meta.accept(kind, body);
+        if (problem) this.fail(problem);
+        this.position = dataOffset + padded(parsed.size);
+        continue;
+      }
+      const header = this.meta.resolve(parsed);
+      if (typeof header === 'string') this.fail(header);
+      if (dataOffset + header.dataSize > this.end)
+        this.fail('unexpected end of archive inside a member');
+      this.current = { ...header, dataOffset };
+      return this.current;
+    }
+  }
+
+  private stop(): undefined {
+    this.finished = true;
+    return undefined;
+  }
+
+  /** The current member's whole body, in a buffer of its own. */
+  async readBody(): Promise<Buffer> {
+    const member = this.current;
+    if (!member) throw new Error('no current tar member');
+    const body = Buffer.allocUnsafe(member.dataSize);
+    let done = 0;
+    while (done < body.length) {
+      const { bytesRead } = await this.file.read(
+        body,
+        done,
+        body.length - done,
+        member.dataOffset + done,
+      );
+      if (bytesRead === 0)
+        this.fail('unexpected end of archive inside a member', member.dataOffset + done);
+      done += bytesRead;
+    }
+    return body;
+  }
+
+  /** Up to `count` first bytes of the current member's body. */
+  async peekBody(count: number): Promise<Buffer> {
+    const member = this.current;
+    if (!member) throw new Error('no current tar member');
+    return Buffer.from(await this.bytesAt(member.dataOffset, Math.min(count, member.dataSize)));
+  }
+}
