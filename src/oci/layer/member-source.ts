@@ -125,7 +125,7 @@ export async function openMemberSource(
       if (sniffCompression(head) === 'none') {
         if (file.size > limits.maxTarBytes) throw limits.oversize();
         if (layer.size !== undefined && file.size > layer.size) throw limits.overlong();
-        return await fileSource(layer, file, handle);
+        return fileSource(layer, file, handle);
       }
     } catch (error) {
       await handle.close();

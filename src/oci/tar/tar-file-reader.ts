@@ -63,12 +63,18 @@ export class TarFileReader {
     for (;;) {
       if (this.position + BLOCK_SIZE > this.end) {
         // archive/tar also accepts a stream that stops cleanly at a header boundary.
-        if (this.position === this.end) return this.stop();
+        if (this.position === this.end) {
+          this.finished = true;
+          return undefined;
+        }
         this.fail('unexpected end of archive inside a header');
       }
       const block = await this.bytesAt(this.position, BLOCK_SIZE);
       if (block.length < BLOCK_SIZE) this.fail('unexpected end of archive inside a header');
-      if (isZeroBlock(block, 0)) return this.stop();
+      if (isZeroBlock(block, 0)) {
+        this.finished = true;
+        return undefined;
+      }
       const parsed = parseHeaderBlock(block, 0);
       if (typeof parsed === 'string') this.fail(parsed);
       const dataOffset = this.position + BLOCK_SIZE;
@@ -91,11 +97,6 @@ export class TarFileReader {
       this.current = { ...header, dataOffset };
       return this.current;
     }
-  }
-
-  private stop(): undefined {
-    this.finished = true;
-    return undefined;
   }
 
   /** The current member's whole body, in a buffer of its own. */
