@@ -69,11 +69,11 @@ async function streamSource(layer: BlobLayer, limits: SourceLimits): Promise<Mem
  * are read here, while a worker thread hashes the whole range in parallel (the digest still
  * covers every byte). A 2 GB layer then costs a few megabytes of reads on this thread.
  */
-async function fileSource(
+function fileSource(
   layer: BlobLayer,
   file: NonNullable<BlobLayer['file']>,
   handle: FileHandle,
-): Promise<MemberSource> {
+): MemberSource {
   const algorithm = algorithmOf(layer.digest) ?? algorithmOf(layer.diffId);
   const hashing = algorithm
     ? hashFileRange(file, algorithm).then(
