@@ -50,7 +50,7 @@ function runTool(kind: 'lockyard' | 'trivy', image: string): Result {
     const state = mkdtempSync(join(scratch, `${kind}-state-`));
     const args =
       kind === 'lockyard'
-        ? [lockyard, 'sbom', image, '-f', 'cyclonedx', '-o', out, '--data-dir', state, '--quiet']
+        ? ['sbom', image, '-f', 'cyclonedx', '-o', out, '--data-dir', state, '--quiet']
         : [
             'image',
             '--input',
@@ -64,7 +64,8 @@ function runTool(kind: 'lockyard' | 'trivy', image: string): Result {
             '-o',
             out,
           ];
-    const command = kind === 'lockyard' ? process.execPath : trivy;
+    // The CLI is run as users run it: the executable itself, whose shebang sets Node's flags.
+    const command = kind === 'lockyard' ? lockyard : trivy;
     colds.push(measure(command, args));
     warms.push(measure(command, args));
     rmSync(state, { recursive: true, force: true });

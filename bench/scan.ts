@@ -38,8 +38,7 @@ for (const [name, image] of Object.entries(images)) {
   for (let i = 0; i < runs; i += 1) {
     const state = mkdtempSync(join(benchDir, 'scan-state-'));
     ours.push(
-      measure(process.execPath, [
-        lockyard,
+      measure(lockyard, [
         'scan',
         image,
         '--db',

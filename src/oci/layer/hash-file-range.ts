@@ -13,7 +13,7 @@ const { createHash } = require('node:crypto');
 try {
   const hash = createHash(workerData.algorithm);
   const fd = openSync(workerData.path, 'r');
-  const buffer = Buffer.allocUnsafe(4 * 1024 * 1024);
+  const buffer = Buffer.allocUnsafe(1024 * 1024);
   let position = workerData.offset;
   let left = workerData.size;
   try {
