@@ -3,6 +3,7 @@
 // files. Dynamic imports stay separate chunks (each command still loads its workflow on use).
 // Packages that locate files next to themselves (__dirname), load natively, or are resolved at
 // run time by name stay external and load from node_modules.
+import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const external = [
@@ -15,6 +16,9 @@ const external = [
   'node-forge',
   'undici',
 ];
+
+// Chunk names carry content hashes: start empty so old chunks do not pile up.
+rmSync('dist/bundle', { recursive: true, force: true });
 
 await build({
   entryPoints: ['dist/cli/main.js'],

@@ -1,4 +1,4 @@
-import * as CDX from '@cyclonedx/cyclonedx-library';
+import * as CDX from './cdx.js';
 import type { ScanReport } from '../../scan-report.js';
 
 const METHOD: Readonly<Record<string, CDX.Enums.Vulnerability.RatingMethod>> = {

@@ -1,11 +1,11 @@
-import * as CDX from '@cyclonedx/cyclonedx-library';
+import * as CDX from './cdx.js';
 import { PackageURL } from 'packageurl-js';
 import parseSpdxExpression from 'spdx-expression-parse';
 import type { Catalog, Package } from '../../../catalog/index.js';
 import type { RenderContext } from '../../sbom-format.js';
 
 const PROPERTY_PREFIX = 'lockyard:';
-const licenseFactory = new CDX.Contrib.License.Factories.LicenseFactory((expression) => {
+const licenseFactory = new CDX.License.Factories.LicenseFactory((expression) => {
   parseSpdxExpression(expression);
 });
 
