@@ -1,6 +1,7 @@
 import { readLayer, type Image, type Layer, type LayerFile } from '../oci/index.js';
 import { HEAD_BYTES, type Cataloger, type FileHeader, type ParseResult } from './cataloger.js';
 import type { FileRecord, FileResult, LayerAnalysis } from './layer-analysis.js';
+import { readClaimed } from './read-claimed.js';
 
 export interface AnalyzeLayerOptions {
   readonly maxLayerBytes?: number | undefined;
@@ -89,8 +90,8 @@ export async function analyzeLayer(
       );
       continue;
     }
-    const content = await entry.read();
-    claimedBytes += content.length;
+    const { content, bytesRead } = await readClaimed(entry, claimers);
+    claimedBytes += bytesRead;
     for (const cataloger of claimers) {
       const { warnings: fileWarnings, ...result } = await parseSafely(cataloger, entry, content);
       if (fileWarnings) warnings.push(...fileWarnings.map((w) => `${entry.path}: ${w}`));

@@ -15,6 +15,17 @@ export interface ClaimedFile extends FileHeader {
 }
 
 /**
+ * A large claimed file in a layer that can be read by position, before it is parsed: `content`
+ * has the file's size and holds zeros wherever nothing has been filled in yet (the pages are not
+ * even allocated), and `fill` reads a range of the file into it.
+ */
+export interface PartialFile extends FileHeader {
+  readonly content: Buffer;
+  /** Reads bytes [offset, offset + length) of the file into `content`, clamped to the file. */
+  fill(offset: number, length: number): Promise<void>;
+}
+
+/**
  * Facts about an OS package that live in a file of their own: its file list (dpkg
  * `info/<pkg>.list`, distroless `status.d/<pkg>.md5sums`) or its licences (dpkg
  * `usr/share/doc/<pkg>/copyright`). Finalize joins them to the package of that type and name.
@@ -58,6 +69,14 @@ export interface Cataloger {
    * without copying, the scripts and JavaScript files that merely have an execute bit.
    */
   wants?(file: FileHeader, head: Buffer): boolean;
+  /**
+   * Optional, for catalogers that look at a few parts of large files (an executable's build-info
+   * section): fills the parts `parse` will read and returns true, or returns false to have the
+   * whole file read. Used only for files of PARTIAL_READ_MIN_BYTES or more in layers that can be
+   * read by position, and only when every cataloger that wants the file has it; `parse` then
+   * gets the partly filled `content`, so it must not look beyond what it filled.
+   */
+  readonly prefill?: ((file: PartialFile) => Promise<boolean>) | undefined;
   parse(file: ClaimedFile): ParseResult | Promise<ParseResult>;
   /**
    * An optional cross-file step over the finalized packages of the whole image (e.g. npm drops a
@@ -69,6 +88,9 @@ export interface Cataloger {
 export function defineCataloger(cataloger: Cataloger): Cataloger {
   return cataloger;
 }
+
+/** Claimed files this large are read partly when every claimer can `prefill` (see Cataloger). */
+export const PARTIAL_READ_MIN_BYTES = 1024 * 1024;
 
 /** How much of a claimed file `Cataloger.wants` sees. */
 export const HEAD_BYTES = 64;

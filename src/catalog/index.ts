@@ -6,8 +6,14 @@ export type {
   FileHeader,
   FileOwnerList,
   ParseResult,
+  PartialFile,
 } from './cataloger.js';
-export { defineCataloger, isExecutableFile, baseName } from './cataloger.js';
+export {
+  defineCataloger,
+  isExecutableFile,
+  baseName,
+  PARTIAL_READ_MIN_BYTES,
+} from './cataloger.js';
 export type { Catalog, ImageSummary, LayerSummary } from './catalog.js';
 export type { LayerAnalysis, FileRecord, FileResult } from './layer-analysis.js';
 export type { FileFinding, LocatedFileFinding } from './file-finding.js';

@@ -30,6 +30,14 @@ export interface LayerFile extends LayerEntry {
   read(): Promise<Buffer>;
   /** The first `count` bytes of the body (fewer if it is shorter), without consuming it. */
   peek(count: number): Promise<Buffer>;
+  /**
+   * Present where the body can be read by position (an uncompressed tar in a local file, a root
+   * file-system directory): copies body bytes [offset, offset + length) into the same range of
+   * `target`, while this entry is current and unread. Lets a cataloger read only the parts of a
+   * large file it looks at.
+   */
+  readonly readInto?:
+    ((target: Buffer, offset: number, length: number) => Promise<void>) | undefined;
 }
 
 export type LayerEvent =

@@ -1,4 +1,6 @@
+import type { PartialFile } from '../cataloger.js';
 import {
+  fillElfHeaders,
   findSection,
   PF_W,
   PF_X,
@@ -44,15 +46,19 @@ interface Window {
   readonly addr: number;
 }
 
+function firstDataSegment(elf: ElfImage): ElfImage['segments'][number] | undefined {
+  return elf.segments.find(
+    (segment) => segment.type === PT_LOAD && (segment.flags & (PF_X | PF_W)) === PF_W,
+  );
+}
+
 function searchWindow(buf: Buffer, elf: ElfImage): Window | undefined {
   const section = findSection(elf, '.go.buildinfo');
   if (section) {
     const bytes = sectionBytes(buf, section);
     if (bytes.ok) return { data: bytes.data.subarray(0, SEARCH_WINDOW), addr: section.addr };
   }
-  const data = elf.segments.find(
-    (segment) => segment.type === PT_LOAD && (segment.flags & (PF_X | PF_W)) === PF_W,
-  );
+  const data = firstDataSegment(elf);
   if (!data) return undefined;
   const bytes = readAtAddress(buf, elf, data.vaddr, SEARCH_WINDOW);
   return bytes ? { data: bytes, addr: data.vaddr } : undefined;
@@ -158,4 +164,22 @@ export function readGoBuildInfo(buf: Buffer, elf: ElfImage): BuildInfoResult {
   if (!window) return { kind: 'not-go' };
   const header = findHeader(window);
   return header ? decode(buf, elf, header) : { kind: 'not-go' };
+}
+
+/**
+ * Reads only what `readGoBuildInfo` looks at: the ELF headers and the two places the build info
+ * can start (the `.go.buildinfo` section, the data segment's first 64 KiB). Since Go 1.18 the
+ * strings follow the header there; before, the header points at strings anywhere in the data, so
+ * an old binary (and anything unreadable) is read whole (false).
+ */
+export async function prefillBuildInfo(file: PartialFile): Promise<boolean> {
+  const elf = await fillElfHeaders(file);
+  if (!elf) return false;
+  const section = findSection(elf, '.go.buildinfo');
+  if (section) await file.fill(section.offset, Math.min(section.size, SEARCH_WINDOW));
+  const data = firstDataSegment(elf);
+  if (data) await file.fill(data.offset, Math.min(data.filesz, SEARCH_WINDOW));
+  const window = searchWindow(file.content, elf);
+  const header = window ? findHeader(window) : undefined;
+  return header === undefined || ((header[15] ?? 0) & FLAG_INLINE) !== 0;
 }

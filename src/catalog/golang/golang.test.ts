@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { catalogFiles, sharedFixture, useTempDir } from '../../testing/index.js';
 import type { PackageRecord } from '../index.js';
 import { runCatalogerContract } from '../testing/cataloger-contract.js';
+import { partialFileOf } from '../testing/partial-file.js';
 import { golangCataloger } from './index.js';
 import {
   gitCommit,
@@ -70,6 +71,40 @@ runCatalogerContract(golangCataloger, [
   { path: 'usr/local/bin/scalibr-fixture', content: await readFile(SCALIBR), mode: 0o755 },
   { path: 'usr/bin/trivy-test', content: await readFile(TRIVY_GO115), mode: 0o755 },
 ]);
+
+describe('golang cataloger: reading large executables partly', () => {
+  const header = (size: number) => ({
+    path: 'usr/bin/app',
+    type: 'file' as const,
+    mode: 0o755,
+    size,
+  });
+
+  it('fills only the ELF headers and the build info of a go1.22 binary', async () => {
+    const whole = await readFile(SCALIBR);
+    const { file, filled } = partialFileOf(header(whole.length), whole);
+    expect(await golangCataloger.prefill?.(file)).toBe(true);
+    expect(filled()).toBeLessThan(whole.length / 10);
+    expect(await golangCataloger.parse(file)).toEqual(
+      await golangCataloger.parse({ ...file, content: whole }),
+    );
+  });
+
+  it('asks for the whole go1.15 binary, whose build info points at strings elsewhere', async () => {
+    const whole = await readFile(TRIVY_GO115);
+    expect(await golangCataloger.prefill?.(partialFileOf(header(whole.length), whole).file)).toBe(
+      false,
+    );
+  });
+
+  it('learns from a few kilobytes that the node executable is not Go', async () => {
+    const whole = await readFile(process.execPath);
+    const { file, filled } = partialFileOf(header(whole.length), whole);
+    expect(await golangCataloger.prefill?.(file)).toBe(true);
+    expect(filled()).toBeLessThan(256 * 1024);
+    expect(await golangCataloger.parse(file)).toEqual({});
+  });
+});
 
 describe('golang cataloger on real Go binaries, checked against go version -m', () => {
   it('reads go1.22 inline build info with a module replacement (scalibr fixture)', async () => {

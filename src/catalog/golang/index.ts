@@ -1,6 +1,6 @@
 import { defineCataloger, type ParseResult } from '../cataloger.js';
 import { isElf, mayBeElfExecutable, parseElf } from '../internal/elf/index.js';
-import { readGoBuildInfo } from './build-info.js';
+import { prefillBuildInfo, readGoBuildInfo } from './build-info.js';
 import { goPackages } from './packages.js';
 
 /**
@@ -21,6 +21,8 @@ export const golangCataloger = defineCataloger({
   claims: mayBeElfExecutable,
   // An executable's body is read only when it starts as an ELF file does.
   wants: (_file, head) => isElf(head),
+  // A 35 MB compiler is not read whole to learn that it is not Go.
+  prefill: prefillBuildInfo,
   parse(file): ParseResult {
     // Most executables in an image are not ELF at all (scripts) or not Go: both leave here fast.
     if (!isElf(file.content)) return {};

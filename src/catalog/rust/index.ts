@@ -1,6 +1,12 @@
 import { baseName, defineCataloger, type FileHeader, type ParseResult } from '../cataloger.js';
-import { isElf, mayBeElfExecutable, parseElf } from '../internal/elf/index.js';
-import { readAuditableData } from './auditable.js';
+import {
+  fillElfHeaders,
+  findSection,
+  isElf,
+  mayBeElfExecutable,
+  parseElf,
+} from '../internal/elf/index.js';
+import { AUDITABLE_SECTION, readAuditableData } from './auditable.js';
 import { parseCargoLock } from './cargo-lock.js';
 
 /**
@@ -28,6 +34,14 @@ export const rustCataloger = defineCataloger({
   claims: (file) => isCargoLock(file) || mayBeElfExecutable(file),
   // An executable's body is read only when it starts as an ELF file does.
   wants: (file, head) => isCargoLock(file) || isElf(head),
+  // Of a large executable only the headers and the `.dep-v0` section are read (a Cargo.lock whole).
+  async prefill(file) {
+    const elf = await fillElfHeaders(file);
+    if (!elf) return false;
+    const section = findSection(elf, AUDITABLE_SECTION);
+    if (section) await file.fill(section.offset, section.size);
+    return true;
+  },
   parse(file): ParseResult {
     if (baseName(file.path) === 'Cargo.lock' && !isElf(file.content))
       return parseCargoLock(file.content);

@@ -7,6 +7,7 @@ import { catalogFiles, sharedFixture } from '../../testing/index.js';
 import { purlFor, type PackageRecord } from '../index.js';
 import { buildElf } from '../internal/testing/index.js';
 import { runCatalogerContract } from '../testing/cataloger-contract.js';
+import { partialFileOf } from '../testing/partial-file.js';
 import { rustCataloger } from './index.js';
 
 const run = promisify(execFile);
@@ -73,6 +74,31 @@ runCatalogerContract(rustCataloger, [
     LOCKFILES.map(async (file) => ({ path: 'srv/app/Cargo.lock', content: await readFile(file) })),
   )),
 ]);
+
+describe('rust cataloger: reading large files partly', () => {
+  const header = (path: string, size: number) => ({
+    path,
+    type: 'file' as const,
+    mode: 0o755,
+    size,
+  });
+
+  it('fills only the ELF headers and .dep-v0 of a cargo-auditable binary', async () => {
+    const whole = await readFile(SERDE_BIN);
+    const { file, filled } = partialFileOf(header('usr/bin/app', whole.length), whole);
+    expect(await rustCataloger.prefill?.(file)).toBe(true);
+    expect(filled()).toBeLessThan(whole.length / 4);
+    const parsed = rustCataloger.parse(file);
+    expect(parsed).toEqual(rustCataloger.parse({ ...file, content: whole }));
+    expect((await parsed).packages?.length).toBeGreaterThan(1);
+  });
+
+  it('asks for a whole Cargo.lock', async () => {
+    const whole = await readFile(LOCKFILES[0] ?? '');
+    const { file } = partialFileOf(header('srv/Cargo.lock', whole.length), whole);
+    expect(await rustCataloger.prefill?.(file)).toBe(false);
+  });
+});
 
 describe('rust cataloger: cargo-auditable binaries', () => {
   it('lists the crates.io crates of the scalibr fixture (scalibr expects these plus its local root crate)', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HEAD_BYTES, type Cataloger, type ClaimedFile, type FileHeader } from '../cataloger.js';
+import { partialFileOf } from './partial-file.js';
 
 export interface CatalogerContractCase {
   /** A real file this cataloger must claim, with its content. */
@@ -75,6 +76,18 @@ export function runCatalogerContract(
       }
     });
 
+    it.runIf(cataloger.prefill)(
+      'parses what it prefilled of a file exactly as the whole file, or asks for the whole file',
+      async () => {
+        for (const c of cases) {
+          const { file } = partialFileOf(header(c), c.content);
+          if (!(await cataloger.prefill?.(file))) continue;
+          const whole = await cataloger.parse({ ...header(c), content: c.content });
+          expect(await cataloger.parse(file), c.path).toEqual(whole);
+        }
+      },
+    );
+
     it('does not throw on empty, truncated or garbage content', async () => {
       const garbage = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256));
       for (const c of cases) {
@@ -86,6 +99,8 @@ export function runCatalogerContract(
           await expect(
             Promise.resolve(cataloger.parse({ ...header(c), size: content.length, content })),
           ).resolves.toBeDefined();
+          const partial = partialFileOf({ ...header(c), size: content.length }, content);
+          await expect(Promise.resolve(cataloger.prefill?.(partial.file))).resolves.not.toThrow();
         }
       }
     });

@@ -17,6 +17,8 @@ export interface MemberSource {
   next(): Promise<TarEntryHeader | undefined>;
   readBody(): Promise<Buffer>;
   peekBody(count: number): Promise<Buffer>;
+  /** Positional reads of the current body (only where the layer sits uncompressed in a file). */
+  readonly readBodyInto?: (target: Buffer, offset: number, length: number) => Promise<void>;
   /** After the last member: reads what is left, waits for the digests, returns what was seen. */
   finish(): Promise<{ rawBytes: number; blob: string | undefined; diffId: string | undefined }>;
   /** The first error of a background stage (decompression, a tap), if any. */
@@ -88,6 +90,7 @@ function fileSource(
     next: () => reader.next(),
     readBody: () => reader.readBody(),
     peekBody: (count) => reader.peekBody(count),
+    readBodyInto: (target, offset, length) => reader.readBodyInto(target, offset, length),
     async finish() {
       await handle.close();
       if (!hashing) return { rawBytes: file.size, blob: undefined, diffId: undefined };

@@ -11,6 +11,27 @@ function entryType(stats: Awaited<ReturnType<typeof lstat>>): EntryType {
   return 'fifo';
 }
 
+/** Reads up to `length` bytes at `offset` of a file into the same range of `target`. */
+async function readAt(
+  path: string,
+  target: Buffer,
+  offset: number,
+  length: number,
+): Promise<number> {
+  const handle = await open(path, 'r');
+  try {
+    let done = 0;
+    while (done < length) {
+      const { bytesRead } = await handle.read(target, offset + done, length - done, offset + done);
+      if (bytesRead === 0) break;
+      done += bytesRead;
+    }
+    return done;
+  } finally {
+    await handle.close();
+  }
+}
+
 /**
  * Walks a root file-system directory as if it were one layer. Links are read with lstat and
  * readlink, never followed, so a symlink to `/` or `..` cannot lead the walk outside the root.
@@ -33,14 +54,13 @@ export async function* readDirectoryLayer(layer: DirectoryLayer): AsyncGenerator
         linkTarget: type === 'symlink' ? await readlink(full) : undefined,
         read: () => readFile(full),
         peek: async (count) => {
-          const handle = await open(full, 'r');
-          try {
-            const head = Buffer.alloc(count);
-            const { bytesRead } = await handle.read(head, 0, count, 0);
-            return head.subarray(0, bytesRead);
-          } finally {
-            await handle.close();
-          }
+          const head = Buffer.alloc(count);
+          const bytesRead = await readAt(full, head, 0, count);
+          return head.subarray(0, bytesRead);
+        },
+        readInto: async (target, offset, length) => {
+          if ((await readAt(full, target, offset, length)) < length)
+            throw new Error(`${path} is shorter than ${offset + length} bytes`);
         },
       };
       yield { type: 'entry', entry };

@@ -202,6 +202,20 @@ async function* readBlobLayer(
             throw corrupt(site, opened, error, name);
           }
         },
+        readInto: opened.readBodyInto
+          ? async (target, offset, length) => {
+              if (!current || taken) {
+                throw new Error(
+                  `layer entry ${named.path} can only be read while it is current and unread`,
+                );
+              }
+              try {
+                await opened.readBodyInto?.(target, offset, length);
+              } catch (error) {
+                throw corrupt(site, opened, error, name);
+              }
+            }
+          : undefined,
       };
       yield { type: 'entry', entry };
       current = false;

@@ -119,6 +119,31 @@ export class TarFileReader {
     return body;
   }
 
+  /** Copies bytes [offset, offset + length) of the current member's body into `target` at `offset`. */
+  async readBodyInto(target: Buffer, offset: number, length: number): Promise<void> {
+    const member = this.current;
+    if (!member) throw new Error('no current tar member');
+    if (
+      !Number.isSafeInteger(offset) ||
+      !Number.isSafeInteger(length) ||
+      offset < 0 ||
+      length < 0 ||
+      offset + length > member.dataSize ||
+      offset + length > target.length
+    ) {
+      throw new RangeError(
+        `body range ${offset}+${length} is outside the member's ${member.dataSize} bytes`,
+      );
+    }
+    let done = 0;
+    while (done < length) {
+      const at = member.dataOffset + offset + done;
+      const { bytesRead } = await this.file.read(target, offset + done, length - done, at);
+      if (bytesRead === 0) this.fail('unexpected end of archive inside a member', at);
+      done += bytesRead;
+    }
+  }
+
   /** Up to `count` first bytes of the current member's body. */
   async peekBody(count: number): Promise<Buffer> {
     const member = this.current;

@@ -8,3 +8,4 @@ export {
   type SectionData,
 } from './elf-data.js';
 export { mayBeElfExecutable } from './may-be-elf.js';
+export { fillElfHeaders } from './fill-headers.js';
