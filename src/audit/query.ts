@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AuditRow, AuditStore } from '../store/index.js';
 import { AuditError } from './errors.js';
 import type { AuditDetailValue, AuditRecord } from './model.js';

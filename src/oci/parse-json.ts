@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { ImageError, type ImageErrorCode } from './errors.js';
 
 /** Names every bad field of a zod failure in one line: `layers.0.digest: not a valid digest`. */

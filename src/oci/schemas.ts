@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { isDigest } from './digest.js';
 
 // Schemas for the untrusted JSON inside images: OCI image-spec v1.1 and Docker image-spec v1.2.

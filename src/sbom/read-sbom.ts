@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Catalog, Location, OsInfo, Package } from '../catalog/index.js';
 import { SbomError } from './errors.js';
 import { recordFromPurl } from './from-purl.js';

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { LockyardError } from '../errors/index.js';
 
 export class ScanConfigError extends LockyardError<'IGNORE_FILE_INVALID' | 'VEX_INVALID'> {}

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ScanConfigError } from './ignore-file.js';
 
 const productSchema = z.union([

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError, describeCause } from '../errors/index.js';
 import { scanningConfigSchema } from './scanning/index.js';
 import { webhooksConfigSchema } from './webhooks/index.js';

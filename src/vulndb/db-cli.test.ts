@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { runCli, sharedFixture, useTempDir } from '../testing/index.js';
 
 const ghsa = sharedFixture('vulndb', 'ghsa');

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 /** The first bad field of a zod failure and a one-line description of up to three issues. */
 export function firstIssue(error: z.ZodError): { field: string; reason: string } {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ParseResult } from '../cataloger.js';
 import { normalizeLicenses } from '../internal/license/index.js';
 import { isNpmName, npmRecord } from './record.js';

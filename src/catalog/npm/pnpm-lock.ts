@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ParseResult } from '../cataloger.js';
 import { isNpmName, npmRecord, RecordSet } from './record.js';
 import type { LockOptions } from './package-lock.js';

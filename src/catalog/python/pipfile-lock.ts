@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ParseResult } from '../cataloger.js';
 import type { PackageRecord } from '../types.js';
 import { dedupe, pypiRecord, PYTHON_NAME, type PythonLockOptions } from './lock-record.js';

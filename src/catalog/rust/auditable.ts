@@ -1,5 +1,5 @@
 import { inflateSync } from 'node:zlib';
-import { z } from 'zod';
+import * as z from 'zod';
 import { describeIssues } from '../../oci/index.js';
 import type { ParseResult } from '../cataloger.js';
 import { findSection, sectionContents, type ElfImage } from '../internal/elf/index.js';

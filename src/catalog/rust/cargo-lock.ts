@@ -1,5 +1,5 @@
 import { parse as parseToml } from 'smol-toml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { describeIssues } from '../../oci/index.js';
 import type { ParseResult } from '../cataloger.js';
 import type { PackageRecord } from '../types.js';

@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { isDigest } from '../digest.js';
 import { ImageError } from '../errors.js';
 import { describeIssues } from '../parse-json.js';

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseAuthorization } from './credentials.js';
 import { IdentityError } from './errors.js';
 import { sendIdentityError } from './http-errors.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { errors as joseErrors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
-import { z } from 'zod';
+import * as z from 'zod';
 import { IdentityError } from './errors.js';
 import type { AccessEntry } from './scopes.js';
 import type { SigningKey } from './token-keys.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { scanPolicySchema } from './policy.js';
 
 // Project names as the registry's name grammar allows for one path component.

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { SEVERITIES, type Severity } from '../../rules/index.js';
 import type { SqliteDatabase } from '../../store/index.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The `webhooks` section of lockyard.yaml (each key also a LOCKYARD_WEBHOOKS_* variable). */
 export const webhooksConfigSchema = z

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 /**
  * Runs a small Python 3 script (standard library only) and parses its JSON output with a

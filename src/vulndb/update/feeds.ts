@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { advisorySources } from '../api.js';
 import { VulnDbError } from '../errors.js';
 import { firstIssue } from '../issues.js';

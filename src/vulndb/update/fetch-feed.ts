@@ -6,7 +6,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { Dispatcher } from 'undici';
-import { z } from 'zod';
+import * as z from 'zod';
 import { describeCause } from '../../errors/index.js';
 import { VulnDbError } from '../errors.js';
 import { displayUrl, type FeedSpec } from './feeds.js';

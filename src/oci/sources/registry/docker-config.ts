@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ImageError } from '../../errors.js';
 import { describeIssues } from '../../parse-json.js';
 import { DOCKER_HUB } from '../../reference.js';

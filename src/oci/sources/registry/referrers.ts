@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ImageError } from '../../errors.js';
 import { MediaType } from '../../media-types.js';
 import { describeIssues } from '../../parse-json.js';

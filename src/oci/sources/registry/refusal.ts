@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ImageError, type ImageErrorCode } from '../../errors.js';
 import { printable } from '../../printable.js';
 import { parseWwwAuthenticate } from './challenge.js';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ImageError } from '../../errors.js';
 import { describeIssues } from '../../parse-json.js';
 import { printable } from '../../printable.js';

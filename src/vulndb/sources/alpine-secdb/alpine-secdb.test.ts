@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { sharedFixture, useTempDir } from '../../../testing/index.js';
 import type { AffectedPackage } from '../../model.js';
 import { python, RecordingSink, runAdvisorySourceContract } from '../../testing/index.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { readRecordFile, walkInput } from '../../input/walk-input.js';
 import { firstIssue } from '../../issues.js';
 import type { AffectedPackage, VersionRange } from '../../model.js';

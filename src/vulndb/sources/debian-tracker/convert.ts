@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { firstIssue } from '../../issues.js';
 import type { Advisory, AffectedPackage, AffectedStatus, Severity } from '../../model.js';
 import { distroAffected } from '../../normalize.js';

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { sharedFixture, useTempDir } from '../../../testing/index.js';
 import { python, RecordingSink, runAdvisorySourceContract } from '../../testing/index.js';
 import { osvSource } from './index.js';

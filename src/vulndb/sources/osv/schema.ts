@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The OSV schema 1.x (https://ossf.github.io/osv-schema/) as far as Lockyard reads it. Fields
