@@ -15,16 +15,34 @@ function property(name: string, value: string | undefined): CDX.Models.Property[
     : [new CDX.Models.Property(`${PROPERTY_PREFIX}${name}`, value)];
 }
 
-function licensesOf(pkg: Package): CDX.Models.LicenseRepository {
-  const repository = new CDX.Models.LicenseRepository();
-  for (const text of pkg.licenses ?? []) {
-    try {
-      repository.add(licenseFactory.makeFromString(text));
-    } catch {
-      repository.add(new CDX.Models.NamedLicense(text));
+type License = ReturnType<typeof licenseFactory.makeFromString>;
+
+/**
+ * An image repeats a few dozen licence texts over hundreds of packages, and the factory decides
+ * each by trying (and throwing) in turn: decide each text once per render. Licence models are
+ * immutable values, so one object may sit in many components' repositories.
+ */
+function licenseCache(): (text: string) => License {
+  const known = new Map<string, License>();
+  return (text) => {
+    let license = known.get(text);
+    if (!license) {
+      try {
+        license = licenseFactory.makeFromString(text);
+      } catch {
+        license = new CDX.Models.NamedLicense(text);
+      }
+      known.set(text, license);
     }
-  }
-  return repository;
+    return license;
+  };
+}
+
+function licensesOf(
+  pkg: Package,
+  license: (text: string) => License,
+): CDX.Models.LicenseRepository {
+  return new CDX.Models.LicenseRepository((pkg.licenses ?? []).map(license));
 }
 
 /** Groups in CycloneDX are the purl namespace for language packages (npm scope, Maven groupId). */
@@ -33,7 +51,7 @@ function groupOf(pkg: Package): string | undefined {
   return pkg.namespace;
 }
 
-function componentFor(pkg: Package): CDX.Models.Component {
+function componentFor(pkg: Package, license: (text: string) => License): CDX.Models.Component {
   const properties = new CDX.Models.PropertyRepository([
     ...property('package:type', pkg.type),
     ...property('package:cataloger', pkg.cataloger),
@@ -56,7 +74,7 @@ function componentFor(pkg: Package): CDX.Models.Component {
     version: pkg.version,
     ...(group ? { group } : {}),
     purl: pkg.purl,
-    licenses: licensesOf(pkg),
+    licenses: licensesOf(pkg, license),
     properties,
   });
 }
@@ -115,8 +133,9 @@ export function buildBom(catalog: Catalog, context: RenderContext): CDX.Models.B
     bom.components.add(osComponent);
     image.dependencies.add(osComponent.bomRef);
   }
+  const license = licenseCache();
   for (const pkg of catalog.packages) {
-    const component = componentFor(pkg);
+    const component = componentFor(pkg, license);
     bom.components.add(component);
     const isOs = pkg.type === 'deb' || pkg.type === 'rpm' || pkg.type === 'apk';
     (isOs && osComponent ? osComponent : image).dependencies.add(component.bomRef);
