@@ -1,7 +1,8 @@
 // Real clients against `lockyard server` as a child process with LOCKYARD_ADMIN_PASSWORD set:
 // users, projects, members and robots made with the `lockyard registry` CLI; podman login, push
-// and pull through token auth; skopeo with --creds/--src-creds/--dest-creds, anonymous pull,
-// a revoked robot, immutable tags and deletes (skopeo asks for the `*` scope to delete).
+// and pull through token auth; buildah building on an image it pulled and pushing as a robot;
+// skopeo with --creds/--src-creds/--dest-creds, anonymous pull, a revoked robot, immutable tags
+// and deletes (skopeo asks for the `*` scope to delete).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -129,6 +130,74 @@ describe('podman (token auth)', () => {
       /unauthorized|denied/i,
     );
     await tool('podman', ['logout', host], env);
+  });
+});
+
+describe('buildah (token auth, robot account)', () => {
+  let env: Record<string, string>;
+  beforeAll(() => {
+    mkdirSync(join(dir, 'buildah'), { recursive: true });
+    env = {
+      ...podmanEnv(join(dir, 'buildah'), host),
+      REGISTRY_AUTH_FILE: join(dir, 'buildah', 'auth.json'),
+    };
+  });
+  afterAll(async () => {
+    await tool('buildah', ['rm', '--all'], env).catch(() => undefined);
+    await tool('buildah', ['rmi', '--all', '--force'], env).catch(() => undefined);
+  });
+
+  it('logs in as the CI robot, builds on an image it pulls from us, pushes the result', async () => {
+    // buildah 1.28's login pings over HTTPS unless told, whatever registries.conf says.
+    const login = spawnSync(
+      'buildah',
+      ['login', '--tls-verify=false', '--password-stdin', '-u', 'robot$team+ci', host],
+      {
+        env: { ...process.env, ...env },
+        input: `${robotSecret}\n`,
+        encoding: 'utf8',
+      },
+    );
+    expect(login.stdout, login.stderr).toContain('Login Succeeded');
+    await skopeo([
+      'copy',
+      '--dest-tls-verify=false',
+      '--dest-creds',
+      `robot$team+ci:${robotSecret}`,
+      `oci:${join(dir, 'first')}:v1`,
+      `docker://${host}/team/base:v1`,
+    ]);
+    const container = (await tool('buildah', ['from', `${host}/team/base:v1`], env)).stdout.trim();
+    const added = join(dir, 'buildah', 'built-by.txt');
+    writeFileSync(added, 'buildah\n');
+    await tool('buildah', ['copy', container, added, '/srv/built-by.txt'], env);
+    await tool('buildah', ['config', '--label', 'org.example.marker=buildah', container], env);
+    await tool('buildah', ['commit', container, `${host}/team/built:v1`], env);
+    await tool('buildah', ['push', `${host}/team/built:v1`], env);
+    const inspected = JSON.parse(
+      (
+        await skopeo([
+          'inspect',
+          '--tls-verify=false',
+          '--creds',
+          'viewer:viewer-password',
+          `docker://${host}/team/built:v1`,
+        ])
+      ).stdout,
+    ) as { Labels: Record<string, string>; Layers: string[] };
+    expect(inspected.Labels['org.example.marker']).toBe('buildah');
+    // The base's two layers and the one buildah added.
+    expect(inspected.Layers).toHaveLength(3);
+  });
+
+  it('pulls with the robot, and is refused a push once logged out', async () => {
+    await tool('buildah', ['rmi', '--all', '--force'], env);
+    await tool('buildah', ['pull', `${host}/team/built:v1`], env);
+    await tool('buildah', ['logout', host], env);
+    await tool('buildah', ['tag', `${host}/team/built:v1`, `${host}/team/built:anonymous`], env);
+    await expect(tool('buildah', ['push', `${host}/team/built:anonymous`], env)).rejects.toThrow(
+      /unauthorized|authentication required|denied/i,
+    );
   });
 });
 
