@@ -1,11 +1,12 @@
 // Token auth over HTTPS (--tls-dev): the realm is https, skopeo follows it trusting the dev CA,
 // and the admin CLI trusts it with --ca-file (and refuses the server without it).
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { get } from 'node:https';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, useTempDir } from '../../testing/index.js';
 import { buildTestImage, tool } from '../testing/client-tools.js';
+import { layoutBlobs, layoutManifestDigest } from '../testing/layout-blobs.js';
 import { spawnServer, type SpawnedServer } from '../testing/spawn-server.js';
 
 const ADMIN_PASSWORD = 'tls-admin-password';
@@ -94,5 +95,73 @@ describe('token auth over TLS', () => {
       Labels: Record<string, string>;
     };
     expect(inspected.Labels).toEqual({ 'org.example.marker': 'tls' });
+  });
+
+  it('skopeo copies back out byte for byte, lists tags and deletes over TLS, and refuses without the CA', async () => {
+    const host = new URL(server.url).host;
+    const env = { REGISTRY_AUTH_FILE: join(dir, 'no-auth.json') };
+    const creds = `admin:${ADMIN_PASSWORD}`;
+    const source = join(dir, 'image');
+    const remote = `docker://${host}/tlsout/app`;
+    for (const tag of ['v1', 'v2'])
+      await tool(
+        'skopeo',
+        [
+          'copy',
+          '--dest-cert-dir',
+          trustDir,
+          '--dest-creds',
+          creds,
+          `oci:${source}:v1`,
+          `${remote}:${tag}`,
+        ],
+        env,
+      );
+
+    // Back out to a fresh layout: the same manifest digest and every blob byte-identical.
+    const out = join(dir, 'copied-out');
+    await tool(
+      'skopeo',
+      ['copy', '--src-cert-dir', trustDir, '--src-creds', creds, `${remote}:v1`, `oci:${out}:v1`],
+      env,
+    );
+    expect(layoutManifestDigest(out, 'v1')).toBe(layoutManifestDigest(source, 'v1'));
+    const copied = layoutBlobs(out);
+    const original = layoutBlobs(source);
+    expect([...copied.keys()].sort()).toEqual([...original.keys()].sort());
+    for (const [digest, data] of copied)
+      expect(data.equals(original.get(digest) ?? Buffer.alloc(0))).toBe(true);
+
+    const listTags = async (): Promise<string[]> =>
+      (
+        JSON.parse(
+          (
+            await tool(
+              'skopeo',
+              ['list-tags', '--cert-dir', trustDir, '--creds', creds, remote],
+              env,
+            )
+          ).stdout,
+        ) as { Tags: string[] }
+      ).Tags.sort();
+    expect(await listTags()).toEqual(['v1', 'v2']);
+
+    // Without the CA: a certificate error, never a silent fall-back to plain HTTP or no checks.
+    const untrusted = join(dir, 'untrusted-out');
+    await expect(
+      tool('skopeo', ['copy', '--src-creds', creds, `${remote}:v1`, `oci:${untrusted}:v1`], env),
+    ).rejects.toThrow(/x509: certificate signed by unknown authority/);
+    expect(existsSync(join(untrusted, 'index.json'))).toBe(false);
+    await expect(tool('skopeo', ['delete', '--creds', creds, `${remote}:v2`], env)).rejects.toThrow(
+      /x509: certificate signed by unknown authority/,
+    );
+    expect(await listTags()).toEqual(['v1', 'v2']);
+
+    // skopeo deletes by digest (a "*" scope): both tags name that manifest, so both go.
+    await tool('skopeo', ['delete', '--cert-dir', trustDir, '--creds', creds, `${remote}:v2`], env);
+    expect(await listTags()).toEqual([]);
+    await expect(
+      tool('skopeo', ['inspect', '--cert-dir', trustDir, '--creds', creds, `${remote}:v1`], env),
+    ).rejects.toThrow(/manifest unknown/);
   });
 });
