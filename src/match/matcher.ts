@@ -1,6 +1,11 @@
 import type { OsInfo } from '../catalog/index.js';
 import { describeCause } from '../errors/index.js';
-import { isAffectedByOsv, versionSchemeForEcosystem } from '../versioning/index.js';
+import {
+  getVersionScheme,
+  isAffectedByOsv,
+  versionSchemeForEcosystem,
+  type VersionScheme,
+} from '../versioning/index.js';
 import type { AffectedRecord, StoredAdvisory, VulnDb } from '../vulndb/index.js';
 import { toOsvAffected } from './convert.js';
 import { lookupKey, type LookupKey } from './ecosystem.js';
@@ -51,6 +56,28 @@ function statusOf(record: AffectedRecord): FindingStatus {
   }
 }
 
+/** Version schemes for OSV ecosystems the versioning table does not list yet. */
+const EXTRA_SCHEMES: Readonly<Record<string, string>> = { 'Photon OS': 'rpm' };
+
+function schemeFor(ecosystem: string): VersionScheme | undefined {
+  const extra = EXTRA_SCHEMES[ecosystem.split(':', 1)[0] ?? ''];
+  return versionSchemeForEcosystem(ecosystem) ?? (extra ? getVersionScheme(extra) : undefined);
+}
+
+/**
+ * Every (ecosystem, name) one key is looked up under, most specific first. A package installed
+ * from Ubuntu Pro (its version carries `+esm`) is also looked up in `Ubuntu:Pro:<release>`, where
+ * OSV files the fixes that only ship there; a source rpm key also under its binary name.
+ */
+function lookups(key: LookupKey): [string, string][] {
+  const out: [string, string][] = [];
+  const ubuntu = /^Ubuntu:(?<release>\d.*)$/.exec(key.ecosystem)?.groups?.['release'];
+  if (ubuntu && /\+esm\d*/.test(key.version)) out.push([`Ubuntu:Pro:${ubuntu}`, key.name]);
+  out.push([key.ecosystem, key.name]);
+  if (key.binaryName && key.binaryName !== key.name) out.push([key.ecosystem, key.binaryName]);
+  return out;
+}
+
 /**
  * Matches packages against the vulnerability database by ecosystem and exact package name (never
  * by guessed CPE). Results per (ecosystem, name, version) are memoized, so re-matching thousands of
@@ -62,26 +89,34 @@ export function createMatcher(db: VulnDb, options: MatchOptions = {}) {
   const problems = new Map<string, number>();
 
   function hitsFor(key: LookupKey): Hit[] {
-    const memoKey = `${key.ecosystem}\0${key.name}\0${key.version}`;
+    const memoKey = `${key.ecosystem}\0${key.name}\0${key.version}\0${key.binaryName ?? ''}`;
     const known = memo.get(memoKey);
     if (known) return known;
-    const scheme = versionSchemeForEcosystem(key.ecosystem);
+    const scheme = schemeFor(key.ecosystem);
     const hits: Hit[] = [];
-    for (const record of db.lookup(key.ecosystem, key.name)) {
-      if (record.advisory.withdrawn || record.status === 'not-affected') continue;
-      let affected: boolean;
-      try {
-        affected =
-          record.ranges.length === 0 && record.versions.length === 0
-            ? record.status !== 'fixed'
-            : scheme !== undefined &&
-              isAffectedByOsv(scheme.api, key.version, toOsvAffected(record));
-      } catch (error) {
-        const note = `${key.ecosystem} ${key.name} ${key.version} vs ${record.advisory.id}: ${describeCause(error)}`;
-        problems.set(note, (problems.get(note) ?? 0) + 1);
-        continue;
+    const seen = new Set<string>();
+    for (const [ecosystem, name] of lookups(key)) {
+      for (const record of db.lookup(ecosystem, name)) {
+        if (record.advisory.withdrawn || record.status === 'not-affected') continue;
+        // The same advisory under the Pro release, or under source and binary name, counts once
+        // (the first lookup is the more specific one).
+        if (seen.has(record.advisory.id)) continue;
+        let affected: boolean;
+        try {
+          affected =
+            record.ranges.length === 0 && record.versions.length === 0
+              ? record.status !== 'fixed'
+              : scheme !== undefined &&
+                isAffectedByOsv(scheme.api, key.version, toOsvAffected(record));
+        } catch (error) {
+          const note = `${key.ecosystem} ${key.name} ${key.version} vs ${record.advisory.id}: ${describeCause(error)}`;
+          problems.set(note, (problems.get(note) ?? 0) + 1);
+          continue;
+        }
+        if (!affected) continue;
+        seen.add(record.advisory.id);
+        hits.push({ record, status: statusOf(record) });
       }
-      if (affected) hits.push({ record, status: statusOf(record) });
     }
     memo.set(memoKey, hits);
     return hits;

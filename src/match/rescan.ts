@@ -15,7 +15,7 @@ export class PackageKeyTable {
   readonly keys: LookupKey[] = [];
 
   intern(key: LookupKey): number {
-    const text = `${key.ecosystem}\0${key.name}\0${key.version}`;
+    const text = `${key.ecosystem}\0${key.name}\0${key.version}\0${key.binaryName ?? ''}`;
     let at = this.index.get(text);
     if (at === undefined) {
       at = this.keys.length;
