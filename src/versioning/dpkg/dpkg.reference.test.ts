@@ -126,11 +126,10 @@ function runShell(script: string, input: string): Promise<string[]> {
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
     child.on('error', reject);
-    child.on('close', (code) =>
-      code === 0
-        ? resolve(out.split('\n').filter(Boolean))
-        : reject(new Error(`sh exited ${code}`)),
-    );
+    child.on('close', (code) => {
+      if (code === 0) resolve(out.split('\n').filter(Boolean));
+      else reject(new Error(`sh exited ${String(code)}`));
+    });
     child.stdin.end(input);
   });
 }
