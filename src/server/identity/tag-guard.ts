@@ -11,7 +11,7 @@ function matching(rules: TagRules, repository: string, tag: string): CompiledTag
 }
 
 // DENIED (403) is the distribution spec's code for "the requested access to the resource is
-// denied", which is what this is; TAG_INVALID means a tag that does not match the manifest URI.
+// denied", which is what this is.
 function immutable(
   repository: string,
   tag: string,
@@ -40,14 +40,18 @@ export function withImmutableTags(inner: RegistryMetadata, rules: TagRules): Reg
     linkBlob: (repository, digest) => inner.linkBlob(repository, digest),
     hasBlob: (repository, digest) => inner.hasBlob(repository, digest),
     unlinkBlob: (repository, digest) => inner.unlinkBlob(repository, digest),
-    putManifest: async (manifest, references, tag) => {
+    putManifest: async (manifest, references, tag, options) => {
       const rule = tag === undefined ? undefined : matching(rules, manifest.repository, tag);
-      if (tag !== undefined && rule) {
-        const current = await inner.resolveTag(manifest.repository, tag);
-        if (current !== undefined && current !== manifest.digest)
-          throw immutable(manifest.repository, tag, rule, 'overwritten');
-      }
-      return inner.putManifest(manifest, references, tag);
+      if (tag === undefined || !rule) return inner.putManifest(manifest, references, tag, options);
+      // The check runs in the store's insert transaction: resolving the tag here first and
+      // writing after would let two concurrent first pushes of different content both win.
+      const result = await inner.putManifest(manifest, references, tag, {
+        ...options,
+        immutableTag: true,
+      });
+      if (!result.ok && result.reason === 'tag-immutable')
+        throw immutable(manifest.repository, tag, rule, 'overwritten');
+      return result;
     },
     getManifest: (repository, digest) => inner.getManifest(repository, digest),
     resolveTag: (repository, tag) => inner.resolveTag(repository, tag),
@@ -72,8 +76,11 @@ export function withImmutableTags(inner: RegistryMetadata, rules: TagRules): Reg
     referrers: (repository, subject) => inner.referrers(repository, subject),
     createUpload: (session) => inner.createUpload(session),
     getUpload: (id) => inner.getUpload(id),
+    touchUpload: (id, expiresAt) => inner.touchUpload(id, expiresAt),
     deleteUpload: (id) => inner.deleteUpload(id),
     listUploads: () => inner.listUploads(),
+    expiredUploads: (now) => inner.expiredUploads(now),
+    deleteExpiredUpload: (id, now) => inner.deleteExpiredUpload(id, now),
     externalChanges: () => inner.externalChanges(),
     close: () => {
       inner.close();

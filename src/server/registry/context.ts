@@ -8,8 +8,10 @@ import type { PullGate } from './pull-gate.js';
 export interface RegistryLimits {
   /** Largest manifest accepted (the spec asks registries to take at least 4 MiB). */
   readonly maxManifestBytes: number;
-  /** How long an idle upload session lives. */
+  /** How long an idle upload session lives (each chunk restarts the clock). */
   readonly uploadTtlMs: number;
+  /** How often the running server removes expired sessions and their partial files. */
+  readonly uploadSweepMs: number;
 }
 
 /** Everything a handler needs, built once by the server's composition root. */

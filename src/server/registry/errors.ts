@@ -1,24 +1,28 @@
 import { LockyardError } from '../../errors/index.js';
 
-/** The error codes of the OCI distribution spec (plus two Distribution uses for pagination and routes). */
-export type RegistryErrorCode =
-  | 'BLOB_UNKNOWN'
-  | 'BLOB_UPLOAD_INVALID'
-  | 'BLOB_UPLOAD_UNKNOWN'
-  | 'DIGEST_INVALID'
-  | 'MANIFEST_BLOB_UNKNOWN'
-  | 'MANIFEST_INVALID'
-  | 'MANIFEST_UNKNOWN'
-  | 'NAME_INVALID'
-  | 'NAME_UNKNOWN'
-  | 'SIZE_INVALID'
-  | 'TAG_INVALID'
-  | 'UNAUTHORIZED'
-  | 'DENIED'
-  | 'UNSUPPORTED'
-  | 'TOOMANYREQUESTS'
-  | 'PAGINATION_NUMBER_INVALID'
-  | 'RANGE_INVALID';
+/**
+ * The error codes of the OCI distribution spec's table (spec.md, "Error Codes"), and only those:
+ * the spec says a `code` MUST be one of them. Distribution's extras (TAG_INVALID,
+ * PAGINATION_NUMBER_INVALID, RANGE_INVALID) are answered with the fitting spec code; see README.
+ */
+export const SPEC_ERROR_CODES = [
+  'BLOB_UNKNOWN',
+  'BLOB_UPLOAD_INVALID',
+  'BLOB_UPLOAD_UNKNOWN',
+  'DIGEST_INVALID',
+  'MANIFEST_BLOB_UNKNOWN',
+  'MANIFEST_INVALID',
+  'MANIFEST_UNKNOWN',
+  'NAME_INVALID',
+  'NAME_UNKNOWN',
+  'SIZE_INVALID',
+  'UNAUTHORIZED',
+  'DENIED',
+  'UNSUPPORTED',
+  'TOOMANYREQUESTS',
+] as const;
+
+export type RegistryErrorCode = (typeof SPEC_ERROR_CODES)[number];
 
 /** The HTTP status each code is answered with unless a handler says otherwise (as Distribution does). */
 const DEFAULT_STATUS: Readonly<Record<RegistryErrorCode, number>> = {
@@ -32,13 +36,10 @@ const DEFAULT_STATUS: Readonly<Record<RegistryErrorCode, number>> = {
   NAME_INVALID: 400,
   NAME_UNKNOWN: 404,
   SIZE_INVALID: 400,
-  TAG_INVALID: 400,
   UNAUTHORIZED: 401,
   DENIED: 403,
   UNSUPPORTED: 405,
   TOOMANYREQUESTS: 429,
-  PAGINATION_NUMBER_INVALID: 400,
-  RANGE_INVALID: 416,
 };
 
 export type ErrorDetail = Readonly<Record<string, string | number | boolean>>;

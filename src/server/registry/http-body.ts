@@ -156,10 +156,12 @@ export function parseRange(
   if (!match?.groups) return undefined;
   const { start: startText = '', end: endText = '' } = match.groups;
   const unsatisfiable = (): RegistryError =>
+    // 416 as RFC 9110 says; the spec has no range code, UNSUPPORTED is its "invalid parameters".
     new RegistryError(
-      'RANGE_INVALID',
+      'UNSUPPORTED',
       `range "${header.slice(0, 60)}" is not satisfiable for a blob of ${size} bytes`,
       {
+        status: 416,
         headers: { 'Content-Range': `bytes */${size}` },
         detail: { size },
       },

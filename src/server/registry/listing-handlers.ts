@@ -3,7 +3,7 @@ import { MediaType } from '../../oci/index.js';
 import type { Page } from '../../store/index.js';
 import type { RegistryContext } from './context.js';
 import { RegistryError } from './errors.js';
-import { checkDigest } from './names.js';
+import { checkDigest, printable } from './names.js';
 
 type Query = Readonly<Record<string, string | string[] | undefined>>;
 
@@ -19,10 +19,11 @@ function pagination(query: Query): { limit: number | undefined; last: string | u
   const last = first(query['last']);
   if (n === undefined || n === '') return { limit: undefined, last };
   if (!/^\d+$/.test(n)) {
+    // The spec has no pagination code; UNSUPPORTED is its code for "an invalid set of parameters".
     throw new RegistryError(
-      'PAGINATION_NUMBER_INVALID',
-      `invalid page size n="${n.slice(0, 20)}": not a non-negative integer`,
-      { detail: { n: n.slice(0, 20) } },
+      'UNSUPPORTED',
+      `invalid page size n="${printable(n.slice(0, 20))}": not a non-negative integer`,
+      { status: 400, detail: { n: printable(n.slice(0, 20)) } },
     );
   }
   return { limit: Math.min(Number(n), MAX_PAGE), last };

@@ -115,7 +115,7 @@ export async function putManifest(
   request: FastifyRequest,
   reply: FastifyReply,
 ): Promise<void> {
-  const ref = parseManifestReference(reference);
+  const ref = parseManifestReference(reference, 'write');
   const content = await readLimitedBody(request.raw, ctx.limits.maxManifestBytes, 'manifest');
   const parsed = parseManifest(
     content,
@@ -139,6 +139,12 @@ export async function putManifest(
     tag,
   );
   if (!result.ok) {
+    if (result.reason === 'tag-immutable') {
+      // Only a store asked to guard the tag answers this; the guard normally explains it first.
+      throw new RegistryError('DENIED', `tag ${tag ?? ''} of repository ${name} is immutable`, {
+        detail: { repository: name, tag: tag ?? '' },
+      });
+    }
     const errors = result.missing.map(
       (digest) =>
         new RegistryError(

@@ -26,14 +26,30 @@ export type ManifestReference =
   | { readonly kind: 'tag'; readonly tag: string }
   | { readonly kind: 'digest'; readonly digest: string };
 
-/** A manifest reference is a digest (it contains ":") or a tag `[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}`. */
-export function parseManifestReference(value: string): ManifestReference {
+/**
+ * A manifest reference is a digest (it contains ":") or a tag `[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}`.
+ * The spec's table has no tag code (TAG_INVALID is Distribution's): a tag no manifest can carry
+ * is MANIFEST_INVALID (400) when pushed, and MANIFEST_UNKNOWN (404) when read or deleted, because
+ * no such manifest can exist.
+ */
+export function parseManifestReference(
+  value: string,
+  purpose: 'read' | 'write' = 'read',
+): ManifestReference {
   if (value.includes(':')) return { kind: 'digest', digest: checkDigest(value) };
   if (!isValidTag(value)) {
-    throw new RegistryError('TAG_INVALID', `invalid tag "${printable(value)}"`, {
-      status: 400,
-      detail: { tag: printable(value) },
-    });
+    const tag = printable(value);
+    throw purpose === 'write'
+      ? new RegistryError(
+          'MANIFEST_INVALID',
+          `invalid tag "${tag}": a tag must match [a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}`,
+          {
+            detail: { tag },
+          },
+        )
+      : new RegistryError('MANIFEST_UNKNOWN', `invalid tag "${tag}": no manifest can have it`, {
+          detail: { reference: tag },
+        });
   }
   return { kind: 'tag', tag: value };
 }

@@ -5,9 +5,9 @@ import { dispatch } from './dispatch.js';
 import { errorBody, RegistryError } from './errors.js';
 import { fromStoreError } from './upload-handlers.js';
 
-const INTERNAL = JSON.stringify({
-  errors: [{ code: 'UNKNOWN', message: 'internal server error', detail: {} }],
-});
+// The spec's table has no code for a server fault (Distribution's UNKNOWN is not in it), and a
+// code MUST come from the table: a 500 carries an empty error list; the status says it all.
+const INTERNAL = JSON.stringify({ errors: [] });
 
 function isFastifyError(error: unknown): error is FastifyError {
   return (

@@ -16,6 +16,7 @@ import { servePull } from './fast-path.js';
 import { ManifestCache } from './manifest-cache.js';
 import type { PullGate } from './pull-gate.js';
 import { registerRegistryRoutes } from './registry-routes.js';
+import { defaultSweepInterval, startUploadSweep } from './upload-sweep.js';
 
 export interface RegistryOptions {
   /** The registry's own folder inside the data directory. */
@@ -43,7 +44,17 @@ export interface Registry {
 export const DEFAULT_LIMITS: RegistryLimits = {
   maxManifestBytes: 4 * 1024 * 1024,
   uploadTtlMs: 24 * 60 * 60 * 1000,
+  uploadSweepMs: defaultSweepInterval(24 * 60 * 60 * 1000),
 };
+
+function limitsOf(options: Partial<RegistryLimits> | undefined): RegistryLimits {
+  const uploadTtlMs = options?.uploadTtlMs ?? DEFAULT_LIMITS.uploadTtlMs;
+  return {
+    maxManifestBytes: options?.maxManifestBytes ?? DEFAULT_LIMITS.maxManifestBytes,
+    uploadTtlMs,
+    uploadSweepMs: options?.uploadSweepMs ?? defaultSweepInterval(uploadTtlMs),
+  };
+}
 
 /** Where the registry keeps its data under `root`; gc opens the same paths. */
 export function registryPaths(root: string): { blobs: string; database: string } {
@@ -75,7 +86,7 @@ export async function createRegistry(options: RegistryOptions): Promise<Registry
     events,
     pullGate: options.pullGate,
     access: options.access ?? allowAllAccess,
-    limits: { ...DEFAULT_LIMITS, ...options.limits },
+    limits: limitsOf(options.limits),
     logger: options.logger,
   };
   let seen = metadata.externalChanges();
@@ -87,6 +98,14 @@ export async function createRegistry(options: RegistryOptions): Promise<Registry
     }
   }, CHANGE_POLL_MS);
   poll.unref();
+  // Idle sessions go while the server runs, not only when touched or at `registry gc`. The bare
+  // store is used: the sweep changes no tag.
+  const stopSweep = startUploadSweep(
+    metadata,
+    blobs.uploads,
+    context.limits.uploadSweepMs,
+    options.logger,
+  );
   return {
     context,
     events,
@@ -98,6 +117,7 @@ export async function createRegistry(options: RegistryOptions): Promise<Registry
     },
     close: () => {
       clearInterval(poll);
+      stopSweep();
       metadata.close();
     },
   };

@@ -95,6 +95,9 @@ async function liveSession(ctx: RegistryContext, name: string, id: string): Prom
   }
   const state = await ctx.blobs.uploads.state(id);
   if (!state) throw uploadUnknown(id);
+  // A session expires when idle, not when old: every request on it restarts the clock, so the
+  // background sweep never removes an upload that is still being sent.
+  await ctx.metadata.touchUpload(id, Date.now() + ctx.limits.uploadTtlMs);
   return state.size;
 }
 
@@ -237,6 +240,7 @@ export async function patchUpload(
 ): Promise<void> {
   const size = await liveSession(ctx, name, id);
   const newSize = await appendChunk(ctx, name, id, size, request);
+  await ctx.metadata.touchUpload(id, Date.now() + ctx.limits.uploadTtlMs);
   await sendUploadState(reply, 202, name, id, newSize);
 }
 

@@ -2,6 +2,7 @@ export type {
   ManifestRecord,
   ManifestReferences,
   Page,
+  PutManifestOptions,
   PutManifestResult,
   Referrer,
   RegistryMetadata,

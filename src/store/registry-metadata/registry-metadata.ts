@@ -40,8 +40,21 @@ export interface Page {
   readonly more: boolean;
 }
 
+/** How `putManifest` treats the tag it moves. */
+export interface PutManifestOptions {
+  /**
+   * The tag is immutable: it may be created, or pushed again with the digest it already has,
+   * but never moved to another digest. Checked in the insert's transaction, so two concurrent
+   * first pushes of different content cannot both win.
+   */
+  readonly immutableTag?: boolean;
+}
+
 export type PutManifestResult =
-  { readonly ok: true } | { readonly ok: false; readonly missing: readonly string[] };
+  | { readonly ok: true }
+  | { readonly ok: false; readonly reason: 'missing'; readonly missing: readonly string[] }
+  /** The tag is immutable and points at `current`; nothing was written. */
+  | { readonly ok: false; readonly reason: 'tag-immutable'; readonly current: string };
 
 /**
  * Everything the registry knows besides blob bytes: repositories, which blobs each repository
@@ -58,12 +71,14 @@ export interface RegistryMetadata {
 
   /**
    * Stores a manifest (and moves `tag` to it) only if every reference exists in the repository,
-   * checked in the same transaction as the insert; otherwise reports the missing digests.
+   * checked in the same transaction as the insert; otherwise reports the missing digests (or the
+   * digest an immutable tag holds).
    */
   putManifest(
     manifest: ManifestRecord,
     references: ManifestReferences,
     tag: string | undefined,
+    options?: PutManifestOptions,
   ): Promise<PutManifestResult>;
   getManifest(repository: string, digest: string): Promise<ManifestRecord | undefined>;
   resolveTag(repository: string, tag: string): Promise<string | undefined>;
@@ -75,8 +90,14 @@ export interface RegistryMetadata {
 
   createUpload(session: UploadSession): Promise<void>;
   getUpload(id: string): Promise<UploadSession | undefined>;
+  /** Moves an upload's expiry (a session lives `ttl` after its last chunk, not after its start). */
+  touchUpload(id: string, expiresAt: number): Promise<void>;
   deleteUpload(id: string): Promise<void>;
   listUploads(): Promise<readonly UploadSession[]>;
+  /** Sessions whose expiry is before `now`, oldest first (the server's background sweep). */
+  expiredUploads(now: number): Promise<readonly UploadSession[]>;
+  /** Deletes a session only if it is still expired at `now`; false when it was touched or gone. */
+  deleteExpiredUpload(id: string, now: number): Promise<boolean>;
 
   /** A number that changes whenever another connection or process commits (for caches). */
   externalChanges(): number;

@@ -42,9 +42,45 @@ describe('sqlite registry metadata', () => {
       { blobs: [blobA, blobB], manifests: [] },
       'v1',
     );
-    expect(result).toEqual({ ok: false, missing: [blobA, blobB] });
+    expect(result).toEqual({ ok: false, reason: 'missing', missing: [blobA, blobB] });
     expect(await meta.resolveTag('app', 'v1')).toBeUndefined();
     expect(await meta.repositoryExists('app')).toBe(false);
+  });
+
+  it('an immutable tag is created once, re-pushed with its digest, never moved (in the insert transaction)', async () => {
+    const meta = open();
+    const first = `sha256:${'1'.repeat(64)}`;
+    const second = `sha256:${'2'.repeat(64)}`;
+    const none = { blobs: [], manifests: [] };
+    const guarded = { immutableTag: true };
+    expect(await meta.putManifest(manifest('app', first), none, 'v1', guarded)).toEqual({
+      ok: true,
+    });
+    expect(await meta.putManifest(manifest('app', first), none, 'v1', guarded)).toEqual({
+      ok: true,
+    });
+    expect(await meta.putManifest(manifest('app', second), none, 'v1', guarded)).toEqual({
+      ok: false,
+      reason: 'tag-immutable',
+      current: first,
+    });
+    expect(await meta.resolveTag('app', 'v1')).toBe(first);
+    // Refused as a whole: the second manifest was not stored either.
+    expect(await meta.getManifest('app', second)).toBeUndefined();
+    // Without the option the same store moves tags as before.
+    expect(await meta.putManifest(manifest('app', second), none, 'v1')).toEqual({ ok: true });
+    expect(await meta.resolveTag('app', 'v1')).toBe(second);
+  });
+
+  it('sweeps only sessions still expired, and moves expiry when a session is touched', async () => {
+    const meta = open();
+    await meta.createUpload({ id: 'a', repository: 'app', createdAt: 0, expiresAt: 100 });
+    await meta.createUpload({ id: 'b', repository: 'app', createdAt: 0, expiresAt: 300 });
+    expect((await meta.expiredUploads(200)).map((s) => s.id)).toEqual(['a']);
+    await meta.touchUpload('a', 1000);
+    expect(await meta.deleteExpiredUpload('a', 200)).toBe(false);
+    expect(await meta.deleteExpiredUpload('b', 400)).toBe(true);
+    expect((await meta.listUploads()).map((s) => s.id)).toEqual(['a']);
   });
 
   it('stores a manifest with its tag once every reference exists, and deletes it with its tags', async () => {

@@ -1,6 +1,13 @@
 import { openSqlite } from '../sqlite.js';
 import type { RegistryMaintenance } from './maintenance.js';
-import type { ManifestRecord, Page, RegistryMetadata, Referrer } from './registry-metadata.js';
+import type {
+  ManifestRecord,
+  Page,
+  PutManifestResult,
+  RegistryMetadata,
+  Referrer,
+  UploadSession,
+} from './registry-metadata.js';
 import { migrate } from './schema.js';
 
 interface ManifestRow {
@@ -37,6 +44,15 @@ function toRecord(row: ManifestRow): ManifestRecord {
     subject: row.subject ?? undefined,
     annotations: parseAnnotations(row.annotations),
     createdAt: row.created_at,
+  };
+}
+
+function toSession(row: UploadRow): UploadSession {
+  return {
+    id: row.id,
+    repository: row.repository,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
   };
 }
 
@@ -142,7 +158,14 @@ export function openSqliteRegistryMetadata(path: string): SqliteRegistryMetadata
       'INSERT INTO uploads (id, repository, created_at, expires_at) VALUES (?, ?, ?, ?)',
     ),
     getUpload: db.prepare<[string], UploadRow>('SELECT * FROM uploads WHERE id = ?'),
+    touchUpload: db.prepare<[number, string]>('UPDATE uploads SET expires_at = ? WHERE id = ?'),
     deleteUpload: db.prepare<[string]>('DELETE FROM uploads WHERE id = ?'),
+    expiredUploads: db.prepare<[number], UploadRow>(
+      'SELECT * FROM uploads WHERE expires_at < ? ORDER BY expires_at',
+    ),
+    deleteExpiredUpload: db.prepare<[string, number]>(
+      'DELETE FROM uploads WHERE id = ? AND expires_at < ?',
+    ),
     uploads: db.prepare<[], UploadRow>('SELECT * FROM uploads'),
     unreachable: db.prepare<[number], { repository: string; digest: string }>(
       `SELECT m.repository, m.digest FROM manifests m
@@ -177,14 +200,20 @@ export function openSqliteRegistryMetadata(path: string): SqliteRegistryMetadata
       blobs: readonly string[],
       manifests: readonly string[],
       tag: string | undefined,
-    ): readonly string[] => {
+      immutableTag: boolean,
+    ): PutManifestResult => {
+      if (tag !== undefined && immutableTag) {
+        const current = q.resolveTag.get(manifest.repository, tag)?.digest;
+        if (current !== undefined && current !== manifest.digest)
+          return { ok: false, reason: 'tag-immutable', current };
+      }
       const missing = [
         ...blobs.filter((digest) => !q.hasBlob.get(manifest.repository, digest)),
         ...manifests.filter(
           (digest) => digest !== manifest.digest && !q.hasManifest.get(manifest.repository, digest),
         ),
       ];
-      if (missing.length > 0) return missing;
+      if (missing.length > 0) return { ok: false, reason: 'missing', missing };
       q.addRepo.run(manifest.repository, manifest.createdAt);
       q.putManifest.run({
         repository: manifest.repository,
@@ -204,7 +233,7 @@ export function openSqliteRegistryMetadata(path: string): SqliteRegistryMetadata
         q.addRef.run(manifest.repository, manifest.digest, digest, 'manifest');
       if (tag !== undefined)
         q.setTag.run(manifest.repository, tag, manifest.digest, manifest.createdAt);
-      return [];
+      return { ok: true };
     },
   );
   const linkTx = db.transaction((repository: string, digest: string) => {
@@ -272,15 +301,14 @@ export function openSqliteRegistryMetadata(path: string): SqliteRegistryMetadata
     },
     hasBlob: (repository, digest) => q.hasBlob.get(repository, digest) !== undefined,
     unlinkBlob: (repository, digest) => q.unlink.run(repository, digest).changes > 0,
-    putManifest: (manifest, references, tag) => {
-      const missing = immediate(putManifestTx)(
+    putManifest: (manifest, references, tag, options) =>
+      immediate(putManifestTx)(
         manifest,
         references.blobs,
         references.manifests,
         tag,
-      );
-      return missing.length === 0 ? { ok: true } : { ok: false, missing };
-    },
+        options?.immutableTag === true,
+      ),
     getManifest: (repository, digest) => {
       const row = q.getManifest.get(repository, digest);
       return row ? toRecord(row) : undefined;
@@ -303,25 +331,17 @@ export function openSqliteRegistryMetadata(path: string): SqliteRegistryMetadata
     },
     getUpload: (id) => {
       const row = q.getUpload.get(id);
-      return row
-        ? {
-            id: row.id,
-            repository: row.repository,
-            createdAt: row.created_at,
-            expiresAt: row.expires_at,
-          }
-        : undefined;
+      return row ? toSession(row) : undefined;
+    },
+    touchUpload: (id, expiresAt) => {
+      q.touchUpload.run(expiresAt, id);
     },
     deleteUpload: (id) => {
       q.deleteUpload.run(id);
     },
-    listUploads: () =>
-      q.uploads.all().map((row) => ({
-        id: row.id,
-        repository: row.repository,
-        createdAt: row.created_at,
-        expiresAt: row.expires_at,
-      })),
+    listUploads: () => q.uploads.all().map(toSession),
+    expiredUploads: (now) => q.expiredUploads.all(now).map(toSession),
+    deleteExpiredUpload: (id, now) => q.deleteExpiredUpload.run(id, now).changes > 0,
     unreachableManifests: (cutoff) => q.unreachable.all(cutoff),
     sweepManifest: (repository, digest, cutoff) =>
       immediate(sweepManifestTx)(repository, digest, cutoff),
