@@ -13,7 +13,9 @@ const entrySchema = z.object({
   expires: z.union([z.string(), z.date()]).optional(),
 });
 
-const fileSchema = z.union([z.object({ ignore: z.array(entrySchema) }), z.array(entrySchema)]);
+const listSchema = z.array(entrySchema);
+// Strict: a misspelt top-level key (`ignores:`) must not read as an empty, pass-everything file.
+const documentSchema = z.strictObject({ ignore: listSchema.nullish() });
 
 export interface IgnoreEntry {
   readonly id: string;
@@ -39,15 +41,19 @@ export async function readIgnoreFile(path: string): Promise<IgnoreEntry[]> {
     );
   }
   if (value === null || value === undefined) return [];
-  const result = fileSchema.safeParse(value);
+  // The file is a list, or a mapping with an `ignore:` list. Deciding the shape first lets the error
+  // name the bad entry's field (`ignore.2.reason`) instead of "matches neither shape".
+  const asList = Array.isArray(value);
+  const result = asList ? listSchema.safeParse(value) : documentSchema.safeParse(value);
   if (!result.success) {
     const issue = result.error.issues[0];
     throw new ScanConfigError(
       'IGNORE_FILE_INVALID',
-      `${path}: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid'}`,
+      `${path}: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid'}${issue?.path.length ? '' : ' (expected a list of entries, or `ignore:` with one)'}`,
     );
   }
-  const entries = Array.isArray(result.data) ? result.data : result.data.ignore;
+  const entries = (Array.isArray(result.data) ? result.data : result.data.ignore) ?? [];
+  const prefix = asList ? '' : 'ignore.';
   return entries.map((entry, index) => {
     let expires: Date | undefined;
     if (entry.expires !== undefined) {
@@ -55,7 +61,7 @@ export async function readIgnoreFile(path: string): Promise<IgnoreEntry[]> {
       if (Number.isNaN(expires.getTime())) {
         throw new ScanConfigError(
           'IGNORE_FILE_INVALID',
-          `${path}: ${index}.expires: "${String(entry.expires)}" is not a date (use YYYY-MM-DD)`,
+          `${path}: ${prefix}${index}.expires: "${String(entry.expires)}" is not a date (use YYYY-MM-DD)`,
         );
       }
     }

@@ -11,6 +11,7 @@ import {
   type VulnDb,
 } from '../vulndb/index.js';
 import { applyFilters, countBySeverity, evaluateGate } from './gate.js';
+import { humanDuration } from './human-duration.js';
 import { readIgnoreFile } from './ignore-file.js';
 import { loadTarget } from './load-target.js';
 import type { DbInfo, ScanReport, Scanner, Suppressible } from '../report/index.js';
@@ -53,7 +54,7 @@ function dbInfo(db: VulnDb, options: ScanOptions, now: Date, warnings: string[])
   const ageHours = freshness.ageMs / 3_600_000;
   if (!freshness.fresh) {
     warnings.push(
-      `vulnerability database ${db.path} was built ${ageHours.toFixed(1)} hours ago, older than the allowed ${(options.maxDbAgeMs / 3_600_000).toFixed(1)}: run 'lockyard db update'`,
+      `vulnerability database ${db.path} was built ${Number.isFinite(freshness.ageMs) ? `${humanDuration(freshness.ageMs)} ago` : 'at an unknown time'}; older than the allowed ${humanDuration(options.maxDbAgeMs)}: run 'lockyard db update'`,
     );
   }
   return {

@@ -216,6 +216,23 @@ describe('lockyard scan', () => {
     );
   });
 
+  it('only warns, in days, about a database older than --max-db-age without --require-fresh-db', async () => {
+    const result = await runCli([
+      'scan',
+      nodeImage,
+      '--db',
+      join(dir, 'stale.db'),
+      '--data-dir',
+      join(dir, 'data'),
+      '--max-db-age',
+      '1d',
+    ]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(
+      /stale\.db was built \d{4} days ago; older than the allowed 1 day: run 'lockyard db update'/,
+    );
+  });
+
   it.each([
     [['--severity', 'SEVERE'], /--severity: unknown value "SEVERE"/],
     [['--db', join(dir, 'none.db')], /no vulnerability database at/],
