@@ -1,70 +1,80 @@
-// The role matrix as a table test: every kind of principal × every action, each performed for
-// real against the HTTP server (token flow for registry actions, as podman and skopeo do it;
-// Basic credentials for the admin API), compared with the matrix in README.md.
+// The role matrix as a table test: every kind of caller × every action, each performed for
+// real against the HTTP server, once with tokens from /token (as podman and skopeo do) and once
+// with Basic credentials on every request, compared with the matrix in README.md. Each action's
+// effect is looked up afterwards, so a refusal that still changed something fails too.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  ADMIN_PASSWORD,
   api,
-  basic,
   fetchToken,
   pushBlob,
-  pushImage,
-  randomImage,
   sha256,
-  startIdentityServer,
   type IdentityTestServer,
 } from './testing/identity-server.js';
+import { ACTIONS, matrixActions, type Action } from '../testing/role-matrix-actions.js';
+import {
+  MODES,
+  startMatrixServer,
+  WHO,
+  type MatrixServer,
+  type Who,
+} from '../testing/role-matrix-principals.js';
 
-type Action =
-  | 'pull'
-  | 'push'
-  | 'delete'
-  | 'catalog'
-  | 'member-admin'
-  | 'robot-admin'
-  | 'tag-rule-admin'
-  | 'user-admin';
-const ACTIONS: readonly Action[] = [
-  'pull',
-  'push',
-  'delete',
-  'catalog',
-  'member-admin',
-  'robot-admin',
-  'tag-rule-admin',
-  'user-admin',
+const PULL: readonly Action[] = ['pull'];
+// Push: blobs, manifests by tag and by digest, and mounts (pull on the source, push on the target).
+const PUSH: readonly Action[] = [
+  'blob-push',
+  'manifest-push-tag',
+  'manifest-push-digest',
+  'mount-same-project',
+  'mount-from-public',
+];
+const DELETE: readonly Action[] = ['blob-delete', 'manifest-delete', 'tag-delete'];
+const TAG_RULES: readonly Action[] = ['tag-rule-create', 'tag-rule-delete'];
+const PROJECT_ADMIN: readonly Action[] = [
+  'project-settings',
+  'member-add',
+  'member-set',
+  'robot-create',
 ];
 
-type Who =
-  | 'anonymous'
-  | 'outsider'
-  | 'guest'
-  | 'developer'
-  | 'maintainer'
-  | 'project-admin'
-  | 'system-admin'
-  | 'robot-pull'
-  | 'robot-all';
-
-/** The matrix README.md documents, on the private project "team". */
+/**
+ * README.md's matrix on the private project "team". "mount-from-private" needs pull in the
+ * private project "other", which only "other-member" (a developer there, nothing in "team") and
+ * system admins hold; the first lacks push on the target.
+ */
 const EXPECTED: Readonly<Record<Who, readonly Action[]>> = {
   anonymous: [],
   outsider: [],
-  guest: ['pull'],
-  developer: ['pull', 'push'],
-  maintainer: ['pull', 'push', 'delete', 'tag-rule-admin'],
-  'project-admin': ['pull', 'push', 'delete', 'member-admin', 'robot-admin', 'tag-rule-admin'],
+  'other-member': [],
+  guest: PULL,
+  developer: [...PULL, ...PUSH],
+  maintainer: [...PULL, ...PUSH, ...DELETE, ...TAG_RULES],
+  'project-admin': [...PULL, ...PUSH, ...DELETE, ...TAG_RULES, ...PROJECT_ADMIN],
   'system-admin': ACTIONS,
-  'robot-pull': ['pull'],
-  'robot-all': ['pull', 'push', 'delete'],
+  'robot-pull': PULL,
+  'robot-push': [...PULL, ...PUSH],
+  'robot-all': [...PULL, ...PUSH, ...DELETE],
 };
-const WHO = Object.keys(EXPECTED) as Who[];
 
+const MOUNTS: readonly Action[] = ['mount-same-project', 'mount-from-public', 'mount-from-private'];
+
+/**
+ * KNOWN BUG (reported, not ours to fix): with Basic credentials a mount is never done, even for
+ * a system admin: the upload handler asks about pull on the source without the peer address,
+ * and Basic is then never checked, so the mount falls back to an upload session (202). The
+ * matrix holds Basic to everything else; the `it.fails` test below flips when it is fixed.
+ */
+function expected(mode: (typeof MODES)[number], who: Who): readonly Action[] {
+  return mode === 'basic'
+    ? EXPECTED[who].filter((action) => !MOUNTS.includes(action))
+    : EXPECTED[who];
+}
+
+let server: MatrixServer;
 let env: IdentityTestServer;
-const credentials = new Map<Who, string | undefined>();
-const imageV1 = randomImage();
-const deletable = new Map<Who, Buffer>();
+let credentials: MatrixServer['credentials'];
+let actions: ReturnType<typeof matrixActions>;
 
 async function token(who: Who, scope: string): Promise<string> {
   const answer = await fetchToken(env.url, credentials.get(who), [scope]);
@@ -72,132 +82,82 @@ async function token(who: Who, scope: string): Promise<string> {
   return answer.token ?? '';
 }
 
-async function registry(
-  who: Who,
-  scope: string,
-  method: string,
-  path: string,
-  body?: Buffer,
-): Promise<number> {
+/** One registry request with a token for `scope`, as clients do it; returns the status. */
+async function withToken(who: Who, scope: string, method: string, path: string, body?: Buffer) {
   const response = await fetch(`${env.url}${path}`, {
     method,
-    headers: {
-      authorization: `Bearer ${await token(who, scope)}`,
-      ...(body ? { 'content-type': 'application/octet-stream' } : {}),
-    },
+    headers: { authorization: `Bearer ${await token(who, scope)}` },
     ...(body ? { body } : {}),
   });
   await response.arrayBuffer();
   return response.status;
 }
 
-const PERFORM: Readonly<Record<Action, (who: Who) => Promise<number>>> = {
-  pull: (who) => registry(who, 'repository:team/app:pull', 'GET', '/v2/team/app/manifests/v1'),
-  push: (who) => {
-    const data = randomBytes(64);
-    return registry(
-      who,
-      'repository:team/app:pull,push',
-      'POST',
-      `/v2/team/app/blobs/uploads/?digest=${sha256(data)}`,
-      data,
-    );
-  },
-  delete: (who) =>
-    registry(
-      who,
-      'repository:team/app:delete',
-      'DELETE',
-      `/v2/team/app/blobs/${sha256(deletable.get(who) ?? Buffer.alloc(0))}`,
-    ),
-  catalog: (who) => registry(who, 'registry:catalog:*', 'GET', '/v2/_catalog'),
-  'member-admin': async (who) =>
-    (
-      await api(env.url, 'PUT', 'projects/team/members/spare', credentials.get(who), {
-        role: 'guest',
-      })
-    ).status,
-  'robot-admin': async (who) =>
-    (
-      await api(env.url, 'POST', 'projects/team/robots', credentials.get(who), {
-        name: `made-by-${who}`,
-        actions: ['pull'],
-      })
-    ).status,
-  'tag-rule-admin': async (who) =>
-    (
-      await api(env.url, 'POST', 'projects/team/immutable-tags', credentials.get(who), {
-        pattern: `${who}-*`,
-      })
-    ).status,
-  'user-admin': async (who) =>
-    (
-      await api(env.url, 'POST', 'users', credentials.get(who), {
-        name: `made-by-${who}`,
-        password: 'another-password',
-      })
-    ).status,
+const pullV1 = (who: Who) =>
+  withToken(who, 'repository:team/app:pull', 'GET', '/v2/team/app/manifests/v1');
+const pushSome = (who: Who) => {
+  const data = randomBytes(64);
+  return withToken(
+    who,
+    'repository:team/app:pull,push',
+    'POST',
+    `/v2/team/app/blobs/uploads/?digest=${sha256(data)}`,
+    data,
+  );
 };
 
 beforeAll(async () => {
-  env = await startIdentityServer();
-  const admin = basic('admin', ADMIN_PASSWORD);
-  const ok = async (call: Promise<{ status: number }>) => {
-    const result = await call;
-    expect(result.status).toBeLessThan(300);
-  };
-  await ok(api(env.url, 'POST', 'projects', admin, { name: 'team' }));
-  const roles = {
-    guest: 'guest',
-    developer: 'developer',
-    maintainer: 'maintainer',
-    'project-admin': 'project-admin',
-  } as const;
-  for (const name of ['outsider', 'spare', ...Object.keys(roles)])
-    await ok(api(env.url, 'POST', 'users', admin, { name, password: `${name}-password` }));
-  for (const [name, role] of Object.entries(roles))
-    await ok(api(env.url, 'PUT', `projects/team/members/${name}`, admin, { role }));
-  const robots = { 'robot-pull': ['pull'], 'robot-all': ['pull', 'push', 'delete'] } as const;
-  for (const [who, actions] of Object.entries(robots)) {
-    const created = await api(env.url, 'POST', 'projects/team/robots', admin, {
-      name: who,
-      actions,
-    });
-    const body = created.body as { name: string; secret: string };
-    credentials.set(who as Who, basic(body.name, body.secret));
-  }
-  credentials.set('anonymous', undefined);
-  credentials.set('system-admin', admin);
-  for (const name of ['outsider', ...Object.keys(roles)])
-    credentials.set(name as Who, basic(name, `${name}-password`));
-  expect(await pushImage(env.url, 'team/app', 'v1', imageV1, admin)).toBe(201);
-  for (const who of WHO) {
-    const data = randomBytes(32);
-    deletable.set(who, data);
-    expect(await pushBlob(env.url, 'team/app', data, admin)).toBe(201);
-  }
-});
+  server = await startMatrixServer();
+  env = server.env;
+  credentials = server.credentials;
+  actions = matrixActions(server);
+  for (const mode of MODES) for (const who of WHO) await actions.prepare(`${mode}-${who}`);
+}, 120_000);
 afterAll(async () => {
-  await env.close();
+  await server.env.close();
 });
 
-describe('role matrix on a private project', () => {
-  it('every principal can do exactly what the matrix allows', async () => {
-    const actual: Record<string, string[]> = {};
-    const statuses: Record<string, Record<string, number>> = {};
+describe.each(MODES)('role matrix on a private project, %s', (mode) => {
+  it('every caller can do exactly what the matrix allows, and a refusal changes nothing', async () => {
+    const actual: Record<string, Action[]> = {};
+    const failures: string[] = [];
     for (const who of WHO) {
       actual[who] = [];
-      statuses[who] = {};
       for (const action of ACTIONS) {
-        const status = await PERFORM[action](who);
-        statuses[who][action] = status;
-        if (status >= 200 && status < 300) actual[who].push(action);
-        // A refusal is an authentication or authorization answer, never a server error or a 400.
-        else expect([401, 403, 404], `${who} ${action} answered ${status}`).toContain(status);
+        const { status, effect } = await actions.perform(mode, who, action);
+        // A mount is done only with 201; 202 is the spec's fall-back to an upload session.
+        const done = MOUNTS.includes(action) ? status === 201 : status >= 200 && status < 300;
+        if (done) actual[who].push(action);
+        if (effect !== done) failures.push(`${who} ${action}: ${status} but effect ${effect}`);
+        if (done) continue;
+        // A refusal is an authentication or authorization answer, never a server error or a 400;
+        // a signed-in caller with Basic gets 403 (there is no token to upgrade).
+        const refusals = MOUNTS.includes(action) ? [202, 401, 403, 404] : [401, 403, 404];
+        if (!refusals.includes(status)) failures.push(`${who} ${action}: answered ${status}`);
       }
     }
-    expect(actual).toEqual(Object.fromEntries(WHO.map((who) => [who, [...EXPECTED[who]]])));
+    const sorted = (list: readonly Action[]) => [...list].sort();
+    expect(Object.fromEntries(WHO.map((who) => [who, sorted(actual[who] ?? [])]))).toEqual(
+      Object.fromEntries(WHO.map((who) => [who, sorted(expected(mode, who))])),
+    );
+    expect(failures).toEqual([]);
   });
+});
+
+describe('role matrix: the answers themselves', () => {
+  it.fails(
+    'a cross-repository mount with Basic credentials is done (201), as with a token',
+    async () => {
+      const data = randomBytes(40);
+      expect(await pushBlob(env.url, 'team/base', data, credentials.get('system-admin'))).toBe(201);
+      const response = await fetch(
+        `${env.url}/v2/team/app/blobs/uploads/?mount=${sha256(data)}&from=team/base`,
+        { method: 'POST', headers: { authorization: credentials.get('developer') ?? '' } },
+      );
+      await response.arrayBuffer();
+      expect(response.status).toBe(201);
+    },
+  );
 
   it('Basic credentials on /v2/ give the same registry answers: 403 DENIED for a signed-in account without the role', async () => {
     const pull = (who: Who) =>
@@ -294,10 +254,10 @@ describe('anonymous pull', () => {
       ).status,
     ).toBe(200);
     expect((await fetch(`${env.url}/v2/team/app/manifests/v1`)).status).toBe(200);
-    expect(await PERFORM.pull('anonymous')).toBe(200);
-    expect(await PERFORM.push('anonymous')).toBe(401);
-    expect(await PERFORM.pull('outsider')).toBe(200);
-    expect(await PERFORM.push('outsider')).toBe(401);
+    expect(await pullV1('anonymous')).toBe(200);
+    expect(await pushSome('anonymous')).toBe(401);
+    expect(await pullV1('outsider')).toBe(200);
+    expect(await pushSome('outsider')).toBe(401);
     expect(
       (await api(env.url, 'PATCH', 'projects/team', admin, { anonymousPull: false })).status,
     ).toBe(200);
