@@ -4,7 +4,7 @@ import { AuditLog, type AuditEvent } from '../../audit/index.js';
 import { describeCause } from '../../errors/index.js';
 import { openSqliteAuditStore, type AuditStore } from '../../store/index.js';
 import type { IdentityEvents } from '../identity/index.js';
-import type { RegistryEvents } from '../registry/index.js';
+import type { RegistryEvent, RegistryEvents } from '../registry/index.js';
 import { fromIdentityEvent, fromRegistryEvent } from './audit-sources.js';
 
 /** Where the audit log of a data directory lives (the CLI reads the same file). */
@@ -39,10 +39,12 @@ export class AuditService {
   }
 
   listen(registry: RegistryEvents, identity: IdentityEvents | undefined): void {
-    registry.on('event', (event) => {
+    const fromRegistry = (event: RegistryEvent): void => {
       const audited = fromRegistryEvent(event);
       if (audited) this.log.record(audited);
-    });
+    };
+    registry.on('event', fromRegistry);
+    registry.on('refusal', fromRegistry);
     identity?.on('event', (event) => {
       this.log.record(fromIdentityEvent(event));
     });

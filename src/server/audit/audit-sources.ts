@@ -9,16 +9,27 @@ import type { RegistryEvent } from '../registry/index.js';
 export function fromRegistryEvent(event: RegistryEvent): AuditEvent | undefined {
   const actor = event.origin?.subject ?? 'anonymous';
   const address = event.origin?.address;
+  // A push or delete the registry refused (missing blobs, immutable tag, nothing to delete):
+  // recorded as a failure with the spec code and the message the client got.
+  const refused = event.refused
+    ? { result: 'failure' as const, reason: event.refused.reason, code: event.refused.code }
+    : undefined;
   if (event.target === 'manifest' && (event.action === 'push' || event.action === 'pull')) {
     return {
       actor,
       action: event.action,
       targetType: 'manifest',
       repository: event.repository,
-      target: event.digest,
+      // A refused push by tag may have no digest (the body was never valid): the tag names it.
+      target: event.digest ?? event.tag,
       address,
-      result: event.denied === undefined ? 'success' : 'denied',
-      details: { tag: event.tag, mediaType: event.mediaType, reason: event.denied },
+      result: refused?.result ?? (event.denied === undefined ? 'success' : 'denied'),
+      details: {
+        tag: event.tag,
+        mediaType: event.mediaType,
+        reason: refused?.reason ?? event.denied,
+        code: refused?.code,
+      },
       // Pulls come by the thousand per second: identical ones in one flush share a record with a count.
       coalesce: event.action === 'pull',
     };
@@ -31,7 +42,8 @@ export function fromRegistryEvent(event: RegistryEvent): AuditEvent | undefined 
     repository: event.repository,
     target: event.target === 'tag' ? event.tag : event.digest,
     address,
-    result: 'success',
+    result: refused?.result ?? 'success',
+    ...(refused ? { details: { reason: refused.reason, code: refused.code } } : {}),
   };
 }
 

@@ -1,9 +1,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { BlobStoreError } from '../../store/index.js';
 import type { RegistryAction } from './access.js';
 import { deleteBlob, getBlob } from './blob-handlers.js';
 import type { RegistryContext } from './context.js';
 import { RegistryError } from './errors.js';
-import { rememberSubject } from './events.js';
+import { originOf, rememberSubject, type RegistryEvent } from './events.js';
 import { listCatalog, listReferrers, listTags } from './listing-handlers.js';
 import { deleteManifest, getManifest, putManifest } from './manifest-handlers.js';
 import { checkRepositoryName, printable } from './names.js';
@@ -11,6 +12,7 @@ import { matchRoute, ROUTE_METHODS, type Route } from './routes.js';
 import {
   cancelUpload,
   finishUpload,
+  fromStoreError,
   patchUpload,
   startUpload,
   uploadStatus,
@@ -61,6 +63,47 @@ async function authorize(
   throw new RegistryError('DENIED', decision.reason, { headers });
 }
 
+type RefusalTarget = Pick<RegistryEvent, 'action' | 'target' | 'repository' | 'digest' | 'tag'>;
+
+/** What a manifest PUT or DELETE is about, from its reference (a digest has a ":"). */
+function manifestTarget(
+  action: 'push' | 'delete',
+  repository: string,
+  reference: string,
+): RefusalTarget {
+  const shown = printable(reference);
+  if (reference.includes(':')) return { action, target: 'manifest', repository, digest: shown };
+  return { action, target: action === 'delete' ? 'tag' : 'manifest', repository, tag: shown };
+}
+
+/**
+ * Runs a push or delete handler and, when the registry refuses it, publishes the refusal (for
+ * the audit log) before the error is answered. Access refusals never get here: identity
+ * records those itself.
+ */
+async function recordRefusal(
+  ctx: RegistryContext,
+  request: FastifyRequest,
+  target: RefusalTarget,
+  handler: () => Promise<void>,
+): Promise<void> {
+  try {
+    await handler();
+  } catch (error) {
+    const mapped = error instanceof BlobStoreError ? fromStoreError(error) : error;
+    ctx.events.publishRefusal(() => ({
+      ...target,
+      origin: originOf(request.raw),
+      refused:
+        mapped instanceof RegistryError
+          ? { code: mapped.code, reason: mapped.message }
+          : // Never the internal message: it may name paths; the server log has the details.
+            { code: 'INTERNAL', reason: 'internal server error' },
+    }));
+    throw error;
+  }
+}
+
 /** Routes one request to its handler after the name check and the access decision. */
 export async function dispatch(
   ctx: RegistryContext,
@@ -96,11 +139,29 @@ export async function dispatch(
     case 'referrers':
       return listReferrers(ctx, route.name, route.digest, query, reply);
     case 'manifest':
-      if (method === 'PUT') return putManifest(ctx, route.name, route.reference, request, reply);
-      if (method === 'DELETE') return deleteManifest(ctx, route.name, route.reference, reply);
+      if (method === 'PUT')
+        return recordRefusal(
+          ctx,
+          request,
+          manifestTarget('push', route.name, route.reference),
+          () => putManifest(ctx, route.name, route.reference, request, reply),
+        );
+      if (method === 'DELETE')
+        return recordRefusal(
+          ctx,
+          request,
+          manifestTarget('delete', route.name, route.reference),
+          () => deleteManifest(ctx, route.name, route.reference, reply),
+        );
       return getManifest(ctx, route.name, route.reference, request, reply);
     case 'blob':
-      if (method === 'DELETE') return deleteBlob(ctx, route.name, route.digest, reply);
+      if (method === 'DELETE')
+        return recordRefusal(
+          ctx,
+          request,
+          { action: 'delete', target: 'blob', repository: route.name, digest: route.digest },
+          () => deleteBlob(ctx, route.name, route.digest, reply),
+        );
       return getBlob(ctx, route.name, route.digest, request, reply);
     case 'upload-start':
       return startUpload(ctx, route.name, query, request, reply);
