@@ -130,7 +130,9 @@ export function createMatcher(db: VulnDb, options: MatchOptions = {}) {
     );
     const found = ids
       .flatMap((id) => db.advisories(id))
-      .filter((other) => other.id !== advisory.id);
+      // Another feed's record under the same CVE id (NVD-style, the tracker's) is a different
+      // record: only this very record is left out.
+      .filter((other) => !(other.id === advisory.id && other.source === advisory.source));
     enrichment.set(advisory.id, found);
     return found;
   }

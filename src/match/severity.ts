@@ -39,7 +39,39 @@ export function severityOfLabel(label: string): Severity | undefined {
   return LABELS[label.trim().toLowerCase().replace(/\*+$/, '')];
 }
 
-/** Computes every CVSS vector's base score with a maintained calculator (invalid vectors are dropped). */
+/** The base metrics each CVSS version requires (v2 guide §2.4, v3.1 spec §6, v4.0 spec §7). */
+const BASE_METRICS: Readonly<Record<string, readonly string[]>> = {
+  '2.0': ['AV', 'AC', 'Au', 'C', 'I', 'A'],
+  '3.0': ['AV', 'AC', 'PR', 'UI', 'S', 'C', 'I', 'A'],
+  '3.1': ['AV', 'AC', 'PR', 'UI', 'S', 'C', 'I', 'A'],
+  '4.0': ['AV', 'AC', 'AT', 'PR', 'UI', 'VC', 'VI', 'VA', 'SC', 'SI', 'SA'],
+};
+
+/**
+ * True when the vector itself gives every base metric a real value. The calculator fills missing
+ * metrics with "not defined" and then scores a cut-off vector 0 (or, for v4.0, as if the missing
+ * impacts were None), which would turn a damaged record into a confident low score.
+ */
+function hasAllBaseMetrics(vector: string, version: string): boolean {
+  const given = new Map<string, string>();
+  for (const part of vector.split('/')) {
+    const [metric, value] = part.split(':');
+    if (metric && value !== undefined) given.set(metric, value);
+  }
+  const required = BASE_METRICS[version];
+  return (
+    required !== undefined &&
+    required.every((metric) => {
+      const value = given.get(metric);
+      return value !== undefined && value !== 'X' && value !== 'ND';
+    })
+  );
+}
+
+/**
+ * Computes every CVSS vector's base score with a maintained calculator. Vectors it cannot read
+ * and vectors missing a base metric are dropped.
+ */
 export function cvssScores(severities: readonly FeedSeverity[], source: string): CvssScore[] {
   const out: CvssScore[] = [];
   for (const severity of severities) {
@@ -48,10 +80,11 @@ export function cvssScores(severities: readonly FeedSeverity[], source: string):
     if (!vector) continue;
     const scores = vector.calculateScores();
     const version = vector.getVectorName().replace(/^CVSS:/, '');
+    if (!hasAllBaseMetrics(severity.score, version) || scores.base === undefined) continue;
     out.push({
       version,
       vector: severity.score,
-      score: scores.base ?? scores.overall,
+      score: scores.base,
       source: severity.source ?? source,
     });
   }
