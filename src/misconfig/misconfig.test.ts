@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { allCatalogers } from '../catalog/index.js';
 import { writeOciLayout, type ImageInput } from '../oci/index.js';
-import { catalogImageDir, readSharedFixture, useTempDir } from '../testing/index.js';
+import { readFile } from 'node:fs/promises';
+import { catalogImageDir, localFixture, readSharedFixture, useTempDir } from '../testing/index.js';
 import { checkImage, permissionAnalyzer } from './index.js';
 
 const root = useTempDir();
@@ -82,5 +83,91 @@ describe('image checks', () => {
       layers: [{ kind: 'entries', entries: [{ name: 'app/health', content: 'x', mode: 0o755 }] }],
     });
     expect([...found.keys()]).toEqual([]);
+  });
+
+  // LY-IMG-005 / 006 on real package databases: which packages are installed decides, so each case
+  // puts one real database in an image and reads it through the real catalogers.
+  async function packageChecks(name: string, path: string, content: Buffer): Promise<string[]> {
+    const found = await check(name, {
+      config: { config: { User: 'app', Healthcheck: { Test: ['CMD', 'true'] } } },
+      layers: [{ kind: 'entries', entries: [{ name: path, content }] }],
+    });
+    return [...found.entries()]
+      .filter(([id]) => id === 'LY-IMG-005' || id === 'LY-IMG-006')
+      .map(([id, messages]) => `${id}: ${messages.join(', ')}`);
+  }
+
+  it.each([
+    [
+      'Debian 12 with openssh-server and sudo',
+      'var/lib/dpkg/status',
+      () => readFile(localFixture(import.meta.url, 'debian-12-sshd-sudo-status')),
+      ['LY-IMG-005: openssh-server 1:9.2p1-2+deb12u10', 'LY-IMG-006: sudo 1.9.13p3-1+deb12u4'],
+    ],
+    [
+      'Ubuntu 10.04 with sudo and no SSH server',
+      'var/lib/dpkg/status',
+      () =>
+        readSharedFixture(
+          'pkgdb',
+          'dpkg',
+          'snyk-docker-plugin',
+          'ubuntu_10_04',
+          'fs',
+          'var',
+          'lib',
+          'dpkg',
+          'status',
+        ),
+      ['LY-IMG-006: sudo 1.7.2p1-1ubuntu5'],
+    ],
+    [
+      'CBL-Mariner 2.0 (rpm, sqlite) with sudo',
+      'var/lib/rpm/rpmdb.sqlite',
+      () => readSharedFixture('pkgdb', 'rpm', 'go-rpmdb', 'cbl-mariner-2.0', 'rpmdb.sqlite'),
+      ['LY-IMG-006: sudo 1.9.5p2-3.cm2'],
+    ],
+    [
+      'Ubuntu 18.04 without either',
+      'var/lib/dpkg/status',
+      () => readSharedFixture('pkgdb', 'dpkg', 'trivy', 'dpkg'),
+      [],
+    ],
+    [
+      'Alpine 3.10 (apk) without either',
+      'lib/apk/db/installed',
+      () =>
+        readSharedFixture(
+          'pkgdb',
+          'apk',
+          'trivy',
+          'alpine-3.10.4',
+          'lib',
+          'apk',
+          'db',
+          'installed',
+        ),
+      [],
+    ],
+  ])('SSH server and sudo checks: %s', async (name, path, content, expected) => {
+    const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+    expect(await packageChecks(slug, path, await content())).toEqual(expected);
+  });
+
+  it('does not take a language package named like an OS one for an installed SSH server or sudo', async () => {
+    const found = await check('npm-names', {
+      config: { config: { User: 'app' } },
+      layers: [
+        {
+          kind: 'entries',
+          entries: ['dropbear', 'sudo', 'openssh-server'].map((name) => ({
+            name: `app/node_modules/${name}/package.json`,
+            content: JSON.stringify({ name, version: '1.0.0' }),
+          })),
+        },
+      ],
+    });
+    expect(found.has('LY-IMG-005')).toBe(false);
+    expect(found.has('LY-IMG-006')).toBe(false);
   });
 });

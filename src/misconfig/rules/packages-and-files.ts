@@ -2,25 +2,30 @@ import { defineRule } from '../../rules/index.js';
 import type { ImageCheckFinding, ImageCheckInput } from '../types.js';
 
 const SSH_SERVERS = new Set(['openssh-server', 'openssh', 'dropbear']);
+const OS_TYPES = new Set(['deb', 'rpm', 'apk']);
 
 export const sshdInstalled = defineRule<ImageCheckInput, ImageCheckFinding>({
   id: 'LY-IMG-005',
   description: 'An SSH server is installed',
   severity: 'MEDIUM',
   evaluate({ catalog }) {
-    return catalog.packages
-      .filter(
-        (pkg) =>
-          SSH_SERVERS.has(pkg.name) ||
-          (pkg.type !== 'npm' && pkg.name.startsWith('openssh-server')),
-      )
-      .map((pkg) => ({
-        ruleId: this.id,
-        title: this.description,
-        severity: this.severity,
-        message: `${pkg.name} ${pkg.version}`,
-        path: pkg.locations[0]?.path,
-      }));
+    return (
+      catalog.packages
+        // OS packages only: an npm or PyPI package of the same name is a library, not a daemon.
+        // `openssh-server*` also covers split packages such as Alpine's openssh-server-pam.
+        .filter(
+          (pkg) =>
+            OS_TYPES.has(pkg.type) &&
+            (SSH_SERVERS.has(pkg.name) || pkg.name.startsWith('openssh-server')),
+        )
+        .map((pkg) => ({
+          ruleId: this.id,
+          title: this.description,
+          severity: this.severity,
+          message: `${pkg.name} ${pkg.version}`,
+          path: pkg.locations[0]?.path,
+        }))
+    );
   },
 });
 
@@ -30,11 +35,7 @@ export const sudoInstalled = defineRule<ImageCheckInput, ImageCheckFinding>({
   severity: 'LOW',
   evaluate({ catalog }) {
     return catalog.packages
-      .filter(
-        (pkg) =>
-          (pkg.name === 'sudo' || pkg.name === 'doas') &&
-          (pkg.type === 'deb' || pkg.type === 'rpm' || pkg.type === 'apk'),
-      )
+      .filter((pkg) => (pkg.name === 'sudo' || pkg.name === 'doas') && OS_TYPES.has(pkg.type))
       .map((pkg) => ({
         ruleId: this.id,
         title: this.description,
