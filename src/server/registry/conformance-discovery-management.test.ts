@@ -1,5 +1,6 @@
 // A port of the OCI distribution-spec conformance suite (conformance/03_discovery_test.go and
-// 04_management_test.go in opencontainers/distribution-spec, v1.1 workflows) to vitest, plus the
+// 04_management_test.go in opencontainers/distribution-spec, v1.1 workflows, ginkgo v2 edition,
+// teardowns included: referrers, manifests, config and layer blobs deleted) to vitest, plus the
 // manifest kinds the suite leaves to registries (image index, Docker schema 2 and manifest list).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conformanceData, registryClient } from '../testing/conformance-data.js';
@@ -108,6 +109,53 @@ describe('conformance content discovery: referrers', () => {
     expect(response.headers.get('oci-filters-applied')).toBe('artifactType');
     const index = (await response.json()) as { manifests: { digest: string }[] };
     expect(index.manifests.map((entry) => entry.digest)).toEqual([digestOf(data.referrerB)]);
+  });
+
+  it('lists the referrers of a subject that was never pushed (the suite\'s "missing manifest")', async () => {
+    const missing = digestOf('a manifest nobody pushed');
+    const artifact = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        artifactType: 'application/vnd.example.orphan',
+        config: {
+          mediaType: 'application/vnd.oci.empty.v1+json',
+          digest: data.emptyConfig.digest,
+          size: data.emptyConfig.data.length,
+        },
+        layers: [],
+        subject: {
+          mediaType: 'application/vnd.oci.image.manifest.v1+json',
+          digest: missing,
+          size: 123,
+        },
+      }),
+    );
+    const put = await client.pushManifest(name, digestOf(artifact), artifact);
+    expect(put.status).toBe(201);
+    expect(put.headers.get('oci-subject')).toBe(missing);
+    const response = await client.call('GET', `/v2/${name}/referrers/${missing}`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/vnd.oci.image.index.v1+json');
+    const index = (await response.json()) as {
+      manifests: { digest: string; artifactType: string }[];
+    };
+    expect(index.manifests).toEqual([
+      expect.objectContaining({
+        digest: digestOf(artifact),
+        artifactType: 'application/vnd.example.orphan',
+      }),
+    ]);
+    expect(
+      (await client.call('DELETE', `/v2/${name}/manifests/${digestOf(artifact)}`)).status,
+    ).toBe(202);
+    expect(
+      (
+        (await (await client.call('GET', `/v2/${name}/referrers/${missing}`)).json()) as {
+          manifests: unknown[];
+        }
+      ).manifests,
+    ).toEqual([]);
   });
 
   it('answers an empty index (never 404) for a subject without referrers, 400 for a bad digest', async () => {
@@ -260,6 +308,45 @@ describe('conformance content management', () => {
     const again = await client.call('DELETE', `/v2/${name}/manifests/${data.manifestDigest}`);
     expect(again.status).toBe(404);
     expect(errorCodes(await again.text())).toEqual(['MANIFEST_UNKNOWN']);
+  });
+
+  it('the tag list reflects the deletions (200, fewer tags)', async () => {
+    const response = await client.call('GET', `/v2/${name}/tags/list`);
+    expect(response.status).toBe(200);
+    const { tags: left } = (await response.json()) as { tags: string[] };
+    // The manifest's five tags went with it; the Docker ones pushed above stay.
+    expect(left).toEqual(['docker', 'dockerlist']);
+  });
+
+  it('DELETE of the referrers by digest is 202, then 404; the subject lists none', async () => {
+    for (const referrer of [data.referrerA, data.referrerB]) {
+      expect(
+        (await client.call('DELETE', `/v2/${name}/manifests/${digestOf(referrer)}`)).status,
+      ).toBe(202);
+      const again = await client.call('DELETE', `/v2/${name}/manifests/${digestOf(referrer)}`);
+      expect(again.status).toBe(404);
+      expect(errorCodes(await again.text())).toEqual(['MANIFEST_UNKNOWN']);
+    }
+    const index = (await (
+      await client.call('GET', `/v2/${name}/referrers/${data.manifestDigest}`)
+    ).json()) as { manifests: unknown[] };
+    expect(index.manifests).toEqual([]);
+  });
+
+  it('DELETE of the config blob is 202 and a GET of it is then 404', async () => {
+    expect((await client.call('DELETE', `/v2/${name}/blobs/${data.config.digest}`)).status).toBe(
+      202,
+    );
+    const get = await client.call('GET', `/v2/${name}/blobs/${data.config.digest}`);
+    expect(get.status).toBe(404);
+    expect(errorCodes(await get.text())).toEqual(['BLOB_UNKNOWN']);
+    // The empty JSON blob the referrers used as config and layer goes the same way.
+    expect(
+      (await client.call('DELETE', `/v2/${name}/blobs/${data.emptyConfig.digest}`)).status,
+    ).toBe(202);
+    expect((await client.call('HEAD', `/v2/${name}/blobs/${data.emptyConfig.digest}`)).status).toBe(
+      404,
+    );
   });
 
   it('DELETE of a blob removes it from the repository; a second DELETE is 404', async () => {

@@ -114,8 +114,15 @@ export async function startUpload(
 ): Promise<void> {
   const mount = first(query['mount']);
   const from = first(query['from']);
-  if (mount !== undefined && from !== undefined) {
-    const digest = checkDigest(mount, 'mount digest');
+  // A bad mount digest is refused even without `from`: the client asked for something invalid.
+  const mountDigest = mount === undefined ? undefined : checkDigest(mount, 'mount digest');
+  // Without `from` there is no automatic mount (the spec lets a registry choose): finding the
+  // blob in some repository the caller may pull would turn "knows a digest" into "may read the
+  // blob" unless every repository were checked against access. The answer is the spec's
+  // fallback, an upload session (202), as Distribution and the conformance suite's
+  // "automatic content discovery disabled" case expect.
+  if (mountDigest !== undefined && from !== undefined) {
+    const digest = mountDigest;
     checkRepositoryName(from);
     const pull = await ctx.access.authorize({
       repository: from,
