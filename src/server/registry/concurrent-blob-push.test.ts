@@ -142,7 +142,7 @@ describe('concurrent pushes of the same blob', () => {
       monolithic('race/repo', blob),
       chunked('race/repo', blob, 4),
     ]);
-    expect(bad!.status).toBe(400);
+    expect(bad.status).toBe(400);
     expect(good.map((response) => response.status)).toEqual([201, 201]);
     await expectStoredOnce(blob, ['race/repo']);
     expectNoLeftovers();
