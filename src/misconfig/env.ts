@@ -4,23 +4,37 @@ const SECRET_NAME =
   /(?:PASS(?:WORD|WD)?|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIALS?)$/i;
 const PLACEHOLDER = /^(?:|\$\{?[A-Z_]+\}?|<.*>|changeme|none|null|false|true|\*+)$/i;
 
-/** `KEY=value` pairs whose name says secret and whose value is set, with the value masked. */
-export function secretAssignments(pairs: readonly string[]): string[] {
+/** Whether a `KEY=value` pair's name says secret and its value is set (not a placeholder). */
+export function namedSecret(pair: string): boolean {
+  const equals = pair.indexOf('=');
+  if (equals <= 0) return false;
+  const name = pair.slice(0, equals);
+  const value = pair.slice(equals + 1);
+  return (
+    SECRET_NAME.test(name) && !PLACEHOLDER.test(value) && !/_(?:FILE|PATH|DIR|URL)$/i.test(name)
+  );
+}
+
+/**
+ * `KEY=value` pairs whose name says secret and whose value is set, with the value masked, plus pairs
+ * a secret rule matches. With `ruleMatches: false` (the secret scanner runs and reports those itself,
+ * as `config Env KEY`), a pair any secret rule matches is left out entirely, so nothing is reported
+ * twice; only the name heuristic, which the secret scanner does not apply, remains.
+ */
+export function secretAssignments(pairs: readonly string[], ruleMatches = true): string[] {
   const out: string[] = [];
   for (const pair of pairs) {
     const equals = pair.indexOf('=');
     if (equals <= 0) continue;
     const name = pair.slice(0, equals);
     const value = pair.slice(equals + 1);
-    if (
-      SECRET_NAME.test(name) &&
-      !PLACEHOLDER.test(value) &&
-      !/_(?:FILE|PATH|DIR|URL)$/i.test(name)
-    ) {
+    const matches = scanText(pair);
+    if (!ruleMatches && matches.length > 0) continue;
+    if (namedSecret(pair)) {
       out.push(`${name}=${'*'.repeat(Math.min(value.length, 12))}`);
       continue;
     }
-    for (const match of scanText(pair)) out.push(`${name}: ${match.title} (${match.excerpt})`);
+    for (const match of matches) out.push(`${name}: ${match.title} (${match.excerpt})`);
   }
   return out;
 }

@@ -11,11 +11,15 @@ const root = useTempDir();
 const now = new Date('2026-11-26T00:00:00Z');
 const token = `ghp_${randomBytes(27).toString('base64url').replace(/[-_]/g, 'a').slice(0, 36)}`;
 
-async function check(name: string, image: ImageInput): Promise<Map<string, string[]>> {
+async function check(
+  name: string,
+  image: ImageInput,
+  secretScanner = false,
+): Promise<Map<string, string[]>> {
   const dir = join(root, name);
   await writeOciLayout(dir, image);
   const catalog = await catalogImageDir(dir, [...allCatalogers(), permissionAnalyzer]);
-  const findings = checkImage({ catalog, now, maxImageAgeDays: 365 });
+  const findings = checkImage({ catalog, now, maxImageAgeDays: 365, secretScanner });
   const byRule = new Map<string, string[]>();
   for (const f of findings) byRule.set(f.ruleId, [...(byRule.get(f.ruleId) ?? []), f.message]);
   expect(JSON.stringify(findings)).not.toContain(token);
@@ -169,5 +173,30 @@ describe('image checks', () => {
     });
     expect(found.has('LY-IMG-005')).toBe(false);
     expect(found.has('LY-IMG-006')).toBe(false);
+  });
+
+  it('with the secret scanner running, leaves what its rules find to it and keeps the name heuristic', async () => {
+    const image: ImageInput = {
+      config: {
+        config: {
+          User: 'app',
+          Env: [`GITHUB_TOKEN=${token}`, 'DB_PASSWORD=s3cr3t-Value!', 'SESSION_TOKEN=hunter2'],
+        },
+      },
+      layers: [
+        {
+          kind: 'entries',
+          entries: [{ name: 'app/x', content: 'x' }],
+          history: { created_by: `|2 NPM_TOKEN=${token} API_KEY=abc123 /bin/sh -c npm ci` },
+        },
+      ],
+    };
+    const alone = await check('config-secrets-alone', image);
+    expect(alone.get('LY-IMG-002')).toHaveLength(3);
+    expect(alone.get('LY-IMG-003')?.length).toBeGreaterThanOrEqual(2);
+    const withScanner = await check('config-secrets-shared', image, true);
+    // ghp_… and the generic password rule are the secret scanner's; the bare names are not.
+    expect(withScanner.get('LY-IMG-002')).toEqual([`ENV SESSION_TOKEN=${'*'.repeat(7)}`]);
+    expect(withScanner.get('LY-IMG-003')).toEqual([`history[0]: ARG API_KEY=${'*'.repeat(6)}`]);
   });
 });

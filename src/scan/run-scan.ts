@@ -2,6 +2,7 @@ import type { CatalogProgress, LocatedFileFinding } from '../catalog/index.js';
 import { createMatcher, osEndOfLife, type Finding } from '../match/index.js';
 import { checkImage, type ImageCheckFinding } from '../misconfig/index.js';
 import type { PlatformSpec, RegistryOptions } from '../oci/index.js';
+import { scanImageConfig } from '../secrets/index.js';
 import type { Severity } from '../rules/index.js';
 import {
   assertFresh,
@@ -23,6 +24,7 @@ import {
   type SuppressionRules,
 } from './suppress.js';
 import { readVex } from './vex.js';
+import { redactImage } from './redact-config.js';
 
 export interface ScanOptions {
   readonly dataDir: string;
@@ -108,12 +110,17 @@ export async function runScan(target: string, options: ScanOptions): Promise<Sca
       vulnDb.close();
     }
   }
-  const secrets: LocatedFileFinding[] = options.scanners.includes('secret')
-    ? catalog.findings.filter((f) => f.kind === 'secret')
+  const secretScanner = options.scanners.includes('secret');
+  // Files (found in the layer pass) and the image config's Env and history (read here).
+  const secrets: LocatedFileFinding[] = secretScanner
+    ? [
+        ...catalog.findings.filter((f) => f.kind === 'secret'),
+        ...(type === 'image' ? scanImageConfig(catalog.image) : []),
+      ]
     : [];
   const misconfigurations: ImageCheckFinding[] =
     options.scanners.includes('misconfig') && type === 'image'
-      ? checkImage({ catalog, now, maxImageAgeDays: options.maxImageAgeDays })
+      ? checkImage({ catalog, now, maxImageAgeDays: options.maxImageAgeDays, secretScanner })
       : [];
 
   const filters = { severities: options.severities, ignoreUnfixed: options.ignoreUnfixed };
@@ -144,7 +151,7 @@ export async function runScan(target: string, options: ScanOptions): Promise<Sca
     artifact: {
       name: catalog.image.name,
       type,
-      image: catalog.image,
+      image: redactImage(catalog.image),
       os: catalog.os,
       osEndOfLife: endOfLife,
       distroless: catalog.distroless,

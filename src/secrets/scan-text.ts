@@ -15,3 +15,14 @@ export function scanText(text: string): SecretMatch[] {
   }
   return out.sort((a, b) => a.line - b.line || a.ruleId.localeCompare(b.ruleId));
 }
+
+/** The text with every secret any rule finds replaced by `*` (same length), for showing it whole. */
+export function maskSecrets(text: string): string {
+  const ranges = secretRules
+    .flatMap((rule) => rule.evaluate({ text }))
+    .map((m) => [m.start, m.start + m.length] as const);
+  if (ranges.length === 0) return text;
+  const chars = text.split('');
+  for (const [from, to] of ranges) for (let i = from; i < to; i += 1) chars[i] = '*';
+  return chars.join('');
+}

@@ -46,6 +46,8 @@ export function secretRule(spec: SecretRuleSpec): Rule<SecretInput, SecretMatch>
           severity: spec.severity,
           line,
           excerpt: maskLine(text.slice(start, end), offset - start, secret.length),
+          start: offset,
+          length: secret.length,
         });
         if (out.length >= 20) break;
       }

@@ -2,6 +2,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { catalogFiles } from '../testing/index.js';
 import { runCatalogerContract } from '../catalog/testing/cataloger-contract.js';
+import { scanImageConfig } from './image-config.js';
 import { scanText } from './scan-text.js';
 import { secretAnalyzer } from './secret-analyzer.js';
 import { skipForSecrets } from './skip.js';
@@ -122,6 +123,50 @@ describe('secret analyzer in the layer pass', () => {
       [secretAnalyzer],
     );
     expect(catalog.findings).toEqual([]);
+  });
+});
+
+describe('secrets in the image config', () => {
+  it('reports Env values and history commands, masked, with where they are', async () => {
+    const { writeOciLayout } = await import('../oci/index.js');
+    const { catalogImageDir, useTempDir } = await import('../testing/index.js');
+    const dir = `${useTempDir()}/config-image`;
+    await writeOciLayout(dir, {
+      config: {
+        config: {
+          Env: [
+            'PATH=/usr/local/bin:/usr/bin:/bin',
+            `GITHUB_TOKEN=${githubPat}`,
+            `AWS_ACCESS_KEY_ID=${awsId}`,
+            'HOME=/root',
+            'NOT_A_PAIR',
+          ],
+        },
+      },
+      layers: [
+        {
+          kind: 'entries',
+          entries: [{ name: 'etc/hostname', content: 'x\n' }],
+          history: { created_by: '/bin/sh -c #(nop) ADD file:abc in / ' },
+        },
+        {
+          kind: 'entries',
+          entries: [{ name: 'app/x', content: 'x' }],
+          history: { created_by: `|1 NPM_TOKEN=${gitlabPat} /bin/sh -c npm ci` },
+        },
+      ],
+    });
+    const catalog = await catalogImageDir(dir, []);
+    const found = scanImageConfig(catalog.image);
+    expect(found.map((f) => [f.ruleId, f.path, f.layerIndex])).toEqual([
+      ['github-token', 'config Env GITHUB_TOKEN', -1],
+      ['aws-access-key-id', 'config Env AWS_ACCESS_KEY_ID', -1],
+      ['gitlab-token', 'history step 2', 1],
+    ]);
+    expect(found[2]?.layerDiffId).toBe(catalog.image.layers[1]?.diffId);
+    expect(found[0]?.excerpt).toBe(`GITHUB_TOKEN=${'*'.repeat(40)}`);
+    const text = JSON.stringify(found);
+    for (const secret of [githubPat, awsId, gitlabPat]) expect(text).not.toContain(secret);
   });
 });
 

@@ -10,6 +10,9 @@ export interface SecretMatch {
   readonly line: number;
   /** The line with the secret masked (`*`), trimmed to 200 characters. */
   readonly excerpt: string;
+  /** Where the secret itself is in the text (UTF-16 offset and length), to mask it in place. */
+  readonly start: number;
+  readonly length: number;
 }
 
 /** What a secret rule sees: a text and where it came from (for allow-lists by path). */

@@ -7,13 +7,15 @@ export const secretsInEnv = defineRule<ImageCheckInput, ImageCheckFinding>({
   id: 'LY-IMG-002',
   description: 'Secret in an ENV variable of the image config',
   severity: 'CRITICAL',
-  evaluate({ catalog }) {
-    return secretAssignments(catalog.image.config.config?.Env ?? []).map((message) => ({
-      ruleId: this.id,
-      title: this.description,
-      severity: this.severity,
-      message: `ENV ${message}`,
-    }));
+  evaluate({ catalog, secretScanner }) {
+    return secretAssignments(catalog.image.config.config?.Env ?? [], !secretScanner).map(
+      (message) => ({
+        ruleId: this.id,
+        title: this.description,
+        severity: this.severity,
+        message: `ENV ${message}`,
+      }),
+    );
   },
 });
 
@@ -21,13 +23,13 @@ export const secretsInHistory = defineRule<ImageCheckInput, ImageCheckFinding>({
   id: 'LY-IMG-003',
   description: 'Secret in a build argument or command recorded in the image history',
   severity: 'CRITICAL',
-  evaluate({ catalog }) {
+  evaluate({ catalog, secretScanner }) {
     const out: ImageCheckFinding[] = [];
     for (const [index, entry] of (catalog.image.config.history ?? []).entries()) {
       const createdBy = entry.created_by ?? '';
       const messages = [
-        ...secretAssignments(buildArgs(createdBy)).map((m) => `ARG ${m}`),
-        ...scanText(createdBy).map((m) => `${m.title}: ${m.excerpt}`),
+        ...secretAssignments(buildArgs(createdBy), !secretScanner).map((m) => `ARG ${m}`),
+        ...(secretScanner ? [] : scanText(createdBy).map((m) => `${m.title}: ${m.excerpt}`)),
       ];
       for (const message of messages) {
         out.push({
