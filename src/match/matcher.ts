@@ -1,7 +1,6 @@
 import type { OsInfo } from '../catalog/index.js';
 import { describeCause } from '../errors/index.js';
 import {
-  getVersionScheme,
   isAffectedByOsv,
   versionSchemeForEcosystem,
   type VersionScheme,
@@ -56,14 +55,6 @@ function statusOf(record: AffectedRecord): FindingStatus {
   }
 }
 
-/** Version schemes for OSV ecosystems the versioning table does not list yet. */
-const EXTRA_SCHEMES: Readonly<Record<string, string>> = { 'Photon OS': 'rpm' };
-
-function schemeFor(ecosystem: string): VersionScheme | undefined {
-  const extra = EXTRA_SCHEMES[ecosystem.split(':', 1)[0] ?? ''];
-  return versionSchemeForEcosystem(ecosystem) ?? (extra ? getVersionScheme(extra) : undefined);
-}
-
 /**
  * Every (ecosystem, name) one key is looked up under, most specific first. A package installed
  * from Ubuntu Pro (its version carries `+esm`) is also looked up in `Ubuntu:Pro:<release>`, where
@@ -92,7 +83,7 @@ export function createMatcher(db: VulnDb, options: MatchOptions = {}) {
     const memoKey = `${key.ecosystem}\0${key.name}\0${key.version}\0${key.binaryName ?? ''}`;
     const known = memo.get(memoKey);
     if (known) return known;
-    const scheme = schemeFor(key.ecosystem);
+    const scheme = versionSchemeForEcosystem(key.ecosystem);
     const hits: Hit[] = [];
     const seen = new Set<string>();
     for (const [ecosystem, name] of lookups(key)) {

@@ -59,6 +59,7 @@ const ecosystemSchemes: Readonly<Record<string, VersionScheme>> = {
   Mageia: rpm,
   openEuler: rpm,
   'Azure Linux': rpm,
+  'Photon OS': rpm,
   npm: semver,
   'crates.io': cargo,
   Hex: semver,
