@@ -1,10 +1,6 @@
 import type { OsInfo } from '../catalog/index.js';
 import { describeCause } from '../errors/index.js';
-import {
-  isAffectedByOsv,
-  versionSchemeForEcosystem,
-  type VersionScheme,
-} from '../versioning/index.js';
+import { isAffectedByOsv, versionSchemeForEcosystem } from '../versioning/index.js';
 import type { AffectedRecord, StoredAdvisory, VulnDb } from '../vulndb/index.js';
 import { toOsvAffected } from './convert.js';
 import { lookupKey, type LookupKey } from './ecosystem.js';
