@@ -1,15 +1,17 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import * as z from 'zod';
-import type { Catalog, Location, OsInfo, Package } from '../catalog/index.js';
+import type { Catalog, Location, OsInfo, Package, PackageType } from '../catalog/index.js';
 import { SbomError } from './errors.js';
 import { recordFromPurl } from './from-purl.js';
+import { osFromComponent, sourceFromProperties, sourceFromSpdxInfo } from './tool-properties.js';
 
 const propertySchema = z.object({ name: z.string(), value: z.string().optional() });
 interface CdxComponent {
   type?: string | undefined;
   name?: string | undefined;
   version?: string | undefined;
+  description?: string | undefined;
   purl?: string | undefined;
   properties?: { name: string; value?: string | undefined }[] | undefined;
   components?: CdxComponent[] | undefined;
@@ -19,6 +21,7 @@ const componentSchema: z.ZodType<CdxComponent> = z.lazy(() =>
     type: z.string().optional(),
     name: z.string().optional(),
     version: z.string().optional(),
+    description: z.string().optional(),
     purl: z.string().optional(),
     properties: z.array(propertySchema).optional(),
     components: z.array(componentSchema).optional(),
@@ -81,17 +84,38 @@ function osFromDistro(
     : undefined;
 }
 
+type Source = { name: string; version: string | undefined } | undefined;
+
 function toPackage(
   purl: string,
   locations: Location[],
   index: number,
+  source: Source,
 ): { pkg: Package; os: OsInfo | undefined } | undefined {
   const parsed = recordFromPurl(purl);
   if (!parsed) return undefined;
   const namespace = /^pkg:(?:deb|apk|rpm)\/(?<ns>[^/]+)\//.exec(purl)?.groups?.['ns'];
   const id = createHash('sha256').update(`${purl}\0${index}`).digest('hex').slice(0, 16);
+  const isOs =
+    parsed.record.type === 'deb' || parsed.record.type === 'apk' || parsed.record.type === 'rpm';
+  // The tool's own source fields win over a purl's `upstream` (Trivy writes none; Syft both).
+  const record =
+    isOs && source
+      ? {
+          ...parsed.record,
+          source: {
+            name: source.name,
+            version:
+              source.version ??
+              (parsed.record.source?.name === source.name
+                ? parsed.record.source.version
+                : undefined) ??
+              parsed.record.version,
+          },
+        }
+      : parsed.record;
   return {
-    pkg: { ...parsed.record, id, purl, cataloger: 'sbom', locations },
+    pkg: { ...record, id, purl, cataloger: 'sbom', locations },
     os:
       parsed.record.type === 'deb' || parsed.record.type === 'apk' || parsed.record.type === 'rpm'
         ? osFromDistro(parsed.distro, namespace)
@@ -149,21 +173,18 @@ function emptyCatalog(
 function fromCycloneDx(bom: z.infer<typeof cyclonedxSchema>, name: string): Catalog {
   const components = flatten(bom.components ?? []);
   const osComponent = components.find((c) => c.type === 'operating-system');
-  let os: OsInfo | undefined = osComponent?.name
-    ? {
-        id: osComponent.name.toLowerCase(),
-        versionId: osComponent.version,
-        versionCodename: undefined,
-        name: osComponent.name,
-        prettyName: undefined,
-        idLike: [],
-      }
-    : undefined;
+  let os: OsInfo | undefined = osComponent ? osFromComponent(osComponent) : undefined;
   const packages: Package[] = [];
   const warnings: string[] = [];
   components.forEach((component, index) => {
     if (!component.purl) return;
-    const converted = toPackage(component.purl, locationsOf(component), index);
+    const type = /^pkg:(?<type>[a-z]+)\//.exec(component.purl)?.groups?.['type'] ?? '';
+    const converted = toPackage(
+      component.purl,
+      locationsOf(component),
+      index,
+      sourceFromProperties(type as PackageType, component.properties ?? []),
+    );
     if (!converted) return;
     packages.push(converted.pkg);
     os ??= converted.os;
@@ -175,20 +196,17 @@ function fromSpdx(document: z.infer<typeof spdxSchema>, name: string): Catalog {
   let os: OsInfo | undefined;
   const packages: Package[] = [];
   (document.packages ?? []).forEach((entry, index) => {
-    if (entry.primaryPackagePurpose === 'OPERATING_SYSTEM') {
-      os ??= {
-        id: entry.name.toLowerCase(),
-        versionId: entry.versionInfo,
-        versionCodename: undefined,
-        name: entry.name,
-        prettyName: undefined,
-        idLike: [],
-      };
+    // The SPDX 2.3 JSON schema spells the purpose OPERATING_SYSTEM; the spec text and Trivy
+    // write OPERATING-SYSTEM.
+    if (/^OPERATING[-_]SYSTEM$/.test(entry.primaryPackagePurpose ?? '')) {
+      os ??= osFromComponent({ name: entry.name, version: entry.versionInfo });
       return;
     }
-    const purl = entry.externalRefs?.find((ref) => ref.referenceType === 'purl')?.referenceLocator;
+    const purl = entry.externalRefs?.find(
+      (ref) => ref.referenceType.toLowerCase() === 'purl',
+    )?.referenceLocator;
     if (!purl) return;
-    const converted = toPackage(purl, [], index);
+    const converted = toPackage(purl, [], index, sourceFromSpdxInfo(entry.sourceInfo));
     if (!converted) return;
     packages.push(converted.pkg);
     os ??= converted.os;
