@@ -94,11 +94,12 @@ async function recordRefusal(
     ctx.events.publishRefusal(() => ({
       ...target,
       origin: originOf(request.raw),
+      // A server fault has no spec code, and its internal message may name paths: the record
+      // says only that it failed (the server log has the details).
       refused:
         mapped instanceof RegistryError
           ? { code: mapped.code, reason: mapped.message }
-          : // Never the internal message: it may name paths; the server log has the details.
-            { code: 'INTERNAL', reason: 'internal server error' },
+          : { reason: 'internal server error' },
     }));
     throw error;
   }

@@ -26,7 +26,7 @@ export interface RegistryEvent {
    * invalid manifest, an immutable tag, nothing to delete): the spec code and the one-line
    * message the client got, which names content, never credentials.
    */
-  readonly refused?: { readonly code: string; readonly reason: string };
+  readonly refused?: { readonly code?: string; readonly reason: string };
 }
 
 const subjects = new WeakMap<IncomingMessage, string>();
