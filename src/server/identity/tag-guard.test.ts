@@ -153,8 +153,7 @@ describe('withImmutableTags over a slow store', () => {
     const refused = settled.filter((r) => r.status === 'rejected');
     expect(won).toHaveLength(1);
     expect(refused).toHaveLength(4);
-    for (const r of refused)
-      expect(String((r).reason)).toMatch(/immutable .*overwritten/);
+    for (const r of refused) expect(String(r.reason)).toMatch(/immutable .*overwritten/);
     const winner = digests[settled.findIndex((r) => r.status === 'fulfilled')];
     expect(await store.resolveTag('race/app', 'v1')).toBe(winner);
     store.close();
