@@ -93,4 +93,25 @@ describe('lockyard scan: secrets in the image config', () => {
     expect(ids.filter((id) => id === 'LY-IMG-002')).toHaveLength(2);
     expect(ids).toContain('LY-IMG-003');
   });
+
+  it('the table and SARIF say "image configuration" where a secret has no layer', async () => {
+    const table = await runCli([
+      'scan',
+      image,
+      ...common.filter((a) => a !== 'json' && a !== '-f'),
+    ]);
+    const lines = table.stdout.split('\n');
+    const header = lines.find((line) => line.startsWith('SEVERITY') && line.includes('LAYER'));
+    const row = lines.find((line) => line.includes('config Env GITHUB_TOKEN'));
+    // The LAYER column of an aligned plain-text table: the cell starts where its header does.
+    const at = header?.indexOf('LAYER') ?? -1;
+    expect(row?.slice(at).split(/\s+/)[0]).toBe('-');
+    const sarif = await runCli(['scan', image, ...common.slice(0, -2), '-f', 'sarif']);
+    const results = (
+      JSON.parse(sarif.stdout) as { runs: { results: { message: { text: string } }[] }[] }
+    ).runs[0]?.results.map((r) => r.message.text);
+    // The Env secret has no layer; the history step's and the file's belong to layer 1.
+    expect(results?.filter((text) => text.endsWith('(image configuration)'))).toHaveLength(1);
+    expect(results?.filter((text) => text.endsWith('(layer 1)'))).toHaveLength(2);
+  });
 });

@@ -63,12 +63,16 @@ function items(report: ScanReport): Item[] {
     ruleId: `secret/${f.ruleId}`,
     ruleName: f.title,
     short: f.title,
-    full: `${f.title} in a file of the image${f.visible ? '' : ' (deleted in a later layer, still in the image history)'}`,
+    // A negative layer index marks the image configuration (Env, history), not a layer's file.
+    full:
+      f.layerIndex < 0
+        ? `${f.title} in the image configuration`
+        : `${f.title} in a file of the image${f.visible ? '' : ' (deleted in a later layer, still in the image history)'}`,
     helpUri: undefined,
     severity: f.severity,
     score: BAND_SCORE[f.severity],
     tags: ['secret', 'security', f.severity],
-    message: `${f.title}: ${f.excerpt ?? ''} (layer ${f.layerIndex + 1})`,
+    message: `${f.title}: ${f.excerpt ?? ''} (${f.layerIndex < 0 ? 'image configuration' : `layer ${f.layerIndex + 1}`})`,
     path: f.path,
     line: f.line ?? 1,
     fingerprint: `${f.ruleId}:${f.path}:${f.line ?? 0}:${f.layerIndex}`,

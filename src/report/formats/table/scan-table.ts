@@ -75,7 +75,8 @@ export function renderScanTable(report: ScanReport): string {
           s.ruleId,
           s.path,
           String(s.line ?? ''),
-          `${s.layerIndex + 1}${s.visible ? '' : ' (deleted later)'}`,
+          // A negative index: found in the image configuration (Env, history), not in a layer.
+          s.layerIndex < 0 ? '-' : `${s.layerIndex + 1}${s.visible ? '' : ' (deleted later)'}`,
           (s.excerpt ?? '').slice(0, 80),
         ]),
       ),
