@@ -24,6 +24,7 @@ describe('server config', () => {
       env: {
         LOCKYARD_LOG_LEVEL: 'error',
         LOCKYARD_REGISTRY_CACHE_BYTES: '2000',
+        LOCKYARD_REGISTRY_UPLOAD_SWEEP_SECONDS: '30',
         LOCKYARD_INSECURE_HTTP: 'true',
       },
       flags: { listen: '127.0.0.1:0' },
@@ -37,6 +38,7 @@ describe('server config', () => {
     expect(config.registry).toEqual({
       maxManifestBytes: 4 * 1024 * 1024,
       uploadTtlSeconds: 60,
+      uploadSweepSeconds: 30,
       cacheBytes: 2000,
       gcGracePeriodSeconds: 3600,
     });

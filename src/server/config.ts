@@ -30,6 +30,8 @@ export const serverConfigSchema = z
       .object({
         maxManifestBytes: positiveInt.default(4 * 1024 * 1024),
         uploadTtlSeconds: positiveInt.default(24 * 60 * 60),
+        /** How often idle upload sessions are swept (default: a 24th of the TTL, 1 s to 1 h). */
+        uploadSweepSeconds: positiveInt.optional(),
         cacheBytes: positiveInt.default(64 * 1024 * 1024),
         gcGracePeriodSeconds: z
           .number()
@@ -76,6 +78,7 @@ const KEYS: readonly { path: readonly string[]; kind: Leaf }[] = [
   { path: ['logLevel'], kind: 'string' },
   { path: ['registry', 'maxManifestBytes'], kind: 'integer' },
   { path: ['registry', 'uploadTtlSeconds'], kind: 'integer' },
+  { path: ['registry', 'uploadSweepSeconds'], kind: 'integer' },
   { path: ['registry', 'cacheBytes'], kind: 'integer' },
   { path: ['registry', 'gcGracePeriodSeconds'], kind: 'integer' },
   { path: ['auth', 'mode'], kind: 'string' },

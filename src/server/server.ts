@@ -127,6 +127,9 @@ export async function startServer(
     limits: {
       maxManifestBytes: config.registry.maxManifestBytes,
       uploadTtlMs: config.registry.uploadTtlSeconds * 1000,
+      ...(config.registry.uploadSweepSeconds === undefined
+        ? {}
+        : { uploadSweepMs: config.registry.uploadSweepSeconds * 1000 }),
     },
     cacheBytes: config.registry.cacheBytes,
   });

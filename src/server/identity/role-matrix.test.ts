@@ -59,18 +59,6 @@ const EXPECTED: Readonly<Record<Who, readonly Action[]>> = {
 
 const MOUNTS: readonly Action[] = ['mount-same-project', 'mount-from-public', 'mount-from-private'];
 
-/**
- * KNOWN BUG (reported, not ours to fix): with Basic credentials a mount is never done, even for
- * a system admin: the upload handler asks about pull on the source without the peer address,
- * and Basic is then never checked, so the mount falls back to an upload session (202). The
- * matrix holds Basic to everything else; the `it.fails` test below flips when it is fixed.
- */
-function expected(mode: (typeof MODES)[number], who: Who): readonly Action[] {
-  return mode === 'basic'
-    ? EXPECTED[who].filter((action) => !MOUNTS.includes(action))
-    : EXPECTED[who];
-}
-
 let server: MatrixServer;
 let env: IdentityTestServer;
 let credentials: MatrixServer['credentials'];
@@ -138,26 +126,23 @@ describe.each(MODES)('role matrix on a private project, %s', (mode) => {
     }
     const sorted = (list: readonly Action[]) => [...list].sort();
     expect(Object.fromEntries(WHO.map((who) => [who, sorted(actual[who] ?? [])]))).toEqual(
-      Object.fromEntries(WHO.map((who) => [who, sorted(expected(mode, who))])),
+      Object.fromEntries(WHO.map((who) => [who, sorted(EXPECTED[who])])),
     );
     expect(failures).toEqual([]);
   });
 });
 
 describe('role matrix: the answers themselves', () => {
-  it.fails(
-    'a cross-repository mount with Basic credentials is done (201), as with a token',
-    async () => {
-      const data = randomBytes(40);
-      expect(await pushBlob(env.url, 'team/base', data, credentials.get('system-admin'))).toBe(201);
-      const response = await fetch(
-        `${env.url}/v2/team/app/blobs/uploads/?mount=${sha256(data)}&from=team/base`,
-        { method: 'POST', headers: { authorization: credentials.get('developer') ?? '' } },
-      );
-      await response.arrayBuffer();
-      expect(response.status).toBe(201);
-    },
-  );
+  it('a cross-repository mount with Basic credentials is done (201), as with a token', async () => {
+    const data = randomBytes(40);
+    expect(await pushBlob(env.url, 'team/base', data, credentials.get('system-admin'))).toBe(201);
+    const response = await fetch(
+      `${env.url}/v2/team/app/blobs/uploads/?mount=${sha256(data)}&from=team/base`,
+      { method: 'POST', headers: { authorization: credentials.get('developer') ?? '' } },
+    );
+    await response.arrayBuffer();
+    expect(response.status).toBe(201);
+  });
 
   it('Basic credentials on /v2/ give the same registry answers: 403 DENIED for a signed-in account without the role', async () => {
     const pull = (who: Who) =>

@@ -128,6 +128,8 @@ export async function startUpload(
       repository: from,
       actions: ['pull'],
       headers: request.headers,
+      // Basic credentials are checked (and failures counted) per source address.
+      remoteAddress: request.ip,
     });
     if (
       pull.allowed &&
