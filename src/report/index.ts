@@ -11,3 +11,4 @@ export type {
 } from './scan-report.js';
 export { reportFormats, sbomFormats, scanFormats } from './api.js';
 export { renderTable } from './formats/table/index.js';
+export { redactImage } from './redact-image.js';

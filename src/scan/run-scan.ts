@@ -15,7 +15,13 @@ import { applyFilters, countBySeverity, evaluateGate } from './gate.js';
 import { humanDuration } from './human-duration.js';
 import { readIgnoreFile } from './ignore-file.js';
 import { loadTarget } from './load-target.js';
-import type { DbInfo, ScanReport, Scanner, Suppressible } from '../report/index.js';
+import {
+  redactImage,
+  type DbInfo,
+  type ScanReport,
+  type Scanner,
+  type Suppressible,
+} from '../report/index.js';
 import {
   expiredEntries,
   suppressMisconfigurations,
@@ -24,7 +30,6 @@ import {
   type SuppressionRules,
 } from './suppress.js';
 import { readVex } from './vex.js';
-import { redactImage } from './redact-config.js';
 
 export interface ScanOptions {
   readonly dataDir: string;

@@ -114,4 +114,12 @@ describe('lockyard scan: secrets in the image config', () => {
     expect(results?.filter((text) => text.endsWith('(image configuration)'))).toHaveLength(1);
     expect(results?.filter((text) => text.endsWith('(layer 1)'))).toHaveLength(2);
   });
+
+  it('lockyard sbom -f json prints the image config with its secrets masked', async () => {
+    const result = await runCli(['sbom', image, '-f', 'json', '--data-dir', join(dir, 'data')]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('GITHUB_TOKEN=');
+    for (const secret of [envToken, argToken, 'hunter2'])
+      expect(result.stdout).not.toContain(secret);
+  });
 });
