@@ -1,50 +1,43 @@
-import { defineRule } from '../../rules/index.js';
+import { OS_PACKAGE_TYPES } from '../../catalog/index.js';
+import { defineRule, type Rule } from '../../rules/index.js';
 import type { ImageCheckFinding, ImageCheckInput } from '../types.js';
 
 const SSH_SERVERS = new Set(['openssh-server', 'openssh', 'dropbear']);
-const OS_TYPES = new Set(['deb', 'rpm', 'apk']);
 
-export const sshdInstalled = defineRule<ImageCheckInput, ImageCheckFinding>({
-  id: 'LY-IMG-005',
-  description: 'An SSH server is installed',
-  severity: 'MEDIUM',
-  evaluate({ catalog }) {
-    return (
-      catalog.packages
-        // OS packages only: an npm or PyPI package of the same name is a library, not a daemon.
-        // `openssh-server*` also covers split packages such as Alpine's openssh-server-pam.
-        .filter(
-          (pkg) =>
-            OS_TYPES.has(pkg.type) &&
-            (SSH_SERVERS.has(pkg.name) || pkg.name.startsWith('openssh-server')),
-        )
+/**
+ * "This OS package is installed": one finding per matching deb, rpm or apk package. OS packages
+ * only: an npm or PyPI package of the same name is a library, not a daemon or a setuid tool.
+ */
+function osPackageInstalled(
+  rule: Pick<Rule<ImageCheckInput, ImageCheckFinding>, 'id' | 'description' | 'severity'>,
+  matches: (name: string) => boolean,
+): Rule<ImageCheckInput, ImageCheckFinding> {
+  return defineRule<ImageCheckInput, ImageCheckFinding>({
+    ...rule,
+    evaluate({ catalog }) {
+      return catalog.packages
+        .filter((pkg) => OS_PACKAGE_TYPES.has(pkg.type) && matches(pkg.name))
         .map((pkg) => ({
-          ruleId: this.id,
-          title: this.description,
-          severity: this.severity,
+          ruleId: rule.id,
+          title: rule.description,
+          severity: rule.severity,
           message: `${pkg.name} ${pkg.version}`,
           path: pkg.locations[0]?.path,
-        }))
-    );
-  },
-});
+        }));
+    },
+  });
+}
 
-export const sudoInstalled = defineRule<ImageCheckInput, ImageCheckFinding>({
-  id: 'LY-IMG-006',
-  description: 'sudo is installed',
-  severity: 'LOW',
-  evaluate({ catalog }) {
-    return catalog.packages
-      .filter((pkg) => (pkg.name === 'sudo' || pkg.name === 'doas') && OS_TYPES.has(pkg.type))
-      .map((pkg) => ({
-        ruleId: this.id,
-        title: this.description,
-        severity: this.severity,
-        message: `${pkg.name} ${pkg.version}`,
-        path: pkg.locations[0]?.path,
-      }));
-  },
-});
+export const sshdInstalled = osPackageInstalled(
+  { id: 'LY-IMG-005', description: 'An SSH server is installed', severity: 'MEDIUM' },
+  // `openssh-server*` also covers split packages such as Alpine's openssh-server-pam.
+  (name) => SSH_SERVERS.has(name) || name.startsWith('openssh-server'),
+);
+
+export const sudoInstalled = osPackageInstalled(
+  { id: 'LY-IMG-006', description: 'sudo is installed', severity: 'LOW' },
+  (name) => name === 'sudo' || name === 'doas',
+);
 
 export const setuidFiles = defineRule<ImageCheckInput, ImageCheckFinding>({
   id: 'LY-IMG-007',
