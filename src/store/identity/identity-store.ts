@@ -52,6 +52,31 @@ export interface RobotRecord {
   readonly revokedAt: number | undefined;
 }
 
+/** All projects, present and future, in a system robot's grant (Harbor's `namespace: "*"`). */
+export const ALL_PROJECTS = '*';
+
+/** What a system robot may do in one project (or `*`: every project). */
+export interface RobotGrant {
+  readonly project: string;
+  readonly actions: readonly RobotAction[];
+}
+
+/**
+ * A system robot (`robot$<name>`, Harbor's system-level robot account): created by a system
+ * admin, with grants in several projects instead of one project.
+ */
+export interface SystemRobotRecord {
+  readonly name: string;
+  readonly description: string;
+  /** One entry per project (at most one `*`), sorted by project. */
+  readonly grants: readonly RobotGrant[];
+  readonly secretHash: string;
+  readonly createdAt: number;
+  readonly createdBy: string;
+  readonly expiresAt: number | undefined;
+  readonly revokedAt: number | undefined;
+}
+
 export interface TagRuleRecord {
   readonly id: number;
   readonly project: string;
@@ -62,6 +87,7 @@ export interface TagRuleRecord {
 
 export type NewUser = Omit<UserRecord, 'credentialVersion' | 'updatedAt'>;
 export type NewRobot = Omit<RobotRecord, 'revokedAt'>;
+export type NewSystemRobot = Omit<SystemRobotRecord, 'revokedAt'>;
 export type NewTagRule = Omit<TagRuleRecord, 'id'>;
 
 /** Outcomes a caller must handle; unexpected failures throw `IdentityStoreError`. */
@@ -74,7 +100,7 @@ export type SetMemberResult =
   | { readonly ok: false; readonly reason: 'project-unknown' | 'user-unknown' };
 
 /**
- * Users, projects, memberships, robot accounts and immutable-tag rules. Async so that a
+ * Users, projects, memberships, robot accounts (project and system) and immutable-tag rules. Async so that a
  * PostgreSQL backend can implement it; every write is one transaction. Names are validated by
  * the caller (the identity service) before they reach a store.
  */
@@ -112,6 +138,16 @@ export interface IdentityStore {
   listRobots(project: string): Promise<readonly RobotRecord[]>;
   /** Marks the robot revoked (the record stays for the audit trail); undefined when unknown. */
   revokeRobot(name: string, at: number): Promise<RobotRecord | undefined>;
+
+  /**
+   * Creates a system robot with its grants in one transaction; 'project-unknown' when a granted
+   * project (other than `*`) does not exist. Removing a project drops its grants.
+   */
+  createSystemRobot(robot: NewSystemRobot): Promise<CreateResult<SystemRobotRecord>>;
+  getSystemRobot(name: string): Promise<SystemRobotRecord | undefined>;
+  listSystemRobots(): Promise<readonly SystemRobotRecord[]>;
+  /** Marks the system robot revoked (the record stays); undefined when unknown. */
+  revokeSystemRobot(name: string, at: number): Promise<SystemRobotRecord | undefined>;
 
   addTagRule(rule: NewTagRule): Promise<CreateResult<TagRuleRecord>>;
   listTagRules(project: string): Promise<readonly TagRuleRecord[]>;

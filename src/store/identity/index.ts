@@ -1,4 +1,5 @@
 export {
+  ALL_PROJECTS,
   PROJECT_ROLES,
   ROBOT_ACTIONS,
   type CreateResult,
@@ -11,7 +12,10 @@ export {
   type ProjectRole,
   type RemoveUserResult,
   type RobotAction,
+  type RobotGrant,
   type RobotRecord,
+  type NewSystemRobot,
+  type SystemRobotRecord,
   type SetMemberResult,
   type TagRuleRecord,
   type UserRecord,

@@ -1,12 +1,15 @@
 import { IdentityStoreError } from './errors.js';
 import {
+  ALL_PROJECTS,
   PROJECT_ROLES,
   ROBOT_ACTIONS,
   type MemberRecord,
   type ProjectRecord,
   type ProjectRole,
   type RobotAction,
+  type RobotGrant,
   type RobotRecord,
+  type SystemRobotRecord,
   type TagRuleRecord,
   type UserRecord,
 } from './identity-store.js';
@@ -44,6 +47,23 @@ export interface RobotRow {
   created_by: string;
   expires_at: number | null;
   revoked_at: number | null;
+}
+
+export interface SystemRobotRow {
+  id: number;
+  name: string;
+  description: string;
+  all_projects: string | null;
+  secret_hash: string;
+  created_at: number;
+  created_by: string;
+  expires_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface SystemRobotGrantRow {
+  project: string;
+  actions: string;
 }
 
 export interface TagRuleRow {
@@ -92,19 +112,46 @@ export function toMember(row: MemberRow): MemberRecord {
   return { project: row.project, user: row.user, role: row.role, createdAt: row.created_at };
 }
 
-export function toRobot(row: RobotRow): RobotRecord {
-  const actions = row.actions === '' ? [] : row.actions.split(',');
+function toActions(robot: string, text: string): RobotAction[] {
+  const actions = text === '' ? [] : text.split(',');
   const bad = actions.find((action) => !isRobotAction(action));
   if (bad !== undefined)
     throw new IdentityStoreError(
       'CORRUPT_RECORD',
-      `robot ${row.name} has an unknown action "${bad.slice(0, 40)}"`,
+      `robot ${robot} has an unknown action "${bad.slice(0, 40)}"`,
     );
+  return actions.filter(isRobotAction);
+}
+
+export function toRobot(row: RobotRow): RobotRecord {
   return {
     name: row.name,
     project: row.project,
     description: row.description,
-    actions: actions.filter(isRobotAction),
+    actions: toActions(row.name, row.actions),
+    secretHash: row.secret_hash,
+    createdAt: row.created_at,
+    createdBy: row.created_by,
+    expiresAt: row.expires_at ?? undefined,
+    revokedAt: row.revoked_at ?? undefined,
+  };
+}
+
+/** A system robot with its grants (`grants` sorted by project; `*` sorts first). */
+export function toSystemRobot(
+  row: SystemRobotRow,
+  grantRows: readonly SystemRobotGrantRow[],
+): SystemRobotRecord {
+  const grants: RobotGrant[] = grantRows.map((grant) => ({
+    project: grant.project,
+    actions: toActions(row.name, grant.actions),
+  }));
+  if (row.all_projects !== null)
+    grants.unshift({ project: ALL_PROJECTS, actions: toActions(row.name, row.all_projects) });
+  return {
+    name: row.name,
+    description: row.description,
+    grants,
     secretHash: row.secret_hash,
     createdAt: row.created_at,
     createdBy: row.created_by,

@@ -21,6 +21,7 @@ import {
   type UserRow,
 } from './rows.js';
 import { migrate } from './schema.js';
+import { sqliteSystemRobots } from './sqlite-system-robots.js';
 
 type AsyncMethods = Omit<IdentityStore, 'close'>;
 /** The same methods returning their values directly (better-sqlite3 is synchronous). */
@@ -293,6 +294,8 @@ export function openSqliteIdentityStore(path: string): SqliteIdentityStore {
     },
     listTagRules: (project) => q.rules.all(project).map(toTagRule),
     removeTagRule: (project, id) => q.deleteRule.run(id, project).changes > 0,
+
+    ...sqliteSystemRobots(db, isUniqueViolation),
   };
 
   return {

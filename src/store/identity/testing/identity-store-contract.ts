@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { IdentityStore, NewRobot, NewUser } from '../identity-store.js';
+import type { IdentityStore, NewRobot, NewSystemRobot, NewUser } from '../identity-store.js';
 
 function user(name: string, admin = false): NewUser {
   return { name, passwordHash: `$scrypt$ln=15,r=8,p=3$c2FsdA$${name}`, admin, createdAt: 1000 };
@@ -12,6 +12,19 @@ function robot(name: string, project: string, extra: Partial<NewRobot> = {}): Ne
     description: '',
     actions: ['pull'],
     secretHash: 'ab'.repeat(32),
+    createdAt: 2000,
+    createdBy: 'admin',
+    expiresAt: undefined,
+    ...extra,
+  };
+}
+
+function systemRobot(name: string, extra: Partial<NewSystemRobot> = {}): NewSystemRobot {
+  return {
+    name,
+    description: '',
+    grants: [{ project: 'team', actions: ['pull'] }],
+    secretHash: 'cd'.repeat(32),
     createdAt: 2000,
     createdBy: 'admin',
     expiresAt: undefined,
@@ -169,6 +182,91 @@ export function runIdentityStoreContract(
       expect((await store.listRobots('team')).map((r) => [r.name, r.actions, r.revokedAt])).toEqual(
         [['robot$team+ci', ['pull', 'push'], 3000]],
       );
+      store.close();
+    });
+
+    it('creates system robots with grants in several projects, all or nothing', async () => {
+      const store = await makeStore();
+      await store.createProject(project('team'));
+      await store.createProject(project('other'));
+      const ops = systemRobot('robot$ops', {
+        grants: [
+          { project: 'team', actions: ['pull', 'push'] },
+          { project: 'other', actions: ['pull'] },
+        ],
+        expiresAt: 9000,
+        description: 'deploys',
+      });
+      const created = await store.createSystemRobot(ops);
+      // Grants come back sorted by project.
+      expect(created).toEqual({
+        ok: true,
+        record: {
+          ...ops,
+          grants: [
+            { project: 'other', actions: ['pull'] },
+            { project: 'team', actions: ['pull', 'push'] },
+          ],
+          revokedAt: undefined,
+        },
+      });
+      expect(await store.createSystemRobot(ops)).toEqual({ ok: false, reason: 'exists' });
+      // One unknown project refuses the whole robot: nothing is left behind.
+      const ghost = systemRobot('robot$ghost', {
+        grants: [
+          { project: 'team', actions: ['pull'] },
+          { project: 'nowhere', actions: ['pull'] },
+        ],
+      });
+      expect(await store.createSystemRobot(ghost)).toEqual({
+        ok: false,
+        reason: 'project-unknown',
+      });
+      expect(await store.getSystemRobot('robot$ghost')).toBeUndefined();
+      const all = systemRobot('robot$scanner', {
+        grants: [
+          { project: '*', actions: ['pull'] },
+          { project: 'team', actions: ['push'] },
+        ],
+      });
+      expect((await store.createSystemRobot(all)).ok).toBe(true);
+      expect((await store.getSystemRobot('robot$scanner'))?.grants).toEqual([
+        { project: '*', actions: ['pull'] },
+        { project: 'team', actions: ['push'] },
+      ]);
+      expect((await store.revokeSystemRobot('robot$ops', 3000))?.revokedAt).toBe(3000);
+      expect((await store.revokeSystemRobot('robot$ops', 4000))?.revokedAt).toBe(3000);
+      expect(await store.revokeSystemRobot('robot$nobody', 1)).toBeUndefined();
+      expect((await store.listSystemRobots()).map((r) => [r.name, r.revokedAt])).toEqual([
+        ['robot$ops', 3000],
+        ['robot$scanner', undefined],
+      ]);
+      // Project robots and system robots are separate: neither list holds the other.
+      expect(await store.listRobots('team')).toEqual([]);
+      expect(await store.getRobot('robot$ops')).toBeUndefined();
+      store.close();
+    });
+
+    it('removing a project drops system robot grants to it, not the robot', async () => {
+      const store = await makeStore();
+      await store.createProject(project('team'));
+      await store.createProject(project('other'));
+      await store.createSystemRobot(
+        systemRobot('robot$ops', {
+          grants: [
+            { project: '*', actions: ['pull'] },
+            { project: 'team', actions: ['push'] },
+            { project: 'other', actions: ['pull'] },
+          ],
+        }),
+      );
+      expect(await store.removeProject('team')).toBe(true);
+      await store.createProject(project('team'));
+      // A new project of the same name inherits nothing; the `*` grant still covers it.
+      expect((await store.getSystemRobot('robot$ops'))?.grants).toEqual([
+        { project: '*', actions: ['pull'] },
+        { project: 'other', actions: ['pull'] },
+      ]);
       store.close();
     });
 
