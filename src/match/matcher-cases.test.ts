@@ -1,38 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Catalog, OsInfo } from '../catalog/index.js';
 import { catalogFiles, repoRoot, sharedFixture, useTempDir } from '../testing/index.js';
 import { buildVulnDb, openVulnDb, type VulnDb } from '../vulndb/index.js';
 import { osEndOfLife } from './end-of-life.js';
-import type { MatchPackage } from './match-input.js';
 import { createMatcher } from './matcher.js';
+import { catalogOf as catalog, debianRelease } from './testing/catalog-of.js';
 
 const dir = useTempDir();
 let db: VulnDb;
 
 const DEBIAN_12 = `PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\nVERSION="12 (bookworm)"\nVERSION_CODENAME=bookworm\nID=debian\n`;
-const bullseye: OsInfo = {
-  id: 'debian',
-  versionId: '11',
-  versionCodename: 'bullseye',
-  name: 'Debian GNU/Linux',
-  prettyName: 'Debian GNU/Linux 11 (bullseye)',
-  idLike: [],
-};
-
-function catalog(
-  os: OsInfo | undefined,
-  ...pkgs: Omit<MatchPackage, 'id' | 'purl' | 'locations'>[]
-): Catalog {
-  const packages = pkgs.map((p) => ({
-    ...p,
-    id: `${p.type}:${p.name}@${p.version}`,
-    purl: `pkg:${p.type}/${p.name}@${p.version}`,
-    locations: [],
-  }));
-  return { os, packages } as unknown as Catalog;
-}
+const bullseye = debianRelease('11', 'bullseye');
 
 beforeAll(async () => {
   const output = join(dir, 'vuln.db');

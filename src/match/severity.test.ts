@@ -1,37 +1,16 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Catalog, OsInfo } from '../catalog/index.js';
 import { repoRoot, sharedFixture, useTempDir } from '../testing/index.js';
 import { buildVulnDb, openVulnDb, type VulnDb } from '../vulndb/index.js';
-import type { MatchPackage } from './match-input.js';
 import { createMatcher } from './matcher.js';
+import { catalogOf as catalog, debianRelease } from './testing/catalog-of.js';
 import { cvssScores, severityOfScore } from './severity.js';
 
 const dir = useTempDir();
 let db: VulnDb;
 
-const bookworm: OsInfo = {
-  id: 'debian',
-  versionId: '12',
-  versionCodename: 'bookworm',
-  name: 'Debian GNU/Linux',
-  prettyName: 'Debian GNU/Linux 12 (bookworm)',
-  idLike: [],
-};
-
-function catalog(
-  os: OsInfo | undefined,
-  ...pkgs: Omit<MatchPackage, 'id' | 'purl' | 'locations'>[]
-): Catalog {
-  const packages = pkgs.map((p) => ({
-    ...p,
-    id: `${p.type}:${p.namespace ?? ''}/${p.name}`,
-    purl: `pkg:${p.type}/${p.name}@${p.version}`,
-    locations: [],
-  }));
-  return { os, packages } as unknown as Catalog;
-}
+const bookworm = debianRelease('12', 'bookworm');
 
 /** The one vector of `type` a stored advisory carries, read from the database built from the fixture. */
 function vectorOf(id: string, prefix: string): string {
