@@ -21,12 +21,14 @@ export function registerUserRoutes(app: FastifyInstance, api: ApiContext): void 
     const principal = caller.principal;
     if (principal.kind === 'anonymous') return { kind: 'anonymous' };
     if (principal.kind === 'robot')
-      return {
-        kind: 'robot',
-        name: principal.name,
-        project: principal.project,
-        actions: principal.actions,
-      };
+      return principal.project === undefined
+        ? { kind: 'robot', name: principal.name, system: true, grants: principal.grants }
+        : {
+            kind: 'robot',
+            name: principal.name,
+            project: principal.project,
+            actions: principal.grants[0]?.actions ?? [],
+          };
     return { kind: 'user', name: principal.name, admin: principal.admin };
   });
 

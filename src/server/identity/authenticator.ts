@@ -7,6 +7,7 @@ import type { LoginLimiter } from './login-limiter.js';
 import { isRobotAccountName } from './names.js';
 import { hashPassword, verifyPassword } from './password-hash.js';
 import { ANONYMOUS, type Principal } from './principal.js';
+import { robotPrincipal, robotUnusable } from './robot-accounts.js';
 import { verifyRobotSecret } from './robot-secret.js';
 import type { AccessClaims } from './token-service.js';
 
@@ -146,15 +147,9 @@ export class Authenticator {
     const robot = await this.#directory.robot(name);
     if (!robot || !verifyRobotSecret(secret, robot.secretHash)) return undefined;
     // Only someone holding the secret learns that the account is revoked or expired.
-    if (robot.revokedAt !== undefined)
-      throw new IdentityError('UNAUTHORIZED', `robot account ${robot.name} has been revoked`);
-    if (robot.expiresAt !== undefined && robot.expiresAt <= this.#now()) {
-      throw new IdentityError(
-        'UNAUTHORIZED',
-        `robot account ${robot.name} expired at ${new Date(robot.expiresAt).toISOString()}`,
-      );
-    }
-    return { kind: 'robot', name: robot.name, project: robot.project, actions: robot.actions };
+    const unusable = robotUnusable(robot, this.#now());
+    if (unusable !== undefined) throw new IdentityError('UNAUTHORIZED', unusable);
+    return robotPrincipal(robot);
   }
 
   /**
@@ -167,13 +162,8 @@ export class Authenticator {
     if (isRobotAccountName(claims.sub)) {
       const robot = this.#directory.peekRobot(claims.sub);
       if (robot === undefined) return undefined;
-      if (
-        robot === null ||
-        robot.revokedAt !== undefined ||
-        (robot.expiresAt !== undefined && robot.expiresAt <= this.#now())
-      )
-        return 'invalid';
-      return { kind: 'robot', name: robot.name, project: robot.project, actions: robot.actions };
+      if (robot === null || robotUnusable(robot, this.#now()) !== undefined) return 'invalid';
+      return robotPrincipal(robot);
     }
     const user = this.#directory.peekUser(claims.sub);
     if (user === undefined) return undefined;

@@ -2,11 +2,11 @@ import type {
   IdentityStore,
   ProjectRecord,
   ProjectRole,
-  RobotRecord,
   TagRuleRecord,
   UserRecord,
 } from '../../store/index.js';
-import { tagPatternToRegExp } from './names.js';
+import { parseRobotAccountName, tagPatternToRegExp } from './names.js';
+import type { RobotAccount } from './robot-accounts.js';
 
 export interface CompiledTagRule {
   readonly id: number;
@@ -39,7 +39,8 @@ export class Directory {
   readonly #projects = new Map<string, ProjectRecord>();
   readonly #rules = new Map<string, readonly CompiledTagRule[]>();
   readonly #users = new Map<string, UserRecord | typeof MISSING>();
-  readonly #robots = new Map<string, RobotRecord | typeof MISSING>();
+  // Project robots and system robots: their names cannot collide (only the former hold "+").
+  readonly #robots = new Map<string, RobotAccount | typeof MISSING>();
   readonly #roles = new Map<string, ReadonlyMap<string, ProjectRole>>();
 
   constructor(store: IdentityStore) {
@@ -66,9 +67,16 @@ export class Directory {
   dropProject(name: string): void {
     this.#projects.delete(name);
     this.#rules.delete(name);
-    // Memberships and robots of the project went with it (cascade).
+    // Memberships and robots of the project, and system robots' grants to it, went with it (cascade).
     this.#roles.clear();
-    for (const [key, robot] of this.#robots) if (robot?.project === name) this.#robots.delete(key);
+    for (const [key, robot] of this.#robots) {
+      if (robot === MISSING) continue;
+      const gone =
+        'grants' in robot
+          ? robot.grants.some((grant) => grant.project === name)
+          : robot.project === name;
+      if (gone) this.#robots.delete(key);
+    }
   }
 
   tagRules(project: string): readonly CompiledTagRule[] {
@@ -103,14 +111,17 @@ export class Directory {
     this.#roles.delete(name);
   }
 
-  peekRobot(name: string): RobotRecord | typeof MISSING | undefined {
+  peekRobot(name: string): RobotAccount | typeof MISSING | undefined {
     return this.#robots.get(name);
   }
 
-  async robot(name: string): Promise<RobotRecord | undefined> {
+  /** A project robot (`robot$<project>+<name>`) or a system robot (`robot$<name>`). */
+  async robot(name: string): Promise<RobotAccount | undefined> {
     const cached = this.#robots.get(name);
     if (cached !== undefined) return cached ?? undefined;
-    const record = await this.#store.getRobot(name);
+    const record = parseRobotAccountName(name)
+      ? await this.#store.getRobot(name)
+      : await this.#store.getSystemRobot(name);
     remember(this.#robots, name, record ?? MISSING);
     return record;
   }

@@ -15,6 +15,7 @@ export type IdentityAction =
   | 'project.delete'
   | 'member.set'
   | 'member.remove'
+  | 'robot.read'
   | 'robot.create'
   | 'robot.revoke'
   | 'tag-rule.create'

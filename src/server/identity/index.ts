@@ -44,4 +44,17 @@ export {
   removeTagRule,
   type NewRobotInput,
 } from './robot-admin.js';
-export type { UserView, ProjectView, MemberView, RobotView, TagRuleView } from './views.js';
+export {
+  listSystemRobots,
+  createSystemRobot,
+  revokeSystemRobot,
+  type NewSystemRobotInput,
+} from './system-robot-admin.js';
+export type {
+  UserView,
+  ProjectView,
+  MemberView,
+  RobotView,
+  SystemRobotView,
+  TagRuleView,
+} from './views.js';

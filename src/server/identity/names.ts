@@ -7,6 +7,8 @@ const USER_NAME = /^(?<name>[a-z0-9](?:[a-z0-9._@-]{0,62}[a-z0-9])?)$/;
 const PROJECT_NAME = /^(?<name>[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)$/;
 const ROBOT_SHORT_NAME = /^(?<name>[a-z0-9]+(?:[._-][a-z0-9]+)*)$/;
 const ROBOT_NAME = /^robot\$(?<project>[^+]+)\+(?<name>.+)$/;
+// Harbor's system robots are `robot$<name>`: no "+", so never a project robot's name.
+const SYSTEM_ROBOT_NAME = /^robot\$(?<name>[^+]+)$/;
 // Tag characters of the distribution spec plus the glob wildcards * and ?.
 const TAG_PATTERN = /^(?<pattern>[A-Za-z0-9_.*?-]{1,128})$/;
 
@@ -71,6 +73,16 @@ export function parseRobotAccountName(name: string): { project: string; name: st
   const short = groups?.['name'];
   if (project === undefined || short === undefined) return undefined;
   return { project, name: short };
+}
+
+/** `robot$<name>`, Harbor's name for a system robot account (short names never hold "+"). */
+export function systemRobotAccountName(name: string): string {
+  return `robot$${name}`;
+}
+
+/** The short name of a full system robot account name; undefined when it is not one. */
+export function parseSystemRobotAccountName(name: string): string | undefined {
+  return SYSTEM_ROBOT_NAME.exec(name)?.groups?.['name'];
 }
 
 function hasControlCharacter(text: string): boolean {

@@ -1,4 +1,5 @@
 import { isValidRepositoryName } from '../../oci/index.js';
+import { ALL_PROJECTS } from '../../store/index.js';
 import type { Directory } from './directory.js';
 import { projectOf } from './names.js';
 import { isSystemAdmin, type Principal } from './principal.js';
@@ -33,8 +34,10 @@ export async function projectPermissions(
     const role = await directory.role(principal.name, project);
     if (role) for (const permission of ROLE_PERMISSIONS[role]) granted.add(permission);
   }
-  if (principal.kind === 'robot' && principal.project === project) {
-    for (const permission of robotPermissions(principal.actions)) granted.add(permission);
+  if (principal.kind === 'robot') {
+    for (const grant of principal.grants)
+      if (grant.project === project || grant.project === ALL_PROJECTS)
+        for (const permission of robotPermissions(grant.actions)) granted.add(permission);
   }
   return granted;
 }

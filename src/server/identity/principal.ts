@@ -1,4 +1,4 @@
-import type { RobotAction } from '../../store/index.js';
+import type { RobotGrant } from '../../store/index.js';
 
 /** Who is making a request, once their credentials or token have been checked. */
 export type Principal =
@@ -12,8 +12,10 @@ export type Principal =
   | {
       readonly kind: 'robot';
       readonly name: string;
-      readonly project: string;
-      readonly actions: readonly RobotAction[];
+      /** The project of a project robot; undefined for a system robot (`robot$<name>`). */
+      readonly project: string | undefined;
+      /** What it may do where: one grant for a project robot, several (or `*`) for a system robot. */
+      readonly grants: readonly RobotGrant[];
     };
 
 export const ANONYMOUS: Principal = { kind: 'anonymous' };

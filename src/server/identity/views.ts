@@ -3,7 +3,9 @@ import type {
   ProjectRecord,
   ProjectRole,
   RobotAction,
+  RobotGrant,
   RobotRecord,
+  SystemRobotRecord,
   TagRuleRecord,
   UserRecord,
 } from '../../store/index.js';
@@ -37,6 +39,19 @@ export interface RobotView {
   readonly project: string;
   readonly description: string;
   readonly actions: readonly RobotAction[];
+  readonly createdAt: string;
+  readonly createdBy: string;
+  readonly expiresAt: string | null;
+  readonly revokedAt: string | null;
+  readonly state: 'active' | 'expired' | 'revoked';
+}
+
+/** A system robot as the admin API shows it: its grants, never the secret or its hash. */
+export interface SystemRobotView {
+  readonly name: string;
+  readonly level: 'system';
+  readonly description: string;
+  readonly grants: readonly RobotGrant[];
   readonly createdAt: string;
   readonly createdBy: string;
   readonly expiresAt: string | null;
@@ -78,13 +93,30 @@ export function memberView(member: MemberRecord): MemberView {
   return { user: member.user, role: member.role, createdAt: iso(member.createdAt) };
 }
 
+function robotState(
+  robot: RobotRecord | SystemRobotRecord,
+  now: number,
+): 'active' | 'expired' | 'revoked' {
+  if (robot.revokedAt !== undefined) return 'revoked';
+  return robot.expiresAt !== undefined && robot.expiresAt <= now ? 'expired' : 'active';
+}
+
+export function systemRobotView(robot: SystemRobotRecord, now: number): SystemRobotView {
+  return {
+    name: robot.name,
+    level: 'system',
+    description: robot.description,
+    grants: robot.grants,
+    createdAt: iso(robot.createdAt),
+    createdBy: robot.createdBy,
+    expiresAt: robot.expiresAt === undefined ? null : iso(robot.expiresAt),
+    revokedAt: robot.revokedAt === undefined ? null : iso(robot.revokedAt),
+    state: robotState(robot, now),
+  };
+}
+
 export function robotView(robot: RobotRecord, now: number): RobotView {
-  const state =
-    robot.revokedAt !== undefined
-      ? 'revoked'
-      : robot.expiresAt !== undefined && robot.expiresAt <= now
-        ? 'expired'
-        : 'active';
+  const state = robotState(robot, now);
   return {
     name: robot.name,
     project: robot.project,
