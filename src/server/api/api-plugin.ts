@@ -8,6 +8,7 @@ import {
 } from '../identity/index.js';
 import { registerProjectRoutes } from './project-routes.js';
 import { registerRobotRoutes } from './robot-routes.js';
+import { registerSystemRobotRoutes } from './system-robot-routes.js';
 import { registerUserRoutes } from './user-routes.js';
 
 const BODY_LIMIT = 64 * 1024;
@@ -90,6 +91,7 @@ export function registerAdminApi(
       registerUserRoutes(instance, context);
       registerProjectRoutes(instance, context);
       registerRobotRoutes(instance, context);
+      registerSystemRobotRoutes(instance, context);
       done();
     },
     { prefix: '/api/v1' },

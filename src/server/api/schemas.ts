@@ -31,6 +31,34 @@ export const newRobotBody = z
     expiresInSeconds: z.number().int().positive().max(MAX_LIFETIME_S).optional(),
   })
   .strict();
+// At most one grant per project; 256 covers any real set of projects and bounds the work.
+const MAX_GRANTS = 256;
+const MAX_LIFETIME_DAYS = 10 * 365;
+export const newSystemRobotBody = z
+  .object({
+    name,
+    description: z.string().max(1024).default(''),
+    grants: z
+      .array(
+        z
+          .object({
+            // A project name or "*" (every project); the identity service checks the name.
+            project: z.string().min(1).max(256),
+            actions: z.array(action).min(1).max(ROBOT_ACTIONS.length),
+          })
+          .strict(),
+      )
+      .min(1)
+      .max(MAX_GRANTS),
+    expiresInSeconds: z.number().int().positive().max(MAX_LIFETIME_S).optional(),
+    expiresInDays: z.number().int().positive().max(MAX_LIFETIME_DAYS).optional(),
+  })
+  .strict()
+  .refine((body) => body.expiresInSeconds === undefined || body.expiresInDays === undefined, {
+    message: 'give expiresInSeconds or expiresInDays, not both',
+    path: ['expiresInDays'],
+  });
+
 export const newTagRuleBody = z.object({ pattern: z.string().min(1).max(256) }).strict();
 
 /** Validates an untrusted JSON body; the error names the first bad field and why. */
