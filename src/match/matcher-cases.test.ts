@@ -1,7 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { catalogFiles, repoRoot, sharedFixture, useTempDir } from '../testing/index.js';
+import {
+  catalogFiles,
+  repoRoot,
+  sharedFixture,
+  useTempDir,
+  bookwormOval,
+} from '../testing/index.js';
 import { buildVulnDb, openVulnDb, type VulnDb } from '../vulndb/index.js';
 import { osEndOfLife } from './end-of-life.js';
 import { createMatcher } from './matcher.js';
@@ -21,11 +27,7 @@ beforeAll(async () => {
       { kind: 'osv', path: sharedFixture('vulndb', 'osv-pypi-yaml.tar.gz') },
       {
         kind: 'debian-oval',
-        path: sharedFixture(
-          'vulndb',
-          'debian-oval',
-          'oval-definitions-bookworm.2023-07-14.xml.bz2',
-        ),
+        path: bookwormOval(),
       },
       {
         kind: 'debian-tracker',

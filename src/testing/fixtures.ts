@@ -30,3 +30,8 @@ export function localFixture(testFileUrl: string, ...parts: string[]): string {
 export async function readSharedFixture(...parts: string[]): Promise<Buffer> {
   return readFile(sharedFixture(...parts));
 }
+
+/** Debian's OVAL feed for bookworm (2023-07-14), the Debian advisories most tests match against. */
+export function bookwormOval(): string {
+  return sharedFixture('vulndb', 'debian-oval', 'oval-definitions-bookworm.2023-07-14.xml.bz2');
+}

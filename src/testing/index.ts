@@ -4,6 +4,7 @@ export {
   sharedFixture,
   localFixture,
   readSharedFixture,
+  bookwormOval,
 } from './fixtures.js';
 export { useTempDir } from './temp-dir.js';
 export { catalogFiles, catalogImageDir } from './catalog-helpers.js';

@@ -2,7 +2,13 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeOciLayout } from '../../oci/index.js';
-import { localFixture, runCli, sharedFixture, useTempDir } from '../../testing/index.js';
+import {
+  localFixture,
+  runCli,
+  sharedFixture,
+  useTempDir,
+  bookwormOval,
+} from '../../testing/index.js';
 import { buildVulnDb } from '../../vulndb/index.js';
 
 // The CI gate's filters and suppressions on a real Debian 12 image (dpkg records from a bookworm
@@ -47,11 +53,7 @@ beforeAll(async () => {
     inputs: [
       {
         kind: 'debian-oval',
-        path: sharedFixture(
-          'vulndb',
-          'debian-oval',
-          'oval-definitions-bookworm.2023-07-14.xml.bz2',
-        ),
+        path: bookwormOval(),
       },
       { kind: 'osv', path: sharedFixture('vulndb', 'ghsa', 'npm') },
     ],

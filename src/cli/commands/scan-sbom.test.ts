@@ -2,7 +2,14 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeOciLayout } from '../../oci/index.js';
-import { localFixture, repoRoot, runCli, sharedFixture, useTempDir } from '../../testing/index.js';
+import {
+  localFixture,
+  repoRoot,
+  runCli,
+  sharedFixture,
+  useTempDir,
+  bookwormOval,
+} from '../../testing/index.js';
 import { buildVulnDb } from '../../vulndb/index.js';
 
 // Scanning SBOMs other tools wrote (hand-written in Syft's and Trivy's documented shapes, see
@@ -34,11 +41,7 @@ beforeAll(async () => {
     inputs: [
       {
         kind: 'debian-oval',
-        path: sharedFixture(
-          'vulndb',
-          'debian-oval',
-          'oval-definitions-bookworm.2023-07-14.xml.bz2',
-        ),
+        path: bookwormOval(),
       },
       { kind: 'alpine-secdb', path: sharedFixture('vulndb', 'alpine-secdb.tar.gz') },
     ],

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeOciLayout } from '../../oci/index.js';
-import { runCli, sharedFixture, useTempDir } from '../../testing/index.js';
+import { bookwormOval, runCli, useTempDir } from '../../testing/index.js';
 import { buildVulnDb } from '../../vulndb/index.js';
 import { tool } from '../testing/client-tools.js';
 import { spawnServer, type SpawnedServer } from '../testing/spawn-server.js';
@@ -42,11 +42,7 @@ beforeAll(async () => {
     inputs: [
       {
         kind: 'debian-oval',
-        path: sharedFixture(
-          'vulndb',
-          'debian-oval',
-          'oval-definitions-bookworm.2023-07-14.xml.bz2',
-        ),
+        path: bookwormOval(),
       },
     ],
     output: join(dataDir, 'vulndb', 'lockyard.db'),

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { buildTar } from '../../oci/index.js';
-import { sharedFixture, useTempDir } from '../../testing/index.js';
+import { sharedFixture, useTempDir, bookwormOval } from '../../testing/index.js';
 import { VulnDbError } from '../errors.js';
 import { walkInput } from './walk-input.js';
 
@@ -74,11 +74,7 @@ describe('walkInput', () => {
   });
 
   it('decompresses a single bzip2 file to the same bytes as bzcat', async () => {
-    const path = sharedFixture(
-      'vulndb',
-      'debian-oval',
-      'oval-definitions-bookworm.2023-07-14.xml.bz2',
-    );
+    const path = bookwormOval();
     const expected = execFileSync('bzcat', [path], { maxBuffer: 128 * 1024 * 1024 });
     const files = [];
     for await (const file of walkInput(path))

@@ -2,16 +2,12 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { localFixture, sharedFixture, useTempDir } from '../../../testing/index.js';
+import { bookwormOval, localFixture, useTempDir } from '../../../testing/index.js';
 import { VulnDbError } from '../../errors.js';
 import { python, RecordingSink, runAdvisorySourceContract } from '../../testing/index.js';
 import { debianOvalSource } from './index.js';
 
-const bookworm = sharedFixture(
-  'vulndb',
-  'debian-oval',
-  'oval-definitions-bookworm.2023-07-14.xml.bz2',
-);
+const bookworm = bookwormOval();
 
 /**
  * Reads the raw OVAL with Python's bz2 and a regex over each definition's title, class and the
