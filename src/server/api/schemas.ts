@@ -55,7 +55,7 @@ export const newSystemRobotBody = z
   })
   .strict()
   .refine((body) => body.expiresInSeconds === undefined || body.expiresInDays === undefined, {
-    message: 'give expiresInSeconds or expiresInDays, not both',
+    error: 'give expiresInSeconds or expiresInDays, not both',
     path: ['expiresInDays'],
   });
 

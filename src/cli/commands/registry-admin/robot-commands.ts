@@ -1,8 +1,6 @@
-import { Command, Option } from 'commander';
-import type { RobotAction } from '../../../store/index.js';
+import { Command } from 'commander';
 import { ROBOT_ACTION_CHOICES } from './choices.js';
 import type { CliContext } from '../../context.js';
-import { parseDurationHours } from '../../parse-duration.js';
 import {
   segment,
   addConnectionOptions,
@@ -11,61 +9,106 @@ import {
   AdminClientError,
 } from '../../server-api/index.js';
 import { field, items, printJson, printTable } from './print.js';
+import {
+  collect,
+  createSystemRobot,
+  lifetimeSeconds,
+  listSystemRobots,
+  parseActions,
+  parseGrants,
+  revokeSystemRobot,
+} from './system-robots.js';
 
-interface RobotFlags extends ConnectionFlags {
-  readonly actions: string;
+interface CreateFlags extends ConnectionFlags {
+  readonly actions?: string;
+  readonly system?: string;
+  readonly grant?: string[];
   readonly description?: string;
   readonly expiresIn?: string;
+  readonly expiresInDays?: string;
 }
 
-function parseActions(text: string): RobotAction[] {
-  const actions = text.split(',').map((action) => action.trim());
-  const bad = actions.find(
-    (action) => !(ROBOT_ACTION_CHOICES as readonly string[]).includes(action),
-  );
-  if (bad !== undefined)
-    throw new AdminClientError(
-      'INVALID_ARGUMENT',
-      `--actions: unknown action "${bad.slice(0, 20)}" (use ${ROBOT_ACTION_CHOICES.join(', ')})`,
-    );
-  return actions as RobotAction[];
+function invalid(message: string): AdminClientError {
+  return new AdminClientError('INVALID_ARGUMENT', message);
+}
+
+/** Project robot (PROJECT NAME --actions) or system robot (--system NAME --grant …): not both. */
+function checkCreate(
+  project: string | undefined,
+  name: string | undefined,
+  flags: CreateFlags,
+): void {
+  if (flags.system !== undefined) {
+    if (project !== undefined)
+      throw invalid('robot create --system NAME takes no PROJECT or NAME argument');
+    if (flags.actions !== undefined)
+      throw invalid('--actions is for project robots; give a system robot --grant PROJECT:ACTIONS');
+    if ((flags.grant ?? []).length === 0)
+      throw invalid(
+        'a system robot needs at least one --grant PROJECT:ACTIONS (e.g. team:pull,push)',
+      );
+    return;
+  }
+  if (project === undefined || name === undefined)
+    throw invalid('robot create needs PROJECT and NAME (or --system NAME for a system robot)');
+  if ((flags.grant ?? []).length > 0)
+    throw invalid('--grant is for system robots (--system NAME); a project robot takes --actions');
+  if (flags.actions === undefined)
+    throw invalid("required option '--actions <list>' not specified");
 }
 
 export function robotCommand(context: CliContext): Command {
   const robot = new Command('robot').description(
-    "Manage a project's robot accounts (project admins)",
+    "Manage robot accounts: a project's (project admins), or system robots across projects with --system (system admins)",
   );
 
   addConnectionOptions(
     robot
       .command('create')
-      .argument('<project>')
-      .argument('<name>', 'short name; the account is robot$<project>+<name>')
-      .description('Create a robot account and print its secret (shown once)'),
+      .argument('[project]', 'the project of a project robot')
+      .argument('[name]', 'short name; the account is robot$<project>+<name>')
+      .description(
+        'Create a robot account and print its secret (shown once): PROJECT NAME --actions LIST, or --system NAME --grant PROJECT:ACTIONS …',
+      ),
   )
-    .addOption(
-      new Option(
-        '--actions <list>',
-        `comma-separated: ${ROBOT_ACTION_CHOICES.join(', ')}`,
-      ).makeOptionMandatory(),
+    .option('--actions <list>', `project robot: comma-separated ${ROBOT_ACTION_CHOICES.join(', ')}`)
+    .option('--system <name>', 'create the system robot robot$<name> (system admins)')
+    .option(
+      '--grant <project:actions>',
+      "system robot: a project and its actions, e.g. team:pull,push, or '*:pull' for every project (repeatable)",
+      collect,
     )
     .option('--description <text>', 'what the robot is for')
     .option('--expires-in <duration>', 'lifetime, e.g. 30d, 12h, 2w (default: never expires)')
-    .action(async (project: string, name: string, flags: RobotFlags) => {
-      const actions = parseActions(flags.actions);
-      const expiresInSeconds =
-        flags.expiresIn === undefined
-          ? undefined
-          : Math.round(parseDurationHours(flags.expiresIn, '--expires-in') * 3600);
-      if (expiresInSeconds === 0)
-        throw new AdminClientError('INVALID_ARGUMENT', '--expires-in must be longer than zero');
+    .option('--expires-in-days <n>', 'lifetime in days (instead of --expires-in)')
+    .action(async (project: string | undefined, name: string | undefined, flags: CreateFlags) => {
+      checkCreate(project, name, flags);
+      const expiresInSeconds = lifetimeSeconds(flags.expiresIn, flags.expiresInDays);
+      const system = flags.system;
+      if (system !== undefined) {
+        const grants = parseGrants(flags.grant ?? []);
+        await withConnection(flags, context, (connection) =>
+          createSystemRobot(context, connection, {
+            name: system,
+            grants,
+            description: flags.description,
+            expiresInSeconds,
+          }),
+        );
+        return;
+      }
+      const actions = parseActions(flags.actions ?? '', '--actions');
       await withConnection(flags, context, async (connection) => {
-        const answer = await connection.client.call('POST', `projects/${segment(project)}/robots`, {
-          name,
-          actions,
-          ...(flags.description === undefined ? {} : { description: flags.description }),
-          ...(expiresInSeconds === undefined ? {} : { expiresInSeconds }),
-        });
+        const answer = await connection.client.call(
+          'POST',
+          `projects/${segment(project ?? '')}/robots`,
+          {
+            name,
+            actions,
+            ...(flags.description === undefined ? {} : { description: flags.description }),
+            ...(expiresInSeconds === undefined ? {} : { expiresInSeconds }),
+          },
+        );
         if (connection.json) {
           printJson(context, answer);
           return;
@@ -82,45 +125,77 @@ export function robotCommand(context: CliContext): Command {
   addConnectionOptions(
     robot
       .command('list')
-      .argument('<project>')
-      .description('List robot accounts (never their secrets)'),
-  ).action(async (project: string, flags: ConnectionFlags) => {
-    await withConnection(flags, context, async (connection) => {
-      const answer = await connection.client.call('GET', `projects/${segment(project)}/robots`);
-      if (connection.json) {
-        printJson(context, answer);
-        return;
-      }
-      printTable(
-        context,
-        ['NAME', 'ACTIONS', 'STATE', 'EXPIRES', 'DESCRIPTION'],
-        items(answer, 'robots').map((entry) => [
-          field(entry, 'name'),
-          field(entry, 'actions'),
-          field(entry, 'state'),
-          field(entry, 'expiresAt'),
-          field(entry, 'description'),
-        ]),
-      );
+      .argument('[project]')
+      .description(
+        "List a project's robot accounts, or with --system the system robots (never secrets)",
+      ),
+  )
+    .option('--system', 'list the system robots (system admins)')
+    .action(async (project: string | undefined, flags: ConnectionFlags & { system?: boolean }) => {
+      if (flags.system === true && project !== undefined)
+        throw invalid('robot list --system takes no PROJECT argument');
+      if (flags.system !== true && project === undefined)
+        throw invalid('robot list needs PROJECT (or --system for the system robots)');
+      await withConnection(flags, context, async (connection) => {
+        if (flags.system === true) {
+          await listSystemRobots(context, connection);
+          return;
+        }
+        const answer = await connection.client.call(
+          'GET',
+          `projects/${segment(project ?? '')}/robots`,
+        );
+        if (connection.json) {
+          printJson(context, answer);
+          return;
+        }
+        printTable(
+          context,
+          ['NAME', 'ACTIONS', 'STATE', 'EXPIRES', 'DESCRIPTION'],
+          items(answer, 'robots').map((entry) => [
+            field(entry, 'name'),
+            field(entry, 'actions'),
+            field(entry, 'state'),
+            field(entry, 'expiresAt'),
+            field(entry, 'description'),
+          ]),
+        );
+      });
     });
-  });
 
   addConnectionOptions(
     robot
       .command('revoke')
-      .argument('<project>')
-      .argument('<name>', 'short or full (robot$…) name')
-      .description('Revoke a robot account at once'),
-  ).action(async (project: string, name: string, flags: ConnectionFlags) => {
-    await withConnection(flags, context, async (connection) => {
-      const answer = await connection.client.call(
-        'DELETE',
-        `projects/${segment(project)}/robots/${segment(name)}`,
-      );
-      if (connection.json) printJson(context, answer);
-      else context.stdout.write(`robot account ${field(answer, 'name')} revoked\n`);
-    });
-  });
+      .argument('[project]')
+      .argument('[name]', 'short or full (robot$…) name')
+      .description('Revoke a robot account at once: PROJECT NAME, or --system NAME'),
+  )
+    .option('--system <name>', 'revoke the system robot robot$<name> (short or full name)')
+    .action(
+      async (
+        project: string | undefined,
+        name: string | undefined,
+        flags: ConnectionFlags & { system?: string },
+      ) => {
+        const system = flags.system;
+        if (system !== undefined && project !== undefined)
+          throw invalid('robot revoke --system NAME takes no PROJECT or NAME argument');
+        if (system === undefined && (project === undefined || name === undefined))
+          throw invalid('robot revoke needs PROJECT and NAME (or --system NAME)');
+        await withConnection(flags, context, async (connection) => {
+          if (system !== undefined) {
+            await revokeSystemRobot(context, connection, system);
+            return;
+          }
+          const answer = await connection.client.call(
+            'DELETE',
+            `projects/${segment(project ?? '')}/robots/${segment(name ?? '')}`,
+          );
+          if (connection.json) printJson(context, answer);
+          else context.stdout.write(`robot account ${field(answer, 'name')} revoked\n`);
+        });
+      },
+    );
   return robot;
 }
 
