@@ -5,6 +5,7 @@ import {
   checkRobotShortName,
   checkTagPattern,
   parseRobotAccountName,
+  parseSystemRobotAccountName,
   printable,
   robotAccountName,
 } from './names.js';
@@ -81,6 +82,11 @@ export async function revokeRobot(
 ): Promise<RobotView> {
   await requireProject(ctx, caller, project, 'robot-admin', 'robot.revoke');
   const parsed = parseRobotAccountName(name);
+  if (!parsed && parseSystemRobotAccountName(name) !== undefined)
+    throw new IdentityError(
+      'NOT_FOUND',
+      `robot account ${printable(name)} is a system robot, not one of project ${project}`,
+    );
   if (parsed && parsed.project !== project)
     throw new IdentityError(
       'NOT_FOUND',
