@@ -60,6 +60,10 @@ export class Directory {
     return this.#projects.get(name);
   }
 
+  projectNames(): readonly string[] {
+    return [...this.#projects.keys()];
+  }
+
   setProject(project: ProjectRecord): void {
     this.#projects.set(project.name, project);
   }

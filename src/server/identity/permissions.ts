@@ -43,6 +43,24 @@ export async function projectPermissions(
 }
 
 /**
+ * The projects whose repositories a `_catalog` answer may show `principal`: 'all' for system
+ * admins, else the existing projects it may pull from (a system robot: its pull grants, `*`
+ * meaning every project). The registry does not filter its catalog yet, so today the catalog
+ * stays for system admins; this is the identity half of Harbor's filtered catalog.
+ */
+export async function catalogProjects(
+  directory: Directory,
+  principal: Principal,
+): Promise<'all' | ReadonlySet<string>> {
+  if (isSystemAdmin(principal)) return 'all';
+  const projects = new Set<string>();
+  for (const project of directory.projectNames())
+    if ((await projectPermissions(directory, principal, project)).has('pull'))
+      projects.add(project);
+  return projects;
+}
+
+/**
  * The `access` a token carries: for each requested scope, the requested actions the principal
  * holds (the intersection the spec asks for). `*` on a repository stands for every action the
  * principal holds there (Distribution's delete scope); `registry:catalog:*` is for system admins.

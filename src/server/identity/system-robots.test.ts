@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IdentityEvent } from './events.js';
+import { catalogProjects } from './permissions.js';
 import {
   ADMIN_PASSWORD,
   api,
@@ -287,6 +288,16 @@ describe('system robots: tokens and Basic give exactly the granted actions', () 
     // A push into a project that does not exist creates nothing (only system admins may).
     expect(await pushBlob(env.url, 'ghost/app', data, auth)).toBe(403);
     expect((await api(env.url, 'GET', 'projects/ghost', admin)).status).toBe(404);
+  });
+
+  it('the catalog projects of a system robot are those it may pull from', async () => {
+    const service = env.server.identity?.service;
+    if (!service) throw new Error('identity is off');
+    const caller = await service.caller(basic(robot.name, robot.secret), '127.0.0.1');
+    const projects = await catalogProjects(service.directory, caller.principal);
+    expect(projects === 'all' ? 'all' : [...projects].sort()).toEqual(['other', 'team']);
+    const adminCaller = await service.caller(admin, '127.0.0.1');
+    expect(await catalogProjects(service.directory, adminCaller.principal)).toBe('all');
   });
 
   it('`*` covers every project, including one created later, and nothing beyond its actions', async () => {
