@@ -43,10 +43,10 @@ export async function projectPermissions(
 }
 
 /**
- * The projects whose repositories a `_catalog` answer may show `principal`: 'all' for system
- * admins, else the existing projects it may pull from (a system robot: its pull grants, `*`
- * meaning every project). The registry does not filter its catalog yet, so today the catalog
- * stays for system admins; this is the identity half of Harbor's filtered catalog.
+ * The projects whose repositories a `_catalog` answer shows `principal`: 'all' for system
+ * admins, else the existing projects it may pull from (a member's projects, a robot's pull
+ * grants with `*` meaning every project, and projects with anonymous pull). The registry
+ * filters its catalog with this on every request (`registry-access.ts`).
  */
 export async function catalogProjects(
   directory: Directory,
@@ -63,7 +63,8 @@ export async function catalogProjects(
 /**
  * The `access` a token carries: for each requested scope, the requested actions the principal
  * holds (the intersection the spec asks for). `*` on a repository stands for every action the
- * principal holds there (Distribution's delete scope); `registry:catalog:*` is for system admins.
+ * principal holds there (Distribution's delete scope); `registry:catalog:*` is granted to every
+ * signed-in principal (the registry then lists only what it may pull, see `catalogProjects`).
  * Scopes of unknown types or with invalid repository names are granted nothing.
  */
 export async function grantAccess(
@@ -76,7 +77,7 @@ export async function grantAccess(
     if (scope.type === 'registry' && scope.name === 'catalog') {
       granted.push({
         ...scope,
-        actions: isSystemAdmin(principal) && scope.actions.includes('*') ? ['*'] : [],
+        actions: principal.kind !== 'anonymous' && scope.actions.includes('*') ? ['*'] : [],
       });
       continue;
     }

@@ -9,7 +9,7 @@ import { parseAuthorization, type PresentedCredentials } from './credentials.js'
 import { IdentityError } from './errors.js';
 import type { IdentityService } from './identity-service.js';
 import { projectOf } from './names.js';
-import { accessCovers, projectPermissions } from './permissions.js';
+import { accessCovers, catalogProjects, projectPermissions } from './permissions.js';
 import { actorName, isSystemAdmin, type Principal } from './principal.js';
 import { realmFor, type RealmOptions } from './realm.js';
 import { bearerChallenge, type AccessEntry, type ChallengeOptions } from './scopes.js';
@@ -128,6 +128,22 @@ export function createRegistryAccess(
       });
   }
 
+  /**
+   * An allowed catalog request: the decision carries which repositories the principal may see
+   * (those of the projects it may pull from), worked out per request so a role change counts at
+   * once; system admins see everything.
+   */
+  async function catalog(principal: Principal): Promise<AccessDecision> {
+    const subject = actorName(principal);
+    const projects = await catalogProjects(identity.directory, principal);
+    if (projects === 'all') return { allowed: true, subject };
+    return {
+      allowed: true,
+      subject,
+      visibleInCatalog: (repository) => projects.has(projectOf(repository)),
+    };
+  }
+
   function anonymous(request: AccessRequest): AccessDecision {
     const repository = request.repository;
     const pullOnly =
@@ -160,6 +176,7 @@ export function createRegistryAccess(
           : `the token does not grant ${describe(request.actions)} on ${what}`;
       return unauthorized(request, reason, 'insufficient_scope');
     }
+    if (scope.type === 'registry') return catalog(principal);
     return projectForPush(request, principal, allowed);
   }
 
@@ -199,10 +216,7 @@ export function createRegistryAccess(
     const allowed: AccessDecision = { allowed: true, subject: actorName(principal) };
     const scope = scopeOf(request);
     if (!scope) return allowed;
-    if (scope.type === 'registry')
-      return isSystemAdmin(principal)
-        ? allowed
-        : refused(request, principal, 'only a system administrator may list the catalog');
+    if (scope.type === 'registry') return catalog(principal);
     const held = await projectPermissions(identity.directory, principal, projectOf(scope.name));
     const missing = request.actions.filter((action) => action !== 'catalog' && !held.has(action));
     if (missing.length > 0)

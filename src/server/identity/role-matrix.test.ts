@@ -12,6 +12,7 @@ import {
   type IdentityTestServer,
 } from './testing/identity-server.js';
 import { ACTIONS, matrixActions, type Action } from '../testing/role-matrix-actions.js';
+import { catalogMismatches, PUBLIC_PROJECT } from '../testing/role-matrix-catalog.js';
 import {
   MODES,
   startMatrixServer,
@@ -58,6 +59,21 @@ const EXPECTED: Readonly<Record<Who, readonly Action[]>> = {
 };
 
 const MOUNTS: readonly Action[] = ['mount-same-project', 'mount-from-public', 'mount-from-private'];
+
+/**
+ * The projects each caller may pull from, from the matrix above: "team" with the pull action,
+ * "other" for its developer, "pub" (anonymous pull) for everyone signed in. Its catalog must
+ * list exactly their repositories; anonymous callers get none (undefined: refused).
+ */
+function pulls(who: Who): 'all' | readonly string[] | undefined {
+  if (who === 'anonymous') return undefined;
+  if (who === 'system-admin') return 'all';
+  return [
+    PUBLIC_PROJECT,
+    ...(EXPECTED[who].includes('pull') ? ['team'] : []),
+    ...(who === 'other-member' ? ['other'] : []),
+  ];
+}
 
 let server: MatrixServer;
 let env: IdentityTestServer;
@@ -112,12 +128,20 @@ describe.each(MODES)('role matrix on a private project, %s', (mode) => {
     for (const who of WHO) {
       actual[who] = [];
       for (const action of ACTIONS) {
-        const { status, effect } = await actions.perform(mode, who, action);
-        // A mount is done only with 201; 202 is the spec's fall-back to an upload session.
-        const done = MOUNTS.includes(action) ? status === 201 : status >= 200 && status < 300;
+        const outcome = await actions.perform(mode, who, action);
+        const { status, effect } = outcome;
+        // A mount is done only with 201; 202 is the spec's fall-back to an upload session. The
+        // catalog is done when it lists every project's repositories; what a caller sees of it
+        // is checked on its own.
+        const done = MOUNTS.includes(action)
+          ? status === 201
+          : action === 'catalog'
+            ? status === 200 && effect
+            : status >= 200 && status < 300;
         if (done) actual[who].push(action);
         if (effect !== done) failures.push(`${who} ${action}: ${status} but effect ${effect}`);
-        if (done) continue;
+        if (action === 'catalog') failures.push(...catalogMismatches(who, outcome, pulls(who)));
+        if (done || action === 'catalog') continue;
         // A refusal is an authentication or authorization answer, never a server error or a 400;
         // a signed-in caller with Basic gets 403 (there is no token to upgrade).
         const refusals = MOUNTS.includes(action) ? [202, 401, 403, 404] : [401, 403, 404];
@@ -169,10 +193,19 @@ describe('role matrix: the answers themselves', () => {
     const data = randomBytes(16);
     expect(await pushBlob(env.url, 'team/app', data, credentials.get('guest'))).toBe(403);
     expect(await pushBlob(env.url, 'team/app', data, credentials.get('developer'))).toBe(201);
-    const catalog = await fetch(`${env.url}/v2/_catalog`, {
-      headers: { authorization: credentials.get('project-admin') ?? '' },
-    });
-    expect(catalog.status).toBe(403);
+    // The catalog is not refused: it lists what the account may pull ("team" and "pub").
+    const catalog = async (who: Who) => {
+      const response = await fetch(`${env.url}/v2/_catalog`, {
+        headers: { authorization: credentials.get(who) ?? '' },
+      });
+      expect(response.status).toBe(200);
+      return ((await response.json()) as { repositories: string[] }).repositories;
+    };
+    const everything = await catalog('system-admin');
+    expect(everything).toEqual(expect.arrayContaining(['other/base', 'team/app']));
+    expect(await catalog('project-admin')).toEqual(
+      everything.filter((name) => name.startsWith('team/') || name.startsWith('pub/')),
+    );
   });
 
   it('a token without the action is answered 401 with an insufficient_scope challenge naming the scope', async () => {
@@ -204,7 +237,7 @@ describe('role matrix: the answers themselves', () => {
     expect(payload.access).toEqual([
       { type: 'repository', name: 'team/app', actions: ['pull'] },
       { type: 'repository', name: 'other/x', actions: [] },
-      { type: 'registry', name: 'catalog', actions: [] },
+      { type: 'registry', name: 'catalog', actions: ['*'] },
     ]);
   });
 });

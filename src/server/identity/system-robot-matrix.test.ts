@@ -1,10 +1,12 @@
 // The role matrix for system robots: the same 18 actions as role-matrix.test.ts, performed for
 // real with tokens and with Basic, by system robots whose grants name "team" (the matrix's
 // project), "other" (the private source of a mount) or `*`. Each may do exactly what its grants
-// give on registry content, nothing of the admin API, and the catalog is refused.
+// give on registry content, nothing of the admin API, and its catalog lists exactly the
+// repositories of the projects it may pull from (all of them for `*`).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, basic } from './testing/identity-server.js';
 import { ACTIONS, matrixActions, type Action } from '../testing/role-matrix-actions.js';
+import { catalogMismatches, PUBLIC_PROJECT } from '../testing/role-matrix-catalog.js';
 import {
   MODES,
   startMatrixServer,
@@ -39,12 +41,15 @@ const ROBOTS: readonly {
       { project: 'team', actions: ['pull', 'push'] },
       { project: 'other', actions: ['pull'] },
     ],
-    expected: [...PULL, ...PUSH, 'mount-from-private'],
+    // Pull in team and other, plus pub (anonymous pull): every project of the matrix, so its
+    // catalog is the whole one too.
+    expected: [...PULL, ...PUSH, 'mount-from-private', 'catalog'],
   },
   {
     who: 'robot-all',
     grants: [{ project: '*', actions: ['pull', 'push', 'delete'] }],
-    expected: [...PULL, ...PUSH, ...DELETE, 'mount-from-private'],
+    // Pull on `*` sees every project's repositories, so its catalog is the whole one.
+    expected: [...PULL, ...PUSH, ...DELETE, 'mount-from-private', 'catalog'],
   },
   // Everything, but only in "other": nothing at all in "team".
   {
@@ -53,6 +58,13 @@ const ROBOTS: readonly {
     expected: [],
   },
 ];
+
+/** The projects a system robot may pull from: its pull grants (`*`: all), and "pub" (anonymous pull). */
+function pulls(grants: (typeof ROBOTS)[number]['grants']): 'all' | readonly string[] {
+  const pulled = grants.filter((grant) => grant.actions.includes('pull'));
+  if (pulled.some((grant) => grant.project === '*')) return 'all';
+  return [PUBLIC_PROJECT, ...pulled.map((grant) => grant.project)];
+}
 
 let server: MatrixServer;
 let actions: ReturnType<typeof matrixActions>;
@@ -82,13 +94,22 @@ describe.each(MODES)('system robots in the role matrix, %s', (mode) => {
   it('each does exactly what its grants allow, and a refusal changes nothing', async () => {
     const actual: Record<string, Action[]> = {};
     const failures: string[] = [];
-    for (const { who } of ROBOTS) {
+    for (const { who, grants } of ROBOTS) {
       const done: Action[] = [];
       for (const action of ACTIONS) {
-        const { status, effect } = await actions.perform(mode, who, action);
-        const ok = MOUNTS.includes(action) ? status === 201 : status >= 200 && status < 300;
+        const outcome = await actions.perform(mode, who, action);
+        const { status, effect } = outcome;
+        const ok = MOUNTS.includes(action)
+          ? status === 201
+          : action === 'catalog'
+            ? status === 200 && effect
+            : status >= 200 && status < 300;
         if (ok) done.push(action);
         if (effect !== ok) failures.push(`${who} ${action}: ${status} but effect ${effect}`);
+        if (action === 'catalog') {
+          failures.push(...catalogMismatches(who, outcome, pulls(grants)));
+          continue;
+        }
         const refusals = MOUNTS.includes(action) ? [202, 401, 403, 404] : [401, 403, 404];
         if (!ok && !refusals.includes(status))
           failures.push(`${who} ${action}: answered ${status}`);

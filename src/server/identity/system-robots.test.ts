@@ -270,11 +270,11 @@ describe('system robots: tokens and Basic give exactly the granted actions', () 
       { type: 'repository', name: 'other/app', actions: ['pull'] },
       { type: 'repository', name: 'third/app', actions: [] },
       { type: 'repository', name: 'nowhere/app', actions: [] },
-      { type: 'registry', name: 'catalog', actions: [] },
+      { type: 'registry', name: 'catalog', actions: ['*'] },
     ]);
   });
 
-  it('Basic on /v2: push in team, pull only in other, nothing in third or the catalog', async () => {
+  it('Basic on /v2: push in team, pull only in other, nothing in third; the catalog shows team and other', async () => {
     const auth = basic(robot.name, robot.secret);
     const data = randomBytes(32);
     expect(await pushBlob(env.url, 'team/app', data, auth)).toBe(201);
@@ -284,7 +284,11 @@ describe('system robots: tokens and Basic give exactly the granted actions', () 
     expect(await status('/v2/other/app/manifests/v1', auth)).toBe(200);
     expect(await status('/v2/third/app/manifests/v1', auth)).toBe(403);
     expect(await status('/v2/team/app/manifests/v1', auth, 'DELETE')).toBe(403);
-    expect(await status('/v2/_catalog', auth)).toBe(403);
+    const catalog = await fetch(`${env.url}/v2/_catalog`, { headers: { authorization: auth } });
+    expect(catalog.status).toBe(200);
+    const listed = ((await catalog.json()) as { repositories: string[] }).repositories;
+    expect(listed).toEqual(expect.arrayContaining(['other/app', 'team/app']));
+    expect(listed.filter((name) => !/^(?:team|other)\//.test(name))).toEqual([]);
     // A push into a project that does not exist creates nothing (only system admins may).
     expect(await pushBlob(env.url, 'ghost/app', data, auth)).toBe(403);
     expect((await api(env.url, 'GET', 'projects/ghost', admin)).status).toBe(404);

@@ -12,7 +12,15 @@ export interface AccessRequest {
 }
 
 export type AccessDecision =
-  | { readonly allowed: true; readonly subject?: string }
+  | {
+      readonly allowed: true;
+      readonly subject?: string;
+      /**
+       * On an allowed catalog request: which repositories this caller may see listed (the
+       * registry pages through its list and shows only these). Undefined: every repository.
+       */
+      readonly visibleInCatalog?: (repository: string) => boolean;
+    }
   | {
       readonly allowed: false;
       /** 429 when the source made too many failed logins (`headers` then holds Retry-After). */

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { BlobStoreError } from '../../store/index.js';
-import type { RegistryAction } from './access.js';
+import type { AccessDecision, RegistryAction } from './access.js';
 import { deleteBlob, getBlob } from './blob-handlers.js';
 import type { RegistryContext } from './context.js';
 import { RegistryError } from './errors.js';
@@ -34,12 +34,14 @@ function actionsFor(route: Route, method: string): readonly RegistryAction[] {
   return PUSH;
 }
 
+type Allowed = Extract<AccessDecision, { allowed: true }>;
+
 async function authorize(
   ctx: RegistryContext,
   name: string | undefined,
   actions: readonly RegistryAction[],
   request: FastifyRequest,
-): Promise<void> {
+): Promise<Allowed> {
   const decision = await ctx.access.authorize({
     repository: name,
     actions,
@@ -48,7 +50,7 @@ async function authorize(
   });
   if (decision.allowed) {
     rememberSubject(request.raw, decision.subject);
-    return;
+    return decision;
   }
   const headers = { ...decision.headers };
   if (decision.status === 401) {
@@ -127,14 +129,14 @@ export async function dispatch(
     });
   }
   const name = 'name' in route ? checkRepositoryName(route.name) : undefined;
-  await authorize(ctx, name, actionsFor(route, method), request);
+  const decision = await authorize(ctx, name, actionsFor(route, method), request);
   const query = request.query as Query;
   switch (route.kind) {
     case 'base':
       await reply.code(200).header('Content-Type', 'application/json').send(Buffer.from('{}'));
       return;
     case 'catalog':
-      return listCatalog(ctx, query, reply);
+      return listCatalog(ctx, query, reply, decision.visibleInCatalog);
     case 'tags':
       return listTags(ctx, route.name, query, reply);
     case 'referrers':

@@ -66,21 +66,56 @@ export async function listTags(
   await sendPage(reply, { name, tags: page.items }, nextLink(`/v2/${name}/tags/list`, limit, page));
 }
 
+// How many names one metadata read fetches while a filtered catalog looks for visible ones.
+const FILTER_BATCH = 500;
+
+/**
+ * Up to `limit` names after `last` that `visible` accepts, read from the metadata in batches
+ * until that many are found or the list ends. `more` is true only when a further visible name
+ * exists, so a client following `Link` never gets an empty last page.
+ */
+async function visiblePage(
+  ctx: RegistryContext,
+  limit: number,
+  last: string | undefined,
+  visible: (repository: string) => boolean,
+): Promise<Page> {
+  const items: string[] = [];
+  let cursor = last;
+  for (;;) {
+    const batch = await ctx.metadata.listRepositories(
+      Math.min(MAX_PAGE, Math.max(FILTER_BATCH, limit + 1)),
+      cursor,
+    );
+    for (const name of batch.items) {
+      if (!visible(name)) continue;
+      if (items.length === limit) return { items, more: true };
+      items.push(name);
+    }
+    cursor = batch.items.at(-1);
+    if (!batch.more || cursor === undefined) return { items, more: false };
+  }
+}
+
+/**
+ * `/v2/_catalog`: every repository, or with `visible` (the access decision's filter) only those
+ * the caller may see, paginated over the visible names alone.
+ */
 export async function listCatalog(
   ctx: RegistryContext,
   query: Query,
   reply: FastifyReply,
+  visible?: (repository: string) => boolean,
 ): Promise<void> {
   const { limit, last } = pagination(query);
+  const size = limit ?? MAX_PAGE;
   const page =
     limit === 0
       ? { items: [], more: false }
-      : await ctx.metadata.listRepositories(limit ?? MAX_PAGE, last);
-  await sendPage(
-    reply,
-    { repositories: page.items },
-    nextLink('/v2/_catalog', limit ?? MAX_PAGE, page),
-  );
+      : visible
+        ? await visiblePage(ctx, size, last, visible)
+        : await ctx.metadata.listRepositories(size, last);
+  await sendPage(reply, { repositories: page.items }, nextLink('/v2/_catalog', size, page));
 }
 
 /**

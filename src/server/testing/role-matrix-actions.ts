@@ -8,6 +8,7 @@ import {
   randomImage,
   sha256,
 } from '../identity/testing/identity-server.js';
+import { MATRIX_REPOSITORIES } from './role-matrix-catalog.js';
 import type { MatrixServer, Mode, Who } from './role-matrix-principals.js';
 
 export const ACTIONS = [
@@ -36,6 +37,8 @@ export interface Outcome {
   readonly status: number;
   /** Whether the action took effect, looked up afterwards by the system admin. */
   readonly effect: boolean;
+  /** For 'catalog' answered 200: the repositories it listed. */
+  readonly listed?: readonly string[];
 }
 
 /** What one caller needs prepared (by the system admin) for one run of every action. */
@@ -250,9 +253,13 @@ export function matrixActions(server: MatrixServer) {
         response.status === 200
           ? (JSON.parse(text) as { repositories: string[] }).repositories
           : [];
-      // Visible means the whole catalog: every project's repositories, private ones included.
-      const all = ['other/base', 'pub/base', 'team/app', 'team/base'];
-      return { status: response.status, effect: all.every((name) => listed.includes(name)) };
+      // Done means the whole catalog: every project's repositories, private ones included
+      // (a signed-in caller without that gets 200 with part of it, see role-matrix-catalog.ts).
+      return {
+        status: response.status,
+        effect: MATRIX_REPOSITORIES.every((name) => listed.includes(name)),
+        listed,
+      };
     },
     'project-settings': async (mode, who, key, item) => {
       const outcome = await adminApi(
