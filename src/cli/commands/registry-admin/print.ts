@@ -43,3 +43,16 @@ export function items(value: unknown, key: string): unknown[] {
   const list = (value as Record<string, unknown>)[key];
   return Array.isArray(list) ? list : [];
 }
+
+/**
+ * A robot account just created: its name, its secret (the only time it is shown), what it may
+ * do (`scope`, e.g. "actions: pull,push" or "grants: team:pull") and when it expires.
+ */
+export function printCreatedRobot(context: CliContext, answer: unknown, scope: string): void {
+  const expires = field(answer, 'expiresAt');
+  context.stdout.write(
+    `robot account: ${field(answer, 'name')}\nsecret: ${field(answer, 'secret')}\n` +
+      `${scope}; expires: ${expires === '-' ? 'never' : expires}\n` +
+      '(the secret is shown once: it is stored only as a hash)\n',
+  );
+}

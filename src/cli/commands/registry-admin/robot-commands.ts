@@ -8,7 +8,7 @@ import {
   type ConnectionFlags,
   AdminClientError,
 } from '../../server-api/index.js';
-import { field, items, printJson, printTable } from './print.js';
+import { field, items, printCreatedRobot, printJson, printTable } from './print.js';
 import {
   collect,
   createSystemRobot,
@@ -113,12 +113,7 @@ export function robotCommand(context: CliContext): Command {
           printJson(context, answer);
           return;
         }
-        const expires = field(answer, 'expiresAt');
-        context.stdout.write(
-          `robot account: ${field(answer, 'name')}\nsecret: ${field(answer, 'secret')}\n` +
-            `actions: ${field(answer, 'actions')}; expires: ${expires === '-' ? 'never' : expires}\n` +
-            '(the secret is shown once: it is stored only as a hash)\n',
-        );
+        printCreatedRobot(context, answer, `actions: ${field(answer, 'actions')}`);
       });
     });
 

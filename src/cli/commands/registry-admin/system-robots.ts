@@ -3,7 +3,7 @@ import type { CliContext } from '../../context.js';
 import { parseDurationHours } from '../../parse-duration.js';
 import { AdminClientError, segment, type Connection } from '../../server-api/index.js';
 import { ROBOT_ACTION_CHOICES } from './choices.js';
-import { field, items, printJson, printTable } from './print.js';
+import { field, items, printCreatedRobot, printJson, printTable } from './print.js';
 
 export interface Grant {
   readonly project: string;
@@ -98,12 +98,7 @@ export async function createSystemRobot(
     printJson(context, answer);
     return;
   }
-  const expires = field(answer, 'expiresAt');
-  context.stdout.write(
-    `robot account: ${field(answer, 'name')}\nsecret: ${field(answer, 'secret')}\n` +
-      `grants: ${grantsText(answer)}; expires: ${expires === '-' ? 'never' : expires}\n` +
-      '(the secret is shown once: it is stored only as a hash)\n',
-  );
+  printCreatedRobot(context, answer, `grants: ${grantsText(answer)}`);
 }
 
 export async function listSystemRobots(context: CliContext, connection: Connection): Promise<void> {
