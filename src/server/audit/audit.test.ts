@@ -255,6 +255,28 @@ describe('audit log with identities', () => {
     ]);
   });
 
+  it('refuses the audit log to everyone but system admins: a system robot on every project, a member with a token', async () => {
+    const asAdmin = { 'Content-Type': 'application/json', authorization: basic('admin', password) };
+    const robot = await fetch(`${server.url}/api/v1/robots`, {
+      method: 'POST',
+      headers: asAdmin,
+      body: JSON.stringify({ name: 'auditor', grants: [{ project: '*', actions: ['pull'] }] }),
+    });
+    expect(robot.status).toBe(201);
+    const { name, secret } = (await robot.json()) as { name: string; secret: string };
+    tokens.push(secret);
+    expect((await auditApi('limit=1', basic(name, secret))).status).toBe(403);
+    // Every signed-in caller may list (its part of) the catalog; that is no admin right.
+    const issued = await fetch(
+      `${server.url}/token?service=lockyard-registry&scope=${encodeURIComponent('registry:catalog:*')}`,
+      { headers: { authorization: basic('alice', userPassword) } },
+    );
+    const bearer = ((await issued.json()) as { token: string }).token;
+    tokens.push(bearer);
+    expect((await auditApi('limit=1', `Bearer ${bearer}`)).status).toBe(403);
+    expect((await auditApi('limit=1', basic('alice', userPassword))).status).toBe(403);
+  });
+
   it('never writes a password or token: not in any file of the data directory, not in the logs', async () => {
     await server.stop();
     const secrets = [password, wrongPassword, userPassword, ...tokens];

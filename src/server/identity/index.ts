@@ -10,6 +10,7 @@ export { IdentityError, type IdentityErrorCode } from './errors.js';
 export { sendIdentityError } from './http-errors.js';
 export type { Caller } from './admin-context.js';
 export type { Principal } from './principal.js';
+export { isSystemAdmin } from './principal.js';
 export {
   ROLE_PERMISSIONS,
   PROJECT_PERMISSIONS,

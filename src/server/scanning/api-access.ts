@@ -1,5 +1,10 @@
 import type { FastifyRequest } from 'fastify';
-import { IdentityError, type Caller, type IdentityService } from '../identity/index.js';
+import {
+  IdentityError,
+  isSystemAdmin,
+  type Caller,
+  type IdentityService,
+} from '../identity/index.js';
 import type { AccessDecision, RegistryAccess } from '../registry/index.js';
 import { ScanningError } from './errors.js';
 
@@ -34,10 +39,9 @@ function refusal(decision: Extract<AccessDecision, { allowed: false }>): Scannin
 
 /**
  * API decisions through the registry's own access hook, so the API is exactly as open as the
- * registry: reading a repository's scan needs pull on it; changing a project's gate or webhooks
- * and reading the audit log need the registry-wide `catalog` right, which only system
- * administrators hold. Used without identities (where everything is allowed, as in the
- * registry); with them, `identityApiAccess` lets project admins manage their own projects.
+ * registry: reading a repository's scan needs pull on it; system administration needs the whole,
+ * unfiltered catalog. Used without identities (where everything is allowed, as in the registry);
+ * with them, `identityApiAccess` asks identity who the caller is for administration.
  */
 export function registryApiAccess(access: RegistryAccess): ApiAccess {
   return {
@@ -49,6 +53,9 @@ export function registryApiAccess(access: RegistryAccess): ApiAccess {
         remoteAddress: request.ip,
       });
       if (!decision.allowed) throw refusal(decision);
+      // A catalog filtered to some projects is a member's view, not a system administrator's.
+      if (need.kind === 'system-admin' && decision.visibleInCatalog)
+        throw new ScanningError('DENIED', 'only a system administrator may do this');
       return { actor: decision.subject ?? 'anonymous', address: request.ip };
     },
   };
@@ -79,7 +86,7 @@ export function identityApiAccess(
   const viaRegistry = registryApiAccess(registry);
   return {
     async authorize(request, need) {
-      if (need.kind !== 'project-admin') return viaRegistry.authorize(request, need);
+      if (need.kind === 'read') return viaRegistry.authorize(request, need);
       let caller: Caller;
       try {
         caller = await identity.caller(request.headers.authorization, request.ip);
@@ -96,6 +103,16 @@ export function identityApiAccess(
             headers: { 'WWW-Authenticate': `Basic realm="${realm}", charset="UTF-8"` },
           },
         );
+      }
+      // System administration (the audit log, rescans of everything) is decided by identity
+      // itself, never inferred from a registry right that others may also hold.
+      if (need.kind === 'system-admin') {
+        if (!isSystemAdmin(principal))
+          throw new ScanningError(
+            'DENIED',
+            `${principal.name} is not a system administrator: only they may do this`,
+          );
+        return { actor: principal.name, address: request.ip };
       }
       if (principal.kind === 'robot')
         throw new ScanningError(
