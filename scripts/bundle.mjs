@@ -8,8 +8,11 @@ import { join, relative } from 'node:path';
 import { build } from 'esbuild';
 
 const external = [
+  // Optional plug-ins of the CycloneDX library (XML output and validation) that Lockyard does
+  // not install: left to a run-time require, which the library tries and catches.
+  'xmlbuilder2',
+  'libxmljs2',
   'better-sqlite3',
-  '@cyclonedx/cyclonedx-library',
   'unbzip2-stream',
   'ae-cvss-calculator',
   'fastify',
