@@ -1,4 +1,3 @@
-import { createInterface } from 'node:readline';
 import { Command } from 'commander';
 import type { VersioningApi } from '../../versioning/index.js';
 import type { CliContext } from '../context.js';
@@ -82,7 +81,10 @@ export function versionCommand(context: CliContext): Command {
 
 /** `--stdin`: one comparison per line; a bad line stops with its line number (exit 2). */
 async function compareLines(context: CliContext, api: VersioningApi): Promise<void> {
-  const { VersionError } = await import('../../versioning/index.js');
+  const [{ VersionError }, { createInterface }] = await Promise.all([
+    import('../../versioning/index.js'),
+    import('node:readline'),
+  ]);
   const lines = createInterface({ input: context.stdin, crlfDelay: Infinity });
   let lineNumber = 0;
   const out: string[] = [];

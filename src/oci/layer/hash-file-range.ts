@@ -1,5 +1,3 @@
-import { Worker } from 'node:worker_threads';
-
 /**
  * Hashes a byte range of a file in a worker thread. The layer pass reads the same bytes on the
  * main thread to parse them; hashing them there too costs as much as the parsing (SHA-256 runs at
@@ -40,10 +38,12 @@ export interface FileRange {
 }
 
 /** The digest (hex) and byte count of a file range, computed off the main thread. */
-export function hashFileRange(
+export async function hashFileRange(
   range: FileRange,
   algorithm: 'sha256' | 'sha512',
 ): Promise<{ hex: string; bytes: number }> {
+  // Loaded here: a warm run, which reads no layer, never starts a thread.
+  const { Worker } = await import('node:worker_threads');
   return new Promise((resolve, reject) => {
     const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { ...range, algorithm } });
     worker.once('message', (message: { hex?: string; bytes?: number; error?: string }) => {

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import * as z from 'zod';
 import { ImageError } from '../../errors.js';
 import { printable } from '../../printable.js';
@@ -30,6 +29,7 @@ export async function runCredentialHelper(
     );
   }
   const program = `docker-credential-${helper}`;
+  const { spawn } = await import('node:child_process');
   const result = await new Promise<{
     code: number | null;
     stdout: string;

@@ -1,5 +1,4 @@
 import type { Readable } from 'node:stream';
-import { rootCertificates } from 'node:tls';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Dispatcher } from 'undici';
 import { ImageError } from '../../errors.js';
@@ -102,21 +101,23 @@ export class RegistryHttp {
   private readonly baseDelayMs: number;
 
   constructor(options: RegistryOptions) {
-    const ca = options.caCertificates?.length
-      ? [...rootCertificates, ...options.caCertificates]
-      : undefined;
-    const common = {
-      headersTimeout: 60_000,
-      bodyTimeout: 120_000,
-      connect: { timeout: 30_000, ...(ca ? { ca } : {}) },
-    };
+    const extraCa = options.caCertificates ?? [];
     const env = process.env;
     const proxied = Boolean(
       env['HTTPS_PROXY'] ?? env['https_proxy'] ?? env['HTTP_PROXY'] ?? env['http_proxy'],
     );
-    // undici loads on the first request: an image on disk should not pay for an HTTP client.
+    // undici (and TLS) load on the first request: an image on disk should not pay for them.
     this.makeTransport = async () => {
-      const { Agent, EnvHttpProxyAgent, request } = await import('undici');
+      const [{ Agent, EnvHttpProxyAgent, request }, { rootCertificates }] = await Promise.all([
+        import('undici'),
+        import('node:tls'),
+      ]);
+      const ca = extraCa.length > 0 ? [...rootCertificates, ...extraCa] : undefined;
+      const common = {
+        headersTimeout: 60_000,
+        bodyTimeout: 120_000,
+        connect: { timeout: 30_000, ...(ca ? { ca } : {}) },
+      };
       const dispatcher = proxied
         ? new EnvHttpProxyAgent({ ...common, ...(ca ? { requestTls: { ca } } : {}) })
         : new Agent(common);
