@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
+import { acceptJsonBodies, errorBody } from '../http/index.js';
 import {
   IdentityError,
   sendIdentityError,
@@ -32,22 +33,10 @@ export function registerAdminApi(
   const realm = identity?.tokens.settings.service ?? 'lockyard';
   void app.register(
     (instance, _options, done) => {
-      instance.removeAllContentTypeParsers();
-      instance.addContentTypeParser(
-        'application/json',
-        { parseAs: 'string', bodyLimit: BODY_LIMIT },
-        (_request, body, parsed) => {
-          const text = typeof body === 'string' ? body : body.toString('utf8');
-          if (text.trim() === '') {
-            parsed(null, undefined);
-            return;
-          }
-          try {
-            parsed(null, JSON.parse(text) as unknown);
-          } catch {
-            parsed(new IdentityError('INVALID_REQUEST', 'the body is not valid JSON'), undefined);
-          }
-        },
+      acceptJsonBodies(
+        instance,
+        BODY_LIMIT,
+        () => new IdentityError('INVALID_REQUEST', 'the body is not valid JSON'),
       );
       instance.setErrorHandler((error, _request, reply) => {
         sendIdentityError(reply, error, logger, realm);
@@ -69,16 +58,10 @@ export function registerAdminApi(
             .code(404)
             .header('Content-Type', 'application/json')
             .send(
-              JSON.stringify({
-                errors: [
-                  {
-                    code: 'IDENTITY_DISABLED',
-                    message:
-                      'user management is off: start the server with LOCKYARD_ADMIN_PASSWORD set (auth.mode)',
-                    detail: {},
-                  },
-                ],
-              }),
+              errorBody(
+                'IDENTITY_DISABLED',
+                'user management is off: start the server with LOCKYARD_ADMIN_PASSWORD set (auth.mode)',
+              ),
             );
         });
         done();

@@ -1,24 +1,8 @@
-import type { FastifyError, FastifyReply } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import { IdentityStoreError } from '../../store/index.js';
+import { errorBody, INTERNAL_ERROR_BODY, sendFrameworkError } from '../http/index.js';
 import { IdentityError } from './errors.js';
-
-const INTERNAL = JSON.stringify({
-  errors: [{ code: 'UNKNOWN', message: 'internal server error', detail: {} }],
-});
-
-function isFastifyError(error: unknown): error is FastifyError {
-  return (
-    error instanceof Error &&
-    'code' in error &&
-    typeof error.code === 'string' &&
-    error.code.startsWith('FST_')
-  );
-}
-
-function body(code: string, message: string): string {
-  return JSON.stringify({ errors: [{ code, message, detail: {} }] });
-}
 
 /**
  * Answers an error of the token endpoint or the admin API as JSON in the registry's error form,
@@ -37,23 +21,12 @@ export function sendIdentityError(
     const headers: Record<string, string> = { ...error.headers };
     if (error.status === 401 && headers['WWW-Authenticate'] === undefined)
       headers['WWW-Authenticate'] = `Basic realm="${basicRealm}", charset="UTF-8"`;
-    void reply.code(error.status).headers(headers).send(body(error.code, error.message));
+    void reply.code(error.status).headers(headers).send(errorBody(error.code, error.message));
     return;
   }
-  if (isFastifyError(error) && error.statusCode !== undefined && error.statusCode < 500) {
-    const code =
-      error.statusCode === 413
-        ? 'BODY_TOO_LARGE'
-        : error.statusCode === 415
-          ? 'UNSUPPORTED_MEDIA_TYPE'
-          : 'INVALID_REQUEST';
-    void reply
-      .code(error.statusCode)
-      .send(body(code, error.message.split('\n')[0] ?? 'invalid request'));
-    return;
-  }
+  if (sendFrameworkError(reply, error)) return;
   if (error instanceof IdentityStoreError)
     logger.error({ code: error.code, err: error }, 'identity store failed');
   else logger.error({ err: error }, 'identity request failed');
-  if (!reply.sent) void reply.code(500).send(INTERNAL);
+  if (!reply.sent) void reply.code(500).send(INTERNAL_ERROR_BODY);
 }

@@ -1,5 +1,6 @@
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { BlobStoreError } from '../../store/index.js';
+import { isFastifyError } from '../http/index.js';
 import type { RegistryContext } from './context.js';
 import { dispatch } from './dispatch.js';
 import { errorBody, RegistryError } from './errors.js';
@@ -8,15 +9,6 @@ import { fromStoreError } from './upload-handlers.js';
 // The spec's table has no code for a server fault (Distribution's UNKNOWN is not in it), and a
 // code MUST come from the table: a 500 carries an empty error list; the status says it all.
 const INTERNAL = JSON.stringify({ errors: [] });
-
-function isFastifyError(error: unknown): error is FastifyError {
-  return (
-    error instanceof Error &&
-    'code' in error &&
-    typeof error.code === 'string' &&
-    error.code.startsWith('FST_')
-  );
-}
 
 /** Sends an error in the spec's wire form; anything unexpected is logged and answered 500. */
 function sendError(

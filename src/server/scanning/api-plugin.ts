@@ -1,26 +1,15 @@
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import { isLockyardError } from '../../errors/index.js';
+import {
+  acceptJsonBodies,
+  errorBody,
+  INTERNAL_ERROR_BODY,
+  sendFrameworkError,
+} from '../http/index.js';
 import { ScanningError } from './errors.js';
 
 const BODY_LIMIT = 64 * 1024;
-const INTERNAL = JSON.stringify({
-  errors: [{ code: 'UNKNOWN', message: 'internal server error', detail: {} }],
-});
-
-function isFastifyError(error: unknown): error is FastifyError {
-  return (
-    error instanceof Error &&
-    'code' in error &&
-    typeof error.code === 'string' &&
-    error.code.startsWith('FST_')
-  );
-}
-
-function body(code: string, message: string): string {
-  return JSON.stringify({ errors: [{ code, message, detail: {} }] });
-}
-
 /**
  * Answers an API error as `{"errors":[{"code","message","detail"}]}` (the registry's form).
  * Typed errors keep their status (bad filters and bodies are 400); framework errors keep their
@@ -30,28 +19,17 @@ export function sendApiError(reply: FastifyReply, error: unknown, logger: Logger
   reply.header('Content-Type', 'application/json').header('Cache-Control', 'no-store');
   if (error instanceof ScanningError) {
     if (error.status >= 500) logger.error({ code: error.code, err: error }, 'api request failed');
-    void reply.code(error.status).headers(error.headers).send(body(error.code, error.message));
+    void reply.code(error.status).headers(error.headers).send(errorBody(error.code, error.message));
     return;
   }
-  if (isFastifyError(error) && error.statusCode !== undefined && error.statusCode < 500) {
-    const code =
-      error.statusCode === 413
-        ? 'BODY_TOO_LARGE'
-        : error.statusCode === 415
-          ? 'UNSUPPORTED_MEDIA_TYPE'
-          : 'INVALID_REQUEST';
-    void reply
-      .code(error.statusCode)
-      .send(body(code, error.message.split('\n')[0] ?? 'invalid request'));
-    return;
-  }
+  if (sendFrameworkError(reply, error)) return;
   if (isLockyardError(error)) {
     // A user error from a library (a bad audit filter, an unreadable image): the caller's to fix.
-    void reply.code(400).send(body(error.code, error.message));
+    void reply.code(400).send(errorBody(error.code, error.message));
     return;
   }
   logger.error({ err: error }, 'api request failed');
-  if (!reply.sent) void reply.code(500).send(INTERNAL);
+  if (!reply.sent) void reply.code(500).send(INTERNAL_ERROR_BODY);
 }
 
 /**
@@ -65,22 +43,10 @@ export function registerApiRoutes(
 ): void {
   void app.register(
     (instance, _options, done) => {
-      instance.removeAllContentTypeParsers();
-      instance.addContentTypeParser(
-        'application/json',
-        { parseAs: 'string', bodyLimit: BODY_LIMIT },
-        (_request, text, parsed) => {
-          const value = typeof text === 'string' ? text : text.toString('utf8');
-          if (value.trim() === '') {
-            parsed(null, undefined);
-            return;
-          }
-          try {
-            parsed(null, JSON.parse(value) as unknown);
-          } catch {
-            parsed(new ScanningError('INVALID_REQUEST', 'the body is not valid JSON'), undefined);
-          }
-        },
+      acceptJsonBodies(
+        instance,
+        BODY_LIMIT,
+        () => new ScanningError('INVALID_REQUEST', 'the body is not valid JSON'),
       );
       instance.setErrorHandler((error, _request, reply) => {
         sendApiError(reply, error, logger);

@@ -1,0 +1,7 @@
+export {
+  acceptJsonBodies,
+  errorBody,
+  INTERNAL_ERROR_BODY,
+  isFastifyError,
+  sendFrameworkError,
+} from './json-api.js';
