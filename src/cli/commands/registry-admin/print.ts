@@ -56,3 +56,19 @@ export function printCreatedRobot(context: CliContext, answer: unknown, scope: s
       '(the secret is shown once: it is stored only as a hash)\n',
   );
 }
+
+/**
+ * A list answer (`{"users":[…]}`): as received with `--json`, else a table with `headers` and
+ * one `row` per item under `key`.
+ */
+export function printList(
+  context: CliContext,
+  json: boolean,
+  answer: unknown,
+  key: string,
+  headers: readonly string[],
+  row: (entry: unknown) => string[],
+): void {
+  if (json) printJson(context, answer);
+  else printTable(context, headers, items(answer, key).map(row));
+}

@@ -8,7 +8,7 @@ import {
   type ConnectionFlags,
   AdminClientError,
 } from '../../server-api/index.js';
-import { field, items, printJson, printTable } from './print.js';
+import { field, items, printJson, printList, printTable } from './print.js';
 
 interface ProjectFlags extends ConnectionFlags {
   readonly anonymousPull?: boolean;
@@ -157,19 +157,11 @@ export function memberCommand(context: CliContext): Command {
   ).action(async (project: string, flags: ConnectionFlags) => {
     await withConnection(flags, context, async (connection) => {
       const answer = await connection.client.call('GET', `projects/${segment(project)}/members`);
-      if (connection.json) {
-        printJson(context, answer);
-        return;
-      }
-      printTable(
-        context,
-        ['USER', 'ROLE', 'SINCE'],
-        items(answer, 'members').map((entry) => [
-          field(entry, 'user'),
-          field(entry, 'role'),
-          field(entry, 'createdAt'),
-        ]),
-      );
+      printList(context, connection.json, answer, 'members', ['USER', 'ROLE', 'SINCE'], (entry) => [
+        field(entry, 'user'),
+        field(entry, 'role'),
+        field(entry, 'createdAt'),
+      ]);
     });
   });
   return member;

@@ -8,7 +8,7 @@ import {
   type ConnectionFlags,
   AdminClientError,
 } from '../../server-api/index.js';
-import { field, items, printCreatedRobot, printJson, printTable } from './print.js';
+import { field, printCreatedRobot, printJson, printList } from './print.js';
 import {
   collect,
   createSystemRobot,
@@ -140,20 +140,19 @@ export function robotCommand(context: CliContext): Command {
           'GET',
           `projects/${segment(project ?? '')}/robots`,
         );
-        if (connection.json) {
-          printJson(context, answer);
-          return;
-        }
-        printTable(
+        printList(
           context,
+          connection.json,
+          answer,
+          'robots',
           ['NAME', 'ACTIONS', 'STATE', 'EXPIRES', 'DESCRIPTION'],
-          items(answer, 'robots').map((entry) => [
+          (entry) => [
             field(entry, 'name'),
             field(entry, 'actions'),
             field(entry, 'state'),
             field(entry, 'expiresAt'),
             field(entry, 'description'),
-          ]),
+          ],
         );
       });
     });
@@ -228,18 +227,13 @@ export function tagRuleCommand(context: CliContext): Command {
         'GET',
         `projects/${segment(project)}/immutable-tags`,
       );
-      if (connection.json) {
-        printJson(context, answer);
-        return;
-      }
-      printTable(
+      printList(
         context,
+        connection.json,
+        answer,
+        'rules',
         ['ID', 'PATTERN', 'CREATED-BY'],
-        items(answer, 'rules').map((entry) => [
-          field(entry, 'id'),
-          field(entry, 'pattern'),
-          field(entry, 'createdBy'),
-        ]),
+        (entry) => [field(entry, 'id'), field(entry, 'pattern'), field(entry, 'createdBy')],
       );
     });
   });

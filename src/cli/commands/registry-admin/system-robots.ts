@@ -3,7 +3,7 @@ import type { CliContext } from '../../context.js';
 import { parseDurationHours } from '../../parse-duration.js';
 import { AdminClientError, segment, type Connection } from '../../server-api/index.js';
 import { ROBOT_ACTION_CHOICES } from './choices.js';
-import { field, items, printCreatedRobot, printJson, printTable } from './print.js';
+import { field, items, printCreatedRobot, printJson, printList } from './print.js';
 
 export interface Grant {
   readonly project: string;
@@ -103,20 +103,19 @@ export async function createSystemRobot(
 
 export async function listSystemRobots(context: CliContext, connection: Connection): Promise<void> {
   const answer = await connection.client.call('GET', 'robots');
-  if (connection.json) {
-    printJson(context, answer);
-    return;
-  }
-  printTable(
+  printList(
     context,
+    connection.json,
+    answer,
+    'robots',
     ['NAME', 'GRANTS', 'STATE', 'EXPIRES', 'DESCRIPTION'],
-    items(answer, 'robots').map((entry) => [
+    (entry) => [
       field(entry, 'name'),
       grantsText(entry),
       field(entry, 'state'),
       field(entry, 'expiresAt'),
       field(entry, 'description'),
-    ]),
+    ],
   );
 }
 

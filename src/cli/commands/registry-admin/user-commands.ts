@@ -7,7 +7,7 @@ import {
   withConnection,
   type ConnectionFlags,
 } from '../../server-api/index.js';
-import { field, items, printJson, printTable } from './print.js';
+import { field, printJson, printList } from './print.js';
 
 interface NewPasswordFlags extends ConnectionFlags {
   readonly newPasswordStdin?: boolean;
@@ -62,18 +62,13 @@ export function userCommand(context: CliContext): Command {
     async (flags: ConnectionFlags) => {
       await withConnection(flags, context, async (connection) => {
         const answer = await connection.client.call('GET', 'users');
-        if (connection.json) {
-          printJson(context, answer);
-          return;
-        }
-        printTable(
+        printList(
           context,
+          connection.json,
+          answer,
+          'users',
           ['NAME', 'ADMIN', 'CREATED'],
-          items(answer, 'users').map((entry) => [
-            field(entry, 'name'),
-            field(entry, 'admin'),
-            field(entry, 'createdAt'),
-          ]),
+          (entry) => [field(entry, 'name'), field(entry, 'admin'), field(entry, 'createdAt')],
         );
       });
     },
