@@ -11,12 +11,7 @@ export { sendIdentityError } from './http-errors.js';
 export type { Caller } from './admin-context.js';
 export type { Principal } from './principal.js';
 export { isSystemAdmin } from './principal.js';
-export {
-  ROLE_PERMISSIONS,
-  PROJECT_PERMISSIONS,
-  type ProjectPermission,
-  type SystemPermission,
-} from './roles.js';
+export { ROLE_PERMISSIONS, PROJECT_PERMISSIONS, type ProjectPermission } from './roles.js';
 export {
   listUsers,
   getUser,

@@ -11,9 +11,6 @@ export type ProjectPermission =
   | 'robot-admin'
   | 'settings';
 
-/** What only a system administrator can do. */
-export type SystemPermission = 'catalog' | 'user-admin' | 'project-create' | 'project-delete';
-
 export const PROJECT_PERMISSIONS: readonly ProjectPermission[] = [
   'view',
   'pull',
