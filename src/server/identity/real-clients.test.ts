@@ -74,14 +74,16 @@ afterAll(async () => {
   await server.stop();
 });
 
+/** A containers/* client's own storage, registries.conf and auth file under `dir/name`. */
+function clientEnv(name: string): Record<string, string> {
+  mkdirSync(join(dir, name), { recursive: true });
+  return { ...podmanEnv(join(dir, name), host), REGISTRY_AUTH_FILE: join(dir, name, 'auth.json') };
+}
+
 describe('podman (token auth)', () => {
   let env: Record<string, string>;
   beforeAll(() => {
-    mkdirSync(join(dir, 'podman'), { recursive: true });
-    env = {
-      ...podmanEnv(join(dir, 'podman'), host),
-      REGISTRY_AUTH_FILE: join(dir, 'podman', 'auth.json'),
-    };
+    env = clientEnv('podman');
   });
   afterAll(async () => {
     await tool('podman', ['system', 'reset', '--force'], env).catch(() => undefined);
@@ -136,11 +138,7 @@ describe('podman (token auth)', () => {
 describe('buildah (token auth, robot account)', () => {
   let env: Record<string, string>;
   beforeAll(() => {
-    mkdirSync(join(dir, 'buildah'), { recursive: true });
-    env = {
-      ...podmanEnv(join(dir, 'buildah'), host),
-      REGISTRY_AUTH_FILE: join(dir, 'buildah', 'auth.json'),
-    };
+    env = clientEnv('buildah');
   });
   afterAll(async () => {
     await tool('buildah', ['rm', '--all'], env).catch(() => undefined);
