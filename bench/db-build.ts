@@ -8,6 +8,7 @@ import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { openVulnDb } from '../src/vulndb/index.js';
+import { sharedFixturesRoot } from '../src/testing/index.js';
 import { benchDir, measure, median, repo, table } from './lib.js';
 
 function arg(name: string, fallback: string): string {
@@ -16,7 +17,7 @@ function arg(name: string, fallback: string): string {
 }
 
 const runs = Number(arg('runs', '3'));
-const fixtures = join(repo, '..', 'shared', 'fixtures', 'vulndb');
+const fixtures = join(sharedFixturesRoot, 'vulndb');
 const sources = [
   `debian-oval:${join(fixtures, 'debian-oval')}`,
   `alpine-secdb:${join(fixtures, 'alpine-secdb.tar.gz')}`,

@@ -9,7 +9,7 @@ import type { Catalog, Package } from '../src/catalog/index.js';
 import { createMatcher, PackageKeyTable, rescan, toMatchInput } from '../src/match/index.js';
 import { openKeyValueStore } from '../src/store/index.js';
 import { buildVulnDb, openVulnDb } from '../src/vulndb/index.js';
-import { catalogImageDir } from '../src/testing/index.js';
+import { catalogImageDir, sharedFixturesRoot } from '../src/testing/index.js';
 import { benchDir, repo, table } from './lib.js';
 
 function arg(name: string, fallback: string): string {
@@ -18,7 +18,7 @@ function arg(name: string, fallback: string): string {
 }
 
 const count = Number(arg('sboms', '10000'));
-const fixtures = join(repo, '..', 'shared', 'fixtures', 'vulndb');
+const fixtures = join(sharedFixturesRoot, 'vulndb');
 const FEEDS = [
   { kind: 'debian-oval', path: join(fixtures, 'debian-oval') },
   { kind: 'alpine-secdb', path: join(fixtures, 'alpine-secdb.tar.gz') },

@@ -1,6 +1,7 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -8,13 +9,36 @@ const here = dirname(fileURLToPath(import.meta.url));
 /** The repository root (works from src/ and from dist/). */
 export const repoRoot = resolve(here, '..', '..');
 
+/** The repository this checkout was cloned from, when that is a directory on this machine. */
+function originCheckout(): string | undefined {
+  try {
+    const url = execFileSync('git', ['-C', repoRoot, 'config', '--get', 'remote.origin.url'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+    const path = url.startsWith('file://') ? fileURLToPath(url) : url;
+    return isAbsolute(path) && existsSync(path) ? path : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function findSharedFixtures(): string {
+  const fromEnv = process.env['LOCKYARD_SHARED_FIXTURES'];
+  if (fromEnv) return resolve(fromEnv);
+  const beside = join(repoRoot, '..', 'shared', 'fixtures');
+  if (existsSync(beside)) return resolve(beside);
+  // A fresh clone elsewhere (CI's `git clone . "$(mktemp -d)"`) finds them next to its origin.
+  const origin = originCheckout();
+  const besideOrigin = origin ? join(origin, '..', 'shared', 'fixtures') : undefined;
+  return resolve(besideOrigin && existsSync(besideOrigin) ? besideOrigin : beside);
+}
+
 /**
- * The shared real-data fixtures (`../shared/fixtures` next to the checkout), overridable with
- * LOCKYARD_SHARED_FIXTURES. Tests that need them call `sharedFixture(...)`.
+ * The shared real-data fixtures: LOCKYARD_SHARED_FIXTURES, else `../shared/fixtures` next to the
+ * checkout, else next to the checkout it was cloned from. Tests call `sharedFixture(...)`.
  */
-export const sharedFixturesRoot = resolve(
-  process.env['LOCKYARD_SHARED_FIXTURES'] ?? join(repoRoot, '..', 'shared', 'fixtures'),
-);
+export const sharedFixturesRoot = findSharedFixtures();
 
 export function sharedFixture(...parts: string[]): string {
   const path = join(sharedFixturesRoot, ...parts);
