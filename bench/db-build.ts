@@ -35,7 +35,7 @@ const rss: number[] = [];
 for (let run = 0; run < runs; run += 1) {
   rmSync(output, { force: true });
   const measured = measure(process.execPath, [
-    join(repo, 'bin', 'lockyard.js'),
+    join(repo, 'bin', 'lockyard.cjs'),
     'db',
     'build',
     '--quiet',

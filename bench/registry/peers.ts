@@ -97,7 +97,7 @@ export async function startLockyard(
   dir: string,
   options: { scanning: boolean },
 ): Promise<RunningRegistry> {
-  const entry = process.env['LOCKYARD_BENCH_CLI'] ?? join(repo, 'bin', 'lockyard.js');
+  const entry = process.env['LOCKYARD_BENCH_CLI'] ?? join(repo, 'bin', 'lockyard.cjs');
   const child = spawn(
     process.execPath,
     [entry, 'server', '--data-dir', dir, '--listen', '127.0.0.1:0', '--insecure-http'],

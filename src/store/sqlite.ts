@@ -1,12 +1,35 @@
+import { createRequire } from 'node:module';
 import Database from 'better-sqlite3';
 
 export type SqliteDatabase = Database.Database;
 
+let addonPath: string | null | undefined;
+
+/**
+ * better-sqlite3's compiled addon, found once. Without it the library asks the `bindings`
+ * package, which probes a dozen build directories on every process start (3 ms of `stat`s on a
+ * warm CLI run); `undefined` (not built in the usual place) leaves that search to the library.
+ */
+function nativeBinding(): string | undefined {
+  if (addonPath === undefined) {
+    try {
+      addonPath = createRequire(import.meta.url).resolve(
+        'better-sqlite3/build/Release/better_sqlite3.node',
+      );
+    } catch {
+      addonPath = null;
+    }
+  }
+  return addonPath ?? undefined;
+}
+
 /** Opens a SQLite database with the settings every Lockyard database uses (WAL, busy timeout). */
 export function openSqlite(path: string, options: { readonly?: boolean } = {}): SqliteDatabase {
+  const binding = nativeBinding();
   const db = new Database(path, {
     readonly: options.readonly ?? false,
     fileMustExist: options.readonly ?? false,
+    ...(binding === undefined ? {} : { nativeBinding: binding }),
   });
   if (!options.readonly) {
     db.pragma('journal_mode = WAL');
