@@ -9,7 +9,7 @@
 // After bundling, one training run (`lockyard sbom` of the repository's example image) writes
 // the code cache, so the first real run already starts from compiled code.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -94,13 +94,17 @@ for (const file of result.outputFiles) {
   renameSync(temporary, file.path);
 }
 
-// The training run: the same Node flags as bin/lockyard.cjs's first line, so the cache matches.
+// The training run: the Node flags of bin/lockyard.cjs's first line, so the cache matches.
+const nodeFlags = readFileSync('bin/lockyard.cjs', 'utf8')
+  .split('\n', 1)[0]
+  .split(/\s+/)
+  .filter((word) => word.startsWith('--'));
 const dataDir = mkdtempSync(join(tmpdir(), 'lockyard-bundle-'));
 try {
   execFileSync(
     process.execPath,
     [
-      '--max-semi-space-size=2',
+      ...nodeFlags,
       'bin/lockyard.cjs',
       'sbom',
       'examples/alpine-3.10.tar.gz',

@@ -11,6 +11,8 @@ export class DigestTap extends Transform {
     algorithm: 'sha256' | 'sha512' | undefined,
     private readonly limit: number = Number.POSITIVE_INFINITY,
     private readonly onLimit: () => Error = () => new Error('size limit exceeded'),
+    /** Told the length of every chunk that passes (after it is hashed). */
+    private readonly onChunk?: (bytes: number) => void,
   ) {
     super({ highWaterMark: 256 * 1024 });
     this.hash = algorithm ? createHash(algorithm) : undefined;
@@ -23,6 +25,7 @@ export class DigestTap extends Transform {
       return;
     }
     this.hash?.update(chunk);
+    this.onChunk?.(chunk.length);
     callback(null, chunk);
   }
 

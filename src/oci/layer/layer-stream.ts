@@ -5,6 +5,7 @@ import type { BlobLayer } from '../image.js';
 import { createDecompressor, sniffCompression } from './decompress.js';
 import { DigestTap } from './digest-tap.js';
 import { peekStream } from './peek.js';
+import { youngGarbageCollector } from './young-garbage.js';
 import type { Compression } from '../media-types.js';
 
 /** A layer blob opened for reading: its uncompressed tar bytes, and the taps that check it. */
@@ -37,10 +38,13 @@ export async function openLayerStream(
 ): Promise<LayerStream> {
   const raw = await layer.open();
   const blobAlgorithm = algorithmOf(layer.digest);
+  // Every chunk on both sides is a fresh buffer: let them go young (see young-garbage.ts).
+  const collect = youngGarbageCollector();
   const rawTap = new DigestTap(
     blobAlgorithm,
     layer.size ?? Number.POSITIVE_INFINITY,
     limits.overlong,
+    collect,
   );
   raw.on('error', (error) => rawTap.destroy(error));
   const { head, stream } = await peekStream(raw.pipe(rawTap), 4);
@@ -54,6 +58,7 @@ export async function openLayerStream(
     sameHash ? undefined : diffIdAlgorithm,
     limits.maxTarBytes,
     limits.oversize,
+    decompressor ? collect : undefined,
   );
   const stages: (Readable | Transform)[] = decompressor
     ? [stream, decompressor, plainTap]
