@@ -1,5 +1,5 @@
 import { Transform, type TransformCallback } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import { createGunzip, type ZlibOptions } from 'node:zlib';
 import { Decompress } from 'fzstd';
 import type { Compression } from '../media-types.js';
 
@@ -32,8 +32,8 @@ export function sniffCompression(head: Uint8Array): Compression {
 class ZstdDecompressor extends Transform {
   private readonly decoder: Decompress;
 
-  constructor() {
-    super();
+  constructor(readableHighWaterMark?: number) {
+    super(readableHighWaterMark === undefined ? {} : { readableHighWaterMark });
     this.decoder = new Decompress((chunk) => {
       this.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
     });
@@ -58,12 +58,17 @@ class ZstdDecompressor extends Transform {
   }
 }
 
-export function createDecompressor(compression: Compression): Transform | undefined {
+/** A decompressor whose output side buffers up to `readableHighWaterMark` bytes. */
+export function createDecompressor(
+  compression: Compression,
+  readableHighWaterMark?: number,
+): Transform | undefined {
   switch (compression) {
     case 'gzip':
-      return createGunzip({ chunkSize: 256 * 1024 });
+      // The option is the stream's own (ZlibOptions does not list it, Node passes it on).
+      return createGunzip({ chunkSize: 256 * 1024, readableHighWaterMark } as ZlibOptions);
     case 'zstd':
-      return new ZstdDecompressor();
+      return new ZstdDecompressor(readableHighWaterMark);
     case 'none':
       return undefined;
   }

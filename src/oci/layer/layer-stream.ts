@@ -1,16 +1,18 @@
-import { pipeline, type Readable, type Transform } from 'node:stream';
+import { pipeline, type Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { ImageError } from '../errors.js';
 import { parseDigest } from '../digest.js';
 import type { BlobLayer } from '../image.js';
 import { createDecompressor, sniffCompression } from './decompress.js';
-import { DigestTap } from './digest-tap.js';
+import { DigestCounter, DigestTap } from './digest-tap.js';
 import { peekStream } from './peek.js';
 import { youngGarbageCollector } from './young-garbage.js';
 import type { Compression } from '../media-types.js';
 
 /** A layer blob opened for reading: its uncompressed tar bytes, and the taps that check it. */
 export interface LayerStream {
-  readonly tar: Readable;
+  /** The uncompressed tar bytes; iterate once. */
+  readonly tar: AsyncIterable<Buffer>;
   readonly compression: Compression;
   /** The first error of any stage (an ImageError from a tap, or a decompressor's error). */
   error(): unknown;
@@ -27,10 +29,18 @@ function algorithmOf(digest: string | undefined): 'sha256' | 'sha512' | undefine
   return digest ? parseDigest(digest).algorithm : undefined;
 }
 
+/** Room for a few decompressed chunks, so the decompressor runs ahead of the tar reader. */
+const DECOMPRESSED_BUFFER_BYTES = 1024 * 1024;
+
 /**
  * Opens a layer blob as `raw -> hash+count -> decompress -> hash+count -> tar bytes`. The
  * compression is sniffed from the first bytes (media types lie). The uncompressed side stops at
  * `maxTarBytes` (a decompression bomb ends there); the raw side stops past the descriptor's size.
+ *
+ * The decompressed side is read, not piped: a piped stream hands each chunk on synchronously,
+ * so Node's zlib would only start inflating the next chunk after this thread had hashed and
+ * parsed the last one. Read from its buffer instead, it inflates on the thread pool while this
+ * thread works (cold SBOM of a 95 MB gzip layer: 0.77 -> 0.69 s).
  */
 export async function openLayerStream(
   layer: BlobLayer,
@@ -49,31 +59,44 @@ export async function openLayerStream(
   raw.on('error', (error) => rawTap.destroy(error));
   const { head, stream } = await peekStream(raw.pipe(rawTap), 4);
   const compression = sniffCompression(head);
-  const decompressor = createDecompressor(compression);
+  const decompressor = createDecompressor(compression, DECOMPRESSED_BUFFER_BYTES);
   // An uncompressed blob's digest is its diff_id: hash it once.
   const diffIdAlgorithm = algorithmOf(layer.diffId);
   const sameHash =
     compression === 'none' && layer.diffId === layer.digest && diffIdAlgorithm !== undefined;
-  const plainTap = new DigestTap(
+  const plain = new DigestCounter(
     sameHash ? undefined : diffIdAlgorithm,
     limits.maxTarBytes,
     limits.oversize,
     decompressor ? collect : undefined,
   );
-  const stages: (Readable | Transform)[] = decompressor
-    ? [stream, decompressor, plainTap]
-    : [stream, plainTap];
   let firstError: unknown;
-  let settle: () => void = () => undefined;
-  const settled = new Promise<void>((resolve) => {
-    settle = resolve;
-  });
-  pipeline(stages, (error) => {
-    if (error && firstError === undefined) firstError = error;
-    settle();
-  });
+  const fail = (error: unknown) => {
+    if (firstError === undefined) firstError = error;
+  };
+  const output: Readable = decompressor ?? stream;
+  const settled = decompressor
+    ? new Promise<void>((resolve) => {
+        pipeline(stream, decompressor, (error) => {
+          if (error) fail(error);
+          resolve();
+        });
+      })
+    : finished(stream).catch(fail);
+  async function* tar(): AsyncGenerator<Buffer> {
+    for await (const chunk of output as AsyncIterable<Buffer>) {
+      try {
+        plain.add(chunk);
+      } catch (error) {
+        fail(error);
+        output.destroy(error as Error);
+        throw error;
+      }
+      yield chunk;
+    }
+  }
   return {
-    tar: plainTap,
+    tar: tar(),
     compression,
     error: () => firstError,
     settled,
@@ -82,7 +105,7 @@ export async function openLayerStream(
       const blob =
         blobAlgorithm && blobHex !== undefined ? `${blobAlgorithm}:${blobHex}` : undefined;
       if (sameHash) return { blob, diffId: blob };
-      const diffHex = plainTap.digest();
+      const diffHex = plain.digest();
       return {
         blob,
         diffId:
@@ -90,9 +113,10 @@ export async function openLayerStream(
       };
     },
     rawBytes: () => rawTap.bytes,
-    tarBytes: () => plainTap.bytes,
+    tarBytes: () => plain.bytes,
     destroy() {
-      for (const stage of stages) stage.destroy();
+      decompressor?.destroy();
+      stream.destroy();
       rawTap.destroy();
       raw.destroy();
     },

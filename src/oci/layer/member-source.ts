@@ -44,9 +44,7 @@ function algorithmOf(digest: string | undefined): 'sha256' | 'sha512' | undefine
 /** One streaming pass: raw bytes -> (decompress) -> tar, hashed and counted on the way. */
 async function streamSource(layer: BlobLayer, limits: SourceLimits): Promise<MemberSource> {
   const stream: LayerStream = await openLayerStream(layer, limits);
-  const reader = new TarStreamReader(
-    new ByteQueue(stream.tar[Symbol.asyncIterator]() as AsyncIterator<Buffer>),
-  );
+  const reader = new TarStreamReader(new ByteQueue(stream.tar[Symbol.asyncIterator]()));
   return {
     compression: stream.compression,
     next: () => reader.next(),

@@ -25,6 +25,8 @@ describe('youngGarbageCollector', () => {
   it('does nothing where the process does not expose gc', () => {
     global.gc = undefined;
     const collect = youngGarbageCollector(1);
-    expect(() => { collect(10); }).not.toThrow();
+    expect(() => {
+      collect(10);
+    }).not.toThrow();
   });
 });
