@@ -103,6 +103,13 @@ export class TarFileReader {
   async readBody(): Promise<Buffer> {
     const member = this.current;
     if (!member) throw new Error('no current tar member');
+    // A small body usually sits in the window already (read with its header): copy it from there.
+    if (member.dataSize <= WINDOW_BYTES) {
+      const view = await this.bytesAt(member.dataOffset, member.dataSize);
+      if (view.length < member.dataSize)
+        this.fail('unexpected end of archive inside a member', member.dataOffset + view.length);
+      return Buffer.from(view);
+    }
     const body = Buffer.allocUnsafe(member.dataSize);
     let done = 0;
     while (done < body.length) {
