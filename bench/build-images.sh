@@ -4,6 +4,8 @@
 #   debian-minbase-oci/      the same image as an OCI layout with a gzip layer (tag: minbase)
 #   large.tar                Debian 12 with a few hundred packages + a node_modules layer (>1 GB unpacked);
 #                            no JRE: offline Trivy cannot read jars without downloading its Java DB
+#   minbase-data.tar         minbase + a layer of 2 GiB of random data files: the same 88 packages in an
+#                            image 11x larger (peak memory must not follow the image's size)
 # Needs: debootstrap umoci skopeo (apt-get install -y debootstrap umoci skopeo), npm registry access.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -55,5 +57,14 @@ fi
 if [ ! -f "$OUT/large.tar" ]; then
   layout_from_rootfs "$OUT/large-oci" large "$ROOTS/large" "$ROOTS/large-app"
   skopeo copy --quiet oci:"$OUT/large-oci:large" docker-archive:"$OUT/large.tar":bench/large:latest
+fi
+if [ ! -d "$ROOTS/data/srv" ]; then
+  mkdir -p "$ROOTS/data/srv/data"
+  for i in 1 2 3 4; do head -c 512M /dev/urandom > "$ROOTS/data/srv/data/blob-$i.bin"; done
+fi
+if [ ! -f "$OUT/minbase-data.tar" ]; then
+  layout_from_rootfs "$OUT/minbase-data-oci" data "$ROOTS/minbase" "$ROOTS/data"
+  skopeo copy --quiet oci:"$OUT/minbase-data-oci:data" docker-archive:"$OUT/minbase-data.tar":bench/minbase-data:latest
+  rm -rf "$OUT/minbase-data-oci"
 fi
 du -sh "$OUT"/* "$ROOTS"/*
