@@ -9,7 +9,15 @@
 // After bundling, one training run (`lockyard sbom` of the repository's example image) writes
 // the code cache, so the first real run already starts from compiled code.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  mkdtempSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -118,6 +126,9 @@ try {
     ],
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );
+} catch (error) {
+  // Not fatal: the first real run writes the cache instead.
+  console.warn(`bundle: the training run failed, no code cache written (${error.message})`);
 } finally {
   rmSync(dataDir, { recursive: true, force: true });
 }
