@@ -20,6 +20,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import process from 'node:process';
 import { build } from 'esbuild';
 
 const external = [
@@ -128,7 +129,9 @@ try {
   );
 } catch (error) {
   // Not fatal: the first real run writes the cache instead.
-  console.warn(`bundle: the training run failed, no code cache written (${error.message})`);
+  process.stderr.write(
+    `bundle: the training run failed, no code cache written (${error.message})\n`,
+  );
 } finally {
   rmSync(dataDir, { recursive: true, force: true });
 }

@@ -33,7 +33,9 @@ describe('bin/lockyard.cjs', () => {
     copyFileSync(join(repoRoot, 'dist', 'bundle', 'lockyard.cjs'), join(bundleDir, 'lockyard.cjs'));
     symlinkSync(join(repoRoot, 'node_modules'), join(root, 'node_modules'));
   });
-  afterAll(() => { rmSync(root, { recursive: true, force: true }); });
+  afterAll(() => {
+    rmSync(root, { recursive: true, force: true });
+  });
 
   it('writes a code cache on its first run and starts from it afterwards', () => {
     expect(caches()).toEqual([]);
