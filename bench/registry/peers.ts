@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { repo } from '../lib.js';
@@ -93,14 +93,25 @@ export async function startDistribution(dir: string): Promise<RunningRegistry> {
  * push is off unless asked for: Distribution does no such work, and a scan of the pushed image
  * runs while the pull and load phases are measured.
  */
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export async function startLockyard(
   dir: string,
   options: { scanning: boolean },
 ): Promise<RunningRegistry> {
   const entry = process.env['LOCKYARD_BENCH_CLI'] ?? join(repo, 'bin', 'lockyard.cjs');
+  // Started through its first line, as `npx lockyard` starts it (Node flags, one malloc arena).
+  const args = ['server', '--data-dir', dir, '--listen', '127.0.0.1:0', '--insecure-http'];
   const child = spawn(
-    process.execPath,
-    [entry, 'server', '--data-dir', dir, '--listen', '127.0.0.1:0', '--insecure-http'],
+    isExecutable(entry) ? entry : process.execPath,
+    isExecutable(entry) ? args : [entry, ...args],
     {
       stdio: ['ignore', 'pipe', 'ignore'],
       env: {
