@@ -54,7 +54,8 @@ function loadBundle() {
   let stat;
   try {
     stat = statSync(bundle);
-    source = readFileSync(bundle, 'utf8');
+    // ASCII, as scripts/bundle.mjs checks: latin1 is a plain copy, utf8 would be decoded.
+    source = readFileSync(bundle, 'latin1');
   } catch {
     process.stderr.write(`lockyard: error: ${bundle} is missing; run \`npm run build\`\n`);
     process.exit(2);
