@@ -33,9 +33,12 @@ export function pickOs(results: readonly VisibleResult[]): OsInfo | undefined {
 
 /** Rewrites a path through symlinked directories (`lib/x` -> `usr/lib/x` on merged-/usr systems). */
 export function canonicalPath(path: string, links: ReadonlyMap<string, FileRecord>): string {
+  if (links.size === 0) return path;
   let parts = path.split('/');
+  // The prefix grows one component at a time (this runs for every file an OS package owns).
+  let prefix = '';
   for (let hops = 0, i = 1; i <= parts.length && hops < 40;) {
-    const prefix = parts.slice(0, i).join('/');
+    prefix = i === 1 ? (parts[0] ?? '') : `${prefix}/${parts[i - 1] ?? ''}`;
     const link = links.get(prefix);
     if (link?.type === 'symlink' && i < parts.length) {
       const target = resolveLinkTarget(prefix, link.linkTarget ?? '');
