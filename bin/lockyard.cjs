@@ -9,7 +9,7 @@
 // malloc arena instead of glibc's one per thread (up to 8 per core): buffers freed by other
 // threads are reused rather than kept per arena, 8-10 MB less peak memory and no measured
 // cost in speed (docs/benchmarks.md).
-const { readFileSync, renameSync, statSync, writeFileSync } = require('node:fs');
+const { readFileSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
 const { createRequire } = require('node:module');
 const { dirname, join } = require('node:path');
 const { Script } = require('node:vm');
@@ -40,12 +40,17 @@ function cachePath(stat) {
 
 /** Best effort: a read-only installation simply runs without a cache. */
 function saveCache(script, path) {
+  const temporary = `${path}.${process.pid}.tmp`;
   try {
-    const temporary = `${path}.${process.pid}.tmp`;
     writeFileSync(temporary, script.createCachedData());
     renameSync(temporary, path);
   } catch {
-    // not writable: nothing to do
+    // not writable: nothing to keep
+    try {
+      rmSync(temporary, { force: true });
+    } catch {
+      // nothing was written
+    }
   }
 }
 
