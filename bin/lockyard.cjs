@@ -20,12 +20,13 @@ const bundle = join(__dirname, '..', 'dist', 'bundle', 'lockyard.cjs');
  * The cache file for this bundle, Node version and set of Node flags. V8 itself refuses a cache
  * from another V8 or other flags, but it recognises the source only by its length, so the
  * bundle's size and modification time are part of the name. Runs with different flags (tests
- * start `node bin/lockyard.cjs` without the line above) keep separate caches instead of
- * overwriting each other's.
+ * start `node bin/lockyard.cjs` without the line above; NODE_OPTIONS may add some) keep separate
+ * caches instead of overwriting each other's on every run.
  */
 function cachePath(stat) {
   let flags = 0x811c9dc5;
-  for (const char of process.execArgv.join(' ')) {
+  // NODE_OPTIONS too: V8 flags set there change what V8 accepts just as command-line ones do.
+  for (const char of `${process.execArgv.join(' ')}\0${process.env.NODE_OPTIONS ?? ''}`) {
     flags = Math.imul(flags ^ char.charCodeAt(0), 0x01000193) >>> 0;
   }
   const key = [

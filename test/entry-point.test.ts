@@ -73,6 +73,18 @@ describe('bin/lockyard.cjs', () => {
     );
     expect(result.status).toBe(0);
     expect(caches().length).toBe(before + 1);
+
+    // Flags from NODE_OPTIONS count as well, and a second run with them reuses their cache.
+    const withOptions = () =>
+      spawnSync(process.execPath, [join(root, 'bin', 'lockyard.cjs'), '--version'], {
+        encoding: 'utf8',
+        env: { ...process.env, NODE_OPTIONS: '--max-semi-space-size=8' },
+      });
+    expect(withOptions().status).toBe(0);
+    expect(caches().length).toBe(before + 2);
+    const written = caches().map((name) => statSync(join(bundleDir, name)).mtimeMs);
+    expect(withOptions().status).toBe(0);
+    expect(caches().map((name) => statSync(join(bundleDir, name)).mtimeMs)).toEqual(written);
   });
 
   it('says how to build when the bundle is missing', () => {
