@@ -94,7 +94,8 @@ const result = await build({
 // writes the new one.
 function removeCodeCaches() {
   for (const name of readdirSync(outdir)) {
-    if (name.endsWith('.v8cache')) rmSync(join(outdir, name), { force: true });
+    if (name.endsWith('.v8cache') || name.endsWith('.tmp'))
+      rmSync(join(outdir, name), { force: true });
   }
 }
 mkdirSync(outdir, { recursive: true });
