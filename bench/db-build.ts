@@ -35,7 +35,7 @@ const rss: number[] = [];
 for (let run = 0; run < runs; run += 1) {
   rmSync(output, { force: true });
   // Run through its first line, as `npx lockyard` runs it (Node flags, one malloc arena).
-  const measured = measure(join(repo, 'bin', 'lockyard.cjs'), [
+  const measured = measure(join(repo, 'bin', 'lockyard.js'), [
     'db',
     'build',
     '--quiet',

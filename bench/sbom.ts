@@ -19,7 +19,7 @@ function arg(name: string, fallback: string): string {
 const runs = Number(arg('runs', '3'));
 const selected = arg('images', Object.keys(IMAGES).join(',')).split(',');
 const trivy = trivyBinary();
-const lockyard = join(repo, 'bin', 'lockyard.cjs');
+const lockyard = join(repo, 'bin', 'lockyard.js');
 const scratch = mkdtempSync(join(benchDir, 'run-'));
 
 interface Result {

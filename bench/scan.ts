@@ -27,7 +27,7 @@ const images: Record<string, string> = {
   large: join(benchDir, 'images', 'large.tar'),
 };
 const trivy = trivyBinary();
-const lockyard = join(repo, 'bin', 'lockyard.cjs');
+const lockyard = join(repo, 'bin', 'lockyard.js');
 const rows: (string | number)[][] = [];
 const stages: (string | number)[][] = [];
 

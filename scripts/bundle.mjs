@@ -1,5 +1,5 @@
 // Bundles the compiled CLI (dist/cli/main.js) into one CommonJS file, dist/bundle/lockyard.cjs,
-// which bin/lockyard.cjs loads with a V8 code cache (Node 20 has no compile cache for ES
+// which bin/lockyard.js loads with a V8 code cache (Node 20 has no compile cache for ES
 // modules; `module.enableCompileCache` arrives in Node 22). Our ~450 modules and most small
 // dependencies become one file; a command's workflow, loaded with `await import(...)`, is still
 // evaluated only when that command runs. Packages that locate files next to themselves
@@ -109,18 +109,18 @@ for (const file of result.outputFiles) {
   renameSync(temporary, file.path);
 }
 
-// The bundle must be ASCII (esbuild escapes everything else by default): bin/lockyard.cjs reads
+// The bundle must be ASCII (esbuild escapes everything else by default): bin/lockyard.js reads
 // it as latin1, which is a plain copy, where utf8 decoding costs a millisecond more per run.
 const bundleFile = result.outputFiles.find((file) => file.path.endsWith('.cjs'));
 if (bundleFile?.contents.some((byte) => byte > 0x7f)) {
   throw new Error("dist/bundle/lockyard.cjs is not ASCII; keep esbuild's default charset");
 }
 
-// The training runs, with the Node flags of bin/lockyard.cjs's first line so the cache matches:
+// The training runs, with the Node flags of bin/lockyard.js's first line so the cache matches:
 // a cold run fills a data directory, then the cache is written by a warm run, whose code is what
 // every run needs (a cache of a cold run is 7 % larger and makes warm runs 4 ms slower; cold runs
 // compile the cataloguing code they need either way).
-const nodeFlags = readFileSync('bin/lockyard.cjs', 'utf8')
+const nodeFlags = readFileSync('bin/lockyard.js', 'utf8')
   .split('\n', 1)[0]
   .split(/\s+/)
   .filter((word) => word.startsWith('--'));
@@ -130,7 +130,7 @@ const train = () =>
     process.execPath,
     [
       ...nodeFlags,
-      'bin/lockyard.cjs',
+      'bin/lockyard.js',
       'sbom',
       'examples/alpine-3.10.tar.gz',
       '--format',

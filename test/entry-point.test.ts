@@ -14,21 +14,23 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../src/testing/fixtures.js';
 
-// bin/lockyard.cjs, run from a copy of the installed layout (bin/, dist/bundle/, node_modules)
+// bin/lockyard.js, run from a copy of the installed layout (bin/, dist/bundle/, node_modules)
 // so the code cache it writes lands in a directory of this test's own.
-describe('bin/lockyard.cjs', () => {
+describe('bin/lockyard.js', () => {
   let root: string;
   let bundleDir: string;
   const caches = () => readdirSync(bundleDir).filter((name) => name.endsWith('.v8cache'));
   const run = (...args: string[]) =>
-    spawnSync(process.execPath, [join(root, 'bin', 'lockyard.cjs'), ...args], { encoding: 'utf8' });
+    spawnSync(process.execPath, [join(root, 'bin', 'lockyard.js'), ...args], { encoding: 'utf8' });
 
   beforeAll(() => {
     root = mkdtempSync(join(tmpdir(), 'lockyard-entry-'));
     bundleDir = join(root, 'dist', 'bundle');
     mkdirSync(join(root, 'bin'));
     mkdirSync(bundleDir, { recursive: true });
-    copyFileSync(join(repoRoot, 'bin', 'lockyard.cjs'), join(root, 'bin', 'lockyard.cjs'));
+    copyFileSync(join(repoRoot, 'bin', 'lockyard.js'), join(root, 'bin', 'lockyard.js'));
+    // The launcher is CommonJS in an ES-module package: bin/package.json says so.
+    copyFileSync(join(repoRoot, 'bin', 'package.json'), join(root, 'bin', 'package.json'));
     copyFileSync(join(repoRoot, 'package.json'), join(root, 'package.json'));
     copyFileSync(join(repoRoot, 'dist', 'bundle', 'lockyard.cjs'), join(bundleDir, 'lockyard.cjs'));
     symlinkSync(join(repoRoot, 'node_modules'), join(root, 'node_modules'));
@@ -68,7 +70,7 @@ describe('bin/lockyard.cjs', () => {
     const before = caches().length;
     const result = spawnSync(
       process.execPath,
-      ['--max-semi-space-size=4', join(root, 'bin', 'lockyard.cjs'), '--version'],
+      ['--max-semi-space-size=4', join(root, 'bin', 'lockyard.js'), '--version'],
       { encoding: 'utf8' },
     );
     expect(result.status).toBe(0);
@@ -76,7 +78,7 @@ describe('bin/lockyard.cjs', () => {
 
     // Flags from NODE_OPTIONS count as well, and a second run with them reuses their cache.
     const withOptions = () =>
-      spawnSync(process.execPath, [join(root, 'bin', 'lockyard.cjs'), '--version'], {
+      spawnSync(process.execPath, [join(root, 'bin', 'lockyard.js'), '--version'], {
         encoding: 'utf8',
         env: { ...process.env, NODE_OPTIONS: '--max-semi-space-size=8' },
       });

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
- * Builds dist/ and the CLI bundle once per test run, so CLI tests run the real `bin/lockyard.cjs`
+ * Builds dist/ and the CLI bundle once per test run, so CLI tests run the real `bin/lockyard.js`
  * a user would run.
  * Type errors do not stop the build (tsc still emits); `npm run typecheck` and lint catch them.
  */

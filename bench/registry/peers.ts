@@ -106,7 +106,7 @@ export async function startLockyard(
   dir: string,
   options: { scanning: boolean },
 ): Promise<RunningRegistry> {
-  const entry = process.env['LOCKYARD_BENCH_CLI'] ?? join(repo, 'bin', 'lockyard.cjs');
+  const entry = process.env['LOCKYARD_BENCH_CLI'] ?? join(repo, 'bin', 'lockyard.js');
   // Started through its first line, as `npx lockyard` starts it (Node flags, one malloc arena).
   const args = ['server', '--data-dir', dir, '--listen', '127.0.0.1:0', '--insecure-http'];
   const child = spawn(

@@ -24,7 +24,7 @@ function cli(
   args: string[],
   env: Record<string, string> = {},
 ): { code: number | null; stdout: string; stderr: string } {
-  const entry = process.env['LOCKYARD_TEST_CLI'] ?? join(repoRoot, 'bin', 'lockyard.cjs');
+  const entry = process.env['LOCKYARD_TEST_CLI'] ?? join(repoRoot, 'bin', 'lockyard.js');
   const result = spawnSync(process.execPath, [entry, ...args], {
     env: { ...process.env, ...env },
     encoding: 'utf8',

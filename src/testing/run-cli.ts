@@ -8,13 +8,13 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-/** Runs the built `lockyard` executable (bin/lockyard.cjs over dist/bundle) as a user would. */
+/** Runs the built `lockyard` executable (bin/lockyard.js over dist/bundle) as a user would. */
 export function runCli(
   args: readonly string[],
   options: { env?: Record<string, string>; input?: string | Buffer; cwd?: string } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(repoRoot, 'bin', 'lockyard.cjs'), ...args], {
+    const child = spawn(process.execPath, [join(repoRoot, 'bin', 'lockyard.js'), ...args], {
       cwd: options.cwd ?? repoRoot,
       env: { ...process.env, NO_COLOR: '1', ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],

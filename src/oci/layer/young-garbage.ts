@@ -5,7 +5,7 @@ type GcFunction = (options?: { type: 'minor' | 'major' }) => void;
 
 /**
  * Returns a counter that collects V8's young generation every `interval` bytes of decompressed
- * layer data, when the process exposes `gc` (bin/lockyard.cjs starts Node with `--expose-gc`;
+ * layer data, when the process exposes `gc` (bin/lockyard.js starts Node with `--expose-gc`;
  * elsewhere this does nothing).
  *
  * Why: a decompressor hands out a fresh 256 KB buffer per chunk. Their memory lives outside V8's

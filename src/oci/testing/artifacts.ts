@@ -61,7 +61,7 @@ export function startLockyardServer(
   dataDir: string,
   env: Record<string, string> = {},
 ): Promise<LockyardServer> {
-  const entry = process.env['LOCKYARD_TEST_CLI'] ?? join(repoRoot, 'bin', 'lockyard.cjs');
+  const entry = process.env['LOCKYARD_TEST_CLI'] ?? join(repoRoot, 'bin', 'lockyard.js');
   const child = spawn(
     process.execPath,
     [entry, 'server', '--data-dir', dataDir, '--listen', '127.0.0.1:0', '--insecure-http'],

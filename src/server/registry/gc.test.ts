@@ -207,7 +207,7 @@ describe('lockyard registry gc (CLI, next to a running server)', () => {
       expect(
         (await fetch(`${server.url}/v2/cli/app/manifests/old`, { method: 'DELETE' })).status,
       ).toBe(202);
-      const entry = process.env['LOCKYARD_TEST_CLI'] ?? join(repoRoot, 'bin', 'lockyard.cjs');
+      const entry = process.env['LOCKYARD_TEST_CLI'] ?? join(repoRoot, 'bin', 'lockyard.js');
       const gc = (...args: string[]) =>
         spawnSync(process.execPath, [entry, 'registry', 'gc', '--data-dir', dataDir, ...args], {
           encoding: 'utf8',

@@ -22,7 +22,7 @@ export function spawnServer(
   args: readonly string[],
   env: Record<string, string> = {},
 ): Promise<SpawnedServer> {
-  const entry = process.env['LOCKYARD_TEST_CLI'] ?? join(repoRoot, 'bin', 'lockyard.cjs');
+  const entry = process.env['LOCKYARD_TEST_CLI'] ?? join(repoRoot, 'bin', 'lockyard.js');
   const child = spawn(process.execPath, [entry, 'server', ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -3,6 +3,7 @@
 // The published entry point: runs the bundled CLI (dist/bundle/lockyard.cjs, built by `npm ci`
 // through `prepare`) from a V8 code cache, so a run does not parse and compile 1.7 MB of
 // JavaScript again (Node 20 has no compile cache of its own; see docs/development.md).
+// CommonJS (bin/package.json): an ES-module entry would start Node's ES-module loader as well.
 // A small young generation (2 MB semi-spaces) keeps peak memory down at no measurable cost in
 // speed: the CLI allocates in bursts and runs briefly. `--expose-gc` lets the layer reader
 // collect the young generation while it decompresses (src/oci/layer/young-garbage.ts). One
@@ -20,7 +21,7 @@ const bundle = join(__dirname, '..', 'dist', 'bundle', 'lockyard.cjs');
  * The cache file for this bundle, Node version and set of Node flags. V8 itself refuses a cache
  * from another V8 or other flags, but it recognises the source only by its length, so the
  * bundle's size and modification time are part of the name. Runs with different flags (tests
- * start `node bin/lockyard.cjs` without the line above; NODE_OPTIONS may add some) keep separate
+ * start `node bin/lockyard.js` without the line above; NODE_OPTIONS may add some) keep separate
  * caches instead of overwriting each other's on every run.
  */
 function cachePath(stat) {
