@@ -1,15 +1,10 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeOciLayout } from '../../oci/index.js';
-import {
-  localFixture,
-  runCli,
-  sharedFixture,
-  useTempDir,
-  bookwormOval,
-} from '../../testing/index.js';
+import { runCli, sharedFixture, useTempDir, bookwormOval } from '../../testing/index.js';
 import { buildVulnDb } from '../../vulndb/index.js';
+import { debian12Layer } from '../testing/debian-12-layer.js';
 
 // The CI gate's filters and suppressions on a real Debian 12 image (dpkg records from a bookworm
 // machine, matched against Debian's bookworm OVAL, which has both fixed and still-unfixed entries)
@@ -61,19 +56,7 @@ beforeAll(async () => {
   });
   await writeOciLayout(image, {
     layers: [
-      {
-        kind: 'entries',
-        entries: [
-          {
-            name: 'etc/os-release',
-            content: await readFile(localFixture(import.meta.url, 'debian-12-os-release')),
-          },
-          {
-            name: 'var/lib/dpkg/status',
-            content: await readFile(localFixture(import.meta.url, 'debian-12-status')),
-          },
-        ],
-      },
+      await debian12Layer(),
       {
         kind: 'entries',
         entries: [

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeOciLayout } from '../../oci/index.js';
@@ -11,6 +10,7 @@ import {
   bookwormOval,
 } from '../../testing/index.js';
 import { buildVulnDb } from '../../vulndb/index.js';
+import { debian12Layer } from '../testing/debian-12-layer.js';
 
 // Scanning SBOMs other tools wrote (hand-written in Syft's and Trivy's documented shapes, see
 // __fixtures__/SOURCES.md) must find what scanning the image finds: OS packages matched by their
@@ -48,21 +48,7 @@ beforeAll(async () => {
     output: db,
   });
   await writeOciLayout(image, {
-    layers: [
-      {
-        kind: 'entries',
-        entries: [
-          {
-            name: 'etc/os-release',
-            content: await readFile(localFixture(import.meta.url, 'debian-12-os-release')),
-          },
-          {
-            name: 'var/lib/dpkg/status',
-            content: await readFile(localFixture(import.meta.url, 'debian-12-status')),
-          },
-        ],
-      },
-    ],
+    layers: [await debian12Layer()],
   });
 }, 240_000);
 

@@ -22,6 +22,46 @@ export interface NewRobotInput {
   readonly expiresInSeconds: number | undefined;
 }
 
+/**
+ * The fields every new robot account (project or system) starts with: a fresh secret, of which
+ * only the hash is stored, who created it and when, and its expiry.
+ */
+export function newRobotFields(
+  ctx: AdminContext,
+  caller: Caller,
+  expiresInSeconds: number | undefined,
+): {
+  secret: string;
+  now: number;
+  record: {
+    secretHash: string;
+    createdAt: number;
+    createdBy: string;
+    expiresAt: number | undefined;
+  };
+} {
+  const secret = newRobotSecret();
+  const now = ctx.now();
+  return {
+    secret,
+    now,
+    record: {
+      secretHash: hashRobotSecret(secret),
+      createdAt: now,
+      createdBy: actorName(caller.principal),
+      expiresAt: expiresInSeconds === undefined ? undefined : now + expiresInSeconds * 1000,
+    },
+  };
+}
+
+/** A robot name is never reused, not even after the robot was revoked. */
+export function robotNameTaken(name: string): IdentityError {
+  return new IdentityError(
+    'CONFLICT',
+    `robot account ${name} already exists (names of revoked robots are not reused)`,
+  );
+}
+
 export async function listRobots(
   ctx: AdminContext,
   caller: Caller,
@@ -47,26 +87,18 @@ export async function createRobot(
       'a robot account needs at least one action (pull, push, delete)',
     );
   const name = robotAccountName(project, input.name);
-  const secret = newRobotSecret();
-  const now = ctx.now();
+  const { secret, now, record } = newRobotFields(ctx, caller, input.expiresInSeconds);
   const created = await ctx.store.createRobot({
     name,
     project,
     description: input.description,
     actions: [...new Set(input.actions)],
-    secretHash: hashRobotSecret(secret),
-    createdAt: now,
-    createdBy: actorName(caller.principal),
-    expiresAt:
-      input.expiresInSeconds === undefined ? undefined : now + input.expiresInSeconds * 1000,
+    ...record,
   });
   if (!created.ok) {
     if (created.reason === 'project-unknown')
       throw new IdentityError('NOT_FOUND', `project ${project} not found`);
-    throw new IdentityError(
-      'CONFLICT',
-      `robot account ${name} already exists (names of revoked robots are not reused)`,
-    );
+    throw robotNameTaken(name);
   }
   ctx.directory.forgetRobot(name);
   succeeded(ctx, caller, 'robot.create', name);

@@ -9,8 +9,7 @@ import {
   printable,
   systemRobotAccountName,
 } from './names.js';
-import { actorName } from './principal.js';
-import { hashRobotSecret, newRobotSecret } from './robot-secret.js';
+import { newRobotFields, robotNameTaken } from './robot-admin.js';
 import { systemRobotView, type SystemRobotView } from './views.js';
 
 export interface NewSystemRobotInput {
@@ -80,26 +79,18 @@ export async function createSystemRobot(
   const name = systemRobotAccountName(input.name);
   requireSystemAdmin(ctx, caller, 'robot.create', name, 'create system robot accounts');
   const grants = checkGrants(ctx, input);
-  const secret = newRobotSecret();
-  const now = ctx.now();
+  const { secret, now, record } = newRobotFields(ctx, caller, input.expiresInSeconds);
   const created = await ctx.store.createSystemRobot({
     name,
     description: input.description,
     grants,
-    secretHash: hashRobotSecret(secret),
-    createdAt: now,
-    createdBy: actorName(caller.principal),
-    expiresAt:
-      input.expiresInSeconds === undefined ? undefined : now + input.expiresInSeconds * 1000,
+    ...record,
   });
   if (!created.ok) {
     // A project deleted between the check above and the insert.
     if (created.reason === 'project-unknown')
       throw new IdentityError('NOT_FOUND', 'a granted project no longer exists');
-    throw new IdentityError(
-      'CONFLICT',
-      `robot account ${name} already exists (names of revoked robots are not reused)`,
-    );
+    throw robotNameTaken(name);
   }
   ctx.directory.forgetRobot(name);
   succeeded(ctx, caller, 'robot.create', name);
