@@ -11,7 +11,15 @@ import {
   sha256,
   type IdentityTestServer,
 } from './testing/identity-server.js';
-import { ACTIONS, matrixActions, type Action } from '../testing/role-matrix-actions.js';
+import {
+  ACTIONS,
+  DELETE,
+  matrixActions,
+  MOUNTS,
+  PULL,
+  PUSH,
+  type Action,
+} from '../testing/role-matrix-actions.js';
 import { catalogMismatches, PUBLIC_PROJECT } from '../testing/role-matrix-catalog.js';
 import {
   MODES,
@@ -21,16 +29,6 @@ import {
   type Who,
 } from '../testing/role-matrix-principals.js';
 
-const PULL: readonly Action[] = ['pull'];
-// Push: blobs, manifests by tag and by digest, and mounts (pull on the source, push on the target).
-const PUSH: readonly Action[] = [
-  'blob-push',
-  'manifest-push-tag',
-  'manifest-push-digest',
-  'mount-same-project',
-  'mount-from-public',
-];
-const DELETE: readonly Action[] = ['blob-delete', 'manifest-delete', 'tag-delete'];
 const TAG_RULES: readonly Action[] = ['tag-rule-create', 'tag-rule-delete'];
 const PROJECT_ADMIN: readonly Action[] = [
   'project-settings',
@@ -57,8 +55,6 @@ const EXPECTED: Readonly<Record<Who, readonly Action[]>> = {
   'robot-push': [...PULL, ...PUSH],
   'robot-all': [...PULL, ...PUSH, ...DELETE],
 };
-
-const MOUNTS: readonly Action[] = ['mount-same-project', 'mount-from-public', 'mount-from-private'];
 
 /**
  * The projects each caller may pull from, from the matrix above: "team" with the pull action,

@@ -5,7 +5,15 @@
 // repositories of the projects it may pull from (all of them for `*`).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, basic } from './testing/identity-server.js';
-import { ACTIONS, matrixActions, type Action } from '../testing/role-matrix-actions.js';
+import {
+  ACTIONS,
+  DELETE,
+  matrixActions,
+  MOUNTS,
+  PULL,
+  PUSH,
+  type Action,
+} from '../testing/role-matrix-actions.js';
 import { catalogMismatches, PUBLIC_PROJECT } from '../testing/role-matrix-catalog.js';
 import {
   MODES,
@@ -13,17 +21,6 @@ import {
   type MatrixServer,
   type Who,
 } from '../testing/role-matrix-principals.js';
-
-const PULL: readonly Action[] = ['pull'];
-const PUSH: readonly Action[] = [
-  'blob-push',
-  'manifest-push-tag',
-  'manifest-push-digest',
-  'mount-same-project',
-  'mount-from-public',
-];
-const DELETE: readonly Action[] = ['blob-delete', 'manifest-delete', 'tag-delete'];
-const MOUNTS: readonly Action[] = ['mount-same-project', 'mount-from-public', 'mount-from-private'];
 
 /**
  * The matrix helpers key callers by `Who`; here four of those keys stand for system robots.

@@ -33,6 +33,23 @@ export const ACTIONS = [
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
+/** The actions each robot grant (pull, push, delete) stands for in the matrices. */
+export const PULL: readonly Action[] = ['pull'];
+// Push: blobs, manifests by tag and by digest, and mounts (pull on the source, push on the target).
+export const PUSH: readonly Action[] = [
+  'blob-push',
+  'manifest-push-tag',
+  'manifest-push-digest',
+  'mount-same-project',
+  'mount-from-public',
+];
+export const DELETE: readonly Action[] = ['blob-delete', 'manifest-delete', 'tag-delete'];
+export const MOUNTS: readonly Action[] = [
+  'mount-same-project',
+  'mount-from-public',
+  'mount-from-private',
+];
+
 export interface Outcome {
   readonly status: number;
   /** Whether the action took effect, looked up afterwards by the system admin. */
