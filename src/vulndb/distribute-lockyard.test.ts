@@ -114,9 +114,9 @@ describe('db push / db pull through lockyard server', () => {
     }
   });
 
-  it('refuses an anonymous pull of the private project, leaving no file behind', async () => {
-    const output = join(dir, 'mirror', 'anonymous.db');
-    const pull = await runCli([
+  /** `lockyard db pull` of the private project's database, without credentials. */
+  const pullAnonymously = (output: string) =>
+    runCli([
       'db',
       'pull',
       `${hostOf(guarded)}/security/vulndb:latest`,
@@ -126,6 +126,10 @@ describe('db push / db pull through lockyard server', () => {
       '--data-dir',
       join(dir, 'cli'),
     ]);
+
+  it('refuses an anonymous pull of the private project, leaving no file behind', async () => {
+    const output = join(dir, 'mirror', 'anonymous.db');
+    const pull = await pullAnonymously(output);
     expect(pull.code).toBe(2);
     expect(pull.stderr.trim().split('\n')).toHaveLength(1);
     expect(pull.stderr).toMatch(
@@ -151,16 +155,7 @@ describe('db push / db pull through lockyard server', () => {
     expect(set.stderr).toBe('');
     expect(set.code).toBe(0);
     const output = join(dir, 'mirror', 'anonymous-allowed.db');
-    const pull = await runCli([
-      'db',
-      'pull',
-      `${hostOf(guarded)}/security/vulndb:latest`,
-      '--insecure',
-      '-o',
-      output,
-      '--data-dir',
-      join(dir, 'cli'),
-    ]);
+    const pull = await pullAnonymously(output);
     expect(pull.stderr).toBe('');
     expect(pull.code).toBe(0);
     expect(await sha256(output)).toBe(await sha256(source));
