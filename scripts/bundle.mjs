@@ -28,7 +28,6 @@ const external = [
   // not install: left to a run-time require, which the library tries and catches.
   'xmlbuilder2',
   'libxmljs2',
-  'better-sqlite3',
   'unbzip2-stream',
   'ae-cvss-calculator',
   'fastify',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalPath } from './finalize.js';
+import { canonicalPath, canonicalPathResolver } from './finalize.js';
 import type { FileRecord } from './layer-analysis.js';
 
 function links(entries: Record<string, string>): Map<string, FileRecord> {
@@ -44,5 +44,42 @@ describe('canonicalPath', () => {
     expect(() => canonicalPath('a/file', loop)).not.toThrow();
     expect(canonicalPath('up/file', links({ up: '../../..' }))).toBe('up/file');
     expect(canonicalPath('plain/path', new Map())).toBe('plain/path');
+  });
+});
+
+describe('canonicalPathResolver', () => {
+  it('resolves every path exactly as canonicalPath does, directories once', () => {
+    const view = links({
+      lib: 'usr/lib',
+      bin: 'usr/bin',
+      'usr/lib/python3': 'python3.11',
+      'opt/app': '/srv/app',
+      srv: 'var/srv',
+      root: '/',
+      up: '../../..',
+      a: 'b',
+      b: 'a',
+      'etc/alternatives/java': 'x',
+    });
+    const paths = [
+      'lib/x86_64-linux-gnu/libc.so.6',
+      'lib/libz.so',
+      'bin/sh',
+      'usr/lib/python3/dist-packages/six.py',
+      'usr/lib/python3/dist-packages/yaml/__init__.py',
+      'opt/app/package.json',
+      'root/etc/passwd',
+      'root/file',
+      'up/file',
+      'a/file',
+      'etc/alternatives/java',
+      'lib',
+      'file-at-root',
+      'plain/path/x',
+    ];
+    const resolve = canonicalPathResolver(view);
+    for (const path of [...paths, ...paths]) expect(resolve(path)).toBe(canonicalPath(path, view));
+    expect(resolve('root/file')).toBe('file');
+    expect(canonicalPathResolver(new Map())('a/b')).toBe('a/b');
   });
 });

@@ -53,6 +53,34 @@ export function canonicalPath(path: string, links: ReadonlyMap<string, FileRecor
   return parts.join('/');
 }
 
+/** A name no tar entry can have: stands in for "the file" while a directory is resolved. */
+const PROBE = '\0';
+
+/**
+ * canonicalPath for many paths of one view: each directory is resolved once and kept, so the
+ * thousands of files in the dpkg/rpm/apk file lists cost a lookup each, not a walk.
+ */
+export function canonicalPathResolver(
+  links: ReadonlyMap<string, FileRecord>,
+): (path: string) => string {
+  if (links.size === 0) return (path) => path;
+  const directories = new Map<string, string>();
+  return (path) => {
+    const slash = path.lastIndexOf('/');
+    if (slash < 0) return path;
+    const directory = path.slice(0, slash);
+    let resolved = directories.get(directory);
+    if (resolved === undefined) {
+      // The last component is never followed, so the probe stays last ('' when the directory
+      // resolves to the root), and a directory that cannot be resolved comes back unchanged.
+      resolved = canonicalPath(`${directory}/${PROBE}`, links).slice(0, -PROBE.length - 1);
+      directories.set(directory, resolved);
+    }
+    const name = path.slice(slash + 1);
+    return resolved === '' ? name : `${resolved}/${name}`;
+  };
+}
+
 function packageId(type: string, name: string, version: string, path: string): string {
   return createHash('sha256')
     .update(`${type}\0${name}\0${version}\0${path}`)
@@ -112,8 +140,9 @@ export function finalizePackages(
 ): Package[] {
   const extras = collectExtras(view);
   const owners = new Map<string, { type: PackageType; name: string }>();
+  const canonical = canonicalPathResolver(view.links);
   const addOwner = (type: PackageType, name: string, file: string): void => {
-    owners.set(canonicalPath(normalizeOwnedPath(file), view.links), { type, name });
+    owners.set(canonical(normalizeOwnedPath(file)), { type, name });
   };
   for (const result of view.results) {
     for (const list of result.result.fileOwners ?? []) {
@@ -148,9 +177,7 @@ export function finalizePackages(
         }
         continue;
       }
-      const owner = OS_PACKAGE_TYPES.has(record.type)
-        ? undefined
-        : owners.get(canonicalPath(outer, view.links));
+      const owner = OS_PACKAGE_TYPES.has(record.type) ? undefined : owners.get(canonical(outer));
       byKey.set(key, {
         ...withExtras(record, extras),
         id: packageId(record.type, record.name, record.version, path),

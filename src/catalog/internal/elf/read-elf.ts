@@ -77,8 +77,11 @@ class FieldReader {
 
   /** A 64-bit field as a number; values beyond 2^53 (never a real offset in memory) become NaN. */
   u64(offset: number): number {
-    const value = this.le ? this.buf.readBigUInt64LE(offset) : this.buf.readBigUInt64BE(offset);
-    return value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : Number.NaN;
+    // Two 32-bit halves rather than a BigInt: this runs for every segment and section header
+    // of every executable in an image. A value fits in 53 bits when its high half is below 2^21.
+    const high = this.le ? this.buf.readUInt32LE(offset + 4) : this.buf.readUInt32BE(offset);
+    const low = this.le ? this.buf.readUInt32LE(offset) : this.buf.readUInt32BE(offset + 4);
+    return high < 0x200000 ? high * 0x100000000 + low : Number.NaN;
   }
 
   /** An address-sized field (Elf32_Addr/Off or Elf64_Addr/Off/Xword). */
