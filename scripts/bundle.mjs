@@ -4,7 +4,8 @@
 // dependencies become one file; a command's workflow, loaded with `await import(...)`, is still
 // evaluated only when that command runs. Packages that locate files next to themselves
 // (__dirname), load natively, or are resolved at run time by name stay external and load from
-// node_modules.
+// node_modules. better-sqlite3 is bundled: its addon is loaded by the path src/store/sqlite.ts
+// resolves, so only the .node file comes from node_modules.
 //
 // After bundling, one training run (`lockyard sbom` of the repository's example image) writes
 // the code cache, so the first real run already starts from compiled code.
