@@ -1,5 +1,5 @@
-import { Command, Option } from 'commander';
-import { SBOM_FORMAT_IDS } from '../format-ids.js';
+import { Command } from 'commander';
+import { formatOption, SBOM_FORMAT_IDS } from '../format-ids.js';
 import type { CliContext } from '../context.js';
 import { addImageOptions, resolveImageFlags, type ImageFlags } from '../image-options.js';
 import { writeOutput } from '../output.js';
@@ -18,11 +18,7 @@ export function sbomCommand(context: CliContext): Command {
       '<image>',
       'docker-archive tar, OCI layout dir, root fs dir, or registry reference (prefixes oci:, docker-archive:, dir:, registry: force a kind)',
     )
-    .addOption(
-      new Option('-f, --format <format>', 'output format')
-        .choices(SBOM_FORMAT_IDS)
-        .default('table'),
-    )
+    .addOption(formatOption(SBOM_FORMAT_IDS))
     .option('-o, --output <file>', 'write to a file instead of standard output');
   addImageOptions(command);
   command.action(async (image: string, flags: SbomFlags, cmd: Command) => {

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { ConfigError } from '../../errors/index.js';
 import type { ScanReport, Scanner } from '../../report/index.js';
-import { SCAN_FORMAT_IDS } from '../format-ids.js';
+import { formatOption, SCAN_FORMAT_IDS } from '../format-ids.js';
 import { SEVERITIES, type Severity } from '../../rules/index.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
@@ -57,11 +57,7 @@ export function scanCommand(context: CliContext): Command {
       'Scan an image or an SBOM for vulnerabilities, secrets and misconfigurations; gate CI on the result',
     )
     .argument('<target>', 'an image (as for `lockyard sbom`) or a CycloneDX / SPDX JSON SBOM file')
-    .addOption(
-      new Option('-f, --format <format>', 'output format')
-        .choices(SCAN_FORMAT_IDS)
-        .default('table'),
-    )
+    .addOption(formatOption(SCAN_FORMAT_IDS))
     .option('-o, --output <file>', 'write the report to a file instead of standard output')
     .option('--db <file>', 'vulnerability database (default: DATA_DIR/vulndb/lockyard.db)')
     .option('--scanners <list>', `what to look for: ${SCANNERS.join(',')}`, 'vuln,secret')
