@@ -24,6 +24,12 @@ export interface OpenImageOptions {
 // skopeo's transport names, so the same image argument works for both tools.
 const PREFIXES = ['oci', 'oci-archive', 'docker-archive', 'dir', 'registry', 'docker'] as const;
 
+/**
+ * A missing `app.tar` (or `.tar.gz`, `.tgz`, `.tar.zst`) is a file that is not there, not
+ * `docker.io/library/app.tar`: report it as such rather than as an unreachable registry.
+ */
+const ARCHIVE_NAME = /^[^/:@]+\.(?:tar|tar\.gz|tgz|tar\.zst)$/i;
+
 async function kindOfPath(path: string): Promise<'file' | 'dir' | undefined> {
   const info = await stat(path).catch(() => undefined);
   if (!info) return undefined;
@@ -82,7 +88,12 @@ export async function detectImageSource(input: string): Promise<ImageSourceSpec>
     if (await isOciLayout(split.path)) return { kind: 'oci-layout', ...split };
     if (split.tag === undefined) return { kind: 'rootfs', path: split.path };
   }
-  if (input.startsWith('/') || input.startsWith('./') || input.startsWith('../')) {
+  if (
+    input.startsWith('/') ||
+    input.startsWith('./') ||
+    input.startsWith('../') ||
+    ARCHIVE_NAME.test(input)
+  ) {
     throw new ImageError('IMAGE_NOT_FOUND', `${input}: no such file or directory`);
   }
   return { kind: 'registry', reference: input };

@@ -39,6 +39,8 @@ describe('lockyard sbom', () => {
 
   it.each([
     [['sbom', join(dir, 'missing.tar')], /missing\.tar: no such file or directory/],
+    // A bare archive name is a file that is missing, not an image on Docker Hub.
+    [['sbom', 'missing-image.tar.gz'], /^lockyard: error: missing-image\.tar\.gz: no such file/],
     [['sbom', example, '-f', 'xml'], /argument 'xml' is invalid/],
     [['sbom', example, '--password-stdin'], /--password-stdin needs --username/],
     [['sbom', example, '--username', 'me'], /--username needs --password-stdin/],
