@@ -4,9 +4,10 @@ import type { KeyValueStore } from '../store/index.js';
 import type { Cataloger } from './cataloger.js';
 import type { Catalog } from './catalog.js';
 import type { LayerAnalysis } from './layer-analysis.js';
+import type { Package } from './types.js';
 
-/** Bumped when the shape of LayerAnalysis or Catalog changes. */
-const CACHE_FORMAT = 1;
+/** Bumped when the shape of LayerAnalysis or Catalog, or how they are stored, changes. */
+const CACHE_FORMAT = 2;
 
 /** Identifies a set of catalogers at their versions: part of every cache key. */
 export function catalogersFingerprint(catalogers: readonly Cataloger[]): string {
@@ -46,10 +47,57 @@ export function catalogCache(store: KeyValueStore, fingerprint: string): Catalog
     putLayer: (diffId, analysis) => {
       store.put('layer', `${diffId}:${fingerprint}`, encode(analysis));
     },
-    getCatalog: (imageId) =>
-      decode(store.get('catalog', `${imageId}:${fingerprint}`)) as Catalog | undefined,
+    getCatalog: (imageId) => {
+      const key = `${imageId}:${fingerprint}`;
+      // Both entries or neither: the file lists are written first, so a catalog without them
+      // (a crash in between, a damaged row) is a miss, not a catalog with files missing.
+      const files = store.get('catalog-files', key);
+      const catalog = files && (decode(store.get('catalog', key)) as StoredCatalog | undefined);
+      return catalog ? withLazyFiles(catalog, files, key) : undefined;
+    },
     putCatalog: (imageId, catalog) => {
-      store.put('catalog', `${imageId}:${fingerprint}`, encode(catalog));
+      const key = `${imageId}:${fingerprint}`;
+      const files = catalog.packages.map((pkg) => pkg.files ?? null);
+      store.put('catalog-files', key, encode(files));
+      store.put('catalog', key, encode(slimCatalog(catalog)));
     },
   };
+}
+
+/**
+ * A catalog as stored: each package's file list (three quarters of the bytes of a Debian image's
+ * catalog, and needed only by the `json` format) is kept in a separate entry and replaced here by
+ * its length, so a warm run that renders CycloneDX, SPDX or a table never decodes them.
+ */
+type StoredPackage = Omit<Package, 'files'> & { readonly files?: number };
+type StoredCatalog = Omit<Catalog, 'packages'> & { readonly packages: StoredPackage[] };
+
+function slimCatalog(catalog: Catalog): StoredCatalog {
+  return {
+    ...catalog,
+    packages: catalog.packages.map(({ files, ...rest }) =>
+      files === undefined ? rest : { ...rest, files: files.length },
+    ),
+  };
+}
+
+/** The stored catalog with `files` back on each package, decoded on first read of any of them. */
+function withLazyFiles(stored: StoredCatalog, bytes: Buffer, key: string): Catalog {
+  let lists: (readonly string[] | null)[] | undefined;
+  const load = (): (readonly string[] | null)[] => {
+    lists ??= decode(bytes) as (readonly string[] | null)[] | undefined;
+    if (!Array.isArray(lists) || lists.length !== stored.packages.length)
+      throw new Error(`cached file lists of ${key} are unreadable; run again with --no-cache`);
+    return lists;
+  };
+  stored.packages.forEach((pkg, index) => {
+    if (pkg.files === undefined) return;
+    Object.defineProperty(pkg, 'files', {
+      get: () => load()[index] ?? undefined,
+      enumerable: true,
+      configurable: true,
+    });
+  });
+  // Every package that had files now reads them through its getter again.
+  return stored as unknown as Catalog;
 }
