@@ -14,7 +14,7 @@ export function createProgram(context: CliContext): Command {
   };
   const program = new Command('lockyard')
     .description(
-      'Container security across the lifecycle: SBOMs, scanning, registry, signing, policy, runtime, secrets.',
+      'Container security across the lifecycle: SBOMs, vulnerability and secret scanning with a CI gate, and a private registry with scan on push and an audit trail.',
     )
     .version(VERSION, '-V, --version')
     .option('--debug', 'print debug logs and stack traces')
