@@ -9,6 +9,8 @@ export interface AnalyzeLayerOptions {
   readonly maxFileBytes?: number | undefined;
   /** Called as bytes of the layer pass by (entries seen so far). */
   readonly onEntry?: ((entries: number) => void) | undefined;
+  /** Told, once a blob layer is open, how to ask how many of its bytes are done. */
+  readonly onOpen?: ((bytesDone: () => number) => void) | undefined;
 }
 
 export const DEFAULT_MAX_FILE_BYTES = 1024 ** 3;
@@ -60,6 +62,7 @@ export async function analyzeLayer(
   const readOptions = {
     imageName: image.name,
     ...(options.maxLayerBytes === undefined ? {} : { maxLayerBytes: options.maxLayerBytes }),
+    ...(options.onOpen === undefined ? {} : { onOpen: options.onOpen }),
   };
   for await (const event of readLayer(layer, readOptions)) {
     if (event.type === 'whiteout') {

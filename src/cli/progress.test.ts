@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createCatalogProgress } from './progress.js';
 
 function terminal(): PassThrough & { isTTY: boolean; text: () => string } {
@@ -26,6 +26,36 @@ describe('progress display', () => {
     expect(text).toContain('downloaded 1.0/4.0 MB');
     expect(text).toContain('Analysing layers 2/2 (1 cached)');
     expect(text.endsWith('\r\x1b[2K')).toBe(true);
+  });
+
+  it('shows how much of an open layer is read, redrawn on a clock between entries', () => {
+    vi.useFakeTimers();
+    try {
+      const stream = terminal();
+      const progress = createCatalogProgress(stream, true);
+      let bytes = 0;
+      const size = 200 * 1_048_576;
+      progress.onProgress({ kind: 'layer-start', index: 0, total: 1, size, cached: false });
+      progress.onProgress({ kind: 'layer-open', index: 0, bytesDone: () => bytes });
+      vi.advanceTimersByTime(250);
+      expect(stream.text()).toContain('layer 1: 0% of 200.0 MB, 0 entries');
+      bytes = 50 * 1_048_576;
+      vi.advanceTimersByTime(250);
+      expect(stream.text()).toContain('layer 1: 25% of 200.0 MB, 0 entries');
+      progress.onProgress({ kind: 'layer-entries', index: 0, entries: 4096 });
+      bytes = size;
+      vi.advanceTimersByTime(250);
+      expect(stream.text()).toContain('layer 1: 100% of 200.0 MB, 4096 entries');
+      progress.onProgress({ kind: 'layer-done', index: 0, cached: false });
+      progress.done();
+      // Nothing is drawn once the layers are done: the clock has stopped.
+      const final = stream.text();
+      vi.advanceTimersByTime(1000);
+      expect(stream.text()).toBe(final);
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('writes nothing when not a terminal, or when quiet', () => {

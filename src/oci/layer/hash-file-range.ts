@@ -8,6 +8,8 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { openSync, readSync, closeSync } = require('node:fs');
 const { createHash } = require('node:crypto');
+// KiB hashed so far, for progress displays (a shared counter: no message per megabyte).
+const progress = new Int32Array(workerData.progress);
 try {
   const hash = createHash(workerData.algorithm);
   const fd = openSync(workerData.path, 'r');
@@ -21,6 +23,7 @@ try {
       hash.update(buffer.subarray(0, read));
       position += read;
       left -= read;
+      Atomics.store(progress, 0, Math.floor((workerData.size - left) / 1024));
     }
   } finally {
     closeSync(fd);
@@ -37,15 +40,39 @@ export interface FileRange {
   readonly size: number;
 }
 
-/** The digest (hex) and byte count of a file range, computed off the main thread. */
-export async function hashFileRange(
+export interface RangeHash {
+  /** The digest (hex) and byte count, once the whole range is hashed. */
+  readonly result: Promise<{ hex: string; bytes: number }>;
+  /** Bytes hashed so far (to the KiB). */
+  hashed(): number;
+}
+
+/** The digest of a file range, computed off the main thread. */
+export function hashFileRange(range: FileRange, algorithm: 'sha256' | 'sha512'): RangeHash {
+  const progress = new Int32Array(new SharedArrayBuffer(4));
+  let finished: number | undefined;
+  const result = hashInWorker(range, algorithm, progress.buffer).then((hashed) => {
+    finished = hashed.bytes;
+    return hashed;
+  });
+  return {
+    result,
+    hashed: () => finished ?? Math.min(range.size, Atomics.load(progress, 0) * 1024),
+  };
+}
+
+async function hashInWorker(
   range: FileRange,
   algorithm: 'sha256' | 'sha512',
+  progress: SharedArrayBuffer,
 ): Promise<{ hex: string; bytes: number }> {
   // Loaded here: a warm run, which reads no layer, never starts a thread.
   const { Worker } = await import('node:worker_threads');
   return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { ...range, algorithm } });
+    const worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { ...range, algorithm, progress },
+    });
     worker.once('message', (message: { hex?: string; bytes?: number; error?: string }) => {
       void worker.terminate();
       if (message.hex !== undefined && message.bytes !== undefined)

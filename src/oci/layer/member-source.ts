@@ -23,6 +23,8 @@ export interface MemberSource {
   finish(): Promise<{ rawBytes: number; blob: string | undefined; diffId: string | undefined }>;
   /** The first error of a background stage (decompression, a tap), if any. */
   error(): unknown;
+  /** How many of the blob's bytes (as stored, compressed or not) have been read and hashed. */
+  bytesDone(): number;
   destroy(): Promise<void>;
 }
 
@@ -57,6 +59,7 @@ async function streamSource(layer: BlobLayer, limits: SourceLimits): Promise<Mem
       return { rawBytes: stream.rawBytes(), ...stream.digests() };
     },
     error: () => stream.error(),
+    bytesDone: () => stream.rawBytes(),
     destroy: () => {
       stream.destroy();
       return Promise.resolve();
@@ -75,12 +78,14 @@ function fileSource(
   handle: FileHandle,
 ): MemberSource {
   const algorithm = algorithmOf(layer.digest) ?? algorithmOf(layer.diffId);
-  const hashing = algorithm
-    ? hashFileRange(file, algorithm).then(
-        (result) => ({ ...result, algorithm }),
-        (error: unknown) => ({ error }),
-      )
-    : undefined;
+  const rangeHash = algorithm ? hashFileRange(file, algorithm) : undefined;
+  const hashing =
+    rangeHash && algorithm
+      ? rangeHash.result.then(
+          (result) => ({ ...result, algorithm }),
+          (error: unknown) => ({ error }),
+        )
+      : undefined;
   const reader = new TarFileReader(handle, file.offset, file.offset + file.size);
   let failure: unknown;
   return {
@@ -106,6 +111,8 @@ function fileSource(
       };
     },
     error: () => failure,
+    // The tar walk runs ahead of the hash; the hash is what the layer waits for.
+    bytesDone: () => rangeHash?.hashed() ?? reader.offset,
     destroy: async () => {
       await handle.close().catch(() => undefined);
     },

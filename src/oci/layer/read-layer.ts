@@ -22,6 +22,8 @@ export interface ReadLayerOptions {
   readonly maxLayerBytes?: number;
   /** Read uncompressed file-backed layers at least this large by position (default 128 MiB). */
   readonly seekMinBytes?: number;
+  /** Told, once the blob is open, how to ask how many of its bytes are done (for progress). */
+  readonly onOpen?: (bytesDone: () => number) => void;
 }
 
 export const DEFAULT_MAX_LAYER_BYTES = 32 * 1024 ** 3;
@@ -145,6 +147,7 @@ async function* readBlobLayer(
         ),
     });
     const opened = source;
+    options.onOpen?.(() => opened.bytesDone());
     for (let header = await source.next(); header; header = await source.next()) {
       path = header.name;
       const named = classifyEntryName(header.name);

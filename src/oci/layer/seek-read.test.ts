@@ -13,16 +13,20 @@ const root = useTempDir();
 // Read by position with a worker thread hashing: the test lowers the threshold (128 MiB) to 16 MiB.
 const big = randomBytes(20 * 1024 * 1024);
 
-async function readAll(dir: string): Promise<string[]> {
+/** The entry paths; `done` gets, per layer, its blob size and the bytes done once read. */
+async function readAll(dir: string, done: [number | undefined, number][] = []): Promise<string[]> {
   const image = await openImage(dir, { tmpDir: tmpdir() });
   const paths: string[] = [];
   try {
     for (const layer of image.layers) {
+      let bytesDone = (): number => -1;
       for await (const event of readLayer(layer, {
         imageName: dir,
         seekMinBytes: 16 * 1024 * 1024,
+        onOpen: (accessor) => (bytesDone = accessor),
       }))
         if (event.type === 'entry') paths.push(event.entry.path);
+      done.push([layer.kind === 'blob' ? layer.size : undefined, bytesDone()]);
     }
   } finally {
     await image.close();
@@ -45,7 +49,12 @@ describe('large uncompressed layers in local files, read by position while a wor
         },
       ],
     });
-    expect(await readAll(dir)).toEqual(['big.bin', 'etc/hostname']);
+    const done: [number | undefined, number][] = [];
+    expect(await readAll(dir, done)).toEqual(['big.bin', 'etc/hostname']);
+    // Progress: by the end every byte of the blob (compressed or not) is read and hashed.
+    const [[size, bytesDone] = []] = done;
+    expect(size).toBeGreaterThan(compression === 'none' ? big.length : 0);
+    expect(bytesDone).toBe(size);
   });
 
   it('catches one flipped byte in a large uncompressed blob', async () => {

@@ -37,6 +37,11 @@ export class TarFileReader {
     this.position = start;
   }
 
+  /** How far into the range the walk has come. */
+  get offset(): number {
+    return this.position - this.start;
+  }
+
   private fail(reason: string, offset = this.position): never {
     throw new TarFormatError(reason, offset - this.start);
   }
