@@ -2,6 +2,7 @@
 # Builds the real benchmark images into .bench/images (idempotent: skips what exists).
 #   debian-minbase.tar       Debian 12 minbase, docker-archive, uncompressed layer
 #   debian-minbase-oci/      the same image as an OCI layout with a gzip layer (tag: minbase)
+#   debian-minbase-zstd/     the same image as an OCI layout with a zstd layer (tag: minbase)
 #   large.tar                Debian 12 with a few hundred packages + a node_modules layer (>1 GB unpacked);
 #                            no JRE: offline Trivy cannot read jars without downloading its Java DB
 #   minbase-data.tar         minbase + a layer of 2 GiB of random data files: the same 88 packages in an
@@ -35,6 +36,9 @@ fi
 if [ ! -f "$OUT/debian-minbase.tar" ]; then
   layout_from_rootfs "$OUT/debian-minbase-oci" minbase "$ROOTS/minbase"
   skopeo copy --quiet oci:"$OUT/debian-minbase-oci:minbase" docker-archive:"$OUT/debian-minbase.tar":bench/debian:minbase
+fi
+if [ ! -d "$OUT/debian-minbase-zstd" ]; then
+  skopeo copy --quiet --dest-compress-format zstd oci:"$OUT/debian-minbase-oci:minbase" oci:"$OUT/debian-minbase-zstd":minbase
 fi
 
 if [ ! -d "$ROOTS/large/usr" ]; then

@@ -1,5 +1,5 @@
 // Benchmark: `lockyard sbom` against Trivy (offline CycloneDX mode) on real images, cold and warm.
-// Usage: bash bench/build-images.sh && npx tsx bench/sbom.ts [--runs 3] [--images minbase,minbase-oci,large,minbase-data]
+// Usage: bash bench/build-images.sh && npx tsx bench/sbom.ts [--runs 3] [--images minbase,minbase-oci,large,minbase-data,minbase-zstd]
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchDir, measure, median, repo, table, trivyBinary, type Measured } from './lib.js';
@@ -9,6 +9,7 @@ const IMAGES: Readonly<Record<string, string>> = {
   'minbase-oci': join(benchDir, 'images', 'debian-minbase-oci'),
   large: join(benchDir, 'images', 'large.tar'),
   'minbase-data': join(benchDir, 'images', 'minbase-data.tar'),
+  'minbase-zstd': join(benchDir, 'images', 'debian-minbase-zstd'),
 };
 
 function arg(name: string, fallback: string): string {
