@@ -7,6 +7,7 @@ import { catalogFiles, catalogImageDir, sharedFixture } from '../../testing/inde
 import type { ParseResult } from '../cataloger.js';
 import { runCatalogerContract } from '../testing/cataloger-contract.js';
 import { apkCataloger } from './index.js';
+import { apkLicenses } from './parse-installed.js';
 
 const fixture = (...parts: string[]): Promise<Buffer> =>
   readFile(sharedFixture('pkgdb', 'apk', ...parts));
@@ -33,7 +34,8 @@ const summary = (result: ParseResult): string[] =>
 
 /**
  * alpine:3.10.4's installed database, as its own `apk info -vv` would name the packages (there is
- * no apk-tools in Debian to run here, so the list is written out, from the file's P/V/A/o/L lines).
+ * no apk-tools in Debian to run here, so the list is written out, from the file's P/V/A/o/L lines;
+ * an old-style space-separated `L:` list is one licence per name, joined here with `|`).
  */
 const ALPINE_3_10_4 = [
   'musl 1.1.22-r3 x86_64 musl MIT',
@@ -42,13 +44,13 @@ const ALPINE_3_10_4 = [
   'alpine-keys 2.1-r2 x86_64 alpine-keys MIT',
   'libcrypto1.1 1.1.1d-r2 x86_64 openssl OpenSSL',
   'libssl1.1 1.1.1d-r2 x86_64 openssl OpenSSL',
-  'ca-certificates-cacert 20190108-r0 x86_64 ca-certificates MPL-2.0 GPL-2.0-or-later',
+  'ca-certificates-cacert 20190108-r0 x86_64 ca-certificates MPL-2.0|GPL-2.0-or-later',
   'libtls-standalone 2.9.1-r0 x86_64 libtls-standalone ISC',
   'ssl_client 1.30.1-r3 x86_64 busybox GPL-2.0',
   'zlib 1.2.11-r1 x86_64 zlib zlib',
   'apk-tools 2.10.4-r2 x86_64 apk-tools GPL2',
   'scanelf 1.2.3-r0 x86_64 pax-utils GPL-2.0',
-  'musl-utils 1.1.22-r3 x86_64 musl MIT BSD GPL2+',
+  'musl-utils 1.1.22-r3 x86_64 musl MIT|BSD|GPL2+',
   'libc-utils 0.7.1-r0 x86_64 libc-dev BSD',
 ];
 
@@ -222,5 +224,22 @@ describe('apk in real images', () => {
     } finally {
       await rm(deleted, { recursive: true, force: true });
     }
+  });
+});
+
+describe('apkLicenses', () => {
+  it.each([
+    ['MIT', ['MIT']],
+    ['MIT AND BSD-3-Clause', ['MIT AND BSD-3-Clause']],
+    ['(MIT OR Apache-2.0) AND Zlib', ['(MIT OR Apache-2.0) AND Zlib']],
+    ['MIT BSD GPL2+', ['MIT', 'BSD', 'GPL2+']],
+    ['MPL-2.0 GPL-2.0-or-later', ['MPL-2.0', 'GPL-2.0-or-later']],
+    ['GPL2 GPL2', ['GPL2']],
+    ['GPL-2.0 or later', ['GPL-2.0 or later']],
+    ['MIT AND (BSD', ['MIT AND (BSD']],
+    ['custom:other', ['custom:other']],
+    ['  ', undefined],
+  ])('%j -> %j', (field, expected) => {
+    expect(apkLicenses(field)).toEqual(expected);
   });
 });

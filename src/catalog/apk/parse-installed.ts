@@ -1,4 +1,25 @@
+import { normalizeLicense, normalizeLicenses, spdxExpression } from '../internal/license/index.js';
 import type { PackageRecord } from '../types.js';
+
+/** Words that make a licence field prose or an expression, never a list of licence names. */
+const NOT_A_LIST = /^(?:and|or|with|later|only|version|any|see|the|of|\+)$/iu;
+const LICENSE_NAME = /^[A-Za-z0-9][A-Za-z0-9.+_-]*$/u;
+
+/**
+ * The licences of an `L:` field. Current Alpine writes one SPDX expression (`MIT AND BSD-3-Clause`),
+ * kept whole; older databases list names separated by spaces (`MIT BSD GPL2+`,
+ * `MPL-2.0 GPL-2.0-or-later`), which is not a valid expression: those become one licence each,
+ * as Trivy and Syft read them. Anything else (prose, a broken expression) is kept as written.
+ */
+export function apkLicenses(field: string): string[] | undefined {
+  const text = field.trim();
+  if (spdxExpression(text) !== undefined) return normalizeLicenses([text]);
+  const names = text.split(/\s+/u);
+  if (names.length > 1 && names.every((name) => LICENSE_NAME.test(name) && !NOT_A_LIST.test(name)))
+    return normalizeLicenses(names);
+  const kept = normalizeLicense(text);
+  return kept === undefined ? undefined : [kept];
+}
 
 /** One package's fields as apk writes them; `F`/`R` lines are folded into `files`. */
 interface Entry {
@@ -19,7 +40,7 @@ function toRecord(entry: Entry): PackageRecord | string {
   if (!version) return `entry at line ${entry.line} (${name}): no version (V:)`;
   const arch = entry.fields.get('A');
   const origin = entry.fields.get('o');
-  const license = entry.fields.get('L');
+  const licenses = apkLicenses(entry.fields.get('L') ?? '');
   const metadata: Record<string, string | number> = {};
   const maintainer = entry.fields.get('m');
   const commit = entry.fields.get('c');
@@ -36,7 +57,7 @@ function toRecord(entry: Entry): PackageRecord | string {
     ...(arch ? { arch } : {}),
     // The origin is the aport the package was built from, at the same version.
     source: { name: origin || name, version },
-    ...(license ? { licenses: [license] } : {}),
+    ...(licenses ? { licenses } : {}),
     ...(entry.files.length > 0 ? { files: entry.files } : {}),
     ...(Object.keys(metadata).length > 0 ? { metadata } : {}),
   };
