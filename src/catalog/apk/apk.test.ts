@@ -47,7 +47,7 @@ const ALPINE_3_10_4 = [
   'ca-certificates-cacert 20190108-r0 x86_64 ca-certificates MPL-2.0|GPL-2.0-or-later',
   'libtls-standalone 2.9.1-r0 x86_64 libtls-standalone ISC',
   'ssl_client 1.30.1-r3 x86_64 busybox GPL-2.0',
-  'zlib 1.2.11-r1 x86_64 zlib zlib',
+  'zlib 1.2.11-r1 x86_64 zlib Zlib', // L:zlib, the SPDX id Zlib spelt in lower case
   'apk-tools 2.10.4-r2 x86_64 apk-tools GPL2',
   'scanelf 1.2.3-r0 x86_64 pax-utils GPL-2.0',
   'musl-utils 1.1.22-r3 x86_64 musl MIT|BSD|GPL2+',

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import parseSpdx from 'spdx-expression-parse';
 
 /** Raw licence texts longer than this are full licence bodies, not names: not worth keeping. */
@@ -12,16 +13,53 @@ function render(node: parseSpdx.Info, parent: 'and' | 'or' | undefined): string 
   return `${node.license}${node.plus ? '+' : ''}${node.exception ? ` WITH ${node.exception}` : ''}`;
 }
 
+let canonicalIds: Map<string, string> | undefined;
+
+/** Every SPDX licence and exception id (deprecated ones too), by its lower-case spelling. */
+function knownIds(): Map<string, string> {
+  if (!canonicalIds) {
+    const require = createRequire(import.meta.url);
+    const lists = [
+      'spdx-license-ids',
+      'spdx-license-ids/deprecated.json',
+      'spdx-exceptions',
+      'spdx-exceptions/deprecated.json',
+    ].map((name) => require(name) as string[]);
+    canonicalIds = new Map(lists.flat().map((id) => [id.toLowerCase(), id]));
+  }
+  return canonicalIds;
+}
+
 /**
- * The canonical form of an SPDX licence expression (`( MIT )` -> `MIT`, `MIT or Apache-2.0` is
- * not valid SPDX and stays undefined), or undefined when the text is not one.
+ * SPDX matches licence and exception ids without regard to case (SPDX 2.3, annex D.2): `zlib` is
+ * `Zlib`, `apache-2.0+` is `Apache-2.0+`. Operators are left to the parser.
  */
-export function spdxExpression(text: string): string | undefined {
+function withCanonicalIds(text: string): string {
+  return text.replace(/[A-Za-z0-9][A-Za-z0-9.-]*/gu, (token) =>
+    token === 'AND' || token === 'OR' || token === 'WITH'
+      ? token
+      : (knownIds().get(token.toLowerCase()) ?? token),
+  );
+}
+
+function parseCanonical(text: string): string | undefined {
   try {
     return render(parseSpdx(text), undefined);
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The canonical form of an SPDX licence expression (`( MIT )` -> `MIT`, `zlib` -> `Zlib`,
+ * `MIT or Apache-2.0` -> `MIT OR Apache-2.0`), or undefined when the text is not one (`GPL2`,
+ * `MIT BSD`).
+ */
+export function spdxExpression(text: string): string | undefined {
+  const parsed = parseCanonical(text);
+  if (parsed !== undefined) return parsed;
+  const recased = withCanonicalIds(text);
+  return recased === text ? undefined : parseCanonical(recased);
 }
 
 /**

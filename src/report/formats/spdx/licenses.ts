@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import parseSpdxExpression from 'spdx-expression-parse';
 
 export interface ExtractedLicense {
@@ -15,12 +16,19 @@ function isSpdxExpression(text: string): boolean {
   }
 }
 
+/**
+ * A `LicenseRef-` id for a licence text, one per text: the text itself when it is a valid id
+ * string, else a readable slug plus a hash of the text, so `GPL2` and `GPL2+` (both `GPL2` once
+ * slugged) never share an id and the wrong text.
+ */
 function licenseRef(text: string): string {
+  if (/^[A-Za-z0-9.-]{1,64}$/.test(text)) return `LicenseRef-${text}`;
   const slug = text
     .replace(/[^A-Za-z0-9.-]+/g, '-')
     .replace(/^-+|-+$/g, '')
-    .slice(0, 64);
-  return `LicenseRef-${slug || 'unknown'}`;
+    .slice(0, 48);
+  const hash = createHash('sha256').update(text).digest('hex').slice(0, 8);
+  return `LicenseRef-${slug ? `${slug}-` : ''}${hash}`;
 }
 
 /**
