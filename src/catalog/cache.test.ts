@@ -8,6 +8,7 @@ import { allCatalogers } from './api.js';
 import { buildCatalog } from './build-catalog.js';
 import { catalogCache, catalogersFingerprint } from './cache.js';
 import type { Catalog } from './catalog.js';
+import { CatalogError } from './errors.js';
 
 const root = useTempDir();
 
@@ -76,7 +77,9 @@ describe('catalogCache', () => {
     expect(cached?.packages.map((pkg) => pkg.purl)).toEqual(
       catalog.packages.map((pkg) => pkg.purl),
     );
-    expect(() => cached?.packages.find((pkg) => pkg.name === 'hello')?.files).toThrow(
+    const read = (): unknown => cached?.packages.find((pkg) => pkg.name === 'hello')?.files;
+    expect(read).toThrow(CatalogError);
+    expect(read).toThrow(
       /cached file lists of sha256:image:\w+ are unreadable; run again with --no-cache/,
     );
   });

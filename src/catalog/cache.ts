@@ -3,6 +3,7 @@ import { gunzipSync, gzipSync, constants } from 'node:zlib';
 import type { KeyValueStore } from '../store/index.js';
 import type { Cataloger } from './cataloger.js';
 import type { Catalog } from './catalog.js';
+import { CatalogError } from './errors.js';
 import type { LayerAnalysis } from './layer-analysis.js';
 import type { Package } from './types.js';
 
@@ -87,7 +88,11 @@ function withLazyFiles(stored: StoredCatalog, bytes: Buffer, key: string): Catal
   const load = (): (readonly string[] | null)[] => {
     lists ??= decode(bytes) as (readonly string[] | null)[] | undefined;
     if (!Array.isArray(lists) || lists.length !== stored.packages.length)
-      throw new Error(`cached file lists of ${key} are unreadable; run again with --no-cache`);
+      throw new CatalogError(
+        'CACHE_CORRUPT',
+        `cached file lists of ${key} are unreadable; run again with --no-cache`,
+        { details: { key } },
+      );
     return lists;
   };
   stored.packages.forEach((pkg, index) => {

@@ -1,4 +1,5 @@
 export type { PackageType, OsInfo, PackageRecord, Package, Location } from './types.js';
+export { CatalogError, type CatalogErrorCode } from './errors.js';
 export { OS_PACKAGE_TYPES } from './types.js';
 export type {
   Cataloger,
