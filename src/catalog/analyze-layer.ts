@@ -9,8 +9,8 @@ export interface AnalyzeLayerOptions {
   readonly maxFileBytes?: number | undefined;
   /** Called as bytes of the layer pass by (entries seen so far). */
   readonly onEntry?: ((entries: number) => void) | undefined;
-  /** Told, once a blob layer is open, how to ask how many of its bytes are done. */
-  readonly onOpen?: ((bytesDone: () => number) => void) | undefined;
+  /** Told, once a blob layer is open, how to ask how many of its bytes and entries are done. */
+  readonly onOpen?: ((bytesDone: () => number, entriesSeen: () => number) => void) | undefined;
 }
 
 export const DEFAULT_MAX_FILE_BYTES = 1024 ** 3;
@@ -62,7 +62,11 @@ export async function analyzeLayer(
   const readOptions = {
     imageName: image.name,
     ...(options.maxLayerBytes === undefined ? {} : { maxLayerBytes: options.maxLayerBytes }),
-    ...(options.onOpen === undefined ? {} : { onOpen: options.onOpen }),
+    ...(options.onOpen === undefined
+      ? {}
+      : {
+          onOpen: (bytesDone: () => number) => options.onOpen?.(bytesDone, () => entries),
+        }),
   };
   for await (const event of readLayer(layer, readOptions)) {
     if (event.type === 'whiteout') {

@@ -18,8 +18,13 @@ export type CatalogProgress =
       readonly cached: boolean;
     }
   | { readonly kind: 'layer-entries'; readonly index: number; readonly entries: number }
-  /** The layer's blob is open: `bytesDone()` says how many of its `size` bytes are read. */
-  | { readonly kind: 'layer-open'; readonly index: number; readonly bytesDone: () => number }
+  /** The layer's blob is open: how many of its `size` bytes are read, how many entries seen. */
+  | {
+      readonly kind: 'layer-open';
+      readonly index: number;
+      readonly bytesDone: () => number;
+      readonly entriesSeen: () => number;
+    }
   | { readonly kind: 'layer-done'; readonly index: number; readonly cached: boolean };
 
 export interface BuildCatalogOptions {
@@ -132,8 +137,8 @@ export async function buildCatalog(image: Image, options: BuildCatalogOptions): 
       maxFileBytes: options.maxFileBytes,
       onEntry: (entries) =>
         options.onProgress?.({ kind: 'layer-entries', index: layer.index, entries }),
-      onOpen: (bytesDone) =>
-        options.onProgress?.({ kind: 'layer-open', index: layer.index, bytesDone }),
+      onOpen: (bytesDone, entriesSeen) =>
+        options.onProgress?.({ kind: 'layer-open', index: layer.index, bytesDone, entriesSeen }),
     });
     if (key) options.cache?.putLayer(key, analysis);
     options.onProgress?.({ kind: 'layer-done', index: layer.index, cached: false });

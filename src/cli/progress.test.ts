@@ -34,18 +34,24 @@ describe('progress display', () => {
       const stream = terminal();
       const progress = createCatalogProgress(stream, true);
       let bytes = 0;
+      let entries = 0;
       const size = 200 * 1_048_576;
       progress.onProgress({ kind: 'layer-start', index: 0, total: 1, size, cached: false });
-      progress.onProgress({ kind: 'layer-open', index: 0, bytesDone: () => bytes });
+      progress.onProgress({
+        kind: 'layer-open',
+        index: 0,
+        bytesDone: () => bytes,
+        entriesSeen: () => entries,
+      });
       vi.advanceTimersByTime(250);
       expect(stream.text()).toContain('layer 1: 0% of 200.0 MB, 0 entries');
       bytes = 50 * 1_048_576;
       vi.advanceTimersByTime(250);
       expect(stream.text()).toContain('layer 1: 25% of 200.0 MB, 0 entries');
-      progress.onProgress({ kind: 'layer-entries', index: 0, entries: 4096 });
+      entries = 17;
       bytes = size;
       vi.advanceTimersByTime(250);
-      expect(stream.text()).toContain('layer 1: 100% of 200.0 MB, 4096 entries');
+      expect(stream.text()).toContain('layer 1: 100% of 200.0 MB, 17 entries');
       progress.onProgress({ kind: 'layer-done', index: 0, cached: false });
       progress.done();
       // Nothing is drawn once the layers are done: the clock has stopped.

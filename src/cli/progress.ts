@@ -7,6 +7,7 @@ interface ActiveLayer {
   entries: number;
   readonly size: number | undefined;
   bytesDone?: () => number;
+  entriesSeen?: () => number;
 }
 
 const mb = (n: number): string => (n / 1_048_576).toFixed(1);
@@ -17,7 +18,7 @@ function describeLayer(index: number, layer: ActiveLayer): string {
     done !== undefined && layer.size !== undefined && layer.size > 0
       ? `${Math.min(100, Math.floor((done / layer.size) * 100))}% of ${mb(layer.size)} MB, `
       : '';
-  return `layer ${index + 1}: ${share}${layer.entries} entries`;
+  return `layer ${index + 1}: ${share}${layer.entriesSeen?.() ?? layer.entries} entries`;
 }
 
 /**
@@ -73,7 +74,10 @@ export function createCatalogProgress(
           break;
         case 'layer-open': {
           const layer = active.get(event.index);
-          if (layer) layer.bytesDone = event.bytesDone;
+          if (layer) {
+            layer.bytesDone = event.bytesDone;
+            layer.entriesSeen = event.entriesSeen;
+          }
           // A 2 GB layer can go seconds between entries: redraw on a clock while one is open.
           timer ??= setInterval(() => {
             draw();
