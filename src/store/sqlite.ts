@@ -8,7 +8,9 @@ let addonPath: string | null | undefined;
 /**
  * better-sqlite3's compiled addon, found once. Without it the library asks the `bindings`
  * package, which probes a dozen build directories on every process start (3 ms of `stat`s on a
- * warm CLI run); `undefined` (not built in the usual place) leaves that search to the library.
+ * warm CLI run). The CLI bundle depends on it: bundled, `bindings` cannot find the addon itself.
+ * `undefined` (not built in the usual place) leaves that search to the library, which works when
+ * it runs from node_modules (tests, dist/) and not from the bundle.
  */
 function nativeBinding(): string | undefined {
   if (addonPath === undefined) {

@@ -1,4 +1,4 @@
-import { normalizeLicense, normalizeLicenses, spdxExpression } from '../internal/license/index.js';
+import { normalizeLicenses, spdxExpression } from '../internal/license/index.js';
 import type { PackageRecord } from '../types.js';
 
 /** Words that make a licence field prose or an expression, never a list of licence names. */
@@ -13,12 +13,12 @@ const LICENSE_NAME = /^[A-Za-z0-9][A-Za-z0-9.+_-]*$/u;
  */
 export function apkLicenses(field: string): string[] | undefined {
   const text = field.trim();
-  if (spdxExpression(text) !== undefined) return normalizeLicenses([text]);
   const names = text.split(/\s+/u);
-  if (names.length > 1 && names.every((name) => LICENSE_NAME.test(name) && !NOT_A_LIST.test(name)))
-    return normalizeLicenses(names);
-  const kept = normalizeLicense(text);
-  return kept === undefined ? undefined : [kept];
+  const isList =
+    names.length > 1 &&
+    names.every((name) => LICENSE_NAME.test(name) && !NOT_A_LIST.test(name)) &&
+    spdxExpression(text) === undefined;
+  return normalizeLicenses(isList ? names : [text]);
 }
 
 /** One package's fields as apk writes them; `F`/`R` lines are folded into `files`. */
