@@ -157,4 +157,35 @@ describe('large uncompressed layers in local files, read by position while a wor
     });
     await expect(readAll(dir)).rejects.toThrow(/\.\.\/\.\.\/etc\/passwd/);
   });
+
+  it('lets timers run while it walks a layer by position (the progress display redraws)', async () => {
+    const dir = join(root, 'many');
+    const small = Array.from({ length: 20_000 }, (_, index) => ({
+      name: `usr/share/doc/f${index}`,
+      content: `file ${index}`,
+    }));
+    await writeOciLayout(dir, {
+      compression: 'none',
+      layers: [{ kind: 'entries', entries: [...small, { name: 'big.bin', content: big }] }],
+    });
+    const image = await openImage(dir, { tmpDir: tmpdir() });
+    try {
+      const layer = image.layers[0];
+      if (!layer) throw new Error('no layer');
+      let fired = false;
+      let firedBeforeLast = false;
+      let entries = 0;
+      for await (const event of readLayer(layer, { imageName: dir, seekMinBytes: 16 << 20 })) {
+        if (event.type !== 'entry') continue;
+        entries += 1;
+        // Reads are synchronous; without the walk's own yields no timer could run until the end.
+        if (entries === 1) setTimeout(() => (fired = true), 0);
+        if (event.entry.path === 'big.bin') firedBeforeLast = fired;
+      }
+      expect(entries).toBe(small.length + 1);
+      expect(firedBeforeLast).toBe(true);
+    } finally {
+      await image.close();
+    }
+  });
 });
