@@ -27,6 +27,25 @@ export default tseslint.config(
     },
   },
   {
+    // Bundled into the CLI, better-sqlite3 cannot find its own addon: every database is opened
+    // through src/store/sqlite.ts, which hands the library the addon's path.
+    files: ['src/**/*.ts'],
+    ignores: ['src/store/sqlite.ts', '**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'better-sqlite3',
+              message: 'Open databases with openSqlite / openSqliteImage from src/store.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.test.ts', 'test/**', 'bench/**'],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',

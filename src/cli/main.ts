@@ -31,6 +31,7 @@ export async function run(argv: readonly string[], options: RunOptions = {}): Pr
     }),
     exitCode: ExitCode.ok,
   };
+  if (!options.stdout) quietOnClosedPipe(process.stdout);
   const program = createProgram(context);
   try {
     await program.parseAsync([...argv], { from: 'user' });
@@ -49,4 +50,18 @@ export async function run(argv: readonly string[], options: RunOptions = {}): Pr
     );
     return ExitCode.error;
   }
+}
+
+/**
+ * `lockyard sbom … | head`: when the reader goes away, the rest of the output has nowhere to go.
+ * That is not an error of ours, so no stack trace; the command still finishes and returns its own
+ * exit code (a CI gate piped into a pager keeps its verdict).
+ */
+function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
+  if (stream.listenerCount('error') > 0) return;
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') return;
+    process.stderr.write(`lockyard: error: standard output: ${error.message}\n`);
+    process.exitCode = ExitCode.error;
+  });
 }

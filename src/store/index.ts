@@ -1,5 +1,5 @@
 export { resolveDataDir, ensureDataDir, type DataDirLayout } from './data-dir.js';
-export { openSqlite, type SqliteDatabase } from './sqlite.js';
+export { openSqlite, openSqliteImage, type SqliteDatabase } from './sqlite.js';
 export { openKeyValueStore, memoryKeyValueStore, type KeyValueStore } from './kv-store.js';
 export * from './blob-store/index.js';
 export * from './registry-metadata/index.js';

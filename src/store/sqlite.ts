@@ -25,13 +25,17 @@ function nativeBinding(): string | undefined {
   return addonPath ?? undefined;
 }
 
+function addonOption(): { nativeBinding?: string } {
+  const binding = nativeBinding();
+  return binding === undefined ? {} : { nativeBinding: binding };
+}
+
 /** Opens a SQLite database with the settings every Lockyard database uses (WAL, busy timeout). */
 export function openSqlite(path: string, options: { readonly?: boolean } = {}): SqliteDatabase {
-  const binding = nativeBinding();
   const db = new Database(path, {
     readonly: options.readonly ?? false,
     fileMustExist: options.readonly ?? false,
-    ...(binding === undefined ? {} : { nativeBinding: binding }),
+    ...addonOption(),
   });
   if (!options.readonly) {
     db.pragma('journal_mode = WAL');
@@ -39,4 +43,12 @@ export function openSqlite(path: string, options: { readonly?: boolean } = {}): 
   }
   db.pragma('busy_timeout = 5000');
   return db;
+}
+
+/**
+ * Opens a database file image held in memory (SQLite's deserialize interface), read-only:
+ * nothing touches the disk. For databases found inside images (rpm's `rpmdb.sqlite`).
+ */
+export function openSqliteImage(bytes: Buffer): SqliteDatabase {
+  return new Database(bytes, { readonly: true, ...addonOption() });
 }

@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import { openSqliteImage, type SqliteDatabase } from '../../../store/index.js';
 import { unreadable, type DbBlobs } from '../db-blobs.js';
 
 const SQLITE_MAGIC = 'SQLite format 3\0';
@@ -24,9 +24,9 @@ export function readSqliteDb(file: Buffer): DbBlobs {
   const copy = Buffer.from(file);
   copy[WRITE_VERSION_BYTE] = LEGACY_JOURNAL;
   copy[READ_VERSION_BYTE] = LEGACY_JOURNAL;
-  let db: Database.Database;
+  let db: SqliteDatabase;
   try {
-    db = new Database(copy, { readonly: true });
+    db = openSqliteImage(copy);
   } catch (error) {
     return unreadable(`cannot open the SQLite database: ${describe(error)}`);
   }
