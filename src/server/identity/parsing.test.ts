@@ -119,10 +119,27 @@ describe('parseScopes', () => {
       bearerChallenge({
         realm: 'https://auth.example/token',
         service: 'registry.example',
-        scope: { type: 'repository', name: 'samalba/my-app', actions: ['pull', 'push'] },
+        scopes: [{ type: 'repository', name: 'samalba/my-app', actions: ['pull', 'push'] }],
       }),
     ).toBe(
       'Bearer realm="https://auth.example/token",service="registry.example",scope="repository:samalba/my-app:pull,push"',
+    );
+    // Several scopes share one parameter, space-separated (Distribution's mount challenge).
+    expect(
+      bearerChallenge({
+        realm: 'https://auth.example/token',
+        service: 'registry.example',
+        scopes: [
+          { type: 'repository', name: 'team/app', actions: ['pull', 'push'] },
+          { type: 'repository', name: 'a"b\\c', actions: ['pull'] },
+        ],
+        error: 'insufficient_scope',
+      }),
+    ).toBe(
+      'Bearer realm="https://auth.example/token",service="registry.example",scope="repository:team/app:pull,push repository:a\\"b\\\\c:pull",error="insufficient_scope"',
+    );
+    expect(bearerChallenge({ realm: 'r', service: 's', scopes: [] })).toBe(
+      'Bearer realm="r",service="s"',
     );
     expect(bearerChallenge({ realm: 'http://a/"x"\\', service: 's', error: 'invalid_token' })).toBe(
       'Bearer realm="http://a/\\"x\\"\\\\",service="s",error="invalid_token"',

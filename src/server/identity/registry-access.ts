@@ -24,6 +24,18 @@ function scopeOf(request: AccessRequest): AccessEntry | undefined {
   return { type: 'repository', name: request.repository, actions: request.actions };
 }
 
+/** The decided scope first, then the optional ones (a mount's source), as the challenge names them. */
+function challengeScopes(request: AccessRequest): AccessEntry[] {
+  const scope = scopeOf(request);
+  if (!scope) return [];
+  const optional = (request.optionalScopes ?? []).map((extra): AccessEntry => ({
+    type: 'repository',
+    name: extra.repository,
+    actions: extra.actions,
+  }));
+  return [scope, ...optional];
+}
+
 function describe(actions: readonly RegistryAction[]): string {
   return actions.join(' and ');
 }
@@ -45,10 +57,10 @@ export function createRegistryAccess(
 
   function challenge(
     headers: IncomingHttpHeaders,
-    scope: AccessEntry | undefined,
+    scopes: readonly AccessEntry[],
     error?: ChallengeOptions['error'],
   ): string {
-    return bearerChallenge({ realm: realmFor(realm, headers), service, scope, error });
+    return bearerChallenge({ realm: realmFor(realm, headers), service, scopes, error });
   }
 
   function unauthorized(
@@ -59,7 +71,7 @@ export function createRegistryAccess(
     return {
       allowed: false,
       status: 401,
-      challenge: challenge(request.headers, scopeOf(request), error),
+      challenge: challenge(request.headers, challengeScopes(request), error),
       reason,
     };
   }

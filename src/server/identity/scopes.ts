@@ -54,15 +54,17 @@ function quote(value: string): string {
 export interface ChallengeOptions {
   readonly realm: string;
   readonly service: string;
-  readonly scope?: AccessEntry | undefined;
+  /** Space-separated in one `scope` parameter (the OAuth2 form, as Distribution writes a mount's). */
+  readonly scopes?: readonly AccessEntry[] | undefined;
   /** RFC 6750 §3.1 error codes. */
   readonly error?: 'invalid_token' | 'insufficient_scope' | 'invalid_request' | undefined;
 }
 
-/** `Bearer realm="…",service="…",scope="…"` as the token auth spec and RFC 6750 write it. */
+/** `Bearer realm="…",service="…",scope="… …"` as the token auth spec and RFC 6750 write it. */
 export function bearerChallenge(options: ChallengeOptions): string {
   const parts = [`realm=${quote(options.realm)}`, `service=${quote(options.service)}`];
-  if (options.scope) parts.push(`scope=${quote(formatScope(options.scope))}`);
+  const scopes = options.scopes ?? [];
+  if (scopes.length > 0) parts.push(`scope=${quote(scopes.map(formatScope).join(' '))}`);
   if (options.error) parts.push(`error=${quote(options.error)}`);
   return `Bearer ${parts.join(',')}`;
 }

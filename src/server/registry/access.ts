@@ -2,10 +2,23 @@ import type { IncomingHttpHeaders } from 'node:http';
 
 export type RegistryAction = 'pull' | 'push' | 'delete' | 'catalog';
 
+/** Actions on one repository, named in a challenge beside the decided ones. */
+export interface ScopeRequest {
+  readonly repository: string;
+  readonly actions: readonly RegistryAction[];
+}
+
 export interface AccessRequest {
   /** Undefined for registry-wide endpoints (`/v2/`, `/v2/_catalog`). */
   readonly repository: string | undefined;
   readonly actions: readonly RegistryAction[];
+  /**
+   * Scopes asked for but not required: the decision is about `repository` and `actions` alone,
+   * these only join the scope of a 401 challenge, after the decided one. A cross-repository
+   * mount names pull on its source this way (as Distribution does), so a client that follows
+   * the challenge gets a token that can mount; without it the mount falls back to an upload.
+   */
+  readonly optionalScopes?: readonly ScopeRequest[] | undefined;
   readonly headers: IncomingHttpHeaders;
   /** The peer's address (failed-login limits, audit); undefined when not known. */
   readonly remoteAddress?: string | undefined;

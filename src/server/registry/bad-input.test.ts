@@ -184,6 +184,12 @@ describe('bad input is refused with the spec error code and nothing is stored', 
         'BLOB_UPLOAD_UNKNOWN',
       ],
       ['POST', `/v2/${name}/blobs/uploads/?mount=sha256:zz&from=${name}`, 400, 'DIGEST_INVALID'],
+      [
+        'POST',
+        `/v2/${name}/blobs/uploads/?mount=sha256:${'0'.repeat(64)}&from=..%2Fsecret`,
+        400,
+        'NAME_INVALID',
+      ],
       ['DELETE', '/v2/_catalog', 405, 'UNSUPPORTED'],
     ];
     for (const [method, path, status, code] of cases) {

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { BlobStoreError } from '../../store/index.js';
-import type { AccessDecision, RegistryAction } from './access.js';
+import type { AccessDecision, RegistryAction, ScopeRequest } from './access.js';
 import { deleteBlob, getBlob } from './blob-handlers.js';
 import type { RegistryContext } from './context.js';
 import { RegistryError } from './errors.js';
@@ -13,6 +13,7 @@ import {
   cancelUpload,
   finishUpload,
   fromStoreError,
+  parseMount,
   patchUpload,
   startUpload,
   uploadStatus,
@@ -25,6 +26,14 @@ const PUSH: readonly RegistryAction[] = ['pull', 'push'];
 const DELETE: readonly RegistryAction[] = ['delete'];
 const CATALOG: readonly RegistryAction[] = ['catalog'];
 const NONE: readonly RegistryAction[] = [];
+
+/**
+ * A mount names pull on its source in the challenge, asked for but not required (startUpload
+ * checks it and falls back to an upload without it). A mount within one repository needs nothing more.
+ */
+function mountScopes(target: string | undefined, from: string | undefined): ScopeRequest[] {
+  return from === undefined || from === target ? [] : [{ repository: from, actions: PULL }];
+}
 
 function actionsFor(route: Route, method: string): readonly RegistryAction[] {
   if (route.kind === 'base') return NONE;
@@ -41,10 +50,12 @@ async function authorize(
   name: string | undefined,
   actions: readonly RegistryAction[],
   request: FastifyRequest,
+  optionalScopes: readonly ScopeRequest[] = [],
 ): Promise<Allowed> {
   const decision = await ctx.access.authorize({
     repository: name,
     actions,
+    optionalScopes,
     headers: request.headers,
     remoteAddress: request.ip,
   });
@@ -129,8 +140,16 @@ export async function dispatch(
     });
   }
   const name = 'name' in route ? checkRepositoryName(route.name) : undefined;
-  const decision = await authorize(ctx, name, actionsFor(route, method), request);
   const query = request.query as Query;
+  // Checked before the decision like the name: a bad source never reaches the challenge.
+  const mount = route.kind === 'upload-start' ? parseMount(query) : undefined;
+  const decision = await authorize(
+    ctx,
+    name,
+    actionsFor(route, method),
+    request,
+    mountScopes(name, mount?.from),
+  );
   switch (route.kind) {
     case 'base':
       await reply.code(200).header('Content-Type', 'application/json').send(Buffer.from('{}'));
@@ -167,7 +186,7 @@ export async function dispatch(
         );
       return getBlob(ctx, route.name, route.digest, request, reply);
     case 'upload-start':
-      return startUpload(ctx, route.name, query, request, reply);
+      return startUpload(ctx, route.name, mount, query, request, reply);
     case 'upload':
       if (method === 'PATCH') return patchUpload(ctx, route.name, route.id, request, reply);
       if (method === 'PUT') return finishUpload(ctx, route.name, route.id, query, request, reply);

@@ -10,6 +10,7 @@ export {
   allowAllAccess,
   type RegistryAccess,
   type AccessRequest,
+  type ScopeRequest,
   type AccessDecision,
   type RegistryAction,
 } from './access.js';

@@ -101,29 +101,47 @@ async function liveSession(ctx: RegistryContext, name: string, id: string): Prom
   return state.size;
 }
 
+/** What a POST asks to mount: `mount` (a digest) and, optionally, `from` (a repository). */
+export interface MountRequest {
+  readonly digest: string;
+  readonly from: string | undefined;
+}
+
 /**
- * POST /blobs/uploads/: a cross-repository mount (`mount` + `from`), a whole blob in one request
- * (`digest`), or a new upload session (202 with its Location).
+ * The `mount` and `from` of a POST, checked (undefined without `mount`). A bad digest is refused
+ * even without `from` (the client asked for something invalid), and before a bad source name.
+ * The dispatch calls this before the access decision, so a bad name never reaches a challenge.
+ */
+export function parseMount(query: Query): MountRequest | undefined {
+  const mount = first(query['mount']);
+  if (mount === undefined) return undefined;
+  const digest = checkDigest(mount, 'mount digest');
+  const from = first(query['from']);
+  return { digest, from: from === undefined ? undefined : checkRepositoryName(from) };
+}
+
+/**
+ * POST /blobs/uploads/: a cross-repository mount (`mount` + `from`, from `parseMount`), a whole
+ * blob in one request (`digest`), or a new upload session (202 with its Location).
  */
 export async function startUpload(
   ctx: RegistryContext,
   name: string,
+  mount: MountRequest | undefined,
   query: Query,
   request: FastifyRequest,
   reply: FastifyReply,
 ): Promise<void> {
-  const mount = first(query['mount']);
-  const from = first(query['from']);
-  // A bad mount digest is refused even without `from`: the client asked for something invalid.
-  const mountDigest = mount === undefined ? undefined : checkDigest(mount, 'mount digest');
   // Without `from` there is no automatic mount (the spec lets a registry choose): finding the
   // blob in some repository the caller may pull would turn "knows a digest" into "may read the
   // blob" unless every repository were checked against access. The answer is the spec's
   // fallback, an upload session (202), as Distribution and the conformance suite's
   // "automatic content discovery disabled" case expect.
-  if (mountDigest !== undefined && from !== undefined) {
-    const digest = mountDigest;
-    checkRepositoryName(from);
+  if (mount?.from !== undefined) {
+    const { digest, from } = mount;
+    // The caller's own credentials must allow pull on the source. The challenge for this
+    // request named that scope too (optional), but the decision on the target did not need it:
+    // without it this is the spec's fallback below, never a refusal (podman and skopeo rely on it).
     const pull = await ctx.access.authorize({
       repository: from,
       actions: ['pull'],
