@@ -66,4 +66,17 @@ describe('matching a real Alpine 3.10.4 image against the real Alpine secdb', ()
     expect(result.findings).toEqual([]);
     expect(result.notes.join('\n')).toMatch(/OS packages not matched/);
   });
+
+  it('says when the database has no advisories at all for a release or ecosystem it was given', () => {
+    // Alpine 3.10 is in this secdb; a release it does not hold is "not checked", not "clean".
+    expect(createMatcher(db).match(alpine).notes.join('\n')).not.toMatch(/has no advisories/);
+    const newer = { ...alpine, os: alpine.os ? { ...alpine.os, versionId: '3.99.0' } : undefined };
+    const result = createMatcher(db).match(newer);
+    expect(result.findings).toEqual([]);
+    expect(result.notes).toContain(
+      `${alpine.packages.length} packages not matched: the vulnerability database has no advisories for Alpine:v3.99`,
+    );
+    expect(db.covers('Alpine:v3.10')).toBe(true);
+    expect(db.covers('npm')).toBe(false);
+  });
 });

@@ -193,11 +193,16 @@ export function createMatcher(db: VulnDb, options: MatchOptions = {}) {
       const notes: string[] = [];
       const findings = new Map<string, Finding>();
       let osUnmatched = 0;
+      const uncovered = new Map<string, number>();
       for (const pkg of catalog.packages) {
         if (pkg.ownedBy && !options.includeOsOwned) continue;
         const key = lookupKey(pkg, catalog.os);
         if (!key) {
           if (pkg.type === 'deb' || pkg.type === 'apk' || pkg.type === 'rpm') osUnmatched += 1;
+          continue;
+        }
+        if (!db.covers(key.ecosystem)) {
+          uncovered.set(key.ecosystem, (uncovered.get(key.ecosystem) ?? 0) + 1);
           continue;
         }
         for (const hit of hitsFor(key)) {
@@ -220,6 +225,12 @@ export function createMatcher(db: VulnDb, options: MatchOptions = {}) {
           `${osUnmatched} OS packages not matched: the distribution release (${catalog.os ? `${catalog.os.id} ${catalog.os.versionId ?? '?'}` : 'unknown'}) has no advisory feed`,
         );
       }
+      // A database built from some feeds only (`db build --source`) finds nothing for the rest:
+      // say so, or a gate would pass an image nobody checked.
+      for (const [ecosystem, count] of uncovered)
+        notes.push(
+          `${count} package${count === 1 ? '' : 's'} not matched: the vulnerability database has no advisories for ${ecosystem}`,
+        );
       for (const [note, count] of problems)
         notes.push(count > 1 ? `${note} (${count} times)` : note);
       problems.clear();

@@ -46,6 +46,11 @@ export interface VulnDb {
   advisories(id: string): readonly StoredAdvisory[];
   /** Loads every entry of an ecosystem (or all) into memory at once, for bulk re-matching. */
   preload(ecosystem?: string): void;
+  /**
+   * Whether any advisory names a package of this ecosystem (`Alpine:v3.10`, `npm`): without one,
+   * "no findings" means "not checked", which the matcher must say.
+   */
+  covers(ecosystem: string): boolean;
   close(): void;
 }
 
@@ -124,10 +129,14 @@ export function openVulnDb(path: string): VulnDb {
   const advisoriesByAlias = db.prepare<[string], { id: number }>(
     'SELECT advisory AS id FROM aliases WHERE alias = ? ORDER BY advisory',
   );
+  const anyOfEcosystem = db.prepare<[string], { one: number }>(
+    'SELECT 1 AS one FROM affected WHERE ecosystem = ? LIMIT 1',
+  );
 
   const advisoryCache = new Map<number, StoredAdvisory>();
   const lookupCache = new Map<string, readonly AffectedRecord[]>();
   const preloaded = new Set<string>();
+  const coverage = new Map<string, boolean>();
   let everything = false;
 
   function advisory(id: number): StoredAdvisory {
@@ -204,6 +213,15 @@ export function openVulnDb(path: string): VulnDb {
         fill(byEcosystem.iterate(canonical));
         preloaded.add(canonical);
       });
+    },
+    covers(ecosystem) {
+      const canonical = canonicalEcosystem(ecosystem);
+      let known = coverage.get(canonical);
+      if (known === undefined) {
+        known = guarded(() => anyOfEcosystem.get(canonical) !== undefined);
+        coverage.set(canonical, known);
+      }
+      return known;
     },
     close() {
       lookupCache.clear();
