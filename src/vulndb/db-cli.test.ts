@@ -60,6 +60,11 @@ describe('lockyard db (the built CLI)', () => {
     expect(text.stdout).toMatch(
       /^Database: {2}.*lockyard\.db \(\d+\.\d MiB\)\nSchema: {4}1\nBuilt at: {2}\S+ \(\d+ minutes ago\)\nNewest: {4}2024-09-10T19:41:04\.000Z\n/,
     );
+    // Every ecosystem with its affected entries: the tracker sample's 17 are 5 + 7 + 2 + 3.
+    expect(text.stdout).toContain(
+      '\nEcosystems:\n  Debian:11 (5), Debian:12 (7), Debian:13 (2), Debian:sid (3), Maven (25),',
+    );
+    expect(text.stdout).toMatch(/ npm \(39\)\n$/);
     const json = await runCli([
       'db',
       'status',

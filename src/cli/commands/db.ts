@@ -132,8 +132,28 @@ function renderStatus(status: VulnDbStatus, now: Date): string {
       (s) =>
         `  ${s.kind.padEnd(15)} ${formatCount(s.records).padStart(9)} records ${formatCount(s.affected).padStart(9)} affected ${formatCount(s.skipped).padStart(6)} skipped  newest ${s.newest ?? 'unknown'}  ${s.input}`,
     ),
+    // What a scan can be checked against; packages of any other ecosystem get a warning.
+    'Ecosystems:',
+    ...wrap(
+      status.ecosystems.map((e) => `${e.ecosystem} (${formatCount(e.affected)})`),
+      96,
+    ).map((line) => `  ${line}`),
   ];
   return `${lines.join('\n')}\n`;
+}
+
+/** Joins items with ", " into lines of at most `width` characters (an item is never split). */
+function wrap(items: readonly string[], width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const item of items) {
+    if (line && line.length + 2 + item.length > width) {
+      lines.push(`${line},`);
+      line = item;
+    } else line = line ? `${line}, ${item}` : item;
+  }
+  if (line) lines.push(line);
+  return lines;
 }
 
 export function dbCommand(context: CliContext): Command {
