@@ -125,6 +125,31 @@ describe('lockyard scan: filters', () => {
     expect(lower.report.gate).toMatchObject({ passed: true, failures: [] });
     expect(lower.code).toBe(0);
   });
+
+  it("--exit-code (Trivy's flag) fails on any reported finding, with the code given", async () => {
+    const all = await scan([]);
+    const any = await scan(['--exit-code', '3']);
+    expect(any.code).toBe(3);
+    expect(any.report.gate.failures).toHaveLength(all.report.vulnerabilities.length);
+    expect(any.stderr).toMatch(/gate failed \(--exit-code 3\)/);
+    // With --fail-on it sets the code of that gate; reported findings below it do not fail.
+    expect((await scan(['--exit-code', '4', '--fail-on', 'CRITICAL'])).code).toBe(4);
+    const lower = await scan([
+      '--severity',
+      'MEDIUM,LOW,UNKNOWN',
+      '--exit-code',
+      '4',
+      '--fail-on',
+      'HIGH',
+    ]);
+    expect(lower.report.vulnerabilities.length).toBeGreaterThan(0);
+    expect(lower.code).toBe(0);
+    // 0 reports without failing; 2 is refused, it means "could not scan".
+    expect((await scan(['--exit-code', '0', '--fail-on', 'LOW'])).code).toBe(0);
+    const two = await scan(['--exit-code', '2']);
+    expect(two.code).toBe(2);
+    expect(two.stderr).toMatch(/--exit-code: "2" is not usable/);
+  });
 });
 
 describe('lockyard scan: ignore file', () => {

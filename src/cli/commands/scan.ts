@@ -20,6 +20,7 @@ interface ScanFlags extends ImageFlags {
   readonly severity?: string;
   readonly ignoreUnfixed?: boolean;
   readonly failOn?: string;
+  readonly exitCode?: string;
   readonly ignorefile?: string;
   readonly vex?: string[];
   readonly includeOsOwned?: boolean;
@@ -64,6 +65,10 @@ export function scanCommand(context: CliContext): Command {
     .option('--severity <list>', 'report only these severities (e.g. CRITICAL,HIGH)')
     .option('--ignore-unfixed', 'leave out vulnerabilities that have no fixed version yet')
     .option('--fail-on <severity>', 'exit 1 when a finding at or above this severity remains')
+    .option(
+      '--exit-code <code>',
+      "exit with this code when a reported finding remains (Trivy's flag; with --fail-on, the code its gate exits with)",
+    )
     .option('--ignorefile <file>', 'ignore file (default: ./.lockyardignore when present)')
     .option(
       '--vex <file...>',
@@ -93,9 +98,13 @@ export function scanCommand(context: CliContext): Command {
     const severities = flags.severity
       ? parseList<Severity>(flags.severity, SEVERITIES, '--severity', true)
       : undefined;
+    const exitCode = flags.exitCode === undefined ? undefined : parseExitCode(flags.exitCode);
+    // `--exit-code` alone gates on every reported finding, as in Trivy.
     const failOn = flags.failOn
       ? parseList<Severity>(flags.failOn, SEVERITIES, '--fail-on', true)[0]
-      : undefined;
+      : exitCode
+        ? 'UNKNOWN'
+        : undefined;
     const maxImageAgeDays = Number(flags.maxImageAge);
     if (!Number.isInteger(maxImageAgeDays) || maxImageAgeDays < 0)
       throw new ConfigError(
@@ -135,14 +144,28 @@ export function scanCommand(context: CliContext): Command {
       flags.output,
       render(shown, { toolName: 'lockyard', toolVersion: VERSION, now: new Date() }),
     );
-    if (!report.gate.passed) {
+    if (!report.gate.passed && exitCode !== 0) {
       if (flags.format !== 'table' || flags.output) {
+        const rule = flags.failOn
+          ? `--fail-on ${report.gate.failOn ?? ''}`
+          : `--exit-code ${String(exitCode)}`;
         context.stderr.write(
-          `lockyard: gate failed (--fail-on ${report.gate.failOn ?? ''}): ${report.gate.failures.slice(0, 5).join('; ')}${report.gate.failures.length > 5 ? '; …' : ''}\n`,
+          `lockyard: gate failed (${rule}): ${report.gate.failures.slice(0, 5).join('; ')}${report.gate.failures.length > 5 ? '; …' : ''}\n`,
         );
       }
-      context.exitCode = ExitCode.gateFailed;
+      context.exitCode = exitCode ?? ExitCode.gateFailed;
     }
   });
   return command;
+}
+
+/** 0 (never fail), 1, or 3-125: 2 means "could not scan" and above 125 the shell reserves. */
+function parseExitCode(value: string): number {
+  const code = /^\d{1,3}$/.test(value) ? Number(value) : Number.NaN;
+  if (!(code >= 0 && code <= 125) || code === ExitCode.error)
+    throw new ConfigError(
+      'INVALID_ARGUMENT',
+      `--exit-code: "${value}" is not usable: give 0, 1 or 3-125 (2 means the scan could not run)`,
+    );
+  return code;
 }
