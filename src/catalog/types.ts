@@ -39,6 +39,11 @@ export interface PackageRecord {
   /** For OS packages: the source package (dpkg `Source:`, rpm `SOURCERPM`, apk origin). */
   readonly source?: { readonly name: string; readonly version: string } | undefined;
   readonly licenses?: readonly string[] | undefined;
+  /**
+   * Who supplies the package, as its package database records it: dpkg `Maintainer`, apk `m:`,
+   * rpm `Vendor` (`Matthias Klose <doko@debian.org>`, `Red Hat, Inc.`). Raw; SBOM formats split it.
+   */
+  readonly supplier?: string | undefined;
   /** Files this package installed (OS package file lists), image-relative. */
   readonly files?: readonly string[] | undefined;
   /** purl qualifiers beyond those derived from the OS (arch, distro, epoch, upstream). */

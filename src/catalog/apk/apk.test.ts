@@ -82,8 +82,8 @@ describe('apk installed database', () => {
       name: 'alpine-baselayout-data',
       version: '3.4.0-r0',
       source: { name: 'alpine-baselayout', version: '3.4.0-r0' },
+      supplier: 'Natanael Copa <ncopa@alpinelinux.org>',
       metadata: {
-        maintainer: 'Natanael Copa <ncopa@alpinelinux.org>',
         commit: 'bd965a7ebf7fd8f07d7a0cc0d7375bf3e4eb9b24',
         buildTime: 1667573027,
       },

@@ -46,7 +46,6 @@ function toRecord(entry: Entry): PackageRecord | string {
   const commit = entry.fields.get('c');
   const buildTime = Number(entry.fields.get('t'));
   const url = entry.fields.get('U');
-  if (maintainer) metadata['maintainer'] = maintainer;
   if (commit) metadata['commit'] = commit;
   if (Number.isSafeInteger(buildTime) && buildTime > 0) metadata['buildTime'] = buildTime;
   if (url) metadata['url'] = url;
@@ -57,6 +56,7 @@ function toRecord(entry: Entry): PackageRecord | string {
     ...(arch ? { arch } : {}),
     // The origin is the aport the package was built from, at the same version.
     source: { name: origin || name, version },
+    ...(maintainer ? { supplier: maintainer } : {}),
     ...(licenses ? { licenses } : {}),
     ...(entry.files.length > 0 ? { files: entry.files } : {}),
     ...(Object.keys(metadata).length > 0 ? { metadata } : {}),

@@ -38,13 +38,19 @@ const FILES_PRESENT = new Set([
 function expectedFrom(rows: readonly DpkgQueryRow[]): string[] {
   return rows
     .filter((row) => FILES_PRESENT.has(row.status.split(' ')[2] ?? ''))
-    .map((r) => `${r.name}\t${r.version}\t${r.arch}\t${r.sourceName}\t${r.sourceVersion}`)
+    .map(
+      (r) =>
+        `${r.name}\t${r.version}\t${r.arch}\t${r.sourceName}\t${r.sourceVersion}\t${r.maintainer}`,
+    )
     .sort();
 }
 
 function actualFrom(result: ParseResult): string[] {
   return (result.packages ?? [])
-    .map((p) => `${p.name}\t${p.version}\t${p.arch ?? ''}\t${p.source?.name}\t${p.source?.version}`)
+    .map(
+      (p) =>
+        `${p.name}\t${p.version}\t${p.arch ?? ''}\t${p.source?.name}\t${p.source?.version}\t${p.supplier ?? ''}`,
+    )
     .sort();
 }
 

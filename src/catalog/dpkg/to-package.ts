@@ -9,6 +9,7 @@ export const PACKAGE_FIELDS: ReadonlySet<string> = new Set([
   'version',
   'architecture',
   'source',
+  'maintainer',
 ]);
 
 const SOURCE_FIELD = /^(?<name>\S+)(?:\s+\((?<version>[^)\s]+)\))?$/u;
@@ -57,6 +58,7 @@ export function stanzaToPackage(
     };
   const epoch = Number(EPOCH_PREFIX.exec(version)?.groups?.['epoch'] ?? 0);
   const arch = stanza.fields.get('architecture');
+  const maintainer = stanza.fields.get('maintainer');
   const record: PackageRecord = {
     type: 'deb',
     name,
@@ -64,6 +66,7 @@ export function stanzaToPackage(
     ...(arch ? { arch } : {}),
     ...(epoch > 0 ? { epoch } : {}),
     source,
+    ...(maintainer ? { supplier: maintainer } : {}),
     ...(verdict.state === 'installed' ? {} : { metadata: { status: verdict.state } }),
   };
   return { record };

@@ -153,7 +153,7 @@ describe('NDB rpmdb (SUSE): not readable by Debian’s rpm, so checked through r
     expect(lines(result)).toEqual(expected);
     const glibc = result.packages?.find((p) => p.name === 'glibc');
     expect(glibc).toMatchObject({ version: '2.31-9.3.2', arch: 'x86_64' });
-    expect(glibc?.metadata?.['vendor']).toBe('SUSE LLC <https://www.suse.com/>');
+    expect(glibc?.supplier).toBe('SUSE LLC <https://www.suse.com/>');
   });
 });
 

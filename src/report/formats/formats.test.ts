@@ -50,6 +50,19 @@ describe('CycloneDX 1.6', () => {
     }
     expect(bom.components.some((c) => c.type === 'operating-system')).toBe(true);
   });
+
+  it("names each package's supplier: apk's maintainer, as an entity with an email contact", () => {
+    const bom = JSON.parse(render('cyclonedx')) as {
+      components: { name: string; supplier?: { name: string; contact?: { email: string }[] } }[];
+    };
+    const musl = bom.components.find((c) => c.name === 'musl');
+    const recorded = catalog.packages.find((p) => p.name === 'musl')?.supplier;
+    expect(recorded).toBe('Timo Teräs <timo.teras@iki.fi>');
+    expect(musl?.supplier).toMatchObject({
+      name: 'Timo Teräs',
+      contact: [{ email: 'timo.teras@iki.fi' }],
+    });
+  });
 });
 
 describe('SPDX 2.3', () => {
@@ -86,6 +99,19 @@ describe('SPDX 2.3', () => {
       (p.externalRefs ?? []).map((r) => r.referenceLocator),
     );
     expect(purls.sort()).toEqual(catalog.packages.map((p) => p.purl).sort());
+  });
+
+  it('gives every package with a recorded maintainer an SPDX supplier', () => {
+    const document = JSON.parse(render('spdx')) as {
+      packages: { name: string; supplier?: string; externalRefs?: unknown[] }[];
+    };
+    const packages = document.packages.filter((p) => p.externalRefs);
+    expect(packages.filter((p) => p.supplier === undefined).map((p) => p.name)).toEqual(
+      catalog.packages.filter((p) => !p.supplier).map((p) => p.name),
+    );
+    expect(packages.find((p) => p.name === 'musl')?.supplier).toBe(
+      'Person: Timo Teräs (timo.teras@iki.fi)',
+    );
   });
 });
 

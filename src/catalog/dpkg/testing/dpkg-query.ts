@@ -11,10 +11,11 @@ export interface DpkgQueryRow {
   readonly sourceName: string;
   readonly sourceVersion: string;
   readonly status: string;
+  readonly maintainer: string;
 }
 
 const FORMAT =
-  '${Package}\\t${Version}\\t${Architecture}\\t${source:Package}\\t${source:Version}\\t${Status}\\n';
+  '${Package}\\t${Version}\\t${Architecture}\\t${source:Package}\\t${source:Version}\\t${Status}\\t${Maintainer}\\n';
 
 /**
  * Runs the real `dpkg-query -W` over a status file, in a throw-away admin directory holding the
@@ -45,9 +46,16 @@ function parseRows(out: string): DpkgQueryRow[] {
     .split('\n')
     .filter((line) => line !== '')
     .map((line) => {
-      const [name = '', version = '', arch = '', sourceName = '', sourceVersion = '', status = ''] =
-        line.split('\t');
-      return { name, version, arch, sourceName, sourceVersion, status };
+      const [
+        name = '',
+        version = '',
+        arch = '',
+        sourceName = '',
+        sourceVersion = '',
+        status = '',
+        maintainer = '',
+      ] = line.split('\t');
+      return { name, version, arch, sourceName, sourceVersion, status, maintainer };
     });
 }
 

@@ -71,7 +71,6 @@ export function headerToPackage(header: RpmHeader): HeaderPackage {
   const files = fileList(header, warnings);
   const metadata: Record<string, string | number> = {};
   if (sourceRpm) metadata['sourceRpm'] = sourceRpm;
-  if (vendor) metadata['vendor'] = vendor;
   if (modularityLabel) metadata['modularityLabel'] = modularityLabel;
   if (size !== undefined) metadata['installedSize'] = size;
   const record: PackageRecord = {
@@ -81,6 +80,7 @@ export function headerToPackage(header: RpmHeader): HeaderPackage {
     ...(arch ? { arch } : {}),
     ...(epoch ? { epoch } : {}),
     ...(source ? { source } : {}),
+    ...(vendor ? { supplier: vendor } : {}),
     ...(license ? { licenses: [license] } : {}),
     ...(files && files.length > 0 ? { files } : {}),
     ...(Object.keys(metadata).length > 0 ? { metadata } : {}),

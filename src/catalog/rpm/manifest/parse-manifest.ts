@@ -32,7 +32,6 @@ export function parseManifest(text: string): { packages: PackageRecord[]; warnin
     const installedSize = Number(size);
     const metadata: Record<string, string | number> = {};
     if (sourceRpm && sourceRpm !== NONE) metadata['sourceRpm'] = sourceRpm;
-    if (vendor && vendor !== NONE) metadata['vendor'] = vendor;
     if (Number.isSafeInteger(installedSize)) metadata['installedSize'] = installedSize;
     packages.push({
       type: 'rpm',
@@ -41,6 +40,7 @@ export function parseManifest(text: string): { packages: PackageRecord[]; warnin
       ...(arch && arch !== NONE ? { arch } : {}),
       ...(Number.isSafeInteger(epoch) && epoch > 0 ? { epoch } : {}),
       ...(source ? { source } : {}),
+      ...(vendor && vendor !== NONE ? { supplier: vendor } : {}),
       ...(Object.keys(metadata).length > 0 ? { metadata } : {}),
     });
   }

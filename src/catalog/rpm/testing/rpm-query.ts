@@ -19,7 +19,7 @@ export function rpmLine(record: PackageRecord): string {
     record.arch ?? '(none)',
     text('sourceRpm'),
     record.licenses?.[0] ?? '(none)',
-    text('vendor'),
+    record.supplier ?? '(none)',
     text('modularityLabel'),
   ].join('\t');
 }

@@ -3,6 +3,7 @@ import { PackageURL } from 'packageurl-js';
 import parseSpdxExpression from 'spdx-expression-parse';
 import type { Catalog, Package } from '../../../catalog/index.js';
 import type { RenderContext } from '../../sbom-format.js';
+import { supplierOf, type Supplier } from '../../supplier.js';
 
 const PROPERTY_PREFIX = 'lockyard:';
 const licenseFactory = new CDX.License.Factories.LicenseFactory((expression) => {
@@ -45,6 +46,24 @@ function licensesOf(
   return new CDX.Models.LicenseRepository((pkg.licenses ?? []).map(license));
 }
 
+/** CycloneDX's supplier is an entity; a maintainer who is a person is its contact as well. */
+function organizationalEntity(supplier: Supplier): CDX.Models.OrganizationalEntity {
+  return new CDX.Models.OrganizationalEntity({
+    name: supplier.name,
+    ...(supplier.url ? { url: new Set([supplier.url]) } : {}),
+    ...(supplier.email
+      ? {
+          contact: new CDX.Models.OrganizationalContactRepository([
+            new CDX.Models.OrganizationalContact({
+              ...(supplier.kind === 'Person' ? { name: supplier.name } : {}),
+              email: supplier.email,
+            }),
+          ]),
+        }
+      : {}),
+  });
+}
+
 /** Groups in CycloneDX are the purl namespace for language packages (npm scope, Maven groupId). */
 function groupOf(pkg: Package): string | undefined {
   if (pkg.type === 'deb' || pkg.type === 'rpm' || pkg.type === 'apk') return undefined;
@@ -69,10 +88,12 @@ function componentFor(pkg: Package, license: (text: string) => License): CDX.Mod
     ]),
   ]);
   const group = groupOf(pkg);
+  const supplier = supplierOf(pkg);
   return new CDX.Models.Component(CDX.Enums.ComponentType.Library, pkg.name, {
     bomRef: `${pkg.purl}#${pkg.id}`,
     version: pkg.version,
     ...(group ? { group } : {}),
+    ...(supplier ? { supplier: organizationalEntity(supplier) } : {}),
     purl: pkg.purl,
     licenses: licensesOf(pkg, license),
     properties,

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Catalog, Package } from '../../../catalog/index.js';
 import type { RenderContext } from '../../sbom-format.js';
+import { spdxSupplier, supplierOf } from '../../supplier.js';
 import { declaredLicense, type ExtractedLicense } from './licenses.js';
 
 interface SpdxPackage {
@@ -36,10 +37,12 @@ function packageEntry(
   const locations = pkg.locations
     .map((l) => `${l.path}${l.layerDiffId ? ` (layer ${l.layerDiffId})` : ''}`)
     .join(', ');
+  const supplier = supplierOf(pkg);
   return {
     SPDXID: spdxId('Package', `${pkg.type}-${pkg.name}-${pkg.id}`),
     name: pkg.name,
     ...(pkg.version ? { versionInfo: pkg.version } : {}),
+    ...(supplier ? { supplier: spdxSupplier(supplier) } : {}),
     downloadLocation: 'NOASSERTION',
     filesAnalyzed: false,
     licenseConcluded: 'NOASSERTION',
