@@ -48,4 +48,24 @@ describe('parseHeaderBlock checksum', () => {
     const buffer = Buffer.concat([Buffer.alloc(BLOCK_SIZE, 0x55), header(name, signedSum)]);
     expect(parseHeaderBlock(buffer, BLOCK_SIZE)).toMatchObject({ name, size: 5 });
   });
+
+  it('sums the same in memory aligned to 4 bytes or not, with every byte at its maximum', () => {
+    // Bytes of 0xff wherever a header allows them: the word-wise sum's lanes at their fullest.
+    const full = (block: Buffer): Buffer => {
+      block.fill(0xff, 20, 100);
+      block.fill(0xff, 265, BLOCK_SIZE);
+      return block;
+    };
+    const good = header(name, (block) => unsignedSum(full(block)));
+    const bad = header(name, (block) => unsignedSum(full(block)) - 1);
+    for (const shift of [0, 1, 2, 3, 4]) {
+      const place = (block: Buffer): Buffer => {
+        const buffer = Buffer.alloc(BLOCK_SIZE + 8);
+        block.copy(buffer, shift);
+        return buffer;
+      };
+      expect(parseHeaderBlock(place(good), shift)).toMatchObject({ size: 5, typeflag: '0' });
+      expect(parseHeaderBlock(place(bad), shift)).toBe('bad header checksum');
+    }
+  });
 });
