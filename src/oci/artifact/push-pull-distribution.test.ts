@@ -149,10 +149,12 @@ describe('pushArtifact and pullArtifact against CNCF Distribution', () => {
     expect(Math.max(...requests.map((request) => request.contentLength))).toBeLessThanOrEqual(
       CHUNK,
     );
-    // Streamed from the file: memory stays under half the 136 MiB blob (GC slack of ~35 MiB measured, whatever the size).
+    // Streamed from the file: memory stays well under the 136 MiB blob. GC slack is ~35 MiB
+    // whatever the size, more when the machine is busy with other test files (once over 64 MiB),
+    // so the bound is what a whole-blob buffer could not stay under, not the usual figure.
     if (process.env['LOCKYARD_MEASURE'] === '1')
       console.log(`push RSS ${pushed.baselineMiB} -> ${pushed.peakMiB} MiB`);
-    expect(pushed.peakMiB - pushed.baselineMiB).toBeLessThan(64);
+    expect(pushed.peakMiB - pushed.baselineMiB).toBeLessThan(100);
 
     const into = join(dir, 'pulled');
     const pulled = await measureRss(() =>
@@ -160,7 +162,7 @@ describe('pushArtifact and pullArtifact against CNCF Distribution', () => {
     );
     if (process.env['LOCKYARD_MEASURE'] === '1')
       console.log(`pull RSS ${pulled.baselineMiB} -> ${pulled.peakMiB} MiB`);
-    expect(pulled.peakMiB - pulled.baselineMiB).toBeLessThan(64);
+    expect(pulled.peakMiB - pulled.baselineMiB).toBeLessThan(100);
     expect(pulled.result.digest).toBe(dbDigest);
     expect(pulled.result.artifactType).toBe(DB_TYPE);
     expect((await readdir(into)).sort()).toEqual([

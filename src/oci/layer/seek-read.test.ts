@@ -65,7 +65,10 @@ describe('large uncompressed layers in local files, read by position while a wor
     });
     const digest = written.layers[0]?.digest ?? '';
     const handle = await open(join(dir, 'blobs', 'sha256', digest.slice(7)), 'r+');
-    await handle.write(Buffer.from([0x42]), 0, 1, 10 * 1024 * 1024);
+    // Flipped, not overwritten: a random byte that already held the new value changed nothing.
+    const byte = Buffer.alloc(1);
+    await handle.read(byte, 0, 1, 10 * 1024 * 1024);
+    await handle.write(Buffer.from([(byte[0] ?? 0) ^ 0xff]), 0, 1, 10 * 1024 * 1024);
     await handle.close();
     await expect(readAll(dir)).rejects.toThrow(/blob digest mismatch \(expected sha256:/);
   });
