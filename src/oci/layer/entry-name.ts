@@ -17,6 +17,8 @@ const AUFS_META_PREFIX = '.wh..wh.';
  * fooled. `./` prefixes and repeated slashes are harmless and normalized away.
  */
 export function classifyEntryName(name: string): EntryName {
+  const plain = plainPath(name);
+  if (plain !== undefined) return { kind: 'entry', path: plain };
   if (name.startsWith('/')) return { kind: 'unsafe', reason: 'absolute entry path' };
   const segments: string[] = [];
   for (const segment of name.split('/')) {
@@ -38,3 +40,24 @@ export function classifyEntryName(name: string): EntryName {
     return { kind: 'unsafe', reason: 'whiteout of "." or ".."' };
   return { kind: 'whiteout', path: dir ? `${dir}/${target}` : target };
 }
+
+const SLASH = 0x2f;
+const DOT = 0x2e;
+
+/**
+ * The fast path, for the names nearly every member has (`usr/bin/env`, `usr/lib/`): when no
+ * segment is empty or starts with a dot (so no `.`, `..` or whiteout), the name is already its
+ * path, less a directory's trailing slash. Anything else (`./x`, `a//b`, `.wh.x`, `.bashrc`)
+ * returns undefined and takes the full classification. One scan, no allocation but the slice.
+ */
+function plainPath(name: string): string | undefined {
+  const last = name.length - 1;
+  if (last < 0 || name.charCodeAt(0) === SLASH || name.charCodeAt(0) === DOT) return undefined;
+  for (let index = 1; index < last; index += 1) {
+    if (name.charCodeAt(index) !== SLASH) continue;
+    const next = name.charCodeAt(index + 1);
+    if (next === SLASH || next === DOT) return undefined;
+  }
+  return name.charCodeAt(last) === SLASH ? name.slice(0, last) : name;
+}
+
