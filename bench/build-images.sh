@@ -7,6 +7,8 @@
 #                            no JRE: offline Trivy cannot read jars without downloading its Java DB
 #   minbase-data.tar         minbase + a layer of 2 GiB of random data files: the same 88 packages in an
 #                            image 11x larger (peak memory must not follow the image's size)
+#   minbase-files.tar        minbase + a layer of 500,000 empty files in 1,000 folders: the same 88
+#                            packages behind half a million tar members (the per-member cost)
 # Needs: debootstrap umoci skopeo (apt-get install -y debootstrap umoci skopeo), npm registry access.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -70,5 +72,14 @@ if [ ! -f "$OUT/minbase-data.tar" ]; then
   layout_from_rootfs "$OUT/minbase-data-oci" data "$ROOTS/minbase" "$ROOTS/data"
   skopeo copy --quiet oci:"$OUT/minbase-data-oci:data" docker-archive:"$OUT/minbase-data.tar":bench/minbase-data:latest
   rm -rf "$OUT/minbase-data-oci"
+fi
+if [ ! -d "$ROOTS/files/srv/files" ]; then
+  mkdir -p "$ROOTS/files/srv/files"
+  (cd "$ROOTS/files/srv/files" && seq 0 999 | xargs mkdir -p && seq 0 499999 | awk '{ print $1 % 1000 "/file-" $1 ".txt" }' | xargs touch)
+fi
+if [ ! -f "$OUT/minbase-files.tar" ]; then
+  layout_from_rootfs "$OUT/minbase-files-oci" files "$ROOTS/minbase" "$ROOTS/files"
+  skopeo copy --quiet oci:"$OUT/minbase-files-oci:files" docker-archive:"$OUT/minbase-files.tar":bench/minbase-files:latest
+  rm -rf "$OUT/minbase-files-oci"
 fi
 du -sh "$OUT"/* "$ROOTS"/*

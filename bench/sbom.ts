@@ -1,5 +1,5 @@
 // Benchmark: `lockyard sbom` against Trivy (offline CycloneDX mode) on real images, cold and warm.
-// Usage: bash bench/build-images.sh && npx tsx bench/sbom.ts [--runs 3] [--images minbase,minbase-oci,large,minbase-data,minbase-zstd]
+// Usage: bash bench/build-images.sh && npx tsx bench/sbom.ts [--runs 3] [--images minbase,minbase-oci,large,minbase-data,minbase-zstd,minbase-files]
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchDir, measure, median, repo, table, trivyBinary, type Measured } from './lib.js';
@@ -10,6 +10,7 @@ const IMAGES: Readonly<Record<string, string>> = {
   large: join(benchDir, 'images', 'large.tar'),
   'minbase-data': join(benchDir, 'images', 'minbase-data.tar'),
   'minbase-zstd': join(benchDir, 'images', 'debian-minbase-zstd'),
+  'minbase-files': join(benchDir, 'images', 'minbase-files.tar'),
 };
 
 function arg(name: string, fallback: string): string {
