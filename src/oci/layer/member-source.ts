@@ -43,15 +43,6 @@ function algorithmOf(digest: string | undefined): 'sha256' | 'sha512' | undefine
   return digest ? parseDigest(digest).algorithm : undefined;
 }
 
-/** A synchronous read as a promise, its error as a rejection. */
-function settle<T>(read: () => T): Promise<T> {
-  try {
-    return Promise.resolve(read());
-  } catch (error) {
-    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
-  }
-}
-
 /** One streaming pass: raw bytes -> (decompress) -> tar, hashed and counted on the way. */
 async function streamSource(layer: BlobLayer, limits: SourceLimits): Promise<MemberSource> {
   const stream: LayerStream = await openLayerStream(layer, limits);
@@ -100,12 +91,9 @@ function fileSource(
   return {
     compression: 'none',
     next: () => reader.next(),
-    readBody: () => settle(() => reader.readBody()),
-    peekBody: (count) => settle(() => reader.peekBody(count)),
-    readBodyInto: (target, offset, length) =>
-      settle(() => {
-        reader.readBodyInto(target, offset, length);
-      }),
+    readBody: () => reader.readBody(),
+    peekBody: (count) => reader.peekBody(count),
+    readBodyInto: (target, offset, length) => reader.readBodyInto(target, offset, length),
     async finish() {
       await handle.close();
       if (!hashing) return { rawBytes: file.size, blob: undefined, diffId: undefined };

@@ -1,4 +1,3 @@
-import { readSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { MAX_META_BYTES, metaKind, TarMetaState, type TarEntryHeader } from './entry-header.js';
 import { BLOCK_SIZE, isZeroBlock, parseHeaderBlock } from './header.js';
@@ -11,9 +10,6 @@ export interface PositionedHeader extends TarEntryHeader {
 
 const WINDOW_BYTES = 256 * 1024;
 
-/** How long the walk may keep the event loop before letting timers and messages run. */
-const YIELD_EVERY_MS = 20;
-
 function padded(size: number): number {
   return Math.ceil(size / BLOCK_SIZE) * BLOCK_SIZE;
 }
@@ -23,11 +19,6 @@ function padded(size: number): number {
  * window, bodies are read only when asked for, everything else is skipped without being read.
  * The counterpart of TarStreamReader for tars that sit uncompressed in a local file (`docker save`
  * archives, uncompressed OCI layout blobs); same member semantics (PAX, GNU long names).
- *
- * Reads are synchronous: the walk is sequential, so it waits for each read anyway, and a read
- * served from the page cache costs less than the thread-pool round trip of an asynchronous one
- * (the large bench image's cold run: 1.66 -> 1.54 s). So that timers (the progress display) and
- * worker messages still run, the walk yields to the event loop every YIELD_EVERY_MS.
  */
 export class TarFileReader {
   private readonly meta = new TarMetaState();
@@ -37,7 +28,6 @@ export class TarFileReader {
   private readonly window = Buffer.allocUnsafe(WINDOW_BYTES);
   private windowStart = 0;
   private windowLength = 0;
-  private yieldAt = performance.now() + YIELD_EVERY_MS;
 
   constructor(
     private readonly file: FileHandle,
@@ -56,22 +46,12 @@ export class TarFileReader {
     throw new TarFormatError(reason, offset - this.start);
   }
 
-  private readAt(target: Buffer, at: number, length: number, position: number): number {
-    return readSync(this.file.fd, target, at, length, position);
-  }
-
-  private async yieldNow(): Promise<void> {
-    if (performance.now() < this.yieldAt) return;
-    await new Promise((resolve) => setImmediate(resolve));
-    this.yieldAt = performance.now() + YIELD_EVERY_MS;
-  }
-
   /** A view of `length` bytes at `offset` (valid until the next read), through the window. */
-  private bytesAt(offset: number, length: number): Buffer {
+  private async bytesAt(offset: number, length: number): Promise<Buffer> {
     if (offset < this.windowStart || offset + length > this.windowStart + this.windowLength) {
       const wanted = Math.min(Math.max(length, WINDOW_BYTES), this.end - offset);
       const target = wanted <= WINDOW_BYTES ? this.window : Buffer.allocUnsafe(wanted);
-      const bytesRead = readSync(this.file.fd, target, 0, wanted, offset);
+      const { bytesRead } = await this.file.read(target, 0, wanted, offset);
       if (wanted > WINDOW_BYTES) return target.subarray(0, Math.min(bytesRead, length));
       this.windowStart = offset;
       this.windowLength = bytesRead;
@@ -85,7 +65,6 @@ export class TarFileReader {
     if (this.finished) return undefined;
     if (this.current) this.position = this.current.dataOffset + padded(this.current.dataSize);
     this.current = undefined;
-    await this.yieldNow();
     for (;;) {
       if (this.position + BLOCK_SIZE > this.end) {
         // archive/tar also accepts a stream that stops cleanly at a header boundary.
@@ -95,7 +74,7 @@ export class TarFileReader {
         }
         this.fail('unexpected end of archive inside a header');
       }
-      const block = this.bytesAt(this.position, BLOCK_SIZE);
+      const block = await this.bytesAt(this.position, BLOCK_SIZE);
       if (block.length < BLOCK_SIZE) this.fail('unexpected end of archive inside a header');
       if (isZeroBlock(block, 0)) {
         this.finished = true;
@@ -110,7 +89,7 @@ export class TarFileReader {
           this.fail(`meta member of ${parsed.size} bytes is too large`);
         if (dataOffset + parsed.size > this.end)
           this.fail('unexpected end of archive inside a meta member');
-        const body = Buffer.from(this.bytesAt(dataOffset, parsed.size));
+        const body = Buffer.from(await this.bytesAt(dataOffset, parsed.size));
         const problem = this.meta.accept(kind, body);
         if (problem) this.fail(problem);
         this.position = dataOffset + padded(parsed.size);
@@ -126,12 +105,12 @@ export class TarFileReader {
   }
 
   /** The current member's whole body, in a buffer of its own. */
-  readBody(): Buffer {
+  async readBody(): Promise<Buffer> {
     const member = this.current;
     if (!member) throw new Error('no current tar member');
     // A small body usually sits in the window already (read with its header): copy it from there.
     if (member.dataSize <= WINDOW_BYTES) {
-      const view = this.bytesAt(member.dataOffset, member.dataSize);
+      const view = await this.bytesAt(member.dataOffset, member.dataSize);
       if (view.length < member.dataSize)
         this.fail('unexpected end of archive inside a member', member.dataOffset + view.length);
       return Buffer.from(view);
@@ -139,7 +118,12 @@ export class TarFileReader {
     const body = Buffer.allocUnsafe(member.dataSize);
     let done = 0;
     while (done < body.length) {
-      const bytesRead = this.readAt(body, done, body.length - done, member.dataOffset + done);
+      const { bytesRead } = await this.file.read(
+        body,
+        done,
+        body.length - done,
+        member.dataOffset + done,
+      );
       if (bytesRead === 0)
         this.fail('unexpected end of archive inside a member', member.dataOffset + done);
       done += bytesRead;
@@ -148,7 +132,7 @@ export class TarFileReader {
   }
 
   /** Copies bytes [offset, offset + length) of the current member's body into `target` at `offset`. */
-  readBodyInto(target: Buffer, offset: number, length: number): void {
+  async readBodyInto(target: Buffer, offset: number, length: number): Promise<void> {
     const member = this.current;
     if (!member) throw new Error('no current tar member');
     if (
@@ -166,16 +150,16 @@ export class TarFileReader {
     let done = 0;
     while (done < length) {
       const at = member.dataOffset + offset + done;
-      const bytesRead = this.readAt(target, offset + done, length - done, at);
+      const { bytesRead } = await this.file.read(target, offset + done, length - done, at);
       if (bytesRead === 0) this.fail('unexpected end of archive inside a member', at);
       done += bytesRead;
     }
   }
 
   /** Up to `count` first bytes of the current member's body. */
-  peekBody(count: number): Buffer {
+  async peekBody(count: number): Promise<Buffer> {
     const member = this.current;
     if (!member) throw new Error('no current tar member');
-    return Buffer.from(this.bytesAt(member.dataOffset, Math.min(count, member.dataSize)));
+    return Buffer.from(await this.bytesAt(member.dataOffset, Math.min(count, member.dataSize)));
   }
 }
