@@ -113,7 +113,8 @@ export class TarMetaState {
   /** The effective header of a file member; clears the per-member state. */
   resolve(block: HeaderBlock): TarEntryHeader | string {
     const records = this.global.size === 0 ? this.local : new Map([...this.global, ...this.local]);
-    this.local = new Map();
+    // Most members have no PAX records of their own: keep the empty map rather than a new one each.
+    if (this.local.size > 0) this.local = new Map();
     const longName = this.longName;
     const longLink = this.longLink;
     this.longName = undefined;

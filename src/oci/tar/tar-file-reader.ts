@@ -46,9 +46,13 @@ export class TarFileReader {
     throw new TarFormatError(reason, offset - this.start);
   }
 
+  private inWindow(offset: number, length: number): boolean {
+    return offset >= this.windowStart && offset + length <= this.windowStart + this.windowLength;
+  }
+
   /** A view of `length` bytes at `offset` (valid until the next read), through the window. */
   private async bytesAt(offset: number, length: number): Promise<Buffer> {
-    if (offset < this.windowStart || offset + length > this.windowStart + this.windowLength) {
+    if (!this.inWindow(offset, length)) {
       const wanted = Math.min(Math.max(length, WINDOW_BYTES), this.end - offset);
       const target = wanted <= WINDOW_BYTES ? this.window : Buffer.allocUnsafe(wanted);
       const { bytesRead } = await this.file.read(target, 0, wanted, offset);
@@ -74,13 +78,19 @@ export class TarFileReader {
         }
         this.fail('unexpected end of archive inside a header');
       }
-      const block = await this.bytesAt(this.position, BLOCK_SIZE);
-      if (block.length < BLOCK_SIZE) this.fail('unexpected end of archive inside a header');
-      if (isZeroBlock(block, 0)) {
+      // Most headers sit in the window already: read them in place, no promise and no view.
+      let block: Buffer = this.window;
+      let at = this.position - this.windowStart;
+      if (!this.inWindow(this.position, BLOCK_SIZE)) {
+        block = await this.bytesAt(this.position, BLOCK_SIZE);
+        at = 0;
+        if (block.length < BLOCK_SIZE) this.fail('unexpected end of archive inside a header');
+      }
+      if (isZeroBlock(block, at)) {
         this.finished = true;
         return undefined;
       }
-      const parsed = parseHeaderBlock(block, 0);
+      const parsed = parseHeaderBlock(block, at);
       if (typeof parsed === 'string') this.fail(parsed);
       const dataOffset = this.position + BLOCK_SIZE;
       const kind = metaKind(parsed.typeflag);
