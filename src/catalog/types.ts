@@ -44,6 +44,11 @@ export interface PackageRecord {
    * rpm `Vendor` (`Matthias Klose <doko@debian.org>`, `Red Hat, Inc.`). Raw; SBOM formats split it.
    */
   readonly supplier?: string | undefined;
+  /**
+   * Who wrote the package, as its metadata names them, in the same `Name <email>` form: npm
+   * `author`, PyPI `Author`/`Author-email`, the first of a gem's or Composer package's `authors`.
+   */
+  readonly originator?: string | undefined;
   /** Files this package installed (OS package file lists), image-relative. */
   readonly files?: readonly string[] | undefined;
   /** purl qualifiers beyond those derived from the OS (arch, distro, epoch, upstream). */

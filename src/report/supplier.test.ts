@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { spdxSupplier, supplierOf } from './supplier.js';
+import { originatorOf, spdxParty, supplierOf } from './supplier.js';
 
 // Real values: Debian 12's status file, Alpine's installed db, rpm Vendor tags of the
 // go-rpmdb fixtures (SUSE, Amazon Linux).
@@ -48,11 +48,24 @@ describe('supplierOf', () => {
   ] as const)('%s %s', (type, raw, expected, spdx) => {
     const supplier = supplierOf({ type, supplier: raw });
     expect(supplier).toMatchObject(expected);
-    expect(supplier && spdxSupplier(supplier)).toBe(spdx);
+    expect(supplier && spdxParty(supplier)).toBe(spdx);
   });
 
   it('gives nothing for a missing or blank supplier', () => {
     expect(supplierOf({ type: 'deb', supplier: undefined })).toBeUndefined();
     expect(supplierOf({ type: 'deb', supplier: '  ' })).toBeUndefined();
+  });
+
+  it('reads an originator (npm author) the same way, a person unless it names a group', () => {
+    expect(originatorOf({ originator: 'Isaac Z. Schlueter <i@izs.me>' })).toEqual({
+      kind: 'Person',
+      name: 'Isaac Z. Schlueter',
+      email: 'i@izs.me',
+    });
+    expect(originatorOf({ originator: 'The Pallets Team' })).toEqual({
+      kind: 'Organization',
+      name: 'The Pallets Team',
+    });
+    expect(originatorOf({ originator: undefined })).toBeUndefined();
   });
 });

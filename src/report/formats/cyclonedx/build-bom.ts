@@ -3,7 +3,7 @@ import { PackageURL } from 'packageurl-js';
 import parseSpdxExpression from 'spdx-expression-parse';
 import type { Catalog, Package } from '../../../catalog/index.js';
 import type { RenderContext } from '../../sbom-format.js';
-import { supplierOf, type Supplier } from '../../supplier.js';
+import { supplierOf, type Party } from '../../supplier.js';
 
 const PROPERTY_PREFIX = 'lockyard:';
 const licenseFactory = new CDX.License.Factories.LicenseFactory((expression) => {
@@ -47,7 +47,7 @@ function licensesOf(
 }
 
 /** CycloneDX's supplier is an entity; a maintainer who is a person is its contact as well. */
-function organizationalEntity(supplier: Supplier): CDX.Models.OrganizationalEntity {
+function organizationalEntity(supplier: Party): CDX.Models.OrganizationalEntity {
   return new CDX.Models.OrganizationalEntity({
     name: supplier.name,
     ...(supplier.url ? { url: new Set([supplier.url]) } : {}),
@@ -94,6 +94,7 @@ function componentFor(pkg: Package, license: (text: string) => License): CDX.Mod
     version: pkg.version,
     ...(group ? { group } : {}),
     ...(supplier ? { supplier: organizationalEntity(supplier) } : {}),
+    ...(pkg.originator ? { author: pkg.originator } : {}),
     purl: pkg.purl,
     licenses: licensesOf(pkg, license),
     properties,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Catalog, Package } from '../../../catalog/index.js';
 import type { RenderContext } from '../../sbom-format.js';
-import { spdxSupplier, supplierOf } from '../../supplier.js';
+import { originatorOf, spdxParty, supplierOf } from '../../supplier.js';
 import { declaredLicense, type ExtractedLicense } from './licenses.js';
 
 interface SpdxPackage {
@@ -15,6 +15,7 @@ interface SpdxPackage {
   copyrightText: string;
   primaryPackagePurpose: string;
   supplier?: string;
+  originator?: string;
   sourceInfo?: string;
   externalRefs?: { referenceCategory: string; referenceType: string; referenceLocator: string }[];
   annotations?: {
@@ -38,11 +39,13 @@ function packageEntry(
     .map((l) => `${l.path}${l.layerDiffId ? ` (layer ${l.layerDiffId})` : ''}`)
     .join(', ');
   const supplier = supplierOf(pkg);
+  const originator = originatorOf(pkg);
   return {
     SPDXID: spdxId('Package', `${pkg.type}-${pkg.name}-${pkg.id}`),
     name: pkg.name,
     ...(pkg.version ? { versionInfo: pkg.version } : {}),
-    ...(supplier ? { supplier: spdxSupplier(supplier) } : {}),
+    ...(supplier ? { supplier: spdxParty(supplier) } : {}),
+    ...(originator ? { originator: spdxParty(originator) } : {}),
     downloadLocation: 'NOASSERTION',
     filesAnalyzed: false,
     licenseConcluded: 'NOASSERTION',
