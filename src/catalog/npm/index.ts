@@ -77,7 +77,7 @@ export function createNpmCataloger(options: NpmCatalogerOptions = {}): Cataloger
       'https://github.com/pnpm/spec/tree/master/lockfile',
     ],
     packageTypes: ['npm'],
-    version: 4,
+    version: 5,
     claims: (file) =>
       isInstalledPackageJson(file.path) ||
       lockfileKind(file.path) !== undefined ||

@@ -331,3 +331,27 @@ describe('npm end to end through a real image', () => {
     }
   });
 });
+
+describe('npm authors', () => {
+  it.each([
+    // The object form, with and without a url; the string form with a url only.
+    [
+      ['snyk-docker-plugin', 'home', 'app', 'node_modules', 'yaml', 'package.json'],
+      'Eemeli Aro <eemeli@gmail.com>',
+    ],
+    [
+      ['syft', 'pkg-lock', 'node_modules', 'cowsay', 'package.json'],
+      'Fabio Crisci <piuccio@gmail.com>',
+    ],
+    [['trivy', 'package.json'], 'The Bootstrap Authors'],
+    [['syft', 'pkg-lock', 'node_modules', '@actions', 'core', 'package.json'], undefined],
+  ])('%j: %s', async (parts, author) => {
+    const content = await fixture(...parts);
+    const result = await npmCataloger.parse({
+      ...header('app/node_modules/x/package.json'),
+      size: content.length,
+      content,
+    });
+    expect(result.packages?.[0]?.originator).toBe(author);
+  });
+});

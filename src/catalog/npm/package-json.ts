@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import type { ParseResult } from '../cataloger.js';
 import { normalizeLicenses } from '../internal/license/index.js';
+import { npmPerson } from '../internal/person/index.js';
 import { isNpmName, npmRecord } from './record.js';
 import { describeCause } from '../../errors/index.js';
 
@@ -16,6 +17,7 @@ const manifestSchema = z.object({
   license: z.unknown().optional(),
   licenses: z.unknown().optional(),
   private: z.unknown().optional(),
+  author: z.unknown().optional(),
 });
 
 function declaredLicenses(license: unknown, licenses: unknown): string[] | undefined {
@@ -54,6 +56,7 @@ export function parseInstalledPackageJson(text: string): ParseResult {
         name: manifest.name,
         version: manifest.version.trim(),
         licenses: declaredLicenses(manifest.license, manifest.licenses),
+        originator: npmPerson(manifest.author),
         metadata: manifest.private === true ? { private: true } : undefined,
       }),
     ],

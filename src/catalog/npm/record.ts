@@ -4,6 +4,7 @@ export interface NpmRecordInput {
   readonly name: string;
   readonly version: string;
   readonly licenses?: readonly string[] | undefined;
+  readonly originator?: string | undefined;
   readonly metadata?: Readonly<Record<string, string | number | boolean>> | undefined;
 }
 
@@ -42,6 +43,7 @@ export function npmRecord(input: NpmRecordInput): PackageRecord {
     version: input.version,
     ...(namespace === undefined ? {} : { namespace }),
     ...(input.licenses && input.licenses.length > 0 ? { licenses: input.licenses } : {}),
+    ...(input.originator ? { originator: input.originator } : {}),
     ...(input.metadata && Object.keys(input.metadata).length > 0
       ? { metadata: input.metadata }
       : {}),

@@ -58,7 +58,7 @@ export function createPythonCataloger(options: PythonCatalogerOptions = {}): Cat
       'https://docs.astral.sh/uv/concepts/projects/layout/#the-lockfile',
     ],
     packageTypes: ['pypi'],
-    version: 2,
+    version: 3,
     claims: (file) =>
       isInstalledMetadata(file.path) ||
       isZippedEgg(file.path) ||

@@ -2,6 +2,7 @@ import type { ParseResult } from '../cataloger.js';
 import { normalizeLicense, spdxExpression } from '../internal/license/index.js';
 import type { PackageRecord } from '../types.js';
 import { licenseFromClassifier } from './classifiers.js';
+import { personText } from '../internal/person/index.js';
 import { first, normalizePythonName, parseHeaders, type Headers } from './core-metadata.js';
 
 /** Legal name characters (PEP 508 `identifier`): letters, digits, `-`, `_`, `.`. */
@@ -29,6 +30,30 @@ function declaredLicenses(headers: Headers): string[] | undefined {
   return fromClassifiers.length > 0 ? fromClassifiers : undefined;
 }
 
+// An address list entry with a display name: `Pallets <contact@palletsprojects.com>`.
+const NAMED_ADDRESS = /^(?<name>[^<]*)<(?<email>[^>]*)>/u;
+
+/**
+ * `Author` / `Author-email` (or the Maintainer pair) as `Name <email>`. Core metadata 2.1+ puts
+ * `Name <email>` entries in the email header and may leave the name header out; old setuptools
+ * wrote `UNKNOWN` for either. The first entry of a list is taken.
+ */
+function author(headers: Headers, field: 'Author' | 'Maintainer'): string | undefined {
+  const known = (value: string | undefined): string | undefined =>
+    value && value !== 'UNKNOWN' ? value : undefined;
+  const name = known(first(headers, field));
+  const address = known(first(headers, `${field}-email`))
+    ?.split(',')[0]
+    ?.trim();
+  const named = address === undefined ? undefined : NAMED_ADDRESS.exec(address);
+  if (named)
+    return personText(
+      name ?? named.groups?.['name']?.replace(/^"|"$/gu, ''),
+      named.groups?.['email'],
+    );
+  return personText(name, address);
+}
+
 /** The record for one installed distribution's METADATA / PKG-INFO text. */
 export function parseCoreMetadata(text: string): ParseResult {
   const { headers, problems } = parseHeaders(text);
@@ -44,11 +69,13 @@ export function parseCoreMetadata(text: string): ParseResult {
     return { warnings: [`header "Name" is not a distribution name: ${name.slice(0, 80)}`] };
   const normalized = normalizePythonName(name);
   const licenses = declaredLicenses(headers);
+  const originator = author(headers, 'Author') ?? author(headers, 'Maintainer');
   const record: PackageRecord = {
     type: 'pypi',
     name: normalized,
     version,
     ...(licenses ? { licenses } : {}),
+    ...(originator ? { originator } : {}),
     // The name as the project spells it (`Flask`), for people; the purl uses the normalized one.
     ...(normalized === name ? {} : { metadata: { declaredName: name } }),
   };

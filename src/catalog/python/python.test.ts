@@ -70,6 +70,8 @@ interface PythonView {
   license: string | null;
   expression: string | null;
   classifiers: string[];
+  /** The author (else the maintainer) as name and address, split by `email.utils.getaddresses`. */
+  author: [string | null, string | null] | null;
 }
 
 /**
@@ -78,12 +80,19 @@ interface PythonView {
  */
 function pythonReads(paths: readonly string[]): PythonView[] {
   const script = [
-    'import email.parser, json, sys',
+    'import email.parser, email.utils, json, sys',
     'from packaging.utils import canonicalize_name',
+    'def known(v): return None if v in (None, "", "UNKNOWN") else v',
+    'def person(m, field):',
+    '    name, addr = known(m[field]), known(m[field + "-email"])',
+    '    if not name and not addr: return None',
+    '    pairs = email.utils.getaddresses([addr]) if addr else []',
+    '    n, e = pairs[0] if pairs else ("", "")',
+    '    return [name or n or None, e or None]',
     'out = []',
     'for p in sys.argv[1:]:',
     '    m = email.parser.HeaderParser().parsestr(open(p, encoding="utf-8").read())',
-    '    out.append({"name": canonicalize_name(m["Name"]), "version": m["Version"], "license": m["License"], "expression": m["License-Expression"], "classifiers": [c for c in m.get_all("Classifier", []) if c.startswith("License ::")]})',
+    '    out.append({"name": canonicalize_name(m["Name"]), "version": m["Version"], "license": m["License"], "expression": m["License-Expression"], "classifiers": [c for c in m.get_all("Classifier", []) if c.startswith("License ::")], "author": person(m, "Author") or person(m, "Maintainer")})',
     'print(json.dumps(out))',
   ].join('\n');
   return JSON.parse(
@@ -111,6 +120,12 @@ describe('python installed metadata against CPython', () => {
     expect(record.type).toBe('pypi');
     expect(record.name).toBe(expected.name);
     expect(record.version).toBe(expected.version);
+    const [authorName, authorEmail] = expected.author ?? [null, null];
+    expect(record.originator).toBe(
+      authorName && authorEmail
+        ? `${authorName} <${authorEmail}>`
+        : (authorName ?? (authorEmail ? `<${authorEmail}>` : undefined)),
+    );
     // Without licence classifiers (anywhere in the file: CPython stops at a blank line inside an
     // old Description, we read on), a one-line License header (not UNKNOWN) is the licence.
     const license = expected.license?.trim();
@@ -123,6 +138,22 @@ describe('python installed metadata against CPython', () => {
       !content.includes('Classifier: License ::')
     )
       expect(record.licenses).toEqual([license]);
+  });
+
+  it('takes the author from a named address when metadata 2.1+ gives no Author header', async () => {
+    const text = [
+      'Metadata-Version: 2.1',
+      'Name: flask',
+      'Version: 3.0.0',
+      'Author-email: Armin Ronacher <armin.ronacher@active-4.com>, Pallets <contact@palletsprojects.com>',
+      '',
+    ].join('\n');
+    const content = Buffer.from(text);
+    const result = await pythonCataloger.parse({
+      ...header('x/flask-3.0.0.dist-info/METADATA', content.length),
+      content,
+    });
+    expect(result.packages?.[0]?.originator).toBe('Armin Ronacher <armin.ronacher@active-4.com>');
   });
 
   it('falls back to classifiers, mapping unambiguous ones to SPDX', async () => {

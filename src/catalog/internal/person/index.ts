@@ -1,0 +1,1 @@
+export { npmPerson, personText } from './person.js';
