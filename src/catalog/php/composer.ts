@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import type { ParseResult } from '../cataloger.js';
 import { normalizeLicenses } from '../internal/license/index.js';
+import { personText } from '../internal/person/index.js';
 import type { PackageRecord } from '../types.js';
 import { describeCause } from '../../errors/index.js';
 
@@ -9,7 +10,19 @@ const packageEntry = z.object({
   name: z.string().min(1),
   version: z.string().min(1),
   license: z.union([z.string(), z.array(z.unknown())]).optional(),
+  authors: z.unknown().optional(),
 });
+
+/** The first of `authors: [{ name, email, homepage, role }]`; a malformed list gives none. */
+function firstAuthor(authors: unknown): string | undefined {
+  const first: unknown = Array.isArray(authors) ? authors[0] : undefined;
+  if (typeof first !== 'object' || first === null) return undefined;
+  const { name, email } = first as { name?: unknown; email?: unknown };
+  return personText(
+    typeof name === 'string' ? name : undefined,
+    typeof email === 'string' ? email : undefined,
+  );
+}
 
 /** `vendor/project`, both lower case letters, digits, `_`, `.`, `-` (composer's own name rule, loosened for case). */
 const NAME =
@@ -44,12 +57,14 @@ function toRecord(
   }
   const raw = parsed.data.license;
   const licenses = normalizeLicenses(typeof raw === 'string' ? [raw] : (raw ?? []));
+  const originator = firstAuthor(parsed.data.authors);
   return {
     type: 'composer',
     namespace: vendor,
     name: project,
     version: parsed.data.version,
     ...(licenses ? { licenses } : {}),
+    ...(originator ? { originator } : {}),
     ...(dev ? { metadata: { dev: true } } : {}),
   };
 }

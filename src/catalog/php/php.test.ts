@@ -57,6 +57,21 @@ describe('composer installed.json', () => {
       expect(result.packages?.find((r) => r.name === 'mink')?.metadata).toEqual(
         version === 'composer_2' ? { dev: true } : undefined,
       );
+      // Each package's first author, read straight from the file.
+      const json = JSON.parse(content.toString('utf8')) as
+        | { packages: { name: string; authors?: { name?: string; email?: string }[] }[] }
+        | { name: string; authors?: { name?: string; email?: string }[] }[];
+      const entries = Array.isArray(json) ? json : json.packages;
+      const authors = new Map(
+        entries.map((entry) => {
+          const first = entry.authors?.[0];
+          const text = first?.name && first.email ? `${first.name} <${first.email}>` : first?.name;
+          return [entry.name, text];
+        }),
+      );
+      expect(authors.get('behat/mink')).toBe('Konstantin Kudryashov <ever.zet@gmail.com>');
+      for (const record of result.packages ?? [])
+        expect(record.originator).toBe(authors.get(`${record.namespace}/${record.name}`));
     },
   );
 });

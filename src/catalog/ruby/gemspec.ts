@@ -1,5 +1,6 @@
 import type { ParseResult } from '../cataloger.js';
 import { normalizeLicenses } from '../internal/license/index.js';
+import { personText } from '../internal/person/index.js';
 import type { PackageRecord } from '../types.js';
 import { readStrings } from './ruby-literals.js';
 
@@ -10,7 +11,16 @@ const STUB = /^# stub: (?<name>\S+) (?<version>\S+) (?<platform>\S+)/m;
 /** Gem names: letters, digits, `.`, `-`, `_` (RubyGems' own rule). */
 const GEM_NAME = /^[A-Za-z0-9._-]+$/;
 const VERSION = /^[0-9]+[0-9A-Za-z.-]*$/;
-const FIELDS = ['name', 'version', 'license', 'licenses', 'platform'] as const;
+const FIELDS = [
+  'name',
+  'version',
+  'license',
+  'licenses',
+  'platform',
+  'authors',
+  'author',
+  'email',
+] as const;
 type Field = (typeof FIELDS)[number];
 
 function assignments(text: string, variable: string): Map<Field, string[]> {
@@ -55,11 +65,16 @@ export function parseGemspec(text: string): ParseResult {
     ...(fields.get('licenses') ?? []),
     ...(fields.get('license') ?? []),
   ]);
+  const originator = personText(
+    fields.get('authors')?.[0] ?? fields.get('author')?.[0],
+    fields.get('email')?.[0],
+  );
   const record: PackageRecord = {
     type: 'gem',
     name,
     version,
     ...(licenses ? { licenses } : {}),
+    ...(originator ? { originator } : {}),
     // `ruby` is the pure-Ruby default; a native gem's platform is part of its identity.
     ...(platform && platform !== 'ruby' && GEM_NAME.test(platform)
       ? { qualifiers: { platform } }

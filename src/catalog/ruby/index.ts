@@ -39,7 +39,7 @@ export const rubyCataloger: Cataloger = defineCataloger({
     'https://bundler.io/guides/gemfile_lock.html',
   ],
   packageTypes: ['gem'],
-  version: 2,
+  version: 3,
   claims: (file) =>
     isInstalledGemspec(file.path) ||
     ((file.path.endsWith('.lock') || file.path.endsWith('.locked')) && isGemfileLock(file.path)),

@@ -29,7 +29,7 @@ const LOCKS = [
 /** The reference: RubyGems itself loading (evaluating) each trusted fixture gemspec. */
 function rubyGemspecs(paths: readonly string[]): string[] {
   const script =
-    'ARGV.each { |f| s = Gem::Specification.load(f); puts [s.name, s.version, s.licenses.join(","), s.platform].join(" ") }';
+    'ARGV.each { |f| s = Gem::Specification.load(f); puts [s.name, s.version, s.licenses.join(","), s.platform].join(" ") + "\\t" + [s.authors.first.to_s, Array(s.email).first.to_s].join("\\t") }';
   return execFileSync('ruby', ['-e', script, ...paths], { encoding: 'utf8' })
     .trim()
     .split('\n');
@@ -78,9 +78,14 @@ describe('installed gemspecs against RubyGems', () => {
       expect(result.warnings).toBeUndefined();
       const record = result.packages?.[0];
       const platform = record?.qualifiers?.['platform'] ?? 'ruby';
+      const [identity, author, email] = (reference[index] ?? '').split('\t');
       expect(
         [record?.name, record?.version, (record?.licenses ?? []).join(','), platform].join(' '),
-      ).toBe(reference[index]);
+      ).toBe(identity);
+      // The first author, with the first address: what RubyGems itself holds.
+      expect(record?.originator).toBe(
+        author ? (email ? `${author} <${email}>` : author) : email ? `<${email}>` : undefined,
+      );
     },
   );
 
