@@ -33,7 +33,19 @@ async function rootfs(name: string, files: Layout, executables: readonly string[
 }
 
 interface JsonSbom {
-  packages: { type: string; name: string; version?: string; purl?: string }[];
+  packages: {
+    type: string;
+    name: string;
+    version?: string;
+    purl?: string;
+    supplier?: string;
+    originator?: string;
+  }[];
+}
+
+/** A package as compared: its purl, and who supplies and who wrote it. */
+function identity(p: JsonSbom['packages'][number]): string {
+  return [p.purl ?? `${p.type}/${p.name}`, p.supplier ?? '', p.originator ?? ''].join('\t');
 }
 
 async function cliPurls(dir: string): Promise<{ purls: string[]; types: Set<string> }> {
@@ -42,14 +54,14 @@ async function cliPurls(dir: string): Promise<{ purls: string[]; types: Set<stri
   expect(result.code).toBe(0);
   const sbom = JSON.parse(result.stdout) as JsonSbom;
   return {
-    purls: sbom.packages.map((p) => p.purl ?? `${p.type}/${p.name}`).sort(),
+    purls: sbom.packages.map(identity).sort(),
     types: new Set(sbom.packages.map((p) => p.type)),
   };
 }
 
 async function sourcePurls(dir: string): Promise<string[]> {
   const catalog = await catalogImageDir(dir);
-  return catalog.packages.map((p) => p.purl ?? `${p.type}/${p.name}`).sort();
+  return catalog.packages.map(identity).sort();
 }
 
 const rpmDatabases = [
@@ -144,6 +156,7 @@ describe('lockyard sbom: every ecosystem through the shipped bundle', () => {
       new Set(['deb', 'npm', 'pypi', 'gem', 'composer', 'nuget', 'golang', 'cargo', 'maven']),
     );
     expect(purls).toEqual(await sourcePurls(dir));
+    expect(purls).toContain('pkg:npm/yaml@1.10.2\t\tEemeli Aro <eemeli@gmail.com>');
   });
 
   it('stops quietly when the reader of its output goes away (`| head`)', async () => {
