@@ -181,7 +181,8 @@ describe('large uncompressed layers in local files, read by position while a wor
       for await (const event of readLayer(layer, { imageName: dir, seekMinBytes: 16 << 20 })) {
         if (event.type !== 'entry') continue;
         entries += 1;
-        // Reads are synchronous; without the walk's own yields no timer could run until the end.
+        // A walk that never waited for I/O (headers parsed in place, synchronous reads) would
+        // starve timers until the end: the progress display would not move.
         if (entries === 1) setTimeout(() => (fired = true), 0);
         if (event.entry.path === 'big.bin') firedBeforeLast = fired;
       }
