@@ -4,7 +4,6 @@ import { imageRules } from './rules/index.js';
 export type { ImageCheckFinding, ImageCheckInput } from './types.js';
 export { imageRules } from './rules/index.js';
 export { permissionAnalyzer } from './permission-analyzer.js';
-export { namedSecret } from './env.js';
 
 /** Runs every image check over a catalog. */
 export function checkImage(input: ImageCheckInput): ImageCheckFinding[] {

@@ -1,6 +1,5 @@
 import type { ImageSummary } from '../catalog/index.js';
-import { namedSecret } from '../misconfig/index.js';
-import { maskSecrets } from '../secrets/index.js';
+import { maskSecrets, namedSecret } from '../secrets/index.js';
 
 function maskPair(pair: string): string {
   const equals = pair.indexOf('=');

@@ -36,10 +36,10 @@ interface JsonSbom {
   packages: {
     type: string;
     name: string;
-    version?: string;
-    purl?: string;
-    supplier?: string;
-    originator?: string;
+    version?: string | undefined;
+    purl?: string | undefined;
+    supplier?: string | undefined;
+    originator?: string | undefined;
   }[];
 }
 
