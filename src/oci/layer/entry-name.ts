@@ -60,4 +60,3 @@ function plainPath(name: string): string | undefined {
   }
   return name.charCodeAt(last) === SLASH ? name.slice(0, last) : name;
 }
-
