@@ -30,8 +30,10 @@ function declaredLicenses(headers: Headers): string[] | undefined {
   return fromClassifiers.length > 0 ? fromClassifiers : undefined;
 }
 
-// An address list entry with a display name: `Pallets <contact@palletsprojects.com>`.
-const NAMED_ADDRESS = /^(?<name>[^<]*)<(?<email>[^>]*)>/u;
+// The first entry of an RFC 5322 address list: `"Doe, Jane" <j@x.org>, …`, `Pallets <c@p.com>`,
+// or a bare `j@x.org`. A quoted display name may hold commas.
+const FIRST_ADDRESS =
+  /^\s*(?:"(?<quoted>(?:[^"\\]|\\.)*)"|(?<plain>[^,<"]*?))\s*(?:<(?<email>[^>]*)>)?\s*(?:,|$)/u;
 
 /**
  * `Author` / `Author-email` (or the Maintainer pair) as `Name <email>`. Core metadata 2.1+ puts
@@ -42,16 +44,12 @@ function author(headers: Headers, field: 'Author' | 'Maintainer'): string | unde
   const known = (value: string | undefined): string | undefined =>
     value && value !== 'UNKNOWN' ? value : undefined;
   const name = known(first(headers, field));
-  const address = known(first(headers, `${field}-email`))
-    ?.split(',')[0]
-    ?.trim();
-  const named = address === undefined ? undefined : NAMED_ADDRESS.exec(address);
-  if (named)
-    return personText(
-      name ?? named.groups?.['name']?.replace(/^"|"$/gu, ''),
-      named.groups?.['email'],
-    );
-  return personText(name, address);
+  const list = known(first(headers, `${field}-email`));
+  const entry = list === undefined ? undefined : FIRST_ADDRESS.exec(list)?.groups;
+  const email = entry?.['email'] ?? (entry?.['plain']?.includes('@') ? entry['plain'] : undefined);
+  const displayName =
+    entry?.['email'] === undefined ? undefined : (entry['quoted'] ?? entry['plain']);
+  return personText(name ?? displayName?.replace(/\\(.)/gu, '$1'), email?.trim());
 }
 
 /** The record for one installed distribution's METADATA / PKG-INFO text. */

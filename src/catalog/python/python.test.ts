@@ -1,5 +1,8 @@
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { catalogFiles, sharedFixture } from '../../testing/index.js';
 import { runCatalogerContract } from '../testing/cataloger-contract.js';
@@ -140,20 +143,36 @@ describe('python installed metadata against CPython', () => {
       expect(record.licenses).toEqual([license]);
   });
 
-  it('takes the author from a named address when metadata 2.1+ gives no Author header', async () => {
-    const text = [
-      'Metadata-Version: 2.1',
-      'Name: flask',
-      'Version: 3.0.0',
-      'Author-email: Armin Ronacher <armin.ronacher@active-4.com>, Pallets <contact@palletsprojects.com>',
-      '',
-    ].join('\n');
-    const content = Buffer.from(text);
-    const result = await pythonCataloger.parse({
-      ...header('x/flask-3.0.0.dist-info/METADATA', content.length),
-      content,
-    });
-    expect(result.packages?.[0]?.originator).toBe('Armin Ronacher <armin.ronacher@active-4.com>');
+  it.each([
+    // Metadata 2.1+: names in the address header, no Author header.
+    'Author-email: Armin Ronacher <armin.ronacher@active-4.com>, Pallets <contact@palletsprojects.com>',
+    // A quoted display name holding a comma; a backslash-escaped quote inside one.
+    'Author-email: "Doe, Jane" <jane@example.org>, Bob <bob@example.org>',
+    'Author-email: "The \\"Q\\" Team" <q@example.org>',
+    // A bare address list; the Maintainer pair when there is no Author at all.
+    'Author-email: jaraco@jaraco.com, other@example.org',
+    'Maintainer: Pallets\nMaintainer-email: contact@palletsprojects.com',
+    'Author: UNKNOWN\nAuthor-email: UNKNOWN',
+  ])('reads the author of %j as CPython splits it', async (headers) => {
+    const text = `Metadata-Version: 2.1\nName: demo\nVersion: 1.0\n${headers}\n\n`;
+    const dir = mkdtempSync(join(tmpdir(), 'lockyard-pyauthor-'));
+    try {
+      const path = join(dir, 'METADATA');
+      writeFileSync(path, text);
+      const [authorName, authorEmail] = pythonReads([path])[0]?.author ?? [null, null];
+      const content = Buffer.from(text);
+      const result = await pythonCataloger.parse({
+        ...header('x/demo-1.0.dist-info/METADATA', content.length),
+        content,
+      });
+      expect(result.packages?.[0]?.originator).toBe(
+        authorName && authorEmail
+          ? `${authorName} <${authorEmail}>`
+          : (authorName ?? (authorEmail ? `<${authorEmail}>` : undefined)),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('falls back to classifiers, mapping unambiguous ones to SPDX', async () => {
