@@ -61,3 +61,25 @@ export async function resolveImageFlags(
     maxLayerBytes: parseByteSize(flags.maxLayerSize ?? '32GiB', '--max-layer-size'),
   };
 }
+
+/**
+ * `--platform` picks from a multi-platform image; a single-platform image is scanned as it is.
+ * When the user asked for a platform and the image is another one, say so rather than let an
+ * amd64 SBOM pass for the arm64 image that was asked for.
+ */
+export async function platformMismatch(
+  image: string,
+  requested: PlatformSpec | undefined,
+  actual: string | undefined,
+): Promise<string | undefined> {
+  if (!requested || !actual) return undefined;
+  const { formatPlatform, parsePlatform, platformMatches } = await import('../oci/index.js');
+  let found: PlatformSpec;
+  try {
+    found = parsePlatform(actual);
+  } catch {
+    return undefined;
+  }
+  if (platformMatches(found, requested)) return undefined;
+  return `${image}: the image is for ${actual}, not ${formatPlatform(requested)}: --platform only picks from a multi-platform image`;
+}

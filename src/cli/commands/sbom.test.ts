@@ -53,4 +53,14 @@ describe('lockyard sbom', () => {
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
+
+  it('warns when --platform names another platform than a single-platform image has', async () => {
+    const other = await runCli(['sbom', example, '--no-cache', '--platform', 'linux/arm64']);
+    expect(other.code).toBe(0);
+    expect(other.stderr).toBe(
+      `warning: ${example}: the image is for linux/amd64, not linux/arm64: --platform only picks from a multi-platform image\n`,
+    );
+    const same = await runCli(['sbom', example, '--no-cache', '--platform', 'linux/amd64']);
+    expect(same.stderr).toBe('');
+  });
 });

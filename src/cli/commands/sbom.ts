@@ -1,7 +1,12 @@
 import { Command } from 'commander';
 import { formatOption, SBOM_FORMAT_IDS } from '../format-ids.js';
 import type { CliContext } from '../context.js';
-import { addImageOptions, resolveImageFlags, type ImageFlags } from '../image-options.js';
+import {
+  addImageOptions,
+  platformMismatch,
+  resolveImageFlags,
+  type ImageFlags,
+} from '../image-options.js';
 import { writeOutput } from '../output.js';
 import { createCatalogProgress } from '../progress.js';
 import { VERSION } from '../../product/index.js';
@@ -39,6 +44,8 @@ export function sbomCommand(context: CliContext): Command {
         onProgress: progress.onProgress,
       });
       for (const warning of catalog.warnings) context.logger.warn(warning);
+      const mismatch = await platformMismatch(image, resolved.platform, catalog.image.platform);
+      if (mismatch) context.logger.warn(mismatch);
       const text = render(catalog, { toolName: 'lockyard', toolVersion: VERSION, now: new Date() });
       await writeOutput(context, flags.output, text);
     } finally {

@@ -6,7 +6,12 @@ import { formatOption, SCAN_FORMAT_IDS } from '../format-ids.js';
 import { SEVERITIES, type Severity } from '../../rules/index.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
-import { addImageOptions, resolveImageFlags, type ImageFlags } from '../image-options.js';
+import {
+  addImageOptions,
+  platformMismatch,
+  resolveImageFlags,
+  type ImageFlags,
+} from '../image-options.js';
 import { writeOutput } from '../output.js';
 import { parseDuration } from '../parse-duration.js';
 import { createCatalogProgress } from '../progress.js';
@@ -137,6 +142,14 @@ export function scanCommand(context: CliContext): Command {
       progress.done();
     }
     for (const warning of report.warnings) context.logger.warn(warning);
+    if (report.artifact.type === 'image') {
+      const mismatch = await platformMismatch(
+        target,
+        resolved.platform,
+        report.artifact.image.platform,
+      );
+      if (mismatch) context.logger.warn(mismatch);
+    }
     const shown =
       flags.format === 'json' && !flags.listAllPkgs ? { ...report, packages: [] } : report;
     await writeOutput(
