@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { copyFile, mkdir, readFile, writeFile, chmod } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -118,6 +119,32 @@ describe('Basic auth (Distribution with htpasswd)', () => {
       expect(
         await pull(basic.host, { insecureHosts: [basic.host], dockerConfigPath: path }),
       ).toEqual(expected);
+    }
+  });
+
+  it('from the auth file a real `podman login` writes ($REGISTRY_AUTH_FILE)', async () => {
+    const authFile = join(dir, 'podman', 'auth.json');
+    execFileSync(
+      'podman',
+      [
+        'login',
+        '--tls-verify=false',
+        '--authfile',
+        authFile,
+        '-u',
+        USER,
+        '--password-stdin',
+        basic.host,
+      ],
+      { input: PASSWORD, stdio: ['pipe', 'ignore', 'pipe'] },
+    );
+    const saved = process.env['REGISTRY_AUTH_FILE'];
+    process.env['REGISTRY_AUTH_FILE'] = authFile;
+    try {
+      expect(await pull(basic.host, { insecureHosts: [basic.host] })).toEqual(expected);
+    } finally {
+      if (saved === undefined) delete process.env['REGISTRY_AUTH_FILE'];
+      else process.env['REGISTRY_AUTH_FILE'] = saved;
     }
   });
 

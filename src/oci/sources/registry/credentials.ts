@@ -1,5 +1,9 @@
 import { runCredentialHelper } from './credential-helper.js';
-import { credentialSourceFor, defaultDockerConfigPath } from './docker-config.js';
+import {
+  credentialSourceFor,
+  defaultCredentialFiles,
+  type CredentialSource,
+} from './docker-config.js';
 import type { RegistryOptions } from './options.js';
 
 /** What we present to a registry or its token service. Never logged, never in a message. */
@@ -15,8 +19,9 @@ const IDENTITY_TOKEN_USER = '<token>';
 
 /**
  * The credentials for a registry, in the docker CLI's order of precedence: explicit
- * `--username`/`--password-stdin`, then `config.json` (credential helper for the host, `auths`
- * entry, default credential store). Undefined means anonymous.
+ * `--username`/`--password-stdin`, then the first credentials file that knows the registry
+ * (`podman login`'s auth file, then docker's `config.json`; in each, the credential helper for
+ * the host, an `auths` entry, the default credential store). Undefined means anonymous.
  */
 export async function loadCredentials(
   registry: string,
@@ -25,10 +30,12 @@ export async function loadCredentials(
   if (options.username !== undefined && options.password !== undefined) {
     return { kind: 'basic', username: options.username, password: options.password };
   }
-  const source = await credentialSourceFor(
-    registry,
-    options.dockerConfigPath ?? defaultDockerConfigPath(),
-  );
+  const files = options.dockerConfigPath ? [options.dockerConfigPath] : defaultCredentialFiles();
+  let source: CredentialSource | undefined;
+  for (const file of files) {
+    source = await credentialSourceFor(registry, file);
+    if (source) break;
+  }
   if (!source) return undefined;
   switch (source.kind) {
     case 'basic':

@@ -40,6 +40,30 @@ export function defaultDockerConfigPath(env: NodeJS.ProcessEnv = process.env): s
   return join(dir, 'config.json');
 }
 
+/**
+ * Every file credentials are looked for in, first match wins: the containers tools' auth file
+ * (what `podman login` and `skopeo login` write, containers-auth.json(5): `$REGISTRY_AUTH_FILE`,
+ * else `$XDG_RUNTIME_DIR/containers/auth.json` and `~/.config/containers/auth.json`), then the
+ * docker CLI's `config.json`. Both use the same `auths` / `credHelpers` format.
+ */
+export function defaultCredentialFiles(env: NodeJS.ProcessEnv = process.env): string[] {
+  const files: string[] = [];
+  const authFile = env['REGISTRY_AUTH_FILE'];
+  if (authFile) files.push(authFile);
+  else {
+    const runtime = env['XDG_RUNTIME_DIR'];
+    if (runtime) files.push(join(runtime, 'containers', 'auth.json'));
+    files.push(join(homedir(), '.config', 'containers', 'auth.json'));
+  }
+  files.push(defaultDockerConfigPath(env));
+  return files;
+}
+
+/** How messages name a credentials file: docker's `config.json`, or the containers auth file. */
+function fileLabel(path: string): string {
+  return path.endsWith('config.json') ? `docker config ${path}` : `registry auth file ${path}`;
+}
+
 /** The key `docker login` uses for Docker Hub (credential helpers are asked for it too). */
 const DOCKER_HUB_SERVER = 'https://index.docker.io/v1/';
 const HUB_ALIASES = new Set(['index.docker.io', 'docker.io', DOCKER_HUB]);
@@ -59,20 +83,20 @@ async function loadConfig(path: string): Promise<DockerConfig | undefined> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new ImageError(
       'CREDENTIALS_UNAVAILABLE',
-      `cannot read docker config ${path}: ${(error as Error).message}`,
+      `cannot read ${fileLabel(path)}: ${(error as Error).message}`,
     );
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    throw new ImageError('CREDENTIALS_UNAVAILABLE', `docker config ${path}: invalid JSON`);
+    throw new ImageError('CREDENTIALS_UNAVAILABLE', `${fileLabel(path)}: invalid JSON`);
   }
   const parsed = dockerConfigSchema.safeParse(value);
   if (!parsed.success)
     throw new ImageError(
       'CREDENTIALS_UNAVAILABLE',
-      `docker config ${path}: ${describeIssues(parsed.error)}`,
+      `${fileLabel(path)}: ${describeIssues(parsed.error)}`,
     );
   return parsed.data;
 }
@@ -88,7 +112,7 @@ function decodeAuth(
   if (colon <= 0)
     throw new ImageError(
       'CREDENTIALS_UNAVAILABLE',
-      `docker config ${path}: auths["${key}"].auth is not base64 of "user:password"`,
+      `${fileLabel(path)}: auths["${key}"].auth is not base64 of "user:password"`,
     );
   return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }

@@ -5,7 +5,10 @@ export interface RegistryOptions {
   /** Explicit credentials (from `--username` + `--password-stdin`), for every host. */
   readonly username?: string;
   readonly password?: string;
-  /** Path of a docker `config.json` to read credentials from (default $DOCKER_CONFIG/config.json or ~/.docker/config.json). */
+  /**
+   * The one credentials file to read (a docker `config.json` or a containers `auth.json`). Default:
+   * `defaultCredentialFiles()`, podman's auth file then docker's `config.json`.
+   */
   readonly dockerConfigPath?: string;
   /** Extra CA certificates (PEM) to trust for TLS. */
   readonly caCertificates?: readonly string[];

@@ -1,11 +1,11 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { useTempDir } from '../../../testing/index.js';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { nameMatches } from '../image-names.js';
 import { parseWwwAuthenticate } from './challenge.js';
-import { credentialSourceFor } from './docker-config.js';
+import { credentialSourceFor, defaultCredentialFiles } from './docker-config.js';
 import { retryAfterMs } from './http.js';
 
 describe('parseWwwAuthenticate', () => {
@@ -121,5 +121,19 @@ describe('nameMatches (archive and layout image names)', () => {
     ['latest', 'latest', true],
   ])('%s ~ %s', (stored, wanted, expected) => {
     expect(nameMatches(stored, wanted)).toBe(expected);
+  });
+});
+
+describe('defaultCredentialFiles', () => {
+  it("reads podman's auth file before docker's config.json, as containers-auth.json(5) orders them", () => {
+    const home = homedir();
+    expect(defaultCredentialFiles({ XDG_RUNTIME_DIR: '/run/user/0' })).toEqual([
+      '/run/user/0/containers/auth.json',
+      join(home, '.config', 'containers', 'auth.json'),
+      join(home, '.docker', 'config.json'),
+    ]);
+    expect(
+      defaultCredentialFiles({ REGISTRY_AUTH_FILE: '/etc/auth.json', DOCKER_CONFIG: '/cfg' }),
+    ).toEqual(['/etc/auth.json', '/cfg/config.json']);
   });
 });
