@@ -121,7 +121,7 @@ describe('lockyard db (the built CLI)', () => {
     ]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(
-      /^lockyard: error: feed http:\/\/127\.0\.0\.1:9\/all\.zip \(osv\): request failed \(.*\)\n$/,
+      /^lockyard: error: feed http:\/\/127\.0\.0\.1:9\/all\.zip \(osv\): request failed \(fetch failed: [^)]+\); without network, build the database from feeds on disk \(lockyard db build --source KIND:PATH\) or pull one from a registry \(lockyard db pull\)\n$/,
     );
     expect(result.stderr).not.toContain('secret');
     expect((await runCli(['db', 'status', '--data-dir', dataDir])).code).toBe(0);

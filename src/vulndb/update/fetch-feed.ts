@@ -91,6 +91,13 @@ function announcedMd5(headers: HeaderReader): string | undefined {
   return headers.get('content-md5') ?? undefined;
 }
 
+/** undici's "fetch failed" names the reason only in its cause: `getaddrinfo ENOTFOUND host`. */
+function networkCause(error: unknown): string {
+  const cause = error instanceof Error ? error.cause : undefined;
+  const reason = cause instanceof Error ? cause.message : undefined;
+  return reason ? `${describeCause(error)}: ${reason}` : describeCause(error);
+}
+
 function fail(feed: FeedSpec, message: string, cause?: unknown): VulnDbError {
   return new VulnDbError(
     'FETCH_FAILED',
@@ -133,7 +140,11 @@ export async function fetchFeed(
       signal: AbortSignal.timeout(options.timeoutMs),
     });
   } catch (error) {
-    throw fail(feed, `request failed (${describeCause(error)})`, error);
+    throw fail(
+      feed,
+      `request failed (${networkCause(error)}); without network, build the database from feeds on disk (lockyard db build --source KIND:PATH) or pull one from a registry (lockyard db pull)`,
+      error,
+    );
   }
   if (response.status === 304 && cached) {
     await response.body?.cancel();
