@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import type { ParseResult } from '../cataloger.js';
 import { normalizeLicenses } from '../internal/license/index.js';
-import { personText } from '../internal/person/index.js';
+import { objectPerson } from '../internal/person/index.js';
 import type { PackageRecord } from '../types.js';
 import { describeCause } from '../../errors/index.js';
 
@@ -15,13 +15,7 @@ const packageEntry = z.object({
 
 /** The first of `authors: [{ name, email, homepage, role }]`; a malformed list gives none. */
 function firstAuthor(authors: unknown): string | undefined {
-  const first: unknown = Array.isArray(authors) ? authors[0] : undefined;
-  if (typeof first !== 'object' || first === null) return undefined;
-  const { name, email } = first as { name?: unknown; email?: unknown };
-  return personText(
-    typeof name === 'string' ? name : undefined,
-    typeof email === 'string' ? email : undefined,
-  );
+  return Array.isArray(authors) ? objectPerson(authors[0]) : undefined;
 }
 
 /** `vendor/project`, both lower case letters, digits, `_`, `.`, `-` (composer's own name rule, loosened for case). */

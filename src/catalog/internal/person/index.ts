@@ -1,1 +1,1 @@
-export { npmPerson, personText } from './person.js';
+export { npmPerson, objectPerson, personText } from './person.js';

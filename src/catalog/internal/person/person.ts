@@ -31,12 +31,15 @@ export function npmPerson(value: unknown): string | undefined {
     if (!match) return personText(value);
     return personText(match.groups?.['name'], match.groups?.['email']);
   }
-  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-    const { name, email } = value as { name?: unknown; email?: unknown };
-    return personText(
-      typeof name === 'string' ? name : undefined,
-      typeof email === 'string' ? email : undefined,
-    );
-  }
-  return undefined;
+  return objectPerson(value);
+}
+
+/** A person object `{ name, email, … }` (npm's `author`, an entry of Composer's `authors`). */
+export function objectPerson(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const { name, email } = value as { name?: unknown; email?: unknown };
+  return personText(
+    typeof name === 'string' ? name : undefined,
+    typeof email === 'string' ? email : undefined,
+  );
 }
