@@ -20,38 +20,23 @@ import {
   type TagRuleRow,
   type UserRow,
 } from './rows.js';
+import { asyncApi, type SyncApi } from '../async-api.js';
 import { migrate } from './schema.js';
 import { sqliteSystemRobots } from './sqlite-system-robots.js';
 
 type AsyncMethods = Omit<IdentityStore, 'close'>;
-/** The same methods returning their values directly (better-sqlite3 is synchronous). */
-type SyncApi = {
-  [K in keyof AsyncMethods]: (
-    ...args: Parameters<AsyncMethods[K]>
-  ) => Awaited<ReturnType<AsyncMethods[K]>>;
-};
 
-/** Wraps synchronous methods so a throw becomes a rejected promise (typed), as async callers expect. */
-function promisify(api: SyncApi): AsyncMethods {
-  const out: Record<string, unknown> = {};
-  for (const [name, method] of Object.entries(api) as [string, (...args: unknown[]) => unknown][]) {
-    out[name] = (...args: unknown[]) => {
-      try {
-        return Promise.resolve(method(...args));
-      } catch (error) {
-        if (error instanceof IdentityStoreError) return Promise.reject(error);
-        const message = error instanceof Error ? error.message : String(error);
-        return Promise.reject(
-          new IdentityStoreError(
-            'DATABASE_ERROR',
-            `identity database: ${name} failed: ${message}`,
-            { cause: error },
-          ),
-        );
-      }
-    };
-  }
-  return out as unknown as AsyncMethods;
+/** A failure inside a method becomes a typed `IdentityStoreError` naming the method. */
+function storeError(error: unknown, method: string): Error {
+  if (error instanceof IdentityStoreError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new IdentityStoreError(
+    'DATABASE_ERROR',
+    `identity database: ${method} failed: ${message}`,
+    {
+      cause: error,
+    },
+  );
 }
 
 function isUniqueViolation(error: unknown): boolean {
@@ -178,7 +163,7 @@ export function openSqliteIdentityStore(path: string): SqliteIdentityStore {
     return { ok: true, record };
   }
 
-  const api: SyncApi = {
+  const api: SyncApi<AsyncMethods> = {
     createUser: (user) =>
       create(
         () =>
@@ -299,7 +284,7 @@ export function openSqliteIdentityStore(path: string): SqliteIdentityStore {
   };
 
   return {
-    ...promisify(api),
+    ...asyncApi<AsyncMethods>(api, storeError),
     close: () => {
       db.close();
     },

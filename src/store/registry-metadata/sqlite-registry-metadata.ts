@@ -1,3 +1,4 @@
+import { asyncApi, type SyncApi } from '../async-api.js';
 import { openSqlite } from '../sqlite.js';
 import type { RegistryMaintenance } from './maintenance.js';
 import type {
@@ -68,27 +69,6 @@ const NO_LIMIT = Number.MAX_SAFE_INTEGER;
 export type SqliteRegistryMetadata = RegistryMetadata & RegistryMaintenance;
 
 type AsyncMethods = Omit<SqliteRegistryMetadata, 'externalChanges' | 'close'>;
-/** The same methods, returning their values directly (better-sqlite3 is synchronous). */
-type SyncApi = {
-  [K in keyof AsyncMethods]: (
-    ...args: Parameters<AsyncMethods[K]>
-  ) => Awaited<ReturnType<AsyncMethods[K]>>;
-};
-
-/** Wraps synchronous methods so a throw becomes a rejected promise, as callers of an async API expect. */
-function promisify(api: SyncApi): AsyncMethods {
-  const out: Record<string, unknown> = {};
-  for (const [name, method] of Object.entries(api) as [string, (...args: unknown[]) => unknown][]) {
-    out[name] = (...args: unknown[]) => {
-      try {
-        return Promise.resolve(method(...args));
-      } catch (error) {
-        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
-      }
-    };
-  }
-  return out as unknown as AsyncMethods;
-}
 
 /**
  * Registry metadata in one SQLite file (WAL, synchronous=FULL: a committed push survives a power
@@ -292,7 +272,7 @@ export function openSqliteRegistryMetadata(path: string): SqliteRegistryMetadata
     (...args: A): R =>
       tx.immediate(...args);
 
-  const api: SyncApi = {
+  const api: SyncApi<AsyncMethods> = {
     listRepositories: (limit, after) =>
       page(q.repos.all(after ?? '', limit === undefined ? NO_LIMIT : limit + 1), limit),
     repositoryExists: (repository) => q.repoExists.get(repository) !== undefined,
@@ -350,7 +330,7 @@ export function openSqliteRegistryMetadata(path: string): SqliteRegistryMetadata
     sweepBlobLinks: (digest, cutoff) => immediate(sweepBlobTx)(digest, cutoff),
   };
   return {
-    ...promisify(api),
+    ...asyncApi<AsyncMethods>(api),
     externalChanges: () => q.dataVersion.get()?.data_version ?? 0,
     close: () => {
       db.close();
