@@ -5,11 +5,12 @@ import {
   folderPackageName,
   isInstalledPackageJson,
   isNestedPackageJson,
+  isStandalonePackageJson,
   lockfileKind,
 } from './paths.js';
 import { parsePnpmLock } from './pnpm-lock.js';
 import { parseYarnLock } from './yarn-lock.js';
-import { dropLockfileDuplicates } from './shadowed.js';
+import { dropLockfileDuplicates, dropProjectManifests } from './shadowed.js';
 import { describeCause } from '../../errors/index.js';
 
 export { normalizeLicense, normalizeLicenses, spdxExpression } from '../internal/license/index.js';
@@ -38,6 +39,7 @@ function parseNpmFile(path: string, text: string, options: LockOptions): ParseRe
     case undefined:
       if (isInstalledPackageJson(path)) return parseInstalledPackageJson(text);
       if (isNestedPackageJson(path)) return vendoredPackage(path, text);
+      if (isStandalonePackageJson(path)) return standalonePackage(text);
       return { warnings: [`not an npm file: ${baseName(path)}`] };
   }
 }
@@ -59,6 +61,18 @@ function vendoredPackage(path: string, text: string): ParseResult {
 }
 
 /**
+ * A package.json outside node_modules is a package when it names one with a version and is not
+ * `private` (an unpacked release such as the node images' `/opt/yarn-v1.22.19`); one that is a
+ * project's manifest is dropped later, with the whole catalog in view (`dropProjectManifests`).
+ * Anything else (a template, a manifest of another tool) is silently not a package.
+ */
+function standalonePackage(text: string): ParseResult {
+  const record = parseInstalledPackageJson(text).packages?.[0];
+  if (!record || record.metadata?.['private'] === true) return {};
+  return { packages: [record] };
+}
+
+/**
  * npm packages: installed ones from `node_modules/<name>/package.json`, declared ones from
  * package-lock.json (v1-v3), npm-shrinkwrap.json, node_modules/.package-lock.json, yarn.lock
  * (classic and berry) and pnpm-lock.yaml (v5, v6, v9). See README.md for what an image scan
@@ -77,12 +91,13 @@ export function createNpmCataloger(options: NpmCatalogerOptions = {}): Cataloger
       'https://github.com/pnpm/spec/tree/master/lockfile',
     ],
     packageTypes: ['npm'],
-    version: 5,
+    version: 6,
     claims: (file) =>
       isInstalledPackageJson(file.path) ||
       lockfileKind(file.path) !== undefined ||
-      isNestedPackageJson(file.path),
-    refine: dropLockfileDuplicates,
+      isNestedPackageJson(file.path) ||
+      isStandalonePackageJson(file.path),
+    refine: (packages) => dropProjectManifests(dropLockfileDuplicates(packages)),
     parse(file): ParseResult {
       try {
         return parseNpmFile(file.path, file.content.toString('utf8'), lockOptions);
@@ -96,4 +111,4 @@ export function createNpmCataloger(options: NpmCatalogerOptions = {}): Cataloger
 }
 
 export const npmCataloger: Cataloger = createNpmCataloger();
-export { dropLockfileDuplicates } from './shadowed.js';
+export { dropLockfileDuplicates, dropProjectManifests } from './shadowed.js';

@@ -54,10 +54,18 @@ describe('npm claims', () => {
 
   it.each([
     'app/package.json',
+    'opt/yarn-v1.22.22/package.json',
+    'usr/local/share/jupyter/labextensions/@jupyter-widgets/jupyterlab-manager/package.json',
+  ])('claims %s outside node_modules (a project or an unpacked package)', (path) => {
+    expect(npmCataloger.claims(header(path))).toBe(true);
+  });
+
+  it.each([
     'package.json',
+    'app/test/fixtures/package.json',
+    'app/my_node_modules/a/test/package.json',
     'app/node_modules/a/test/fixtures/node_modules/b/package.json',
     'app/node_modules/a/benchmark/package.json',
-    'app/my_node_modules/a/package.json',
     'app/node_modules/a/package.json.bak',
     'app/node_modules/a/package-lock.json',
     'app/node_modules/a/yarn.lock',

@@ -117,6 +117,27 @@ export function isNestedPackageJson(path: string): boolean {
   return true;
 }
 
+/**
+ * A package.json outside any node_modules folder and outside fixture folders: an unpacked package
+ * (`opt/yarn-v1.22.19/package.json` in the official node images, a Jupyter lab extension) or a
+ * project's own manifest. The parser keeps it when it names a package and a version and is not
+ * private; `dropProjectManifests` then drops the ones that are projects (see shadowed.ts).
+ */
+export function isStandalonePackageJson(path: string): boolean {
+  if (!path.endsWith(PACKAGE_JSON) || hasSegment(path, NODE_MODULES)) return false;
+  const inside = `/${path}`;
+  for (const segment of NOT_CODE_SEGMENTS) if (inside.includes(segment)) return false;
+  return true;
+}
+
+/** Does `path` hold `segment` as whole path components anywhere? */
+function hasSegment(path: string, segment: string): boolean {
+  for (let at = path.indexOf(segment); at !== -1; at = path.indexOf(segment, at + 1)) {
+    if (segmentAt(path, segment, at)) return true;
+  }
+  return false;
+}
+
 /** The folder name a package.json sits in, as a package name (`og`, or `@vercel/og`). */
 export function folderPackageName(path: string): string {
   const parts = path.split('/');

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { catalogFiles, sharedFixture } from '../../testing/index.js';
-import { dropLockfileDuplicates } from './index.js';
+import { dropLockfileDuplicates, dropProjectManifests } from './index.js';
 
 const fixture = (...parts: string[]): Promise<Buffer> =>
   readFile(sharedFixture('pkgdb', 'npm', ...parts));
@@ -81,5 +81,81 @@ describe('dropLockfileDuplicates on a full npm install', () => {
     ).toEqual([]);
     expect(catalog.packages).toHaveLength(installedCount);
     expect(dropLockfileDuplicates(catalog.packages)).toEqual(catalog.packages);
+  });
+});
+
+describe('dropProjectManifests: package.json files outside node_modules', () => {
+  const yarnManifest = (): Promise<Buffer> =>
+    readFile(new URL('./__fixtures__/yarn-1.22.22/package.json', import.meta.url));
+  const app = (name: string, extra: Record<string, unknown> = {}): string =>
+    JSON.stringify({ name, version: '1.0.0', ...extra });
+
+  it("reports an unpacked release (the node images' /opt/yarn-v1.22.22) and drops projects", async () => {
+    const yarn = await yarnManifest();
+    const expected = JSON.parse(yarn.toString('utf8')) as { name: string; version: string };
+    const catalog = await catalogFiles({
+      'opt/yarn-v1.22.22/package.json': yarn,
+      'opt/yarn-v1.22.22/LICENSE': await readFile(
+        new URL('./__fixtures__/yarn-1.22.22/LICENSE', import.meta.url),
+      ),
+      // A project with installed dependencies: its own manifest is not a package.
+      'app/package.json': app('my-app'),
+      'app/node_modules/cowsay/package.json': await fixture(
+        'syft',
+        'pkg-lock',
+        'node_modules',
+        'cowsay',
+        'package.json',
+      ),
+      // A workspace member of a project with a lockfile (no node_modules of its own).
+      'srv/mono/package-lock.json': await fixture('syft', 'pkg-lock', 'package-lock.json'),
+      'srv/mono/packages/api/package.json': app('@mono/api'),
+      // A private manifest and a template without a version are not packages either.
+      'usr/share/tool/package.json': app('tool-internals', { private: true }),
+      'usr/share/skeleton/package.json': JSON.stringify({ name: 'skeleton' }),
+    });
+    const npm = catalog.packages.filter((p) => p.type === 'npm');
+    const outside = npm.filter((p) => !p.locations[0]?.path.includes('node_modules/'));
+    expect(
+      outside
+        .filter((p) => !p.locations[0]?.path.endsWith('lock.json'))
+        .map((p) => [p.purl, p.locations.map((l) => l.path)]),
+    ).toEqual([
+      [`pkg:npm/${expected.name}@${expected.version}`, ['opt/yarn-v1.22.22/package.json']],
+    ]);
+    const yarnPackage = npm.find((p) => p.name === 'yarn');
+    expect(yarnPackage?.licenses).toEqual(['BSD-2-Clause']);
+    expect(npm.map((p) => p.name)).toContain('cowsay');
+  });
+
+  it('drops only the project manifest location of a package also found elsewhere', () => {
+    const base = { type: 'npm' as const, name: 'x', version: '1.0.0', cataloger: 'npm' };
+    const at = (path: string) => ({
+      path,
+      layerDiffId: undefined,
+      layerDigest: undefined,
+      layerIndex: 0,
+    });
+    const packages = [
+      {
+        ...base,
+        id: 'a',
+        purl: 'pkg:npm/x@1.0.0',
+        locations: [at('app/package.json'), at('opt/x/package.json')],
+      },
+      {
+        ...base,
+        id: 'b',
+        name: 'y',
+        purl: 'pkg:npm/y@1.0.0',
+        locations: [at('app/node_modules/y/package.json')],
+      },
+    ];
+    expect(
+      dropProjectManifests(packages).map((p) => [p.id, p.locations.map((l) => l.path)]),
+    ).toEqual([
+      ['a', ['opt/x/package.json']],
+      ['b', ['app/node_modules/y/package.json']],
+    ]);
   });
 });

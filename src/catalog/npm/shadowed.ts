@@ -1,5 +1,5 @@
 import type { Package } from '../types.js';
-import { lockfileKind } from './paths.js';
+import { isStandalonePackageJson, lockfileKind } from './paths.js';
 
 function projectDir(lockfilePath: string): string {
   const kind = lockfileKind(lockfilePath);
@@ -36,4 +36,50 @@ export function dropLockfileDuplicates(packages: readonly Package[]): Package[] 
           projectsWithModules.has(projectDir(location.path)),
       ),
   );
+}
+
+/** The folders that are npm projects: those holding a node_modules folder or a lockfile. */
+function projectDirs(packages: readonly Package[]): Set<string> {
+  const dirs = new Set<string>();
+  for (const pkg of packages) {
+    if (pkg.type !== 'npm') continue;
+    for (const { path } of pkg.locations) {
+      const modules = path.indexOf('node_modules/');
+      if (modules >= 0) dirs.add(path.slice(0, modules));
+      else if (lockfileKind(path) !== undefined) dirs.add(path.slice(0, path.lastIndexOf('/') + 1));
+    }
+  }
+  return dirs;
+}
+
+/** Is `dir` (ending in `/`) or a folder above it, short of the root, one of `projects`? */
+function insideProject(dir: string, projects: ReadonlySet<string>): boolean {
+  for (let end = dir.length; end > 0; end = dir.lastIndexOf('/', end - 2) + 1) {
+    if (projects.has(dir.slice(0, end))) return true;
+  }
+  return false;
+}
+
+/**
+ * The npm cataloger's second refine step. A package.json outside node_modules is reported as an
+ * unpacked package (`/opt/yarn-v1.22.19`) unless it belongs to a project: its folder, or one above
+ * it, holds a node_modules folder or a lockfile. Then it is the project's own manifest (`/app`) or
+ * a workspace member's, and what the project installs is reported instead.
+ */
+export function dropProjectManifests(packages: readonly Package[]): Package[] {
+  const projects = projectDirs(packages);
+  if (projects.size === 0) return [...packages];
+  const isProjectManifest = (path: string): boolean =>
+    isStandalonePackageJson(path) &&
+    insideProject(path.slice(0, path.length - 'package.json'.length), projects);
+  const kept: Package[] = [];
+  for (const pkg of packages) {
+    if (pkg.type !== 'npm' || !pkg.locations.some((location) => isProjectManifest(location.path))) {
+      kept.push(pkg);
+      continue;
+    }
+    const locations = pkg.locations.filter((location) => !isProjectManifest(location.path));
+    if (locations.length > 0) kept.push({ ...pkg, locations });
+  }
+  return kept;
 }
