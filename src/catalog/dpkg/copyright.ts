@@ -1,3 +1,4 @@
+import { dep5ToSpdx } from './dep5-license.js';
 import { parseStanzas } from './parse-stanzas.js';
 
 /** `Format-Specification` is the header of the pre-1.0 DEP-5 drafts, still found in old packages. */
@@ -6,8 +7,11 @@ const LICENSE_FIELDS: ReadonlySet<string> = new Set(['format', 'format-specifica
 /** Free-form copyright files name their licence by the file Debian ships it in. */
 const COMMON_LICENSE = /\/usr\/share\/common-licenses\/(?<name>[A-Za-z0-9][A-Za-z0-9.+_-]*)/gu;
 
-function addUnique(out: string[], seen: Set<string>, value: string): void {
-  if (value === '' || seen.has(value)) return;
+/** Adds a licence once, as its SPDX expression where DEP-5's name has one (`GPL-2+`). */
+function addUnique(out: string[], seen: Set<string>, name: string): void {
+  if (name === '') return;
+  const value = dep5ToSpdx(name) ?? name;
+  if (seen.has(value)) return;
   seen.add(value);
   out.push(value);
 }
@@ -15,8 +19,10 @@ function addUnique(out: string[], seen: Set<string>, value: string): void {
 /**
  * Licences named by a package's `usr/share/doc/<pkg>/copyright`. A machine-readable (DEP-5)
  * file starts with a `Format:` paragraph and names each licence on the first line of a `License:`
- * field (`GPL-2+`, `BSD-3-clause or Artistic`); those short names are kept as written, in order of
- * first use. Older free-form files are searched for `/usr/share/common-licenses/<name>`.
+ * field (`GPL-2+`, `BSD-3-clause or Artistic`), in order of first use: as SPDX expressions where
+ * the short names have SPDX equivalents (`GPL-2.0-or-later`, `BSD-3-Clause OR Artistic-1.0-Perl`,
+ * see dep5-license.ts), else as written (`public-domain`). Older free-form files are searched for
+ * `/usr/share/common-licenses/<name>`, whose file names are DEP-5 short names too.
  */
 export function licensesFromCopyright(text: string): string[] {
   const out: string[] = [];

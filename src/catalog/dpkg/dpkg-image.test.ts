@@ -80,7 +80,7 @@ describe('dpkg in real images', () => {
       'pkg:deb/debian/libpam-runtime@1.3.1-5?arch=all&distro=debian-10&upstream=pam',
     );
     expect(pam?.files).toEqual(['/etc', '/etc/pam.conf', '/usr/sbin/pam-auth-update']);
-    expect(pam?.licenses).toEqual(['GPL-2', 'LGPL-2.1']);
+    expect(pam?.licenses).toEqual(['GPL-2.0-only', 'LGPL-2.1-only']);
     expect(catalog.packages.find((p) => p.name === 'libc6')?.licenses).toBeUndefined();
   });
 
@@ -118,7 +118,7 @@ describe('dpkg in real images', () => {
     expect(catalog.distroless).toBe(true);
     const sqlite = catalog.packages.filter((p) => p.type === 'deb');
     expect(sqlite.map((p) => p.name)).toEqual(['libsqlite3-0']);
-    expect(sqlite[0]?.licenses).toEqual(['public-domain', 'GPL-2+']);
+    expect(sqlite[0]?.licenses).toEqual(['public-domain', 'GPL-2.0-or-later']);
     expect(
       sqlite[0]?.files?.some((f) => f === '/usr/lib/aarch64-linux-gnu/libsqlite3.so.0.8.6'),
     ).toBe(true);

@@ -268,12 +268,12 @@ describe('file lists and copyright files', () => {
     [
       ['syft', 'image-distroless-deb', 'usr', 'share', 'doc', 'libsqlite3-0', 'copyright'],
       'libsqlite3-0',
-      ['public-domain', 'GPL-2+'],
+      ['public-domain', 'GPL-2.0-or-later'],
     ],
     [
       ['syft', 'image-dpkg', 'usr', 'share', 'doc', 'libpam-runtime', 'copyright'],
       'libpam-runtime',
-      ['GPL-2', 'LGPL-2.1'],
+      ['GPL-2.0-only', 'LGPL-2.1-only'],
     ],
   ])('licences from the DEP-5 file %j', async (parts, name, licenses) => {
     const result = await parse(`usr/share/doc/${name}/copyright`, await fixture(...parts));
@@ -298,7 +298,7 @@ describe('file lists and copyright files', () => {
     const text =
       "This is Debian bash.\n\nOn Debian systems, the complete text of the GNU General Public\nLicense version 3 can be found in `/usr/share/common-licenses/GPL-3'.\n";
     const result = await parse('usr/share/doc/bash/copyright', text);
-    expect(result.fileOwners?.[0]?.licenses).toEqual(['GPL-3']);
+    expect(result.fileOwners?.[0]?.licenses).toEqual(['GPL-3.0-only']);
   });
 
   it('claims only the files it reads', () => {
