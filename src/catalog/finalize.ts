@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { resolveLinkTarget } from '../oci/index.js';
 import type { SquashedView, VisibleResult } from './squash.js';
 import type { FileRecord } from './layer-analysis.js';
+import { resolveDependencies } from './dependencies.js';
 import { purlFor } from './purl.js';
 import {
   OS_PACKAGE_TYPES,
@@ -188,7 +189,9 @@ export function finalizePackages(
       });
     }
   }
-  return [...byKey.values()].sort(comparePackages);
+  return resolveDependencies([...byKey.values()].sort(comparePackages), (path) =>
+    owners.get(canonical(normalizeOwnedPath(path))),
+  );
 }
 
 export function comparePackages(a: Package, b: Package): number {

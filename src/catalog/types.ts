@@ -49,6 +49,15 @@ export interface PackageRecord {
    * `author`, PyPI `Author`/`Author-email`, the first of a gem's or Composer package's `authors`.
    */
   readonly originator?: string | undefined;
+  /**
+   * What the package needs, as its database records it: one entry per requirement, met by any of
+   * its alternatives (dpkg `a | b`). Names are package names or capabilities: dpkg virtual
+   * packages, apk `so:`/`cmd:` names, rpm provides and file paths. Resolved into `dependsOn`
+   * against the image's packages when the catalog is built, then dropped.
+   */
+  readonly requires?: readonly (readonly string[])[] | undefined;
+  /** Capabilities the package provides besides its own name (dpkg `Provides`, apk `p:`, rpm provides). */
+  readonly provides?: readonly string[] | undefined;
   /** Files this package installed (OS package file lists), image-relative. */
   readonly files?: readonly string[] | undefined;
   /** purl qualifiers beyond those derived from the OS (arch, distro, epoch, upstream). */
@@ -74,6 +83,8 @@ export interface Package extends PackageRecord {
   readonly purl: string;
   readonly cataloger: string;
   readonly locations: readonly Location[];
+  /** The ids of the packages of this catalog it depends on: its `requires`, resolved. */
+  readonly dependsOn?: readonly string[] | undefined;
   /** The OS package whose file list contains this package's file (e.g. a Go binary from a .deb). */
   readonly ownedBy?: { readonly type: PackageType; readonly name: string } | undefined;
 }

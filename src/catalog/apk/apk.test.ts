@@ -164,6 +164,26 @@ describe('apk in real images', () => {
     ]);
   });
 
+  it("resolves each package's D: needs through what the others provide (p:), as Trivy does", async () => {
+    const catalog = await catalogImageDir(
+      sharedFixture('pkgdb', 'images', 'trivy', 'alpine-310.tar.gz'),
+    );
+    const apks = catalog.packages.filter((p) => p.type === 'apk');
+    const names = new Map(apks.map((p) => [p.id, p.name]));
+    const ours = Object.fromEntries(
+      apks.map((p) => [p.name, (p.dependsOn ?? []).map((id) => names.get(id)).sort()]),
+    );
+    const trivy = JSON.parse(
+      await readFile(
+        new URL('./__fixtures__/trivy-alpine-3.10-dependencies.json', import.meta.url),
+        'utf8',
+      ),
+    ) as Record<string, string[]>;
+    expect(ours).toEqual(trivy);
+    // `requires`/`provides` served the resolution only.
+    expect(apks.some((p) => p.requires !== undefined || p.provides !== undefined)).toBe(false);
+  });
+
   it('catalogs the real alpine OCI archive (containerd export)', async () => {
     const catalog = await catalogImageDir(
       sharedFixture('pkgdb', 'images', 'snyk-docker-plugin', 'alpine.tar'),

@@ -17,7 +17,7 @@ export const apkCataloger = defineCataloger({
     'https://gitlab.alpinelinux.org/alpine/apk-tools/-/blob/master/src/database.c',
   ],
   packageTypes: ['apk'],
-  version: 3,
+  version: 4,
   claims: (file: FileHeader) => INSTALLED.has(file.path),
   parse(file): ParseResult {
     const { packages, warnings } = parseInstalled(file.content.toString('utf8'));

@@ -21,6 +21,26 @@ export function apkLicenses(field: string): string[] | undefined {
   return normalizeLicenses(isList ? names : [text]);
 }
 
+/** A dependency or provided name without its version constraint (`so:libc.musl-x86_64.so.1`, `busybox>=1.30`). */
+function apkName(token: string): string {
+  const at = token.search(/[<>=~]/u);
+  return at === -1 ? token : token.slice(0, at);
+}
+
+/** `D:` (what the package needs; `!name` is a conflict, not a need) and `p:` (what it provides). */
+function apkRelations(entry: Entry): Pick<PackageRecord, 'requires' | 'provides'> {
+  const split = (value: string | undefined): string[] =>
+    (value ?? '').split(/\s+/u).filter((token) => token !== '');
+  const requires = split(entry.fields.get('D'))
+    .filter((token) => !token.startsWith('!'))
+    .map((token) => [apkName(token)]);
+  const provides = split(entry.fields.get('p')).map(apkName);
+  return {
+    ...(requires.length > 0 ? { requires } : {}),
+    ...(provides.length > 0 ? { provides } : {}),
+  };
+}
+
 /** One package's fields as apk writes them; `F`/`R` lines are folded into `files`. */
 interface Entry {
   readonly line: number;
@@ -58,6 +78,7 @@ function toRecord(entry: Entry): PackageRecord | string {
     source: { name: origin || name, version },
     ...(maintainer ? { supplier: maintainer } : {}),
     ...(licenses ? { licenses } : {}),
+    ...apkRelations(entry),
     ...(entry.files.length > 0 ? { files: entry.files } : {}),
     ...(Object.keys(metadata).length > 0 ? { metadata } : {}),
   };

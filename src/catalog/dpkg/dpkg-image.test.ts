@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { writeOciLayout } from '../../oci/index.js';
 import { catalogFiles, catalogImageDir, sharedFixture } from '../../testing/index.js';
 import type { Catalog } from '../catalog.js';
+import { aptCacheDepends } from './testing/apt-cache-depends.js';
 import { dpkgQuery } from './testing/dpkg-query.js';
 
 const fixture = (...parts: string[]): Promise<Buffer> =>
@@ -147,5 +148,27 @@ describe('dpkg across layers', () => {
     ]);
     expect(catalog.packages.filter((p) => p.type === 'deb')).toEqual([]);
     expect(catalog.os?.id).toBe('debian');
+  });
+});
+
+describe('dpkg dependencies', () => {
+  it.each([
+    ['snyk-docker-plugin', 'nginx-debian10', 'var', 'lib', 'dpkg', 'status'],
+    ['stackrox-scanner', 'DistUpgrade', 'jessie', 'var', 'lib', 'dpkg', 'status'],
+    ['snyk-docker-plugin', 'ubuntu_10_04', 'fs', 'var', 'lib', 'dpkg', 'status'],
+  ])('resolves Pre-Depends and Depends as apt-cache does (%s/%s)', async (...parts) => {
+    const status = await fixture(...parts);
+    const catalog = await catalogFiles({ 'var/lib/dpkg/status': status });
+    const debs = catalog.packages.filter((p) => p.type === 'deb');
+    const byId = new Map(debs.map((p) => [p.id, p.name]));
+    const ours = new Map(
+      debs.map((p) => [p.name, (p.dependsOn ?? []).map((id) => byId.get(id) ?? id).sort()]),
+    );
+    const expected = aptCacheDepends(status, [...ours.keys()]);
+    expect(expected.size).toBe(ours.size);
+    expect([...ours].filter(([, names]) => names.length > 0).length).toBeGreaterThan(
+      debs.length / 2,
+    );
+    expect(Object.fromEntries(ours)).toEqual(Object.fromEntries(expected));
   });
 });

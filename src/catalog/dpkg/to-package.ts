@@ -10,6 +10,9 @@ export const PACKAGE_FIELDS: ReadonlySet<string> = new Set([
   'architecture',
   'source',
   'maintainer',
+  'depends',
+  'pre-depends',
+  'provides',
 ]);
 
 const SOURCE_FIELD = /^(?<name>\S+)(?:\s+\((?<version>[^)\s]+)\))?$/u;
@@ -18,6 +21,26 @@ const EPOCH_PREFIX = /^(?<epoch>\d+):/u;
 export type StanzaPackage =
   | { readonly record: PackageRecord; readonly warning?: undefined }
   | { readonly record?: undefined; readonly warning?: string | undefined };
+
+/** A relation's package name: before any `:arch` qualifier, version, or architecture list. */
+const RELATION_NAME = /^\s*(?<name>[a-z0-9][a-z0-9+.-]*)/u;
+
+/**
+ * A relationship field (Debian Policy 7.1): `libc6 (>= 2.34), libgcc-s1 | libgcc1, awk:any`:
+ * one entry per comma, each the names of its `|` alternatives.
+ */
+export function parseRelations(value: string | undefined): string[][] {
+  if (value === undefined) return [];
+  const out: string[][] = [];
+  for (const clause of value.split(',')) {
+    const names = clause
+      .split('|')
+      .map((alternative) => RELATION_NAME.exec(alternative)?.groups?.['name'])
+      .filter((name) => name !== undefined);
+    if (names.length > 0) out.push(names);
+  }
+  return out;
+}
 
 /**
  * `Source: name` or `Source: name (version)`; the version is given only when it differs from
@@ -59,6 +82,11 @@ export function stanzaToPackage(
   const epoch = Number(EPOCH_PREFIX.exec(version)?.groups?.['epoch'] ?? 0);
   const arch = stanza.fields.get('architecture');
   const maintainer = stanza.fields.get('maintainer');
+  const requires = [
+    ...parseRelations(stanza.fields.get('pre-depends')),
+    ...parseRelations(stanza.fields.get('depends')),
+  ];
+  const provides = parseRelations(stanza.fields.get('provides')).flat();
   const record: PackageRecord = {
     type: 'deb',
     name,
@@ -67,6 +95,8 @@ export function stanzaToPackage(
     ...(epoch > 0 ? { epoch } : {}),
     source,
     ...(maintainer ? { supplier: maintainer } : {}),
+    ...(requires.length > 0 ? { requires } : {}),
+    ...(provides.length > 0 ? { provides } : {}),
     ...(verdict.state === 'installed' ? {} : { metadata: { status: verdict.state } }),
   };
   return { record };

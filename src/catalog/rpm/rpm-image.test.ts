@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { writeOciLayout, type TarEntrySpec } from '../../oci/index.js';
 import { catalogFiles, catalogImageDir, sharedFixture } from '../../testing/index.js';
 import type { Catalog } from '../catalog.js';
-import { rpmQa } from './testing/rpm-query.js';
+import { rpmQa, rpmRelations } from './testing/rpm-query.js';
 
 const rpmFixture = (...parts: string[]): Promise<Buffer> =>
   readFile(sharedFixture('pkgdb', 'rpm', ...parts));
@@ -99,4 +99,53 @@ describe('rpm in images', () => {
     expect(catalog.warnings[0]).toMatch(/^var\/lib\/rpm\/Packages: file is truncated/u);
     expect(catalog.packages.length).toBeGreaterThan(0);
   });
+});
+
+describe('rpm dependencies', () => {
+  it.each([
+    ['centos7-plain', 'Packages', 'bdb'],
+    ['amazonlinux2023-plain', 'rpmdb.sqlite', 'sqlite'],
+  ] as const)(
+    'meets each requirement of %s with a package that rpm says provides it',
+    async (dir, file, kind) => {
+      const db = await rpmFixture('go-rpmdb', dir, file);
+      const catalog = await catalogFiles({ [`var/lib/rpm/${file}`]: db });
+      const rpms = catalog.packages.filter((p) => p.type === 'rpm');
+      const names = new Map(rpms.map((p) => [p.id, p.name]));
+      // rpm's own view: who provides each capability, by PROVIDENAME or by owning the path.
+      const reference = rpmRelations(db, kind);
+      const providers = new Map<string, Set<string>>();
+      const provide = (capability: string, name: string): void => {
+        const set = providers.get(capability) ?? new Set<string>();
+        set.add(name);
+        providers.set(capability, set);
+      };
+      for (const [name, capabilities] of reference.provides)
+        for (const capability of capabilities) provide(capability, name);
+      for (const [name, paths] of reference.files) for (const path of paths) provide(path, name);
+      let edges = 0;
+      for (const pkg of rpms) {
+        const ours = new Set((pkg.dependsOn ?? []).map((id) => names.get(id) ?? id));
+        const needed = (reference.requires.get(pkg.name) ?? []).filter(
+          (capability) => !capability.startsWith('rpmlib('),
+        );
+        const allowed = new Set<string>();
+        for (const capability of needed) {
+          const candidates = [...(providers.get(capability) ?? [])].filter((n) => n !== pkg.name);
+          const selfMet = providers.get(capability)?.has(pkg.name) ?? false;
+          candidates.forEach((candidate) => allowed.add(candidate));
+          // Each requirement another package alone meets is met by one of those packages.
+          if (candidates.length > 0 && !selfMet)
+            expect(
+              candidates.some((candidate) => ours.has(candidate)),
+              `${pkg.name} needs ${capability}: one of ${candidates.join(', ')}`,
+            ).toBe(true);
+        }
+        // And nothing else: every dependency provides something the package requires.
+        for (const name of ours) expect(allowed, `${pkg.name} -> ${name}`).toContain(name);
+        edges += ours.size;
+      }
+      expect(edges).toBeGreaterThan(rpms.length);
+    },
+  );
 });

@@ -65,6 +65,43 @@ describe('CycloneDX 1.6', () => {
   });
 });
 
+describe('package dependencies', () => {
+  it("CycloneDX lists each package's dependencies by bom-ref, SPDX as DEPENDS_ON", () => {
+    const names = new Map(catalog.packages.map((p) => [p.id, p.name]));
+    const expected = catalog.packages
+      .flatMap((p) => (p.dependsOn ?? []).map((id) => `${p.name} -> ${names.get(id) ?? id}`))
+      .sort();
+    expect(expected).toContain('apk-tools -> libssl1.1');
+
+    const bom = JSON.parse(render('cyclonedx')) as {
+      components: { 'bom-ref': string; name: string }[];
+      dependencies: { ref: string; dependsOn?: string[] }[];
+    };
+    const byRef = new Map(bom.components.map((c) => [c['bom-ref'], c.name]));
+    const fromBom = bom.dependencies
+      .filter((d) => byRef.has(d.ref))
+      .flatMap((d) => (d.dependsOn ?? []).map((ref) => `${byRef.get(d.ref)} -> ${byRef.get(ref)}`))
+      .filter((edge) => !edge.startsWith('alpine -> '))
+      .sort();
+    expect(fromBom).toEqual(expected);
+
+    const document = JSON.parse(render('spdx')) as {
+      packages: { SPDXID: string; name: string }[];
+      relationships: {
+        spdxElementId: string;
+        relationshipType: string;
+        relatedSpdxElement: string;
+      }[];
+    };
+    const byId = new Map(document.packages.map((p) => [p.SPDXID, p.name]));
+    const fromSpdx = document.relationships
+      .filter((r) => r.relationshipType === 'DEPENDS_ON')
+      .map((r) => `${byId.get(r.spdxElementId)} -> ${byId.get(r.relatedSpdxElement)}`)
+      .sort();
+    expect(fromSpdx).toEqual(expected);
+  });
+});
+
 describe('SPDX 2.3', () => {
   it('validates against the official SPDX 2.3 JSON schema', async () => {
     const schema = JSON.parse(

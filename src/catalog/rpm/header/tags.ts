@@ -14,6 +14,8 @@ export const Tag = {
   arch: 1022,
   oldFilenames: 1027,
   sourceRpm: 1044,
+  provideName: 1047,
+  requireName: 1049,
   dirIndexes: 1116,
   baseNames: 1117,
   dirNames: 1118,

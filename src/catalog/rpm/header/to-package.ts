@@ -50,6 +50,34 @@ export function fileList(header: RpmHeader, warnings: string[]): string[] | unde
   return header.strings(Tag.oldFilenames);
 }
 
+/**
+ * A REQUIRENAME entry as the alternatives that meet it: a plain capability (`libc.so.6()(64bit)`,
+ * `/bin/sh`, `bash`), or a rich dependency of `or`s (`(sqlite-libs or sqlite)`, rpm >= 4.13).
+ * rpm's own `rpmlib(...)` features and other rich forms (`(a if b)`) give none.
+ */
+function requirement(name: string): string[] | undefined {
+  if (name.startsWith('rpmlib(')) return undefined;
+  if (!name.startsWith('(')) return [name];
+  const inner = name.slice(1, -1).trim();
+  if (!name.endsWith(')') || /[()]/u.test(inner)) return undefined;
+  const words = inner.split(/\s+/u);
+  const alternatives = words.filter((_, index) => index % 2 === 0);
+  const operators = words.filter((_, index) => index % 2 === 1);
+  return operators.every((word) => word === 'or') ? alternatives : undefined;
+}
+
+/** REQUIRENAME and PROVIDENAME, without the package's own name among what it provides. */
+function relations(header: RpmHeader, name: string): Pick<PackageRecord, 'requires' | 'provides'> {
+  const requires = [...new Set(header.strings(Tag.requireName) ?? [])]
+    .map(requirement)
+    .filter((alternatives) => alternatives !== undefined);
+  const provides = [...new Set(header.strings(Tag.provideName) ?? [])].filter((p) => p !== name);
+  return {
+    ...(requires.length > 0 ? { requires } : {}),
+    ...(provides.length > 0 ? { provides } : {}),
+  };
+}
+
 /** Turns one installed package's header into a package record (or says why it is skipped). */
 export function headerToPackage(header: RpmHeader): HeaderPackage {
   const warnings: string[] = [];
@@ -82,6 +110,7 @@ export function headerToPackage(header: RpmHeader): HeaderPackage {
     ...(source ? { source } : {}),
     ...(vendor ? { supplier: vendor } : {}),
     ...(license ? { licenses: [license] } : {}),
+    ...relations(header, name),
     ...(files && files.length > 0 ? { files } : {}),
     ...(Object.keys(metadata).length > 0 ? { metadata } : {}),
   };

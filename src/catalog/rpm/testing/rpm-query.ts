@@ -83,3 +83,53 @@ export function rpmQaOfBlobs(blobs: readonly Buffer[]): string[] {
     return query(dir, 'sqlite');
   });
 }
+
+/** Per package name, one tag's values as `rpm -qa --qf '[%{=NAME}\t%{TAG}\n]'` lists them. */
+function tagValues(
+  dbPath: string,
+  backend: 'bdb_ro' | 'sqlite',
+  tag: string,
+): Map<string, string[]> {
+  const out = execFileSync(
+    'rpm',
+    [
+      '-qa',
+      '--dbpath',
+      dbPath,
+      '--define',
+      `_db_backend ${backend}`,
+      '--qf',
+      `[%{=NAME}\\t%{${tag}}\\n]`,
+    ],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 256 * 1024 * 1024 },
+  );
+  const values = new Map<string, string[]>();
+  for (const line of out.split('\n')) {
+    const tab = line.indexOf('\t');
+    if (tab <= 0) continue;
+    const name = line.slice(0, tab);
+    const list = values.get(name) ?? [];
+    list.push(line.slice(tab + 1));
+    values.set(name, list);
+  }
+  return values;
+}
+
+/** What rpm itself reads from a database: each package's REQUIRENAME, PROVIDENAME and files. */
+export interface RpmRelations {
+  readonly requires: ReadonlyMap<string, string[]>;
+  readonly provides: ReadonlyMap<string, string[]>;
+  readonly files: ReadonlyMap<string, string[]>;
+}
+
+export function rpmRelations(db: Buffer, kind: 'bdb' | 'sqlite'): RpmRelations {
+  return inTempDir((dir) => {
+    writeFileSync(join(dir, kind === 'bdb' ? 'Packages' : 'rpmdb.sqlite'), db, { mode: 0o644 });
+    const backend = kind === 'bdb' ? 'bdb_ro' : 'sqlite';
+    return {
+      requires: tagValues(dir, backend, 'REQUIRENAME'),
+      provides: tagValues(dir, backend, 'PROVIDENAME'),
+      files: tagValues(dir, backend, 'FILENAMES'),
+    };
+  });
+}

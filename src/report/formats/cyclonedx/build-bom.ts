@@ -129,7 +129,10 @@ function imageComponent(catalog: Catalog): CDX.Models.Component {
   });
 }
 
-/** Builds the CycloneDX model: image -> OS -> OS packages, image -> language packages. */
+/**
+ * Builds the CycloneDX model: image -> OS -> OS packages, image -> language packages, and each
+ * package -> the packages it depends on.
+ */
 export function buildBom(catalog: Catalog, context: RenderContext): CDX.Models.Bom {
   const image = imageComponent(catalog);
   const tool = new CDX.Models.Component(CDX.Enums.ComponentType.Application, context.toolName, {
@@ -156,11 +159,21 @@ export function buildBom(catalog: Catalog, context: RenderContext): CDX.Models.B
     image.dependencies.add(osComponent.bomRef);
   }
   const license = licenseCache();
+  const components = new Map<string, CDX.Models.Component>();
   for (const pkg of catalog.packages) {
     const component = componentFor(pkg, license);
+    components.set(pkg.id, component);
     bom.components.add(component);
     const isOs = pkg.type === 'deb' || pkg.type === 'rpm' || pkg.type === 'apk';
     (isOs && osComponent ? osComponent : image).dependencies.add(component.bomRef);
+  }
+  // The package graph (dpkg Depends, apk D:, rpm requires), as Trivy and Syft write it.
+  for (const pkg of catalog.packages) {
+    const component = components.get(pkg.id);
+    for (const id of pkg.dependsOn ?? []) {
+      const target = components.get(id);
+      if (component && target) component.dependencies.add(target.bomRef);
+    }
   }
   return bom;
 }

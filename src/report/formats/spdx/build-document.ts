@@ -132,14 +132,28 @@ export function buildSpdxDocument(
       relatedSpdxElement: osId,
     });
   }
+  const ids = new Map<string, string>();
   for (const pkg of catalog.packages) {
     const entry = packageEntry(pkg, extracted, context);
+    ids.set(pkg.id, entry.SPDXID);
     packages.push(entry);
     relationships.push({
       spdxElementId: imageId,
       relationshipType: 'CONTAINS',
       relatedSpdxElement: entry.SPDXID,
     });
+  }
+  for (const pkg of catalog.packages) {
+    const from = ids.get(pkg.id);
+    for (const id of pkg.dependsOn ?? []) {
+      const to = ids.get(id);
+      if (from && to)
+        relationships.push({
+          spdxElementId: from,
+          relationshipType: 'DEPENDS_ON',
+          relatedSpdxElement: to,
+        });
+    }
   }
   return {
     spdxVersion: 'SPDX-2.3',

@@ -1,0 +1,60 @@
+import type { Package, PackageType } from './types.js';
+
+/** The OS package that installed a path, from the file lists (`/bin/sh` -> bash). */
+export type FileOwnerLookup = (path: string) => { type: PackageType; name: string } | undefined;
+
+/** The package to depend on among several that provide a name: one of the same architecture. */
+function pick(candidates: readonly Package[], dependent: Package): Package | undefined {
+  const others = candidates.filter((candidate) => candidate !== dependent);
+  return others.find((candidate) => candidate.arch === dependent.arch) ?? others[0];
+}
+
+/**
+ * Turns every package's `requires` into `dependsOn`: the ids of the packages of the same type in
+ * this image that meet each requirement, by name, by a capability they provide, or (a path) by
+ * owning the file. For a requirement with alternatives, the first alternative that is installed
+ * wins, as dpkg and apt read `a | b`. Requirements nothing installed meets (an rpm's
+ * `rpmlib(...)` features, a dependency removed with `dpkg --force-depends`) are left out.
+ * `requires` and `provides` are dropped: they served only this.
+ */
+export function resolveDependencies(
+  packages: readonly Package[],
+  fileOwner: FileOwnerLookup,
+): Package[] {
+  if (!packages.some((pkg) => pkg.requires !== undefined || pkg.provides !== undefined))
+    return [...packages];
+  const providers = new Map<string, Package[]>();
+  const add = (type: PackageType, name: string, pkg: Package): void => {
+    const key = `${type}\0${name}`;
+    const list = providers.get(key);
+    if (!list) providers.set(key, [pkg]);
+    else if (!list.includes(pkg)) list.push(pkg);
+  };
+  for (const pkg of packages) {
+    add(pkg.type, pkg.name, pkg);
+    for (const capability of pkg.provides ?? []) add(pkg.type, capability, pkg);
+  }
+  const resolve = (pkg: Package, name: string): Package | undefined => {
+    const byName = providers.get(`${pkg.type}\0${name}`);
+    if (byName) return pick(byName, pkg);
+    if (!name.startsWith('/')) return undefined;
+    const owner = fileOwner(name);
+    if (owner?.type !== pkg.type) return undefined;
+    return pick(providers.get(`${owner.type}\0${owner.name}`) ?? [], pkg);
+  };
+  return packages.map((pkg) => {
+    const { requires, provides: _provides, ...rest } = pkg;
+    if (requires === undefined) return _provides === undefined ? pkg : rest;
+    const ids = new Set<string>();
+    for (const alternatives of requires) {
+      for (const name of alternatives) {
+        const target = resolve(pkg, name);
+        if (target) {
+          ids.add(target.id);
+          break;
+        }
+      }
+    }
+    return ids.size === 0 ? rest : { ...rest, dependsOn: [...ids].sort() };
+  });
+}
