@@ -33,6 +33,21 @@ describe('CycloneDX 1.6', () => {
     expect(error).toBeNull();
   });
 
+  it('has a serial number of its own, a UUID URN (same clock, same number)', () => {
+    const serial = (JSON.parse(render('cyclonedx')) as { serialNumber?: string }).serialNumber;
+    expect(serial).toMatch(
+      /^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/u,
+    );
+    expect((JSON.parse(render('cyclonedx')) as { serialNumber?: string }).serialNumber).toBe(
+      serial,
+    );
+    const later = sbomFormats.get('cyclonedx')?.renderSbom?.(catalog, {
+      ...context,
+      now: new Date(context.now.getTime() + 1),
+    });
+    expect((JSON.parse(later ?? '{}') as { serialNumber?: string }).serialNumber).not.toBe(serial);
+  });
+
   it('carries every package with purl, location and layer', () => {
     const bom = JSON.parse(render('cyclonedx')) as {
       components: { purl?: string; type: string; properties?: { name: string; value: string }[] }[];

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as CDX from './cdx.js';
 import { PackageURL } from 'packageurl-js';
 import parseSpdxExpression from 'spdx-expression-parse';
@@ -130,6 +131,23 @@ function imageComponent(catalog: Catalog): CDX.Models.Component {
 }
 
 /**
+ * The BOM's serial number (CycloneDX: every BOM generated SHOULD have a unique one): a UUID in
+ * version-4 layout from a hash of the image and the time of generation, so two runs differ and
+ * a test with a fixed clock gets the same document.
+ */
+function serialNumber(catalog: Catalog, now: Date): string {
+  const digest = catalog.image.manifestDigest ?? catalog.image.configDigest ?? '';
+  const bytes = createHash('sha256')
+    .update(`${catalog.image.name}\0${digest}\0${now.toISOString()}`)
+    .digest()
+    .subarray(0, 16);
+  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x40;
+  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `urn:uuid:${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/**
  * Builds the CycloneDX model: image -> OS -> OS packages, image -> language packages, and each
  * package -> the packages it depends on.
  */
@@ -139,6 +157,7 @@ export function buildBom(catalog: Catalog, context: RenderContext): CDX.Models.B
     version: context.toolVersion,
   });
   const bom = new CDX.Models.Bom({
+    serialNumber: serialNumber(catalog, context.now),
     metadata: new CDX.Models.Metadata({
       timestamp: context.now,
       tools: new CDX.Models.Tools({ components: new CDX.Models.ComponentRepository([tool]) }),
