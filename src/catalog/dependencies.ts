@@ -1,18 +1,32 @@
-import type { Package, PackageType } from './types.js';
+import { OS_PACKAGE_TYPES, type Package, type PackageType } from './types.js';
 
 /** The OS package that installed a path, from the file lists (`/bin/sh` -> bash). */
 export type FileOwnerLookup = (path: string) => { type: PackageType; name: string } | undefined;
 
-/** The package to depend on among several that provide a name: one of the same architecture. */
+/** `github.com/org/repo`, `@scope/name`, `org.apache:commons`: the name requirements use. */
+function fullName(pkg: Package): string {
+  return pkg.namespace ? `${pkg.namespace}/${pkg.name}` : pkg.name;
+}
+
+/**
+ * The package to depend on among several that provide a name. An OS package's dependency is
+ * anywhere in the image, preferably of the same architecture. A language package's is in the
+ * same file (a Go binary's modules, a deps.json's libraries): the same name elsewhere in the
+ * image is another program's copy.
+ */
 function pick(candidates: readonly Package[], dependent: Package): Package | undefined {
   const others = candidates.filter((candidate) => candidate !== dependent);
+  if (!OS_PACKAGE_TYPES.has(dependent.type)) {
+    const file = dependent.locations[0]?.path;
+    return others.find((candidate) => candidate.locations[0]?.path === file);
+  }
   return others.find((candidate) => candidate.arch === dependent.arch) ?? others[0];
 }
 
 /**
  * Turns every package's `requires` into `dependsOn`: the ids of the packages of the same type in
- * this image that meet each requirement, by name, by a capability they provide, or (a path) by
- * owning the file. For a requirement with alternatives, the first alternative that is installed
+ * this image (for a language package: in the same file) that meet each requirement, by name
+ * (`name@version` for one version), by a capability they provide, or (a path) by owning the file. For a requirement with alternatives, the first alternative that is installed
  * wins, as dpkg and apt read `a | b`. Requirements nothing installed meets (an rpm's
  * `rpmlib(...)` features, a dependency removed with `dpkg --force-depends`) are left out.
  * `requires` and `provides` are dropped: they served only this.
@@ -31,7 +45,10 @@ export function resolveDependencies(
     else if (!list.includes(pkg)) list.push(pkg);
   };
   for (const pkg of packages) {
-    add(pkg.type, pkg.name, pkg);
+    const name = fullName(pkg);
+    add(pkg.type, name, pkg);
+    // `name@version` picks one of two versions in one file (Rust crates, .NET libraries).
+    add(pkg.type, `${name}@${pkg.version}`, pkg);
     for (const capability of pkg.provides ?? []) add(pkg.type, capability, pkg);
   }
   const resolve = (pkg: Package, name: string): Package | undefined => {

@@ -51,9 +51,11 @@ export interface PackageRecord {
   readonly originator?: string | undefined;
   /**
    * What the package needs, as its database records it: one entry per requirement, met by any of
-   * its alternatives (dpkg `a | b`). Names are package names or capabilities: dpkg virtual
+   * its alternatives (dpkg `a | b`). Names are package names (with the namespace:
+   * `github.com/org/repo`), `name@version` for one version, or capabilities: dpkg virtual
    * packages, apk `so:`/`cmd:` names, rpm provides and file paths. Resolved into `dependsOn`
-   * against the image's packages when the catalog is built, then dropped.
+   * against the image's packages (a language package's: in the same file) when the catalog is
+   * built, then dropped.
    */
   readonly requires?: readonly (readonly string[])[] | undefined;
   /** Capabilities the package provides besides its own name (dpkg `Provides`, apk `p:`, rpm provides). */

@@ -129,10 +129,15 @@ export function parseDepsJson(text: string): ParseResult {
     const metadata: Record<string, boolean> = {};
     if (direct) metadata['direct'] = direct.has(candidate.id);
     if (candidate.kind === 'runtimepack') metadata['runtimePack'] = true;
+    // The target's `dependencies` name exact versions (`"System.Memory": "4.5.5"`).
+    const requires = Object.entries(target?.dependencies ?? {}).map(([name, version]) => [
+      `${name.replace(/^runtimepack\./u, '')}@${String(version)}`,
+    ]);
     packages.push({
       type: 'nuget',
       name: candidate.name,
       version: candidate.version,
+      ...(requires.length > 0 ? { requires } : {}),
       ...(Object.keys(metadata).length > 0 ? { metadata } : {}),
     });
   }

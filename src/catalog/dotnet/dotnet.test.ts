@@ -179,3 +179,52 @@ describe('dotnet end to end through a real image', () => {
     ]);
   });
 });
+
+describe('dotnet dependencies', () => {
+  it.each([
+    ['syft', 'TestLibrary.deps.json'],
+    ['snyk-docker-plugin', 'VulnApp.deps.json'],
+    ['trivy', 'self-contained.deps.json'],
+  ])(
+    'links each library to what its runtime-target entry depends on (%s/%s)',
+    async (dir, file) => {
+      const content = await fixture(dir, file);
+      const catalog = await catalogFiles({ 'app/app.deps.json': content });
+      const nuget = catalog.packages.filter((p) => p.type === 'nuget');
+      const reported = new Set(depsExpected(content));
+      const deps = JSON.parse(content.toString('utf8')) as DepsJson;
+      const target = deps.targets[deps.runtimeTarget.name] ?? {};
+      const expected = Object.entries(target)
+        .map(
+          ([key, entry]) => [key.replace(/^runtimepack\./, '').replace('/', '@'), entry] as const,
+        )
+        .filter(([id]) => reported.has(id))
+        .flatMap(([id, entry]) =>
+          Object.entries((entry['dependencies'] ?? {}) as Record<string, string>)
+            .map(([name, version]) => `${name.replace(/^runtimepack\./, '')}@${version}`)
+            .filter((dep) => reported.has(dep))
+            .map((dep) => `${id} -> ${dep}`),
+        )
+        .sort();
+      const byId = new Map(nuget.map((p) => [p.id, `${p.name}@${p.version}`]));
+      const edges = nuget
+        .flatMap((p) =>
+          (p.dependsOn ?? []).map((id) => `${p.name}@${p.version} -> ${byId.get(id)}`),
+        )
+        .sort();
+      expect(edges).toEqual(expected);
+      if (file === 'TestLibrary.deps.json') expect(expected.length).toBeGreaterThan(5);
+    },
+  );
+
+  it('has edges on a real app (Microsoft.Extensions.Options needs its Primitives)', async () => {
+    const catalog = await catalogFiles({
+      'app/VulnApp.deps.json': await fixture('snyk-docker-plugin', 'VulnApp.deps.json'),
+    });
+    const byId = new Map(catalog.packages.map((p) => [p.id, p.name]));
+    const options = catalog.packages.find((p) => p.name === 'Microsoft.Extensions.Options');
+    expect((options?.dependsOn ?? []).map((id) => byId.get(id))).toContain(
+      'Microsoft.Extensions.Primitives',
+    );
+  });
+});

@@ -31,7 +31,7 @@ export const dotnetCataloger: Cataloger = defineCataloger({
     'https://learn.microsoft.com/en-us/nuget/consume-packages/package-references-in-project-files#locking-dependencies',
   ],
   packageTypes: ['nuget'],
-  version: 1,
+  version: 2,
   claims: (file) => claimsPath(file.path),
   parse(file): ParseResult {
     const text = file.content.toString('utf8');

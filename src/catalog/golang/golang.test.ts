@@ -37,6 +37,8 @@ function rows(packages: readonly PackageRecord[] | undefined): Row[] {
   }));
 }
 
+const byModule = (a: Row, b: Row): number => a.module.localeCompare(b.module);
+
 /**
  * The expected list, read off the reference tool's output with the documented rules: the
  * toolchain as stdlib, the main module (its version given by the test: `(devel)` has none),
@@ -120,6 +122,34 @@ describe('golang cataloger on real Go binaries, checked against go version -m', 
       'golang.org/x/xerrors@v0.0.0-20220907171357-04be3eba64a2',
     );
     expect(result.warnings).toBeUndefined();
+  });
+
+  it('makes the main module depend on every module compiled in and its own stdlib, per binary', async () => {
+    // Two binaries in one image, each with its own stdlib (go1.22 and go1.15).
+    const catalog = await catalogFiles(
+      [
+        { name: 'usr/bin/one', content: await readFile(SCALIBR), mode: 0o755 },
+        { name: 'usr/bin/two', content: await readFile(TRIVY_GO115), mode: 0o755 },
+      ],
+      [golangCataloger],
+    );
+    const byId = new Map(catalog.packages.map((p) => [p.id, p]));
+    for (const [file, fixture] of [
+      ['usr/bin/one', SCALIBR],
+      ['usr/bin/two', TRIVY_GO115],
+    ] as const) {
+      const expected = expectedRows(await goVersionM(fixture, scratch), '');
+      const mainPath = (await goVersionM(fixture, scratch)).lines.find((l) => l[0] === 'mod')?.[1];
+      const main = catalog.packages.find(
+        (p) => p.metadata?.['mainModule'] === true && p.locations[0]?.path === file,
+      );
+      expect(rows(main ? [main] : [])[0]?.module).toBe(mainPath);
+      const deps = (main?.dependsOn ?? []).map((id) => byId.get(id));
+      expect(deps.every((dep) => dep?.locations[0]?.path === file)).toBe(true);
+      expect(rows(deps.filter((dep) => dep !== undefined)).sort(byModule)).toEqual(
+        expected.filter((row) => row.module !== mainPath).sort(byModule),
+      );
+    }
   });
 
   it('reads go1.15 pointer-format build info through the program headers (trivy fixture)', async () => {

@@ -99,10 +99,19 @@ export function goPackages(info: RawBuildInfo): GoPackages {
   const modinfo = parseModInfo(info.modinfo);
   warnings.push(...modinfo.problems);
   const main = modinfo.main ? mainModule(modinfo.main, modinfo.settings) : undefined;
-  if (main) packages.push(main);
+  const deps: PackageRecord[] = [];
   for (const dep of modinfo.deps) {
     const pkg = dependency(dep, warnings);
-    if (pkg) packages.push(pkg);
+    if (pkg) deps.push(pkg);
   }
+  // Build info lists the modules compiled in, not who imports whom: as Trivy does, the main
+  // module depends on each of them and on the standard library.
+  if (main) {
+    const requires = [...packages, ...deps].map((pkg) => [
+      pkg.namespace ? `${pkg.namespace}/${pkg.name}` : pkg.name,
+    ]);
+    packages.push(requires.length > 0 ? { ...main, requires } : main);
+  }
+  packages.push(...deps);
   return { packages, warnings };
 }

@@ -67,16 +67,24 @@ export function readAuditableData(buf: Buffer, elf: ElfImage): ParseResult | und
     return { warnings: [`cargo-auditable JSON invalid: ${describeIssues(document.error)}`] };
   const warnings: string[] = [];
   const packages: PackageRecord[] = [];
-  for (const [index, raw] of document.data.packages.entries()) {
+  const entries = document.data.packages.map((raw, index) => {
     const entry = packageSchema.safeParse(raw);
-    if (!entry.success) {
-      warnings.push(`cargo-auditable packages[${index}] skipped: ${describeIssues(entry.error)}`);
-      continue;
-    }
-    const { name, version, source, kind, root } = entry.data;
-    if (kind === 'build') continue;
+    if (entry.success) return entry.data;
+    warnings.push(`cargo-auditable packages[${index}] skipped: ${describeIssues(entry.error)}`);
+    return undefined;
+  });
+  for (const entry of entries) {
+    if (!entry || entry.kind === 'build') continue;
+    const { name, version, source, root } = entry;
     const record = crateRecord(name, version, auditableSource(source), root ? { root: true } : {});
-    if (record) packages.push(record);
+    if (!record) continue;
+    // `dependencies` are indexes into `packages`: one exact crate each (two versions of a crate
+    // may be linked into one binary).
+    const requires = (entry.dependencies ?? []).flatMap((at) => {
+      const dependency = entries[at];
+      return dependency ? [[`${dependency.name}@${dependency.version}`]] : [];
+    });
+    packages.push(requires.length > 0 ? { ...record, requires } : record);
   }
   return { packages, ...(warnings.length > 0 ? { warnings } : {}) };
 }

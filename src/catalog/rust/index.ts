@@ -30,7 +30,7 @@ export const rustCataloger = defineCataloger({
     'https://github.com/package-url/purl-spec/blob/main/types-doc/cargo-definition.md',
   ],
   packageTypes: ['cargo'],
-  version: 1,
+  version: 2,
   claims: (file) => isCargoLock(file) || mayBeElfExecutable(file),
   // An executable's body is read only when it starts as an ELF file does.
   wants: (file, head) => isCargoLock(file) || isElf(head),

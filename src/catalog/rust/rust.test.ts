@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { deflateSync } from 'node:zlib';
+import { deflateSync, inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { catalogFiles, sharedFixture } from '../../testing/index.js';
+import { catalogFiles, sharedFixture, useTempDir } from '../../testing/index.js';
 import { purlFor, type PackageRecord } from '../index.js';
 import { buildElf } from '../internal/testing/index.js';
 import { runCatalogerContract } from '../testing/cataloger-contract.js';
@@ -12,6 +13,7 @@ import { rustCataloger } from './index.js';
 
 const run = promisify(execFile);
 const fixture = (...parts: string[]): string => sharedFixture('pkgdb', 'rust', ...parts);
+const scratch = useTempDir('lockyard-rust-');
 const SERDE_BIN = fixture('scalibr', 'uses_serde_json');
 const LOCKFILES = [
   fixture('syft', 'Cargo.lock'),
@@ -116,6 +118,51 @@ describe('rust cataloger: cargo-auditable binaries', () => {
       'pkg:cargo/unicode-ident@1.0.14',
     ]);
     expect(result.warnings).toBeUndefined();
+  });
+
+  it('gives each crate the crates it links, as the .dep-v0 JSON says (objcopy and zlib as the reference)', async () => {
+    const section = join(scratch, 'dep-v0');
+    await run('objcopy', [
+      '--dump-section',
+      `.dep-v0=${section}`,
+      SERDE_BIN,
+      join(scratch, 'stripped'),
+    ]);
+    const document = JSON.parse(inflateSync(await readFile(section)).toString('utf8')) as {
+      packages: {
+        name: string;
+        version: string;
+        source: string;
+        kind?: string;
+        dependencies?: number[];
+      }[];
+    };
+    const crates = document.packages;
+    const reported = (c: (typeof crates)[number]): boolean =>
+      c.source !== 'local' && c.kind !== 'build';
+    const expected = crates
+      .filter(reported)
+      .flatMap((c) =>
+        (c.dependencies ?? [])
+          .map((at) => crates[at])
+          .filter((d) => d !== undefined && reported(d))
+          .map((d) => `${c.name}@${c.version} -> ${d?.name}@${d?.version}`),
+      )
+      .sort();
+    const catalog = await catalogFiles(
+      [{ name: 'usr/local/bin/uses_serde_json', content: await readFile(SERDE_BIN), mode: 0o755 }],
+      [rustCataloger],
+    );
+    const byId = new Map(catalog.packages.map((p) => [p.id, p]));
+    const edges = catalog.packages
+      .flatMap((p) =>
+        (p.dependsOn ?? []).map(
+          (id) => `${p.name}@${p.version} -> ${byId.get(id)?.name}@${byId.get(id)?.version}`,
+        ),
+      )
+      .sort();
+    expect(expected.length).toBeGreaterThan(5);
+    expect(edges).toEqual(expected);
   });
 
   it('reports no package for a binary whose crates are all local (trivy fixture: crate_with_features, library_crate)', async () => {
