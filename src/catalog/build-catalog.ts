@@ -159,7 +159,12 @@ export async function buildCatalog(image: Image, options: BuildCatalogOptions): 
     throw error;
   }
   const os = pickOs(view.results);
-  let packages = finalizePackages(view, os, image.layers);
+  const pickers = new Map(
+    options.catalogers.flatMap((cataloger) =>
+      cataloger.pickDependency ? [[cataloger.id, cataloger.pickDependency] as const] : [],
+    ),
+  );
+  let packages = finalizePackages(view, os, image.layers, pickers);
   for (const cataloger of options.catalogers)
     if (cataloger.refine) packages = cataloger.refine(packages);
   const catalog: Catalog = {

@@ -83,7 +83,20 @@ export interface Cataloger {
    * lockfile's entry when the same package is installed under that project's node_modules).
    */
   refine?(packages: readonly Package[]): Package[];
+  /**
+   * Optional: which of the packages that carry a required name meets the requirement of one of
+   * this cataloger's packages, where the default does not fit (an OS package's dependency is
+   * anywhere in the image, a language package's in the same file). npm follows Node's
+   * node_modules lookup. See `dependencies.ts`.
+   */
+  pickDependency?: DependencyPicker | undefined;
 }
+
+/** Chooses, among the packages named by a requirement (never the dependent), the one it uses. */
+export type DependencyPicker = (
+  dependent: Package,
+  candidates: readonly Package[],
+) => Package | undefined;
 
 export function defineCataloger(cataloger: Cataloger): Cataloger {
   return cataloger;

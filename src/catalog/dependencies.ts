@@ -1,9 +1,10 @@
+import type { DependencyPicker } from './cataloger.js';
 import { OS_PACKAGE_TYPES, type Package, type PackageType } from './types.js';
 
 /** The OS package that installed a path, from the file lists (`/bin/sh` -> bash). */
 export type FileOwnerLookup = (path: string) => { type: PackageType; name: string } | undefined;
 
-/** `github.com/org/repo`, `@scope/name`, `org.apache:commons`: the name requirements use. */
+/** `github.com/org/repo`, `@scope/name`: the name requirements use. */
 function fullName(pkg: Package): string {
   return pkg.namespace ? `${pkg.namespace}/${pkg.name}` : pkg.name;
 }
@@ -14,8 +15,7 @@ function fullName(pkg: Package): string {
  * same file (a Go binary's modules, a deps.json's libraries): the same name elsewhere in the
  * image is another program's copy.
  */
-function pick(candidates: readonly Package[], dependent: Package): Package | undefined {
-  const others = candidates.filter((candidate) => candidate !== dependent);
+function pickDefault(dependent: Package, others: readonly Package[]): Package | undefined {
   if (!OS_PACKAGE_TYPES.has(dependent.type)) {
     const file = dependent.locations[0]?.path;
     return others.find((candidate) => candidate.locations[0]?.path === file);
@@ -25,16 +25,25 @@ function pick(candidates: readonly Package[], dependent: Package): Package | und
 
 /**
  * Turns every package's `requires` into `dependsOn`: the ids of the packages of the same type in
- * this image (for a language package: in the same file) that meet each requirement, by name
- * (`name@version` for one version), by a capability they provide, or (a path) by owning the file. For a requirement with alternatives, the first alternative that is installed
- * wins, as dpkg and apt read `a | b`. Requirements nothing installed meets (an rpm's
- * `rpmlib(...)` features, a dependency removed with `dpkg --force-depends`) are left out.
- * `requires` and `provides` are dropped: they served only this.
+ * this image that meet each requirement, by name (`name@version` for one version), by a
+ * capability they provide, or (a path) by owning the file. Among several, an OS package takes
+ * one of its architecture, a language package one in the same file, unless its cataloger picks
+ * (`Cataloger.pickDependency`: npm follows Node's node_modules lookup). For a requirement with
+ * alternatives, the first alternative that is installed wins, as dpkg and apt read `a | b`.
+ * Requirements nothing installed meets (an rpm's `rpmlib(...)` features, a dependency removed
+ * with `dpkg --force-depends`) are left out. `requires` and `provides` are dropped: they served
+ * only this.
  */
 export function resolveDependencies(
   packages: readonly Package[],
   fileOwner: FileOwnerLookup,
+  pickers: ReadonlyMap<string, DependencyPicker> = new Map(),
 ): Package[] {
+  const pick = (candidates: readonly Package[], dependent: Package): Package | undefined => {
+    const others = candidates.filter((candidate) => candidate !== dependent);
+    if (others.length === 0) return undefined;
+    return (pickers.get(dependent.cataloger) ?? pickDefault)(dependent, others);
+  };
   if (!packages.some((pkg) => pkg.requires !== undefined || pkg.provides !== undefined))
     return [...packages];
   const providers = new Map<string, Package[]>();

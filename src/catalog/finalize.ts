@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { resolveLinkTarget } from '../oci/index.js';
 import type { SquashedView, VisibleResult } from './squash.js';
 import type { FileRecord } from './layer-analysis.js';
+import type { DependencyPicker } from './cataloger.js';
 import { resolveDependencies } from './dependencies.js';
 import { purlFor } from './purl.js';
 import {
@@ -138,6 +139,7 @@ export function finalizePackages(
   view: SquashedView,
   os: OsInfo | undefined,
   layers: readonly LayerRef[],
+  pickers: ReadonlyMap<string, DependencyPicker> = new Map(),
 ): Package[] {
   const extras = collectExtras(view);
   const owners = new Map<string, { type: PackageType; name: string }>();
@@ -189,8 +191,10 @@ export function finalizePackages(
       });
     }
   }
-  return resolveDependencies([...byKey.values()].sort(comparePackages), (path) =>
-    owners.get(canonical(normalizeOwnedPath(path))),
+  return resolveDependencies(
+    [...byKey.values()].sort(comparePackages),
+    (path) => owners.get(canonical(normalizeOwnedPath(path))),
+    pickers,
   );
 }
 

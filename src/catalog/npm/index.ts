@@ -8,6 +8,7 @@ import {
   isStandalonePackageJson,
   lockfileKind,
 } from './paths.js';
+import { nodeResolution } from './node-resolution.js';
 import { parsePnpmLock } from './pnpm-lock.js';
 import { parseYarnLock } from './yarn-lock.js';
 import { dropLockfileDuplicates, dropProjectManifests } from './shadowed.js';
@@ -91,13 +92,14 @@ export function createNpmCataloger(options: NpmCatalogerOptions = {}): Cataloger
       'https://github.com/pnpm/spec/tree/master/lockfile',
     ],
     packageTypes: ['npm'],
-    version: 6,
+    version: 7,
     claims: (file) =>
       isInstalledPackageJson(file.path) ||
       lockfileKind(file.path) !== undefined ||
       isNestedPackageJson(file.path) ||
       isStandalonePackageJson(file.path),
     refine: (packages) => dropProjectManifests(dropLockfileDuplicates(packages)),
+    pickDependency: nodeResolution,
     parse(file): ParseResult {
       try {
         return parseNpmFile(file.path, file.content.toString('utf8'), lockOptions);

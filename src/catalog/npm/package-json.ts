@@ -18,7 +18,24 @@ const manifestSchema = z.object({
   licenses: z.unknown().optional(),
   private: z.unknown().optional(),
   author: z.unknown().optional(),
+  dependencies: z.unknown().optional(),
+  optionalDependencies: z.unknown().optional(),
+  peerDependencies: z.unknown().optional(),
 });
+
+/**
+ * What an installed package needs: the names in `dependencies`, `optionalDependencies` and
+ * `peerDependencies` (npm 7+ installs peers), each met by whatever Node's lookup finds (an
+ * optional one may be absent). A field that is not an object is ignored.
+ */
+function requiredNames(...fields: unknown[]): string[][] {
+  const names = new Set<string>();
+  for (const field of fields) {
+    if (typeof field !== 'object' || field === null || Array.isArray(field)) continue;
+    for (const name of Object.keys(field)) if (isNpmName(name)) names.add(name);
+  }
+  return [...names].map((name) => [name]);
+}
 
 function declaredLicenses(license: unknown, licenses: unknown): string[] | undefined {
   const raws: string[] = [];
@@ -50,9 +67,15 @@ export function parseInstalledPackageJson(text: string): ParseResult {
   const manifest = parsed.data;
   if (!isNpmName(manifest.name))
     return { warnings: [`package.json skipped: field "name" is not a package name`] };
+  const requires = requiredNames(
+    manifest.dependencies,
+    manifest.optionalDependencies,
+    manifest.peerDependencies,
+  );
   return {
     packages: [
       npmRecord({
+        requires,
         name: manifest.name,
         version: manifest.version.trim(),
         licenses: declaredLicenses(manifest.license, manifest.licenses),

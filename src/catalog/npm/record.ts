@@ -5,6 +5,8 @@ export interface NpmRecordInput {
   readonly version: string;
   readonly licenses?: readonly string[] | undefined;
   readonly originator?: string | undefined;
+  /** Package names it needs (`@scope/name`), met by Node's lookup (see node-resolution.ts). */
+  readonly requires?: readonly (readonly string[])[] | undefined;
   readonly metadata?: Readonly<Record<string, string | number | boolean>> | undefined;
 }
 
@@ -44,6 +46,7 @@ export function npmRecord(input: NpmRecordInput): PackageRecord {
     ...(namespace === undefined ? {} : { namespace }),
     ...(input.licenses && input.licenses.length > 0 ? { licenses: input.licenses } : {}),
     ...(input.originator ? { originator: input.originator } : {}),
+    ...(input.requires && input.requires.length > 0 ? { requires: input.requires } : {}),
     ...(input.metadata && Object.keys(input.metadata).length > 0
       ? { metadata: input.metadata }
       : {}),

@@ -1,0 +1,49 @@
+import type { Package } from '../types.js';
+import { isInstalledPackageJson } from './paths.js';
+
+const PACKAGE_JSON = '/package.json';
+
+/** The folder an installed package sits in (`app/node_modules/a`), or undefined. */
+function packageFolder(pkg: Package): string | undefined {
+  const path = pkg.locations[0]?.path;
+  if (path === undefined || !path.endsWith(PACKAGE_JSON)) return undefined;
+  return path.slice(0, -PACKAGE_JSON.length);
+}
+
+/**
+ * Node's lookup (https://nodejs.org/api/modules.html#loading-from-node_modules-folders): a
+ * package in folder `F` that requires `b` loads `F/node_modules/b`, else `node_modules/b` in each
+ * folder above `F` that is not itself a `node_modules` folder, up to the root. Among the
+ * installed packages named `b`, the one that lookup reaches is the dependency; lockfile entries
+ * (no folder of their own) are never picked.
+ */
+export function nodeResolution(
+  dependent: Package,
+  candidates: readonly Package[],
+): Package | undefined {
+  const from = packageFolder(dependent);
+  if (from === undefined) return undefined;
+  const installed = new Map<string, Package>();
+  let name: string | undefined;
+  for (const candidate of candidates) {
+    const folder = packageFolder(candidate);
+    const path = candidate.locations[0]?.path;
+    if (folder === undefined || path === undefined || !isInstalledPackageJson(path)) continue;
+    installed.set(folder, candidate);
+    name ??= candidate.namespace ? `${candidate.namespace}/${candidate.name}` : candidate.name;
+  }
+  if (name === undefined) return undefined;
+  for (let dir: string | undefined = from; dir !== undefined; dir = parentFolder(dir)) {
+    if (dir === 'node_modules' || dir.endsWith('/node_modules')) continue;
+    const hit = installed.get(dir === '' ? `node_modules/${name}` : `${dir}/node_modules/${name}`);
+    if (hit) return hit;
+  }
+  return undefined;
+}
+
+/** `a/b/c` -> `a/b`, `a` -> `` (the root), `` -> undefined. */
+function parentFolder(dir: string): string | undefined {
+  if (dir === '') return undefined;
+  const slash = dir.lastIndexOf('/');
+  return slash === -1 ? '' : dir.slice(0, slash);
+}
