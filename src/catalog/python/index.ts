@@ -2,7 +2,7 @@ import { defineCataloger, type Cataloger, type ParseResult } from '../cataloger.
 import { parseEggZip } from './egg-zip.js';
 import { parseCoreMetadata } from './installed.js';
 import type { PythonLockOptions } from './lock-record.js';
-import { isInstalledMetadata, isZippedEgg, pythonLockfile } from './paths.js';
+import { isInstalledMetadata, isZippedEgg, pythonLockfile, sitePackagesOf } from './paths.js';
 import { parsePipfileLock } from './pipfile-lock.js';
 import { parseRequirements } from './requirements.js';
 import { parsePoetryLock, parseUvLock } from './toml-locks.js';
@@ -58,7 +58,15 @@ export function createPythonCataloger(options: PythonCatalogerOptions = {}): Cat
       'https://docs.astral.sh/uv/concepts/projects/layout/#the-lockfile',
     ],
     packageTypes: ['pypi'],
-    version: 3,
+    version: 4,
+    // Python imports a distribution's requirements from the same sys.path folder.
+    pickDependency: (dependent, candidates) => {
+      const site = sitePackagesOf(dependent.locations[0]?.path ?? '');
+      return candidates.find((candidate) => {
+        const path = candidate.locations[0]?.path ?? '';
+        return (isInstalledMetadata(path) || isZippedEgg(path)) && sitePackagesOf(path) === site;
+      });
+    },
     claims: (file) =>
       isInstalledMetadata(file.path) ||
       isZippedEgg(file.path) ||

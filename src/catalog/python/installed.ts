@@ -52,6 +52,26 @@ function author(headers: Headers, field: 'Author' | 'Maintainer'): string | unde
   return personText(name ?? displayName?.replace(/\\(.)/gu, '$1'), email?.trim());
 }
 
+/** PEP 508's distribution name at the start of a requirement: `requests[socks] (>=2) ; …`. */
+const REQUIREMENT_NAME = /^\s*(?<name>[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)/u;
+/** A marker that makes the requirement part of an optional extra (`; extra == "socks"`). */
+const EXTRA_MARKER = /;.*\bextra\s*==/u;
+
+/**
+ * `Requires-Dist` (core metadata 1.2+, PEP 508): what the distribution needs, by normalized
+ * name. Requirements of optional extras are left out: nothing says they were installed. Other
+ * markers (`python_version < "3.8"`) are kept; a requirement nothing installed meets gives no edge.
+ */
+function requiredDists(headers: Headers): string[][] {
+  const names = new Set<string>();
+  for (const requirement of headers.get('requires-dist') ?? []) {
+    if (EXTRA_MARKER.test(requirement)) continue;
+    const name = REQUIREMENT_NAME.exec(requirement)?.groups?.['name'];
+    if (name) names.add(normalizePythonName(name));
+  }
+  return [...names].map((name) => [name]);
+}
+
 /** The record for one installed distribution's METADATA / PKG-INFO text. */
 export function parseCoreMetadata(text: string): ParseResult {
   const { headers, problems } = parseHeaders(text);
@@ -68,12 +88,14 @@ export function parseCoreMetadata(text: string): ParseResult {
   const normalized = normalizePythonName(name);
   const licenses = declaredLicenses(headers);
   const originator = author(headers, 'Author') ?? author(headers, 'Maintainer');
+  const requires = requiredDists(headers);
   const record: PackageRecord = {
     type: 'pypi',
     name: normalized,
     version,
     ...(licenses ? { licenses } : {}),
     ...(originator ? { originator } : {}),
+    ...(requires.length > 0 ? { requires } : {}),
     // The name as the project spells it (`Flask`), for people; the purl uses the normalized one.
     ...(normalized === name ? {} : { metadata: { declaredName: name } }),
   };

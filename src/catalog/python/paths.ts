@@ -41,3 +41,19 @@ export function pythonLockfile(path: string): PythonLockfile | undefined {
   }
   return undefined;
 }
+
+/** `a/b/c` -> `a/b`. */
+function parent(path: string): string {
+  return path.slice(0, Math.max(path.lastIndexOf('/'), 0));
+}
+
+/**
+ * The folder on `sys.path` an installed distribution sits in (`usr/lib/python3/dist-packages`):
+ * above `x.dist-info/METADATA`, `x.egg-info/PKG-INFO` and `x.egg/EGG-INFO/PKG-INFO`, or holding
+ * a single-file `x.egg-info` or a zipped `x.egg`.
+ */
+export function sitePackagesOf(path: string): string {
+  if (path.endsWith('/EGG-INFO/PKG-INFO')) return parent(parent(parent(path)));
+  if (path.endsWith('/METADATA') || path.endsWith('/PKG-INFO')) return parent(parent(path));
+  return parent(path);
+}

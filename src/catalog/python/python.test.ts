@@ -333,3 +333,53 @@ describe('python end to end through a real image', () => {
     ).toEqual([['usr/local/lib/python3.10/site-packages/Flask-2.2.1.dist-info/METADATA', 0]]);
   });
 });
+
+describe('python dependencies', () => {
+  const SITE = fixturePath('snyk-docker-plugin', 'ok', 'site-packages');
+
+  /** CPython's importlib.metadata as the reference: each distribution's Requires-Dist names. */
+  function cpythonRequires(): Record<string, string[]> {
+    const script = [
+      'import importlib.metadata as m, json, re, sys',
+      'norm = lambda n: re.sub(r"[-_.]+", "-", n).lower()',
+      'dists = {norm(d.metadata["Name"]): d for d in m.distributions(path=[sys.argv[1]])}',
+      'out = {}',
+      'for name, d in dists.items():',
+      '    needs = set()',
+      '    for r in d.requires or []:',
+      '        if re.search(r";.*\\bextra\\s*==", r): continue',
+      '        dep = norm(re.match(r"\\s*([A-Za-z0-9][A-Za-z0-9._-]*)", r).group(1).rstrip("._-"))',
+      '        if dep in dists: needs.add(dep)',
+      '    out[name] = sorted(needs)',
+      'print(json.dumps(out))',
+    ].join('\n');
+    return JSON.parse(execFileSync(PYTHON, ['-c', script, SITE], { encoding: 'utf8' })) as Record<
+      string,
+      string[]
+    >;
+  }
+
+  it('links each distribution to the ones its Requires-Dist names in the same site-packages, as CPython reads them', async () => {
+    const files: Record<string, Buffer> = {};
+    for (const [parts, path] of CASES.slice(2, 12)) files[path] = await fixture(...parts);
+    // Flask alone in a virtualenv: its requirements are not installed there.
+    const flask = CASES.find(([, path]) => path.includes('Flask-2.2.1.dist-info'));
+    if (flask)
+      files[`opt/venv/lib/python3.10/site-packages/Flask-2.2.1.dist-info/METADATA`] = await fixture(
+        ...flask[0],
+      );
+    const catalog = await catalogFiles(files);
+    const pypi = catalog.packages.filter((p) => p.type === 'pypi');
+    const byId = new Map(pypi.map((p) => [p.id, p]));
+    const inSite = pypi.filter((p) => !p.locations[0]?.path.startsWith('opt/venv/'));
+    const ours = Object.fromEntries(
+      inSite.map((p) => [p.name, (p.dependsOn ?? []).map((id) => byId.get(id)?.name).sort()]),
+    );
+    const expected = cpythonRequires();
+    expect(expected['flask']).toEqual(['click', 'itsdangerous', 'jinja2', 'werkzeug']);
+    expect(ours).toEqual(expected);
+    const venvFlask = pypi.find((p) => p.locations[0]?.path.startsWith('opt/venv/'));
+    expect(venvFlask?.name).toBe('flask');
+    expect(venvFlask?.dependsOn).toBeUndefined();
+  });
+});
