@@ -5,19 +5,16 @@ import { dropLockfileDuplicates, dropProjectManifests } from './index.js';
 
 const fixture = (...parts: string[]): Promise<Buffer> =>
   readFile(sharedFixture('pkgdb', 'npm', ...parts));
+/** An installed package of syft's pkg-lock project. */
+const cowsayManifest = (): Promise<Buffer> =>
+  fixture('syft', 'pkg-lock', 'node_modules', 'cowsay', 'package.json');
 
 describe('dropLockfileDuplicates', () => {
   it('keeps one entry per installed package and the lockfile-only ones', async () => {
     // syft's pkg-lock project: package-lock.json plus two of its packages installed.
     const catalog = await catalogFiles({
       'app/package-lock.json': await fixture('syft', 'pkg-lock', 'package-lock.json'),
-      'app/node_modules/cowsay/package.json': await fixture(
-        'syft',
-        'pkg-lock',
-        'node_modules',
-        'cowsay',
-        'package.json',
-      ),
+      'app/node_modules/cowsay/package.json': await cowsayManifest(),
       'app/node_modules/@actions/core/package.json': await fixture(
         'syft',
         'pkg-lock',
@@ -100,13 +97,7 @@ describe('dropProjectManifests: package.json files outside node_modules', () => 
       ),
       // A project with installed dependencies: its own manifest is not a package.
       'app/package.json': app('my-app'),
-      'app/node_modules/cowsay/package.json': await fixture(
-        'syft',
-        'pkg-lock',
-        'node_modules',
-        'cowsay',
-        'package.json',
-      ),
+      'app/node_modules/cowsay/package.json': await cowsayManifest(),
       // A workspace member of a project with a lockfile (no node_modules of its own).
       'srv/mono/package-lock.json': await fixture('syft', 'pkg-lock', 'package-lock.json'),
       'srv/mono/packages/api/package.json': app('@mono/api'),
