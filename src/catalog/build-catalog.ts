@@ -6,6 +6,8 @@ import type { Cataloger } from './cataloger.js';
 import type { Catalog, ImageSummary } from './catalog.js';
 import { finalizePackages, pickOs } from './finalize.js';
 import type { LayerAnalysis } from './layer-analysis.js';
+import { imagePurl } from './image-purl.js';
+import { loadPurlLibrary } from './purl-library.js';
 import { squash, type SquashedView } from './squash.js';
 import type { LocatedFileFinding } from './file-finding.js';
 
@@ -43,6 +45,7 @@ export function summarizeImage(image: Image): ImageSummary {
     manifestDigest: image.manifestDigest,
     configDigest: image.configDigest,
     repoTags: image.repoTags,
+    purl: imagePurl(image),
     platform: image.platform ? formatPlatform(image.platform) : undefined,
     created: image.config.created,
     layers: image.layers.map((layer) => ({
@@ -115,7 +118,14 @@ async function mapLimited<T, R>(
 export async function buildCatalog(image: Image, options: BuildCatalogOptions): Promise<Catalog> {
   const imageId = image.configDigest;
   const cached = imageId ? options.cache?.getCatalog(imageId) : undefined;
-  if (cached) return { ...cached, image: { ...cached.image, name: image.name } };
+  if (cached) {
+    // The cached catalog's purl holds unless the image is opened under another name (the purl
+    // library is loaded only then: a warm run does not need it otherwise).
+    if (cached.image.name === image.name && cached.image.purl !== undefined) return cached;
+    await loadPurlLibrary();
+    const summary = { ...cached.image, name: image.name };
+    return { ...cached, image: { ...summary, purl: imagePurl(summary) } };
+  }
 
   const total = image.layers.length;
   const analyseOne = async (layer: Layer): Promise<LayerAnalysis> => {
@@ -158,6 +168,7 @@ export async function buildCatalog(image: Image, options: BuildCatalogOptions): 
       });
     throw error;
   }
+  await loadPurlLibrary();
   const os = pickOs(view.results);
   const pickers = new Map(
     options.catalogers.flatMap((cataloger) =>

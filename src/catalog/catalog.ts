@@ -18,6 +18,8 @@ export interface ImageSummary {
   readonly manifestDigest: string | undefined;
   readonly configDigest: string | undefined;
   readonly repoTags: readonly string[];
+  /** `pkg:oci/<repository>@<digest>` (see image-purl.ts); absent without a digest. */
+  readonly purl?: string | undefined;
   readonly platform: string | undefined;
   readonly created: string | undefined;
   readonly layers: readonly LayerSummary[];

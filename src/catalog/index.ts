@@ -22,6 +22,8 @@ export { analyzeLayer, type AnalyzeLayerOptions } from './analyze-layer.js';
 export { squash, type SquashedView, type VisibleResult } from './squash.js';
 export { finalizePackages, canonicalPath, pickOs, comparePackages } from './finalize.js';
 export { purlFor, distroQualifier } from './purl.js';
+export { loadPurlLibrary, purlLibrary } from './purl-library.js';
+export { imagePurl } from './image-purl.js';
 export {
   buildCatalog,
   summarizeImage,

@@ -1,4 +1,4 @@
-import { PackageURL } from 'packageurl-js';
+import { purlLibrary } from './purl-library.js';
 import { OS_PACKAGE_TYPES, type OsInfo, type PackageRecord } from './types.js';
 
 /** The `distro` qualifier value: `<id>-<version_id>` (as syft writes it). */
@@ -26,6 +26,7 @@ export function purlFor(record: PackageRecord, os: OsInfo | undefined): string {
       qualifiers['upstream'] = record.source.name;
   }
   const hasQualifiers = Object.keys(qualifiers).length > 0;
+  const { PackageURL } = purlLibrary();
   return new PackageURL(
     record.type,
     namespace ?? undefined,

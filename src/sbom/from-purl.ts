@@ -1,5 +1,5 @@
-import { PackageURL } from 'packageurl-js';
-import type { PackageRecord, PackageType } from '../catalog/index.js';
+import type { PackageURL } from 'packageurl-js';
+import { purlLibrary, type PackageRecord, type PackageType } from '../catalog/index.js';
 
 const TYPES = new Set<PackageType>([
   'deb',
@@ -21,7 +21,7 @@ export function recordFromPurl(
 ): { record: PackageRecord; distro: string | undefined } | undefined {
   let parsed: PackageURL;
   try {
-    parsed = PackageURL.fromString(purl);
+    parsed = purlLibrary().PackageURL.fromString(purl);
   } catch {
     return undefined;
   }

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as CDX from './cdx.js';
-import { PackageURL } from 'packageurl-js';
 import parseSpdxExpression from 'spdx-expression-parse';
-import type { Catalog, Package } from '../../../catalog/index.js';
+import { imagePurl, type Catalog, type Package } from '../../../catalog/index.js';
 import type { RenderContext } from '../../sbom-format.js';
 import { supplierOf, type Party } from '../../supplier.js';
 
@@ -105,17 +104,8 @@ function componentFor(pkg: Package, license: (text: string) => License): CDX.Mod
 function imageComponent(catalog: Catalog): CDX.Models.Component {
   const image = catalog.image;
   const digest = image.manifestDigest ?? image.configDigest;
-  const name = image.repoTags[0]?.replace(/:[^:/]+$/, '') ?? image.name;
-  const purl = digest
-    ? new PackageURL(
-        'oci',
-        undefined,
-        name.split('/').pop() ?? name,
-        digest,
-        undefined,
-        undefined,
-      ).toString()
-    : undefined;
+  // Catalogs from before image purls were kept (a registry's stored ones) get theirs here.
+  const purl = image.purl ?? imagePurl(image);
   return new CDX.Models.Component(CDX.Enums.ComponentType.Container, image.name, {
     bomRef: `image:${digest ?? image.name}`,
     ...(digest ? { version: digest } : {}),
