@@ -11,7 +11,19 @@ const packageEntry = z.object({
   version: z.string().min(1),
   license: z.union([z.string(), z.array(z.unknown())]).optional(),
   authors: z.unknown().optional(),
+  require: z.unknown().optional(),
 });
+
+/**
+ * `require: { "vendor/project": "^1.0", "php": ">=8.1", "ext-json": "*" }`: the packages it
+ * needs. Platform requirements (`php`, `ext-*`, `lib-*`) are not packages and have no slash.
+ */
+function requiredPackages(require: unknown): string[][] {
+  if (typeof require !== 'object' || require === null || Array.isArray(require)) return [];
+  return Object.keys(require)
+    .filter((name) => NAME.test(name))
+    .map((name) => [name]);
+}
 
 /** The first of `authors: [{ name, email, homepage, role }]`; a malformed list gives none. */
 function firstAuthor(authors: unknown): string | undefined {
@@ -52,6 +64,7 @@ function toRecord(
   const raw = parsed.data.license;
   const licenses = normalizeLicenses(typeof raw === 'string' ? [raw] : (raw ?? []));
   const originator = firstAuthor(parsed.data.authors);
+  const requires = requiredPackages(parsed.data.require);
   return {
     type: 'composer',
     namespace: vendor,
@@ -59,6 +72,7 @@ function toRecord(
     version: parsed.data.version,
     ...(licenses ? { licenses } : {}),
     ...(originator ? { originator } : {}),
+    ...(requires.length > 0 ? { requires } : {}),
     ...(dev ? { metadata: { dev: true } } : {}),
   };
 }

@@ -38,7 +38,7 @@ export function createPhpCataloger(options: ComposerCatalogerOptions = {}): Cata
       'https://getcomposer.org/doc/01-basic-usage.md#commit-your-composer-lock-file-to-version-control',
     ],
     packageTypes: ['composer'],
-    version: 3,
+    version: 4,
     claims: (file) =>
       isInstalledJson(file.path) ||
       (file.path.endsWith('composer.lock') && isComposerLock(file.path)),

@@ -172,3 +172,31 @@ describe('php end to end through a real image', () => {
     ]);
   });
 });
+
+describe('composer dependencies', () => {
+  it('links each package to the packages of the same file its `require` names', async () => {
+    const content = await fixture('trivy', 'composer_happy.lock');
+    const catalog = await catalogFiles({ 'var/www/composer.lock': content });
+    const composer = catalog.packages.filter((p) => p.type === 'composer');
+    const byId = new Map(composer.map((p) => [p.id, `${p.namespace}/${p.name}`]));
+    const ours = composer
+      .flatMap((p) =>
+        (p.dependsOn ?? []).map((id) => `${p.namespace}/${p.name} -> ${byId.get(id)}`),
+      )
+      .sort();
+    // Independent reading: each `packages` entry's `require` keys that are packages there too.
+    const lock = JSON.parse(content.toString('utf8')) as {
+      packages: { name: string; require?: Record<string, string> }[];
+    };
+    const names = new Set(lock.packages.map((p) => p.name));
+    const expected = lock.packages
+      .flatMap((p) =>
+        Object.keys(p.require ?? {})
+          .filter((name) => names.has(name))
+          .map((name) => `${p.name} -> ${name}`),
+      )
+      .sort();
+    expect(expected.length).toBeGreaterThan(3);
+    expect(ours).toEqual(expected);
+  });
+});
