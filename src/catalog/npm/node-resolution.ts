@@ -15,14 +15,18 @@ function packageFolder(pkg: Package): string | undefined {
  * package in folder `F` that requires `b` loads `F/node_modules/b`, else `node_modules/b` in each
  * folder above `F` that is not itself a `node_modules` folder, up to the root. Among the
  * installed packages named `b`, the one that lookup reaches is the dependency; lockfile entries
- * (no folder of their own) are never picked.
+ * (no folder of their own) are never picked. A lockfile entry's requirements (`b@1.2.3`, resolved
+ * by the lockfile parser with the same lookup over its install paths) are met in that lockfile.
  */
 export function nodeResolution(
   dependent: Package,
   candidates: readonly Package[],
 ): Package | undefined {
-  const from = packageFolder(dependent);
-  if (from === undefined) return undefined;
+  const path = dependent.locations[0]?.path;
+  const from =
+    path !== undefined && isInstalledPackageJson(path) ? packageFolder(dependent) : undefined;
+  // A lockfile's entry names its dependencies' exact versions, resolved in that lockfile.
+  if (from === undefined) return candidates.find((c) => c.locations[0]?.path === path);
   const installed = new Map<string, Package>();
   let name: string | undefined;
   for (const candidate of candidates) {
@@ -33,10 +37,25 @@ export function nodeResolution(
     name ??= candidate.namespace ? `${candidate.namespace}/${candidate.name}` : candidate.name;
   }
   if (name === undefined) return undefined;
+  const folder = nodeLookup(from, name, (candidate) => installed.has(candidate));
+  return folder === undefined ? undefined : installed.get(folder);
+}
+
+/**
+ * Node's search from folder `from` for package `name`: the first `<dir>/node_modules/<name>`
+ * that `exists`, `dir` being `from` and each folder above it that is not a `node_modules`
+ * folder, up to the root (`''`). Folders are relative (`app/node_modules/a`), as in an image or
+ * as package-lock.json's `packages` keys.
+ */
+export function nodeLookup(
+  from: string,
+  name: string,
+  exists: (folder: string) => boolean,
+): string | undefined {
   for (let dir: string | undefined = from; dir !== undefined; dir = parentFolder(dir)) {
     if (dir === 'node_modules' || dir.endsWith('/node_modules')) continue;
-    const hit = installed.get(dir === '' ? `node_modules/${name}` : `${dir}/node_modules/${name}`);
-    if (hit) return hit;
+    const folder = dir === '' ? `node_modules/${name}` : `${dir}/node_modules/${name}`;
+    if (exists(folder)) return folder;
   }
   return undefined;
 }

@@ -3,8 +3,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { catalogFiles } from '../../testing/index.js';
 import { sharedFixture } from '../../testing/fixtures.js';
-import type { PackageRecord } from '../types.js';
+import type { Package, PackageRecord } from '../types.js';
+import { npmCataloger } from './index.js';
 import { parsePackageLock } from './package-lock.js';
 
 const read = (...parts: string[]): string =>
@@ -25,6 +27,11 @@ interface NpmLsNode {
  * offline, flattened to the set of name@version it would install.
  */
 function npmLs(lockfile: string): string[] {
+  return npmLsTree(lockfile).nodes;
+}
+
+/** npm ls's tree of a lockfile: every name@version, and every parent -> child edge. */
+function npmLsTree(lockfile: string): { nodes: string[]; edges: string[] } {
   const dir = mkdtempSync(join(tmpdir(), 'lockyard-npm-ls-'));
   try {
     writeFileSync(join(dir, 'package-lock.json'), lockfile);
@@ -38,15 +45,19 @@ function npmLs(lockfile: string): string[] {
       },
     );
     const found = new Set<string>();
-    const walk = (deps: Record<string, NpmLsNode> | undefined): void => {
+    const edges = new Set<string>();
+    // A package npm lists again (deduped) has no children there: its first listing has them.
+    const walk = (deps: Record<string, NpmLsNode> | undefined, parent?: string): void => {
       for (const [name, node] of Object.entries(deps ?? {})) {
         if (node.missing || !node.version) continue;
-        found.add(`${name}@${node.version}`);
-        walk(node.dependencies);
+        const id = `${name}@${node.version}`;
+        found.add(id);
+        if (parent) edges.add(`${parent} -> ${id}`);
+        walk(node.dependencies, id);
       }
     };
     walk((JSON.parse(out) as NpmLsNode).dependencies);
-    return [...found].sort();
+    return { nodes: [...found].sort(), edges: [...edges].sort() };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -99,6 +110,24 @@ describe('package-lock.json v2/v3', () => {
     expect(ids(result.packages)).toEqual(v2Expected(text));
   });
 
+  it.each([
+    ['trivy', 'package-lock_v2.json'],
+    ['trivy', 'package-lock_v3.json'],
+    ['syft', 'pkg-lock', 'package-lock-3.json'],
+  ])('%s/%s: each entry depends on what npm ls says it does', async (...parts) => {
+    const text = read(...parts);
+    const catalog = await catalogFiles({ 'app/package-lock.json': text }, [npmCataloger]);
+    const name = (p: Package): string =>
+      `${p.namespace ? `${p.namespace}/` : ''}${p.name}@${p.version}`;
+    const byId = new Map(catalog.packages.map((p) => [p.id, name(p)]));
+    const ours = catalog.packages
+      .flatMap((p) => (p.dependsOn ?? []).map((id) => `${name(p)} -> ${byId.get(id)}`))
+      .sort();
+    const { edges } = npmLsTree(text);
+    expect(edges.length).toBeGreaterThan(0);
+    expect(ours).toEqual(edges);
+  });
+
   it('reports entries npm ls cannot reach (a trimmed lockfile whose root declares nothing)', () => {
     // scalibr's fixture keeps only nested supports-color entries: npm ls finds no path to them,
     // but they are what the lockfile says is installed.
@@ -141,6 +170,23 @@ describe('package-lock.json v1', () => {
     expect(ids(parsePackageLock(text, { includeDev: true }).packages)).toEqual(
       v1Expected(text, true),
     );
+  });
+
+  it('gives the v1 and v2 forms of one project the same dependency graph (requires, nested scopes)', async () => {
+    const graph = async (file: string): Promise<string[]> => {
+      const catalog = await catalogFiles({ 'app/package-lock.json': read('trivy', file) }, [
+        npmCataloger,
+      ]);
+      const byId = new Map(catalog.packages.map((p) => [p.id, `${p.name}@${p.version}`]));
+      return catalog.packages
+        .flatMap((p) =>
+          (p.dependsOn ?? []).map((id) => `${p.name}@${p.version} -> ${byId.get(id)}`),
+        )
+        .sort();
+    };
+    const v2 = await graph('package-lock_v2.json');
+    expect(v2).toEqual(npmLsTree(read('trivy', 'package-lock_v2.json')).edges);
+    expect(await graph('package-lock_v1.json')).toEqual(v2);
   });
 
   it('reads the same packages from the v1 and v2 forms of one project', () => {

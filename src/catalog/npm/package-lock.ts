@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import type { ParseResult } from '../cataloger.js';
 import { normalizeLicense } from '../internal/license/index.js';
+import { nodeLookup } from './node-resolution.js';
 import { nameFromInstallPath } from './paths.js';
 import { isNpmName, npmRecord, RecordSet } from './record.js';
 import { describeCause } from '../../errors/index.js';
@@ -27,8 +28,30 @@ const packageEntry = z.object({
 const v1Entry = z.object({
   version: z.string().min(1),
   dev: z.boolean().optional(),
+  requires: objectOf.optional(),
   dependencies: objectOf.optional(),
 });
+
+type V1Scope = Readonly<Record<string, unknown>>;
+
+/**
+ * A v1 entry's `requires`, each looked up as Node would in the nested tree: the entry's own
+ * `dependencies`, then those of each enclosing entry, then the top level.
+ */
+function v1Requirements(entry: z.infer<typeof v1Entry>, scopes: readonly V1Scope[]): string[][] {
+  const out = new Map<string, string[]>();
+  const chain = entry.dependencies ? [...scopes, entry.dependencies] : scopes;
+  for (const required of Object.keys(entry.requires ?? {})) {
+    for (let at = chain.length - 1; at >= 0; at -= 1) {
+      const found = v1Entry.safeParse(chain[at]?.[required]);
+      if (!found.success) continue;
+      const { name, version } = unalias(required, found.data.version);
+      out.set(`${name}@${version}`, [`${name}@${version}`]);
+      break;
+    }
+  }
+  return [...out.values()];
+}
 
 export interface LockOptions {
   readonly includeDev: boolean;
@@ -74,6 +97,28 @@ function isDirect(
   return projects.get(parent)?.has(folderName) ?? false;
 }
 
+/**
+ * What an entry at install path `key` needs, as exact `name@version`s: each of its dependencies,
+ * optional and peer dependencies looked up from `key` the way Node looks (`nodeLookup`) among the
+ * lockfile's install paths. Names the lockfile does not install (an optional dependency for
+ * another platform) give nothing.
+ */
+function lockRequirements(
+  key: string,
+  entry: z.infer<typeof packageEntry>,
+  installed: ReadonlyMap<string, { name: string; version: string }>,
+): string[][] {
+  const out = new Map<string, string[]>();
+  for (const deps of [entry.dependencies, entry.optionalDependencies, entry.peerDependencies]) {
+    for (const name of Object.keys(deps ?? {})) {
+      const folder = nodeLookup(key, name, (candidate) => installed.has(candidate));
+      const target = folder === undefined ? undefined : installed.get(folder);
+      if (target) out.set(`${target.name}@${target.version}`, [`${target.name}@${target.version}`]);
+    }
+  }
+  return [...out.values()];
+}
+
 function parsePackages(
   packages: Readonly<Record<string, unknown>>,
   options: LockOptions,
@@ -81,6 +126,17 @@ function parsePackages(
 ): RecordSet {
   const records = new RecordSet();
   const projects = projectDependencies(packages);
+  // Every reported install path and the package there, for dependency lookups.
+  const installed = new Map<string, { name: string; version: string }>();
+  for (const [key, value] of Object.entries(packages)) {
+    const folderName = nameFromInstallPath(key);
+    const entry = packageEntry.safeParse(value);
+    if (folderName === undefined || !entry.success || entry.data.link === true) continue;
+    if (entry.data.dev === true && !options.includeDev) continue;
+    const name = entry.data.name ?? folderName;
+    if (isNpmName(name) && entry.data.version)
+      installed.set(key, { name, version: entry.data.version });
+  }
   for (const [key, value] of Object.entries(packages)) {
     const folderName = nameFromInstallPath(key);
     // `""` is the project itself and keys without node_modules/ are workspace folders: the
@@ -105,6 +161,7 @@ function parsePackages(
       npmRecord({
         name,
         version: entry.version,
+        requires: lockRequirements(key, entry, installed),
         licenses: license === undefined ? undefined : [license],
         metadata: {
           ...(direct === undefined ? {} : { direct }),
@@ -130,15 +187,16 @@ function parseV1(
   warnings: string[],
 ): RecordSet {
   const records = new RecordSet();
-  const stack: { deps: Readonly<Record<string, unknown>>; depth: number; path: string }[] = [
-    { deps: dependencies, depth: 0, path: 'dependencies' },
+  const stack: { scopes: readonly V1Scope[]; depth: number; path: string }[] = [
+    { scopes: [dependencies], depth: 0, path: 'dependencies' },
   ];
   for (let frame = stack.pop(); frame; frame = stack.pop()) {
     if (frame.depth > MAX_V1_DEPTH) {
       warnings.push(`${frame.path}: nested deeper than ${MAX_V1_DEPTH} levels, not read further`);
       continue;
     }
-    for (const [key, value] of Object.entries(frame.deps)) {
+    const deps = frame.scopes[frame.scopes.length - 1] ?? {};
+    for (const [key, value] of Object.entries(deps)) {
       const path = `${frame.path}["${key}"]`;
       const parsed = v1Entry.safeParse(value);
       if (!parsed.success) {
@@ -148,7 +206,7 @@ function parseV1(
       const entry = parsed.data;
       if (entry.dependencies)
         stack.push({
-          deps: entry.dependencies,
+          scopes: [...frame.scopes, entry.dependencies],
           depth: frame.depth + 1,
           path: `${path}.dependencies`,
         });
@@ -161,7 +219,12 @@ function parseV1(
         continue;
       }
       records.add(
-        npmRecord({ name, version, metadata: entry.dev === true ? { dev: true } : undefined }),
+        npmRecord({
+          name,
+          version,
+          requires: v1Requirements(entry, frame.scopes),
+          metadata: entry.dev === true ? { dev: true } : undefined,
+        }),
       );
     }
   }

@@ -69,8 +69,13 @@ export class RecordSet {
     const metadata = { ...known.metadata };
     if (record.metadata?.['direct'] === true) metadata['direct'] = true;
     if (record.metadata?.['dev'] !== true) delete metadata['dev'];
+    // Each copy needs what it resolves to where it is installed: the union.
+    const requires = new Map(
+      [...(known.requires ?? []), ...(record.requires ?? [])].map((r) => [r.join('|'), r]),
+    );
     this.byKey.set(key, {
       ...known,
+      ...(requires.size > 0 ? { requires: [...requires.values()] } : {}),
       metadata: Object.keys(metadata).length > 0 ? metadata : undefined,
     });
   }
