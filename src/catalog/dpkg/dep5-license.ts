@@ -101,6 +101,20 @@ function spdxClause(clause: string): string | undefined {
  * Expat` is `(GPL-1.0-or-later OR Artistic-1.0-Perl) AND MIT`.
  */
 export function dep5ToSpdx(text: string): string | undefined {
+  // A Debian image repeats a few dozen names thousands of times (`GPL-2+` in most copyright
+  // files); SPDX parsing costs ~20 µs a name.
+  const known = translated.get(text);
+  if (known !== undefined || translated.has(text)) return known;
+  const result = translate(text);
+  if (translated.size < MAX_REMEMBERED) translated.set(text, result);
+  return result;
+}
+
+const translated = new Map<string, string | undefined>();
+/** Enough for every distinct name of a real distribution; a hostile flood is not remembered. */
+const MAX_REMEMBERED = 10_000;
+
+function translate(text: string): string | undefined {
   const [first = '', ...rest] = text.split(',');
   let expression = spdxClause(first);
   for (const clause of rest) {
