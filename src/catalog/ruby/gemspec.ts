@@ -40,6 +40,28 @@ function assignments(text: string, variable: string): Map<Field, string[]> {
   return out;
 }
 
+/** `s.add_runtime_dependency(%q<rack>.freeze, [...])`, `spec.add_dependency 'rack', '~> 2'`. */
+const DEPENDENCY_CALL =
+  /\.add_(?<kind>runtime_|development_)?dependency\s*\(?\s*(?:%q<(?<q>[^>]+)>|"(?<dq>[^"]+)"|'(?<sq>[^']+)')/gu;
+
+/**
+ * The gems a specification needs at run time. RubyGems before 3.4 wrote every dependency twice:
+ * `add_runtime_dependency` / `add_development_dependency` under `if s.respond_to?
+ * :add_runtime_dependency`, and all of them again as `add_dependency` in the `else` branch for
+ * old RubyGems. There only the runtime calls count; elsewhere `add_dependency` is runtime too.
+ */
+function runtimeDependencies(text: string): string[][] {
+  const fallbackBranch = text.includes('respond_to? :add_runtime_dependency');
+  const names = new Set<string>();
+  for (const match of text.matchAll(DEPENDENCY_CALL)) {
+    const kind = match.groups?.['kind'];
+    if (kind === 'development_' || (kind === undefined && fallbackBranch)) continue;
+    const name = match.groups?.['q'] ?? match.groups?.['dq'] ?? match.groups?.['sq'];
+    if (name && GEM_NAME.test(name)) names.add(name);
+  }
+  return [...names].map((name) => [name]);
+}
+
 /**
  * An installed gem's specification (`specifications/<name>-<version>.gemspec`, as RubyGems writes
  * it: https://guides.rubygems.org/specification-reference/). Ruby source, read without evaluating
@@ -69,12 +91,14 @@ export function parseGemspec(text: string): ParseResult {
     fields.get('authors')?.[0] ?? fields.get('author')?.[0],
     fields.get('email')?.[0],
   );
+  const requires = runtimeDependencies(text);
   const record: PackageRecord = {
     type: 'gem',
     name,
     version,
     ...(licenses ? { licenses } : {}),
     ...(originator ? { originator } : {}),
+    ...(requires.length > 0 ? { requires } : {}),
     // `ruby` is the pure-Ruby default; a native gem's platform is part of its identity.
     ...(platform && platform !== 'ruby' && GEM_NAME.test(platform)
       ? { qualifiers: { platform } }

@@ -1,4 +1,7 @@
+// The one scheme, not the versioning registry: a warm run does not load the other schemes.
+import { rubygems } from '../../versioning/rubygems/index.js';
 import { baseName, defineCataloger, type Cataloger, type ParseResult } from '../cataloger.js';
+import type { Package } from '../types.js';
 import { parseGemfileLock } from './gemfile-lock.js';
 import { parseGemspec } from './gemspec.js';
 import { describeCause } from '../../errors/index.js';
@@ -27,6 +30,38 @@ export function isGemfileLock(path: string): boolean {
   );
 }
 
+/** The GEM_HOME an installed spec belongs to: the folder holding its `specifications/`. */
+function gemHome(path: string): string | undefined {
+  if (!isInstalledGemspec(path)) return undefined;
+  const at = path.startsWith('specifications/') ? 0 : path.lastIndexOf('/specifications/');
+  return path.slice(0, at);
+}
+
+/**
+ * RubyGems activates a dependency from the same GEM_HOME (its `specifications/` and the default
+ * gems in `specifications/default/`), the highest version installed there. The requirement's
+ * version constraint is not weighed: where two versions are installed and the newer one is
+ * excluded, this picks the newer one.
+ */
+function gemDependency(dependent: Package, candidates: readonly Package[]): Package | undefined {
+  const home = gemHome(dependent.locations[0]?.path ?? '');
+  if (home === undefined) return undefined;
+  const { compare } = rubygems.api;
+  const newer = (a: Package, b: Package): Package => {
+    try {
+      return compare(a.version, b.version) >= 0 ? a : b;
+    } catch {
+      return a.version >= b.version ? a : b;
+    }
+  };
+  return candidates
+    .filter((candidate) => gemHome(candidate.locations[0]?.path ?? '') === home)
+    .reduce<Package | undefined>(
+      (best, candidate) => (best ? newer(best, candidate) : candidate),
+      undefined,
+    );
+}
+
 /** Larger than any real gemspec or Gemfile.lock: not read. */
 const MAX_BYTES = 16 * 1024 * 1024;
 
@@ -39,7 +74,8 @@ export const rubyCataloger: Cataloger = defineCataloger({
     'https://bundler.io/guides/gemfile_lock.html',
   ],
   packageTypes: ['gem'],
-  version: 3,
+  version: 4,
+  pickDependency: gemDependency,
   claims: (file) =>
     isInstalledGemspec(file.path) ||
     ((file.path.endsWith('.lock') || file.path.endsWith('.locked')) && isGemfileLock(file.path)),

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -221,4 +221,55 @@ describe('ruby end to end through a real image', () => {
       ],
     ]);
   });
+});
+
+describe('gem dependencies against RubyGems', () => {
+  // This machine's Ruby (Debian's ruby3.1): its GEM_HOME holds bundled gems and default gems,
+  // several with runtime dependencies (net-imap needs net-protocol, date, ...).
+  const home = execFileSync(
+    'ruby',
+    ['-e', 'print File.dirname(File.dirname(Gem.default_specifications_dir))'],
+    { encoding: 'utf8' },
+  );
+
+  /** RubyGems itself: each spec's runtime dependencies, activated in that GEM_HOME alone. */
+  function rubygemsGraph(): Record<string, string[]> {
+    const script = [
+      'require "json"',
+      'Gem.paths = { "GEM_HOME" => ARGV[0], "GEM_PATH" => ARGV[0] }',
+      'out = {}',
+      'Gem::Specification.each do |spec|',
+      '  out[spec.full_name] = spec.runtime_dependencies.filter_map { |d| d.to_spec.full_name rescue nil }.sort',
+      'end',
+      'print JSON.generate(out)',
+    ].join('\n');
+    return JSON.parse(execFileSync('ruby', ['-e', script, home], { encoding: 'utf8' })) as Record<
+      string,
+      string[]
+    >;
+  }
+
+  it.runIf(existsSync(join(home, 'specifications')))(
+    'links each installed gem to the gems RubyGems activates for it',
+    async () => {
+      const files: Record<string, Buffer> = {};
+      for (const dir of ['specifications', 'specifications/default']) {
+        for (const name of readdirSync(join(home, dir))) {
+          if (name.endsWith('.gemspec'))
+            files[`${home.slice(1)}/${dir}/${name}`] = await readFile(join(home, dir, name));
+        }
+      }
+      const catalog = await catalogFiles(files, [rubyCataloger]);
+      const byId = new Map(catalog.packages.map((p) => [p.id, `${p.name}-${p.version}`]));
+      const ours = Object.fromEntries(
+        catalog.packages.map((p) => [
+          `${p.name}-${p.version}`,
+          (p.dependsOn ?? []).map((id) => byId.get(id) ?? id).sort(),
+        ]),
+      );
+      const expected = rubygemsGraph();
+      expect(Object.values(expected).flat().length).toBeGreaterThan(5);
+      expect(ours).toEqual(expected);
+    },
+  );
 });
