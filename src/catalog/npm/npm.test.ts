@@ -363,3 +363,25 @@ describe('npm authors', () => {
     expect(result.packages?.[0]?.originator).toBe(author);
   });
 });
+
+describe('yarn.lock dependencies', () => {
+  it.each([
+    ['yarn_happy.lock', 'trivy-yarn_happy-dependencies.json'],
+    ['yarn_v2_happy.lock', 'trivy-yarn_v2_happy-dependencies.json'],
+  ])('%s: each entry depends on what Trivy resolves it to', async (lock, reference) => {
+    const catalog = await catalogFiles({ 'app/yarn.lock': await fixture('trivy', lock) }, [
+      npmCataloger,
+    ]);
+    const name = (p: { namespace?: string | undefined; name: string; version: string }): string =>
+      `${p.namespace ? `${p.namespace}/` : ''}${p.name}@${p.version}`;
+    const byId = new Map(catalog.packages.map((p) => [p.id, name(p)]));
+    const ours = catalog.packages
+      .flatMap((p) => (p.dependsOn ?? []).map((id) => `${name(p)} -> ${byId.get(id)}`))
+      .sort();
+    const trivy = JSON.parse(
+      await readFile(new URL(`./__fixtures__/${reference}`, import.meta.url), 'utf8'),
+    ) as string[];
+    expect(trivy.length).toBeGreaterThan(3);
+    expect(ours).toEqual(trivy);
+  });
+});
