@@ -364,12 +364,18 @@ describe('npm authors', () => {
   });
 });
 
-describe('yarn.lock dependencies', () => {
+describe('yarn.lock and pnpm-lock.yaml dependencies', () => {
   it.each([
-    ['yarn_happy.lock', 'trivy-yarn_happy-dependencies.json'],
-    ['yarn_v2_happy.lock', 'trivy-yarn_v2_happy-dependencies.json'],
-  ])('%s: each entry depends on what Trivy resolves it to', async (lock, reference) => {
-    const catalog = await catalogFiles({ 'app/yarn.lock': await fixture('trivy', lock) }, [
+    ['yarn_happy.lock', 'yarn.lock', 'trivy-yarn_happy-dependencies.json'],
+    ['yarn_v2_happy.lock', 'yarn.lock', 'trivy-yarn_v2_happy-dependencies.json'],
+    [
+      'pnpm-lock_v6_with_dev.yaml',
+      'pnpm-lock.yaml',
+      'trivy-pnpm-lock_v6_with_dev-dependencies.json',
+    ],
+    ['pnpm-lock_many.yaml', 'pnpm-lock.yaml', 'trivy-pnpm-lock_many-dependencies.json'],
+  ])('%s: each entry depends on what Trivy resolves it to', async (lock, as, reference) => {
+    const catalog = await catalogFiles({ [`app/${as}`]: await fixture('trivy', lock) }, [
       npmCataloger,
     ]);
     const name = (p: { namespace?: string | undefined; name: string; version: string }): string =>
@@ -383,5 +389,33 @@ describe('yarn.lock dependencies', () => {
     ) as string[];
     expect(trivy.length).toBeGreaterThan(3);
     expect(ours).toEqual(trivy);
+  });
+});
+
+describe('pnpm-lock.yaml v9 dependencies', () => {
+  it('reads them from snapshots, peer variants merged, tarball packages by their version', async () => {
+    // Trivy's v9 fixture; the edges as its `snapshots` section lists them (the Trivy build we
+    // compare with writes no graph for v9). `supports-color` is optional and not installed.
+    const catalog = await catalogFiles(
+      { 'app/pnpm-lock.yaml': await fixture('trivy', 'pnpm-lock_v9.yaml') },
+      [npmCataloger],
+    );
+    const byId = new Map(catalog.packages.map((p) => [p.id, `${p.name}@${p.version}`]));
+    const edges = catalog.packages
+      .flatMap((p) => (p.dependsOn ?? []).map((id) => `${p.name}@${p.version} -> ${byId.get(id)}`))
+      .sort();
+    expect(edges).toEqual([
+      'debug@4.3.4 -> ms@2.0.0',
+      'debug@4.3.5 -> ms@2.1.2',
+      'finalhandler@1.1.1 -> debug@4.3.4',
+      'finalhandler@1.1.1 -> encodeurl@1.0.2',
+      'finalhandler@1.1.1 -> escape-html@1.0.3',
+      'finalhandler@1.1.1 -> on-finished@2.3.0',
+      'finalhandler@1.1.1 -> parseurl@1.3.3',
+      'finalhandler@1.1.1 -> statuses@1.4.0',
+      'finalhandler@1.1.1 -> unpipe@1.0.0',
+      'on-finished@2.3.0 -> ee-first@1.1.1',
+      'promise@8.1.0 -> asap@2.0.6',
+    ]);
   });
 });

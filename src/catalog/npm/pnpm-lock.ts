@@ -16,6 +16,8 @@ const packageEntry = z.object({
   name: z.string().optional(),
   version: z.union([z.string(), z.number()]).transform(String).optional(),
   dev: z.boolean().optional(),
+  dependencies: mapping.optional(),
+  optionalDependencies: mapping.optional(),
 });
 const snapshotEntry = z.object({
   dependencies: mapping.optional(),
@@ -130,6 +132,56 @@ function prodReachable(
   return reached;
 }
 
+/**
+ * The package a dependency reference names: `1.0.0` (of `name`), `1.0.0(peer@2)` or
+ * `1.0.0_peer@2` (peers dropped), an alias `real@1.0.0` (v9) or `/real@1.0.0` / `/real/1.0.0`
+ * (v6, v5). `link:` and `file:` references are local folders: none.
+ */
+function referencedPackage(
+  name: string,
+  ref: string,
+  major: number,
+): { name: string; version: string } | undefined {
+  const base = stripPeers(ref);
+  if (base.startsWith('/')) return parsePnpmKey(ref, major);
+  if (base.indexOf('@', 1) > 0 && !base.includes(':')) return parsePnpmKey(ref, 9);
+  return isPlainVersion(base) ? { name, version: base } : undefined;
+}
+
+/** `{ name: ref }` dependency maps as exact `name@version` requirements. */
+function pnpmRequirements(
+  maps: readonly (Readonly<Record<string, unknown>> | undefined)[],
+  major: number,
+): string[][] {
+  const out = new Map<string, string[]>();
+  for (const deps of maps) {
+    for (const [name, ref] of Object.entries(deps ?? {})) {
+      if (typeof ref !== 'string' && typeof ref !== 'number') continue;
+      const target = referencedPackage(name, String(ref), major);
+      if (target) out.set(`${target.name}@${target.version}`, [`${target.name}@${target.version}`]);
+    }
+  }
+  return [...out.values()];
+}
+
+/** v9 keeps dependencies in `snapshots`, one per peer variant: their union per package key. */
+function snapshotDependencies(
+  snapshots: Readonly<Record<string, unknown>>,
+): Map<string, Readonly<Record<string, unknown>>[]> {
+  const out = new Map<string, Readonly<Record<string, unknown>>[]>();
+  for (const [key, value] of Object.entries(snapshots)) {
+    const parsed = parsePnpmKey(key, 9);
+    const entry = snapshotEntry.safeParse(value ?? {});
+    if (!parsed || !entry.success) continue;
+    const id = `${parsed.name}@${parsed.version}`;
+    const maps = out.get(id) ?? [];
+    for (const deps of [entry.data.dependencies, entry.data.optionalDependencies])
+      if (deps) maps.push(deps);
+    out.set(id, maps);
+  }
+  return out;
+}
+
 function directNames(importers: readonly Importer[]): Set<string> {
   const out = new Set<string>();
   for (const importer of importers)
@@ -158,6 +210,7 @@ export function parsePnpmLock(text: string, options: LockOptions): ParseResult {
   const prod =
     major >= 9 && snapshots.success ? prodReachable(snapshots.data, importers) : undefined;
   const direct = directNames(importers);
+  const snapshotDeps = snapshots.success ? snapshotDependencies(snapshots.data) : undefined;
   const records = new RecordSet();
   const warnings: string[] = [];
   for (const [key, value] of Object.entries(packages.data)) {
@@ -182,8 +235,19 @@ export function parsePnpmLock(text: string, options: LockOptions): ParseResult {
       : entry.data.dev === true;
     if (dev && !options.includeDev) continue;
     const isDirect = fromKey !== undefined && direct.has(`${fromKey.name}@${fromKey.version}`);
+    const requires = pnpmRequirements(
+      snapshotDeps && fromKey
+        ? (snapshotDeps.get(`${fromKey.name}@${fromKey.version}`) ?? [])
+        : [entry.data.dependencies, entry.data.optionalDependencies],
+      major,
+    );
     records.add(
-      npmRecord({ name, version, metadata: { direct: isDirect, ...(dev ? { dev: true } : {}) } }),
+      npmRecord({
+        name,
+        version,
+        requires,
+        metadata: { direct: isDirect, ...(dev ? { dev: true } : {}) },
+      }),
     );
   }
   return { packages: records.records(), ...(warnings.length > 0 ? { warnings } : {}) };
