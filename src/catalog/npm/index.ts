@@ -92,7 +92,7 @@ export function createNpmCataloger(options: NpmCatalogerOptions = {}): Cataloger
       'https://github.com/pnpm/spec/tree/master/lockfile',
     ],
     packageTypes: ['npm'],
-    version: 7,
+    version: 8,
     claims: (file) =>
       isInstalledPackageJson(file.path) ||
       lockfileKind(file.path) !== undefined ||

@@ -5,15 +5,23 @@ const SOURCE_SECTIONS = new Set(['GEM', 'GIT', 'PATH', 'PLUGIN SOURCE']);
 /** `    name (version[-platform])`: bundler splits version and platform at the first `-`. */
 const SPEC = /^ {4}(?<name>[A-Za-z0-9._-]+) \((?<version>[^-)\s]+)(?:-(?<platform>[^)\s]+))?\)$/;
 const DEPENDENCY = /^ {2}(?<name>[A-Za-z0-9._-]+)/;
+/** `      name (constraint)` or `      name`: a spec's own dependency, six spaces in. */
+const SPEC_DEPENDENCY = /^ {6}(?<name>[A-Za-z0-9._-]+)(?: \(|$)/;
 
 /**
  * `Gemfile.lock` (https://bundler.io/guides/gemfile_lock.html): the specs of every source section
- * (GEM, GIT, PATH) at four spaces of indent, their own dependencies at six (skipped), and the
- * Gemfile's direct dependencies under DEPENDENCIES. It records no groups, so there is no dev flag.
+ * (GEM, GIT, PATH) at four spaces of indent, their own dependencies at six (each met by the spec
+ * of that name in the same file), and the Gemfile's direct dependencies under DEPENDENCIES. It
+ * records no groups, so there is no dev flag.
  */
 export function parseGemfileLock(text: string): ParseResult {
-  const specs: { name: string; version: string; platform: string | undefined; source: string }[] =
-    [];
+  const specs: {
+    name: string;
+    version: string;
+    platform: string | undefined;
+    source: string;
+    dependencies: string[];
+  }[] = [];
   const direct = new Set<string>();
   const warnings: string[] = [];
   let section = '';
@@ -30,8 +38,12 @@ export function parseGemfileLock(text: string): ParseResult {
       if (name) direct.add(name);
       continue;
     }
-    if (!SOURCE_SECTIONS.has(section) || !line.startsWith('    ') || line.startsWith('     '))
+    if (!SOURCE_SECTIONS.has(section) || !line.startsWith('    ')) continue;
+    if (line.startsWith('     ')) {
+      const dependency = SPEC_DEPENDENCY.exec(line)?.groups?.['name'];
+      if (dependency) specs[specs.length - 1]?.dependencies.push(dependency);
       continue;
+    }
     const match = SPEC.exec(line)?.groups;
     if (!match?.['name'] || !match['version']) {
       warnings.push(`line ${index + 1}: not a "name (version)" spec`);
@@ -42,6 +54,7 @@ export function parseGemfileLock(text: string): ParseResult {
       version: match['version'],
       platform: match['platform'],
       source: section.toLowerCase(),
+      dependencies: [],
     });
   }
   if (specs.length === 0 && direct.size === 0)
@@ -57,6 +70,9 @@ export function parseGemfileLock(text: string): ParseResult {
       name: spec.name,
       version: spec.version,
       ...(spec.platform ? { qualifiers: { platform: spec.platform } } : {}),
+      ...(spec.dependencies.length > 0
+        ? { requires: [...new Set(spec.dependencies)].map((name) => [name]) }
+        : {}),
       metadata: {
         direct: direct.has(spec.name),
         ...(spec.source === 'gem' ? {} : { source: spec.source }),

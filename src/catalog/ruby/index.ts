@@ -38,14 +38,16 @@ function gemHome(path: string): string | undefined {
 }
 
 /**
- * RubyGems activates a dependency from the same GEM_HOME (its `specifications/` and the default
+ * An installed gem's dependency: RubyGems activates it from the same GEM_HOME (its `specifications/` and the default
  * gems in `specifications/default/`), the highest version installed there. The requirement's
  * version constraint is not weighed: where two versions are installed and the newer one is
  * excluded, this picks the newer one.
  */
 function gemDependency(dependent: Package, candidates: readonly Package[]): Package | undefined {
-  const home = gemHome(dependent.locations[0]?.path ?? '');
-  if (home === undefined) return undefined;
+  const path = dependent.locations[0]?.path ?? '';
+  const home = gemHome(path);
+  // A Gemfile.lock's spec: its dependency is the spec of that name in the same lockfile.
+  if (home === undefined) return candidates.find((c) => c.locations[0]?.path === path);
   const { compare } = rubygems.api;
   const newer = (a: Package, b: Package): Package => {
     try {
@@ -74,7 +76,7 @@ export const rubyCataloger: Cataloger = defineCataloger({
     'https://bundler.io/guides/gemfile_lock.html',
   ],
   packageTypes: ['gem'],
-  version: 4,
+  version: 5,
   pickDependency: gemDependency,
   claims: (file) =>
     isInstalledGemspec(file.path) ||

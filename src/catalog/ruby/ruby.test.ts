@@ -52,6 +52,33 @@ function bundlerSpecs(path: string): string[] {
   }
 }
 
+/** Bundler's own reading: each spec's dependencies, each as the spec of that name in the lock. */
+function bundlerEdges(path: string): string[] {
+  const dir = mkdtempSync(join(tmpdir(), 'lockyard-bundler-'));
+  try {
+    writeFileSync(join(dir, 'Gemfile'), '');
+    const script = [
+      'p = Bundler::LockfileParser.new(File.read(ARGV[0]))',
+      'by = {}; p.specs.each { |s| by[s.name] ||= s }',
+      'p.specs.each { |s| s.dependencies.each { |d| t = by[d.name]; puts "#{s.name}@#{s.version} -> #{t.name}@#{t.version}" if t } }',
+    ].join('\n');
+    const out = execFileSync('ruby', ['-rbundler', '-e', script, path], {
+      encoding: 'utf8',
+      env: { ...process.env, BUNDLE_GEMFILE: join(dir, 'Gemfile') },
+    });
+    return [
+      ...new Set(
+        out
+          .trim()
+          .split('\n')
+          .filter((line) => line !== ''),
+      ),
+    ].sort();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 runCatalogerContract(rubyCataloger, [
   {
     path: 'usr/lib/ruby/gems/3.1.0/specifications/rss-0.2.9.gemspec',
@@ -148,6 +175,24 @@ describe('Gemfile.lock against Bundler', () => {
       .sort();
     expect(ours).toEqual(bundlerSpecs(fixturePath(...parts)));
   });
+
+  it.each(LOCKS.map((parts) => [parts.join('/'), parts] as const))(
+    '%s: each spec depends on what Bundler reads',
+    async (_label, parts) => {
+      const catalog = await catalogFiles({ 'srv/app/Gemfile.lock': await fixture(...parts) }, [
+        rubyCataloger,
+      ]);
+      const byId = new Map(catalog.packages.map((p) => [p.id, `${p.name}@${p.version}`]));
+      const ours = [
+        ...new Set(
+          catalog.packages.flatMap((p) =>
+            (p.dependsOn ?? []).map((id) => `${p.name}@${p.version} -> ${byId.get(id)}`),
+          ),
+        ),
+      ].sort();
+      expect(ours).toEqual(bundlerEdges(fixturePath(...parts)));
+    },
+  );
 
   it('marks direct dependencies and non-rubygems sources', async () => {
     const result = await rubyCataloger.parse({
