@@ -58,10 +58,14 @@ export function createPythonCataloger(options: PythonCatalogerOptions = {}): Cat
       'https://docs.astral.sh/uv/concepts/projects/layout/#the-lockfile',
     ],
     packageTypes: ['pypi'],
-    version: 4,
+    version: 5,
     // Python imports a distribution's requirements from the same sys.path folder.
     pickDependency: (dependent, candidates) => {
-      const site = sitePackagesOf(dependent.locations[0]?.path ?? '');
+      const from = dependent.locations[0]?.path ?? '';
+      // A lockfile's entry: the package of that name in the same lockfile.
+      if (!isInstalledMetadata(from) && !isZippedEgg(from))
+        return candidates.find((candidate) => candidate.locations[0]?.path === from);
+      const site = sitePackagesOf(from);
       return candidates.find((candidate) => {
         const path = candidate.locations[0]?.path ?? '';
         return (isInstalledMetadata(path) || isZippedEgg(path)) && sitePackagesOf(path) === site;

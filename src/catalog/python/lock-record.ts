@@ -12,13 +12,16 @@ export function pypiRecord(
   name: string,
   version: string,
   metadata?: Record<string, boolean | string>,
+  requires: readonly string[] = [],
 ): PackageRecord {
   const normalized = normalizePythonName(name);
   const all = { ...metadata, ...(normalized === name ? {} : { declaredName: name }) };
+  const needs = [...new Set(requires.map(normalizePythonName))].map((dependency) => [dependency]);
   return {
     type: 'pypi',
     name: normalized,
     version,
+    ...(needs.length > 0 ? { requires: needs } : {}),
     ...(Object.keys(all).length > 0 ? { metadata: all } : {}),
   };
 }

@@ -383,3 +383,32 @@ describe('python dependencies', () => {
     expect(venvFlask?.dependsOn).toBeUndefined();
   });
 });
+
+describe('poetry.lock dependencies', () => {
+  it.each([
+    [
+      'syft/poetry/simple-deps/poetry.lock',
+      'trivy-syft-poetry-simple-deps-poetry-dependencies.json',
+    ],
+    ['trivy/poetry_flask.lock', 'trivy-trivy-poetry_flask-dependencies.json'],
+    ['trivy/poetry_v2_flask.lock', 'trivy-trivy-poetry_v2_flask-dependencies.json'],
+  ])('%s: the edges Trivy writes, among the packages both report', async (lock, reference) => {
+    const catalog = await catalogFiles({ 'app/poetry.lock': await fixture(...lock.split('/')) }, [
+      pythonCataloger,
+    ]);
+    const byId = new Map(catalog.packages.map((p) => [p.id, `${p.name}@${p.version}`]));
+    const ours = catalog.packages
+      .flatMap((p) => (p.dependsOn ?? []).map((id) => `${p.name}@${p.version} -> ${byId.get(id)}`))
+      .sort();
+    // Trivy also reports poetry 2's dev group (`groups = ["dev"]`: pytest and what it needs);
+    // Lockyard leaves dev-only packages out by default.
+    const reported = new Set(byId.values());
+    const trivy = (
+      JSON.parse(
+        await readFile(new URL(`./__fixtures__/${reference}`, import.meta.url), 'utf8'),
+      ) as string[]
+    ).filter((edge) => edge.split(' -> ').every((end) => reported.has(end)));
+    expect(trivy.length).toBeGreaterThan(3);
+    expect(ours).toEqual(trivy);
+  });
+});

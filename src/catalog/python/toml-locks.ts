@@ -52,12 +52,31 @@ export function parsePoetryLock(text: string, options: PythonLockOptions): Parse
     const dev =
       pkg.category === 'dev' || (pkg.groups !== undefined && !pkg.groups.includes('main'));
     if (dev && !options.includeDev) continue;
-    records.push(pypiRecord(pkg.name, pkg.version, dev ? { dev: true } : undefined));
+    records.push(
+      pypiRecord(pkg.name, pkg.version, dev ? { dev: true } : undefined, poetryNeeds(pkg)),
+    );
   }
   return {
     packages: dedupe(records),
     ...(read.warnings.length > 0 ? { warnings: read.warnings } : {}),
   };
+}
+
+/**
+ * `[package.dependencies]`: `name = "^1.0"`, or a table (`{ version, optional, markers }`), or a
+ * list of such tables (one per marker). Optional ones are installed only with an extra: left out.
+ */
+function poetryNeeds(pkg: TomlPackage): string[] {
+  const deps = z.record(z.string(), z.unknown()).safeParse(pkg.dependencies);
+  if (!deps.success) return [];
+  const optional = (spec: unknown): boolean =>
+    typeof spec === 'object' && spec !== null && 'optional' in spec && spec.optional === true;
+  return Object.entries(deps.data)
+    .filter(
+      ([name, spec]) =>
+        PYTHON_NAME.test(name) && !(Array.isArray(spec) ? spec.every(optional) : optional(spec)),
+    )
+    .map(([name]) => name);
 }
 
 /** Sources that are the project's own code: the workspace root and local folders. */
@@ -114,7 +133,15 @@ export function parseUvLock(text: string, options: PythonLockOptions): ParseResu
     if (isLocal(pkg) || !pkg.version) continue;
     const dev = hasRoot && !prod.has(normalizePythonName(pkg.name));
     if (dev && !options.includeDev) continue;
-    records.push(pypiRecord(pkg.name, pkg.version, dev ? { dev: true } : undefined));
+    // `dependencies` only: `optional-dependencies` are installed with an extra.
+    records.push(
+      pypiRecord(
+        pkg.name,
+        pkg.version,
+        dev ? { dev: true } : undefined,
+        dependencyNames(pkg.dependencies),
+      ),
+    );
   }
   return {
     packages: dedupe(records),
