@@ -6,6 +6,7 @@ import type { Cataloger } from './cataloger.js';
 import type { Catalog, ImageSummary } from './catalog.js';
 import { finalizePackages, pickOs } from './finalize.js';
 import type { LayerAnalysis } from './layer-analysis.js';
+import type { Package } from './types.js';
 import { imagePurl } from './image-purl.js';
 import { loadPurlLibrary } from './purl-library.js';
 import { squash, type SquashedView } from './squash.js';
@@ -110,6 +111,16 @@ async function mapLimited<T, R>(
   return out;
 }
 
+/** A refine step may drop a package others depend on: those edges go with it. */
+function withoutDanglingDependencies(packages: readonly Package[]): Package[] {
+  const ids = new Set(packages.map((pkg) => pkg.id));
+  return packages.map((pkg) => {
+    if (!pkg.dependsOn || pkg.dependsOn.every((id) => ids.has(id))) return pkg;
+    const dependsOn = pkg.dependsOn.filter((id) => ids.has(id));
+    return { ...pkg, dependsOn: dependsOn.length > 0 ? dependsOn : undefined };
+  });
+}
+
 /**
  * Catalogs an image: each layer is analysed once (or taken from the cache by diff_id), the
  * analyses are squashed into the final file system's view, and packages are finalized.
@@ -178,6 +189,7 @@ export async function buildCatalog(image: Image, options: BuildCatalogOptions): 
   let packages = finalizePackages(view, os, image.layers, pickers);
   for (const cataloger of options.catalogers)
     if (cataloger.refine) packages = cataloger.refine(packages);
+  packages = withoutDanglingDependencies(packages);
   const catalog: Catalog = {
     schemaVersion: 1,
     image: summarizeImage(image),

@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { catalogFiles } from '../testing/index.js';
+import { defineCataloger } from './cataloger.js';
+import { dpkgCataloger } from './dpkg/index.js';
 import { resolveDependencies } from './dependencies.js';
 import type { Package } from './types.js';
 
@@ -63,5 +66,24 @@ describe('resolveDependencies', () => {
   it('leaves a catalog without requirements as it is', () => {
     const packages = [deb('a', 'amd64')];
     expect(resolveDependencies(packages, () => undefined)).toEqual(packages);
+  });
+});
+
+describe('dependencies after a refine step', () => {
+  it('drops the edges to a package a refine step removes', async () => {
+    // Two dpkg packages, one depending on the other; a cataloger whose refine drops the target.
+    const status = [
+      'Package: app\nStatus: install ok installed\nVersion: 1\nArchitecture: amd64\nDepends: lib\n',
+      'Package: lib\nStatus: install ok installed\nVersion: 1\nArchitecture: amd64\n',
+    ].join('\n');
+    const dropLib = defineCataloger({
+      ...dpkgCataloger,
+      refine: (packages) => packages.filter((pkg) => pkg.name !== 'lib'),
+    });
+    const kept = await catalogFiles({ 'var/lib/dpkg/status': status }, [dpkgCataloger]);
+    expect(kept.packages.find((p) => p.name === 'app')?.dependsOn).toHaveLength(1);
+    const refined = await catalogFiles({ 'var/lib/dpkg/status': status }, [dropLib]);
+    expect(refined.packages.map((p) => p.name)).toEqual(['app']);
+    expect(refined.packages[0]?.dependsOn).toBeUndefined();
   });
 });
