@@ -102,7 +102,7 @@ export function parseYarnV1(text: string): ParseResult {
   const records = new RecordSet();
   for (const block of blocks) {
     if (block.version === undefined) {
-      warnings.push(`line ${block.line}: entry "${block.name}" has no version`);
+      warnings.push(`line ${block.line}: entry "${block.name.slice(0, 80)}" has no version`);
       continue;
     }
     if (!isNpmName(block.name) || block.version === '') {
