@@ -9,3 +9,4 @@ export {
 export { useTempDir } from './temp-dir.js';
 export { catalogFiles, catalogImageDir } from './catalog-helpers.js';
 export { runCli, type CliResult } from './run-cli.js';
+export { dependencyEdges, packageLabel } from './dependency-edges.js';

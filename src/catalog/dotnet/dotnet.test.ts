@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { catalogFiles, sharedFixture } from '../../testing/index.js';
+import { catalogFiles, dependencyEdges, sharedFixture } from '../../testing/index.js';
 import { runCatalogerContract } from '../testing/cataloger-contract.js';
 import type { PackageRecord } from '../types.js';
 import { dotnetCataloger } from './index.js';
@@ -206,13 +206,7 @@ describe('dotnet dependencies', () => {
             .map((dep) => `${id} -> ${dep}`),
         )
         .sort();
-      const byId = new Map(nuget.map((p) => [p.id, `${p.name}@${p.version}`]));
-      const edges = nuget
-        .flatMap((p) =>
-          (p.dependsOn ?? []).map((id) => `${p.name}@${p.version} -> ${byId.get(id)}`),
-        )
-        .sort();
-      expect(edges).toEqual(expected);
+      expect(dependencyEdges(nuget)).toEqual(expected);
       if (file === 'TestLibrary.deps.json') expect(expected.length).toBeGreaterThan(5);
     },
   );

@@ -3,9 +3,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { catalogFiles } from '../../testing/index.js';
+import { catalogFiles, dependencyEdges } from '../../testing/index.js';
 import { sharedFixture } from '../../testing/fixtures.js';
-import type { Package, PackageRecord } from '../types.js';
+import type { PackageRecord } from '../types.js';
 import { npmCataloger } from './index.js';
 import { parsePackageLock } from './package-lock.js';
 
@@ -117,12 +117,7 @@ describe('package-lock.json v2/v3', () => {
   ])('%s/%s: each entry depends on what npm ls says it does', async (...parts) => {
     const text = read(...parts);
     const catalog = await catalogFiles({ 'app/package-lock.json': text }, [npmCataloger]);
-    const name = (p: Package): string =>
-      `${p.namespace ? `${p.namespace}/` : ''}${p.name}@${p.version}`;
-    const byId = new Map(catalog.packages.map((p) => [p.id, name(p)]));
-    const ours = catalog.packages
-      .flatMap((p) => (p.dependsOn ?? []).map((id) => `${name(p)} -> ${byId.get(id)}`))
-      .sort();
+    const ours = dependencyEdges(catalog.packages);
     const { edges } = npmLsTree(text);
     expect(edges.length).toBeGreaterThan(0);
     expect(ours).toEqual(edges);
@@ -177,12 +172,7 @@ describe('package-lock.json v1', () => {
       const catalog = await catalogFiles({ 'app/package-lock.json': read('trivy', file) }, [
         npmCataloger,
       ]);
-      const byId = new Map(catalog.packages.map((p) => [p.id, `${p.name}@${p.version}`]));
-      return catalog.packages
-        .flatMap((p) =>
-          (p.dependsOn ?? []).map((id) => `${p.name}@${p.version} -> ${byId.get(id)}`),
-        )
-        .sort();
+      return dependencyEdges(catalog.packages);
     };
     const v2 = await graph('package-lock_v2.json');
     expect(v2).toEqual(npmLsTree(read('trivy', 'package-lock_v2.json')).edges);

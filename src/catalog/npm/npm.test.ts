@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeOciLayout } from '../../oci/index.js';
-import { catalogFiles, catalogImageDir, sharedFixture } from '../../testing/index.js';
+import {
+  catalogFiles,
+  catalogImageDir,
+  dependencyEdges,
+  sharedFixture,
+} from '../../testing/index.js';
 import { runCatalogerContract } from '../testing/cataloger-contract.js';
 import { createNpmCataloger, npmCataloger } from './index.js';
 import { isInstalledPackageJson, lockfileKind } from './paths.js';
@@ -378,12 +383,7 @@ describe('yarn.lock and pnpm-lock.yaml dependencies', () => {
     const catalog = await catalogFiles({ [`app/${as}`]: await fixture('trivy', lock) }, [
       npmCataloger,
     ]);
-    const name = (p: { namespace?: string | undefined; name: string; version: string }): string =>
-      `${p.namespace ? `${p.namespace}/` : ''}${p.name}@${p.version}`;
-    const byId = new Map(catalog.packages.map((p) => [p.id, name(p)]));
-    const ours = catalog.packages
-      .flatMap((p) => (p.dependsOn ?? []).map((id) => `${name(p)} -> ${byId.get(id)}`))
-      .sort();
+    const ours = dependencyEdges(catalog.packages);
     const trivy = JSON.parse(
       await readFile(new URL(`./__fixtures__/${reference}`, import.meta.url), 'utf8'),
     ) as string[];
@@ -400,11 +400,7 @@ describe('pnpm-lock.yaml v9 dependencies', () => {
       { 'app/pnpm-lock.yaml': await fixture('trivy', 'pnpm-lock_v9.yaml') },
       [npmCataloger],
     );
-    const byId = new Map(catalog.packages.map((p) => [p.id, `${p.name}@${p.version}`]));
-    const edges = catalog.packages
-      .flatMap((p) => (p.dependsOn ?? []).map((id) => `${p.name}@${p.version} -> ${byId.get(id)}`))
-      .sort();
-    expect(edges).toEqual([
+    expect(dependencyEdges(catalog.packages)).toEqual([
       'debug@4.3.4 -> ms@2.0.0',
       'debug@4.3.5 -> ms@2.1.2',
       'finalhandler@1.1.1 -> debug@4.3.4',

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { catalogFiles, sharedFixture } from '../../testing/index.js';
+import { catalogFiles, dependencyEdges, sharedFixture } from '../../testing/index.js';
 import { runCatalogerContract } from '../testing/cataloger-contract.js';
 import type { PackageRecord } from '../types.js';
 import { createPhpCataloger, phpCataloger } from './index.js';
@@ -178,12 +178,7 @@ describe('composer dependencies', () => {
     const content = await fixture('trivy', 'composer_happy.lock');
     const catalog = await catalogFiles({ 'var/www/composer.lock': content });
     const composer = catalog.packages.filter((p) => p.type === 'composer');
-    const byId = new Map(composer.map((p) => [p.id, `${p.namespace}/${p.name}`]));
-    const ours = composer
-      .flatMap((p) =>
-        (p.dependsOn ?? []).map((id) => `${p.namespace}/${p.name} -> ${byId.get(id)}`),
-      )
-      .sort();
+    const ours = dependencyEdges(composer, (p) => `${p.namespace}/${p.name}`);
     // Independent reading: each `packages` entry's `require` keys that are packages there too.
     const lock = JSON.parse(content.toString('utf8')) as {
       packages: { name: string; require?: Record<string, string> }[];

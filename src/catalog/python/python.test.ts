@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { catalogFiles, sharedFixture } from '../../testing/index.js';
+import { catalogFiles, dependencyEdges, packageLabel, sharedFixture } from '../../testing/index.js';
 import { runCatalogerContract } from '../testing/cataloger-contract.js';
 import { licenseFromClassifier, normalizePythonName, pythonCataloger } from './index.js';
 
@@ -396,13 +396,10 @@ describe('poetry.lock dependencies', () => {
     const catalog = await catalogFiles({ 'app/poetry.lock': await fixture(...lock.split('/')) }, [
       pythonCataloger,
     ]);
-    const byId = new Map(catalog.packages.map((p) => [p.id, `${p.name}@${p.version}`]));
-    const ours = catalog.packages
-      .flatMap((p) => (p.dependsOn ?? []).map((id) => `${p.name}@${p.version} -> ${byId.get(id)}`))
-      .sort();
+    const ours = dependencyEdges(catalog.packages);
     // Trivy also reports poetry 2's dev group (`groups = ["dev"]`: pytest and what it needs);
     // Lockyard leaves dev-only packages out by default.
-    const reported = new Set(byId.values());
+    const reported = new Set(catalog.packages.map(packageLabel));
     const trivy = (
       JSON.parse(
         await readFile(new URL(`./__fixtures__/${reference}`, import.meta.url), 'utf8'),

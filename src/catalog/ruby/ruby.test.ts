@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { catalogFiles, sharedFixture } from '../../testing/index.js';
+import { catalogFiles, dependencyEdges, sharedFixture } from '../../testing/index.js';
 import { runCatalogerContract } from '../testing/cataloger-contract.js';
 import { rubyCataloger } from './index.js';
 
@@ -182,14 +182,7 @@ describe('Gemfile.lock against Bundler', () => {
       const catalog = await catalogFiles({ 'srv/app/Gemfile.lock': await fixture(...parts) }, [
         rubyCataloger,
       ]);
-      const byId = new Map(catalog.packages.map((p) => [p.id, `${p.name}@${p.version}`]));
-      const ours = [
-        ...new Set(
-          catalog.packages.flatMap((p) =>
-            (p.dependsOn ?? []).map((id) => `${p.name}@${p.version} -> ${byId.get(id)}`),
-          ),
-        ),
-      ].sort();
+      const ours = dependencyEdges(catalog.packages);
       expect(ours).toEqual(bundlerEdges(fixturePath(...parts)));
     },
   );

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { deflateSync, inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { catalogFiles, sharedFixture, useTempDir } from '../../testing/index.js';
+import { catalogFiles, dependencyEdges, sharedFixture, useTempDir } from '../../testing/index.js';
 import { purlFor, type PackageRecord } from '../index.js';
 import { buildElf } from '../internal/testing/index.js';
 import { runCatalogerContract } from '../testing/cataloger-contract.js';
@@ -153,14 +153,7 @@ describe('rust cataloger: cargo-auditable binaries', () => {
       [{ name: 'usr/local/bin/uses_serde_json', content: await readFile(SERDE_BIN), mode: 0o755 }],
       [rustCataloger],
     );
-    const byId = new Map(catalog.packages.map((p) => [p.id, p]));
-    const edges = catalog.packages
-      .flatMap((p) =>
-        (p.dependsOn ?? []).map(
-          (id) => `${p.name}@${p.version} -> ${byId.get(id)?.name}@${byId.get(id)?.version}`,
-        ),
-      )
-      .sort();
+    const edges = dependencyEdges(catalog.packages);
     expect(expected.length).toBeGreaterThan(5);
     expect(edges).toEqual(expected);
   });
