@@ -39,6 +39,18 @@ describe('resolveDependencies', () => {
     expect(resolved.find((p) => p.id === 'tool:amd64')?.dependsOn).toEqual(['libc6:amd64']);
   });
 
+  it('gives an architecture-independent package the native one (adduser, all -> libc6:amd64)', () => {
+    const packages = [
+      deb('libc6', 'i386'),
+      deb('libc6', 'amd64'),
+      deb('bash', 'amd64'),
+      deb('dash', 'amd64'),
+      deb('adduser', 'all', { requires: [['libc6']] }),
+    ];
+    const resolved = resolveDependencies(packages, () => undefined);
+    expect(resolved.find((p) => p.name === 'adduser')?.dependsOn).toEqual(['libc6:amd64']);
+  });
+
   it('takes the first installed alternative, through virtual packages, never itself', () => {
     const packages = [
       deb('mawk', 'amd64', { provides: ['awk'] }),

@@ -9,18 +9,48 @@ function fullName(pkg: Package): string {
   return pkg.namespace ? `${pkg.namespace}/${pkg.name}` : pkg.name;
 }
 
+/** Architecture-independent packages (dpkg `all`, rpm `noarch`). */
+const ANY_ARCH: ReadonlySet<string | undefined> = new Set(['all', 'noarch']);
+
+/** The architecture most of the image's OS packages are built for (`amd64`), per package type. */
+function nativeArchitectures(packages: readonly Package[]): Map<PackageType, string> {
+  const counts = new Map<PackageType, Map<string, number>>();
+  for (const pkg of packages) {
+    if (!OS_PACKAGE_TYPES.has(pkg.type) || pkg.arch === undefined || ANY_ARCH.has(pkg.arch))
+      continue;
+    const byArch = counts.get(pkg.type) ?? new Map<string, number>();
+    byArch.set(pkg.arch, (byArch.get(pkg.arch) ?? 0) + 1);
+    counts.set(pkg.type, byArch);
+  }
+  const out = new Map<PackageType, string>();
+  for (const [type, byArch] of counts)
+    out.set(type, [...byArch].reduce((best, next) => (next[1] > best[1] ? next : best))[0]);
+  return out;
+}
+
 /**
  * The package to depend on among several that provide a name. An OS package's dependency is
- * anywhere in the image, preferably of the same architecture. A language package's is in the
- * same file (a Go binary's modules, a deps.json's libraries): the same name elsewhere in the
- * image is another program's copy.
+ * anywhere in the image: one of its own architecture, or, for an architecture-independent
+ * package, one of the image's native architecture (on a multi-arch Debian with `libc6:amd64`
+ * and `libc6:i386`, `adduser` (all) needs the amd64 one). A language package's is in the same
+ * file (a Go binary's modules, a deps.json's libraries): the same name elsewhere in the image is
+ * another program's copy.
  */
-function pickDefault(dependent: Package, others: readonly Package[]): Package | undefined {
+function pickDefault(
+  dependent: Package,
+  others: readonly Package[],
+  native: ReadonlyMap<PackageType, string>,
+): Package | undefined {
   if (!OS_PACKAGE_TYPES.has(dependent.type)) {
     const file = dependent.locations[0]?.path;
     return others.find((candidate) => candidate.locations[0]?.path === file);
   }
-  return others.find((candidate) => candidate.arch === dependent.arch) ?? others[0];
+  const arch = ANY_ARCH.has(dependent.arch) ? native.get(dependent.type) : dependent.arch;
+  return (
+    others.find((candidate) => candidate.arch === arch) ??
+    others.find((candidate) => ANY_ARCH.has(candidate.arch)) ??
+    others[0]
+  );
 }
 
 /**
@@ -39,13 +69,15 @@ export function resolveDependencies(
   fileOwner: FileOwnerLookup,
   pickers: ReadonlyMap<string, DependencyPicker> = new Map(),
 ): Package[] {
+  if (!packages.some((pkg) => pkg.requires !== undefined || pkg.provides !== undefined))
+    return [...packages];
+  const native = nativeArchitectures(packages);
   const pick = (candidates: readonly Package[], dependent: Package): Package | undefined => {
     const others = candidates.filter((candidate) => candidate !== dependent);
     if (others.length === 0) return undefined;
-    return (pickers.get(dependent.cataloger) ?? pickDefault)(dependent, others);
+    const picker = pickers.get(dependent.cataloger);
+    return picker ? picker(dependent, others) : pickDefault(dependent, others, native);
   };
-  if (!packages.some((pkg) => pkg.requires !== undefined || pkg.provides !== undefined))
-    return [...packages];
   const providers = new Map<string, Package[]>();
   const add = (type: PackageType, name: string, pkg: Package): void => {
     const key = `${type}\0${name}`;
