@@ -78,7 +78,7 @@ export const rpmCataloger = defineCataloger({
     'https://github.com/rpm-software-management/rpm/blob/master/lib/backend/sqlite.c',
   ],
   packageTypes: ['rpm'],
-  version: 3,
+  version: 4,
   claims: (file: FileHeader) => DATABASES.has(file.path) || file.path === MANIFEST,
   parse(file): ParseResult {
     if (file.path === MANIFEST) {

@@ -1,6 +1,7 @@
 import type { PackageRecord } from '../../types.js';
 import type { RpmHeader } from './parse-header.js';
 import { parseSourceRpm } from './source-rpm.js';
+import { rpmLicense } from './license.js';
 import { Tag } from './tags.js';
 
 /** rpm writes `(none)` for unset string tags in some query paths; never a real value. */
@@ -109,7 +110,7 @@ export function headerToPackage(header: RpmHeader): HeaderPackage {
     ...(epoch ? { epoch } : {}),
     ...(source ? { source } : {}),
     ...(vendor ? { supplier: vendor } : {}),
-    ...(license ? { licenses: [license] } : {}),
+    ...(license ? { licenses: [rpmLicense(license)] } : {}),
     ...relations(header, name),
     ...(files && files.length > 0 ? { files } : {}),
     ...(Object.keys(metadata).length > 0 ? { metadata } : {}),

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PackageRecord } from '../../types.js';
+import { rpmLicense } from '../header/license.js';
 
 const FORMAT =
   '%{NAME}\\t%{EPOCHNUM}:%{VERSION}-%{RELEASE}\\t%{ARCH}\\t%{SOURCERPM}\\t%{LICENSE}\\t%{VENDOR}\\t%{MODULARITYLABEL}\\n';
@@ -35,10 +36,14 @@ function query(dbPath: string, backend: 'bdb_ro' | 'sqlite'): string[] {
       .split('\n')
       .filter((line) => line !== '' && !line.startsWith('gpg-pubkey\t'))
       // An empty tag (VENDOR "") says no more than an absent one; the cataloger drops both.
+      // LICENSE (the fifth field) goes through the documented translation of Fedora's legacy
+      // names to SPDX (header/license.ts, tested on its own).
       .map((line) =>
         line
           .split('\t')
-          .map((field) => (field === '' ? '(none)' : field))
+          .map((field, index) =>
+            field === '' ? '(none)' : index === 4 && field !== '(none)' ? rpmLicense(field) : field,
+          )
           .join('\t'),
       )
       .sort()
