@@ -7,8 +7,12 @@ import { CatalogError } from './errors.js';
 import type { LayerAnalysis } from './layer-analysis.js';
 import type { Package } from './types.js';
 
-/** Bumped when the shape of LayerAnalysis or Catalog, or how they are stored, changes. */
-const CACHE_FORMAT = 2;
+/**
+ * Bumped when the shape of LayerAnalysis or Catalog, how they are stored, or how a catalog is
+ * made from the layers' results (dependency resolution, `catalog/dependencies.ts`) changes.
+ * 3: `dependsOn`, the image purl, the dependency resolution rules.
+ */
+const CACHE_FORMAT = 3;
 
 /** Identifies a set of catalogers at their versions: part of every cache key. */
 export function catalogersFingerprint(catalogers: readonly Cataloger[]): string {

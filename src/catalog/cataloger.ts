@@ -92,10 +92,17 @@ export interface Cataloger {
   pickDependency?: DependencyPicker | undefined;
 }
 
+/** What a picker may ask of the image. */
+export interface PickContext {
+  /** The path with every symlinked directory in it resolved inside the image (pnpm's layout). */
+  readonly realPath: (path: string) => string;
+}
+
 /** Chooses, among the packages named by a requirement (never the dependent), the one it uses. */
 export type DependencyPicker = (
   dependent: Package,
   candidates: readonly Package[],
+  context: PickContext,
 ) => Package | undefined;
 
 export function defineCataloger(cataloger: Cataloger): Cataloger {

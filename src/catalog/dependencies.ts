@@ -1,4 +1,4 @@
-import type { DependencyPicker } from './cataloger.js';
+import type { DependencyPicker, PickContext } from './cataloger.js';
 import { OS_PACKAGE_TYPES, type Package, type PackageType } from './types.js';
 
 /** The OS package that installed a path, from the file lists (`/bin/sh` -> bash). */
@@ -68,6 +68,7 @@ export function resolveDependencies(
   packages: readonly Package[],
   fileOwner: FileOwnerLookup,
   pickers: ReadonlyMap<string, DependencyPicker> = new Map(),
+  context: PickContext = { realPath: (path) => path },
 ): Package[] {
   if (!packages.some((pkg) => pkg.requires !== undefined || pkg.provides !== undefined))
     return [...packages];
@@ -76,7 +77,7 @@ export function resolveDependencies(
     const others = candidates.filter((candidate) => candidate !== dependent);
     if (others.length === 0) return undefined;
     const picker = pickers.get(dependent.cataloger);
-    return picker ? picker(dependent, others) : pickDefault(dependent, others, native);
+    return picker ? picker(dependent, others, context) : pickDefault(dependent, others, native);
   };
   const providers = new Map<string, Package[]>();
   const add = (type: PackageType, name: string, pkg: Package): void => {

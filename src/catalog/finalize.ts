@@ -195,6 +195,7 @@ export function finalizePackages(
     [...byKey.values()].sort(comparePackages),
     (path) => owners.get(canonical(normalizeOwnedPath(path))),
     pickers,
+    { realPath: canonical },
   );
 }
 

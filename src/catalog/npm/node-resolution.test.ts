@@ -1,9 +1,9 @@
-import { existsSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { existsSync, realpathSync } from 'node:fs';
+import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import * as Module from 'node:module';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { catalogFiles, repoRoot } from '../../testing/index.js';
+import { catalogFiles, dependencyEdges, repoRoot, useTempDir } from '../../testing/index.js';
 import { npmCataloger } from './index.js';
 
 /** Every package.json under a node_modules tree, as image paths under `app/`. */
@@ -71,5 +71,78 @@ describe("npm dependencies follow Node's node_modules lookup", () => {
     expect(installed.length).toBeGreaterThan(100);
     expect(expected.length).toBeGreaterThan(installed.length);
     expect(ours).toEqual(expected);
+  });
+});
+
+describe("npm dependencies in pnpm's symlinked node_modules", () => {
+  const scratch = useTempDir('lockyard-pnpm-layout-');
+
+  it('follows the links of .pnpm/<id>/node_modules/<dep> to the real folders, as Node does', async () => {
+    // pnpm's layout (https://pnpm.io/symlinked-node-modules-structure): each package in
+    // .pnpm/<name>@<version>/node_modules/<name>, its dependencies as links beside it. Two
+    // versions of b: a@1 needs b@2, d@1 needs b@1.
+    const manifest = (name: string, version: string, dependencies: Record<string, string> = {}) =>
+      JSON.stringify({ name, version, dependencies });
+    const store = 'app/node_modules/.pnpm';
+    const files: Record<string, string> = {
+      [`${store}/a@1.0.0/node_modules/a/package.json`]: manifest('a', '1.0.0', { b: '^2' }),
+      [`${store}/b@2.0.0/node_modules/b/package.json`]: manifest('b', '2.0.0', { c: '^1' }),
+      [`${store}/b@1.0.0/node_modules/b/package.json`]: manifest('b', '1.0.0'),
+      [`${store}/c@1.0.0/node_modules/c/package.json`]: manifest('c', '1.0.0'),
+      [`${store}/d@1.0.0/node_modules/d/package.json`]: manifest('d', '1.0.0', { b: '^1' }),
+    };
+    const links: Record<string, string> = {
+      'app/node_modules/a': '.pnpm/a@1.0.0/node_modules/a',
+      'app/node_modules/d': '.pnpm/d@1.0.0/node_modules/d',
+      [`${store}/a@1.0.0/node_modules/b`]: '../../b@2.0.0/node_modules/b',
+      [`${store}/b@2.0.0/node_modules/c`]: '../../c@1.0.0/node_modules/c',
+      [`${store}/d@1.0.0/node_modules/b`]: '../../b@1.0.0/node_modules/b',
+    };
+    const catalog = await catalogFiles(
+      [
+        ...Object.entries(files).map(([name, content]) => ({ name, content })),
+        ...Object.entries(links).map(([name, linkname]) => ({
+          name,
+          type: 'symlink' as const,
+          linkname,
+        })),
+      ],
+      [npmCataloger],
+    );
+    const folderOf = (p: { locations: readonly { path: string }[] }): string =>
+      (p.locations[0]?.path ?? '').replace(/\/package\.json$/u, '');
+    const ours = dependencyEdges(catalog.packages, folderOf);
+
+    // The reference: the same tree on disk, and Node's own search list and realpath.
+    const root = join(scratch, 'tree');
+    for (const [path, content] of Object.entries(files)) {
+      await mkdir(dirname(join(root, path)), { recursive: true });
+      await writeFile(join(root, path), content);
+    }
+    for (const [path, target] of Object.entries(links)) {
+      await mkdir(dirname(join(root, path)), { recursive: true });
+      await symlink(target, join(root, path));
+    }
+    const expected: string[] = [];
+    for (const path of Object.keys(files)) {
+      const folder = dirname(join(root, path));
+      const deps = Object.keys(
+        (JSON.parse(files[path] ?? '{}') as { dependencies: Record<string, string> }).dependencies,
+      );
+      for (const name of deps) {
+        const hit = nodeModulePaths(folder)
+          .filter((dir) => dir.startsWith(`${root}/`))
+          .map((dir) => join(dir, name))
+          .find((dir) => existsSync(join(dir, 'package.json')));
+        if (hit)
+          expected.push(`${dirname(path)} -> ${relative(realpathSync(root), realpathSync(hit))}`);
+      }
+    }
+    expect(expected.sort()).toEqual([
+      `${store}/a@1.0.0/node_modules/a -> ${store}/b@2.0.0/node_modules/b`,
+      `${store}/b@2.0.0/node_modules/b -> ${store}/c@1.0.0/node_modules/c`,
+      `${store}/d@1.0.0/node_modules/d -> ${store}/b@1.0.0/node_modules/b`,
+    ]);
+    expect(ours).toEqual(expected.sort());
   });
 });

@@ -1,3 +1,4 @@
+import type { PickContext } from '../cataloger.js';
 import type { Package } from '../types.js';
 import { isInstalledPackageJson } from './paths.js';
 
@@ -21,24 +22,33 @@ function packageFolder(pkg: Package): string | undefined {
 export function nodeResolution(
   dependent: Package,
   candidates: readonly Package[],
+  context: PickContext,
 ): Package | undefined {
   const path = dependent.locations[0]?.path;
   const from =
     path !== undefined && isInstalledPackageJson(path) ? packageFolder(dependent) : undefined;
   // A lockfile's entry names its dependencies' exact versions, resolved in that lockfile.
   if (from === undefined) return candidates.find((c) => c.locations[0]?.path === path);
+  // Folders by where they really are: pnpm links `.pnpm/a@1/node_modules/b` to `.pnpm/b@2/…`.
+  const realFolder = (folder: string): string =>
+    context.realPath(`${folder}${PACKAGE_JSON}`).slice(0, -PACKAGE_JSON.length);
   const installed = new Map<string, Package>();
   let name: string | undefined;
   for (const candidate of candidates) {
     const folder = packageFolder(candidate);
-    const path = candidate.locations[0]?.path;
-    if (folder === undefined || path === undefined || !isInstalledPackageJson(path)) continue;
-    installed.set(folder, candidate);
+    const candidatePath = candidate.locations[0]?.path;
+    if (
+      folder === undefined ||
+      candidatePath === undefined ||
+      !isInstalledPackageJson(candidatePath)
+    )
+      continue;
+    installed.set(realFolder(folder), candidate);
     name ??= candidate.namespace ? `${candidate.namespace}/${candidate.name}` : candidate.name;
   }
   if (name === undefined) return undefined;
-  const folder = nodeLookup(from, name, (candidate) => installed.has(candidate));
-  return folder === undefined ? undefined : installed.get(folder);
+  const folder = nodeLookup(from, name, (candidate) => installed.has(realFolder(candidate)));
+  return folder === undefined ? undefined : installed.get(realFolder(folder));
 }
 
 /**
