@@ -30,8 +30,7 @@ export function nodeResolution(
   // A lockfile's entry names its dependencies' exact versions, resolved in that lockfile.
   if (from === undefined) return candidates.find((c) => c.locations[0]?.path === path);
   // Folders by where they really are: pnpm links `.pnpm/a@1/node_modules/b` to `.pnpm/b@2/…`.
-  const realFolder = (folder: string): string =>
-    context.realPath(`${folder}${PACKAGE_JSON}`).slice(0, -PACKAGE_JSON.length);
+  const realFolder = realFolders(context);
   const installed = new Map<string, Package>();
   let name: string | undefined;
   for (const candidate of candidates) {
@@ -43,12 +42,35 @@ export function nodeResolution(
       !isInstalledPackageJson(candidatePath)
     )
       continue;
-    installed.set(realFolder(folder), candidate);
+    // A manifest's own path is where it really is (the layer walk records real paths).
+    installed.set(folder, candidate);
     name ??= candidate.namespace ? `${candidate.namespace}/${candidate.name}` : candidate.name;
   }
   if (name === undefined) return undefined;
-  const folder = nodeLookup(from, name, (candidate) => installed.has(realFolder(candidate)));
-  return folder === undefined ? undefined : installed.get(realFolder(folder));
+  const found = (folder: string): Package | undefined =>
+    installed.get(folder) ?? installed.get(realFolder(folder));
+  const folder = nodeLookup(from, name, (candidate) => found(candidate) !== undefined);
+  return folder === undefined ? undefined : found(folder);
+}
+
+const realFolderMemos = new WeakMap<PickContext, (folder: string) => string>();
+
+/** `realPath` for folders, remembered for one catalog (the same folders are looked up often). */
+function realFolders(context: PickContext): (folder: string) => string {
+  let memo = realFolderMemos.get(context);
+  if (!memo) {
+    const known = new Map<string, string>();
+    memo = (folder) => {
+      let real = known.get(folder);
+      if (real === undefined) {
+        real = context.realPath(`${folder}${PACKAGE_JSON}`).slice(0, -PACKAGE_JSON.length);
+        known.set(folder, real);
+      }
+      return real;
+    };
+    realFolderMemos.set(context, memo);
+  }
+  return memo;
 }
 
 /**
