@@ -1,4 +1,4 @@
-import { spdxExpression } from '../internal/license/index.js';
+import { rememberedPerText, spdxExpression, spdxId } from '../internal/license/index.js';
 
 /**
  * Debian's machine-readable copyright format (DEP-5, "copyright-format 1.0") names licences by
@@ -72,11 +72,8 @@ function spdxTerm(term: string): string | undefined {
     return exception ? `${license} WITH ${exception}` : undefined;
   }
   if (/\s/u.test(term)) return undefined;
-  const renamed = gnuLicense(term) ?? RENAMED[term.toLowerCase()];
-  if (renamed) return renamed;
-  // Already an SPDX id, perhaps in other case (`BSD-3-clause`, `zlib`); `Apache-2.0+` too.
-  const id = spdxExpression(term);
-  return id !== undefined && !/\s/u.test(id) ? id : undefined;
+  // Else already an SPDX id, perhaps in other case (`BSD-3-clause`, `zlib`).
+  return gnuLicense(term) ?? RENAMED[term.toLowerCase()] ?? spdxId(term);
 }
 
 /** `A or B and C`: and/or between terms (AND binds tighter, in DEP-5 as in SPDX). */
@@ -100,19 +97,7 @@ function spdxClause(clause: string): string | undefined {
  * it has no SPDX equivalent. A comma closes what comes before it: `GPL-1+ or Artistic, and
  * Expat` is `(GPL-1.0-or-later OR Artistic-1.0-Perl) AND MIT`.
  */
-export function dep5ToSpdx(text: string): string | undefined {
-  // A Debian image repeats a few dozen names thousands of times (`GPL-2+` in most copyright
-  // files); SPDX parsing costs ~20 µs a name.
-  const known = translated.get(text);
-  if (known !== undefined || translated.has(text)) return known;
-  const result = translate(text);
-  if (translated.size < MAX_REMEMBERED) translated.set(text, result);
-  return result;
-}
-
-const translated = new Map<string, string | undefined>();
-/** Enough for every distinct name of a real distribution; a hostile flood is not remembered. */
-const MAX_REMEMBERED = 10_000;
+export const dep5ToSpdx: (text: string) => string | undefined = rememberedPerText(translate);
 
 function translate(text: string): string | undefined {
   const [first = '', ...rest] = text.split(',');

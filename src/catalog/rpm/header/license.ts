@@ -1,4 +1,4 @@
-import { spdxExpression } from '../../internal/license/index.js';
+import { rememberedPerText, spdxExpression, spdxId } from '../../internal/license/index.js';
 
 /**
  * Fedora and RHEL wrote rpm `License:` tags in their own short names until Fedora 38 moved to
@@ -32,10 +32,7 @@ const LEGACY: Readonly<Record<string, string>> = {
 /** One term: a legacy name, or an SPDX id already (`MIT`, `zlib` as `Zlib`, `ISC`). */
 function term(text: string): string | undefined {
   const name = text.trim();
-  const legacy = LEGACY[name];
-  if (legacy) return legacy;
-  const id = /\s/u.test(name) ? undefined : spdxExpression(name);
-  return id !== undefined && !/\s/u.test(id) ? id : undefined;
+  return LEGACY[name] ?? spdxId(name);
 }
 
 /** `(GPLv2+ or LGPLv3+) and BSD`: terms between `and`/`or` and parentheses, each translated. */
@@ -55,18 +52,10 @@ function translate(text: string): string | undefined {
   return spdxExpression(out.join(''));
 }
 
-const remembered = new Map<string, string>();
-/** Enough for every distinct tag of a real distribution; a hostile flood is not remembered. */
-const MAX_REMEMBERED = 10_000;
-
 /**
  * An rpm `License:` tag as its SPDX expression when it is one already (Fedora 38+, SUSE), or when
  * every name in it has a certain SPDX equivalent; otherwise as written.
  */
-export function rpmLicense(text: string): string {
-  const known = remembered.get(text);
-  if (known !== undefined) return known;
-  const result = spdxExpression(text) ?? translate(text) ?? text;
-  if (remembered.size < MAX_REMEMBERED) remembered.set(text, result);
-  return result;
-}
+export const rpmLicense: (text: string) => string = rememberedPerText(
+  (text) => spdxExpression(text) ?? translate(text) ?? text,
+);
