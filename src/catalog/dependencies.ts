@@ -29,22 +29,31 @@ function nativeArchitectures(packages: readonly Package[]): Map<PackageType, str
 }
 
 /**
+ * The candidate found in the same file as the dependent: a language package's dependency is in
+ * its own binary, deps.json or lockfile; the same name elsewhere in the image is another
+ * program's copy. Pickers of lockfile entries use it too.
+ */
+export function inSameFile(
+  dependent: Package,
+  candidates: readonly Package[],
+): Package | undefined {
+  const file = dependent.locations[0]?.path;
+  return candidates.find((candidate) => candidate.locations[0]?.path === file);
+}
+
+/**
  * The package to depend on among several that provide a name. An OS package's dependency is
  * anywhere in the image: one of its own architecture, or, for an architecture-independent
  * package, one of the image's native architecture (on a multi-arch Debian with `libc6:amd64`
  * and `libc6:i386`, `adduser` (all) needs the amd64 one). A language package's is in the same
- * file (a Go binary's modules, a deps.json's libraries): the same name elsewhere in the image is
- * another program's copy.
+ * file (`inSameFile`).
  */
 function pickDefault(
   dependent: Package,
   others: readonly Package[],
   native: ReadonlyMap<PackageType, string>,
 ): Package | undefined {
-  if (!OS_PACKAGE_TYPES.has(dependent.type)) {
-    const file = dependent.locations[0]?.path;
-    return others.find((candidate) => candidate.locations[0]?.path === file);
-  }
+  if (!OS_PACKAGE_TYPES.has(dependent.type)) return inSameFile(dependent, others);
   const arch = ANY_ARCH.has(dependent.arch) ? native.get(dependent.type) : dependent.arch;
   return (
     others.find((candidate) => candidate.arch === arch) ??

@@ -1,4 +1,5 @@
 import type { PickContext } from '../cataloger.js';
+import { inSameFile } from '../dependencies.js';
 import type { Package } from '../types.js';
 import { isInstalledPackageJson } from './paths.js';
 
@@ -28,7 +29,7 @@ export function nodeResolution(
   const from =
     path !== undefined && isInstalledPackageJson(path) ? packageFolder(dependent) : undefined;
   // A lockfile's entry names its dependencies' exact versions, resolved in that lockfile.
-  if (from === undefined) return candidates.find((c) => c.locations[0]?.path === path);
+  if (from === undefined) return inSameFile(dependent, candidates);
   // Folders by where they really are: pnpm links `.pnpm/a@1/node_modules/b` to `.pnpm/b@2/…`.
   const realFolder = realFolders(context);
   const installed = new Map<string, Package>();

@@ -1,4 +1,5 @@
 import { defineCataloger, type Cataloger, type ParseResult } from '../cataloger.js';
+import { inSameFile } from '../dependencies.js';
 import { parseEggZip } from './egg-zip.js';
 import { parseCoreMetadata } from './installed.js';
 import type { PythonLockOptions } from './lock-record.js';
@@ -64,7 +65,7 @@ export function createPythonCataloger(options: PythonCatalogerOptions = {}): Cat
       const from = dependent.locations[0]?.path ?? '';
       // A lockfile's entry: the package of that name in the same lockfile.
       if (!isInstalledMetadata(from) && !isZippedEgg(from))
-        return candidates.find((candidate) => candidate.locations[0]?.path === from);
+        return inSameFile(dependent, candidates);
       const site = sitePackagesOf(from);
       return candidates.find((candidate) => {
         const path = candidate.locations[0]?.path ?? '';

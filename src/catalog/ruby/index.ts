@@ -1,6 +1,7 @@
 // The one scheme, not the versioning registry: a warm run does not load the other schemes.
 import { rubygems } from '../../versioning/rubygems/index.js';
 import { baseName, defineCataloger, type Cataloger, type ParseResult } from '../cataloger.js';
+import { inSameFile } from '../dependencies.js';
 import type { Package } from '../types.js';
 import { parseGemfileLock } from './gemfile-lock.js';
 import { parseGemspec } from './gemspec.js';
@@ -47,7 +48,7 @@ function gemDependency(dependent: Package, candidates: readonly Package[]): Pack
   const path = dependent.locations[0]?.path ?? '';
   const home = gemHome(path);
   // A Gemfile.lock's spec: its dependency is the spec of that name in the same lockfile.
-  if (home === undefined) return candidates.find((c) => c.locations[0]?.path === path);
+  if (home === undefined) return inSameFile(dependent, candidates);
   const { compare } = rubygems.api;
   const newer = (a: Package, b: Package): Package => {
     try {
