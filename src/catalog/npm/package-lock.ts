@@ -3,7 +3,7 @@ import type { ParseResult } from '../cataloger.js';
 import { normalizeLicense } from '../internal/license/index.js';
 import { nodeLookup } from './node-resolution.js';
 import { nameFromInstallPath } from './paths.js';
-import { isNpmName, npmRecord, RecordSet } from './record.js';
+import { exactRequirements, isNpmName, npmRecord, RecordSet } from './record.js';
 import { describeCause } from '../../errors/index.js';
 
 /** v1 nests `dependencies` inside `dependencies`; deeper than this is hostile, not a real tree. */
@@ -39,18 +39,15 @@ type V1Scope = Readonly<Record<string, unknown>>;
  * `dependencies`, then those of each enclosing entry, then the top level.
  */
 function v1Requirements(entry: z.infer<typeof v1Entry>, scopes: readonly V1Scope[]): string[][] {
-  const out = new Map<string, string[]>();
   const chain = entry.dependencies ? [...scopes, entry.dependencies] : scopes;
-  for (const required of Object.keys(entry.requires ?? {})) {
+  const resolve = (required: string): { name: string; version: string } | undefined => {
     for (let at = chain.length - 1; at >= 0; at -= 1) {
       const found = v1Entry.safeParse(chain[at]?.[required]);
-      if (!found.success) continue;
-      const { name, version } = unalias(required, found.data.version);
-      out.set(`${name}@${version}`, [`${name}@${version}`]);
-      break;
+      if (found.success) return unalias(required, found.data.version);
     }
-  }
-  return [...out.values()];
+    return undefined;
+  };
+  return exactRequirements(Object.keys(entry.requires ?? {}).map(resolve));
 }
 
 export interface LockOptions {
@@ -108,15 +105,15 @@ function lockRequirements(
   entry: z.infer<typeof packageEntry>,
   installed: ReadonlyMap<string, { name: string; version: string }>,
 ): string[][] {
-  const out = new Map<string, string[]>();
-  for (const deps of [entry.dependencies, entry.optionalDependencies, entry.peerDependencies]) {
-    for (const name of Object.keys(deps ?? {})) {
+  const names = [entry.dependencies, entry.optionalDependencies, entry.peerDependencies].flatMap(
+    (deps) => Object.keys(deps ?? {}),
+  );
+  return exactRequirements(
+    names.map((name) => {
       const folder = nodeLookup(key, name, (candidate) => installed.has(candidate));
-      const target = folder === undefined ? undefined : installed.get(folder);
-      if (target) out.set(`${target.name}@${target.version}`, [`${target.name}@${target.version}`]);
-    }
-  }
-  return [...out.values()];
+      return folder === undefined ? undefined : installed.get(folder);
+    }),
+  );
 }
 
 function parsePackages(

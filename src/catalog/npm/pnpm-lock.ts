@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import type { ParseResult } from '../cataloger.js';
-import { isNpmName, npmRecord, RecordSet } from './record.js';
+import { exactRequirements, isNpmName, npmRecord, RecordSet } from './record.js';
 import type { LockOptions } from './package-lock.js';
 import { parseLockYaml } from './yaml-guard.js';
 
@@ -153,15 +153,15 @@ function pnpmRequirements(
   maps: readonly (Readonly<Record<string, unknown>> | undefined)[],
   major: number,
 ): string[][] {
-  const out = new Map<string, string[]>();
-  for (const deps of maps) {
-    for (const [name, ref] of Object.entries(deps ?? {})) {
-      if (typeof ref !== 'string' && typeof ref !== 'number') continue;
-      const target = referencedPackage(name, String(ref), major);
-      if (target) out.set(`${target.name}@${target.version}`, [`${target.name}@${target.version}`]);
-    }
-  }
-  return [...out.values()];
+  return exactRequirements(
+    maps.flatMap((deps) =>
+      Object.entries(deps ?? {}).map(([name, ref]) =>
+        typeof ref === 'string' || typeof ref === 'number'
+          ? referencedPackage(name, String(ref), major)
+          : undefined,
+      ),
+    ),
+  );
 }
 
 /** v9 keeps dependencies in `snapshots`, one per peer variant: their union per package key. */

@@ -53,6 +53,18 @@ export function npmRecord(input: NpmRecordInput): PackageRecord {
   };
 }
 
+/**
+ * The packages a lockfile resolved dependencies to, as exact `name@version` requirements (met in
+ * that lockfile), each once; an unresolved dependency (undefined) gives none.
+ */
+export function exactRequirements(
+  targets: Iterable<{ readonly name: string; readonly version: string } | undefined>,
+): string[][] {
+  const ids = new Set<string>();
+  for (const target of targets) if (target) ids.add(`${target.name}@${target.version}`);
+  return [...ids].map((id) => [id]);
+}
+
 /** Emits each name@version once (a lockfile can list the same package under several paths). */
 export class RecordSet {
   private readonly byKey = new Map<string, PackageRecord>();

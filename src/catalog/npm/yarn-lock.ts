@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import type { ParseResult } from '../cataloger.js';
-import { isNpmName, npmRecord, RecordSet } from './record.js';
+import { exactRequirements, isNpmName, npmRecord, RecordSet } from './record.js';
 import { parseLockYaml } from './yaml-guard.js';
 
 /** `name@range` (name may be `@scope/name`) -> name and range; undefined when there is no `@`. */
@@ -115,26 +115,13 @@ export function parseYarnV1(text: string): ParseResult {
       npmRecord({
         name: block.name,
         version: block.version,
-        requires: exactRequirements(block.dependencies, (name, range) =>
-          resolved.get(`${name}@${range}`),
+        requires: exactRequirements(
+          block.dependencies.map(({ name, range }) => resolved.get(`${name}@${range}`)),
         ),
       }),
     );
   }
   return { packages: records.records(), ...(warnings.length > 0 ? { warnings } : {}) };
-}
-
-/** Each dependency as the exact `name@version` the lockfile resolved it to; unresolved ones drop. */
-function exactRequirements(
-  dependencies: readonly { name: string; range: string }[],
-  resolve: (name: string, range: string) => { name: string; version: string } | undefined,
-): string[][] {
-  const out = new Map<string, string[]>();
-  for (const { name, range } of dependencies) {
-    const target = resolve(name, range);
-    if (target) out.set(`${target.name}@${target.version}`, [`${target.name}@${target.version}`]);
-  }
-  return [...out.values()];
 }
 
 const berryEntry = z.object({
@@ -187,9 +174,10 @@ export function parseYarnBerry(text: string): ParseResult {
       .filter(([, range]) => typeof range === 'string' || typeof range === 'number')
       .map(([dependency, range]) => ({ name: dependency, range: String(range) }));
     const requires = exactRequirements(
-      dependencies,
-      (dependency, range) =>
-        resolved.get(`${dependency}@${range}`) ?? resolved.get(`${dependency}@npm:${range}`),
+      dependencies.map(
+        ({ name: dependency, range }) =>
+          resolved.get(`${dependency}@${range}`) ?? resolved.get(`${dependency}@npm:${range}`),
+      ),
     );
     records.add(npmRecord({ name, version: entry.version, requires }));
   }
