@@ -18,15 +18,7 @@ function projectDir(lockfilePath: string): string {
  * Lockfile packages of projects that ship no node_modules (bundled apps) stay.
  */
 export function dropLockfileDuplicates(packages: readonly Package[]): Package[] {
-  const projectsWithModules = new Set<string>();
-  for (const pkg of packages) {
-    if (pkg.type !== 'npm') continue;
-    for (const location of pkg.locations) {
-      if (lockfileKind(location.path) !== undefined) continue;
-      const modules = location.path.indexOf('node_modules/');
-      if (modules >= 0) projectsWithModules.add(location.path.slice(0, modules));
-    }
-  }
+  const projectsWithModules = npmProjects(packages).withModules;
   return packages.filter(
     (pkg) =>
       pkg.type !== 'npm' ||
@@ -38,18 +30,25 @@ export function dropLockfileDuplicates(packages: readonly Package[]): Package[] 
   );
 }
 
-/** The folders that are npm projects: those holding a node_modules folder or a lockfile. */
-function projectDirs(packages: readonly Package[]): Set<string> {
-  const dirs = new Set<string>();
+/** The npm project folders (ending in `/`) the catalog shows: by installed packages, by lockfiles. */
+function npmProjects(packages: readonly Package[]): {
+  withModules: Set<string>;
+  withLockfile: Set<string>;
+} {
+  const withModules = new Set<string>();
+  const withLockfile = new Set<string>();
   for (const pkg of packages) {
     if (pkg.type !== 'npm') continue;
     for (const { path } of pkg.locations) {
+      if (lockfileKind(path) !== undefined) {
+        withLockfile.add(projectDir(path));
+        continue;
+      }
       const modules = path.indexOf('node_modules/');
-      if (modules >= 0) dirs.add(path.slice(0, modules));
-      else if (lockfileKind(path) !== undefined) dirs.add(path.slice(0, path.lastIndexOf('/') + 1));
+      if (modules >= 0) withModules.add(path.slice(0, modules));
     }
   }
-  return dirs;
+  return { withModules, withLockfile };
 }
 
 /** Is `dir` (ending in `/`) or a folder above it, short of the root, one of `projects`? */
@@ -67,7 +66,8 @@ function insideProject(dir: string, projects: ReadonlySet<string>): boolean {
  * a workspace member's, and what the project installs is reported instead.
  */
 export function dropProjectManifests(packages: readonly Package[]): Package[] {
-  const projects = projectDirs(packages);
+  const { withModules, withLockfile } = npmProjects(packages);
+  const projects = new Set([...withModules, ...withLockfile]);
   if (projects.size === 0) return [...packages];
   const isProjectManifest = (path: string): boolean =>
     isStandalonePackageJson(path) &&
