@@ -27,13 +27,29 @@ function record(entry: LayerFile): FileRecord {
   };
 }
 
+/** The catalogers that claim the entry; undefined (and nothing allocated) when none does. */
+function claimersOf(catalogers: readonly Cataloger[], entry: FileHeader): Cataloger[] | undefined {
+  let claimers: Cataloger[] | undefined;
+  for (const cataloger of catalogers) {
+    if (cataloger.claims(entry)) (claimers ??= []).push(cataloger);
+  }
+  return claimers;
+}
+
 async function parseSafely(
   cataloger: Cataloger,
   header: FileHeader,
   content: Buffer,
 ): Promise<ParseResult> {
   try {
-    return await cataloger.parse({ ...header, content });
+    // Field by field: the entry is a class instance (see oci/layer/blob-entry.ts), not data.
+    return await cataloger.parse({
+      path: header.path,
+      type: header.type,
+      mode: header.mode,
+      size: header.size,
+      content,
+    });
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
     return { warnings: [`${cataloger.id}: could not parse: ${why}`] };
@@ -82,8 +98,8 @@ export async function analyzeLayer(
     if (entries % 4096 === 0) options.onEntry?.(entries);
     if (entry.type === 'symlink' || entry.type === 'hardlink') links.push(record(entry));
     if (entry.type !== 'file' && entry.type !== 'symlink' && entry.type !== 'hardlink') continue;
-    let claimers = catalogers.filter((cataloger) => cataloger.claims(entry));
-    if (claimers.length === 0) continue;
+    let claimers = claimersOf(catalogers, entry);
+    if (claimers === undefined) continue;
     claimed.push(record(entry));
     if (entry.type !== 'file') continue;
     if (claimers.some((cataloger) => cataloger.wants !== undefined)) {

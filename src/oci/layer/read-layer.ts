@@ -1,16 +1,11 @@
 import { ImageError } from '../errors.js';
 import { parseDigest } from '../digest.js';
 import { layerCompression } from '../media-types.js';
-import {
-  layerLabel,
-  type BlobLayer,
-  type Layer,
-  type LayerEvent,
-  type LayerFile,
-} from '../image.js';
+import { layerLabel, type BlobLayer, type Layer, type LayerEvent } from '../image.js';
 import { printable } from '../printable.js';
 import { TarFormatError } from '../tar/tar-stream-reader.js';
 import { openMemberSource, SEEK_MIN_BYTES, type MemberSource } from './member-source.js';
+import { BlobEntry, EntryCursor } from './blob-entry.js';
 import { classifyEntryName } from './entry-name.js';
 import { normalizeEntryPath } from './paths.js';
 import { readDirectoryLayer } from './read-directory.js';
@@ -148,6 +143,7 @@ async function* readBlobLayer(
     });
     const opened = source;
     options.onOpen?.(() => opened.bytesDone());
+    const cursor = new EntryCursor(opened, (error, name) => corrupt(site, opened, error, name));
     for (let header = await source.next(); header; header = await source.next()) {
       path = header.name;
       const named = classifyEntryName(header.name);
@@ -172,56 +168,19 @@ async function* readBlobLayer(
         // Recorded as stored; resolving it (inside the root) is the reader's business.
         linkTarget = header.linkname;
       }
-      let current = true;
-      let taken = false;
-      const name = header.name;
-      const entry: LayerFile = {
-        path: named.path,
-        type: header.type,
-        mode: header.mode,
-        uid: header.uid,
-        gid: header.gid,
-        size: header.dataSize,
-        linkTarget: linkTarget || undefined,
-        read: async () => {
-          if (!current || taken)
-            throw new Error(`layer entry ${named.path} can only be read once, while it is current`);
-          taken = true;
-          try {
-            return await opened.readBody();
-          } catch (error) {
-            throw corrupt(site, opened, error, name);
-          }
-        },
-        peek: async (count) => {
-          if (!current || taken) {
-            throw new Error(
-              `layer entry ${named.path} can only be peeked at while it is current and unread`,
-            );
-          }
-          try {
-            return await opened.peekBody(count);
-          } catch (error) {
-            throw corrupt(site, opened, error, name);
-          }
-        },
-        readInto: opened.readBodyInto
-          ? async (target, offset, length) => {
-              if (!current || taken) {
-                throw new Error(
-                  `layer entry ${named.path} can only be read while it is current and unread`,
-                );
-              }
-              try {
-                await opened.readBodyInto?.(target, offset, length);
-              } catch (error) {
-                throw corrupt(site, opened, error, name);
-              }
-            }
-          : undefined,
-      };
+      const entry = new BlobEntry(
+        cursor,
+        header.name,
+        named.path,
+        header.type,
+        header.mode,
+        header.uid,
+        header.gid,
+        header.dataSize,
+        linkTarget || undefined,
+      );
       yield { type: 'entry', entry };
-      current = false;
+      cursor.generation += 1;
     }
     path = undefined;
     const computed = await source.finish();
