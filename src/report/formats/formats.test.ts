@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as CDX from '@cyclonedx/cyclonedx-library';
@@ -7,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Catalog } from '../../catalog/index.js';
 import { catalogImageDir, repoRoot, sharedFixture } from '../../testing/index.js';
 import { sbomFormats } from '../api.js';
+import { licensesFromCopyright } from '../../catalog/dpkg/copyright.js';
 
 const context = {
   toolName: 'lockyard',
@@ -77,6 +79,66 @@ describe('CycloneDX 1.6', () => {
       name: 'Timo Teräs',
       contact: [{ email: 'timo.teras@iki.fi' }],
     });
+  });
+});
+
+describe('licences', () => {
+  // Real licence lists: what the dpkg cataloger reads from this Debian machine's copyright files.
+  const copyright = (name: string): string => `/usr/share/doc/${name}/copyright`;
+  const withLicenses = (licenses: string[]): Catalog => ({
+    ...catalog,
+    packages: catalog.packages.map((p) => (p.name === 'musl' ? { ...p, licenses } : p)),
+  });
+  const cyclonedxLicenses = (licenses: string[]): unknown => {
+    const text = sbomFormats.get('cyclonedx')?.renderSbom?.(withLicenses(licenses), context);
+    const bom = JSON.parse(text ?? '{}') as { components: { name: string; licenses?: unknown }[] };
+    return bom.components.find((c) => c.name === 'musl')?.licenses;
+  };
+
+  it.runIf(existsSync(copyright('tar')))(
+    'CycloneDX keeps every licence of a mix of SPDX ids and expressions, as one AND expression',
+    async () => {
+      const licenses = licensesFromCopyright(await readFile(copyright('tar'), 'latin1'));
+      expect(licenses).toContain('GPL-3.0-or-later WITH Bison-exception-2.2');
+      expect(licenses).toContain('GPL-2.0-or-later');
+      const expected = licenses
+        .map((text) => (/\s(?:AND|OR|WITH)\s/u.test(text) ? `(${text})` : text))
+        .join(' AND ');
+      expect(cyclonedxLicenses(licenses)).toEqual([{ expression: expected }]);
+      const validator = new CDX.Validation.JsonStrictValidator(CDX.Spec.Version.v1dot6);
+      const text = sbomFormats.get('cyclonedx')?.renderSbom?.(withLicenses(licenses), context);
+      expect(await validator.validate(text ?? '')).toBeNull();
+    },
+  );
+
+  it.runIf(existsSync(copyright('bash')))(
+    'CycloneDX keeps an expression beside names that are not SPDX as a named licence',
+    async () => {
+      const licenses = licensesFromCopyright(await readFile(copyright('bash'), 'latin1'));
+      expect(licenses).toContain('GPL-3.0-or-later WITH Bison-exception-2.2');
+      expect(licenses).toContain('permissive');
+      const written = cyclonedxLicenses(licenses) as {
+        license?: { id?: string; name?: string };
+        expression?: string;
+      }[];
+      expect(written.map((l) => l.license?.id ?? l.license?.name ?? l.expression)).toEqual(
+        licenses,
+      );
+      expect(written).toContainEqual({
+        license: { name: 'GPL-3.0-or-later WITH Bison-exception-2.2' },
+      });
+      expect(written).toContainEqual({ license: { id: 'GPL-2.0-or-later' } });
+    },
+  );
+
+  it('CycloneDX writes a single expression as an expression, and plain ids as licences', () => {
+    expect(cyclonedxLicenses(['GPL-2.0-or-later WITH Bison-exception-2.2'])).toEqual([
+      { expression: 'GPL-2.0-or-later WITH Bison-exception-2.2' },
+    ]);
+    expect(cyclonedxLicenses(['MIT', 'BSD-3-Clause'])).toEqual([
+      { license: { id: 'MIT' } },
+      { license: { id: 'BSD-3-Clause' } },
+    ]);
   });
 });
 

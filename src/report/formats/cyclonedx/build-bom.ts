@@ -39,11 +39,37 @@ function licenseCache(): (text: string) => License {
   };
 }
 
+/**
+ * A component's licences. CycloneDX holds either licences (SPDX ids or names) or a single
+ * expression, and the library, given a mix, writes the first expression alone: a Debian package
+ * whose copyright file names `GPL-3+`, `GPL-3+ with Bison exception` and `GPL-2+` would keep
+ * only the second. So a mix that is all SPDX becomes one expression of all of them joined with
+ * AND (as in SPDX `licenseDeclared`); a mix with names that are not SPDX keeps each compound
+ * expression as a named licence (as Syft does), so no licence is lost.
+ */
 function licensesOf(
   pkg: Package,
   license: (text: string) => License,
 ): CDX.Models.LicenseRepository {
-  return new CDX.Models.LicenseRepository((pkg.licenses ?? []).map(license));
+  const models = [...new Set(pkg.licenses ?? [])].map(license);
+  if (models.length < 2 || !models.some((m) => m instanceof CDX.Models.LicenseExpression))
+    return new CDX.Models.LicenseRepository(models);
+  const spdx = models.map((m) =>
+    m instanceof CDX.Models.LicenseExpression
+      ? `(${m.expression})`
+      : m instanceof CDX.Models.SpdxLicense
+        ? m.id
+        : undefined,
+  );
+  if (spdx.every((part) => part !== undefined))
+    return new CDX.Models.LicenseRepository([
+      new CDX.Models.LicenseExpression([...new Set(spdx)].join(' AND ')),
+    ]);
+  return new CDX.Models.LicenseRepository(
+    models.map((m) =>
+      m instanceof CDX.Models.LicenseExpression ? new CDX.Models.NamedLicense(m.expression) : m,
+    ),
+  );
 }
 
 /** CycloneDX's supplier is an entity; a maintainer who is a person is its contact as well. */
