@@ -122,6 +122,7 @@ export async function analyzeLayer(
         result.packages?.length ||
         result.os ||
         result.fileOwners?.length ||
+        result.requirementsFor?.length ||
         result.findings?.length
       ) {
         results.push({ path: entry.path, cataloger: cataloger.id, result });

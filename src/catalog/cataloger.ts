@@ -38,8 +38,19 @@ export interface FileOwnerList {
   readonly licenses?: readonly string[] | undefined;
 }
 
+/**
+ * Requirements that a package keeps in a file beside its metadata (an egg-info folder's
+ * `requires.txt`). Finalize adds them to the package this cataloger parsed from the file at
+ * `path`, in the image as squashed.
+ */
+export interface RequirementsFor {
+  readonly path: string;
+  readonly requires: readonly (readonly string[])[];
+}
+
 export interface ParseResult {
   readonly packages?: readonly PackageRecord[];
+  readonly requirementsFor?: readonly RequirementsFor[];
   readonly os?: OsInfo;
   readonly fileOwners?: readonly FileOwnerList[];
   /** Findings about the file itself (secrets, permission bits), kept per layer, not squashed. */

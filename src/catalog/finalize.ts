@@ -116,6 +116,27 @@ function collectExtras(view: SquashedView): Map<string, PackageExtras> {
   return extras;
 }
 
+/** Requirements kept beside metadata files (RequirementsFor), by cataloger and metadata path. */
+function collectRequirements(view: SquashedView): Map<string, (readonly string[])[]> {
+  const requirements = new Map<string, (readonly string[])[]>();
+  for (const result of view.results) {
+    for (const entry of result.result.requirementsFor ?? []) {
+      const key = `${result.cataloger}\0${entry.path}`;
+      requirements.set(key, [...(requirements.get(key) ?? []), ...entry.requires]);
+    }
+  }
+  return requirements;
+}
+
+/** A record with the requirements kept beside its metadata file added to its own. */
+function withRequirements(
+  record: PackageRecord,
+  beside: readonly (readonly string[])[] | undefined,
+): PackageRecord {
+  if (!beside || beside.length === 0) return record;
+  return { ...record, requires: [...(record.requires ?? []), ...beside] };
+}
+
 /** An OS package keeps its own files and licences; where it has none, separate files supply them. */
 function withExtras(
   record: PackageRecord,
@@ -142,6 +163,7 @@ export function finalizePackages(
   pickers: ReadonlyMap<string, DependencyPicker> = new Map(),
 ): Package[] {
   const extras = collectExtras(view);
+  const requirements = collectRequirements(view);
   const owners = new Map<string, { type: PackageType; name: string }>();
   const canonical = canonicalPathResolver(view.links);
   const addOwner = (type: PackageType, name: string, file: string): void => {
@@ -181,8 +203,11 @@ export function finalizePackages(
         continue;
       }
       const owner = OS_PACKAGE_TYPES.has(record.type) ? undefined : owners.get(canonical(outer));
+      const beside = record.innerPath
+        ? undefined
+        : requirements.get(`${result.cataloger}\0${result.path}`);
       byKey.set(key, {
-        ...withExtras(record, extras),
+        ...withExtras(withRequirements(record, beside), extras),
         id: packageId(record.type, record.name, record.version, path),
         purl,
         cataloger: result.cataloger,

@@ -73,3 +73,12 @@ export function first(headers: Headers, key: string): string | undefined {
 export function normalizePythonName(name: string): string {
   return name.toLowerCase().replace(/[-_.]+/g, '-');
 }
+
+/** PEP 508's distribution name at the start of a requirement: `requests[socks] (>=2) ; …`. */
+const REQUIREMENT_NAME = /^\s*(?<name>[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)/u;
+
+/** The normalized name a PEP 508 requirement line asks for; undefined when it names none. */
+export function requirementName(requirement: string): string | undefined {
+  const name = REQUIREMENT_NAME.exec(requirement)?.groups?.['name'];
+  return name === undefined ? undefined : normalizePythonName(name);
+}

@@ -3,7 +3,14 @@ import { inSameFile } from '../dependencies.js';
 import { parseEggZip } from './egg-zip.js';
 import { parseCoreMetadata } from './installed.js';
 import type { PythonLockOptions } from './lock-record.js';
-import { isInstalledMetadata, isZippedEgg, pythonLockfile, sitePackagesOf } from './paths.js';
+import { parseEggRequires } from './egg-requires.js';
+import {
+  eggRequiresOwner,
+  isInstalledMetadata,
+  isZippedEgg,
+  pythonLockfile,
+  sitePackagesOf,
+} from './paths.js';
 import { parsePipfileLock } from './pipfile-lock.js';
 import { parseRequirements } from './requirements.js';
 import { parsePoetryLock, parseUvLock } from './toml-locks.js';
@@ -12,7 +19,8 @@ import { describeCause } from '../../errors/index.js';
 export { parseCoreMetadata } from './installed.js';
 export { normalizePythonName, parseHeaders } from './core-metadata.js';
 export { licenseFromClassifier } from './classifiers.js';
-export { isInstalledMetadata, isZippedEgg, pythonLockfile } from './paths.js';
+export { eggRequiresOwner, isInstalledMetadata, isZippedEgg, pythonLockfile } from './paths.js';
+export { parseEggRequires } from './egg-requires.js';
 export { parseEggZip } from './egg-zip.js';
 export { parseRequirements } from './requirements.js';
 export { parsePipfileLock } from './pipfile-lock.js';
@@ -59,7 +67,7 @@ export function createPythonCataloger(options: PythonCatalogerOptions = {}): Cat
       'https://docs.astral.sh/uv/concepts/projects/layout/#the-lockfile',
     ],
     packageTypes: ['pypi'],
-    version: 5,
+    version: 6,
     // Python imports a distribution's requirements from the same sys.path folder.
     pickDependency: (dependent, candidates) => {
       const from = dependent.locations[0]?.path ?? '';
@@ -74,12 +82,18 @@ export function createPythonCataloger(options: PythonCatalogerOptions = {}): Cat
     },
     claims: (file) =>
       isInstalledMetadata(file.path) ||
+      eggRequiresOwner(file.path) !== undefined ||
       isZippedEgg(file.path) ||
       pythonLockfile(file.path) !== undefined,
     parse(file): ParseResult | Promise<ParseResult> {
       if (isZippedEgg(file.path)) return parseEggZip(file.content);
       if (file.content.length > MAX_BYTES)
         return { warnings: [`larger than ${MAX_BYTES} bytes, not read`] };
+      const owner = eggRequiresOwner(file.path);
+      if (owner !== undefined) {
+        const requires = parseEggRequires(file.content.toString('utf8'));
+        return requires.length > 0 ? { requirementsFor: [{ path: owner, requires }] } : {};
+      }
       try {
         return parsePythonFile(file.path, file.content.toString('utf8'), lockOptions);
       } catch (error) {

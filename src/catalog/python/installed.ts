@@ -3,7 +3,13 @@ import { normalizeLicense, spdxExpression } from '../internal/license/index.js';
 import type { PackageRecord } from '../types.js';
 import { licenseFromClassifier } from './classifiers.js';
 import { personText } from '../internal/person/index.js';
-import { first, normalizePythonName, parseHeaders, type Headers } from './core-metadata.js';
+import {
+  first,
+  normalizePythonName,
+  parseHeaders,
+  requirementName,
+  type Headers,
+} from './core-metadata.js';
 
 /** Legal name characters (PEP 508 `identifier`): letters, digits, `-`, `_`, `.`. */
 const NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/;
@@ -52,8 +58,6 @@ function author(headers: Headers, field: 'Author' | 'Maintainer'): string | unde
   return personText(name ?? displayName?.replace(/\\(.)/gu, '$1'), email?.trim());
 }
 
-/** PEP 508's distribution name at the start of a requirement: `requests[socks] (>=2) ; …`. */
-const REQUIREMENT_NAME = /^\s*(?<name>[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)/u;
 /** A marker that makes the requirement part of an optional extra (`; extra == "socks"`). */
 const EXTRA_MARKER = /;.*\bextra\s*==/u;
 
@@ -66,8 +70,8 @@ function requiredDists(headers: Headers): string[][] {
   const names = new Set<string>();
   for (const requirement of headers.get('requires-dist') ?? []) {
     if (EXTRA_MARKER.test(requirement)) continue;
-    const name = REQUIREMENT_NAME.exec(requirement)?.groups?.['name'];
-    if (name) names.add(normalizePythonName(name));
+    const name = requirementName(requirement);
+    if (name) names.add(name);
   }
   return [...names].map((name) => [name]);
 }

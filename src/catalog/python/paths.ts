@@ -13,6 +13,16 @@ export function isInstalledMetadata(path: string): boolean {
   return path.endsWith('.egg-info');
 }
 
+/**
+ * An egg-info folder's `requires.txt` (`x.egg-info/requires.txt`, `x.egg/EGG-INFO/requires.txt`):
+ * the path of the PKG-INFO beside it, whose distribution it belongs to; undefined for any other file.
+ */
+export function eggRequiresOwner(path: string): string | undefined {
+  if (!path.endsWith('/requires.txt')) return undefined;
+  const metadata = `${path.slice(0, -'requires.txt'.length)}PKG-INFO`;
+  return isInstalledMetadata(metadata) ? metadata : undefined;
+}
+
 /** A zipped egg: setuptools installs these whole onto sys.path (site-packages, dist-packages). */
 export function isZippedEgg(path: string): boolean {
   return (

@@ -6,7 +6,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { catalogFiles, dependencyEdges, packageLabel, sharedFixture } from '../../testing/index.js';
 import { runCatalogerContract } from '../testing/cataloger-contract.js';
-import { licenseFromClassifier, normalizePythonName, pythonCataloger } from './index.js';
+import {
+  licenseFromClassifier,
+  normalizePythonName,
+  parseEggRequires,
+  pythonCataloger,
+} from './index.js';
 
 const fixturePath = (...parts: readonly string[]): string =>
   sharedFixture('pkgdb', 'python', ...parts);
@@ -337,8 +342,11 @@ describe('python end to end through a real image', () => {
 describe('python dependencies', () => {
   const SITE = fixturePath('snyk-docker-plugin', 'ok', 'site-packages');
 
-  /** CPython's importlib.metadata as the reference: each distribution's Requires-Dist names. */
-  function cpythonRequires(): Record<string, string[]> {
+  /**
+   * CPython's importlib.metadata as the reference: the names each distribution requires (its
+   * Requires-Dist, or an egg-info folder's requires.txt turned into markers), extras left out.
+   */
+  function cpythonRequires(site = SITE): Record<string, string[]> {
     const script = [
       'import importlib.metadata as m, json, re, sys',
       'norm = lambda n: re.sub(r"[-_.]+", "-", n).lower()',
@@ -353,7 +361,7 @@ describe('python dependencies', () => {
       '    out[name] = sorted(needs)',
       'print(json.dumps(out))',
     ].join('\n');
-    return JSON.parse(execFileSync(PYTHON, ['-c', script, SITE], { encoding: 'utf8' })) as Record<
+    return JSON.parse(execFileSync(PYTHON, ['-c', script, site], { encoding: 'utf8' })) as Record<
       string,
       string[]
     >;
@@ -381,6 +389,86 @@ describe('python dependencies', () => {
     const venvFlask = pypi.find((p) => p.locations[0]?.path.startsWith('opt/venv/'));
     expect(venvFlask?.name).toBe('flask');
     expect(venvFlask?.dependsOn).toBeUndefined();
+  });
+
+  it("reads an egg-info folder's requires.txt as CPython does (Debian's dist-packages)", async () => {
+    const site = new URL('./__fixtures__/debian-dist-packages/', import.meta.url).pathname;
+    const files: Record<string, Buffer> = {};
+    for (const path of [
+      'lazr.restfulclient-0.14.5.egg-info/PKG-INFO',
+      'lazr.restfulclient-0.14.5.egg-info/requires.txt',
+      'PyGObject-3.42.2.egg-info/PKG-INFO',
+      'PyGObject-3.42.2.egg-info/requires.txt',
+      'cryptography.egg-info/PKG-INFO',
+      'cryptography.egg-info/requires.txt',
+      'httplib2-0.20.4.dist-info/METADATA',
+      'pyparsing-3.0.9.dist-info/METADATA',
+    ])
+      files[`usr/lib/python3/dist-packages/${path}`] = await readFile(join(site, path));
+    const catalog = await catalogFiles(files, [pythonCataloger]);
+    const byId = new Map(catalog.packages.map((p) => [p.id, p.name]));
+    const ours = Object.fromEntries(
+      catalog.packages.map((p) => [p.name, (p.dependsOn ?? []).map((id) => byId.get(id)).sort()]),
+    );
+    const expected = cpythonRequires(site);
+    // requires.txt `[:python_version < "3"]` is no extra; `[test]`, `[docs]` are.
+    expect(expected['lazr-restfulclient']).toEqual(['httplib2']);
+    expect(expected['httplib2']).toEqual(['pyparsing']);
+    expect(ours).toEqual(expected);
+    expect(catalog.packages.map((p) => p.name).sort()).toEqual(Object.keys(expected).sort());
+  });
+
+  it("reads a zipped egg's EGG-INFO/requires.txt", async () => {
+    const site = new URL('./__fixtures__/debian-dist-packages/', import.meta.url).pathname;
+    const egg = 'lazr.restfulclient-0.14.5.egg-info';
+    const script = [
+      'import io, sys, zipfile',
+      'buf = io.BytesIO()',
+      'with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:',
+      '    z.write(sys.argv[1] + "/PKG-INFO", "EGG-INFO/PKG-INFO")',
+      '    z.write(sys.argv[1] + "/requires.txt", "EGG-INFO/requires.txt")',
+      'sys.stdout.buffer.write(buf.getvalue())',
+    ].join('\n');
+    const zipped = execFileSync(PYTHON, ['-c', script, join(site, egg)]);
+    const catalog = await catalogFiles(
+      {
+        'usr/lib/python3/dist-packages/lazr.restfulclient-0.14.5-py3.11.egg': zipped,
+        'usr/lib/python3/dist-packages/httplib2-0.20.4.dist-info/METADATA': await readFile(
+          join(site, 'httplib2-0.20.4.dist-info/METADATA'),
+        ),
+      },
+      [pythonCataloger],
+    );
+    expect(dependencyEdges(catalog.packages)).toEqual([
+      'lazr-restfulclient@0.14.5 -> httplib2@0.20.4',
+    ]);
+  });
+
+  it('requires.txt: the unnamed and `[:marker]` sections count, extras and comments do not', () => {
+    const text = [
+      '# setuptools writes no comments, a hand may',
+      'zope.interface>=5',
+      '',
+      '[:python_version < "3.8"]',
+      'importlib_metadata',
+      '',
+      '[docs]',
+      'Sphinx',
+      '',
+      '[test:sys_platform == "win32"]',
+      'pywin32',
+      '',
+      '[ : os_name == "nt" ]',
+      'colorama',
+    ].join('\r\n');
+    expect(parseEggRequires(text)).toEqual([
+      ['zope-interface'],
+      ['importlib-metadata'],
+      ['colorama'],
+    ]);
+    expect(pythonCataloger.claims(header('x/foo-1.0.egg-info/requires.txt'))).toBe(true);
+    expect(pythonCataloger.claims(header('x/foo-1.0.egg/EGG-INFO/requires.txt'))).toBe(true);
+    expect(pythonCataloger.claims(header('app/requires.txt'))).toBe(false);
   });
 });
 
