@@ -338,8 +338,16 @@ describe('crafted bad archives: one typed error naming image and member', () => 
     expect(truncated.code).toBe('LAYER_CORRUPT');
     expect(truncated.message).toMatch(
       new RegExp(
-        `^${cut}: not a valid tar archive \\(unexpected end of archive inside a (member|header|meta member) at offset \\d+\\)$`,
+        `^${cut}: not a valid tar archive \\(unexpected end of archive inside (member "[^"]+" \\(\\d+ bytes declared, \\d+ left\\)|a header|a meta member) at offset \\d+\\)$`,
       ),
+    );
+    // Cut inside the first member's data: the error names that member and how much is missing.
+    const first = whole.toString('latin1', 0, 100).replace(/\0.*$/su, '');
+    const declared = parseInt(whole.toString('latin1', 124, 136).replace(/\0.*$/su, ''), 8);
+    await writeFile(cut, whole.subarray(0, 512 + 1000));
+    expect((await failure(open(cut))).message).toBe(
+      `${cut}: not a valid tar archive (unexpected end of archive inside member "${first}" ` +
+        `(${declared} bytes declared, 1000 left) at offset 0)`,
     );
     const gz = Buffer.from(execFileSync('gzip', ['-c'], { input: whole }));
     gz.fill(0x55, 100, 400);

@@ -2,6 +2,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { MAX_META_BYTES, metaKind, TarMetaState, type TarEntryHeader } from './entry-header.js';
 import { BLOCK_SIZE, isZeroBlock, parseHeaderBlock } from './header.js';
 import { TarFormatError } from './tar-stream-reader.js';
+import { printable } from '../printable.js';
 
 /** A member header and where its data starts in the file. */
 export interface PositionedHeader extends TarEntryHeader {
@@ -127,8 +128,12 @@ export class TarFileReader {
       }
       const header = this.meta.resolve(parsed);
       if (typeof header === 'string') this.fail(header);
-      if (dataOffset + header.dataSize > this.end)
-        this.fail('unexpected end of archive inside a member');
+      if (dataOffset + header.dataSize > this.end) {
+        this.fail(
+          `unexpected end of archive inside member "${printable(header.name)}" ` +
+            `(${header.dataSize} bytes declared, ${this.end - dataOffset} left)`,
+        );
+      }
       this.current = positioned(header, dataOffset);
       return this.current;
     }
