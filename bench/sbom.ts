@@ -1,5 +1,5 @@
 // Benchmark: `lockyard sbom` against Trivy (offline CycloneDX mode) on real images, cold and warm.
-// Usage: bash bench/build-images.sh && npx tsx bench/sbom.ts [--runs 3] [--images minbase,minbase-oci,large,minbase-data,minbase-zstd,minbase-files]
+// Usage: bash bench/build-images.sh && npx tsx bench/sbom.ts [--runs 3] [--images minbase,minbase-oci,large,large-oci,minbase-data,minbase-zstd,minbase-files]
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchDir, measure, median, repo, table, trivyBinary, type Measured } from './lib.js';
@@ -8,6 +8,8 @@ const IMAGES: Readonly<Record<string, string>> = {
   minbase: join(benchDir, 'images', 'debian-minbase.tar'),
   'minbase-oci': join(benchDir, 'images', 'debian-minbase-oci'),
   large: join(benchDir, 'images', 'large.tar'),
+  // The same image as an OCI layout with gzip layers, as a registry would serve it.
+  'large-oci': join(benchDir, 'images', 'large-oci'),
   'minbase-data': join(benchDir, 'images', 'minbase-data.tar'),
   'minbase-zstd': join(benchDir, 'images', 'debian-minbase-zstd'),
   'minbase-files': join(benchDir, 'images', 'minbase-files.tar'),
