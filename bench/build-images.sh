@@ -9,6 +9,8 @@
 #                            image 11x larger (peak memory must not follow the image's size)
 #   minbase-files.tar        minbase + a layer of 500,000 empty files in 1,000 folders: the same 88
 #                            packages behind half a million tar members (the per-member cost)
+#   minbase-node/            minbase + a gzip layer holding this machine's `node` executable (~100 MB ELF):
+#                            an executable the Go and Rust catalogers read whole from a compressed stream
 # Needs: debootstrap umoci skopeo (apt-get install -y debootstrap umoci skopeo), npm registry access.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -81,5 +83,12 @@ if [ ! -f "$OUT/minbase-files.tar" ]; then
   layout_from_rootfs "$OUT/minbase-files-oci" files "$ROOTS/minbase" "$ROOTS/files"
   skopeo copy --quiet oci:"$OUT/minbase-files-oci:files" docker-archive:"$OUT/minbase-files.tar":bench/minbase-files:latest
   rm -rf "$OUT/minbase-files-oci"
+fi
+if [ ! -f "$ROOTS/node/usr/local/bin/node" ]; then
+  mkdir -p "$ROOTS/node/usr/local/bin"
+  cp "$(readlink -f "$(command -v node)")" "$ROOTS/node/usr/local/bin/node"
+fi
+if [ ! -d "$OUT/minbase-node" ]; then
+  layout_from_rootfs "$OUT/minbase-node" node "$ROOTS/minbase" "$ROOTS/node"
 fi
 du -sh "$OUT"/* "$ROOTS"/*

@@ -1,5 +1,5 @@
 // Benchmark: `lockyard sbom` against Trivy (offline CycloneDX mode) on real images, cold and warm.
-// Usage: bash bench/build-images.sh && npx tsx bench/sbom.ts [--runs 3] [--images minbase,minbase-oci,large,large-oci,minbase-data,minbase-zstd,minbase-files]
+// Usage: bash bench/build-images.sh && npx tsx bench/sbom.ts [--runs 3] [--images minbase,minbase-oci,large,large-oci,minbase-data,minbase-zstd,minbase-files,minbase-node]
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchDir, measure, median, repo, table, trivyBinary, type Measured } from './lib.js';
@@ -13,6 +13,7 @@ const IMAGES: Readonly<Record<string, string>> = {
   'minbase-data': join(benchDir, 'images', 'minbase-data.tar'),
   'minbase-zstd': join(benchDir, 'images', 'debian-minbase-zstd'),
   'minbase-files': join(benchDir, 'images', 'minbase-files.tar'),
+  'minbase-node': join(benchDir, 'images', 'minbase-node'),
 };
 
 function arg(name: string, fallback: string): string {
