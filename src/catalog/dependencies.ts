@@ -71,7 +71,7 @@ function pickDefault(
  * alternatives, the first alternative that is installed wins, as dpkg and apt read `a | b`.
  * Requirements nothing installed meets (an rpm's `rpmlib(...)` features, a dependency removed
  * with `dpkg --force-depends`) are left out. `requires` and `provides` are dropped: they served
- * only this.
+ * only this, and so are `requireConstraints` (read by pickers).
  */
 export function resolveDependencies(
   packages: readonly Package[],
@@ -111,8 +111,9 @@ export function resolveDependencies(
     return pick(providers.get(`${owner.type}\0${owner.name}`) ?? [], pkg);
   };
   return packages.map((pkg) => {
-    const { requires, provides: _provides, ...rest } = pkg;
-    if (requires === undefined) return _provides === undefined ? pkg : rest;
+    const { requires, provides: _provides, requireConstraints: _constraints, ...rest } = pkg;
+    if (requires === undefined)
+      return _provides === undefined && _constraints === undefined ? pkg : rest;
     const ids = new Set<string>();
     for (const alternatives of requires) {
       for (const name of alternatives) {

@@ -60,6 +60,12 @@ export interface PackageRecord {
   readonly requires?: readonly (readonly string[])[] | undefined;
   /** Capabilities the package provides besides its own name (dpkg `Provides`, apk `p:`, rpm provides). */
   readonly provides?: readonly string[] | undefined;
+  /**
+   * The version constraint of a requirement, by required name, in the package type's own syntax
+   * (a gem's `~> 1.2, >= 1.2.3`), for a cataloger's `pickDependency` to choose among installed
+   * versions. Dropped with `requires` once resolved.
+   */
+  readonly requireConstraints?: Readonly<Record<string, string>> | undefined;
   /** Files this package installed (OS package file lists), image-relative. */
   readonly files?: readonly string[] | undefined;
   /** purl qualifiers beyond those derived from the OS (arch, distro, epoch, upstream). */

@@ -2,7 +2,7 @@ import type { ParseResult } from '../cataloger.js';
 import { normalizeLicenses } from '../internal/license/index.js';
 import { personText } from '../internal/person/index.js';
 import type { PackageRecord } from '../types.js';
-import { readStrings } from './ruby-literals.js';
+import { readString, readStrings } from './ruby-literals.js';
 
 /** `Gem::Specification.new do |s|` — the block variable is usually `s` or `spec`. */
 const SPEC_BLOCK = /Gem::Specification\.new\s+do\s*\|\s*(?<var>[a-z_][a-zA-Z0-9_]*)\s*\|/;
@@ -44,22 +44,48 @@ function assignments(text: string, variable: string): Map<Field, string[]> {
 const DEPENDENCY_CALL =
   /\.add_(?<kind>runtime_|development_)?dependency\s*\(?\s*(?:%q<(?<q>[^>]+)>|"(?<dq>[^"]+)"|'(?<sq>[^']+)')/gu;
 
+/** The string literals of one line of Ruby after a dependency's name: its requirement strings. */
+function requirementStrings(rest: string): string[] {
+  const out: string[] = [];
+  for (let index = 0; index < rest.length; index += 1) {
+    const char = rest[index];
+    if (char === '\n') break;
+    if (char !== '"' && char !== "'" && char !== '%') continue;
+    const literal = readString(rest, index);
+    if (!literal) continue;
+    out.push(literal.value.trim());
+    index = literal.end - 1;
+  }
+  return out.filter((requirement) => requirement !== '');
+}
+
 /**
- * The gems a specification needs at run time. RubyGems before 3.4 wrote every dependency twice:
- * `add_runtime_dependency` / `add_development_dependency` under `if s.respond_to?
- * :add_runtime_dependency`, and all of them again as `add_dependency` in the `else` branch for
- * old RubyGems. There only the runtime calls count; elsewhere `add_dependency` is runtime too.
+ * The gems a specification needs at run time, with each one's version requirement
+ * (`[">= 2.0", "< 4"]` -> `>= 2.0, < 4`; `>= 0` is none). RubyGems before 3.4 wrote every
+ * dependency twice: `add_runtime_dependency` / `add_development_dependency` under `if
+ * s.respond_to? :add_runtime_dependency`, and all of them again as `add_dependency` in the `else`
+ * branch for old RubyGems. There only the runtime calls count; elsewhere `add_dependency` is
+ * runtime too.
  */
-function runtimeDependencies(text: string): string[][] {
+function runtimeDependencies(text: string): {
+  requires: string[][];
+  constraints: Record<string, string>;
+} {
   const fallbackBranch = text.includes('respond_to? :add_runtime_dependency');
   const names = new Set<string>();
+  const constraints: Record<string, string> = {};
   for (const match of text.matchAll(DEPENDENCY_CALL)) {
     const kind = match.groups?.['kind'];
     if (kind === 'development_' || (kind === undefined && fallbackBranch)) continue;
     const name = match.groups?.['q'] ?? match.groups?.['dq'] ?? match.groups?.['sq'];
-    if (name && GEM_NAME.test(name)) names.add(name);
+    if (!name || !GEM_NAME.test(name) || names.has(name)) continue;
+    names.add(name);
+    const requirement = requirementStrings(text.slice(match.index + match[0].length))
+      .filter((part) => part !== '>= 0')
+      .join(', ');
+    if (requirement !== '') constraints[name] = requirement;
   }
-  return [...names].map((name) => [name]);
+  return { requires: [...names].map((name) => [name]), constraints };
 }
 
 /**
@@ -91,7 +117,7 @@ export function parseGemspec(text: string): ParseResult {
     fields.get('authors')?.[0] ?? fields.get('author')?.[0],
     fields.get('email')?.[0],
   );
-  const requires = runtimeDependencies(text);
+  const { requires, constraints } = runtimeDependencies(text);
   const record: PackageRecord = {
     type: 'gem',
     name,
@@ -99,6 +125,7 @@ export function parseGemspec(text: string): ParseResult {
     ...(licenses ? { licenses } : {}),
     ...(originator ? { originator } : {}),
     ...(requires.length > 0 ? { requires } : {}),
+    ...(Object.keys(constraints).length > 0 ? { requireConstraints: constraints } : {}),
     // `ruby` is the pure-Ruby default; a native gem's platform is part of its identity.
     ...(platform && platform !== 'ruby' && GEM_NAME.test(platform)
       ? { qualifiers: { platform } }

@@ -39,17 +39,17 @@ function gemHome(path: string): string | undefined {
 }
 
 /**
- * An installed gem's dependency: RubyGems activates it from the same GEM_HOME (its `specifications/` and the default
- * gems in `specifications/default/`), the highest version installed there. The requirement's
- * version constraint is not weighed: where two versions are installed and the newer one is
- * excluded, this picks the newer one.
+ * An installed gem's dependency: RubyGems activates it from the same GEM_HOME (its
+ * `specifications/` and the default gems in `specifications/default/`), the highest version
+ * installed there that meets the requirement's version constraint (`~> 1.2`). Where none meets
+ * it, RubyGems would refuse to load the gem, and there is no edge.
  */
 function gemDependency(dependent: Package, candidates: readonly Package[]): Package | undefined {
   const path = dependent.locations[0]?.path ?? '';
   const home = gemHome(path);
   // A Gemfile.lock's spec: its dependency is the spec of that name in the same lockfile.
   if (home === undefined) return inSameFile(dependent, candidates);
-  const { compare } = rubygems.api;
+  const { compare, matches } = rubygems.api;
   const newer = (a: Package, b: Package): Package => {
     try {
       return compare(a.version, b.version) >= 0 ? a : b;
@@ -57,8 +57,19 @@ function gemDependency(dependent: Package, candidates: readonly Package[]): Pack
       return a.version >= b.version ? a : b;
     }
   };
+  const name = candidates[0]?.name;
+  const constraint = name === undefined ? undefined : dependent.requireConstraints?.[name];
+  const meets = (candidate: Package): boolean => {
+    if (constraint === undefined) return true;
+    try {
+      return matches(candidate.version, constraint);
+    } catch {
+      // A requirement this scheme cannot read: the newest, as before constraints were read.
+      return true;
+    }
+  };
   return candidates
-    .filter((candidate) => gemHome(candidate.locations[0]?.path ?? '') === home)
+    .filter((candidate) => gemHome(candidate.locations[0]?.path ?? '') === home && meets(candidate))
     .reduce<Package | undefined>(
       (best, candidate) => (best ? newer(best, candidate) : candidate),
       undefined,
@@ -77,7 +88,7 @@ export const rubyCataloger: Cataloger = defineCataloger({
     'https://bundler.io/guides/gemfile_lock.html',
   ],
   packageTypes: ['gem'],
-  version: 5,
+  version: 6,
   pickDependency: gemDependency,
   claims: (file) =>
     isInstalledGemspec(file.path) ||

@@ -271,20 +271,19 @@ describe('gem dependencies against RubyGems', () => {
   );
 
   /** RubyGems itself: each spec's runtime dependencies, activated in that GEM_HOME alone. */
-  function rubygemsGraph(): Record<string, string[]> {
+  function rubygemsGraph(gemHome = home): Record<string, string[]> {
     const script = [
       'require "json"',
       'Gem.paths = { "GEM_HOME" => ARGV[0], "GEM_PATH" => ARGV[0] }',
       'out = {}',
       'Gem::Specification.each do |spec|',
-      '  out[spec.full_name] = spec.runtime_dependencies.filter_map { |d| d.to_spec.full_name rescue nil }.sort',
+      '  out[spec.full_name] = spec.runtime_dependencies.filter_map { |d| begin; d.to_spec.full_name; rescue Gem::LoadError, StandardError; nil; end }.sort',
       'end',
       'print JSON.generate(out)',
     ].join('\n');
-    return JSON.parse(execFileSync('ruby', ['-e', script, home], { encoding: 'utf8' })) as Record<
-      string,
-      string[]
-    >;
+    return JSON.parse(
+      execFileSync('ruby', ['-e', script, gemHome], { encoding: 'utf8' }),
+    ) as Record<string, string[]>;
   }
 
   it.runIf(existsSync(join(home, 'specifications')))(
@@ -310,4 +309,56 @@ describe('gem dependencies against RubyGems', () => {
       expect(ours).toEqual(expected);
     },
   );
+  it('picks, of two installed versions, the newest one the requirement allows, as RubyGems does', async () => {
+    // Specifications written by RubyGems itself (Gem::Specification#to_ruby), in a GEM_HOME of
+    // their own: lib 1.2.5 and 2.0.0, and gems that need `~> 1.2`, `>= 1.0, < 3`, `~> 0.9`
+    // (met by none: RubyGems would not load it) and any version.
+    const gemHome = mkdtempSync(join(tmpdir(), 'lockyard-gems-'));
+    try {
+      const script = [
+        'dir = ARGV[0]',
+        'Dir.mkdir(File.join(dir, "specifications"))',
+        'def write(dir, name, version, runtime, development = [])',
+        '  spec = Gem::Specification.new do |s|',
+        '    s.name = name; s.version = version; s.summary = "x"; s.authors = ["x"]; s.files = []',
+        '    runtime.each { |d| s.add_runtime_dependency(*d) }',
+        '    development.each { |d| s.add_development_dependency(*d) }',
+        '  end',
+        '  File.write(File.join(dir, "specifications", "#{spec.full_name}.gemspec"), spec.to_ruby)',
+        'end',
+        'write(dir, "lib", "1.2.5", [])',
+        'write(dir, "lib", "2.0.0", [])',
+        'write(dir, "app", "1.0.0", [["lib", "~> 1.2"]], [["lib", ">= 2"]])',
+        'write(dir, "tool", "1.0.0", [["lib", ">= 1.0", "< 3"]])',
+        'write(dir, "legacy", "1.0.0", [["lib", "~> 0.9"]])',
+        'write(dir, "any", "1.0.0", [["lib"]])',
+      ].join('\n');
+      execFileSync('ruby', ['-e', script, gemHome]);
+      const files: Record<string, Buffer> = {};
+      for (const name of readdirSync(join(gemHome, 'specifications')))
+        files[`opt/gems/specifications/${name}`] = await readFile(
+          join(gemHome, 'specifications', name),
+        );
+      const catalog = await catalogFiles(files, [rubyCataloger]);
+      const byId = new Map(catalog.packages.map((p) => [p.id, `${p.name}-${p.version}`]));
+      const ours = Object.fromEntries(
+        catalog.packages.map((p) => [
+          `${p.name}-${p.version}`,
+          (p.dependsOn ?? []).map((id) => byId.get(id) ?? id).sort(),
+        ]),
+      );
+      // Ruby's own default gems are always there too: compare the gems of this GEM_HOME.
+      const expected = Object.fromEntries(
+        Object.entries(rubygemsGraph(gemHome)).filter(([gem]) => gem in ours),
+      );
+      expect(Object.keys(expected).sort()).toEqual(Object.keys(ours).sort());
+      expect(expected['app-1.0.0']).toEqual(['lib-1.2.5']);
+      expect(expected['legacy-1.0.0']).toEqual([]);
+      expect(ours).toEqual(expected);
+      // The constraints served the resolution and are not part of the catalog.
+      expect(catalog.packages.some((p) => 'requireConstraints' in p)).toBe(false);
+    } finally {
+      rmSync(gemHome, { recursive: true, force: true });
+    }
+  });
 });
