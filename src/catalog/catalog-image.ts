@@ -3,6 +3,7 @@ import { buildCatalog, type CatalogProgress } from './build-catalog.js';
 import { catalogCache, catalogersFingerprint } from './cache.js';
 import type { Catalog } from './catalog.js';
 import type { Cataloger } from './cataloger.js';
+import { skipPaths, type SkipPaths } from './skip-paths.js';
 import { openImage, type PlatformSpec, type RegistryOptions } from '../oci/index.js';
 import {
   ensureDataDir,
@@ -20,6 +21,8 @@ export interface CatalogImageOptions {
   readonly maxLayerBytes?: number | undefined;
   readonly catalogers?: readonly Cataloger[] | undefined;
   readonly onProgress?: ((event: CatalogProgress) => void) | undefined;
+  /** Folders and files whose findings are left out (`--skip-dirs`, `--skip-files`). */
+  readonly skip?: SkipPaths | undefined;
 }
 
 /**
@@ -40,12 +43,14 @@ export async function catalogImage(input: string, options: CatalogImageOptions):
       registry: options.registry,
     });
     try {
-      return await buildCatalog(image, {
+      const catalog = await buildCatalog(image, {
         catalogers,
         cache: catalogCache(store, catalogersFingerprint(catalogers)),
         maxLayerBytes: options.maxLayerBytes,
         onProgress: options.onProgress,
       });
+      // After the cache: cached layers and catalogs stay whole, whatever a run skips.
+      return options.skip ? skipPaths(catalog, options.skip) : catalog;
     } finally {
       await image.close();
     }

@@ -33,3 +33,4 @@ export {
 export { catalogCache, catalogersFingerprint, type CatalogCache } from './cache.js';
 export { catalogers, allCatalogers } from './api.js';
 export { catalogImage, type CatalogImageOptions } from './catalog-image.js';
+export { pathSkipper, skipPaths, type SkipPaths } from './skip-paths.js';

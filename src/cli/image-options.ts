@@ -14,6 +14,19 @@ export interface ImageFlags extends RegistryFlags {
   readonly dataDir?: string;
   readonly cache: boolean;
   readonly maxLayerSize?: string;
+  readonly skipDirs?: readonly string[];
+  readonly skipFiles?: readonly string[];
+}
+
+/** Repeatable, comma-separated list flags (`--skip-dirs a,b --skip-dirs c`), as Trivy takes them. */
+function collectList(value: string, previous: readonly string[] = []): string[] {
+  return [
+    ...previous,
+    ...value
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== ''),
+  ];
 }
 
 export function addImageOptions(command: Command): Command {
@@ -32,6 +45,16 @@ export function addImageOptions(command: Command): Command {
         '--max-layer-size <size>',
         'refuse layers that expand beyond this size (e.g. 10GiB)',
       ).default('32GiB'),
+    )
+    .option(
+      '--skip-dirs <globs>',
+      'leave out what is found in these folders (comma-separated globs, repeatable; e.g. usr/lib/node_modules,**/test)',
+      collectList,
+    )
+    .option(
+      '--skip-files <globs>',
+      'leave out what is found in these files (comma-separated globs, repeatable; e.g. **/package-lock.json)',
+      collectList,
     );
 }
 
@@ -41,6 +64,8 @@ export interface ResolvedImageFlags {
   readonly registry: RegistryOptions;
   readonly noCache: boolean;
   readonly maxLayerBytes: number;
+  readonly skip:
+    { readonly dirs: readonly string[]; readonly files: readonly string[] } | undefined;
 }
 
 export async function resolveImageFlags(
@@ -59,6 +84,10 @@ export async function resolveImageFlags(
     registry,
     noCache: !flags.cache,
     maxLayerBytes: parseByteSize(flags.maxLayerSize ?? '32GiB', '--max-layer-size'),
+    skip:
+      (flags.skipDirs?.length ?? 0) > 0 || (flags.skipFiles?.length ?? 0) > 0
+        ? { dirs: flags.skipDirs ?? [], files: flags.skipFiles ?? [] }
+        : undefined,
   };
 }
 

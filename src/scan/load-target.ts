@@ -2,9 +2,11 @@ import { open, stat } from 'node:fs/promises';
 import {
   allCatalogers,
   catalogImage,
+  skipPaths,
   type Catalog,
   type Cataloger,
   type CatalogProgress,
+  type SkipPaths,
 } from '../catalog/index.js';
 import { permissionAnalyzer } from '../misconfig/index.js';
 import type { PlatformSpec, RegistryOptions } from '../oci/index.js';
@@ -20,6 +22,8 @@ export interface TargetOptions {
   readonly noCache?: boolean | undefined;
   readonly maxLayerBytes?: number | undefined;
   readonly onProgress?: ((event: CatalogProgress) => void) | undefined;
+  /** Folders and files whose findings are left out (`--skip-dirs`, `--skip-files`). */
+  readonly skip?: SkipPaths | undefined;
 }
 
 async function isSbomFile(path: string): Promise<boolean> {
@@ -49,7 +53,10 @@ export async function loadTarget(
   target: string,
   options: TargetOptions,
 ): Promise<{ catalog: Catalog; type: 'image' | 'sbom' }> {
-  if (await isSbomFile(target)) return { catalog: await readSbom(target), type: 'sbom' };
+  if (await isSbomFile(target)) {
+    const catalog = await readSbom(target);
+    return { catalog: options.skip ? skipPaths(catalog, options.skip) : catalog, type: 'sbom' };
+  }
   const catalog = await catalogImage(target, {
     ...options,
     catalogers: analyzersFor(options.scanners),

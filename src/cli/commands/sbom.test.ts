@@ -63,4 +63,21 @@ describe('lockyard sbom', () => {
     const same = await runCli(['sbom', example, '--no-cache', '--platform', 'linux/amd64']);
     expect(same.stderr).toBe('');
   });
+  it('--skip-dirs and --skip-files leave out what lies there; the cache keeps the whole image', async () => {
+    const dataDir = join(dir, 'skip-data');
+    const packages = async (...args: string[]): Promise<string[]> => {
+      const result = await runCli(['sbom', example, '-f', 'json', '--data-dir', dataDir, ...args]);
+      expect(result.code).toBe(0);
+      return (JSON.parse(result.stdout) as { packages: { name: string }[] }).packages.map(
+        (p) => p.name,
+      );
+    };
+    const whole = await packages();
+    expect(whole).toHaveLength(14);
+    expect(await packages('--skip-dirs', '/lib/apk/')).toEqual([]);
+    expect(await packages('--skip-files', 'lib/apk/db/*')).toEqual([]);
+    expect(await packages('--skip-dirs', 'usr,opt', '--skip-dirs', '**/test')).toEqual(whole);
+    // Cached whole: the next run without flags finds every package again.
+    expect(await packages()).toEqual(whole);
+  });
 });

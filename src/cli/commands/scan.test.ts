@@ -77,6 +77,33 @@ describe('lockyard scan', () => {
     expect(result.stdout).toMatch(/Gate: FAILED \(--fail-on HIGH\)/);
   });
 
+  it('--skip-dirs leaves a folder out of the scan, and with it its findings and the gate', async () => {
+    const result = await runCli([
+      'scan',
+      nodeImage,
+      ...common,
+      '--fail-on',
+      'HIGH',
+      '--skip-dirs',
+      'app/node_modules/minimist',
+    ]);
+    expect(result.stdout).not.toMatch(/minimist/);
+    expect(result.stdout).toMatch(/lodash\s+CVE-/);
+    // lodash's advisories are HIGH: the gate still fails, on them alone.
+    expect(result.code).toBe(1);
+    const none = await runCli([
+      'scan',
+      nodeImage,
+      ...common,
+      '--fail-on',
+      'HIGH',
+      '--skip-dirs',
+      'app',
+    ]);
+    expect(none.code).toBe(0);
+    expect(none.stdout).toMatch(/packages scanned: 0/);
+  });
+
   it('passes the gate when an ignore file suppresses the findings, and counts them', async () => {
     const ignore = join(dir, 'ignore.yaml');
     await writeFile(
