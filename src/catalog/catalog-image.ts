@@ -3,6 +3,7 @@ import { buildCatalog, type CatalogProgress } from './build-catalog.js';
 import { catalogCache, catalogersFingerprint } from './cache.js';
 import type { Catalog } from './catalog.js';
 import type { Cataloger } from './cataloger.js';
+import { selectPackageKinds, type PackageKind } from './narrow.js';
 import { skipPaths, type SkipPaths } from './skip-paths.js';
 import { openImage, type PlatformSpec, type RegistryOptions } from '../oci/index.js';
 import {
@@ -23,6 +24,17 @@ export interface CatalogImageOptions {
   readonly onProgress?: ((event: CatalogProgress) => void) | undefined;
   /** Folders and files whose findings are left out (`--skip-dirs`, `--skip-files`). */
   readonly skip?: SkipPaths | undefined;
+  /** Only the packages of these kinds (`--pkg-types`); all when undefined. */
+  readonly packageKinds?: readonly PackageKind[] | undefined;
+}
+
+/** A catalog with what a run leaves out (`--skip-dirs`, `--skip-files`, `--pkg-types`) left out. */
+export function narrowCatalog(
+  catalog: Catalog,
+  options: Pick<CatalogImageOptions, 'skip' | 'packageKinds'>,
+): Catalog {
+  const skipped = options.skip ? skipPaths(catalog, options.skip) : catalog;
+  return options.packageKinds ? selectPackageKinds(skipped, options.packageKinds) : skipped;
 }
 
 /**
@@ -49,8 +61,8 @@ export async function catalogImage(input: string, options: CatalogImageOptions):
         maxLayerBytes: options.maxLayerBytes,
         onProgress: options.onProgress,
       });
-      // After the cache: cached layers and catalogs stay whole, whatever a run skips.
-      return options.skip ? skipPaths(catalog, options.skip) : catalog;
+      // After the cache: cached layers and catalogs stay whole, whatever a run leaves out.
+      return narrowCatalog(catalog, options);
     } finally {
       await image.close();
     }

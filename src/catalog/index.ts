@@ -32,5 +32,6 @@ export {
 } from './build-catalog.js';
 export { catalogCache, catalogersFingerprint, type CatalogCache } from './cache.js';
 export { catalogers, allCatalogers } from './api.js';
-export { catalogImage, type CatalogImageOptions } from './catalog-image.js';
+export { catalogImage, narrowCatalog, type CatalogImageOptions } from './catalog-image.js';
 export { pathSkipper, skipPaths, type SkipPaths } from './skip-paths.js';
+export { keepPackages, PACKAGE_KINDS, selectPackageKinds, type PackageKind } from './narrow.js';

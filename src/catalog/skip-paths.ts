@@ -1,6 +1,6 @@
 import picomatch from 'picomatch';
 import type { Catalog } from './catalog.js';
-import type { Package } from './types.js';
+import { keepPackages } from './narrow.js';
 
 /** What to leave out of a catalog, as glob patterns over image paths (`--skip-dirs`, `--skip-files`). */
 export interface SkipPaths {
@@ -49,18 +49,10 @@ export function skipPaths(catalog: Catalog, skip: SkipPaths): Catalog {
   const skipped = pathSkipper(skip);
   if (!skipped) return catalog;
   const outer = (path: string): string => path.split('!', 1)[0] ?? path;
-  const kept: Package[] = [];
-  for (const pkg of catalog.packages) {
+  const narrowed = keepPackages(catalog, (pkg) => {
     const locations = pkg.locations.filter((location) => !skipped(outer(location.path)));
-    if (locations.length === 0) continue;
-    kept.push(locations.length === pkg.locations.length ? pkg : { ...pkg, locations });
-  }
-  const ids = new Set(kept.map((pkg) => pkg.id));
-  const packages = kept.map((pkg) => {
-    if (!pkg.dependsOn?.some((id) => !ids.has(id))) return pkg;
-    const dependsOn = pkg.dependsOn.filter((id) => ids.has(id));
-    return { ...pkg, dependsOn: dependsOn.length > 0 ? dependsOn : undefined };
+    if (locations.length === 0) return undefined;
+    return locations.length === pkg.locations.length ? pkg : { ...pkg, locations };
   });
-  const findings = catalog.findings.filter((finding) => !skipped(finding.path));
-  return { ...catalog, packages, findings };
+  return { ...narrowed, findings: catalog.findings.filter((finding) => !skipped(finding.path)) };
 }

@@ -1,7 +1,9 @@
 import { Option, type Command } from 'commander';
 import type { PlatformSpec, RegistryOptions } from '../oci/index.js';
 import type { CliContext } from './context.js';
+import { ConfigError } from '../errors/index.js';
 import { parseByteSize } from './parse-size.js';
+import { parseList } from './parse-list.js';
 import {
   addRegistryOptions,
   resolveRegistryFlags,
@@ -16,7 +18,11 @@ export interface ImageFlags extends RegistryFlags {
   readonly maxLayerSize?: string;
   readonly skipDirs?: readonly string[];
   readonly skipFiles?: readonly string[];
+  readonly pkgTypes?: string;
 }
+
+/** `--pkg-types`, as Trivy names them. */
+const PKG_TYPES = ['os', 'library'] as const;
 
 /** Repeatable, comma-separated list flags (`--skip-dirs a,b --skip-dirs c`), as Trivy takes them. */
 function collectList(value: string, previous: readonly string[] = []): string[] {
@@ -55,6 +61,11 @@ export function addImageOptions(command: Command): Command {
       '--skip-files <globs>',
       'leave out what is found in these files (comma-separated globs, repeatable; e.g. **/package-lock.json)',
       collectList,
+    )
+    .option(
+      '--pkg-types <types>',
+      `package types to report: ${PKG_TYPES.join(',')} (distribution and language packages)`,
+      PKG_TYPES.join(','),
     );
 }
 
@@ -66,6 +77,8 @@ export interface ResolvedImageFlags {
   readonly maxLayerBytes: number;
   readonly skip:
     { readonly dirs: readonly string[]; readonly files: readonly string[] } | undefined;
+  /** Only these kinds of packages; undefined: all. */
+  readonly packageKinds: readonly ('os' | 'library')[] | undefined;
 }
 
 export async function resolveImageFlags(
@@ -88,7 +101,19 @@ export async function resolveImageFlags(
       (flags.skipDirs?.length ?? 0) > 0 || (flags.skipFiles?.length ?? 0) > 0
         ? { dirs: flags.skipDirs ?? [], files: flags.skipFiles ?? [] }
         : undefined,
+    packageKinds: packageKinds(flags.pkgTypes),
   };
+}
+
+function packageKinds(value: string | undefined): ('os' | 'library')[] | undefined {
+  if (value === undefined) return undefined;
+  const kinds = parseList(value, PKG_TYPES, '--pkg-types');
+  if (kinds.length === 0)
+    throw new ConfigError(
+      'INVALID_ARGUMENT',
+      `--pkg-types: name at least one of ${PKG_TYPES.join(', ')}`,
+    );
+  return PKG_TYPES.every((kind) => kinds.includes(kind)) ? undefined : kinds;
 }
 
 /**

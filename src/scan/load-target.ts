@@ -2,10 +2,11 @@ import { open, stat } from 'node:fs/promises';
 import {
   allCatalogers,
   catalogImage,
-  skipPaths,
+  narrowCatalog,
   type Catalog,
   type Cataloger,
   type CatalogProgress,
+  type PackageKind,
   type SkipPaths,
 } from '../catalog/index.js';
 import { permissionAnalyzer } from '../misconfig/index.js';
@@ -24,6 +25,8 @@ export interface TargetOptions {
   readonly onProgress?: ((event: CatalogProgress) => void) | undefined;
   /** Folders and files whose findings are left out (`--skip-dirs`, `--skip-files`). */
   readonly skip?: SkipPaths | undefined;
+  /** Only the packages of these kinds (`--pkg-types`); all when undefined. */
+  readonly packageKinds?: readonly PackageKind[] | undefined;
 }
 
 async function isSbomFile(path: string): Promise<boolean> {
@@ -55,7 +58,7 @@ export async function loadTarget(
 ): Promise<{ catalog: Catalog; type: 'image' | 'sbom' }> {
   if (await isSbomFile(target)) {
     const catalog = await readSbom(target);
-    return { catalog: options.skip ? skipPaths(catalog, options.skip) : catalog, type: 'sbom' };
+    return { catalog: narrowCatalog(catalog, options), type: 'sbom' };
   }
   const catalog = await catalogImage(target, {
     ...options,

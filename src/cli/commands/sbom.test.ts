@@ -46,6 +46,11 @@ describe('lockyard sbom', () => {
     [['sbom', example, '--username', 'me'], /--username needs --password-stdin/],
     [['sbom', example, '--max-layer-size', 'lots'], /--max-layer-size: invalid size "lots"/],
     [['sbom', `oci:${dir}`], /not an OCI image layout/],
+    [
+      ['sbom', example, '--pkg-types', 'os,libs'],
+      /--pkg-types: unknown value "libs" \(allowed: os, library\)/,
+    ],
+    [['sbom', example, '--pkg-types', ','], /--pkg-types: name at least one of os, library/],
   ])('%j fails with one line and exit 2', async (args, message) => {
     const result = await runCli(args);
     expect(result.code).toBe(2);
@@ -63,7 +68,7 @@ describe('lockyard sbom', () => {
     const same = await runCli(['sbom', example, '--no-cache', '--platform', 'linux/amd64']);
     expect(same.stderr).toBe('');
   });
-  it('--skip-dirs and --skip-files leave out what lies there; the cache keeps the whole image', async () => {
+  it('--skip-dirs, --skip-files and --pkg-types leave packages out; the cache keeps the whole image', async () => {
     const dataDir = join(dir, 'skip-data');
     const packages = async (...args: string[]): Promise<string[]> => {
       const result = await runCli(['sbom', example, '-f', 'json', '--data-dir', dataDir, ...args]);
@@ -79,5 +84,8 @@ describe('lockyard sbom', () => {
     expect(await packages('--skip-dirs', 'usr,opt', '--skip-dirs', '**/test')).toEqual(whole);
     // Cached whole: the next run without flags finds every package again.
     expect(await packages()).toEqual(whole);
+    // --pkg-types as Trivy takes it: apk packages are the distribution's.
+    expect(await packages('--pkg-types', 'os')).toEqual(whole);
+    expect(await packages('--pkg-types', 'library')).toEqual([]);
   });
 });

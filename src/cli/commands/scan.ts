@@ -13,6 +13,7 @@ import {
   type ImageFlags,
 } from '../image-options.js';
 import { writeOutput } from '../output.js';
+import { parseList } from '../parse-list.js';
 import { parseDuration } from '../parse-duration.js';
 import { createCatalogProgress } from '../progress.js';
 import { VERSION } from '../../product/index.js';
@@ -36,26 +37,6 @@ interface ScanFlags extends ImageFlags {
 }
 
 const SCANNERS: readonly Scanner[] = ['vuln', 'secret', 'misconfig'];
-
-function parseList<T extends string>(
-  value: string,
-  allowed: readonly T[],
-  flag: string,
-  upper = false,
-): T[] {
-  const items = value
-    .split(',')
-    .map((v) => (upper ? v.trim().toUpperCase() : v.trim()))
-    .filter(Boolean);
-  for (const item of items) {
-    if (!allowed.includes(item as T))
-      throw new ConfigError(
-        'INVALID_ARGUMENT',
-        `${flag}: unknown value "${item}" (allowed: ${allowed.join(', ')})`,
-      );
-  }
-  return items as T[];
-}
 
 export function scanCommand(context: CliContext): Command {
   const command = new Command('scan')
