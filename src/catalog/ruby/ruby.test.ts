@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { catalogFiles, dependencyEdges, sharedFixture } from '../../testing/index.js';
 import { runCatalogerContract } from '../testing/cataloger-contract.js';
+import type { Catalog } from '../catalog.js';
 import { rubyCataloger } from './index.js';
 
 const fixturePath = (...parts: string[]): string => sharedFixture('pkgdb', 'ruby', ...parts);
@@ -261,6 +262,17 @@ describe('ruby end to end through a real image', () => {
   });
 });
 
+/** Each gem as `name-version` (RubyGems' full name) with the full names it depends on. */
+function gemGraph(catalog: Catalog): Record<string, string[]> {
+  const byId = new Map(catalog.packages.map((p) => [p.id, `${p.name}-${p.version}`]));
+  return Object.fromEntries(
+    catalog.packages.map((p) => [
+      `${p.name}-${p.version}`,
+      (p.dependsOn ?? []).map((id) => byId.get(id) ?? id).sort(),
+    ]),
+  );
+}
+
 describe('gem dependencies against RubyGems', () => {
   // This machine's Ruby (Debian's ruby3.1): its GEM_HOME holds bundled gems and default gems,
   // several with runtime dependencies (net-imap needs net-protocol, date, ...).
@@ -297,13 +309,7 @@ describe('gem dependencies against RubyGems', () => {
         }
       }
       const catalog = await catalogFiles(files, [rubyCataloger]);
-      const byId = new Map(catalog.packages.map((p) => [p.id, `${p.name}-${p.version}`]));
-      const ours = Object.fromEntries(
-        catalog.packages.map((p) => [
-          `${p.name}-${p.version}`,
-          (p.dependsOn ?? []).map((id) => byId.get(id) ?? id).sort(),
-        ]),
-      );
+      const ours = gemGraph(catalog);
       const expected = rubygemsGraph();
       expect(Object.values(expected).flat().length).toBeGreaterThan(5);
       expect(ours).toEqual(expected);
@@ -340,13 +346,7 @@ describe('gem dependencies against RubyGems', () => {
           join(gemHome, 'specifications', name),
         );
       const catalog = await catalogFiles(files, [rubyCataloger]);
-      const byId = new Map(catalog.packages.map((p) => [p.id, `${p.name}-${p.version}`]));
-      const ours = Object.fromEntries(
-        catalog.packages.map((p) => [
-          `${p.name}-${p.version}`,
-          (p.dependsOn ?? []).map((id) => byId.get(id) ?? id).sort(),
-        ]),
-      );
+      const ours = gemGraph(catalog);
       // Ruby's own default gems are always there too: compare the gems of this GEM_HOME.
       const expected = Object.fromEntries(
         Object.entries(rubygemsGraph(gemHome)).filter(([gem]) => gem in ours),
