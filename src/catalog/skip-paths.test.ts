@@ -78,5 +78,8 @@ describe('skipPaths', () => {
         .some((path) => path.startsWith('opt/')),
     ).toBe(false);
     expect(skipPaths(whole, { dirs: [], files: [] })).toBe(whole);
+    // An SBOM from another tool may record no location: nothing puts it in a skipped path.
+    const placeless = { ...whole, packages: whole.packages.map((p) => ({ ...p, locations: [] })) };
+    expect(skipPaths(placeless, { dirs: ['**'], files: ['**'] }).packages).toHaveLength(6);
   });
 });

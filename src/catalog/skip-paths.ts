@@ -41,7 +41,8 @@ export function pathSkipper(skip: SkipPaths): ((path: string) => boolean) | unde
 
 /**
  * The catalog without what was found in skipped paths: a package keeps the locations outside
- * them and is left out when none is left (a file inside an archive counts as the archive's path);
+ * them and is left out when none is left (a file inside an archive counts as the archive's path;
+ * a package with no recorded location, as SBOMs of other tools may have, is kept);
  * what other packages depended on it goes with it; file findings in skipped paths are left out.
  * Applied to a finished catalog, so the layer cache always holds whole layers.
  */
@@ -50,6 +51,8 @@ export function skipPaths(catalog: Catalog, skip: SkipPaths): Catalog {
   if (!skipped) return catalog;
   const outer = (path: string): string => path.split('!', 1)[0] ?? path;
   const narrowed = keepPackages(catalog, (pkg) => {
+    // A package read from an SBOM that records no place is not known to be in a skipped one.
+    if (pkg.locations.length === 0) return pkg;
     const locations = pkg.locations.filter((location) => !skipped(outer(location.path)));
     if (locations.length === 0) return undefined;
     return locations.length === pkg.locations.length ? pkg : { ...pkg, locations };
