@@ -3,7 +3,7 @@ import type { PlatformSpec, RegistryOptions } from '../oci/index.js';
 import type { CliContext } from './context.js';
 import { ConfigError } from '../errors/index.js';
 import { parseByteSize } from './parse-size.js';
-import { parseList } from './parse-list.js';
+import { parseList, splitList } from './parse-list.js';
 import {
   addRegistryOptions,
   resolveRegistryFlags,
@@ -26,13 +26,7 @@ const PKG_TYPES = ['os', 'library'] as const;
 
 /** Repeatable, comma-separated list flags (`--skip-dirs a,b --skip-dirs c`), as Trivy takes them. */
 function collectList(value: string, previous: readonly string[] = []): string[] {
-  return [
-    ...previous,
-    ...value
-      .split(',')
-      .map((item) => item.trim())
-      .filter((item) => item !== ''),
-  ];
+  return [...previous, ...splitList(value)];
 }
 
 export function addImageOptions(command: Command): Command {

@@ -1,5 +1,13 @@
 import { ConfigError } from '../errors/index.js';
 
+/** The items of a comma-separated flag value, trimmed, empty ones dropped. */
+export function splitList(value: string): string[] {
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+
 /** A comma-separated flag value of known words (`--scanners vuln,secret`); an unknown one is an error. */
 export function parseList<T extends string>(
   value: string,
@@ -7,10 +15,7 @@ export function parseList<T extends string>(
   flag: string,
   upper = false,
 ): T[] {
-  const items = value
-    .split(',')
-    .map((v) => (upper ? v.trim().toUpperCase() : v.trim()))
-    .filter(Boolean);
+  const items = splitList(value).map((item) => (upper ? item.toUpperCase() : item));
   for (const item of items) {
     if (!allowed.includes(item as T))
       throw new ConfigError(
