@@ -6,27 +6,30 @@ import {
   PF_X,
   PT_LOAD,
   readAtAddress,
-  sectionBytes,
+  SHT_NOBITS,
   type ElfImage,
 } from '../internal/elf/index.js';
 
 /**
  * Finds and decodes the Go build info blob of an ELF executable, as the Go toolchain's
- * debug/buildinfo does: the `\xff Go buildinf:` header, 16-byte aligned, at the start of the
- * `.go.buildinfo` section or (without section headers) within the first 64 KiB of the first
- * writable, non-executable PT_LOAD segment.
+ * debug/buildinfo does since Go 1.22: the `\xff Go buildinf:` header, 16-byte aligned, anywhere
+ * in the `.go.buildinfo` section or (without that section) in the first writable, non-executable
+ * PT_LOAD segment, each read whole. Go 1.18–1.21 read only their first 64 KiB, which loses the
+ * modules of a binary whose module list is longer than that (golang/go#61644).
  */
 
 const MAGIC = Buffer.from('\xff Go buildinf:', 'latin1');
 const HEADER_SIZE = 32;
 const ALIGN = 16;
-const SEARCH_WINDOW = 64 * 1024;
+/** How much of the region `prefillBuildInfo` reads at a time while it looks for the header. */
+const PREFILL_CHUNK = 64 * 1024;
 /** Go 1.18+: the two strings follow the header inline, each prefixed by a uvarint length. */
 const FLAG_INLINE = 0x2;
 /** Longest version or modinfo string we accept: real modinfo is a few KiB, large modules ~100 KiB. */
 const MAX_STRING = 16 * 1024 * 1024;
 /** cmd/go frames modinfo with 16-byte sentinels (modload.infoStart/infoEnd). */
 const FRAME = 16;
+const MAX_UVARINT_BYTES = 10;
 
 export interface RawBuildInfo {
   /** The toolchain's version string, e.g. `go1.22.0` or `go1.22.3 X:boringcrypto`. */
@@ -40,9 +43,11 @@ export type BuildInfoResult =
   | { readonly kind: 'not-go' }
   | { readonly kind: 'broken'; readonly reason: string };
 
-interface Window {
-  readonly data: Buffer;
-  /** Virtual address of data[0], used for the alignment rule. */
+/** Where the build info is looked for: a range of the file and the address it is loaded at. */
+interface Region {
+  readonly offset: number;
+  readonly size: number;
+  /** Virtual address of the region's first byte, used for the alignment rule. */
   readonly addr: number;
 }
 
@@ -52,26 +57,37 @@ function firstDataSegment(elf: ElfImage): ElfImage['segments'][number] | undefin
   );
 }
 
-function searchWindow(buf: Buffer, elf: ElfImage): Window | undefined {
-  const section = findSection(elf, '.go.buildinfo');
-  if (section) {
-    const bytes = sectionBytes(buf, section);
-    if (bytes.ok) return { data: bytes.data.subarray(0, SEARCH_WINDOW), addr: section.addr };
-  }
-  const data = firstDataSegment(elf);
-  if (!data) return undefined;
-  const bytes = readAtAddress(buf, elf, data.vaddr, SEARCH_WINDOW);
-  return bytes ? { data: bytes, addr: data.vaddr } : undefined;
+function inFile(offset: number, size: number, fileSize: number): boolean {
+  return (
+    Number.isSafeInteger(offset) &&
+    Number.isSafeInteger(size) &&
+    offset >= 0 &&
+    size >= 0 &&
+    offset + size <= fileSize
+  );
 }
 
-function findHeader(window: Window): Buffer | undefined {
-  let from = 0;
-  for (;;) {
-    const at = window.data.indexOf(MAGIC, from);
-    if (at < 0 || window.data.length - at < HEADER_SIZE) return undefined;
-    if ((window.addr + at) % ALIGN === 0) return window.data.subarray(at);
-    from = at + 1;
+/** The `.go.buildinfo` section, or else the file image of the first data segment (Go's DataStart). */
+function buildInfoRegion(elf: ElfImage, fileSize: number): Region | undefined {
+  const section = findSection(elf, '.go.buildinfo');
+  if (section && section.type !== SHT_NOBITS && inFile(section.offset, section.size, fileSize))
+    return { offset: section.offset, size: section.size, addr: section.addr };
+  const data = firstDataSegment(elf);
+  if (!data || !Number.isSafeInteger(data.vaddr)) return undefined;
+  const size = Math.min(data.filesz, fileSize - data.offset);
+  return inFile(data.offset, size, fileSize) && size > 0
+    ? { offset: data.offset, size, addr: data.vaddr }
+    : undefined;
+}
+
+/** Where the first 16-byte-aligned header starts in `data` (from `from` on), or -1. */
+function headerAt(data: Buffer, addr: number, from = 0): number {
+  let at = data.indexOf(MAGIC, from);
+  while (at >= 0 && data.length - at >= HEADER_SIZE) {
+    if ((addr + at) % ALIGN === 0) return at;
+    at = data.indexOf(MAGIC, at + 1);
   }
+  return -1;
 }
 
 /** Go's binary.Uvarint; undefined on overflow or truncation. */
@@ -160,26 +176,44 @@ function decode(buf: Buffer, elf: ElfImage, header: Buffer): BuildInfoResult {
 
 /** Looks for Go build info in a parsed ELF file; `not-go` for every other executable. */
 export function readGoBuildInfo(buf: Buffer, elf: ElfImage): BuildInfoResult {
-  const window = searchWindow(buf, elf);
-  if (!window) return { kind: 'not-go' };
-  const header = findHeader(window);
-  return header ? decode(buf, elf, header) : { kind: 'not-go' };
+  const region = buildInfoRegion(elf, buf.length);
+  if (!region) return { kind: 'not-go' };
+  const data = buf.subarray(region.offset, region.offset + region.size);
+  const at = headerAt(data, region.addr);
+  return at >= 0 ? decode(buf, elf, data.subarray(at)) : { kind: 'not-go' };
 }
 
 /**
- * Reads only what `readGoBuildInfo` looks at: the ELF headers and the two places the build info
- * can start (the `.go.buildinfo` section, the data segment's first 64 KiB). Since Go 1.18 the
- * strings follow the header there; before, the header points at strings anywhere in the data, so
+ * Reads only what `readGoBuildInfo` looks at: the ELF headers, the region the header is looked
+ * for in (a chunk at a time, up to the header), and the header with its strings. Since Go 1.18
+ * the strings follow the header; before, the header points at strings anywhere in the data, so
  * an old binary (and anything unreadable) is read whole (false).
  */
 export async function prefillBuildInfo(file: PartialFile): Promise<boolean> {
   const elf = await fillElfHeaders(file);
   if (!elf) return false;
-  const section = findSection(elf, '.go.buildinfo');
-  if (section) await file.fill(section.offset, Math.min(section.size, SEARCH_WINDOW));
-  const data = firstDataSegment(elf);
-  if (data) await file.fill(data.offset, Math.min(data.filesz, SEARCH_WINDOW));
-  const window = searchWindow(file.content, elf);
-  const header = window ? findHeader(window) : undefined;
-  return header === undefined || ((header[15] ?? 0) & FLAG_INLINE) !== 0;
+  const region = buildInfoRegion(elf, file.size);
+  if (!region) return true;
+  const data = file.content.subarray(region.offset, region.offset + region.size);
+  let at = -1;
+  for (let filled = 0; filled < region.size && at < 0;) {
+    const next = Math.min(region.size, filled + PREFILL_CHUNK);
+    await file.fill(region.offset + filled, next - filled);
+    // A header may straddle two chunks: search again from just before the new bytes.
+    at = headerAt(data.subarray(0, next), region.addr, Math.max(0, filled - HEADER_SIZE));
+    filled = next;
+  }
+  if (at < 0) return true;
+  await file.fill(region.offset + at, HEADER_SIZE);
+  if (((data[at + 15] ?? 0) & FLAG_INLINE) === 0) return false;
+  // The two strings, each a uvarint length and its bytes, read as decode will read them.
+  let next = at + HEADER_SIZE;
+  for (let i = 0; i < 2; i += 1) {
+    await file.fill(region.offset + next, Math.min(MAX_UVARINT_BYTES, region.size - next));
+    const length = readUvarint(data, next);
+    if (!length || length.value > MAX_STRING) return true;
+    await file.fill(region.offset + length.next, Math.min(length.value, region.size - length.next));
+    next = length.next + length.value;
+  }
+  return true;
 }

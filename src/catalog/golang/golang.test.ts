@@ -278,6 +278,20 @@ describe('golang cataloger on binaries built here with the installed toolchain',
     const ldflags = '-ldflags=-s -w -X main.version=1.4.2';
     built['amd64'] = join(scratch, 'app-amd64');
     await goCommand(['build', ldflags, '-o', built['amd64'], '.'], app, env({ GOARCH: 'amd64' }));
+    // The same program with a module info text over 64 KiB: the -ldflags go build records in it
+    // carry an unused 80,000-character -X value (huge projects get there with their module lists).
+    built['long-modinfo'] = join(scratch, 'app-long-modinfo');
+    await goCommand(
+      [
+        'build',
+        `${ldflags} -X main.unused=${'x'.repeat(80_000)}`,
+        '-o',
+        built['long-modinfo'],
+        '.',
+      ],
+      app,
+      env({ GOARCH: 'amd64' }),
+    );
     for (const arch of ['386', 'mips', 'ppc64']) {
       built[arch] = join(scratch, `app-${arch}`);
       await goCommand(
@@ -334,6 +348,24 @@ describe('golang cataloger on binaries built here with the installed toolchain',
       ),
     ).toBe(true);
     expect(rows((await parseFile(built['tool']!)).packages)).toEqual(expectedRows(ref, 'v1.2.0'));
+  });
+
+  it('reads a module info text longer than 64 KiB whole, as debug/buildinfo does since Go 1.22', async () => {
+    // The installed go1.19 stops at 64 KiB (golang/go#61644), so the reference is the same
+    // program built without the long flag: the same modules, found the same way.
+    const ref = await goVersionM(built['amd64']!, scratch);
+    const bytes = await readFile(built['long-modinfo']!);
+    const whole = await parseFile(built['long-modinfo']!);
+    expect(whole.warnings).toBeUndefined();
+    expect(rows(whole.packages)).toEqual(expectedRows(ref, 'v1.4.2'));
+    // Read partly (a layer read by position) the result is the same, from a fraction of the file.
+    const { file, filled } = partialFileOf(
+      { path: 'usr/bin/app', type: 'file', mode: 0o755, size: bytes.length },
+      bytes,
+    );
+    expect(await golangCataloger.prefill?.(file)).toBe(true);
+    expect(filled()).toBeLessThan(bytes.length / 4);
+    expect(await golangCataloger.parse(file)).toEqual(whole);
   });
 
   it('finds the build info through the data segment when the section headers are gone', async () => {
