@@ -1,6 +1,8 @@
-import { chmod, copyFile, mkdir, readFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { chmod, copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { openImage, writeOciLayout } from '../oci/index.js';
 import { sharedFixture, useTempDir } from '../testing/index.js';
@@ -10,7 +12,7 @@ import { allCatalogers } from './api.js';
 const root = useTempDir();
 
 describe('the layer pass reads only what catalogers want', () => {
-  it('reads an ELF executable whole but only peeks at a script with an execute bit', async () => {
+  it('reads an ELF executable but only peeks at a script with an execute bit', async () => {
     // A real Go binary (Trivy's test data, go1.15.2) and a 2 MB shell script, both executable.
     const elf = await readFile(sharedFixture('pkgdb', 'go', 'trivy', 'test.elf'));
     const script = `#!/bin/sh\n${'echo lockyard\n'.repeat(150_000)}`;
@@ -36,8 +38,9 @@ describe('the layer pass reads only what catalogers want', () => {
         'usr/local/bin/app',
         'usr/local/bin/run',
       ]);
-      // ... but only the ELF file's bytes were read; the script was looked at, not copied.
-      expect(analysis.stats.claimedBytes).toBe(elf.length);
+      // ... but only (parts of) the ELF file were kept; the 2 MB script was looked at, not copied.
+      expect(analysis.stats.claimedBytes).toBeGreaterThan(0);
+      expect(analysis.stats.claimedBytes).toBeLessThan(elf.length);
       expect(analysis.results.map((result) => [result.path, result.cataloger])).toEqual([
         ['usr/local/bin/app', 'golang'],
       ]);
@@ -94,5 +97,111 @@ describe('large executables in a layer read by position are read only where cata
     const analysis = await analyzeRootfs('go115', GO115);
     expect(analysis.stats.claimedBytes).toBe(whole.length);
     expect(analysis.results.map((result) => result.cataloger)).toEqual(['golang']);
+  });
+});
+
+describe('large executables in a compressed layer are kept only where catalogers look', () => {
+  const GO122 = sharedFixture(
+    'pkgdb',
+    'go',
+    'scalibr',
+    'binary_with_module_replacement-linux-amd64',
+  );
+  const GO115 = sharedFixture('pkgdb', 'go', 'trivy', 'test.elf');
+  const RUST = sharedFixture('pkgdb', 'rust', 'scalibr', 'uses_serde_json');
+  const run = promisify(execFile);
+
+  /** The binary alone in a gzip layer, as a registry serves it: analysed, and parsed whole. */
+  async function streamed(name: string, bytes: Buffer) {
+    const dir = join(root, `stream-${name}`);
+    await writeOciLayout(dir, {
+      layers: [
+        { kind: 'entries', entries: [{ name: 'usr/local/bin/app', content: bytes, mode: 0o755 }] },
+      ],
+    });
+    const image = await openImage(dir, { tmpDir: tmpdir() });
+    try {
+      const layer = image.layers[0];
+      if (!layer) throw new Error('no layer');
+      const analysis = await analyzeLayer(image, layer, allCatalogers());
+      const whole = await Promise.all(
+        allCatalogers()
+          .filter((cataloger) => ['golang', 'rust'].includes(cataloger.id))
+          .map(async (cataloger) => ({
+            cataloger: cataloger.id,
+            result: await cataloger.parse({
+              path: 'usr/local/bin/app',
+              type: 'file',
+              mode: 0o755,
+              size: bytes.length,
+              content: bytes,
+            }),
+          })),
+      );
+      const byCataloger = (id: string) =>
+        analysis.results.find((result) => result.cataloger === id)?.result;
+      return { analysis, byCataloger, whole };
+    } finally {
+      await image.close();
+    }
+  }
+
+  /** The parse of the whole file by one cataloger, as analyzeLayer records it (or undefined). */
+  function recorded(whole: { cataloger: string; result: object }[], id: string) {
+    const result = whole.find((entry) => entry.cataloger === id)?.result;
+    return result && Object.keys(result).length > 0 ? result : undefined;
+  }
+
+  it('keeps the headers and data segment of a Go 1.18+ binary, with the same result', async () => {
+    const bytes = await readFile(GO122);
+    const { analysis, byCataloger, whole } = await streamed('go122', bytes);
+    expect(analysis.stats.claimedBytes).toBeLessThan(bytes.length / 4);
+    expect(byCataloger('golang')?.packages?.length).toBeGreaterThan(1);
+    expect(byCataloger('golang')).toEqual(recorded(whole, 'golang'));
+    expect(byCataloger('rust')).toBeUndefined();
+  });
+
+  it('keeps the strings a Go 1.15 build info points back at, as they pass', async () => {
+    const bytes = await readFile(GO115);
+    const { analysis, byCataloger, whole } = await streamed('go115', bytes);
+    expect(analysis.stats.claimedBytes).toBeLessThan(bytes.length / 4);
+    expect(byCataloger('golang')?.packages?.length).toBeGreaterThan(1);
+    expect(byCataloger('golang')).toEqual(recorded(whole, 'golang'));
+  });
+
+  it('reads an old Go binary whole when its head does not show the Go build ID note', async () => {
+    const bytes = Buffer.from(await readFile(GO115));
+    // The note's type (4, the Go build ID) made anything else: the head no longer says "Go",
+    // so nothing tells where the section names are, nor that no Rust data hides in the file.
+    const note = bytes.indexOf(Buffer.from('Go\0\0', 'latin1')) - 12;
+    expect(bytes.readUInt32LE(note + 8)).toBe(4);
+    bytes.writeUInt32LE(0x99, note + 8);
+    const { analysis, byCataloger, whole } = await streamed('go115-no-note', bytes);
+    expect(analysis.stats.claimedBytes).toBe(bytes.length);
+    expect(byCataloger('golang')?.packages?.length).toBeGreaterThan(1);
+    expect(byCataloger('golang')).toEqual(recorded(whole, 'golang'));
+  });
+
+  it('keeps the unloaded tail of a cargo-auditable binary, where .dep-v0 lies', async () => {
+    // A real binary grown past the partial-read threshold by binutils' objcopy: a 2 MiB section
+    // that nothing loads, as debug information would be.
+    const padded = join(root, 'rust-padded');
+    await writeFile(join(root, 'pad-2m'), Buffer.alloc(2 * 1024 * 1024, 0x5a));
+    await run('objcopy', ['--add-section', `.lockyard-pad=${join(root, 'pad-2m')}`, RUST, padded]);
+    const bytes = await readFile(padded);
+    const { analysis, byCataloger, whole } = await streamed('rust', bytes);
+    expect(analysis.stats.claimedBytes).toBeLessThan(bytes.length);
+    expect(byCataloger('rust')?.packages?.map((p) => p.name)).toContain('serde_json');
+    expect(byCataloger('rust')).toEqual(recorded(whole, 'rust'));
+  });
+
+  it('reads a binary whole when its unloaded tail is over 16 MiB', async () => {
+    const padded = join(root, 'rust-padded-17m');
+    await writeFile(join(root, 'pad-17m'), Buffer.alloc(17 * 1024 * 1024, 0x5a));
+    await run('objcopy', ['--add-section', `.lockyard-pad=${join(root, 'pad-17m')}`, RUST, padded]);
+    const bytes = await readFile(padded);
+    const { analysis, byCataloger, whole } = await streamed('rust-17m', bytes);
+    expect(analysis.stats.claimedBytes).toBe(bytes.length);
+    expect(byCataloger('rust')).toEqual(recorded(whole, 'rust'));
   });
 });

@@ -26,6 +26,26 @@ export interface PartialFile extends FileHeader {
 }
 
 /**
+ * What a cataloger keeps of a large claimed file that a compressed layer streams past once
+ * (`Cataloger.planStream`): byte ranges known from the file's head, and marks, byte strings whose
+ * every occurrence keeps the bytes that follow it (for data whose place only becomes known after
+ * it has passed). The head itself is always kept.
+ */
+export interface StreamPlan {
+  /** [offset, length] ranges of the file. */
+  readonly ranges: readonly (readonly [number, number])[];
+  readonly marks?: readonly StreamMark[] | undefined;
+}
+
+export interface StreamMark {
+  readonly bytes: Buffer;
+  /** How many bytes to keep from the start of each occurrence (at most). */
+  readonly keep: number;
+  /** Stop keeping once these bytes have been kept (the end of a framed string). */
+  readonly until?: Buffer | undefined;
+}
+
+/**
  * Facts about an OS package that live in a file of their own: its file list (dpkg
  * `info/<pkg>.list`, distroless `status.d/<pkg>.md5sums`) or its licences (dpkg
  * `usr/share/doc/<pkg>/copyright`). Finalize joins them to the package of that type and name.
@@ -88,6 +108,13 @@ export interface Cataloger {
    * gets the partly filled `content`, so it must not look beyond what it filled.
    */
   readonly prefill?: ((file: PartialFile) => Promise<boolean>) | undefined;
+  /**
+   * Optional, the same for a large file in a compressed layer, which can only be read once, in
+   * order: given the file's first STREAM_HEAD_BYTES, what `parse` will look at (undefined: the
+   * whole file). Used only when every cataloger that wants the file has one; `parse` then gets a
+   * `content` holding the head and what the plans kept, zeros elsewhere.
+   */
+  readonly planStream?: ((file: FileHeader, head: Buffer) => StreamPlan | undefined) | undefined;
   parse(file: ClaimedFile): ParseResult | Promise<ParseResult>;
   /**
    * An optional cross-file step over the finalized packages of the whole image (e.g. npm drops a
@@ -122,6 +149,9 @@ export function defineCataloger(cataloger: Cataloger): Cataloger {
 
 /** Claimed files this large are read partly when every claimer can `prefill` (see Cataloger). */
 export const PARTIAL_READ_MIN_BYTES = 1024 * 1024;
+
+/** How much of a large streamed file `Cataloger.planStream` sees before it decides. */
+export const STREAM_HEAD_BYTES = 64 * 1024;
 
 /** How much of a claimed file `Cataloger.wants` sees. */
 export const HEAD_BYTES = 64;

@@ -1,5 +1,12 @@
 import type { LayerFile } from '../oci/index.js';
-import { PARTIAL_READ_MIN_BYTES, type Cataloger, type PartialFile } from './cataloger.js';
+import {
+  PARTIAL_READ_MIN_BYTES,
+  STREAM_HEAD_BYTES,
+  type Cataloger,
+  type PartialFile,
+  type StreamPlan,
+} from './cataloger.js';
+import { StreamCapture } from './stream-capture.js';
 
 export interface ClaimedContent {
   readonly content: Buffer;
@@ -7,15 +14,48 @@ export interface ClaimedContent {
   readonly bytesRead: number;
 }
 
+/** Every cataloger's plan for a large streamed file, or undefined if one of them needs it whole. */
+function planAll(
+  entry: LayerFile,
+  head: Buffer,
+  catalogers: readonly Cataloger[],
+): StreamPlan[] | undefined {
+  const plans: StreamPlan[] = [];
+  for (const cataloger of catalogers) {
+    const plan = cataloger.planStream?.(entry, head);
+    if (!plan) return undefined;
+    plans.push(plan);
+  }
+  return plans;
+}
+
 /**
- * The body of a claimed file for the catalogers that want it: read whole, or, for a large file in
- * a layer that can be read by position when every one of them can `prefill`, only the parts they
- * fill in. Memory then follows what is parsed, not the size of the image's largest executable.
+ * The body of a claimed file for the catalogers that want it: read whole, or, for a large file
+ * when every one of them can say what it looks at, only those parts: filled in by position in a
+ * layer that can be read so (`prefill`), kept as they stream past in a compressed layer
+ * (`planStream`). Memory then follows what is parsed, not the size of the image's largest
+ * executable.
  */
 export async function readClaimed(
   entry: LayerFile,
   catalogers: readonly Cataloger[],
 ): Promise<ClaimedContent> {
+  const scan = entry.scan;
+  if (
+    scan &&
+    entry.size >= PARTIAL_READ_MIN_BYTES &&
+    catalogers.every((cataloger) => cataloger.planStream)
+  ) {
+    const head = await entry.peek(STREAM_HEAD_BYTES);
+    const plans = planAll(entry, head, catalogers);
+    if (plans) {
+      const capture = new StreamCapture(entry.size, head.length, plans);
+      await scan((piece, offset) => {
+        capture.take(piece, offset);
+      });
+      return { content: capture.content, bytesRead: capture.kept };
+    }
+  }
   const readInto = entry.readInto;
   if (
     readInto &&

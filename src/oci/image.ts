@@ -38,6 +38,13 @@ export interface LayerFile extends LayerEntry {
    */
   readonly readInto?:
     ((target: Buffer, offset: number, length: number) => Promise<void>) | undefined;
+  /**
+   * Present where the body comes from a stream (a compressed layer): hands the whole body, once,
+   * to `visit` as views in order with their offsets, while this entry is current and unread.
+   * Lets a cataloger keep only the parts of a large file it looks at, which it must choose
+   * before the bytes pass (a stream is not read twice).
+   */
+  readonly scan?: ((visit: (piece: Buffer, offset: number) => void) => Promise<void>) | undefined;
 }
 
 export type LayerEvent =

@@ -169,6 +169,9 @@ function decode(buf: Buffer, elf: ElfImage, header: Buffer): BuildInfoResult {
         kind: 'broken',
         reason: 'Go build info points at a version string outside the loaded segments',
       };
+    // NULs are no toolchain's version: bytes that were never read (a file kept partly).
+    if (goVersion.includes('\0'))
+      return { kind: 'broken', reason: 'Go build info points at a version string of NUL bytes' };
   }
   if (goVersion === '') return { kind: 'not-go' };
   return { kind: 'found', info: { goVersion, modinfo: unframe(modinfo ?? '') } };

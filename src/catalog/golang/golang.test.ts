@@ -462,6 +462,17 @@ describe('golang cataloger on damaged and hostile binaries', () => {
     ]);
   });
 
+  it('warns when old-format build info points at a version of NUL bytes (a file kept partly)', async () => {
+    const elf = Buffer.from(await readFile(TRIVY_GO115));
+    // The one copy of the version string the header points at, zeroed as if never read.
+    const version = elf.indexOf(Buffer.from('go1.15.2'));
+    expect(elf.indexOf(Buffer.from('go1.15.2'), version + 1)).toBe(-1);
+    elf.fill(0, version, version + 8);
+    const result = await parseBytes(elf);
+    expect(result.packages).toBeUndefined();
+    expect(result.warnings).toEqual(['Go build info points at a version string of NUL bytes']);
+  });
+
   it('warns when inline build info claims a string longer than the data', async () => {
     const elf = Buffer.from(await readFile(SCALIBR));
     const header = elf.indexOf(Buffer.from('\xff Go buildinf:', 'latin1'));

@@ -2,6 +2,7 @@ import { defineCataloger, type ParseResult } from '../cataloger.js';
 import { isElf, mayBeElfExecutable, parseElf } from '../internal/elf/index.js';
 import { prefillBuildInfo, readGoBuildInfo } from './build-info.js';
 import { goPackages } from './packages.js';
+import { planBuildInfo } from './stream-plan.js';
 
 /**
  * Go executables: the build info the Go toolchain embeds (go version -m), giving the toolchain
@@ -23,6 +24,8 @@ export const golangCataloger = defineCataloger({
   wants: (_file, head) => isElf(head),
   // A 35 MB compiler is not read whole to learn that it is not Go.
   prefill: prefillBuildInfo,
+  // In a compressed layer: the data segments, and what old build info points back at.
+  planStream: planBuildInfo,
   parse(file): ParseResult {
     // Most executables in an image are not ELF at all (scripts) or not Go: both leave here fast.
     if (!isElf(file.content)) return {};

@@ -5,6 +5,7 @@ import {
   isElf,
   mayBeElfExecutable,
   parseElf,
+  readElfHead,
 } from '../internal/elf/index.js';
 import { AUDITABLE_SECTION, readAuditableData } from './auditable.js';
 import { parseCargoLock } from './cargo-lock.js';
@@ -14,6 +15,9 @@ import { parseCargoLock } from './cargo-lock.js';
  * development Cargo.lock: those describe how a crate was developed, not what the image runs.
  */
 const CARGO_CACHE = /(?:^|\/)\.?cargo\/(?:registry|git)\//;
+
+/** A larger unloaded tail (debug information, symbols) and the file is read whole. */
+const MAX_TAIL_BYTES = 16 * 1024 * 1024;
 
 /** By name whatever the entry type, so an upper layer's link or deletion hides a lower lockfile. */
 function isCargoLock(file: FileHeader): boolean {
@@ -41,6 +45,18 @@ export const rustCataloger = defineCataloger({
     const section = findSection(elf, AUDITABLE_SECTION);
     if (section) await file.fill(section.offset, section.size);
     return true;
+  },
+  // In a compressed layer: `.dep-v0` is not loaded (cargo-auditable), so it lies with the section
+  // headers in the tail after the last loaded segment, whose place the program headers give.
+  planStream(file, head) {
+    if (isCargoLock(file)) return undefined;
+    const elf = readElfHead(head);
+    if (!elf) return undefined;
+    // The Go linker makes no Rust program; a file without section headers has no `.dep-v0`.
+    if (elf.goBuildId || !elf.sectionTable) return { ranges: [] };
+    const tail = file.size - elf.loadedEnd;
+    if (elf.sectionTable[0] < elf.loadedEnd || tail > MAX_TAIL_BYTES) return undefined;
+    return { ranges: [[elf.loadedEnd, tail]] };
   },
   parse(file): ParseResult {
     if (baseName(file.path) === 'Cargo.lock' && !isElf(file.content))

@@ -1,6 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { HEAD_BYTES, type Cataloger, type ClaimedFile, type FileHeader } from '../cataloger.js';
+import {
+  HEAD_BYTES,
+  STREAM_HEAD_BYTES,
+  type Cataloger,
+  type ClaimedFile,
+  type FileHeader,
+} from '../cataloger.js';
+import { StreamCapture } from '../stream-capture.js';
 import { partialFileOf } from './partial-file.js';
+
+/** What a stream plan keeps of `content`, passed by in 64 KiB pieces as a layer would. */
+function keptByPlan(cataloger: Cataloger, header: FileHeader, content: Buffer): Buffer | undefined {
+  const head = content.subarray(0, STREAM_HEAD_BYTES);
+  const plan = cataloger.planStream?.(header, head);
+  if (!plan) return undefined;
+  const capture = new StreamCapture(content.length, head.length, [plan]);
+  for (let offset = 0; offset < content.length; offset += 65_536)
+    capture.take(content.subarray(offset, offset + 65_536), offset);
+  return capture.content;
+}
 
 export interface CatalogerContractCase {
   /** A real file this cataloger must claim, with its content. */
@@ -88,6 +106,18 @@ export function runCatalogerContract(
       },
     );
 
+    it.runIf(cataloger.planStream)(
+      'parses what its stream plan kept of a file exactly as the whole file, or asks for the whole file',
+      async () => {
+        for (const c of cases) {
+          const kept = keptByPlan(cataloger, header(c), c.content);
+          if (!kept) continue;
+          const whole = await cataloger.parse({ ...header(c), content: c.content });
+          expect(await cataloger.parse({ ...header(c), content: kept }), c.path).toEqual(whole);
+        }
+      },
+    );
+
     it('does not throw on empty, truncated or garbage content', async () => {
       const garbage = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256));
       for (const c of cases) {
@@ -101,6 +131,9 @@ export function runCatalogerContract(
           ).resolves.toBeDefined();
           const partial = partialFileOf({ ...header(c), size: content.length }, content);
           await expect(Promise.resolve(cataloger.prefill?.(partial.file))).resolves.not.toThrow();
+          expect(() =>
+            keptByPlan(cataloger, { ...header(c), size: content.length }, content),
+          ).not.toThrow();
         }
       }
     });

@@ -46,6 +46,12 @@ export class BlobEntry implements LayerFile {
     return (target, offset, length) => this.readPart(target, offset, length);
   }
 
+  /** Present where the source is a stream; see LayerFile.scan. */
+  get scan(): LayerFile['scan'] {
+    if (!this.cursor.source.scanBody) return undefined;
+    return (visit) => this.scanPart(visit);
+  }
+
   private usable(): boolean {
     return !this.taken && this.generation === this.cursor.generation;
   }
@@ -69,6 +75,17 @@ export class BlobEntry implements LayerFile {
     }
     try {
       return await this.cursor.source.peekBody(count);
+    } catch (error) {
+      throw this.cursor.failure(error, this.name);
+    }
+  }
+
+  private async scanPart(visit: (piece: Buffer, offset: number) => void): Promise<void> {
+    if (!this.usable())
+      throw new Error(`layer entry ${this.path} can only be read once, while it is current`);
+    this.taken = true;
+    try {
+      await this.cursor.source.scanBody?.(visit);
     } catch (error) {
       throw this.cursor.failure(error, this.name);
     }

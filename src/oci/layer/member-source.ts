@@ -19,6 +19,8 @@ export interface MemberSource {
   peekBody(count: number): Promise<Buffer>;
   /** Positional reads of the current body (only where the layer sits uncompressed in a file). */
   readonly readBodyInto?: (target: Buffer, offset: number, length: number) => Promise<void>;
+  /** The current body as views, in order (only where the layer is read as a stream). */
+  readonly scanBody?: (visit: (piece: Buffer, offset: number) => void) => Promise<void>;
   /** After the last member: reads what is left, waits for the digests, returns what was seen. */
   finish(): Promise<{ rawBytes: number; blob: string | undefined; diffId: string | undefined }>;
   /** The first error of a background stage (decompression, a tap), if any. */
@@ -52,6 +54,7 @@ async function streamSource(layer: BlobLayer, limits: SourceLimits): Promise<Mem
     next: () => reader.next(),
     readBody: () => reader.readBody(),
     peekBody: (count) => reader.peekBody(count),
+    scanBody: (visit) => reader.scanBody(visit),
     async finish() {
       await reader.drain();
       await stream.settled;

@@ -160,6 +160,25 @@ export class ByteQueue {
     return out;
   }
 
+  /**
+   * Consumes `count` bytes, handing each piece to `visit` as a view with its offset from the
+   * start of the `count` bytes (valid only during the call: nothing is kept or copied here).
+   * False when the stream ends first.
+   */
+  async scan(count: number, visit: (piece: Buffer, offset: number) => void): Promise<boolean> {
+    let done = 0;
+    while (done < count) {
+      if (this.buffered === 0 && !(await this.pull())) return false;
+      const chunk = this.chunks[this.first];
+      if (!chunk) return false;
+      const n = Math.min(chunk.length - this.head, count - done);
+      visit(chunk.subarray(this.head, this.head + n), done);
+      this.advance(n);
+      done += n;
+    }
+    return true;
+  }
+
   /** Reads and discards everything left (so digests over the whole stream can finish). */
   async drain(): Promise<void> {
     this.advance(this.buffered);

@@ -101,6 +101,19 @@ export class TarStreamReader {
     return body;
   }
 
+  /**
+   * The current member's body, once, as a sequence of views handed to `visit` with their
+   * offsets in the body: for a caller that keeps only parts of a large member.
+   */
+  async scanBody(visit: (piece: Buffer, offset: number) => void): Promise<void> {
+    if (this.bodyTaken) throw new Error('tar member body already read');
+    this.bodyTaken = true;
+    const size = this.unread;
+    this.unread = 0;
+    if (!(await this.queue.scan(size, visit)))
+      this.fail('unexpected end of archive inside a member');
+  }
+
   /** Consumes everything after the archive's end marker (digests cover the whole blob). */
   async drain(): Promise<void> {
     await this.skipRest();

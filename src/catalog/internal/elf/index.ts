@@ -9,3 +9,4 @@ export {
 } from './elf-data.js';
 export { mayBeElfExecutable } from './may-be-elf.js';
 export { fillElfHeaders } from './fill-headers.js';
+export { readElfHead, type ElfHead } from './elf-head.js';
