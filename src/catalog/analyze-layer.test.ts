@@ -10,11 +10,13 @@ import { analyzeLayer } from './analyze-layer.js';
 import { allCatalogers } from './api.js';
 
 const root = useTempDir();
+const GO122 = sharedFixture('pkgdb', 'go', 'scalibr', 'binary_with_module_replacement-linux-amd64');
+const GO115 = sharedFixture('pkgdb', 'go', 'trivy', 'test.elf');
 
 describe('the layer pass reads only what catalogers want', () => {
   it('reads an ELF executable but only peeks at a script with an execute bit', async () => {
     // A real Go binary (Trivy's test data, go1.15.2) and a 2 MB shell script, both executable.
-    const elf = await readFile(sharedFixture('pkgdb', 'go', 'trivy', 'test.elf'));
+    const elf = await readFile(GO115);
     const script = `#!/bin/sh\n${'echo lockyard\n'.repeat(150_000)}`;
     const dir = join(root, 'image');
     await writeOciLayout(dir, {
@@ -51,14 +53,6 @@ describe('the layer pass reads only what catalogers want', () => {
 });
 
 describe('large executables in a layer read by position are read only where catalogers look', () => {
-  const GO122 = sharedFixture(
-    'pkgdb',
-    'go',
-    'scalibr',
-    'binary_with_module_replacement-linux-amd64',
-  );
-  const GO115 = sharedFixture('pkgdb', 'go', 'trivy', 'test.elf');
-
   async function analyzeRootfs(name: string, binary: string) {
     const rootfs = join(root, name);
     await mkdir(join(rootfs, 'usr/local/bin'), { recursive: true });
@@ -101,13 +95,6 @@ describe('large executables in a layer read by position are read only where cata
 });
 
 describe('large executables in a compressed layer are kept only where catalogers look', () => {
-  const GO122 = sharedFixture(
-    'pkgdb',
-    'go',
-    'scalibr',
-    'binary_with_module_replacement-linux-amd64',
-  );
-  const GO115 = sharedFixture('pkgdb', 'go', 'trivy', 'test.elf');
   const RUST = sharedFixture('pkgdb', 'rust', 'scalibr', 'uses_serde_json');
   const run = promisify(execFile);
 
@@ -182,13 +169,18 @@ describe('large executables in a compressed layer are kept only where catalogers
     expect(byCataloger('golang')).toEqual(recorded(whole, 'golang'));
   });
 
+  /** The Rust fixture grown by binutils' objcopy with a section nothing loads (as debug info is). */
+  async function paddedRust(mib: number): Promise<Buffer> {
+    const pad = join(root, `pad-${mib}m`);
+    const padded = join(root, `rust-padded-${mib}m`);
+    await writeFile(pad, Buffer.alloc(mib * 1024 * 1024, 0x5a));
+    await run('objcopy', ['--add-section', `.lockyard-pad=${pad}`, RUST, padded]);
+    return readFile(padded);
+  }
+
   it('keeps the unloaded tail of a cargo-auditable binary, where .dep-v0 lies', async () => {
-    // A real binary grown past the partial-read threshold by binutils' objcopy: a 2 MiB section
-    // that nothing loads, as debug information would be.
-    const padded = join(root, 'rust-padded');
-    await writeFile(join(root, 'pad-2m'), Buffer.alloc(2 * 1024 * 1024, 0x5a));
-    await run('objcopy', ['--add-section', `.lockyard-pad=${join(root, 'pad-2m')}`, RUST, padded]);
-    const bytes = await readFile(padded);
+    // A real binary grown past the partial-read threshold.
+    const bytes = await paddedRust(2);
     const { analysis, byCataloger, whole } = await streamed('rust', bytes);
     expect(analysis.stats.claimedBytes).toBeLessThan(bytes.length);
     expect(byCataloger('rust')?.packages?.map((p) => p.name)).toContain('serde_json');
@@ -196,10 +188,7 @@ describe('large executables in a compressed layer are kept only where catalogers
   });
 
   it('reads a binary whole when its unloaded tail is over 16 MiB', async () => {
-    const padded = join(root, 'rust-padded-17m');
-    await writeFile(join(root, 'pad-17m'), Buffer.alloc(17 * 1024 * 1024, 0x5a));
-    await run('objcopy', ['--add-section', `.lockyard-pad=${join(root, 'pad-17m')}`, RUST, padded]);
-    const bytes = await readFile(padded);
+    const bytes = await paddedRust(17);
     const { analysis, byCataloger, whole } = await streamed('rust-17m', bytes);
     expect(analysis.stats.claimedBytes).toBe(bytes.length);
     expect(byCataloger('rust')).toEqual(recorded(whole, 'rust'));

@@ -147,17 +147,10 @@ export class ByteQueue {
    */
   private async readDirect(count: number): Promise<Buffer | undefined> {
     const out = Buffer.alloc(count);
-    let written = 0;
-    while (written < count) {
-      if (this.buffered === 0 && !(await this.pull())) return undefined;
-      const chunk = this.chunks[this.first];
-      if (!chunk) return undefined;
-      const n = Math.min(chunk.length - this.head, count - written);
-      chunk.copy(out, written, this.head, this.head + n);
-      this.advance(n);
-      written += n;
-    }
-    return out;
+    const whole = await this.scan(count, (piece, offset) => {
+      piece.copy(out, offset);
+    });
+    return whole ? out : undefined;
   }
 
   /**
