@@ -156,6 +156,14 @@ describe('large executables in a compressed layer are kept only where catalogers
     expect(byCataloger('golang')).toEqual(recorded(whole, 'golang'));
   });
 
+  it("finds the build info of Debian's skopeo (cgo, the system linker put it after .data)", async () => {
+    const bytes = await readFile('/usr/bin/skopeo');
+    const { analysis, byCataloger, whole } = await streamed('skopeo', bytes);
+    expect(analysis.stats.claimedBytes).toBeLessThan(bytes.length / 4);
+    expect(byCataloger('golang')?.packages?.map((p) => p.name)).toContain('stdlib');
+    expect(byCataloger('golang')).toEqual(recorded(whole, 'golang'));
+  });
+
   it('reads an old Go binary whole when its head does not show the Go build ID note', async () => {
     const bytes = Buffer.from(await readFile(GO115));
     // The note's type (4, the Go build ID) made anything else: the head no longer says "Go",
