@@ -7,13 +7,25 @@ const LICENSE_FIELDS: ReadonlySet<string> = new Set(['format', 'format-specifica
 /** Free-form copyright files name their licence by the file Debian ships it in. */
 const COMMON_LICENSE = /\/usr\/share\/common-licenses\/(?<name>[A-Za-z0-9][A-Za-z0-9.+_-]*)/gu;
 
-/** Adds a licence once, as its SPDX expression where DEP-5's name has one (`GPL-2+`). */
+/** `A and B`, `A or B, and C`: the connectives between DEP-5 short names. */
+const CONNECTIVE = /\s*,?\s+(?:and|or)\s+|\s*,\s*/iu;
+
+/**
+ * Adds a licence once, as its SPDX expression where DEP-5's names have one (`GPL-2+`,
+ * `GPL-1+ or Artistic`). An expression with a name SPDX lacks (`BSD-4-clause-UC and MIT-like`)
+ * is added name by name, each translated where it can be: a licence list of the names a policy
+ * can match, not one string that no policy knows (Trivy lists them apart too).
+ */
 function addUnique(out: string[], seen: Set<string>, name: string): void {
   if (name === '') return;
-  const value = dep5ToSpdx(name) ?? name;
-  if (seen.has(value)) return;
-  seen.add(value);
-  out.push(value);
+  const translated = dep5ToSpdx(name);
+  const terms = translated === undefined ? name.split(CONNECTIVE) : [translated];
+  for (const term of terms) {
+    const value = term === translated ? term : (dep5ToSpdx(term) ?? term);
+    if (value === '' || seen.has(value)) continue;
+    seen.add(value);
+    out.push(value);
+  }
 }
 
 /**

@@ -280,6 +280,27 @@ describe('file lists and copyright files', () => {
     expect(result.fileOwners).toEqual([{ type: 'deb', packageName: name, files: [], licenses }]);
   });
 
+  it("splits an expression with a name SPDX lacks into its names (this machine's bash)", async () => {
+    // Debian 12's bash: `License: BSD-4-clause-UC and MIT-like` in a Files paragraph, each
+    // licence in a paragraph of its own too.
+    const text = await readFile('/usr/share/doc/bash/copyright', 'utf8');
+    expect(text).toMatch(/^License: BSD-4-clause-UC and MIT-like$/mu);
+    const result = await parse('usr/share/doc/bash/copyright', text);
+    const licenses = result.fileOwners?.[0]?.licenses ?? [];
+    expect(licenses).toEqual(expect.arrayContaining(['BSD-4-Clause-UC', 'MIT-like']));
+    expect(licenses.filter((license) => / and | or /iu.test(license))).toEqual([]);
+    // An expression SPDX can say whole stays one.
+    const whole = await parse(
+      'usr/share/doc/x/copyright',
+      'Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n\nFiles: *\nLicense: GPL-1+ or Artistic, and Expat\n\nFiles: b\nLicense: Apache-2 or public-domain\n',
+    );
+    expect(whole.fileOwners?.[0]?.licenses).toEqual([
+      '(GPL-1.0-or-later OR Artistic-1.0-Perl) AND MIT',
+      'Apache-2.0',
+      'public-domain',
+    ]);
+  });
+
   it('licences from a pre-1.0 DEP-5 draft (Format-Specification header)', async () => {
     const text = [
       'Format-Specification: http://svn.debian.org/wsvn/dep/web/deps/dep5.mdwn?op=file&rev=135',

@@ -76,7 +76,7 @@ export const dpkgCataloger = defineCataloger({
     'https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/',
   ],
   packageTypes: ['deb'],
-  version: 4,
+  version: 5,
   claims: (file: FileHeader) => {
     const kind = kindOf(file.path);
     return kind !== undefined && (kind !== 'copyright' || file.size <= MAX_COPYRIGHT_BYTES);
