@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFile, readdir, realpath } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -5,6 +6,7 @@ import { writeOciLayout } from '../../oci/index.js';
 import { catalogFiles, catalogImageDir, sharedFixture, useTempDir } from '../../testing/index.js';
 import type { PackageRecord } from '../index.js';
 import { runCatalogerContract } from '../testing/cataloger-contract.js';
+import { partialFileOf } from '../testing/partial-file.js';
 import { createJavaCataloger, javaCataloger } from './index.js';
 import { jarTool, jdkPomPackagesOf, pomProperties, writeTree } from './testing/jdk-tools.js';
 
@@ -219,6 +221,32 @@ describe('java cataloger on archives built here with the JDK jar tool', () => {
     built['boot'] = join(scratch, 'service.jar');
     await jarTool(built['boot'], boot, { store: true });
 
+    // A fat jar over the partial-read threshold: stored nested jars, one holding 4 MiB of data
+    // nothing looks at (incompressible, so the inner jar stays that large).
+    const bigDir = join(scratch, 'src-big');
+    await writeTree(bigDir, {
+      'META-INF/maven/com.example/big-lib/pom.properties': pomProperties(
+        'com.example',
+        'big-lib',
+        '2.0.1',
+      ),
+      'big-lib/data.bin': randomBytes(4 * 1024 * 1024),
+    });
+    const bigJar = join(scratch, 'big-lib-2.0.1.jar');
+    await jarTool(bigJar, bigDir);
+    const fat = join(scratch, 'fat');
+    await writeTree(fat, {
+      'BOOT-INF/lib/big-lib-2.0.1.jar': await readFile(bigJar),
+      'BOOT-INF/lib/spring-core-5.3.3.jar': await readFile(join(scratch, 'spring.jar')),
+      'META-INF/maven/com.example/fat-service/pom.properties': pomProperties(
+        'com.example',
+        'fat-service',
+        '1.0.0',
+      ),
+    });
+    built['fat'] = join(scratch, 'fat-service-1.0.0.jar');
+    await jarTool(built['fat'], fat, { store: true });
+
     // An OSGi bundle with no pom.properties: identity from the manifest.
     const bundle = join(scratch, 'bundle');
     await writeTree(bundle, {
@@ -250,6 +278,25 @@ describe('java cataloger on archives built here with the JDK jar tool', () => {
       expect(result.warnings).toBeUndefined();
     },
   );
+
+  it('reads a large fat jar in a layer read by position only where the walk looks', async () => {
+    const bytes = await readFile(built['fat']!);
+    expect(bytes.length).toBeGreaterThan(4 * 1024 * 1024);
+    const header = { path: 'opt/fat-service-1.0.0.jar', type: 'file' as const, mode: 0o644 };
+    const { file, filled } = partialFileOf({ ...header, size: bytes.length }, bytes);
+    expect(await javaCataloger.prefill?.(file)).toBe(true);
+    // The end record (yauzl looks for it in an archive's last 64 KiB), the directories and the
+    // pom.properties of both levels: not the 4 MiB.
+    expect(filled()).toBeLessThan(256 * 1024);
+    const whole = await parseAt(header.path, bytes);
+    expect(keys(whole.packages)).toEqual(reference.get(built['fat']!));
+    expect(keys(whole.packages)).toContain(
+      'BOOT-INF/lib/big-lib-2.0.1.jar|com.example:big-lib@2.0.1',
+    );
+    expect(await javaCataloger.parse(file)).toEqual(whole);
+    // A cataloger that did not do the filling reads the same from the filled bytes alone.
+    expect(await createJavaCataloger().parse(file)).toEqual(whole);
+  });
 
   it('locates packages of a war inside an ear two levels down', async () => {
     const result = await parseAt('opt/app.ear', await readFile(built['ear']!));

@@ -8,6 +8,7 @@ import {
 import { parseManifestMain } from './manifest.js';
 import { parseProperties } from './properties.js';
 import { openArchive, type ArchiveEntry, type OpenArchive } from './zip-archive.js';
+import { bufferSource, type ZipSource } from './zip-source.js';
 
 export interface WalkLimits {
   /** Archive levels read below the claimed file (WEB-INF/lib/x.jar is level 1). */
@@ -36,7 +37,7 @@ interface Walk {
 }
 
 interface Level {
-  readonly bytes: Buffer;
+  readonly source: ZipSource;
   /** Path of this archive inside the claimed file (`WEB-INF/lib/a.jar!lib/b.jar`); undefined for the file itself. */
   readonly innerPath: string | undefined;
   /** This archive's own path or entry name, for its file-name identity. */
@@ -69,19 +70,13 @@ function add(
   });
 }
 
-/** Reads an entry within the byte budget; undefined (with a warning) when it cannot be read. */
-async function readBounded(
-  walk: Walk,
-  level: Level,
-  archive: OpenArchive,
-  entry: ArchiveEntry,
-  limit: number,
-): Promise<Buffer | undefined> {
+/** Takes an entry's size from the byte budget; false (with a warning) when it does not fit. */
+function charge(walk: Walk, level: Level, entry: ArchiveEntry, limit: number): boolean {
   if (entry.size > limit) {
     walk.warnings.push(
       at(level, entry.name, `${entry.size} bytes, over the limit of ${limit}; not read`),
     );
-    return undefined;
+    return false;
   }
   if (entry.size > walk.remaining) {
     walk.warnings.push(
@@ -92,19 +87,51 @@ async function readBounded(
       ),
     );
     walk.remaining = 0;
-    return undefined;
+    return false;
   }
   walk.remaining -= entry.size;
+  return true;
+}
+
+function warnUnreadable(walk: Walk, level: Level, entry: ArchiveEntry, error: unknown): void {
+  walk.warnings.push(
+    at(level, entry.name, `unreadable: ${error instanceof Error ? error.message : String(error)}`),
+  );
+}
+
+/** Reads an entry within the byte budget; undefined (with a warning) when it cannot be read. */
+async function readBounded(
+  walk: Walk,
+  level: Level,
+  archive: OpenArchive,
+  entry: ArchiveEntry,
+  limit: number,
+): Promise<Buffer | undefined> {
+  if (!charge(walk, level, entry, limit)) return undefined;
   try {
     return await archive.read(entry);
   } catch (error) {
-    walk.warnings.push(
-      at(
-        level,
-        entry.name,
-        `unreadable: ${error instanceof Error ? error.message : String(error)}`,
-      ),
-    );
+    warnUnreadable(walk, level, entry, error);
+    return undefined;
+  }
+}
+
+/**
+ * A nested archive within the byte budget: stored, it is read in place (only the parts its own
+ * walk looks at); compressed, it is inflated into memory.
+ */
+async function nestedSource(
+  walk: Walk,
+  level: Level,
+  archive: OpenArchive,
+  entry: ArchiveEntry,
+): Promise<ZipSource | undefined> {
+  if (!charge(walk, level, entry, walk.limits.maxTotalBytes)) return undefined;
+  try {
+    const stored = await archive.storedSource(entry);
+    return stored ?? bufferSource(await archive.read(entry));
+  } catch (error) {
+    warnUnreadable(walk, level, entry, error);
     return undefined;
   }
 }
@@ -123,7 +150,7 @@ function isPomProperties(name: string): boolean {
 async function walkLevel(walk: Walk, level: Level): Promise<void> {
   let archive: OpenArchive;
   try {
-    archive = await openArchive(level.bytes);
+    archive = await openArchive(level.source);
   } catch (error) {
     walk.warnings.push(
       at(
@@ -193,9 +220,9 @@ async function walkLevel(walk: Walk, level: Level): Promise<void> {
         );
         continue;
       }
-      const bytes = await readBounded(walk, level, archive, entry, walk.limits.maxTotalBytes);
-      if (!bytes) continue;
-      await walkLevel(walk, { bytes, innerPath, fileName: entry.name, depth: level.depth + 1 });
+      const source = await nestedSource(walk, level, archive, entry);
+      if (!source) continue;
+      await walkLevel(walk, { source, innerPath, fileName: entry.name, depth: level.depth + 1 });
     }
   } finally {
     archive.close();
@@ -205,7 +232,7 @@ async function walkLevel(walk: Walk, level: Level): Promise<void> {
 /** Every Maven package in a Java archive and the archives nested in it, within the limits. */
 export async function walkJavaArchive(
   path: string,
-  bytes: Buffer,
+  source: ZipSource,
   limits: WalkLimits,
 ): Promise<{ packages: PackageRecord[]; warnings: string[] }> {
   const walk: Walk = {
@@ -215,6 +242,6 @@ export async function walkJavaArchive(
     seen: new Set(),
     warnings: [],
   };
-  await walkLevel(walk, { bytes, innerPath: undefined, fileName: path, depth: 0 });
+  await walkLevel(walk, { source, innerPath: undefined, fileName: path, depth: 0 });
   return { packages: walk.packages, warnings: walk.warnings };
 }

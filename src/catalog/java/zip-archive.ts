@@ -1,8 +1,8 @@
 import yauzl from 'yauzl';
+import { SourceReader, subSource, type ZipSource } from './zip-source.js';
 
 /**
- * A zip archive held in memory, read with yauzl (central directory first, as the ZIP spec
- * intends). File names are decoded here rather than by yauzl: yauzl rejects the whole archive on
+ * A zip archive read by position with yauzl (central directory first, as the ZIP spec intends). File names are decoded here rather than by yauzl: yauzl rejects the whole archive on
  * one `../` or absolute name, while a hostile jar should only lose that entry.
  */
 
@@ -19,6 +19,11 @@ export interface OpenArchive {
   readonly entries: readonly ArchiveEntry[];
   /** The entry's bytes; rejects when the data is not what the directory declares. */
   read(entry: ArchiveEntry): Promise<Buffer>;
+  /**
+   * An entry stored without compression, as a source of its own over this archive's bytes
+   * (nothing read or copied yet); undefined for a compressed or encrypted entry.
+   */
+  storedSource(entry: ArchiveEntry): Promise<ZipSource | undefined>;
   close(): void;
 }
 
@@ -56,9 +61,11 @@ function listEntries(zip: yauzl.ZipFile): Promise<ArchiveEntry[]> {
   });
 }
 
-export async function openArchive(bytes: Buffer): Promise<OpenArchive> {
-  const zip = await yauzl.fromBufferPromise(bytes, {
+export async function openArchive(source: ZipSource): Promise<OpenArchive> {
+  const zip = await yauzl.fromRandomAccessReaderPromise(new SourceReader(source), source.size, {
     lazyEntries: true,
+    // The walk reads entries after listing them all; the caller closes.
+    autoClose: false,
     decodeStrings: false,
     validateEntrySizes: true,
     strictFileNames: false,
@@ -71,6 +78,14 @@ export async function openArchive(bytes: Buffer): Promise<OpenArchive> {
       const chunks: Buffer[] = [];
       for await (const chunk of stream) chunks.push(chunk as Buffer);
       return Buffer.concat(chunks);
+    },
+    async storedSource(item: ArchiveEntry): Promise<ZipSource | undefined> {
+      const entry = item.entry;
+      if (entry.compressionMethod !== 0 || entry.isEncrypted()) return undefined;
+      const { fileDataStart } = await zip.readLocalFileHeaderPromise(entry, { minimal: true });
+      if (fileDataStart + entry.compressedSize > source.size)
+        throw new Error('entry data runs past the end of the archive');
+      return subSource(source, fileDataStart, entry.compressedSize);
     },
     close(): void {
       zip.close();
