@@ -3,10 +3,12 @@ import { chmod, copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { promisify } from 'node:util';
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { openImage, writeOciLayout } from '../oci/index.js';
 import { sharedFixture, useTempDir } from '../testing/index.js';
 import { analyzeLayer } from './analyze-layer.js';
+import { buildZip } from './internal/testing/index.js';
 import { allCatalogers } from './api.js';
 
 const root = useTempDir();
@@ -200,5 +202,66 @@ describe('large executables in a compressed layer are kept only where catalogers
     const { analysis, byCataloger, whole } = await streamed('rust-17m', bytes);
     expect(analysis.stats.claimedBytes).toBe(bytes.length);
     expect(byCataloger('rust')).toEqual(recorded(whole, 'rust'));
+  });
+});
+
+describe('large files in an uncompressed layer read as a stream are read by position', () => {
+  /** The files alone in an uncompressed layer (below the size where the whole layer is seeked). */
+  async function analyzePlain(name: string, files: { name: string; content: Buffer }[]) {
+    const dir = join(root, `plain-${name}`);
+    await writeOciLayout(dir, {
+      compression: 'none',
+      layers: [{ kind: 'entries', entries: files.map((file) => ({ ...file, mode: 0o755 })) }],
+    });
+    const image = await openImage(dir, { tmpDir: tmpdir() });
+    try {
+      const layer = image.layers[0];
+      if (!layer) throw new Error('no layer');
+      return await analyzeLayer(image, layer, allCatalogers());
+    } finally {
+      await image.close();
+    }
+  }
+
+  it('reads a Go binary and a fat jar only where their catalogers look, with the same results', async () => {
+    const go = await readFile(GO122);
+    // A fat jar as Spring Boot stores them: a library stored inside it, holding 3 MiB of data.
+    const library = buildZip([
+      {
+        name: 'META-INF/maven/com.example/big-lib/pom.properties',
+        content: 'groupId=com.example\nartifactId=big-lib\nversion=2.0.1\n',
+      },
+      { name: 'big-lib/data.bin', content: randomBytes(3 * 1024 * 1024), method: 0 },
+    ]);
+    const jar = buildZip([
+      { name: 'BOOT-INF/lib/big-lib-2.0.1.jar', content: library, method: 0 },
+      {
+        name: 'META-INF/maven/com.example/service/pom.properties',
+        content: 'groupId=com.example\nartifactId=service\nversion=1.0.0\n',
+      },
+    ]);
+    const analysis = await analyzePlain('go-jar', [
+      { name: 'usr/local/bin/app', content: go },
+      { name: 'opt/service-1.0.0.jar', content: jar },
+    ]);
+    expect(analysis.stats.claimedBytes).toBeLessThan((go.length + jar.length) / 10);
+    const whole = await Promise.all(
+      [
+        ['golang', 'usr/local/bin/app', go],
+        ['java', 'opt/service-1.0.0.jar', jar],
+      ].map(async ([id, path, content]) => {
+        const cataloger = allCatalogers().find((c) => c.id === id);
+        const bytes = content as Buffer;
+        return cataloger?.parse({
+          path: path as string,
+          type: 'file',
+          mode: 0o755,
+          size: bytes.length,
+          content: bytes,
+        });
+      }),
+    );
+    expect(analysis.results.map((result) => result.result)).toEqual(whole);
+    expect(whole[1]?.packages?.map((p) => p.name)).toEqual(['service', 'big-lib']);
   });
 });

@@ -5,6 +5,7 @@ import type { BlobLayer } from '../image.js';
 import type { Compression } from '../media-types.js';
 import { ByteQueue } from '../tar/byte-queue.js';
 import type { TarEntryHeader } from '../tar/entry-header.js';
+import { readMemberRange } from '../tar/read-member-range.js';
 import { TarFileReader } from '../tar/tar-file-reader.js';
 import { TarStreamReader } from '../tar/tar-stream-reader.js';
 import { sniffCompression } from './decompress.js';
@@ -45,17 +46,52 @@ function algorithmOf(digest: string | undefined): 'sha256' | 'sha512' | undefine
   return digest ? parseDigest(digest).algorithm : undefined;
 }
 
+/**
+ * Reads of the current body by position in the blob's file, for a stream that is the file's own
+ * bytes (uncompressed): the stream still passes every byte through the digests, but a large
+ * member it skips need not be copied whole for the parts a cataloger looks at.
+ */
+function positionalBodyReads(
+  file: NonNullable<BlobLayer['file']>,
+  reader: TarStreamReader,
+): Pick<MemberSource, 'readBodyInto'> & { close(): Promise<void> } {
+  let handle: Promise<FileHandle> | undefined;
+  return {
+    async readBodyInto(target, offset, length) {
+      const body = reader.body;
+      if (!body) throw new Error('the current tar member has been read already');
+      handle ??= open(file.path, 'r');
+      await readMemberRange(
+        await handle,
+        { fileOffset: file.offset + body.offset, size: body.size },
+        target,
+        offset,
+        length,
+      );
+    },
+    async close() {
+      await (await handle?.catch(() => undefined))?.close();
+    },
+  };
+}
+
 /** One streaming pass: raw bytes -> (decompress) -> tar, hashed and counted on the way. */
 async function streamSource(layer: BlobLayer, limits: SourceLimits): Promise<MemberSource> {
   const stream: LayerStream = await openLayerStream(layer, limits);
   const reader = new TarStreamReader(new ByteQueue(stream.tar[Symbol.asyncIterator]()));
+  const positional =
+    layer.file && stream.compression === 'none'
+      ? positionalBodyReads(layer.file, reader)
+      : undefined;
   return {
     compression: stream.compression,
     next: () => reader.next(),
     readBody: () => reader.readBody(),
     peekBody: (count) => reader.peekBody(count),
     scanBody: (visit) => reader.scanBody(visit),
+    ...(positional ? { readBodyInto: positional.readBodyInto } : {}),
     async finish() {
+      await positional?.close();
       await reader.drain();
       await stream.settled;
       if (stream.error() !== undefined) throw stream.error();
@@ -63,9 +99,9 @@ async function streamSource(layer: BlobLayer, limits: SourceLimits): Promise<Mem
     },
     error: () => stream.error(),
     bytesDone: () => stream.rawBytes(),
-    destroy: () => {
+    destroy: async () => {
       stream.destroy();
-      return Promise.resolve();
+      await positional?.close();
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import { MAX_META_BYTES, metaKind, TarMetaState, type TarEntryHeader } from './entry-header.js';
 import { BLOCK_SIZE, isZeroBlock, parseHeaderBlock } from './header.js';
+import { readMemberRange } from './read-member-range.js';
 import { TarFormatError } from './tar-stream-reader.js';
 import { printable } from '../printable.js';
 
@@ -170,25 +171,13 @@ export class TarFileReader {
   async readBodyInto(target: Buffer, offset: number, length: number): Promise<void> {
     const member = this.current;
     if (!member) throw new Error('no current tar member');
-    if (
-      !Number.isSafeInteger(offset) ||
-      !Number.isSafeInteger(length) ||
-      offset < 0 ||
-      length < 0 ||
-      offset + length > member.dataSize ||
-      offset + length > target.length
-    ) {
-      throw new RangeError(
-        `body range ${offset}+${length} is outside the member's ${member.dataSize} bytes`,
-      );
-    }
-    let done = 0;
-    while (done < length) {
-      const at = member.dataOffset + offset + done;
-      const { bytesRead } = await this.file.read(target, offset + done, length - done, at);
-      if (bytesRead === 0) this.fail('unexpected end of archive inside a member', at);
-      done += bytesRead;
-    }
+    await readMemberRange(
+      this.file,
+      { fileOffset: member.dataOffset, size: member.dataSize },
+      target,
+      offset,
+      length,
+    );
   }
 
   /** Up to `count` first bytes of the current member's body. */

@@ -28,6 +28,8 @@ export class TarStreamReader {
   private unread = 0;
   private unreadPadding = 0;
   private bodyTaken = true;
+  /** Stream offset where the current member's data starts. */
+  private bodyStart = 0;
   private finished = false;
 
   constructor(private readonly queue: ByteQueue) {}
@@ -75,6 +77,7 @@ export class TarStreamReader {
       this.unread = header.dataSize;
       this.unreadPadding = padding(header.dataSize);
       this.bodyTaken = false;
+      this.bodyStart = this.queue.position;
       return header;
     }
   }
@@ -82,6 +85,15 @@ export class TarStreamReader {
   private end(): TarEntryHeader | undefined {
     this.finished = true;
     return undefined;
+  }
+
+  /**
+   * Where the current member's data lies in the stream (offset and size), while none of it has
+   * been consumed: for a stream that is a file's bytes, a caller can read parts by position.
+   */
+  get body(): { readonly offset: number; readonly size: number } | undefined {
+    if (this.bodyTaken || this.queue.position !== this.bodyStart) return undefined;
+    return { offset: this.bodyStart, size: this.unread };
   }
 
   /** Up to `count` first bytes of the current member's body, leaving it unread. */
