@@ -15,6 +15,25 @@ const root = useTempDir();
 const GO122 = sharedFixture('pkgdb', 'go', 'scalibr', 'binary_with_module_replacement-linux-amd64');
 const GO115 = sharedFixture('pkgdb', 'go', 'trivy', 'test.elf');
 
+/** The first layer of the image at `input`, analysed by every cataloger. */
+async function analyzeFirstLayer(input: string) {
+  const image = await openImage(input, { tmpDir: tmpdir() });
+  try {
+    const layer = image.layers[0];
+    if (!layer) throw new Error('no layer');
+    return await analyzeLayer(image, layer, allCatalogers());
+  } finally {
+    await image.close();
+  }
+}
+
+/** One cataloger's parse of a whole file: what a partial read must give too. */
+async function parseWhole(id: string, path: string, content: Buffer) {
+  const cataloger = allCatalogers().find((candidate) => candidate.id === id);
+  if (!cataloger) throw new Error(`no cataloger ${id}`);
+  return cataloger.parse({ path, type: 'file', mode: 0o755, size: content.length, content });
+}
+
 describe('the layer pass reads only what catalogers want', () => {
   it('reads an ELF executable but only peeks at a script with an execute bit', async () => {
     // A real Go binary (Trivy's test data, go1.15.2) and a 2 MB shell script, both executable.
@@ -32,25 +51,18 @@ describe('the layer pass reads only what catalogers want', () => {
         },
       ],
     });
-    const image = await openImage(dir, { tmpDir: tmpdir() });
-    try {
-      const layer = image.layers[0];
-      if (!layer) throw new Error('no layer');
-      const analysis = await analyzeLayer(image, layer, allCatalogers());
-      // Both are claimed (an upper layer's copy at either path would hide them) ...
-      expect(analysis.claimed.map((file) => file.path).sort()).toEqual([
-        'usr/local/bin/app',
-        'usr/local/bin/run',
-      ]);
-      // ... but only (parts of) the ELF file were kept; the 2 MB script was looked at, not copied.
-      expect(analysis.stats.claimedBytes).toBeGreaterThan(0);
-      expect(analysis.stats.claimedBytes).toBeLessThan(elf.length);
-      expect(analysis.results.map((result) => [result.path, result.cataloger])).toEqual([
-        ['usr/local/bin/app', 'golang'],
-      ]);
-    } finally {
-      await image.close();
-    }
+    const analysis = await analyzeFirstLayer(dir);
+    // Both are claimed (an upper layer's copy at either path would hide them) ...
+    expect(analysis.claimed.map((file) => file.path).sort()).toEqual([
+      'usr/local/bin/app',
+      'usr/local/bin/run',
+    ]);
+    // ... but only (parts of) the ELF file were kept; the 2 MB script was looked at, not copied.
+    expect(analysis.stats.claimedBytes).toBeGreaterThan(0);
+    expect(analysis.stats.claimedBytes).toBeLessThan(elf.length);
+    expect(analysis.results.map((result) => [result.path, result.cataloger])).toEqual([
+      ['usr/local/bin/app', 'golang'],
+    ]);
   });
 });
 
@@ -60,14 +72,7 @@ describe('large executables in a layer read by position are read only where cata
     await mkdir(join(rootfs, 'usr/local/bin'), { recursive: true });
     await copyFile(binary, join(rootfs, 'usr/local/bin/app'));
     await chmod(join(rootfs, 'usr/local/bin/app'), 0o755);
-    const image = await openImage(`dir:${rootfs}`, { tmpDir: tmpdir() });
-    try {
-      const layer = image.layers[0];
-      if (!layer) throw new Error('no layer');
-      return await analyzeLayer(image, layer, allCatalogers());
-    } finally {
-      await image.close();
-    }
+    return analyzeFirstLayer(`dir:${rootfs}`);
   }
 
   it('reads the headers and build info of a Go 1.18+ binary, not the whole 2 MB', async () => {
@@ -75,17 +80,8 @@ describe('large executables in a layer read by position are read only where cata
     const analysis = await analyzeRootfs('go122', GO122);
     expect(analysis.stats.claimedBytes).toBeLessThan(whole.length / 10);
     const golang = analysis.results.find((result) => result.cataloger === 'golang');
-    const expected = await allCatalogers()
-      .find((cataloger) => cataloger.id === 'golang')
-      ?.parse({
-        path: 'usr/local/bin/app',
-        type: 'file',
-        mode: 0o755,
-        size: whole.length,
-        content: whole,
-      });
     expect(golang?.result.packages?.length).toBeGreaterThan(1);
-    expect(golang?.result).toEqual(expected);
+    expect(golang?.result).toEqual(await parseWhole('golang', 'usr/local/bin/app', whole));
   });
 
   it('reads a Go 1.15 binary whole: its build info points at strings anywhere in the file', async () => {
@@ -108,31 +104,16 @@ describe('large executables in a compressed layer are kept only where catalogers
         { kind: 'entries', entries: [{ name: 'usr/local/bin/app', content: bytes, mode: 0o755 }] },
       ],
     });
-    const image = await openImage(dir, { tmpDir: tmpdir() });
-    try {
-      const layer = image.layers[0];
-      if (!layer) throw new Error('no layer');
-      const analysis = await analyzeLayer(image, layer, allCatalogers());
-      const whole = await Promise.all(
-        allCatalogers()
-          .filter((cataloger) => ['golang', 'rust'].includes(cataloger.id))
-          .map(async (cataloger) => ({
-            cataloger: cataloger.id,
-            result: await cataloger.parse({
-              path: 'usr/local/bin/app',
-              type: 'file',
-              mode: 0o755,
-              size: bytes.length,
-              content: bytes,
-            }),
-          })),
-      );
-      const byCataloger = (id: string) =>
-        analysis.results.find((result) => result.cataloger === id)?.result;
-      return { analysis, byCataloger, whole };
-    } finally {
-      await image.close();
-    }
+    const analysis = await analyzeFirstLayer(dir);
+    const whole = await Promise.all(
+      ['golang', 'rust'].map(async (id) => ({
+        cataloger: id,
+        result: await parseWhole(id, 'usr/local/bin/app', bytes),
+      })),
+    );
+    const byCataloger = (id: string) =>
+      analysis.results.find((result) => result.cataloger === id)?.result;
+    return { analysis, byCataloger, whole };
   }
 
   /** The parse of the whole file by one cataloger, as analyzeLayer records it (or undefined). */
@@ -213,14 +194,7 @@ describe('large files in an uncompressed layer read as a stream are read by posi
       compression: 'none',
       layers: [{ kind: 'entries', entries: files.map((file) => ({ ...file, mode: 0o755 })) }],
     });
-    const image = await openImage(dir, { tmpDir: tmpdir() });
-    try {
-      const layer = image.layers[0];
-      if (!layer) throw new Error('no layer');
-      return await analyzeLayer(image, layer, allCatalogers());
-    } finally {
-      await image.close();
-    }
+    return analyzeFirstLayer(dir);
   }
 
   it('reads a Go binary and a fat jar only where their catalogers look, with the same results', async () => {
@@ -245,22 +219,10 @@ describe('large files in an uncompressed layer read as a stream are read by posi
       { name: 'opt/service-1.0.0.jar', content: jar },
     ]);
     expect(analysis.stats.claimedBytes).toBeLessThan((go.length + jar.length) / 10);
-    const whole = await Promise.all(
-      [
-        ['golang', 'usr/local/bin/app', go],
-        ['java', 'opt/service-1.0.0.jar', jar],
-      ].map(async ([id, path, content]) => {
-        const cataloger = allCatalogers().find((c) => c.id === id);
-        const bytes = content as Buffer;
-        return cataloger?.parse({
-          path: path as string,
-          type: 'file',
-          mode: 0o755,
-          size: bytes.length,
-          content: bytes,
-        });
-      }),
-    );
+    const whole = [
+      await parseWhole('golang', 'usr/local/bin/app', go),
+      await parseWhole('java', 'opt/service-1.0.0.jar', jar),
+    ];
     expect(analysis.results.map((result) => result.result)).toEqual(whole);
     expect(whole[1]?.packages?.map((p) => p.name)).toEqual(['service', 'big-lib']);
   });
