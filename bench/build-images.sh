@@ -10,7 +10,9 @@
 #   minbase-files.tar        minbase + a layer of 500,000 empty files in 1,000 folders: the same 88
 #                            packages behind half a million tar members (the per-member cost)
 #   minbase-node/            minbase + a gzip layer holding this machine's `node` executable (~100 MB ELF):
-#                            an executable the Go and Rust catalogers read whole from a compressed stream
+#                            an executable the Go and Rust catalogers look into, from a compressed stream
+#   minbase-fatjar.tar       minbase + a layer holding a 100 MB Spring-Boot-style fat jar (40 libraries
+#                            stored in it, each with 2.5 MB of data), docker-archive, uncompressed
 # Needs: debootstrap umoci skopeo (apt-get install -y debootstrap umoci skopeo), npm registry access.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -90,5 +92,26 @@ if [ ! -f "$ROOTS/node/usr/local/bin/node" ]; then
 fi
 if [ ! -d "$OUT/minbase-node" ]; then
   layout_from_rootfs "$OUT/minbase-node" node "$ROOTS/minbase" "$ROOTS/node"
+fi
+if [ ! -f "$ROOTS/fatjar/opt/app/service-1.0.0.jar" ]; then
+  mkdir -p "$ROOTS/fatjar/opt/app"
+  python3 - "$ROOTS/fatjar/opt/app/service-1.0.0.jar" <<'PY'
+import io, os, sys, zipfile
+with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_STORED) as jar:
+    jar.writestr('META-INF/maven/com.example/service/pom.properties',
+                 'groupId=com.example\nartifactId=service\nversion=1.0.0\n')
+    for i in range(40):
+        lib = io.BytesIO()
+        with zipfile.ZipFile(lib, 'w', zipfile.ZIP_DEFLATED) as inner:
+            inner.writestr(f'META-INF/maven/com.example/lib{i}/pom.properties',
+                           f'groupId=com.example\nartifactId=lib{i}\nversion=1.{i}.0\n')
+            inner.writestr(f'lib{i}/data.bin', os.urandom(2_500_000))
+        jar.writestr(f'BOOT-INF/lib/lib{i}-1.{i}.0.jar', lib.getvalue())
+PY
+fi
+if [ ! -f "$OUT/minbase-fatjar.tar" ]; then
+  layout_from_rootfs "$OUT/minbase-fatjar-oci" fatjar "$ROOTS/minbase" "$ROOTS/fatjar"
+  skopeo copy --quiet oci:"$OUT/minbase-fatjar-oci:fatjar" docker-archive:"$OUT/minbase-fatjar.tar":bench/fatjar:latest
+  rm -rf "$OUT/minbase-fatjar-oci"
 fi
 du -sh "$OUT"/* "$ROOTS"/*

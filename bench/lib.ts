@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
 
 export const repo = resolve(import.meta.dirname, '..');
 export const benchDir = join(repo, '.bench');
@@ -70,4 +71,36 @@ export function table(
 ): string {
   const line = (cells: readonly (string | number)[]): string => `| ${cells.join(' | ')} |`;
   return [line(headers), line(headers.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+/**
+ * An empty Trivy Java DB (schema of aquasecurity/trivy-java-db, version 1) in a Trivy cache
+ * directory. Trivy reads jars with pom.properties without it, but refuses to start a jar scan
+ * without a DB, and cannot download one here; with `--skip-java-db-update` it uses this one (it
+ * finds no jar by its SHA-1, which only matters for jars that name no coordinates).
+ */
+export function seedEmptyTrivyJavaDb(cacheDir: string): void {
+  const dir = join(cacheDir, 'java-db');
+  mkdirSync(dir, { recursive: true });
+  const db = new Database(join(dir, 'trivy-java.db'));
+  db.exec(`
+    CREATE TABLE artifacts (id INTEGER PRIMARY KEY, group_id TEXT, artifact_id TEXT);
+    CREATE TABLE indices (artifact_id INTEGER, version TEXT, sha1 BLOB, archive_type TEXT,
+      FOREIGN KEY (artifact_id) REFERENCES artifacts (id));
+    CREATE UNIQUE INDEX artifacts_idx ON artifacts (artifact_id, group_id);
+    CREATE INDEX indices_artifact_idx ON indices (artifact_id);
+    CREATE UNIQUE INDEX indices_sha1_idx ON indices (sha1);
+  `);
+  db.close();
+  const now = new Date();
+  const later = new Date(now.getTime() + 365 * 24 * 3600 * 1000);
+  writeFileSync(
+    join(dir, 'metadata.json'),
+    JSON.stringify({
+      Version: 1,
+      NextUpdate: later.toISOString(),
+      UpdatedAt: now.toISOString(),
+      DownloadedAt: now.toISOString(),
+    }),
+  );
 }

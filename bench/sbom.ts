@@ -1,8 +1,17 @@
 // Benchmark: `lockyard sbom` against Trivy (offline CycloneDX mode) on real images, cold and warm.
-// Usage: bash bench/build-images.sh && npx tsx bench/sbom.ts [--runs 3] [--images minbase,minbase-oci,large,large-oci,minbase-data,minbase-zstd,minbase-files,minbase-node]
+// Usage: bash bench/build-images.sh && npx tsx bench/sbom.ts [--runs 3] [--images minbase,minbase-oci,large,large-oci,minbase-data,minbase-zstd,minbase-files,minbase-node,minbase-fatjar]
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { benchDir, measure, median, repo, table, trivyBinary, type Measured } from './lib.js';
+import {
+  benchDir,
+  measure,
+  median,
+  repo,
+  seedEmptyTrivyJavaDb,
+  table,
+  trivyBinary,
+  type Measured,
+} from './lib.js';
 
 const IMAGES: Readonly<Record<string, string>> = {
   minbase: join(benchDir, 'images', 'debian-minbase.tar'),
@@ -14,6 +23,7 @@ const IMAGES: Readonly<Record<string, string>> = {
   'minbase-zstd': join(benchDir, 'images', 'debian-minbase-zstd'),
   'minbase-files': join(benchDir, 'images', 'minbase-files.tar'),
   'minbase-node': join(benchDir, 'images', 'minbase-node'),
+  'minbase-fatjar': join(benchDir, 'images', 'minbase-fatjar.tar'),
 };
 
 function arg(name: string, fallback: string): string {
@@ -54,6 +64,7 @@ function runTool(kind: 'lockyard' | 'trivy', image: string): Result {
   const out = join(scratch, `${kind}.cdx.json`);
   for (let i = 0; i < runs; i += 1) {
     const state = mkdtempSync(join(scratch, `${kind}-state-`));
+    if (kind === 'trivy') seedEmptyTrivyJavaDb(state);
     const args =
       kind === 'lockyard'
         ? ['sbom', image, '-f', 'cyclonedx', '-o', out, '--data-dir', state, '--quiet']
@@ -64,6 +75,8 @@ function runTool(kind: 'lockyard' | 'trivy', image: string): Result {
             '--format',
             'cyclonedx',
             '--offline-scan',
+            // Trivy looks jars up in a Java DB it downloads; offline it gets an empty one.
+            '--skip-java-db-update',
             '--cache-dir',
             state,
             '-q',
