@@ -102,6 +102,19 @@ describe('StreamCapture keeps what the plans ask for, whatever the pieces', () =
     expect(got.kept).toBe(4096 * 4);
   });
 
+  it('follows at most 8 framed strings at a time', () => {
+    // Nine starts met in one piece, none ended: each open one copies what passes, so a file of
+    // unended starts must not multiply the work. The ninth is not followed.
+    const bytes = Buffer.alloc(1000, 0x2e);
+    for (let i = 0; i < 9; i += 1) bytes.write('<start>', i * 100);
+    const marks = [{ bytes: Buffer.from('<start>'), keep: 50, until: END }];
+    const got = capture(bytes, 0, [{ ranges: [], marks }], [1000]);
+    expect(got.kept).toBe(8 * 50);
+    expect(got.content.subarray(800, 850).every((byte) => byte === 0)).toBe(true);
+    // Met one at a time, each ends at its limit before the next: all nine are kept.
+    expect(capture(bytes, 0, [{ ranges: [], marks }], [100]).kept).toBe(9 * 50);
+  });
+
   it('holds zeros wherever nothing was asked for', () => {
     const got = capture(Buffer.alloc(10_000, 0xaa), 16, [{ ranges: [[5000, 10]] }], [333]);
     expect(got.kept).toBe(26);

@@ -2,6 +2,11 @@ import type { StreamMark, StreamPlan } from './cataloger.js';
 
 /** More occurrences of one mark than this keep nothing more (a file made of a mark's bytes). */
 const MAX_MARK_HITS = 4096;
+/**
+ * Occurrences still waiting for their terminator at one time: each copies the bytes that pass,
+ * so a file of unended marks must not multiply the work (a Go binary has two).
+ */
+const MAX_OPEN_CAPTURES = 8;
 
 type Range = [start: number, end: number];
 
@@ -150,14 +155,15 @@ export class StreamCapture {
           this.carry.copy(this.content, at, at - carryStart, upto - carryStart);
           this.record(at, upto);
         }
-        if (mark.until && mark.until.length > 0)
+        if (mark.until && mark.until.length > 0) {
+          if (this.open.length === MAX_OPEN_CAPTURES) return;
           this.open.push({
             start: at,
             limit,
             until: mark.until,
             seen: Math.min(Math.max(at, offset), limit),
           });
-        else this.add(Math.max(at, offset), limit);
+        } else this.add(Math.max(at, offset), limit);
       };
       const length = mark.bytes.length;
       if (this.carry.length > 0 && length > 1) {
