@@ -3,9 +3,9 @@ import { chmod, copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { promisify } from 'node:util';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { openImage, writeOciLayout } from '../oci/index.js';
+import { buildTar, openImage, writeOciLayout } from '../oci/index.js';
 import { sharedFixture, useTempDir } from '../testing/index.js';
 import { analyzeLayer } from './analyze-layer.js';
 import { buildZip } from './internal/testing/index.js';
@@ -225,5 +225,30 @@ describe('large files in an uncompressed layer read as a stream are read by posi
     ];
     expect(analysis.results.map((result) => result.result)).toEqual(whole);
     expect(whole[1]?.packages?.map((p) => p.name)).toEqual(['service', 'big-lib']);
+  });
+});
+
+describe('a truncated uncompressed layer read by position', () => {
+  it('names the member cut short instead of reading past the layer', async () => {
+    // A layer whose last member, a large Go binary, is cut short: its digest and size are those
+    // of the cut blob, so only the tar itself says something is missing.
+    const go = await readFile(GO122);
+    const whole = await buildTar([{ name: 'usr/local/bin/app', content: go, mode: 0o755 }]);
+    const cut = whole.subarray(0, 512 + go.length / 2);
+    const digest = `sha256:${createHash('sha256').update(cut).digest('hex')}`;
+    const dir = join(root, 'cut');
+    await writeOciLayout(dir, {
+      layers: [
+        {
+          kind: 'blob',
+          data: cut,
+          mediaType: 'application/vnd.oci.image.layer.v1.tar',
+          diffId: digest,
+        },
+      ],
+    });
+    await expect(analyzeFirstLayer(dir)).rejects.toThrow(
+      /unexpected end of archive inside (a member|member "usr\/local\/bin\/app") \(2042736 bytes declared, 1021368 left\)/,
+    );
   });
 });

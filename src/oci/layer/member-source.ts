@@ -7,7 +7,7 @@ import { ByteQueue } from '../tar/byte-queue.js';
 import type { TarEntryHeader } from '../tar/entry-header.js';
 import { readMemberRange } from '../tar/read-member-range.js';
 import { TarFileReader } from '../tar/tar-file-reader.js';
-import { TarStreamReader } from '../tar/tar-stream-reader.js';
+import { TarFormatError, TarStreamReader } from '../tar/tar-stream-reader.js';
 import { sniffCompression } from './decompress.js';
 import { hashFileRange } from './hash-file-range.js';
 import { openLayerStream, type LayerStream } from './layer-stream.js';
@@ -60,6 +60,14 @@ function positionalBodyReads(
     async readBodyInto(target, offset, length) {
       const body = reader.body;
       if (!body) throw new Error('the current tar member has been read already');
+      // Never past the layer's own bytes (into the next member of a `docker save` archive).
+      if (body.offset + body.size > file.size) {
+        throw new TarFormatError(
+          `unexpected end of archive inside a member (${body.size} bytes declared, ` +
+            `${Math.max(0, file.size - body.offset)} left)`,
+          file.size,
+        );
+      }
       handle ??= open(file.path, 'r');
       await readMemberRange(
         await handle,
