@@ -306,6 +306,28 @@ describe('golang cataloger on binaries built here with the installed toolchain',
       env({ GOBIN: join(scratch, 'bin') }),
     );
     built['tool'] = join(scratch, 'bin', 'tool');
+    // cgo, linked by LLVM's lld: it keeps the RELRO data in a writable segment of its own, so
+    // .go.buildinfo lies in the second writable segment, not the first.
+    const cgo = join(scratch, 'cgo');
+    await mkdir(cgo, { recursive: true });
+    await writeFile(join(cgo, 'go.mod'), 'module example.com/cgo\n\ngo 1.19\n');
+    await writeFile(
+      join(cgo, 'main.go'),
+      'package main\n\n// static int answer(void) { return 42; }\nimport "C"\n\nfunc main() { println(C.answer()) }\n',
+    );
+    built['lld'] = join(scratch, 'cgo-lld');
+    await goCommand(
+      [
+        'build',
+        '-buildvcs=false',
+        '-ldflags=-linkmode=external -extldflags=-fuse-ld=lld',
+        '-o',
+        built['lld'],
+        '.',
+      ],
+      cgo,
+      env({ CGO_ENABLED: '1' }),
+    );
   });
 
   it('reports the fork for a module replacement, the original path for a directory replacement, and the ldflags version', async () => {
@@ -366,6 +388,27 @@ describe('golang cataloger on binaries built here with the installed toolchain',
     expect(await golangCataloger.prefill?.(file)).toBe(true);
     expect(filled()).toBeLessThan(bytes.length / 4);
     expect(await golangCataloger.parse(file)).toEqual(whole);
+  });
+
+  it('reads a cgo binary lld linked (build info in the second writable segment), whole and from a gzip layer', async () => {
+    const ref = await goVersionM(built['lld']!, scratch);
+    const expected = expectedRows(ref, '');
+    expect(rows((await parseFile(built['lld']!)).packages)).toEqual(expected);
+    // Large enough to be kept partly as a compressed layer streams it past.
+    const content = await readFile(built['lld']!);
+    expect(content.length).toBeGreaterThan(1024 * 1024);
+    const catalog = await catalogFiles(
+      [{ name: 'usr/local/bin/cgo', content, mode: 0o755 }],
+      [golangCataloger],
+    );
+    expect(
+      catalog.packages
+        .map((p) => ({
+          module: p.namespace ? `${p.namespace}/${p.name}` : p.name,
+          version: p.version,
+        }))
+        .sort(byModule),
+    ).toEqual([...expected].sort(byModule));
   });
 
   it('finds the build info through the data segment when the section headers are gone', async () => {

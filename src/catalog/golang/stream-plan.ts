@@ -7,6 +7,12 @@ const MAX_DATA_BYTES = 32 * 1024 * 1024;
 const MAX_POINTED_MODINFO = 1024 * 1024;
 /** Enough for any toolchain version string (`go1.17.13 X:boringcrypto`, `devel go1.17-…`). */
 const MAX_POINTED_VERSION = 256;
+/**
+ * Kept before the section header table: where the system linkers (GNU ld, lld) put the section
+ * names. A larger table than the limit below is not kept.
+ */
+const NAMES_WINDOW = 64 * 1024;
+const MAX_SECTION_TABLE = 4 * 1024 * 1024;
 
 /** cmd/go's modinfo sentinels (modload.infoStart, infoEnd). */
 const MODINFO_START = Buffer.from('3077af0c9274080241e1c107e6d618e6', 'hex');
@@ -16,7 +22,7 @@ const MODINFO_END = Buffer.from('f932433186182072008242104116d8f2', 'hex');
  * What `readGoBuildInfo` looks at in a large executable that a compressed layer streams past:
  * every writable segment's file image, which holds the `.go.buildinfo` section (the build info
  * header, and since Go 1.18 the strings after it) and, before Go 1.18, the string headers it
- * points at. Those point back at string bytes in read-only data that a stream has passed by the
+ * points at; the section header table with the names before it. Those point back at string bytes in read-only data that a stream has passed by the
  * time the header is read, so in a file the Go linker made (its build ID note is in the head) the
  * bytes after every toolchain version prefix and module info sentinel are kept as they pass.
  */
@@ -31,6 +37,14 @@ export function planBuildInfo(_file: FileHeader, head: Buffer): StreamPlan | und
     total += segment.filesz;
   }
   if (!(total <= MAX_DATA_BYTES)) return undefined;
+  // The section headers and their names, so `.go.buildinfo` is found by name as in a file read
+  // whole: a system linker may put it in a later writable segment than the first (lld keeps the
+  // RELRO part apart), where the search without sections (Go's own fallback) would not look.
+  const table = elf.sectionTable;
+  if (table && table[1] <= MAX_SECTION_TABLE) {
+    const start = Math.max(0, table[0] - NAMES_WINDOW);
+    ranges.push([start, table[0] + table[1] - start]);
+  }
   if (!elf.goBuildId) return { ranges };
   return {
     ranges,
