@@ -1,6 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { lstat, open, readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { StreamPlan } from './cataloger.js';
+import { PARTIAL_READ_MIN_BYTES, STREAM_HEAD_BYTES, type StreamPlan } from './cataloger.js';
+import { golangCataloger } from './golang/index.js';
+import { rustCataloger } from './rust/index.js';
 import { StreamCapture } from './stream-capture.js';
 
 /** Feeds `bytes` to a capture in pieces of the given sizes (cycled), as a stream would. */
@@ -120,5 +124,66 @@ describe('StreamCapture keeps what the plans ask for, whatever the pieces', () =
     expect(got.kept).toBe(26);
     expect(got.content.subarray(16, 5000).every((byte) => byte === 0)).toBe(true);
     expect(got.content.subarray(5000, 5010).every((byte) => byte === 0xaa)).toBe(true);
+  });
+});
+
+describe("the binary catalogers' stream plans on this machine's executables", () => {
+  /** Every ELF executable of 1 MiB or more in these folders (Debian's Go tools, podman, node…). */
+  async function largeExecutables(): Promise<string[]> {
+    const found: string[] = [];
+    for (const dir of [
+      '/usr/bin',
+      '/usr/sbin',
+      '/usr/lib/go-1.19/bin',
+      '/usr/lib/go-1.19/pkg/tool/linux_amd64',
+    ]) {
+      const names = await readdir(dir).catch(() => [] as string[]);
+      for (const name of names.sort()) {
+        const path = join(dir, name);
+        const info = await lstat(path);
+        if (!info.isFile() || (info.mode & 0o111) === 0 || info.size < PARTIAL_READ_MIN_BYTES)
+          continue;
+        const head = Buffer.alloc(4);
+        const handle = await open(path, 'r');
+        await handle.read(head, 0, 4, 0).finally(() => handle.close());
+        if (head.equals(Buffer.from([0x7f, 0x45, 0x4c, 0x46]))) found.push(path);
+      }
+    }
+    return found;
+  }
+
+  it('keep, of every large executable, what parses exactly as the whole file', async () => {
+    const catalogers = [golangCataloger, rustCataloger];
+    const files = await largeExecutables();
+    // Go programs from Debian (podman, skopeo, the go tool and its tools) among others.
+    expect(files.length).toBeGreaterThan(20);
+    let goPrograms = 0;
+    let keptBytes = 0;
+    let totalBytes = 0;
+    for (const path of files) {
+      const content = await readFile(path);
+      const header = {
+        path: path.slice(1),
+        type: 'file' as const,
+        mode: 0o755,
+        size: content.length,
+      };
+      const head = content.subarray(0, STREAM_HEAD_BYTES);
+      const plans = catalogers.map((cataloger) => cataloger.planStream?.(header, head));
+      if (plans.some((plan) => plan === undefined)) continue; // read whole: nothing to compare
+      const kept = capture(content, head.length, plans as StreamPlan[], [256 * 1024]);
+      for (const cataloger of catalogers) {
+        const whole = await cataloger.parse({ ...header, content });
+        expect(
+          await cataloger.parse({ ...header, content: kept.content }),
+          `${cataloger.id} ${path}`,
+        ).toEqual(whole);
+        if (cataloger === golangCataloger && whole.packages) goPrograms += 1;
+      }
+      keptBytes += kept.kept;
+      totalBytes += content.length;
+    }
+    expect(goPrograms).toBeGreaterThan(10);
+    expect(keptBytes).toBeLessThan(totalBytes / 4);
   });
 });

@@ -13,9 +13,10 @@ import {
 /**
  * Finds and decodes the Go build info blob of an ELF executable, as the Go toolchain's
  * debug/buildinfo does since Go 1.22: the `\xff Go buildinf:` header, 16-byte aligned, anywhere
- * in the `.go.buildinfo` section or (without that section) in the first writable, non-executable
- * PT_LOAD segment, each read whole. Go 1.18–1.21 read only their first 64 KiB, which loses the
- * modules of a binary whose module list is longer than that (golang/go#61644).
+ * in the `.go.buildinfo` section or (without that section) in the writable, non-executable
+ * PT_LOAD segments (Go: the first only), each read whole. Go 1.18–1.21 read only their first
+ * 64 KiB, which loses the modules of a binary whose module list is longer than that
+ * (golang/go#61644).
  */
 
 const MAGIC = Buffer.from('\xff Go buildinf:', 'latin1');
@@ -51,8 +52,9 @@ interface Region {
   readonly addr: number;
 }
 
-function firstDataSegment(elf: ElfImage): ElfImage['segments'][number] | undefined {
-  return elf.segments.find(
+/** Writable, non-executable PT_LOAD segments, in file order (Go's fallback takes the first). */
+function dataSegments(elf: ElfImage): ElfImage['segments'][number][] {
+  return elf.segments.filter(
     (segment) => segment.type === PT_LOAD && (segment.flags & (PF_X | PF_W)) === PF_W,
   );
 }
@@ -67,17 +69,23 @@ function inFile(offset: number, size: number, fileSize: number): boolean {
   );
 }
 
-/** The `.go.buildinfo` section, or else the file image of the first data segment (Go's DataStart). */
-function buildInfoRegion(elf: ElfImage, fileSize: number): Region | undefined {
+/**
+ * Where to look, in order: the `.go.buildinfo` section; or, when no section has that name, the
+ * file image of the first data segment (Go's DataStart) and then of the others. Go looks at the
+ * first only, but a system linker may put the section in a later one (lld keeps RELRO data in a
+ * writable segment of its own, and so does Go's own linker for PIE), where a file whose section
+ * names are missing or were not read (a compressed layer streams them past) still holds it.
+ */
+function buildInfoRegions(elf: ElfImage, fileSize: number): Region[] {
   const section = findSection(elf, '.go.buildinfo');
   if (section && section.type !== SHT_NOBITS && inFile(section.offset, section.size, fileSize))
-    return { offset: section.offset, size: section.size, addr: section.addr };
-  const data = firstDataSegment(elf);
-  if (!data || !Number.isSafeInteger(data.vaddr)) return undefined;
-  const size = Math.min(data.filesz, fileSize - data.offset);
-  return inFile(data.offset, size, fileSize) && size > 0
-    ? { offset: data.offset, size, addr: data.vaddr }
-    : undefined;
+    return [{ offset: section.offset, size: section.size, addr: section.addr }];
+  return dataSegments(elf).flatMap((data) => {
+    const size = Math.min(data.filesz, fileSize - data.offset);
+    return Number.isSafeInteger(data.vaddr) && inFile(data.offset, size, fileSize) && size > 0
+      ? [{ offset: data.offset, size, addr: data.vaddr }]
+      : [];
+  });
 }
 
 /** Where the first 16-byte-aligned header starts in `data` (from `from` on), or -1. */
@@ -179,11 +187,12 @@ function decode(buf: Buffer, elf: ElfImage, header: Buffer): BuildInfoResult {
 
 /** Looks for Go build info in a parsed ELF file; `not-go` for every other executable. */
 export function readGoBuildInfo(buf: Buffer, elf: ElfImage): BuildInfoResult {
-  const region = buildInfoRegion(elf, buf.length);
-  if (!region) return { kind: 'not-go' };
-  const data = buf.subarray(region.offset, region.offset + region.size);
-  const at = headerAt(data, region.addr);
-  return at >= 0 ? decode(buf, elf, data.subarray(at)) : { kind: 'not-go' };
+  for (const region of buildInfoRegions(elf, buf.length)) {
+    const data = buf.subarray(region.offset, region.offset + region.size);
+    const at = headerAt(data, region.addr);
+    if (at >= 0) return decode(buf, elf, data.subarray(at));
+  }
+  return { kind: 'not-go' };
 }
 
 /**
@@ -195,18 +204,28 @@ export function readGoBuildInfo(buf: Buffer, elf: ElfImage): BuildInfoResult {
 export async function prefillBuildInfo(file: PartialFile): Promise<boolean> {
   const elf = await fillElfHeaders(file);
   if (!elf) return false;
-  const region = buildInfoRegion(elf, file.size);
-  if (!region) return true;
-  const data = file.content.subarray(region.offset, region.offset + region.size);
-  let at = -1;
-  for (let filled = 0; filled < region.size && at < 0;) {
-    const next = Math.min(region.size, filled + PREFILL_CHUNK);
-    await file.fill(region.offset + filled, next - filled);
-    // A header may straddle two chunks: search again from just before the new bytes.
-    at = headerAt(data.subarray(0, next), region.addr, Math.max(0, filled - HEADER_SIZE));
-    filled = next;
+  for (const region of buildInfoRegions(elf, file.size)) {
+    const data = file.content.subarray(region.offset, region.offset + region.size);
+    let at = -1;
+    for (let filled = 0; filled < region.size && at < 0;) {
+      const next = Math.min(region.size, filled + PREFILL_CHUNK);
+      await file.fill(region.offset + filled, next - filled);
+      // A header may straddle two chunks: search again from just before the new bytes.
+      at = headerAt(data.subarray(0, next), region.addr, Math.max(0, filled - HEADER_SIZE));
+      filled = next;
+    }
+    if (at >= 0) return prefillHeader(file, region, data, at);
   }
-  if (at < 0) return true;
+  return true;
+}
+
+/** The header found at `at` and, inline since Go 1.18, its two strings; false before Go 1.18. */
+async function prefillHeader(
+  file: PartialFile,
+  region: Region,
+  data: Buffer,
+  at: number,
+): Promise<boolean> {
   await file.fill(region.offset + at, HEADER_SIZE);
   if (((data[at + 15] ?? 0) & FLAG_INLINE) === 0) return false;
   // The two strings, each a uvarint length and its bytes, read as decode will read them.

@@ -328,6 +328,14 @@ describe('golang cataloger on binaries built here with the installed toolchain',
       cgo,
       env({ CGO_ENABLED: '1' }),
     );
+    // Position-independent, by Go's own linker: the RELRO data fills the first writable segment,
+    // .go.buildinfo starts the second, and the section names lie in the middle of the file.
+    built['pie'] = join(scratch, 'app-pie');
+    await goCommand(
+      ['build', '-buildvcs=false', '-buildmode=pie', '-o', built['pie'], '.'],
+      app,
+      env({ GOARCH: 'amd64' }),
+    );
   });
 
   it('reports the fork for a module replacement, the original path for a directory replacement, and the ldflags version', async () => {
@@ -390,26 +398,38 @@ describe('golang cataloger on binaries built here with the installed toolchain',
     expect(await golangCataloger.parse(file)).toEqual(whole);
   });
 
-  it('reads a cgo binary lld linked (build info in the second writable segment), whole and from a gzip layer', async () => {
-    const ref = await goVersionM(built['lld']!, scratch);
-    const expected = expectedRows(ref, '');
-    expect(rows((await parseFile(built['lld']!)).packages)).toEqual(expected);
-    // Large enough to be kept partly as a compressed layer streams it past.
-    const content = await readFile(built['lld']!);
-    expect(content.length).toBeGreaterThan(1024 * 1024);
-    const catalog = await catalogFiles(
-      [{ name: 'usr/local/bin/cgo', content, mode: 0o755 }],
-      [golangCataloger],
-    );
-    expect(
-      catalog.packages
-        .map((p) => ({
-          module: p.namespace ? `${p.namespace}/${p.name}` : p.name,
-          version: p.version,
-        }))
-        .sort(byModule),
-    ).toEqual([...expected].sort(byModule));
-  });
+  it.each([
+    ['lld', 'a cgo binary lld linked'],
+    ['pie', 'a PIE binary Go linked'],
+  ])(
+    'reads %s (%s: build info in the second writable segment), whole and from a gzip layer',
+    async (kind) => {
+      const ref = await goVersionM(built[kind]!, scratch);
+      const expected = expectedRows(ref, '');
+      expect(rows((await parseFile(built[kind]!)).packages)).toEqual(expected);
+      // Large enough to be kept partly as a compressed layer streams it past.
+      const content = await readFile(built[kind]!);
+      expect(content.length).toBeGreaterThan(1024 * 1024);
+      const catalog = await catalogFiles(
+        [{ name: 'usr/local/bin/app', content, mode: 0o755 }],
+        [golangCataloger],
+      );
+      const streamed = catalog.packages.map((p) => ({
+        module: p.namespace ? `${p.namespace}/${p.name}` : p.name,
+        version: p.version,
+      }));
+      expect(streamed.sort(byModule)).toEqual([...expected].sort(byModule));
+      // With the section headers gone, the later writable segment is searched too (Go's own
+      // fallback looks at the first only, and finds nothing in such a file).
+      const stripped = Buffer.from(content);
+      stripped.writeBigUInt64LE(0n, 40); // e_shoff
+      stripped.writeUInt16LE(0, 60); // e_shnum
+      stripped.writeUInt16LE(0, 62); // e_shstrndx
+      const path = join(scratch, `${kind}-no-sections`);
+      await writeFile(path, stripped);
+      expect(rows((await parseFile(path)).packages)).toEqual(expected);
+    },
+  );
 
   it('finds the build info through the data segment when the section headers are gone', async () => {
     const stripped = Buffer.from(await readFile(built['amd64']!));

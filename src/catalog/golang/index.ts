@@ -18,7 +18,7 @@ export const golangCataloger = defineCataloger({
     'https://github.com/package-url/purl-spec/blob/main/types-doc/golang-definition.md',
   ],
   packageTypes: ['golang'],
-  version: 3,
+  version: 4,
   claims: mayBeElfExecutable,
   // An executable's body is read only when it starts as an ELF file does.
   wants: (_file, head) => isElf(head),

@@ -9,7 +9,7 @@ const MAX_POINTED_MODINFO = 1024 * 1024;
 const MAX_POINTED_VERSION = 256;
 /**
  * Kept before the section header table: where the system linkers (GNU ld, lld) put the section
- * names. A larger table than the limit below is not kept.
+ * names. A larger table (or names section) than the limit below is not kept.
  */
 const NAMES_WINDOW = 64 * 1024;
 const MAX_SECTION_TABLE = 4 * 1024 * 1024;
@@ -45,6 +45,10 @@ export function planBuildInfo(_file: FileHeader, head: Buffer): StreamPlan | und
     const start = Math.max(0, table[0] - NAMES_WINDOW);
     ranges.push([start, table[0] + table[1] - start]);
   }
+  // The Go linker writes the table into the head and the names further on (PIE binaries keep
+  // .go.buildinfo in their second writable segment too).
+  const names = elf.sectionNames;
+  if (names && names[1] <= MAX_SECTION_TABLE) ranges.push([names[0], names[1]]);
   if (!elf.goBuildId) return { ranges };
   return {
     ranges,

@@ -11,6 +11,11 @@ export interface ElfHead {
   readonly segments: readonly ElfSegment[];
   /** Where the file header puts the section header table ([offset, length]); none when 0. */
   readonly sectionTable: readonly [number, number] | undefined;
+  /**
+   * Where the section names are ([offset, length]), when the table lies in the head (the Go
+   * linker writes it right after the program headers; system linkers at the end of the file).
+   */
+  readonly sectionNames: readonly [number, number] | undefined;
   /** Where the file image of the last loaded segment ends: sections nothing loads come after. */
   readonly loadedEnd: number;
   /** A note of the head holds a Go build ID: the Go linker made this file. */
@@ -55,6 +60,14 @@ export function readElfHead(head: Buffer): ElfHead | undefined {
   const shoff = word(elf.is64 ? 40 : 32);
   const shentsize = u16(elf.is64 ? 58 : 46);
   const shnum = u16(elf.is64 ? 60 : 48);
+  const shstrndx = u16(elf.is64 ? 62 : 50);
+  const namesEntry = shoff + shstrndx * shentsize;
+  const namesInHead =
+    Number.isSafeInteger(shoff) &&
+    shoff > 0 &&
+    shstrndx < shnum &&
+    shentsize >= (elf.is64 ? 64 : 40) &&
+    namesEntry + shentsize <= head.length;
   let loadedEnd = 0;
   for (const segment of elf.segments) {
     if (segment.type === PT_LOAD) loadedEnd = Math.max(loadedEnd, segment.offset + segment.filesz);
@@ -65,6 +78,9 @@ export function readElfHead(head: Buffer): ElfHead | undefined {
     littleEndian: le,
     segments: elf.segments,
     sectionTable: shoff > 0 && Number.isSafeInteger(shoff) ? [shoff, shentsize * shnum] : undefined,
+    sectionNames: namesInHead
+      ? [word(namesEntry + (elf.is64 ? 24 : 16)), word(namesEntry + (elf.is64 ? 32 : 20))]
+      : undefined,
     loadedEnd,
     goBuildId: elf.segments.some(
       (segment) => segment.type === PT_NOTE && hasGoNote(head, le, segment),
