@@ -70,16 +70,20 @@ function inFile(offset: number, size: number, fileSize: number): boolean {
 }
 
 /**
- * Where to look, in order: the `.go.buildinfo` section; or, when no section has that name, the
- * file image of the first data segment (Go's DataStart) and then of the others. Go looks at the
- * first only, but a system linker may put the section in a later one (lld keeps RELRO data in a
- * writable segment of its own, and so does Go's own linker for PIE), where a file whose section
- * names are missing or were not read (a compressed layer streams them past) still holds it.
+ * Where to look, in order. A file whose sections have names is Go's only if one is
+ * `.go.buildinfo` (the Go linker always writes it), so a compiler or a browser is passed without
+ * reading its data. Otherwise (no section headers, or their names not read: a compressed layer
+ * streamed them past), the file image of the first data segment, as Go's DataStart falls back
+ * to, and then of the later ones, where Go does not look: lld, and Go's own linker for PIE, keep
+ * RELRO data in a writable segment of its own, so the blob is in the second.
  */
 function buildInfoRegions(elf: ElfImage, fileSize: number): Region[] {
   const section = findSection(elf, '.go.buildinfo');
   if (section && section.type !== SHT_NOBITS && inFile(section.offset, section.size, fileSize))
     return [{ offset: section.offset, size: section.size, addr: section.addr }];
+  // Every section but the first (SHN_UNDEF) has a name; one without means the names were not read.
+  const named = elf.sections.length > 1 && elf.sections.slice(1).every((one) => one.name !== '');
+  if (!section && named) return [];
   return dataSegments(elf).flatMap((data) => {
     const size = Math.min(data.filesz, fileSize - data.offset);
     return Number.isSafeInteger(data.vaddr) && inFile(data.offset, size, fileSize) && size > 0
