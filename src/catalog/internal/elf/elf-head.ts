@@ -1,21 +1,18 @@
-import { parseElf, PT_LOAD, type ElfSegment } from './read-elf.js';
+import { parseElf, PT_LOAD, type ElfImage, type ElfSegment } from './read-elf.js';
 
 const PT_NOTE = 4;
 /** cmd/link writes the build ID as a note named "Go" of this type (ELF_NOTE_GOBUILDID_TAG). */
 const NT_GO_BUILD_ID = 4;
 
-/** What the first bytes of an ELF file tell about it, for a plan made before the rest arrives. */
-export interface ElfHead {
-  readonly is64: boolean;
-  readonly littleEndian: boolean;
-  readonly segments: readonly ElfSegment[];
-  /** Where the file header puts the section header table ([offset, length]); none when 0. */
-  readonly sectionTable: readonly [number, number] | undefined;
-  /**
-   * Where the section names are ([offset, length]), when the table lies in the head (the Go
-   * linker writes it right after the program headers; system linkers at the end of the file).
-   */
-  readonly sectionNames: readonly [number, number] | undefined;
+/**
+ * What the first bytes of an ELF file tell about it, for a plan made before the rest arrives.
+ * `sectionNames` is known only when the whole section header table lies in the head (the Go
+ * linker writes it right after the program headers; system linkers at the end of the file).
+ */
+export interface ElfHead extends Pick<
+  ElfImage,
+  'is64' | 'littleEndian' | 'segments' | 'sectionTable' | 'sectionNames'
+> {
   /** Where the file image of the last loaded segment ends: sections nothing loads come after. */
   readonly loadedEnd: number;
   /** A note of the head holds a Go build ID: the Go linker made this file. */
@@ -51,23 +48,6 @@ export function readElfHead(head: Buffer): ElfHead | undefined {
   // The section headers lie beyond the head more often than not; only the program headers count.
   if (elf.problems.some((problem) => problem.startsWith('program header'))) return undefined;
   const le = elf.littleEndian;
-  const word = (at: number): number => {
-    if (!elf.is64) return le ? head.readUInt32LE(at) : head.readUInt32BE(at);
-    const value = le ? head.readBigUInt64LE(at) : head.readBigUInt64BE(at);
-    return value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : Number.NaN;
-  };
-  const u16 = (at: number): number => (le ? head.readUInt16LE(at) : head.readUInt16BE(at));
-  const shoff = word(elf.is64 ? 40 : 32);
-  const shentsize = u16(elf.is64 ? 58 : 46);
-  const shnum = u16(elf.is64 ? 60 : 48);
-  const shstrndx = u16(elf.is64 ? 62 : 50);
-  const namesEntry = shoff + shstrndx * shentsize;
-  const namesInHead =
-    Number.isSafeInteger(shoff) &&
-    shoff > 0 &&
-    shstrndx < shnum &&
-    shentsize >= (elf.is64 ? 64 : 40) &&
-    namesEntry + shentsize <= head.length;
   let loadedEnd = 0;
   for (const segment of elf.segments) {
     if (segment.type === PT_LOAD) loadedEnd = Math.max(loadedEnd, segment.offset + segment.filesz);
@@ -77,10 +57,8 @@ export function readElfHead(head: Buffer): ElfHead | undefined {
     is64: elf.is64,
     littleEndian: le,
     segments: elf.segments,
-    sectionTable: shoff > 0 && Number.isSafeInteger(shoff) ? [shoff, shentsize * shnum] : undefined,
-    sectionNames: namesInHead
-      ? [word(namesEntry + (elf.is64 ? 24 : 16)), word(namesEntry + (elf.is64 ? 32 : 20))]
-      : undefined,
+    sectionTable: elf.sectionTable,
+    sectionNames: elf.sectionNames,
     loadedEnd,
     goBuildId: elf.segments.some(
       (segment) => segment.type === PT_NOTE && hasGoNote(head, le, segment),

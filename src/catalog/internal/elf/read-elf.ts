@@ -38,6 +38,10 @@ export interface ElfImage {
   readonly machine: number;
   readonly segments: readonly ElfSegment[];
   readonly sections: readonly ElfSection[];
+  /** Where the file header puts the section header table ([offset, length]); none when 0. */
+  readonly sectionTable: readonly [number, number] | undefined;
+  /** Where the section names are ([offset, length]), when the table could be read. */
+  readonly sectionNames: readonly [number, number] | undefined;
   /** Header tables that could not be read (the rest of the file may still be usable). */
   readonly problems: readonly string[];
 }
@@ -164,6 +168,12 @@ function sectionName(buf: Buffer, strtab: RawSection | undefined, nameOffset: nu
   return buf.toString('latin1', start, end === -1 || end > limit ? limit : end);
 }
 
+interface SectionTable {
+  readonly sections: ElfSection[];
+  /** The raw entry of the section-name string table, if there is one. */
+  readonly names: RawSection | undefined;
+}
+
 function readSections(
   r: FieldReader,
   buf: Buffer,
@@ -171,8 +181,8 @@ function readSections(
   shentsize: number,
   shnum: number,
   shstrndx: number,
-): ElfSection[] | string {
-  if (shoff === 0) return [];
+): SectionTable | string {
+  if (shoff === 0) return { sections: [], names: undefined };
   const minSize = r.is64 ? 64 : 40;
   if (shentsize < minSize) return `section header entry size ${shentsize} is too small`;
   if (!r.fits(shoff, shentsize)) return 'section headers lie outside the file';
@@ -186,14 +196,17 @@ function readSections(
   const raw: RawSection[] = [];
   for (let i = 0; i < count; i += 1) raw.push(readRawSection(r, shoff + i * shentsize));
   const strtab = raw[strIndex];
-  return raw.map((section) => ({
-    name: sectionName(buf, strtab, section.nameOffset),
-    type: section.type,
-    flags: section.flags,
-    addr: section.addr,
-    offset: section.offset,
-    size: section.size,
-  }));
+  return {
+    sections: raw.map((section) => ({
+      name: sectionName(buf, strtab, section.nameOffset),
+      type: section.type,
+      flags: section.flags,
+      addr: section.addr,
+      offset: section.offset,
+      size: section.size,
+    })),
+    names: strtab,
+  };
 }
 
 /** Parses the headers of an ELF file held in memory. */
@@ -231,7 +244,13 @@ export function parseElf(bytes: Uint8Array): ElfParse {
       littleEndian: r.le,
       machine,
       segments: typeof segments === 'string' ? [] : segments,
-      sections: typeof sections === 'string' ? [] : sections,
+      sections: typeof sections === 'string' ? [] : sections.sections,
+      sectionTable:
+        shoff > 0 && Number.isSafeInteger(shoff) ? [shoff, shentsize * shnum] : undefined,
+      sectionNames:
+        typeof sections === 'string' || !sections.names
+          ? undefined
+          : [sections.names.offset, sections.names.size],
       problems,
     },
   };
