@@ -60,6 +60,10 @@ beforeAll(async () => {
 }, 180_000);
 
 describe('lockyard scan', () => {
+  /** `lockyard scan` of the node image with the gate at HIGH, plus more arguments. */
+  const scanGated = (...more: string[]) =>
+    runCli(['scan', nodeImage, ...common, '--fail-on', 'HIGH', ...more]);
+
   it('scans the shipped Alpine image and lists its OS vulnerabilities by target', async () => {
     const result = await runCli(['scan', alpineImage, ...common]);
     expect(result.code).toBe(0);
@@ -71,35 +75,19 @@ describe('lockyard scan', () => {
   });
 
   it('fails the gate with exit 1 on a CRITICAL finding, and never with an error code', async () => {
-    const result = await runCli(['scan', nodeImage, ...common, '--fail-on', 'HIGH']);
+    const result = await scanGated();
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/minimist\s+CVE-2021-44906\s+CRITICAL/);
     expect(result.stdout).toMatch(/Gate: FAILED \(--fail-on HIGH\)/);
   });
 
   it('--skip-dirs leaves a folder out of the scan, and with it its findings and the gate', async () => {
-    const result = await runCli([
-      'scan',
-      nodeImage,
-      ...common,
-      '--fail-on',
-      'HIGH',
-      '--skip-dirs',
-      'app/node_modules/minimist',
-    ]);
+    const result = await scanGated('--skip-dirs', 'app/node_modules/minimist');
     expect(result.stdout).not.toMatch(/minimist/);
     expect(result.stdout).toMatch(/lodash\s+CVE-/);
     // lodash's advisories are HIGH: the gate still fails, on them alone.
     expect(result.code).toBe(1);
-    const none = await runCli([
-      'scan',
-      nodeImage,
-      ...common,
-      '--fail-on',
-      'HIGH',
-      '--skip-dirs',
-      'app',
-    ]);
+    const none = await scanGated('--skip-dirs', 'app');
     expect(none.code).toBe(0);
     expect(none.stdout).toMatch(/packages scanned: 0/);
   });
@@ -123,17 +111,7 @@ describe('lockyard scan', () => {
         '    expires: 2020-01-01',
       ].join('\n'),
     );
-    const result = await runCli([
-      'scan',
-      nodeImage,
-      ...common,
-      '--fail-on',
-      'HIGH',
-      '--ignorefile',
-      ignore,
-      '--format',
-      'json',
-    ]);
+    const result = await scanGated('--ignorefile', ignore, '--format', 'json');
     const report = JSON.parse(result.stdout) as {
       gate: { passed: boolean; failures: string[] };
       summary: { suppressed: number };
@@ -176,7 +154,7 @@ describe('lockyard scan', () => {
         })),
       }),
     );
-    const result = await runCli(['scan', nodeImage, ...common, '--fail-on', 'HIGH', '--vex', vex]);
+    const result = await scanGated('--vex', vex);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/minimist\s+CVE-2021-44906\s+CRITICAL\s+suppressed \(vex\)/);
   });
