@@ -9,10 +9,7 @@ const NT_GO_BUILD_ID = 4;
  * `sectionNames` is known only when the whole section header table lies in the head (the Go
  * linker writes it right after the program headers; system linkers at the end of the file).
  */
-export interface ElfHead extends Pick<
-  ElfImage,
-  'is64' | 'littleEndian' | 'segments' | 'sectionTable' | 'sectionNames'
-> {
+export interface ElfHead extends Pick<ElfImage, 'segments' | 'sectionTable' | 'sectionNames'> {
   /** Where the file image of the last loaded segment ends: sections nothing loads come after. */
   readonly loadedEnd: number;
   /** A note of the head holds a Go build ID: the Go linker made this file. */
@@ -54,8 +51,6 @@ export function readElfHead(head: Buffer): ElfHead | undefined {
   }
   if (!Number.isSafeInteger(loadedEnd)) return undefined;
   return {
-    is64: elf.is64,
-    littleEndian: le,
     segments: elf.segments,
     sectionTable: elf.sectionTable,
     sectionNames: elf.sectionNames,
