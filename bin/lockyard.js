@@ -1,4 +1,4 @@
-#!/usr/bin/env -S MALLOC_ARENA_MAX=1 node --max-semi-space-size=2 --initial-old-space-size=32 --interrupt-budget=540672 --expose-gc
+#!/usr/bin/env -S -u NODE_EXTRA_CA_CERTS LOCKYARD_EXTRA_CA_CERTS=${NODE_EXTRA_CA_CERTS} MALLOC_ARENA_MAX=1 node --max-semi-space-size=2 --initial-old-space-size=32 --interrupt-budget=540672 --expose-gc
 'use strict';
 // The published entry point: runs the bundled CLI (dist/bundle/lockyard.cjs, built by `npm ci`
 // through `prepare`) from a V8 code cache, so a run does not parse and compile 1.7 MB of
@@ -17,13 +17,21 @@
 // (cold: gzip 95 MB layer -10 %, 2 GB image -5 %, 100 MB jar -20 %; warm unchanged). One
 // malloc arena instead of glibc's one per thread (up to 8 per core): buffers freed by other
 // threads are reused rather than kept per arena, 8-10 MB less peak memory and no measured
-// cost in speed (docs/benchmarks.md).
+// cost in speed (docs/benchmarks.md). `NODE_EXTRA_CA_CERTS` is moved aside: Node would parse that
+// bundle (~150 certificates on a Debian system) before the first line of JavaScript, ~25 ms of
+// every run; it is read instead when a TLS client first needs it (src/trust/index.ts), and put
+// back into the environment below for any child process.
 const { readFileSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
 const { createRequire } = require('node:module');
 const { dirname, join } = require('node:path');
 const { Script } = require('node:vm');
 
 const bundle = join(__dirname, '..', 'dist', 'bundle', 'lockyard.cjs');
+
+// Set (possibly empty) only by the line above; absent when Node was started otherwise.
+const deferredCa = process.env.LOCKYARD_EXTRA_CA_CERTS;
+delete process.env.LOCKYARD_EXTRA_CA_CERTS;
+if (deferredCa) process.env.NODE_EXTRA_CA_CERTS = deferredCa;
 
 /**
  * The cache file for this bundle, Node version and set of Node flags. V8 itself refuses a cache
@@ -103,14 +111,14 @@ function loadBundle() {
   return module_.exports;
 }
 
-loadBundle()
-  .run(process.argv.slice(2))
-  .then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error) => {
-      process.stderr.write(`lockyard: internal error (please report): ${error?.stack ?? error}\n`);
-      process.exitCode = 2;
-    },
-  );
+const lockyard = loadBundle();
+if (deferredCa) lockyard.deferExtraCaCertificates();
+lockyard.run(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error) => {
+    process.stderr.write(`lockyard: internal error (please report): ${error?.stack ?? error}\n`);
+    process.exitCode = 2;
+  },
+);

@@ -5,6 +5,9 @@ import type { CliContext } from './context.js';
 import { ExitCode } from './exit-codes.js';
 import { createProgram } from './program.js';
 
+/** For the launcher (bin/lockyard.js): see trust/. */
+export { deferExtraCaCertificates } from '../trust/index.js';
+
 export interface RunOptions {
   readonly stdout?: NodeJS.WritableStream;
   readonly stderr?: NodeJS.WritableStream & { isTTY?: boolean };

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Dispatcher } from 'undici';
+import { caCertificates } from '../../trust/index.js';
 import { describeCause } from '../../errors/index.js';
 import { AdminClientError } from './errors.js';
 
@@ -78,7 +79,10 @@ export class AdminClient {
     const url = new URL(path, this.#base);
     // undici loads on first use: defining the CLI should not pay for an HTTP client.
     const { Agent, request } = await import('undici');
-    if (this.#ca.length > 0) this.#dispatcher ??= new Agent({ connect: { ca: [...this.#ca] } });
+    if (this.#dispatcher === undefined) {
+      const ca = await caCertificates(this.#ca);
+      if (ca) this.#dispatcher = new Agent({ connect: { ca } });
+    }
     let response: Dispatcher.ResponseData;
     try {
       response = await request(url, {

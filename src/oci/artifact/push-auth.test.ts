@@ -4,9 +4,9 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useTempDir } from '../../testing/index.js';
+import { makeTlsFiles, useTempDir } from '../../testing/index.js';
 import { ImageError } from '../errors.js';
-import { makeTlsFiles, startDistribution, type RunningRegistry } from '../testing/distribution.js';
+import { startDistribution, type RunningRegistry } from '../testing/distribution.js';
 import { startTokenServer, type TokenServer } from '../testing/token-server.js';
 import type { ArtifactInput, PushArtifactOptions } from './artifact-input.js';
 import { pullArtifact } from './pull-artifact.js';

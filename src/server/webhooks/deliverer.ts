@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { describeCause } from '../../errors/index.js';
+import { caCertificates } from '../../trust/index.js';
 import { signPayload } from './signature.js';
 import type { Delivery, DeliveryAttempt, DeliveryState, WebhookStore } from './webhook-store.js';
 
@@ -15,7 +16,35 @@ export interface DeliveryOptions {
   readonly concurrency: number;
 }
 
-type Fetch = typeof fetch;
+/** What a delivery sends and reads of the answer: Node's fetch and undici's both serve it. */
+interface WebhookRequest {
+  readonly method: 'POST';
+  readonly body: string;
+  readonly redirect: 'manual';
+  readonly signal: AbortSignal;
+  readonly headers: Record<string, string>;
+}
+interface WebhookResponse {
+  readonly status: number;
+  readonly headers: { get(name: string): string | null };
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+export type WebhookFetch = (url: string, init: WebhookRequest) => Promise<WebhookResponse>;
+
+let trustingAgent: import('undici').Agent | undefined;
+
+/**
+ * Node's fetch, or undici's with the CA list of trust/ where Node's default store lacks what the
+ * user trusts (`NODE_EXTRA_CA_CERTS`, deferred by the launcher): a receiver behind a private CA
+ * is reached as by any other Node program.
+ */
+const trustingFetch: WebhookFetch = async (url, init) => {
+  const ca = await caCertificates();
+  if (!ca) return fetch(url, init);
+  const undici = await import('undici');
+  trustingAgent ??= new undici.Agent({ connect: { ca } });
+  return undici.fetch(url, { ...init, dispatcher: trustingAgent });
+};
 
 /** The wait before attempt `attempt + 1`: exponential, capped, with up to 10% jitter so retries spread. */
 export function backoffMs(
@@ -52,7 +81,7 @@ export class Deliverer {
   readonly #store: WebhookStore;
   readonly #options: DeliveryOptions;
   readonly #logger: Logger;
-  readonly #fetch: Fetch;
+  readonly #fetch: WebhookFetch;
   readonly #inFlight = new Map<string, Promise<void>>();
   #timer: NodeJS.Timeout | undefined;
   #stopped = false;
@@ -61,7 +90,7 @@ export class Deliverer {
     store: WebhookStore,
     options: DeliveryOptions,
     logger: Logger,
-    fetchImpl: Fetch = fetch,
+    fetchImpl: WebhookFetch = trustingFetch,
   ) {
     this.#store = store;
     this.#options = options;

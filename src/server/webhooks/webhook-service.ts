@@ -6,7 +6,7 @@ import type { RegistryEvents } from '../registry/index.js';
 import { projectOf, type ScanCompleted } from '../scanning/index.js';
 import type { EventEmitter } from 'node:events';
 import type { WebhooksConfig } from './config.js';
-import { Deliverer } from './deliverer.js';
+import { Deliverer, type WebhookFetch } from './deliverer.js';
 import { registryPayloadFields, scanPayloadFields, type WebhookPayload } from './payloads.js';
 import { newSecret } from './signature.js';
 import {
@@ -39,7 +39,7 @@ export class WebhookService {
     dataDir: string;
     config: WebhooksConfig;
     logger: Logger;
-    fetch?: typeof fetch;
+    fetch?: WebhookFetch;
   }) {
     this.#logger = options.logger;
     this.store = new WebhookStore(join(options.dataDir, 'webhooks', 'webhooks.db'));

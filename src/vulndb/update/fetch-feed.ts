@@ -6,6 +6,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { Dispatcher } from 'undici';
+import { caCertificates } from '../../trust/index.js';
 import * as z from 'zod';
 import { describeCause } from '../../errors/index.js';
 import { VulnDbError } from '../errors.js';
@@ -67,19 +68,26 @@ interface HeaderReader {
   get(name: string): string | null;
 }
 
-let proxyAgent: Dispatcher | undefined;
+let feedAgent: Dispatcher | undefined;
 
-/** Feeds go through HTTPS_PROXY / HTTP_PROXY (and NO_PROXY) when set, like registry traffic. */
-function proxyDispatcher(
-  EnvHttpProxyAgent: typeof import('undici').EnvHttpProxyAgent,
+/**
+ * Feeds go through HTTPS_PROXY / HTTP_PROXY (and NO_PROXY) when set, like registry traffic, and
+ * trust what registry traffic trusts (`NODE_EXTRA_CA_CERTS`, see trust/). Undefined: undici's
+ * default dispatcher is all that is needed.
+ */
+async function feedDispatcher(
+  undici: Pick<typeof import('undici'), 'Agent' | 'EnvHttpProxyAgent'>,
   env: NodeJS.ProcessEnv = process.env,
-): Dispatcher | undefined {
+): Promise<Dispatcher | undefined> {
   const proxied = Boolean(
     env['HTTPS_PROXY'] ?? env['https_proxy'] ?? env['HTTP_PROXY'] ?? env['http_proxy'],
   );
-  if (!proxied) return undefined;
-  proxyAgent ??= new EnvHttpProxyAgent();
-  return proxyAgent;
+  const ca = await caCertificates();
+  if (!proxied && !ca) return undefined;
+  feedAgent ??= proxied
+    ? new undici.EnvHttpProxyAgent(ca ? { connect: { ca }, requestTls: { ca } } : {})
+    : new undici.Agent({ connect: { ca } });
+  return feedAgent;
 }
 
 /** The MD5 a server vouches for: Google Cloud Storage's `x-goog-hash: md5=...` or `Content-MD5`. */
@@ -129,10 +137,11 @@ export async function fetchFeed(
   if (cached && meta.etag !== undefined) headers['if-none-match'] = meta.etag;
   if (cached && meta.lastModified !== undefined) headers['if-modified-since'] = meta.lastModified;
   // undici loads here, on a download, not whenever the database library is imported.
-  const { EnvHttpProxyAgent, fetch } = await import('undici');
+  const undici = await import('undici');
+  const { fetch } = undici;
   let response: Awaited<ReturnType<typeof fetch>>;
   try {
-    const dispatcher = proxyDispatcher(EnvHttpProxyAgent);
+    const dispatcher = await feedDispatcher(undici);
     response = await fetch(feed.url, {
       ...(dispatcher === undefined ? {} : { dispatcher }),
       headers,

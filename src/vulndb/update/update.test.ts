@@ -1,12 +1,14 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sharedFixture, useTempDir } from '../../testing/index.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { makeTlsFiles, sharedFixture, useTempDir } from '../../testing/index.js';
+import { deferExtraCaCertificates } from '../../trust/index.js';
 import { openVulnDb } from '../db/reader.js';
 import { parseFeedSpec, readFeedsFile } from './feeds.js';
 import { feedFiles } from './fetch-feed.js';
@@ -19,12 +21,15 @@ interface Served {
 }
 
 /** A feed server on 127.0.0.1 with ETag / Last-Modified and 304 answers, like a CDN. */
-function feedServer(files: Map<string, Served>): {
+function feedServer(
+  files: Map<string, Served>,
+  tls?: { cert: Buffer; key: Buffer },
+): {
   server: Server;
   requests: { path: string; conditional: boolean; status: number }[];
 } {
   const requests: { path: string; conditional: boolean; status: number }[] = [];
-  const server = createServer((request, response) => {
+  const handler = (request: IncomingMessage, response: ServerResponse): void => {
     const path = request.url ?? '';
     const served = files.get(path);
     const conditional = request.headers['if-none-match'] !== undefined;
@@ -57,8 +62,18 @@ function feedServer(files: Map<string, Served>): {
       },
       served.body,
     );
-  });
+  };
+  const server = tls ? createHttpsServer(tls, handler) : createServer(handler);
   return { server, requests };
+}
+
+/** The Alpine feed of the shared fixtures (one file of its archive). */
+function alpineSecdb(): Buffer {
+  return execFileSync(
+    'tar',
+    ['-xzOf', sharedFixture('vulndb', 'alpine-secdb.tar.gz'), 'alpine/v3.19/main.json'],
+    { maxBuffer: 64 * 1024 * 1024 },
+  );
 }
 
 describe('lockyard db update against a local feed server', () => {
@@ -97,12 +112,7 @@ describe('lockyard db update against a local feed server', () => {
     ]);
     files.set('/npm/all.zip', { body: readFileSync(zip) });
     files.set('/oval/oval-definitions-bookworm.xml.bz2', { body: oval });
-    const secdb = execFileSync(
-      'tar',
-      ['-xzOf', sharedFixture('vulndb', 'alpine-secdb.tar.gz'), 'alpine/v3.19/main.json'],
-      { maxBuffer: 64 * 1024 * 1024 },
-    );
-    files.set('/alpine/v3.19/main.json', { body: secdb });
+    files.set('/alpine/v3.19/main.json', { body: alpineSecdb() });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
@@ -264,6 +274,41 @@ describe('lockyard db update against a local feed server', () => {
     );
     writeFileSync(list, '- source: nvd\n  url: https://example.invalid/x\n');
     await expect(readFeedsFile(list)).rejects.toThrow("unknown advisory source 'nvd'");
+  });
+});
+
+describe('lockyard db update over HTTPS from a server with a private CA', () => {
+  const dir = useTempDir('lockyard-update-tls-');
+  const files = new Map<string, Served>();
+  let server: Server | undefined;
+  let base = '';
+  const options = (): UpdateOptions => ({
+    output: join(dir, 'vulndb', 'lockyard.db'),
+    cacheDir: join(dir, 'vulndb', 'feeds'),
+    feedSpecs: [`alpine-secdb:${base}/alpine/v3.19/main.json`],
+  });
+
+  beforeAll(async () => {
+    const tls = await makeTlsFiles(join(dir, 'tls'));
+    files.set('/alpine/v3.19/main.json', { body: alpineSecdb() });
+    server = feedServer(files, { cert: readFileSync(tls.cert), key: readFileSync(tls.key) }).server;
+    await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
+    base = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    vi.stubEnv('NODE_EXTRA_CA_CERTS', tls.caCert);
+  });
+
+  afterAll(async () => {
+    vi.unstubAllEnvs();
+    await new Promise((resolve) => server?.close(resolve));
+  });
+
+  it('is refused while only the start-up trust store counts, and trusted through NODE_EXTRA_CA_CERTS read on use', async () => {
+    // This process was started without the test CA: Node's own store does not hold it.
+    await expect(updateVulnDb(options())).rejects.toThrow(/request failed \(.*certificate/);
+    // As the launcher arranges it: the variable is read when the download needs it.
+    deferExtraCaCertificates();
+    const result = await updateVulnDb(options());
+    expect(result.feeds.map((f) => f.outcome)).toEqual(['updated']);
   });
 });
 

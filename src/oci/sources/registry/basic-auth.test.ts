@@ -1,16 +1,11 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFile, mkdir, readFile, writeFile, chmod } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useTempDir } from '../../../testing/index.js';
+import { makeTlsFiles, repoRoot, useTempDir } from '../../../testing/index.js';
 import { ImageError } from '../../errors.js';
 import { openImage } from '../../open-image.js';
-import {
-  makeTlsFiles,
-  skopeoCopy,
-  startDistribution,
-  type RunningRegistry,
-} from '../../testing/distribution.js';
+import { skopeoCopy, startDistribution, type RunningRegistry } from '../../testing/distribution.js';
 import { listImage, writeTwoLayerLayout } from '../../testing/images.js';
 import type { RegistryOptions } from './options.js';
 
@@ -248,6 +243,42 @@ fi
 describe('TLS (Distribution serving HTTPS with a private CA)', () => {
   it('trusts the registry with the CA given', async () => {
     expect(await pull(tls.host, { caCertificates: [caPem] })).toEqual(expected);
+  });
+
+  it('the launcher trusts NODE_EXTRA_CA_CERTS, which it reads only when a connection needs it', () => {
+    // The executable itself, so its #! line runs: it starts Node without the variable.
+    const launch = (env: NodeJS.ProcessEnv) =>
+      spawnSync(
+        join(repoRoot, 'bin', 'lockyard.js'),
+        [
+          'sbom',
+          `${tls.host}/private/app:v1`,
+          '-f',
+          'json',
+          '--data-dir',
+          join(dir, 'cli-data'),
+          '--quiet',
+        ],
+        {
+          env: { ...process.env, ...env },
+          encoding: 'utf8',
+          timeout: 60_000,
+        },
+      );
+    const trusted = launch({ NODE_EXTRA_CA_CERTS: join(dir, 'certs.d', 'ca.crt') });
+    expect(trusted.stderr).toBe('');
+    expect(trusted.status).toBe(0);
+    expect(JSON.parse(trusted.stdout)).toHaveProperty('image');
+    const untrusted = launch({ NODE_EXTRA_CA_CERTS: '' });
+    expect(untrusted.status).toBe(2);
+    expect(untrusted.stderr).toMatch(
+      /the TLS certificate is not trusted: pass --ca-file with its CA\n$/,
+    );
+    const missing = launch({ NODE_EXTRA_CA_CERTS: join(dir, 'no-such.pem') });
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain(
+      `lockyard: warning: ignoring extra CA certificates from ${join(dir, 'no-such.pem')} (NODE_EXTRA_CA_CERTS): cannot read it (ENOENT)\n`,
+    );
   });
 
   it('without the CA: one line saying to pass --ca-file', async () => {

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Dispatcher } from 'undici';
+import { caCertificates } from '../../../trust/index.js';
 import { ImageError } from '../../errors.js';
 import { printable } from '../../printable.js';
 import type { RegistryOptions } from './options.js';
@@ -108,11 +109,10 @@ export class RegistryHttp {
     );
     // undici (and TLS) load on the first request: an image on disk should not pay for them.
     this.makeTransport = async () => {
-      const [{ Agent, EnvHttpProxyAgent, request }, { rootCertificates }] = await Promise.all([
+      const [{ Agent, EnvHttpProxyAgent, request }, ca] = await Promise.all([
         import('undici'),
-        import('node:tls'),
+        caCertificates(extraCa),
       ]);
-      const ca = extraCa.length > 0 ? [...rootCertificates, ...extraCa] : undefined;
       const common = {
         headersTimeout: 60_000,
         bodyTimeout: 120_000,
