@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Dispatcher } from 'undici';
-import { caCertificates } from '../../trust/index.js';
 import { describeCause } from '../../errors/index.js';
+import { caCertificates } from '../../trust/index.js';
 import { AdminClientError } from './errors.js';
 
 export type Credentials =

@@ -6,9 +6,9 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { Dispatcher } from 'undici';
-import { caCertificates } from '../../trust/index.js';
 import * as z from 'zod';
 import { describeCause } from '../../errors/index.js';
+import { caCertificates } from '../../trust/index.js';
 import { VulnDbError } from '../errors.js';
 import { displayUrl, type FeedSpec } from './feeds.js';
 
