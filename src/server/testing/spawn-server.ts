@@ -16,14 +16,19 @@ export interface SpawnedServer {
 /**
  * Runs `lockyard server ARGS` as a child process, as a user would, and waits for the line with
  * its bound address. LOCKYARD_TEST_CLI may name another entry script (for running these tests
- * against a different build of the CLI).
+ * against a different build of the CLI). `executable`: run the entry itself, so its `#!` line
+ * (Node's flags, the deferred NODE_EXTRA_CA_CERTS) applies, instead of `node ENTRY`.
  */
 export function spawnServer(
   args: readonly string[],
   env: Record<string, string> = {},
+  options: { readonly executable?: boolean } = {},
 ): Promise<SpawnedServer> {
   const entry = process.env['LOCKYARD_TEST_CLI'] ?? join(repoRoot, 'bin', 'lockyard.js');
-  const child = spawn(process.execPath, [entry, 'server', ...args], {
+  const [command, argv] = options.executable
+    ? [entry, ['server', ...args]]
+    : [process.execPath, [entry, 'server', ...args]];
+  const child = spawn(command, argv, {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -3,10 +3,11 @@
 import { createHmac } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useTempDir } from '../../testing/index.js';
+import { makeTlsFiles, useTempDir } from '../../testing/index.js';
 import { tool } from '../testing/client-tools.js';
 import { spawnServer, type SpawnedServer } from '../testing/spawn-server.js';
 import {
@@ -277,6 +278,43 @@ describe('webhooks', () => {
       received.find((r) => r.headers['x-lockyard-delivery'] === again.body['id']),
     );
     expect((JSON.parse(redelivered.body) as { id: string }).id).toBe(push?.payload.id);
+  });
+
+  it('reaches an HTTPS receiver whose CA NODE_EXTRA_CA_CERTS names, with the launcher deferring it', async () => {
+    const files = await makeTlsFiles(join(dir, 'receiver-tls'));
+    const events: unknown[] = [];
+    const tlsReceiver = createHttpsServer(
+      { cert: readFileSync(files.cert), key: readFileSync(files.key) },
+      (request, response) => {
+        events.push(request.headers['x-lockyard-event']);
+        request.resume();
+        response.end('ok');
+      },
+    );
+    await new Promise<void>((resolve) => tlsReceiver.listen(0, '127.0.0.1', resolve));
+    const hookUrl = `https://127.0.0.1:${(tlsReceiver.address() as AddressInfo).port}/hook`;
+    const launched = await spawnServer(
+      ['--data-dir', join(dir, 'data-tls'), '--listen', '127.0.0.1:0', '--insecure-http'],
+      { NODE_EXTRA_CA_CERTS: files.caCert },
+      { executable: true },
+    );
+    try {
+      const post = (path: string, body: unknown) =>
+        fetch(`${launched.url}/api/v1/${path}`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+      const created = await post('projects/tls/webhooks', { url: hookUrl, events: ['push'] });
+      expect(created.status).toBe(201);
+      const { id } = (await created.json()) as { id: string };
+      expect((await post(`projects/tls/webhooks/${id}/ping`, {})).status).toBe(202);
+      await eventually(() => (events.includes('ping') ? true : undefined), 10_000, 'the ping');
+      expect(launched.stderr()).not.toMatch(/certificate/i);
+    } finally {
+      await launched.stop();
+      await new Promise((resolve) => tlsReceiver.close(resolve));
+    }
   });
 
   it('refuses bad webhook definitions with the field named', async () => {
