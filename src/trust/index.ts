@@ -1,4 +1,3 @@
-import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
 /**
@@ -13,7 +12,7 @@ import { readFileSync } from 'node:fs';
  */
 
 let deferred = false;
-let envCertificates: readonly string[] | undefined;
+let envCertificates: Promise<readonly string[]> | undefined;
 
 /** Called by the launcher: the process started without `NODE_EXTRA_CA_CERTS`; read it on use. */
 export function deferExtraCaCertificates(): void {
@@ -27,7 +26,10 @@ const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/
  * The certificates of a PEM bundle. Like Node, a file that cannot be read, or a block that is not
  * a certificate, is skipped with a warning rather than stopping the run.
  */
-export function readCaBundle(path: string, warn: (message: string) => void): string[] {
+export async function readCaBundle(
+  path: string,
+  warn: (message: string) => void,
+): Promise<string[]> {
   let text: string;
   try {
     text = readFileSync(path, 'latin1');
@@ -38,6 +40,8 @@ export function readCaBundle(path: string, warn: (message: string) => void): str
     );
     return [];
   }
+  // Loaded here: every command imports this module, few open a TLS connection.
+  const { X509Certificate } = await import('node:crypto');
   const certificates: string[] = [];
   let index = 0;
   for (const [block] of text.matchAll(PEM_BLOCK)) {
@@ -61,12 +65,10 @@ function warnOnStderr(message: string): void {
   process.stderr.write(`lockyard: warning: ${message}\n`);
 }
 
-/** `NODE_EXTRA_CA_CERTS`'s certificates, read once. */
-function extraFromEnvironment(): readonly string[] {
-  if (envCertificates === undefined) {
-    const path = process.env['NODE_EXTRA_CA_CERTS'];
-    envCertificates = path ? readCaBundle(path, warnOnStderr) : [];
-  }
+/** `NODE_EXTRA_CA_CERTS`'s certificates, read once (and warned about once). */
+function extraFromEnvironment(): Promise<readonly string[]> {
+  const path = process.env['NODE_EXTRA_CA_CERTS'];
+  envCertificates ??= path ? readCaBundle(path, warnOnStderr) : Promise.resolve([]);
   return envCertificates;
 }
 
@@ -78,7 +80,7 @@ function extraFromEnvironment(): readonly string[] {
  */
 export async function caCertificates(extra: readonly string[] = []): Promise<string[] | undefined> {
   if (extra.length === 0 && !deferred) return undefined;
-  const environment = extraFromEnvironment();
+  const environment = await extraFromEnvironment();
   if (extra.length === 0 && environment.length === 0) return undefined;
   const { rootCertificates } = await import('node:tls');
   return [...rootCertificates, ...environment, ...extra];

@@ -44,25 +44,27 @@ async function get(ca: string[] | undefined): Promise<string> {
 }
 
 describe('readCaBundle', () => {
-  it('keeps the certificates of a bundle and names what it skips', () => {
+  it('keeps the certificates of a bundle and names what it skips', async () => {
     const bundle = join(dir, 'bundle.pem');
     const broken =
       '-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----';
     writeFileSync(bundle, `# a comment\n${caPem}\n${broken}\n${rootCertificates[0] ?? ''}\n`);
     const warnings: string[] = [];
-    const certificates = readCaBundle(bundle, (message) => warnings.push(message));
+    const certificates = await readCaBundle(bundle, (message) => warnings.push(message));
     expect(certificates).toEqual([caPem.trim(), rootCertificates[0]]);
     expect(warnings).toEqual([
       `ignoring certificate 2 in ${bundle} (NODE_EXTRA_CA_CERTS): not a valid certificate`,
     ]);
   });
 
-  it('warns and trusts nothing more for a file that is missing or holds no certificate', () => {
+  it('warns and trusts nothing more for a file that is missing or holds no certificate', async () => {
     const warnings: string[] = [];
-    expect(readCaBundle(join(dir, 'missing.pem'), (message) => warnings.push(message))).toEqual([]);
+    expect(
+      await readCaBundle(join(dir, 'missing.pem'), (message) => warnings.push(message)),
+    ).toEqual([]);
     const empty = join(dir, 'empty.pem');
     writeFileSync(empty, 'nothing here\n');
-    expect(readCaBundle(empty, (message) => warnings.push(message))).toEqual([]);
+    expect(await readCaBundle(empty, (message) => warnings.push(message))).toEqual([]);
     expect(warnings).toEqual([
       `ignoring extra CA certificates from ${join(dir, 'missing.pem')} (NODE_EXTRA_CA_CERTS): cannot read it (ENOENT)`,
       `ignoring ${empty} (NODE_EXTRA_CA_CERTS): no PEM certificate in it`,
