@@ -4,7 +4,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { repoRoot, useTempDir } from '../testing/index.js';
+import { repoRoot, selfSignedCertificate, useTempDir } from '../testing/index.js';
 import { buildTestImage, tool } from './testing/client-tools.js';
 import { spawnServer, type SpawnedServer } from './testing/spawn-server.js';
 
@@ -87,27 +87,9 @@ describe('TLS', () => {
   it('serves a configured certificate and key (made by openssl)', async () => {
     const certs = join(dir, 'openssl');
     mkdirSync(join(certs, 'trust'), { recursive: true });
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '2',
-        '-subj',
-        '/CN=localhost',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1,DNS:localhost',
-        '-keyout',
-        join(certs, 'server.key'),
-        '-out',
-        join(certs, 'server.crt'),
-      ],
-      { stdio: 'ignore' },
-    );
+    selfSignedCertificate(join(certs, 'server.key'), join(certs, 'server.crt'), '/CN=localhost', [
+      'subjectAltName=IP:127.0.0.1,DNS:localhost',
+    ]);
     writeFileSync(join(certs, 'trust', 'ca.crt'), readFileSync(join(certs, 'server.crt')));
     const server = await start([
       '--data-dir',

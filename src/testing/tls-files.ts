@@ -2,6 +2,38 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
+/**
+ * A self-signed RSA certificate and its unencrypted key, valid for two days (openssl), with any
+ * `-addext` extensions given (`subjectAltName=IP:127.0.0.1`).
+ */
+export function selfSignedCertificate(
+  keyPath: string,
+  certPath: string,
+  subject: string,
+  extensions: readonly string[] = [],
+): void {
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      keyPath,
+      '-out',
+      certPath,
+      '-days',
+      '2',
+      '-subj',
+      subject,
+      ...extensions.flatMap((extension) => ['-addext', extension]),
+    ],
+    { stdio: 'ignore' },
+  );
+}
+
 /** A CA and a server certificate for 127.0.0.1 (Go's TLS wants the IP in subjectAltName). */
 export async function makeTlsFiles(
   dir: string,
@@ -11,21 +43,7 @@ export async function makeTlsFiles(
   const run = (args: string[]): void => {
     execFileSync('openssl', args, { stdio: 'ignore' });
   };
-  run([
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-keyout',
-    path('ca.key'),
-    '-out',
-    path('ca.pem'),
-    '-days',
-    '2',
-    '-subj',
-    '/CN=lockyard test CA',
-  ]);
+  selfSignedCertificate(path('ca.key'), path('ca.pem'), '/CN=lockyard test CA');
   run([
     'req',
     '-newkey',

@@ -1,10 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { importPKCS8, SignJWT } from 'jose';
+import { selfSignedCertificate } from '../../testing/index.js';
 
 export interface TokenServerOptions {
   /** user -> password accepted with Basic auth at the realm. */
@@ -59,27 +59,7 @@ export async function startTokenServer(
 ): Promise<TokenServer> {
   const keyPath = join(dir, 'token.key');
   const certPath = join(dir, 'token.pem');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      keyPath,
-      '-out',
-      certPath,
-      '-days',
-      '2',
-      '-subj',
-      '/CN=lockyard test token signer',
-    ],
-    {
-      stdio: 'ignore',
-    },
-  );
+  selfSignedCertificate(keyPath, certPath, '/CN=lockyard test token signer');
   const key = await importPKCS8(await readFile(keyPath, 'utf8'), 'RS256');
   const x5c = [pemBody(await readFile(certPath, 'utf8'))];
   const service = 'lockyard-test-registry';
