@@ -1,10 +1,11 @@
 // Token auth over HTTPS (--tls-dev): the realm is https, skopeo follows it trusting the dev CA,
-// and the admin CLI trusts it with --ca-file (and refuses the server without it).
+// and the admin CLI trusts it with --ca-file or NODE_EXTRA_CA_CERTS (and refuses the server without).
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { get } from 'node:https';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, useTempDir } from '../../testing/index.js';
+import { repoRoot, runCli, useTempDir } from '../../testing/index.js';
 import { buildTestImage, tool } from '../testing/client-tools.js';
 import { layoutBlobs, layoutManifestDigest } from '../testing/layout-blobs.js';
 import { spawnServer, type SpawnedServer } from '../testing/spawn-server.js';
@@ -51,6 +52,23 @@ describe('token auth over TLS', () => {
       input: `${ADMIN_PASSWORD}\n`,
     });
     expect(trusted).toEqual({ code: 0, stdout: 'project team created\n', stderr: '' });
+    // Or, as for any Node program, through NODE_EXTRA_CA_CERTS: here the executable itself, whose
+    // first line defers reading it to the first connection (src/trust/).
+    const viaEnvironment = spawnSync(
+      join(repoRoot, 'bin', 'lockyard.js'),
+      [...args.slice(0, 3), 'team2', ...args.slice(4)],
+      {
+        input: `${ADMIN_PASSWORD}\n`,
+        env: { ...process.env, NODE_EXTRA_CA_CERTS: join(trustDir, 'ca.crt') },
+        encoding: 'utf8',
+        timeout: 20_000,
+      },
+    );
+    expect([viaEnvironment.status, viaEnvironment.stdout, viaEnvironment.stderr]).toEqual([
+      0,
+      'project team2 created\n',
+      '',
+    ]);
   });
 
   it('challenges with an https realm that skopeo follows with the dev CA', async () => {
