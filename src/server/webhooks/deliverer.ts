@@ -31,19 +31,27 @@ interface WebhookResponse {
 }
 export type WebhookFetch = (url: string, init: WebhookRequest) => Promise<WebhookResponse>;
 
-let trustingAgent: import('undici').Agent | undefined;
+/** undici's fetch and an Agent trusting trust/'s CA list, or undefined where Node's fetch will do. */
+let trustingTransport:
+  | Promise<{ fetch: typeof import('undici').fetch; agent: import('undici').Agent } | undefined>
+  | undefined;
+
+async function makeTrustingTransport() {
+  const ca = await caCertificates();
+  if (!ca) return undefined;
+  const undici = await import('undici');
+  return { fetch: undici.fetch, agent: new undici.Agent({ connect: { ca } }) };
+}
 
 /**
  * Node's fetch, or undici's with the CA list of trust/ where Node's default store lacks what the
  * user trusts (`NODE_EXTRA_CA_CERTS`, deferred by the launcher): a receiver behind a private CA
- * is reached as by any other Node program.
+ * is reached as by any other Node program. Decided once per process, not per delivery.
  */
 const trustingFetch: WebhookFetch = async (url, init) => {
-  const ca = await caCertificates();
-  if (!ca) return fetch(url, init);
-  const undici = await import('undici');
-  trustingAgent ??= new undici.Agent({ connect: { ca } });
-  return undici.fetch(url, { ...init, dispatcher: trustingAgent });
+  const transport = await (trustingTransport ??= makeTrustingTransport());
+  if (!transport) return fetch(url, init);
+  return transport.fetch(url, { ...init, dispatcher: transport.agent });
 };
 
 /** The wait before attempt `attempt + 1`: exponential, capped, with up to 10% jitter so retries spread. */

@@ -79,12 +79,13 @@ async function feedDispatcher(
   undici: Pick<typeof import('undici'), 'Agent' | 'EnvHttpProxyAgent'>,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<Dispatcher | undefined> {
+  if (feedAgent) return feedAgent;
   const proxied = Boolean(
     env['HTTPS_PROXY'] ?? env['https_proxy'] ?? env['HTTP_PROXY'] ?? env['http_proxy'],
   );
   const ca = await caCertificates();
   if (!proxied && !ca) return undefined;
-  feedAgent ??= proxied
+  feedAgent = proxied
     ? new undici.EnvHttpProxyAgent(ca ? { connect: { ca }, requestTls: { ca } } : {})
     : new undici.Agent({ connect: { ca } });
   return feedAgent;
